@@ -1,0 +1,29 @@
+/** Formatters shared by the CLI and the dashboard. Pure. */
+
+export function formatSeconds(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+
+/** A metric value with enough digits to compare runs (val_bpb differences of 1e-3 matter). */
+export function formatValue(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(3);
+  if (Number.isInteger(v)) return v.toLocaleString("en-US");
+  return v.toFixed(a >= 100 ? 1 : a >= 10 ? 3 : 6).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+/** Budget progress, 0..1, from the time the run has been going. */
+export function budgetFraction(elapsedMs: number, budgetSeconds: number): number {
+  if (budgetSeconds <= 0) return 1;
+  return Math.min(1, Math.max(0, elapsedMs / (budgetSeconds * 1000)));
+}
+
+export function progressBar(fraction: number, width: number): string {
+  const filled = Math.round(fraction * width);
+  return "█".repeat(filled) + "░".repeat(width - filled);
+}

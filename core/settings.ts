@@ -1,0 +1,37 @@
+/**
+ * Process settings from environment variables, parsed once at each process's entry. Every variable is
+ * listed in .env.example; if you add one here, add it there.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z.object({
+  OVERSEER_DATA_DIR: z.string().min(1).optional(),
+  OVERSEER_DB_FILE: z.string().min(1).optional(),
+  OVERSEER_KILL_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  OVERSEER_HOST: z.string().min(1).default("127.0.0.1"),
+  OVERSEER_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export interface Settings {
+  dataDir: string;
+  dbFile: string;
+  killGraceMs: number;
+  host: string;
+  port: number;
+}
+
+export type SettingsParse = { ok: true; settings: Settings } | { ok: false; error: string };
+
+/** root: where Overseer is installed; relative paths in variables are taken from the current directory. */
+export function parseSettings(env: Record<string, string | undefined>, root: string, cwd: string): SettingsParse {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    return { ok: false, error: `bad environment variable${lines.length > 1 ? "s" : ""}:\n${lines.join("\n")}\nSee .env.example for what each one takes.` };
+  }
+  const e = parsed.data;
+  const dataDir = e.OVERSEER_DATA_DIR ? path.resolve(cwd, e.OVERSEER_DATA_DIR) : path.join(root, "data");
+  const dbFile = e.OVERSEER_DB_FILE ? path.resolve(cwd, e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
+  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT } };
+}

@@ -1,0 +1,50 @@
+/**
+ * Glossary and domain types. Pure: nothing here does I/O.
+ *
+ * - workspace: a git repository (or a folder inside one) holding a training setup, described by overseer.json.
+ * - run: one execution of the workspace's command at one commit, in its own worktree; it ends in an outcome.
+ * - step: the x value of a progress record (the optimizer step printed by the trainer).
+ * - series: one named number that a trainer prints per step (loss, lrm, dt, tok/sec, mfu, …).
+ * - summary: the `key: value` lines after `---` at the end of a run (val_bpb, training_seconds, …).
+ * - metric: the one summary key that scores a run (val_bpb by default), with a goal (minimize or maximize).
+ * - budget: the training time the trainer is meant to use (shown as progress); the timeout is the hard kill.
+ * - outcome: how a run ended — finished, diverged, crashed, timed_out or cancelled — as a value, never a throw.
+ * Later issues add: experiment, proposal, gate, verdict, best, session.
+ */
+
+/** Times are integer milliseconds since the epoch everywhere. */
+export type EpochMs = number;
+
+export const RUN_OUTCOMES = ["finished", "diverged", "crashed", "timed_out", "cancelled"] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
+/** A run's status: waiting, in flight, or one of the outcomes; `interrupted` when the runner died under it. */
+export const RUN_STATUSES = ["queued", "running", ...RUN_OUTCOMES, "interrupted"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export type MetricGoal = "minimize" | "maximize";
+
+export interface SummaryEntry {
+  key: string;
+  /** The text as printed, so nothing is lost to number formatting. */
+  raw: string;
+  value: number | null;
+}
+
+/** What a run produced, as the runner records it when the run ends. */
+export interface RunResult {
+  outcome: RunOutcome;
+  /** A sentence a researcher understands: why the run ended this way. */
+  reason: string;
+  metricValue: number | null;
+  summary: Record<string, SummaryEntry>;
+  exitCode: number | null;
+  signal: string | null;
+  /** The last lines of the log, kept for crashed, diverged and timed-out runs. */
+  logTail: string | null;
+}
+
+export interface SeriesPoint {
+  step: number;
+  value: number;
+}

@@ -1,0 +1,93 @@
+/**
+ * overseer.json: the schema, its defaults (karpathy/autoresearch's conventions, so a clone of it needs no
+ * config), and parsing with errors that name the field and the fix. Pure: callers read the file.
+ */
+import { z } from "zod";
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), {
+    message: "must be a path inside the workspace (relative, no '..')",
+  });
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" });
+
+export const workspaceConfigSchema = z
+  .object({
+    command: z.array(z.string().min(1)).min(1).default(["uv", "run", "train.py"]),
+    editable: z.array(relativePath).min(1).default(["train.py"]),
+    protected: z.array(relativePath).default(["prepare.py"]),
+    instructions: relativePath.default("program.md"),
+    metric: z
+      .object({
+        name: z.string().regex(/^[A-Za-z_][\w./-]*$/, { message: "must be a summary key such as val_bpb" }),
+        goal: z.enum(["minimize", "maximize"]),
+      })
+      .strict()
+      .default({ name: "val_bpb", goal: "minimize" }),
+    budgetSeconds: z.number().positive().max(7 * 24 * 3600).default(300),
+    timeoutSeconds: z.number().positive().max(7 * 24 * 3600).default(600),
+    env: z.array(envName).default([]),
+  })
+  .strict()
+  .refine((c) => c.timeoutSeconds >= c.budgetSeconds, {
+    message: "timeoutSeconds must be at least budgetSeconds, or every run is killed before its budget ends",
+    path: ["timeoutSeconds"],
+  });
+
+export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
+
+export const DEFAULT_CONFIG: WorkspaceConfig = workspaceConfigSchema.parse({});
+
+export type ConfigParse = { ok: true; config: WorkspaceConfig } | { ok: false; error: string };
+
+/** Parses the text of overseer.json; a missing file (null) means all defaults. */
+export function parseWorkspaceConfig(text: string | null, fileLabel = "overseer.json"): ConfigParse {
+  if (text === null) return { ok: true, config: DEFAULT_CONFIG };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: `${fileLabel} is not valid JSON (${detail}). Fix the syntax, or delete the file to use the defaults.` };
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return { ok: false, error: `${fileLabel} must hold a JSON object such as {"command": ["python", "train.py"]}.` };
+  }
+  const parsed = workspaceConfigSchema.safeParse(json);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = parsed.error.issues.map((issue) => `  - ${describeIssue(issue)}`);
+  return { ok: false, error: `${fileLabel} has ${problems.length === 1 ? "a problem" : "problems"}:\n${problems.join("\n")}` };
+}
+
+const FIELD_HINTS: Record<string, string> = {
+  command: 'an argv array, e.g. ["uv", "run", "train.py"]',
+  editable: 'the files the proposer may edit, e.g. ["train.py"]',
+  protected: 'files that must never change, e.g. ["prepare.py"]',
+  instructions: 'the research brief, e.g. "program.md"',
+  metric: '{"name": "val_bpb", "goal": "minimize"}',
+  budgetSeconds: "the training budget in seconds, e.g. 300",
+  timeoutSeconds: "the hard kill in seconds, e.g. 600",
+  env: 'names of extra environment variables to pass through, e.g. ["HF_HOME"]',
+};
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const known = Object.keys(FIELD_HINTS).join(", ");
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}: remove ${issue.keys.length > 1 ? "them" : "it"} (known fields: ${known})`;
+  }
+  const field = issue.path.length ? issue.path.map(String).join(".") : "(root)";
+  const top = String(issue.path[0] ?? "");
+  const hint = FIELD_HINTS[top];
+  return `"${field}": ${issue.message}${hint ? ` — expected ${hint}` : ""}`;
+}
+
+/** The fields of a config that differ from the defaults: what `overseer init` writes. */
+export function configOverrides(config: WorkspaceConfig): Partial<WorkspaceConfig> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(config) as (keyof WorkspaceConfig)[]) {
+    if (JSON.stringify(config[key]) !== JSON.stringify(DEFAULT_CONFIG[key])) out[key] = config[key];
+  }
+  return out as Partial<WorkspaceConfig>;
+}

@@ -1,0 +1,41 @@
+/**
+ * One runner daemon per database: it holds a lease row and renews its heartbeat; the web shows
+ * "runner offline" when the heartbeat is stale.
+ */
+import { eq } from "drizzle-orm";
+import type { Db } from "../open";
+import { runnerLease } from "../schema";
+
+export const LEASE_STALE_MS = 5000;
+
+export type LeaseRow = typeof runnerLease.$inferSelect;
+
+/** Takes the lease unless another live runner holds it; returns the holder when refused. */
+export function acquireLease(db: Db, owner: string, pid: number, now: number): { ok: true } | { ok: false; holder: LeaseRow } {
+  return db.transaction(
+    (tx) => {
+      const held = tx.select().from(runnerLease).where(eq(runnerLease.id, 1)).get();
+      if (held && held.owner !== owner && now - held.heartbeatAt < LEASE_STALE_MS) return { ok: false as const, holder: held };
+      tx.insert(runnerLease)
+        .values({ id: 1, owner, pid, startedAt: now, heartbeatAt: now })
+        .onConflictDoUpdate({ target: runnerLease.id, set: { owner, pid, startedAt: now, heartbeatAt: now } })
+        .run();
+      return { ok: true as const };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Renews the heartbeat; false if another runner took the lease meanwhile. */
+export function renewLease(db: Db, owner: string, now: number): boolean {
+  const res = db.update(runnerLease).set({ heartbeatAt: now }).where(eq(runnerLease.owner, owner)).run();
+  return res.changes > 0;
+}
+
+export function releaseLease(db: Db, owner: string): void {
+  db.delete(runnerLease).where(eq(runnerLease.owner, owner)).run();
+}
+
+export function readLease(db: Db): LeaseRow | undefined {
+  return db.select().from(runnerLease).where(eq(runnerLease.id, 1)).get();
+}

@@ -1,0 +1,77 @@
+/**
+ * Runs. A run's status changes only in applyRunEvent: one transaction that checks the transition with the
+ * pure lifecycle, writes the new status and appends the event row.
+ */
+import { and, asc, desc, eq, isNotNull } from "drizzle-orm";
+import { nextRunStatus, type RunEvent } from "../../core/run-lifecycle";
+import type { Db, DbLike } from "../open";
+import { runs } from "../schema";
+import { appendEvent } from "./events";
+
+export type RunRow = typeof runs.$inferSelect;
+type RunPatch = Partial<Omit<RunRow, "id" | "workspaceId" | "status">>;
+
+export function createRun(db: Db, r: { workspaceId: number; origin: "web" | "cli"; at: number }): RunRow {
+  return db.transaction((tx) => {
+    const row = tx
+      .insert(runs)
+      .values({ workspaceId: r.workspaceId, origin: r.origin, status: "queued", requestedAt: r.at })
+      .returning()
+      .get();
+    appendEvent(tx, { type: "run_queued", at: r.at, workspaceId: r.workspaceId, runId: row.id });
+    return row;
+  });
+}
+
+export function applyRunEvent(db: Db, runId: number, event: RunEvent, at: number, patch: RunPatch = {}): RunRow {
+  return db.transaction((tx) => {
+    const current = tx.select().from(runs).where(eq(runs.id, runId)).get();
+    if (!current) throw new Error(`run ${runId} does not exist`);
+    const status = nextRunStatus(current.status, event);
+    const row = tx.update(runs).set({ ...patch, status }).where(eq(runs.id, runId)).returning().get();
+    const payload = event.type === "run_ended" ? { outcome: event.outcome, reason: patch.reason ?? null } : undefined;
+    appendEvent(tx, { type: event.type, at, workspaceId: current.workspaceId, runId, payload });
+    return row;
+  });
+}
+
+/** Fields that are not the status (progress, pid, the resolved commit); no event row. */
+export function updateRun(db: DbLike, runId: number, patch: RunPatch): void {
+  db.update(runs).set(patch).where(eq(runs.id, runId)).run();
+}
+
+export function getRun(db: Db, id: number): RunRow | undefined {
+  return db.select().from(runs).where(eq(runs.id, id)).get();
+}
+
+export function listRuns(db: Db, opts: { workspaceId?: number; limit?: number } = {}): RunRow[] {
+  const q = db.select().from(runs);
+  const filtered = opts.workspaceId === undefined ? q : q.where(eq(runs.workspaceId, opts.workspaceId));
+  return filtered.orderBy(desc(runs.id)).limit(opts.limit ?? 100).all();
+}
+
+/** The oldest run queued by the web, for the runner daemon to start. */
+export function nextQueuedRun(db: Db): RunRow | undefined {
+  return db.select().from(runs).where(and(eq(runs.status, "queued"), eq(runs.origin, "web"))).orderBy(asc(runs.id)).limit(1).get();
+}
+
+export function runsWithStatus(db: Db, status: RunRow["status"]): RunRow[] {
+  return db.select().from(runs).where(eq(runs.status, status)).all();
+}
+
+export function requestCancel(db: Db, runId: number, at: number): RunRow | undefined {
+  return db.transaction((tx) => {
+    const row = tx.update(runs).set({ cancelRequestedAt: at }).where(eq(runs.id, runId)).returning().get();
+    if (row) appendEvent(tx, { type: "run_cancel_requested", at, workspaceId: row.workspaceId, runId });
+    return row;
+  });
+}
+
+export function cancelRequestedRunIds(db: Db): number[] {
+  return db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.status, "running"), isNotNull(runs.cancelRequestedAt)))
+    .all()
+    .map((r) => r.id);
+}

@@ -1,0 +1,42 @@
+import { asc, eq } from "drizzle-orm";
+import type { Db, DbLike } from "../open";
+import { workspaces } from "../schema";
+import { appendEvent } from "./events";
+
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+
+export interface WorkspaceRegistration {
+  name: string;
+  path: string;
+  repoRoot: string;
+  subdir: string;
+  configJson: string | null;
+  configError: string | null;
+}
+
+/** Registers a workspace, or refreshes its config if the path is already registered. */
+export function upsertWorkspace(db: Db, w: WorkspaceRegistration, now: number): WorkspaceRow {
+  return db.transaction((tx) => {
+    const existing = tx.select().from(workspaces).where(eq(workspaces.path, w.path)).get();
+    if (existing) {
+      const row = tx.update(workspaces).set({ ...w }).where(eq(workspaces.id, existing.id)).returning().get();
+      appendEvent(tx, { type: "workspace_updated", at: now, workspaceId: row.id });
+      return row;
+    }
+    const row = tx.insert(workspaces).values({ ...w, createdAt: now }).returning().get();
+    appendEvent(tx, { type: "workspace_registered", at: now, workspaceId: row.id });
+    return row;
+  });
+}
+
+export function listWorkspaces(db: Db): WorkspaceRow[] {
+  return db.select().from(workspaces).orderBy(asc(workspaces.id)).all();
+}
+
+export function getWorkspace(db: Db, id: number): WorkspaceRow | undefined {
+  return db.select().from(workspaces).where(eq(workspaces.id, id)).get();
+}
+
+export function findWorkspaceByPath(db: Db, path: string): WorkspaceRow | undefined {
+  return db.select().from(workspaces).where(eq(workspaces.path, path)).get();
+}

@@ -1,0 +1,57 @@
+/** Entry of `bin/overseer`: parses the command line and dispatches. Exit codes: 0 ok, 1 failed, 2 bad usage. */
+import { parseSettings } from "../../core/settings";
+import { OVERSEER_ROOT } from "../paths";
+import { initCommand } from "./init";
+import { runCommand } from "./run";
+import { runnerCommand } from "./runner";
+import { startCommand } from "./start";
+
+const USAGE = `overseer — supervised autoresearch
+
+usage:
+  overseer start                 the dashboard (http://127.0.0.1:3000) and the runner, with the example workspace
+  overseer runner                the runner alone, headless: starts runs queued from the dashboard
+  overseer run [DIR] [--json]    run the workspace's command once, at HEAD, and print its summary
+  overseer init [DIR] [options]  write DIR/overseer.json (only what differs from the defaults) and register DIR
+      --command "uv run train.py"   --editable train.py,model.py   --protected prepare.py
+      --metric val_bpb   --goal minimize|maximize   --budget 300   --timeout 600
+      --instructions program.md     --env HF_HOME,WANDB_MODE
+
+environment: OVERSEER_DATA_DIR, OVERSEER_DB_FILE, OVERSEER_KILL_GRACE_MS, OVERSEER_HOST, OVERSEER_PORT (see .env.example)`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const parsed = parseSettings(process.env, OVERSEER_ROOT, process.cwd());
+  if (!parsed.ok) {
+    console.error(`overseer: ${parsed.error}`);
+    return 2;
+  }
+  const settings = parsed.settings;
+  switch (command) {
+    case "run":
+      return runCommand(rest, settings);
+    case "init":
+      return initCommand(rest, settings);
+    case "runner":
+      return runnerCommand(settings);
+    case "start":
+      return startCommand(settings);
+    default:
+      console.error(`overseer: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(`overseer: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,104 @@
+/**
+ * `overseer start` (what `npm start` runs): this process is the runner daemon, and it supervises the web
+ * process (`next start`) as a child — the web can crash or restart while training runs go on. Builds the
+ * dashboard first when the build is missing or older than the sources, and registers the example
+ * workspace when no workspace is registered yet.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { Settings } from "../../core/settings";
+import { listWorkspaces } from "../../db/queries/workspaces";
+import { startDaemon } from "../daemon";
+import { EXAMPLE_WORKSPACE, OVERSEER_ROOT } from "../paths";
+import { loadWorkspace, registerWorkspace } from "../workspace";
+import { openRunnerDb } from "./open-db";
+
+const NEXT_BIN = path.join(OVERSEER_ROOT, "node_modules", "next", "dist", "bin", "next");
+const SOURCE_DIRS = ["app", "components", "server", "core", "db", "public"];
+const SOURCE_FILES = ["next.config.mjs", "package.json", "tsconfig.json"];
+
+export async function startCommand(settings: Settings): Promise<number> {
+  const db = openRunnerDb(settings);
+  if (listWorkspaces(db).length === 0) {
+    const example = await loadWorkspace(EXAMPLE_WORKSPACE);
+    if (example.ok) registerWorkspace(db, example.workspace, Date.now());
+    else console.error(`overseer: the example workspace could not be registered: ${example.error}`);
+  }
+  const webEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    OVERSEER_DATA_DIR: settings.dataDir,
+    OVERSEER_DB_FILE: settings.dbFile,
+  };
+  if (buildIsStale()) {
+    console.log("overseer: building the dashboard (once, about a minute)…");
+    const code = await waitExit(spawn(process.execPath, [NEXT_BIN, "build"], { cwd: OVERSEER_ROOT, env: webEnv, stdio: "inherit" }));
+    if (code !== 0) {
+      console.error("overseer: `next build` failed; see the errors above.");
+      return 1;
+    }
+  }
+  const daemon = await startDaemon({ db, settings });
+  const web = superviseWeb(settings, webEnv);
+  console.log(`overseer: dashboard on http://${settings.host}:${settings.port}`);
+
+  const stop = () => {
+    web.stop();
+    void daemon.stop();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  await daemon.done;
+  web.stop();
+  db.$client.close();
+  return 0;
+}
+
+function superviseWeb(settings: Settings, env: NodeJS.ProcessEnv): { stop(): void } {
+  let child: ChildProcess | null = null;
+  let stopped = false;
+  const restarts: number[] = [];
+  const launch = () => {
+    child = spawn(process.execPath, [NEXT_BIN, "start", "-H", settings.host, "-p", String(settings.port)], { cwd: OVERSEER_ROOT, env, stdio: "inherit" });
+    child.once("exit", (code, signal) => {
+      if (stopped) return;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts.length && now - restarts[0]! > 60_000) restarts.shift();
+      if (restarts.length > 5) {
+        console.error("overseer: the web process keeps exiting; the runner goes on without it (restart with `npm start`).");
+        return;
+      }
+      console.error(`overseer: the web process exited (${signal ?? code}); restarting it — runs are not affected.`);
+      setTimeout(launch, 1000);
+    });
+  };
+  launch();
+  return {
+    stop() {
+      stopped = true;
+      child?.kill("SIGTERM");
+    },
+  };
+}
+
+function waitExit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.once("error", () => resolve(1));
+  });
+}
+
+function buildIsStale(): boolean {
+  const buildId = path.join(OVERSEER_ROOT, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return true;
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  const newer = (p: string): boolean => {
+    if (!fs.existsSync(p)) return false;
+    const st = fs.statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs > builtAt;
+    return fs.readdirSync(p).some((name) => newer(path.join(p, name)));
+  };
+  return [...SOURCE_DIRS, ...SOURCE_FILES].some((p) => newer(path.join(OVERSEER_ROOT, p)));
+}

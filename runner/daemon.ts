@@ -1,0 +1,125 @@
+/**
+ * The runner daemon: holds the database's runner lease, reconciles runs left in flight by a dead runner,
+ * starts queued runs one at a time, and stops a run when a human asks. Unexpected errors are recorded as
+ * events and the loop goes on; it gives up after the same error repeats.
+ */
+import os from "node:os";
+import { isTerminal } from "../core/run-lifecycle";
+import type { Settings } from "../core/settings";
+import type { Db } from "../db/open";
+import { appendEvent } from "../db/queries/events";
+import { acquireLease, releaseLease, renewLease } from "../db/queries/runner-lease";
+import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus } from "../db/queries/runs";
+import { getWorkspace } from "../db/queries/workspaces";
+import { executeRun } from "./execute-run";
+import { groupAlive, stopGroup } from "./process-group";
+
+export interface DaemonOptions {
+  db: Db;
+  settings: Settings;
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Daemon {
+  /** Stops the active run (recorded as interrupted), releases the lease, resolves when done. */
+  stop(): Promise<void>;
+  done: Promise<void>;
+}
+
+const MAX_SAME_ERROR = 5;
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { db, settings } = opts;
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
+  const lease = acquireLease(db, owner, process.pid, Date.now());
+  if (!lease.ok) {
+    throw new Error(`another runner (pid ${lease.holder.pid}, ${lease.holder.owner}) is using ${settings.dbFile}; stop it first, or set OVERSEER_DATA_DIR to use another database.`);
+  }
+  await reconcile(db, settings, log);
+
+  let stopping = false;
+  let active: { runId: number; controller: AbortController; promise: Promise<unknown> } | null = null;
+  let lastError = "";
+  let sameErrors = 0;
+  let stopRequested: () => Promise<void> = async () => undefined;
+
+  const tick = () => {
+    renewLease(db, owner, Date.now());
+    if (active) {
+      if (cancelRequestedRunIds(db).includes(active.runId)) active.controller.abort("cancel");
+      return;
+    }
+    const run = nextQueuedRun(db);
+    if (!run) return;
+    const ws = getWorkspace(db, run.workspaceId);
+    if (!ws) {
+      applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { reason: "its workspace no longer exists" });
+      return;
+    }
+    if (run.cancelRequestedAt) {
+      applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled before it started" });
+      return;
+    }
+    const controller = new AbortController();
+    log(`run ${run.id}: starting ${ws.name}`);
+    const promise = executeRun(run, ws, { db, settings, signal: controller.signal })
+      .then((r) => log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`))
+      .finally(() => {
+        active = null;
+      });
+    active = { runId: run.id, controller, promise };
+  };
+
+  const done = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (stopping) return;
+      try {
+        tick();
+        sameErrors = 0;
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        sameErrors = message === lastError ? sameErrors + 1 : 1;
+        lastError = message;
+        log(`runner error: ${message}`);
+        try {
+          appendEvent(db, { type: "runner_error", at: Date.now(), payload: { message } });
+        } catch {
+          // the database itself is failing; the repeated-error limit below ends the process
+        }
+        if (sameErrors >= MAX_SAME_ERROR) {
+          clearInterval(timer);
+          reject(new Error(`the same error ${MAX_SAME_ERROR} times in a row: ${message}`));
+        }
+      }
+    }, opts.pollMs ?? 100);
+    stopRequested = async () => {
+      stopping = true;
+      clearInterval(timer);
+      if (active) {
+        active.controller.abort("shutdown");
+        await active.promise.catch(() => undefined);
+      }
+      releaseLease(db, owner);
+      resolve();
+    };
+  });
+  log(`runner ready (database ${settings.dbFile})`);
+  return { stop: () => stopRequested().then(() => done), done };
+}
+
+/** Runs a dead runner left in flight: their processes are stopped and they are marked interrupted. */
+async function reconcile(db: Db, settings: Settings, log: (l: string) => void): Promise<void> {
+  for (const run of runsWithStatus(db, "running")) {
+    if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+    const fresh = getRun(db, run.id);
+    if (fresh && !isTerminal(fresh.status)) {
+      applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), {
+        endedAt: Date.now(),
+        reason: "the runner stopped while this run was in flight; its log and points so far are kept",
+      });
+      log(`run ${run.id}: marked interrupted (left in flight by an earlier runner)`);
+    }
+  }
+}

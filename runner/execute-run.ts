@@ -1,0 +1,138 @@
+/**
+ * executeRun: takes one queued run from start to outcome — resolve the commit, read its overseer.json, make
+ * a worktree, run the command with a clean environment, stream metrics into SQLite, decide the outcome,
+ * record it. Every expected failure ends the run with a reason; nothing here leaves a run "running".
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { buildChildEnv } from "../core/child-env";
+import { LogParser, type LogEvent } from "../core/log-parser";
+import { decideOutcome, logTailLines, summaryRecord } from "../core/outcome";
+import type { SummaryEntry } from "../core/types";
+import { parseWorkspaceConfig, type WorkspaceConfig } from "../core/workspace-config";
+import type { Settings } from "../core/settings";
+import type { Db } from "../db/open";
+import { appendEvent } from "../db/queries/events";
+import { applyRunEvent, updateRun, type RunRow } from "../db/queries/runs";
+import type { WorkspaceRow } from "../db/queries/workspaces";
+import { addWorktree, fileAtCommit, headCommit, removeWorktree } from "./git";
+import { MetricWriter } from "./metric-writer";
+import { runTraining } from "./train-process";
+import { CONFIG_FILE } from "./workspace";
+
+export interface ExecuteOptions {
+  db: Db;
+  settings: Settings;
+  /** Aborting cancels the run; an abort whose reason is "shutdown" records it as interrupted instead. */
+  signal?: AbortSignal;
+  /** Sees every parsed log event, e.g. for the CLI's progress bar. */
+  onLogEvent?: (e: LogEvent, run: { startedAt: number; config: WorkspaceConfig }) => void;
+  /** The parent environment the allowlist picks from. */
+  parentEnv?: Record<string, string | undefined>;
+}
+
+const LOG_TAIL_LINES = 50;
+
+export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOptions): Promise<RunRow> {
+  const { db, settings } = opts;
+  const runDir = path.join(settings.dataDir, "runs", String(run.id));
+  fs.mkdirSync(runDir, { recursive: true });
+  const logFile = path.join(runDir, "run.log");
+  const startedAt = Date.now();
+  applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile });
+  const end = (reason: string) =>
+    applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason });
+
+  const commit = await headCommit(ws.repoRoot).catch(() => null);
+  if (!commit) return end(`${ws.repoRoot} has no commits: commit your training setup first (git add -A && git commit).`);
+  const configPath = path.posix.join(ws.subdir.split(path.sep).join("/"), CONFIG_FILE);
+  const configText = await fileAtCommit(ws.repoRoot, commit, configPath);
+  const parsed = parseWorkspaceConfig(configText, `${CONFIG_FILE} at ${commit.slice(0, 7)}`);
+  if (!parsed.ok) return end(parsed.error);
+  const config = parsed.config;
+  updateRun(db, run.id, { commitSha: commit, configJson: JSON.stringify(config), metricName: config.metric.name });
+
+  const worktree = path.join(settings.dataDir, "worktrees", `run-${run.id}`);
+  try {
+    await addWorktree(ws.repoRoot, worktree, commit);
+    return await trainAndRecord(run, ws, config, path.join(worktree, ws.subdir), logFile, startedAt, opts);
+  } catch (e) {
+    return end(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await removeWorktree(ws.repoRoot, worktree).catch(() => undefined);
+  }
+}
+
+async function trainAndRecord(
+  run: RunRow,
+  ws: WorkspaceRow,
+  config: WorkspaceConfig,
+  cwd: string,
+  logFile: string,
+  startedAt: number,
+  opts: ExecuteOptions,
+): Promise<RunRow> {
+  const { db, settings } = opts;
+  const parser = new LogParser();
+  const writer = new MetricWriter(db, run.id);
+  const summary: SummaryEntry[] = [];
+  const warnings = new Set<string>();
+  let sawFail = false;
+  const handle = (events: LogEvent[]) => {
+    for (const e of events) {
+      if (e.kind === "progress") writer.add(e.step, e.values, Date.now() - startedAt);
+      else if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
+      else if (e.kind === "fail") sawFail = true;
+      else warnings.add(e.message);
+      opts.onLogEvent?.(e, { startedAt, config });
+    }
+  };
+
+  const exit = await runTraining({
+    command: config.command,
+    cwd,
+    env: buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id) }),
+    logFile,
+    timeoutMs: config.timeoutSeconds * 1000,
+    graceMs: settings.killGraceMs,
+    signal: opts.signal,
+    onStart: (pid) => updateRun(db, run.id, { pid }),
+    onOutput: (bytes) => handle(parser.feed(bytes)),
+  });
+  handle(parser.end());
+  writer.flush();
+  for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
+
+  const decision = decideOutcome({
+    ...exit,
+    timeoutSeconds: config.timeoutSeconds,
+    sawFail,
+    summaryEntries: summary,
+    metricName: config.metric.name,
+    commandLabel: config.command.join(" "),
+  });
+  const endedAt = Date.now();
+  const patch = {
+    endedAt,
+    reason: decision.reason,
+    metricValue: decision.metricValue,
+    summaryJson: JSON.stringify(summaryRecord(summary)),
+    exitCode: exit.exitCode,
+    signal: exit.signal,
+    logTail: decision.outcome === "finished" ? null : readLogTail(logFile),
+  };
+  if (exit.cancelled && opts.signal?.reason === "shutdown") {
+    return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" });
+  }
+  return applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch);
+}
+
+function readLogTail(logFile: string): string {
+  const size = fs.statSync(logFile).size;
+  const length = Math.min(size, 256 * 1024);
+  const buf = Buffer.alloc(length);
+  const fd = fs.openSync(logFile, "r");
+  fs.readSync(fd, buf, 0, length, size - length);
+  fs.closeSync(fd);
+  return logTailLines(buf.toString("utf8"), LOG_TAIL_LINES).join("\n");
+}

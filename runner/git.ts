@@ -1,0 +1,68 @@
+/**
+ * The git operations the runner needs. Runs are executed in detached worktrees, so the user's checkout and
+ * branch are never touched.
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+
+export class GitError extends Error {}
+
+export async function git(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("git", args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }, (err, stdout, stderr) => {
+      if (err) reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || err.message).trim()}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The repository that holds dir, or null when dir is not inside a git work tree. */
+export async function repoRootOf(dir: string): Promise<string | null> {
+  try {
+    return (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    return null;
+  }
+}
+
+export async function headCommit(repoRoot: string): Promise<string | null> {
+  try {
+    return (await git(repoRoot, ["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+  } catch {
+    return null; // a repository with no commits yet
+  }
+}
+
+/** Files (relative to the repo root) with uncommitted changes, so a run can say it uses HEAD, not them. */
+export async function dirtyFiles(repoRoot: string, paths: string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const out = await git(repoRoot, ["status", "--porcelain", "--", ...paths]);
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.slice(3));
+}
+
+export async function fileAtCommit(repoRoot: string, commit: string, relPath: string): Promise<string | null> {
+  try {
+    return await git(repoRoot, ["show", `${commit}:${relPath}`]);
+  } catch {
+    return null;
+  }
+}
+
+export async function addWorktree(repoRoot: string, dir: string, commit: string): Promise<void> {
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  await git(repoRoot, ["worktree", "add", "--detach", "--force", dir, commit]);
+}
+
+export async function removeWorktree(repoRoot: string, dir: string): Promise<void> {
+  try {
+    await git(repoRoot, ["worktree", "remove", "--force", dir]);
+  } catch {
+    // The folder may be half made or already gone; remove what is left and let git forget it.
+    await fs.rm(dir, { recursive: true, force: true });
+    await git(repoRoot, ["worktree", "prune"]);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Stopping a run: SIGTERM to its whole process group, a grace period, then SIGKILL. `uv run` does not
+ * forward signals to Python, so signalling only the direct child would leave the trainer holding the GPU.
+ */
+import fs from "node:fs";
+
+/** Whether any live (non-zombie) process is in the group. Zombies count as dead: they hold nothing. */
+export function groupAlive(pgid: number): boolean {
+  if (process.platform !== "linux") {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited while we looked
+    }
+    // Fields after the command name, which is in parentheses and may contain spaces: state ppid pgrp …
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
+  }
+  return false;
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Terminates the group and resolves once no live process is left in it. */
+export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
+  signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!groupAlive(pgid)) return;
+    await sleep(25);
+  }
+  signalGroup(pgid, "SIGKILL");
+  for (let i = 0; i < 200 && groupAlive(pgid); i++) await sleep(25);
+}

@@ -1,0 +1,102 @@
+/**
+ * runTraining: runs a training command to its end in its own process group, output (stdout and stderr
+ * together) to a log file, with a hard timeout and cancellation. Returns what happened as a value.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { followLog } from "./log-tail";
+import { groupAlive, signalGroup, stopGroup } from "./process-group";
+
+export interface TrainingSpec {
+  command: readonly string[];
+  cwd: string;
+  env: Record<string, string>;
+  logFile: string;
+  timeoutMs: number;
+  /** Between SIGTERM and SIGKILL when stopping. */
+  graceMs: number;
+  signal?: AbortSignal;
+  onStart?: (pid: number) => void;
+  /** Each new piece of the log as it is written. */
+  onOutput: (bytes: Buffer) => void;
+}
+
+export interface TrainingExit {
+  spawnError: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+}
+
+export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
+  const started = Date.now();
+  const logFd = fs.openSync(spec.logFile, "a");
+  const tail = followLog(spec.logFile, spec.onOutput);
+  const program = spec.command[0] ?? "";
+  let timedOut = false;
+  let cancelled = false;
+
+  const exit = await new Promise<{ code: number | null; signal: string | null; spawnError: string | null }>((resolve) => {
+    let child;
+    try {
+      // detached: the child leads a new session and process group, so the whole tree can be signalled.
+      child = spawn(program, spec.command.slice(1), { cwd: spec.cwd, env: spec.env, detached: true, stdio: ["ignore", logFd, logFd] });
+    } catch (e) {
+      resolve({ code: null, signal: null, spawnError: describeSpawnError(program, e) });
+      return;
+    }
+    const pgid = child.pid;
+    let stopping: Promise<void> | null = null;
+    const stop = () => {
+      if (pgid !== undefined && !stopping) stopping = stopGroup(pgid, spec.graceMs);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, spec.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      stop();
+    };
+    if (spec.signal?.aborted) onAbort();
+    spec.signal?.addEventListener("abort", onAbort, { once: true });
+    if (pgid !== undefined) spec.onStart?.(pgid);
+
+    child.once("error", (e) => {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onAbort);
+      resolve({ code: null, signal: null, spawnError: describeSpawnError(program, e) });
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onAbort);
+      // No process of the group may outlive the run: leftover workers would hold the GPU.
+      const cleanup = pgid !== undefined && groupAlive(pgid) ? (signalGroup(pgid, "SIGKILL"), waitGone(pgid)) : Promise.resolve();
+      void Promise.all([stopping, cleanup]).then(() => resolve({ code, signal, spawnError: null }));
+    });
+  });
+
+  fs.closeSync(logFd);
+  tail.finish();
+  return {
+    spawnError: exit.spawnError,
+    exitCode: exit.code,
+    signal: exit.signal,
+    timedOut,
+    cancelled: cancelled && !timedOut,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function waitGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 200 && groupAlive(pgid); i++) await new Promise((r) => setTimeout(r, 25));
+}
+
+function describeSpawnError(program: string, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOENT") return `command not found: "${program}". Install it, or change "command" in overseer.json.`;
+  if (err.code === "EACCES") return `permission denied running "${program}": make it executable, or change "command" in overseer.json.`;
+  return `could not start "${program}": ${err.message ?? String(e)}`;
+}
