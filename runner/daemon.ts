@@ -45,8 +45,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let sameErrors = 0;
   let stopRequested: () => Promise<void> = async () => undefined;
 
+  let renewedAt = 0;
   const tick = () => {
-    renewLease(db, owner, Date.now());
+    // The heartbeat is a write; once a second is plenty for a 5 s staleness limit.
+    if (Date.now() - renewedAt >= 1000) {
+      renewLease(db, owner, Date.now());
+      renewedAt = Date.now();
+    }
     if (active) {
       if (cancelRequestedRunIds(db).includes(active.runId)) active.controller.abort("cancel");
       return;

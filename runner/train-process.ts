@@ -2,7 +2,7 @@
  * runTraining: runs a training command to its end in its own process group, output (stdout and stderr
  * together) to a log file, with a hard timeout and cancellation. Returns what happened as a value.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { followLog } from "./log-tail";
 import { groupAlive, signalGroup, stopGroup } from "./process-group";
@@ -39,10 +39,10 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
   let cancelled = false;
 
   const exit = await new Promise<{ code: number | null; signal: string | null; spawnError: string | null }>((resolve) => {
-    let child;
+    let child: ChildProcess;
     try {
       // detached: the child leads a new session and process group, so the whole tree can be signalled.
-      child = spawn(program, spec.command.slice(1), { cwd: spec.cwd, env: spec.env, detached: true, stdio: ["ignore", logFd, logFd] });
+      child = spawn(program, spec.command.slice(1), { cwd: spec.cwd, env: spec.env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", logFd, logFd] });
     } catch (e) {
       resolve({ code: null, signal: null, spawnError: describeSpawnError(program, e) });
       return;
@@ -64,7 +64,7 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
     spec.signal?.addEventListener("abort", onAbort, { once: true });
     if (pgid !== undefined) spec.onStart?.(pgid);
 
-    child.once("error", (e) => {
+    child.once("error", (e: Error) => {
       clearTimeout(timer);
       spec.signal?.removeEventListener("abort", onAbort);
       resolve({ code: null, signal: null, spawnError: describeSpawnError(program, e) });

@@ -190,5 +190,5 @@ line("total_seconds", ((Date.now() - t0) / 1000).toFixed(1));
 line("peak_rss_mb", (process.memoryUsage().rss / 1024 / 1024).toFixed(1));
 line("total_tokens_M", (tokens / 1e6).toFixed(1));
 line("num_steps", stepIndex);
-line("num_params_M", (numParams / 1e6).toFixed(1));
+line("num_params_M", (numParams / 1e6).toFixed(3));
 line("context", CONTEXT);

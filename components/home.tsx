@@ -1,0 +1,102 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { formatSeconds, formatValue } from "../core/format";
+import { StatusBadge } from "./status-badge";
+import { useTRPC } from "./trpc";
+
+export function Home() {
+  return (
+    <>
+      <WorkspaceList />
+      <RunTable />
+    </>
+  );
+}
+
+function WorkspaceList() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const workspaces = useQuery(trpc.workspace.list.queryOptions());
+  const start = useMutation(trpc.run.start.mutationOptions({ onSuccess: (run) => router.push(`/runs/${run.id}`) }));
+  return (
+    <section>
+      <h1>Workspaces</h1>
+      {workspaces.data?.length === 0 && (
+        <p className="muted">
+          No workspace yet. Register one with <code>bin/overseer init PATH</code>.
+        </p>
+      )}
+      <ul className="cards">
+        {workspaces.data?.map((w) => (
+          <li key={w.id} className="card" aria-label={`workspace ${w.name}`}>
+            <div className="card-head">
+              <h2>{w.name}</h2>
+              <button type="button" disabled={!!w.configError || start.isPending} onClick={() => start.mutate({ workspaceId: w.id })}>
+                Start baseline run
+              </button>
+            </div>
+            <p className="muted mono">{w.path}</p>
+            {w.config && (
+              <p className="muted">
+                <code>{w.config.command.join(" ")}</code> · {w.config.metric.name} ({w.config.metric.goal}) · budget {formatSeconds(w.config.budgetSeconds * 1000)}
+              </p>
+            )}
+            {w.configError && <p className="error">{w.configError}</p>}
+            {w.lastRun && (
+              <p>
+                last run <Link href={`/runs/${w.lastRun.id}`}>#{w.lastRun.id}</Link> <StatusBadge status={w.lastRun.status} />{" "}
+                {w.lastRun.metricValue !== null && `${w.lastRun.metricName} ${formatValue(w.lastRun.metricValue)}`}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+      {start.error && <p className="error">{start.error.message}</p>}
+    </section>
+  );
+}
+
+function RunTable() {
+  const trpc = useTRPC();
+  const runs = useQuery(trpc.run.list.queryOptions({ limit: 50 }));
+  const workspaces = useQuery(trpc.workspace.list.queryOptions());
+  const names = new Map(workspaces.data?.map((w) => [w.id, w.name]));
+  if (!runs.data?.length) return null;
+  return (
+    <section>
+      <h1>Runs</h1>
+      <table className="table" aria-label="runs">
+        <thead>
+          <tr>
+            <th>run</th>
+            <th>workspace</th>
+            <th>status</th>
+            <th>metric</th>
+            <th>commit</th>
+            <th>duration</th>
+            <th>reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.data.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <Link href={`/runs/${r.id}`}>#{r.id}</Link>
+              </td>
+              <td>{names.get(r.workspaceId) ?? r.workspaceId}</td>
+              <td>
+                <StatusBadge status={r.status} />
+              </td>
+              <td className="num">{r.metricValue !== null ? `${r.metricName} ${formatValue(r.metricValue)}` : "—"}</td>
+              <td className="mono">{r.commitSha?.slice(0, 7) ?? "—"}</td>
+              <td className="num">{r.startedAt ? formatSeconds((r.endedAt ?? Date.now()) - r.startedAt) : "—"}</td>
+              <td className="muted ellipsis">{r.reason ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

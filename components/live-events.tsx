@@ -1,0 +1,27 @@
+"use client";
+import { useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useTRPC } from "./trpc";
+
+/**
+ * Mounted once in the layout: one stream of events for the whole app. Each event refreshes the run and
+ * workspace queries; runner status changes go straight into the cache.
+ */
+export function LiveEvents() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  useSubscription(
+    trpc.system.live.subscriptionOptions(undefined, {
+      onData: (msg) => {
+        const m = "data" in msg ? msg.data : msg;
+        if (m.kind === "runner") {
+          queryClient.setQueryData(trpc.system.runner.queryKey(), m.runner);
+          return;
+        }
+        void queryClient.invalidateQueries({ queryKey: trpc.run.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
+      },
+    }),
+  );
+  return null;
+}

@@ -1,0 +1,54 @@
+/**
+ * The run page's state, built from the live stream's messages: a pure reducer. Series grow as points
+ * arrive and are decimated again (keeping spikes) whenever they pass twice the chart's budget.
+ */
+import { decimateMinMax } from "../core/decimate";
+import type { SeriesPoint } from "../core/types";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../server/root";
+
+type RunView = inferRouterOutputs<AppRouter>["run"]["byId"];
+
+export const CHART_POINTS = 1000;
+
+export interface LiveMessageData {
+  run: RunView;
+  snapshot?: Record<string, SeriesPoint[]>;
+  points?: { series: string; step: number; value: number }[];
+  log?: string[];
+}
+
+export interface LiveRunState {
+  run: RunView | null;
+  series: Record<string, SeriesPoint[]>;
+  log: string[];
+  /** Total points received, for the page to say how much the chart stands for. */
+  received: number;
+}
+
+export const initialLiveRunState: LiveRunState = { run: null, series: {}, log: [], received: 0 };
+
+export function applyLiveMessage(state: LiveRunState, msg: LiveMessageData): LiveRunState {
+  let series = state.series;
+  let received = state.received;
+  if (msg.snapshot) {
+    series = msg.snapshot;
+    received = Object.values(msg.snapshot).reduce((n, s) => n + s.length, 0);
+  }
+  if (msg.points?.length) {
+    series = { ...series };
+    const touched = new Set<string>();
+    for (const p of msg.points) {
+      if (!touched.has(p.series)) {
+        series[p.series] = [...(series[p.series] ?? [])];
+        touched.add(p.series);
+      }
+      series[p.series]!.push({ step: p.step, value: p.value });
+    }
+    for (const name of touched) {
+      if (series[name]!.length > 2 * CHART_POINTS) series[name] = decimateMinMax(series[name]!, CHART_POINTS);
+    }
+    received += msg.points.length;
+  }
+  return { run: msg.run, series, log: msg.log ?? state.log, received };
+}

@@ -1,0 +1,55 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import Link from "next/link";
+import { useReducer } from "react";
+import { canCancel, isTerminal } from "../core/run-lifecycle";
+import { formatValue } from "../core/format";
+import { BudgetBar } from "./budget-bar";
+import { applyLiveMessage, initialLiveRunState, type LiveMessageData } from "./live-run-state";
+import { LogTail } from "./log-tail";
+import { LossChart } from "./loss-chart";
+import { StatusBadge } from "./status-badge";
+import { SummaryTable } from "./summary-table";
+import { useTRPC } from "./trpc";
+
+export function RunPage({ runId }: { runId: number }) {
+  const trpc = useTRPC();
+  const [state, dispatch] = useReducer(applyLiveMessage, initialLiveRunState);
+  const sub = useSubscription(
+    trpc.run.live.subscriptionOptions({ runId }, { onData: (msg) => dispatch(("data" in msg ? msg.data : msg) as LiveMessageData) }),
+  );
+  const cancel = useMutation(trpc.run.cancel.mutationOptions());
+  const run = state.run;
+
+  if (sub.error && !run) return <p className="error">{sub.error.message}</p>;
+  if (!run) return <p className="muted">Connecting…</p>;
+  const ended = isTerminal(run.status);
+  return (
+    <article aria-label={`run ${run.id}`}>
+      <div className="run-head">
+        <h1>
+          <Link href="/">Runs</Link> / #{run.id}
+        </h1>
+        <StatusBadge status={run.status} />
+        {run.commitSha && <span className="mono muted">{run.commitSha.slice(0, 7)}</span>}
+        {run.metricValue !== null && (
+          <span className="metric" aria-label="metric">
+            {run.metricName} <strong>{formatValue(run.metricValue)}</strong>
+          </span>
+        )}
+        {canCancel(run.status) && (
+          <button type="button" className="danger" disabled={run.cancelRequested || cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
+            {run.cancelRequested ? "Stopping…" : "Stop run"}
+          </button>
+        )}
+      </div>
+      {run.reason && <p className={run.status === "finished" ? "muted" : "error"}>{run.reason}</p>}
+      <BudgetBar run={run} />
+      <LossChart series={state.series} live={!ended} />
+      {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
+      <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
+      {sub.status === "connecting" && !ended && <p className="muted">reconnecting…</p>}
+    </article>
+  );
+}

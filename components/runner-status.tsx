@@ -1,0 +1,15 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "./trpc";
+
+/** Without a runner, queued runs wait; LiveEvents keeps this up to date. */
+export function RunnerStatus() {
+  const trpc = useTRPC();
+  const { data } = useQuery(trpc.system.runner.queryOptions());
+  if (!data) return null;
+  return (
+    <span className={`runner ${data.online ? "online" : "offline"}`} title={data.online ? `runner pid ${data.pid}` : "start it with npm start or bin/overseer runner"}>
+      {data.online ? "runner online" : "runner offline — queued runs wait"}
+    </span>
+  );
+}

@@ -1,0 +1,9 @@
+import "server-only";
+import { runRouter } from "./routers/run";
+import { systemRouter } from "./routers/system";
+import { workspaceRouter } from "./routers/workspace";
+import { router } from "./trpc";
+
+export const appRouter = router({ run: runRouter, workspace: workspaceRouter, system: systemRouter });
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,110 @@
+import "server-only";
+import { tracked, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { decimateMinMax } from "../../core/decimate";
+import { IllegalTransition, isTerminal } from "../../core/run-lifecycle";
+import type { SeriesPoint } from "../../core/types";
+import { lastPointId, pointsAfter, seriesNames, seriesPoints } from "../../db/queries/metrics";
+import { applyRunEvent, createRun, getRun, listRuns, requestCancel } from "../../db/queries/runs";
+import { getWorkspace } from "../../db/queries/workspaces";
+import { getDb } from "../db";
+import { logSize, readLogTail } from "../log-file";
+import { sleep } from "../sleep";
+import { publicProcedure, router } from "../trpc";
+import { runView, type RunView } from "../views";
+
+/** Points per series sent to the browser at first; the client decimates again as the stream grows. */
+export const CHART_POINTS = 1000;
+const POLL_MS = 50;
+const LOG_LINES = 40;
+
+export interface LiveMessage {
+  run: RunView;
+  /** First message only: every series, decimated. */
+  snapshot?: Record<string, SeriesPoint[]>;
+  /** Points stored since the previous message. */
+  points?: { series: string; step: number; value: number }[];
+  /** The log's last lines, when the log changed. */
+  log?: string[];
+}
+
+function mustGetRun(id: number) {
+  const run = getRun(getDb(), id);
+  if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `run ${id} does not exist` });
+  return run;
+}
+
+export const runRouter = router({
+  list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(50) })).query(({ input }) => {
+    return listRuns(getDb(), input).map(runView);
+  }),
+
+  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ input }) => runView(mustGetRun(input.id))),
+
+  /** Queues a run of the workspace at its current HEAD; the runner starts it. */
+  start: publicProcedure.input(z.object({ workspaceId: z.number().int() })).mutation(({ input }) => {
+    const db = getDb();
+    const ws = getWorkspace(db, input.workspaceId);
+    if (!ws) throw new TRPCError({ code: "NOT_FOUND", message: `workspace ${input.workspaceId} does not exist` });
+    if (ws.configError) throw new TRPCError({ code: "BAD_REQUEST", message: `fix overseer.json first: ${ws.configError}` });
+    return runView(createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() }));
+  }),
+
+  cancel: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ input }) => {
+    const db = getDb();
+    const run = mustGetRun(input.id);
+    if (isTerminal(run.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `run ${run.id} has already ended (${run.status})` });
+    if (run.status === "queued") {
+      try {
+        return runView(applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled before it started" }));
+      } catch (e) {
+        if (!(e instanceof IllegalTransition)) throw e; // the runner started it meanwhile: ask it to stop
+      }
+    }
+    return runView(requestCancel(db, run.id, Date.now()) ?? run);
+  }),
+
+  /** The run page's one stream: a snapshot, then new points, status and log lines as they come. */
+  live: publicProcedure
+    .input(z.object({ runId: z.number().int(), lastEventId: z.string().nullish() }))
+    .subscription(async function* ({ input, signal }) {
+      const db = getDb();
+      let run = mustGetRun(input.runId);
+      let afterId = input.lastEventId ? Number(input.lastEventId) : 0;
+      let sentLogSize = -1;
+      let sentRunJson = "";
+      if (!input.lastEventId) {
+        // One read transaction, so the snapshot and the id it ends at agree.
+        const snap = db.$client.transaction(() => {
+          const snapshot: Record<string, SeriesPoint[]> = {};
+          for (const name of seriesNames(db, run.id)) snapshot[name] = decimateMinMax(seriesPoints(db, run.id, name), CHART_POINTS);
+          return { snapshot, lastId: lastPointId(db, run.id) };
+        })();
+        afterId = snap.lastId;
+        sentLogSize = logSize(run.logPath);
+        const view = runView(run);
+        sentRunJson = JSON.stringify(view);
+        yield tracked(String(afterId), { run: view, snapshot: snap.snapshot, log: run.logPath ? readLogTail(run.logPath, LOG_LINES) : [] } satisfies LiveMessage);
+      }
+      while (!signal?.aborted) {
+        run = mustGetRun(input.runId);
+        const points = pointsAfter(db, run.id, afterId);
+        const size = logSize(run.logPath);
+        const view = runView(run);
+        const viewJson = JSON.stringify(view);
+        if (points.length || size !== sentLogSize || viewJson !== sentRunJson) {
+          const msg: LiveMessage = { run: view };
+          if (points.length) {
+            afterId = points[points.length - 1]!.id;
+            msg.points = points.map((p) => ({ series: p.series, step: p.step, value: p.value }));
+          }
+          if (size !== sentLogSize && run.logPath) msg.log = readLogTail(run.logPath, LOG_LINES);
+          sentLogSize = size;
+          sentRunJson = viewJson;
+          yield tracked(String(afterId), msg);
+        }
+        if (isTerminal(run.status) && points.length === 0) return;
+        await sleep(POLL_MS, signal);
+      }
+    }),
+});

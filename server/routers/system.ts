@@ -1,0 +1,46 @@
+import "server-only";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { lastEventId, listEventsAfter } from "../../db/queries/events";
+import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
+import type { Db } from "../../db/open";
+import { getDb } from "../db";
+import { sleep } from "../sleep";
+import { publicProcedure, router } from "../trpc";
+
+const POLL_MS = 100;
+
+function runnerStatus(db: Db, now: number) {
+  const lease = readLease(db);
+  if (!lease) return { online: false, pid: null as number | null };
+  return { online: now - lease.heartbeatAt < LEASE_STALE_MS, pid: lease.pid as number | null };
+}
+
+export type RunnerStatusView = ReturnType<typeof runnerStatus>;
+
+export const systemRouter = router({
+  /** Whether a runner holds the database; without one, queued runs wait. */
+  runner: publicProcedure.query(() => runnerStatus(getDb(), Date.now())),
+
+  /**
+   * Every event row after the last one seen (tracked, so a reconnect resumes), and the runner's status
+   * whenever it changes. Pages refresh their queries on these; the browser never polls.
+   */
+  live: publicProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ input, signal }) {
+    const db = getDb();
+    let afterId = input?.lastEventId ? Number(input.lastEventId) : lastEventId(db);
+    let runnerJson = "";
+    while (!signal?.aborted) {
+      const runner = runnerStatus(db, Date.now());
+      if (JSON.stringify(runner) !== runnerJson) {
+        runnerJson = JSON.stringify(runner);
+        yield { kind: "runner" as const, runner };
+      }
+      for (const e of listEventsAfter(db, afterId)) {
+        afterId = e.id;
+        yield tracked(String(e.id), { kind: "event" as const, event: { id: e.id, type: e.type, runId: e.runId, workspaceId: e.workspaceId, at: e.at } });
+      }
+      await sleep(POLL_MS, signal);
+    }
+  }),
+});

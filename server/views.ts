@@ -1,0 +1,40 @@
+/** Row → what the browser gets: parsed JSON columns, no server paths it does not need. */
+import "server-only";
+import type { SummaryEntry } from "../core/types";
+import type { WorkspaceConfig } from "../core/workspace-config";
+import type { RunRow } from "../db/queries/runs";
+import type { WorkspaceRow } from "../db/queries/workspaces";
+
+export function runView(r: RunRow) {
+  return {
+    id: r.id,
+    workspaceId: r.workspaceId,
+    status: r.status,
+    origin: r.origin,
+    commitSha: r.commitSha,
+    requestedAt: r.requestedAt,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    reason: r.reason,
+    metricName: r.metricName,
+    metricValue: r.metricValue,
+    summary: r.summaryJson ? (JSON.parse(r.summaryJson) as Record<string, SummaryEntry>) : null,
+    config: r.configJson ? (JSON.parse(r.configJson) as WorkspaceConfig) : null,
+    logTail: r.logTail,
+    lastStep: r.lastStep,
+    pointCount: r.pointCount,
+    cancelRequested: r.cancelRequestedAt !== null,
+  };
+}
+
+export type RunView = ReturnType<typeof runView>;
+
+export function workspaceView(w: WorkspaceRow) {
+  return {
+    id: w.id,
+    name: w.name,
+    path: w.path,
+    config: w.configJson ? (JSON.parse(w.configJson) as WorkspaceConfig) : null,
+    configError: w.configError,
+  };
+}
