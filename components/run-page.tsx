@@ -44,7 +44,7 @@ export function RunPage({ runId }: { runId: number }) {
           </button>
         )}
       </div>
-      {run.reason && <p className={run.status === "finished" ? "muted" : "error"}>{run.reason}</p>}
+      {run.reason && run.status !== "finished" && <p className="error">{run.reason}</p>}
       <BudgetBar run={run} />
       <LossChart series={state.series} live={!ended} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { buildChildEnv } from "./child-env";
+
+describe("buildChildEnv", () => {
+  const parent = { PATH: "/usr/bin", HOME: "/home/r", LANG: "C.UTF-8", CUDA_VISIBLE_DEVICES: "1", ANTHROPIC_API_KEY: "sk-secret", AWS_SECRET_ACCESS_KEY: "x", HF_HOME: "/cache/hf" };
+
+  it("passes the allowlist and PYTHONUNBUFFERED, never a secret", () => {
+    expect(buildChildEnv(parent, [])).toEqual({ PATH: "/usr/bin", HOME: "/home/r", LANG: "C.UTF-8", CUDA_VISIBLE_DEVICES: "1", PYTHONUNBUFFERED: "1" });
+  });
+
+  it("adds the workspace's extra names when they are set, and fixed values last", () => {
+    expect(buildChildEnv(parent, ["HF_HOME", "UNSET_NAME"], { OVERSEER_RUN_ID: "7" })).toMatchObject({ HF_HOME: "/cache/hf", OVERSEER_RUN_ID: "7" });
+    expect(buildChildEnv(parent, ["UNSET_NAME"])).not.toHaveProperty("UNSET_NAME");
+  });
+});

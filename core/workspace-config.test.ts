@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { configOverrides, DEFAULT_CONFIG, parseWorkspaceConfig } from "./workspace-config";
+
+describe("parseWorkspaceConfig", () => {
+  it("gives autoresearch's conventions when there is no file", () => {
+    const r = parseWorkspaceConfig(null);
+    expect(r).toEqual({
+      ok: true,
+      config: {
+        command: ["uv", "run", "train.py"],
+        editable: ["train.py"],
+        protected: ["prepare.py"],
+        instructions: "program.md",
+        metric: { name: "val_bpb", goal: "minimize" },
+        budgetSeconds: 300,
+        timeoutSeconds: 600,
+        env: [],
+      },
+    });
+  });
+
+  it("fills defaults around the fields given", () => {
+    const r = parseWorkspaceConfig('{"command": ["python", "train.py"], "budgetSeconds": 60}');
+    expect(r.ok && r.config).toMatchObject({ command: ["python", "train.py"], budgetSeconds: 60, timeoutSeconds: 600, editable: ["train.py"] });
+  });
+
+  it.each([
+    ["{", /not valid JSON.*delete the file to use the defaults/s],
+    ["[1]", /must hold a JSON object/],
+    ['{"command": "uv run train.py"}', /"command": .*expected an argv array/],
+    ['{"budgetSeconds": -5}', /"budgetSeconds": .*expected the training budget in seconds/],
+    ['{"metric": {"name": "val_bpb", "goal": "lowest"}}', /"metric.goal"/],
+    ['{"editable": ["../secrets.py"]}', /"editable.0": must be a path inside the workspace/],
+    ['{"env": ["NOT A NAME"]}', /"env.0": must be an environment variable name/],
+    ['{"timeout": 10}', /unknown field "timeout": remove it \(known fields: .*timeoutSeconds/],
+    ['{"budgetSeconds": 600, "timeoutSeconds": 300}', /"timeoutSeconds": timeoutSeconds must be at least budgetSeconds/],
+  ])("explains %s", (text, message) => {
+    const r = parseWorkspaceConfig(text, "overseer.json");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(message);
+  });
+});
+
+describe("configOverrides", () => {
+  it("keeps only what differs from the defaults", () => {
+    expect(configOverrides(DEFAULT_CONFIG)).toEqual({});
+    expect(configOverrides({ ...DEFAULT_CONFIG, budgetSeconds: 30, metric: { name: "val_loss", goal: "minimize" } })).toEqual({
+      budgetSeconds: 30,
+      metric: { name: "val_loss", goal: "minimize" },
+    });
+  });
+});
