@@ -3,6 +3,7 @@
  * starts queued runs one at a time, and stops a run when a human asks. Unexpected errors are recorded as
  * events and the loop goes on; it gives up after the same error repeats.
  */
+import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { isTerminal } from "../core/run-lifecycle";
 import type { Settings } from "../core/settings";
@@ -32,7 +33,7 @@ const MAX_SAME_ERROR = 5;
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { db, settings } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
-  const owner = `${os.hostname()}:${process.pid}:${Date.now()}`;
+  const owner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
   const lease = acquireLease(db, owner, process.pid, Date.now());
   if (!lease.ok) {
     throw new Error(`another runner (pid ${lease.holder.pid}, ${lease.holder.owner}) is using ${settings.dbFile}; stop it first, or set OVERSEER_DATA_DIR to use another database.`);

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { splitCommand } from "../../core/argv";
 import type { Settings } from "../../core/settings";
 import { configOverrides, parseWorkspaceConfig } from "../../core/workspace-config";
+import { dirtyFiles } from "../git";
 import { CONFIG_FILE, loadWorkspace, registerWorkspace } from "../workspace";
 import { openRunnerDb } from "./open-db";
 
@@ -72,5 +73,9 @@ export async function initCommand(args: string[], settings: Settings): Promise<n
   db.$client.close();
   console.log(`wrote ${file}${text.trim() === "{}" ? " (all defaults)" : ""}`);
   console.log(`registered workspace "${row.name}" (${row.path}); try it with: overseer run ${path.relative(process.cwd(), dir) || "."}`);
+  const configPath = path.join(loaded.workspace.subdir, CONFIG_FILE);
+  if ((await dirtyFiles(loaded.workspace.repoRoot, [configPath])).length > 0) {
+    console.log(`note: runs use the files committed at HEAD; commit ${CONFIG_FILE} for these settings to apply (git add ${configPath} && git commit).`);
+  }
   return 0;
 }

@@ -4,10 +4,10 @@ import { z } from "zod";
 import { decimateMinMax } from "../../core/decimate";
 import { IllegalTransition, isTerminal } from "../../core/run-lifecycle";
 import type { SeriesPoint } from "../../core/types";
+import type { Db } from "../../db/open";
 import { lastPointId, pointsAfter, seriesNames, seriesPoints } from "../../db/queries/metrics";
 import { applyRunEvent, createRun, getRun, listRuns, requestCancel } from "../../db/queries/runs";
 import { getWorkspace } from "../../db/queries/workspaces";
-import { getDb } from "../db";
 import { logSize, readLogTail } from "../log-file";
 import { sleep } from "../sleep";
 import { publicProcedure, router } from "../trpc";
@@ -28,31 +28,29 @@ export interface LiveMessage {
   log?: string[];
 }
 
-function mustGetRun(id: number) {
-  const run = getRun(getDb(), id);
+function mustGetRun(db: Db, id: number) {
+  const run = getRun(db, id);
   if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `run ${id} does not exist` });
   return run;
 }
 
 export const runRouter = router({
-  list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(50) })).query(({ input }) => {
-    return listRuns(getDb(), input).map(runView);
+  list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(50) })).query(({ ctx, input }) => {
+    return listRuns(ctx.db, input).map(runView);
   }),
 
-  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ input }) => runView(mustGetRun(input.id))),
+  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx, input }) => runView(mustGetRun(ctx.db, input.id))),
 
   /** Queues a run of the workspace at its current HEAD; the runner starts it. */
-  start: publicProcedure.input(z.object({ workspaceId: z.number().int() })).mutation(({ input }) => {
-    const db = getDb();
+  start: publicProcedure.input(z.object({ workspaceId: z.number().int() })).mutation(({ ctx: { db }, input }) => {
     const ws = getWorkspace(db, input.workspaceId);
     if (!ws) throw new TRPCError({ code: "NOT_FOUND", message: `workspace ${input.workspaceId} does not exist` });
     if (ws.configError) throw new TRPCError({ code: "BAD_REQUEST", message: `fix overseer.json first: ${ws.configError}` });
     return runView(createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() }));
   }),
 
-  cancel: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ input }) => {
-    const db = getDb();
-    const run = mustGetRun(input.id);
+  cancel: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => {
+    const run = mustGetRun(db, input.id);
     if (isTerminal(run.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `run ${run.id} has already ended (${run.status})` });
     if (run.status === "queued") {
       try {
@@ -67,9 +65,8 @@ export const runRouter = router({
   /** The run page's one stream: a snapshot, then new points, status and log lines as they come. */
   live: publicProcedure
     .input(z.object({ runId: z.number().int(), lastEventId: z.string().nullish() }))
-    .subscription(async function* ({ input, signal }) {
-      const db = getDb();
-      let run = mustGetRun(input.runId);
+    .subscription(async function* ({ ctx: { db }, input, signal }) {
+      let run = mustGetRun(db, input.runId);
       let afterId = input.lastEventId ? Number(input.lastEventId) : 0;
       let sentLogSize = -1;
       let sentRunJson = "";
@@ -87,7 +84,7 @@ export const runRouter = router({
         yield tracked(String(afterId), { run: view, snapshot: snap.snapshot, log: run.logPath ? readLogTail(run.logPath, LOG_LINES) : [] } satisfies LiveMessage);
       }
       while (!signal?.aborted) {
-        run = mustGetRun(input.runId);
+        run = mustGetRun(db, input.runId);
         const points = pointsAfter(db, run.id, afterId);
         const size = logSize(run.logPath);
         const view = runView(run);

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
-import { getDb } from "../db";
 import { sleep } from "../sleep";
 import { publicProcedure, router } from "../trpc";
 
@@ -20,14 +19,13 @@ export type RunnerStatusView = ReturnType<typeof runnerStatus>;
 
 export const systemRouter = router({
   /** Whether a runner holds the database; without one, queued runs wait. */
-  runner: publicProcedure.query(() => runnerStatus(getDb(), Date.now())),
+  runner: publicProcedure.query(({ ctx }) => runnerStatus(ctx.db, Date.now())),
 
   /**
    * Every event row after the last one seen (tracked, so a reconnect resumes), and the runner's status
    * whenever it changes. Pages refresh their queries on these; the browser never polls.
    */
-  live: publicProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ input, signal }) {
-    const db = getDb();
+  live: publicProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx: { db }, input, signal }) {
     let afterId = input?.lastEventId ? Number(input.lastEventId) : lastEventId(db);
     let runnerJson = "";
     while (!signal?.aborted) {

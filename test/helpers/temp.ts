@@ -67,3 +67,14 @@ export function pidAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Polls until fn returns a truthy value (tests only: production code waits on events, not timers). */
+export async function waitFor<T>(fn: () => T | undefined | null | false, timeoutMs = 15_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

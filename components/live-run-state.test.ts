@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { applyLiveMessage, CHART_POINTS, initialLiveRunState, type LiveMessageData } from "./live-run-state";
+
+const run = { id: 1, status: "running" } as LiveMessageData["run"];
+
+describe("applyLiveMessage", () => {
+  it("starts from the snapshot and appends streamed points per series", () => {
+    let s = applyLiveMessage(initialLiveRunState, { run, snapshot: { loss: [{ step: 0, value: 4 }] }, log: ["a"] });
+    s = applyLiveMessage(s, { run, points: [{ series: "loss", step: 1, value: 3 }, { series: "lrm", step: 1, value: 1 }] });
+    expect(s.series).toEqual({ loss: [{ step: 0, value: 4 }, { step: 1, value: 3 }], lrm: [{ step: 1, value: 1 }] });
+    expect(s.log).toEqual(["a"]);
+    expect(s.received).toBe(3);
+  });
+
+  it("keeps a long stream within the chart's budget, spikes included", () => {
+    let s = applyLiveMessage(initialLiveRunState, { run, snapshot: {} });
+    for (let batch = 0; batch < 50; batch++) {
+      const points = Array.from({ length: 200 }, (_, i) => ({ series: "loss", step: batch * 200 + i, value: batch * 200 + i === 7777 ? 99 : 2 }));
+      s = applyLiveMessage(s, { run, points });
+    }
+    expect(s.series.loss!.length).toBeLessThanOrEqual(2 * CHART_POINTS);
+    expect(s.series.loss).toContainEqual({ step: 7777, value: 99 });
+    expect(s.series.loss!.at(-1)).toEqual({ step: 9999, value: 2 });
+    expect(s.received).toBe(10_000);
+  });
+});

@@ -1,0 +1,50 @@
+import { expect, test, type Locator } from "@playwright/test";
+import { shortTinyLm } from "./workspaces";
+
+const drawn = async (points: Locator) => Number(await points.getAttribute("data-points"));
+
+test("a baseline run of tiny-lm streams a growing loss curve, then its summary", async ({ page }, info) => {
+  await page.goto("/");
+  // `npm start` registers the example workspace on a fresh database.
+  await expect(page.getByRole("listitem", { name: "workspace tiny-lm" })).toBeVisible();
+  await expect(page.getByText("runner online")).toBeVisible();
+
+  // A workspace registered from the CLI appears without a reload.
+  const ws = shortTinyLm(8);
+  const card = page.getByRole("listitem", { name: `workspace ${ws.name}` });
+  await expect(card).toBeVisible();
+
+  const clickedAt = Date.now();
+  await card.getByRole("button", { name: "Start baseline run" }).click();
+  await expect(page).toHaveURL(/\/runs\/\d+$/);
+  await expect(page.getByText("running", { exact: true })).toBeVisible({ timeout: 15_000 });
+
+  const points = page.getByLabel("points drawn");
+  await expect.poll(() => drawn(points), { timeout: 20_000, intervals: [50] }).toBeGreaterThan(0);
+  const firstPointMs = Date.now() - clickedAt;
+  const early = await drawn(points);
+  await expect.poll(() => drawn(points), { timeout: 20_000 }).toBeGreaterThan(early + 10);
+  await expect(page.getByRole("progressbar", { name: "budget" })).toBeVisible();
+  await expect(page.getByText(/of 8s budget/)).toBeVisible();
+  await expect(page.getByLabel("log tail")).toContainText("step ");
+  await page.screenshot({ path: info.outputPath("run-live.png"), fullPage: true });
+
+  await expect(page.getByText("finished", { exact: true })).toBeVisible({ timeout: 60_000 });
+  const summary = page.getByRole("table", { name: "summary" });
+  await expect(summary).toContainText("val_bpb");
+  const bpb = Number((await page.getByLabel("metric").innerText()).replace(/[^0-9.]/g, ""));
+  expect(bpb).toBeGreaterThan(1);
+  expect(bpb).toBeLessThan(5);
+  await page.screenshot({ path: info.outputPath("run-finished.png"), fullPage: true });
+  console.log(`e2e figures: first point on the page ${firstPointMs} ms after the click (run queued, worktree, node start, data load); val_bpb ${bpb} after 8 s`);
+});
+
+test("a running run can be stopped from its page", async ({ page }) => {
+  const ws = shortTinyLm(60);
+  await page.goto("/");
+  await page.getByRole("listitem", { name: `workspace ${ws.name}` }).getByRole("button", { name: "Start baseline run" }).click();
+  await expect.poll(() => drawn(page.getByLabel("points drawn")), { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.getByRole("button", { name: "Stop run" }).click();
+  await expect(page.getByText("cancelled", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByText("cancelled by request")).toBeVisible();
+});

@@ -1,0 +1,25 @@
+/** Test workspaces for e2e: a copy of examples/tiny-lm with a short budget, registered through the real CLI. */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+export const E2E_DATA_DIR = path.join(ROOT, ".tmp", "e2e-data");
+
+function git(cwd: string, args: string[]) {
+  execFileSync("git", args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: "e2e", GIT_AUTHOR_EMAIL: "e2e@x", GIT_COMMITTER_NAME: "e2e", GIT_COMMITTER_EMAIL: "e2e@x" } });
+}
+
+export function shortTinyLm(budgetSeconds: number): { dir: string; name: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiny-lm-e2e-"));
+  const example = path.join(ROOT, "examples", "tiny-lm");
+  for (const f of fs.readdirSync(example)) fs.copyFileSync(path.join(example, f), path.join(dir, f));
+  const prepare = path.join(dir, "prepare.mjs");
+  fs.writeFileSync(prepare, fs.readFileSync(prepare, "utf8").replace(/^export const TIME_BUDGET = \d+;/m, `export const TIME_BUDGET = ${budgetSeconds};`));
+  git(dir, ["init", "-q", "-b", "main"]);
+  execFileSync(path.join(ROOT, "bin", "overseer"), ["init", dir, "--budget", String(budgetSeconds)], { env: { ...process.env, OVERSEER_DATA_DIR: E2E_DATA_DIR } });
+  git(dir, ["add", "-A"]); // runs use what is committed, overseer.json included
+  git(dir, ["commit", "-qm", "baseline"]);
+  return { dir, name: path.basename(dir) };
+}

@@ -1,0 +1,86 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/open";
+import { listWorkspaces } from "../../db/queries/workspaces";
+import { gitRepo, MIGRATIONS, ROOT, tempDir, trainerWorkspace } from "../../test/helpers/temp";
+
+const BIN = path.join(ROOT, "bin", "overseer");
+
+function overseer(args: string[], dataDir: string, cwd = ROOT) {
+  const r = spawnSync(BIN, args, { cwd, encoding: "utf8", env: { ...process.env, OVERSEER_DATA_DIR: dataDir }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("bin/overseer", () => {
+  it("run --json prints one JSON object and exits 0 for a finished run", () => {
+    const r = overseer(["run", trainerWorkspace("ok.mjs"), "--json"], tempDir());
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ outcome: "finished", metric: { name: "val_bpb", value: 1.234567 }, summary: { val_bpb: 1.234567, training_seconds: 0.1 } });
+    expect(out.commit).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it("run exits non-zero for a crash and prints the reason and the log's end", () => {
+    const r = overseer(["run", trainerWorkspace("crash.mjs")], tempDir());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/crashed: node train.mjs exited with code 1/);
+    expect(r.stdout).toContain("RuntimeError: CUDA error");
+  });
+
+  it("run shows progress and the summary on a terminal-less stdout", () => {
+    const r = overseer(["run", "."], tempDir(), trainerWorkspace("ok.mjs"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/step 0 {2}loss 4/);
+    expect(r.stdout).toMatch(/finished: val_bpb = 1.234567\n---\nval_bpb: +1.234567/);
+  });
+
+  it("explains a folder that is not a git repository", () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "train.py"), "print(1)");
+    const r = overseer(["run", dir], tempDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not inside a git repository.*git init/);
+  });
+
+  it("explains a malformed overseer.json, naming the field", () => {
+    const repo = gitRepo({ "train.py": "", "overseer.json": '{"budgetSeconds": "five minutes"}' });
+    const r = overseer(["run", repo, "--json"], tempDir());
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatch(/"budgetSeconds": .*expected the training budget in seconds/);
+  });
+
+  it("init writes only what differs from the defaults and registers the workspace", () => {
+    const repo = gitRepo({ "train.py": "print('hi')\n", "prepare.py": "" });
+    const dataDir = tempDir();
+    const r = overseer(["init", repo, "--command", "python train.py", "--budget", "120"], dataDir);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(repo, "overseer.json"), "utf8"))).toEqual({ command: ["python", "train.py"], budgetSeconds: 120 });
+    expect(r.stdout).toMatch(/commit overseer.json for these settings to apply/);
+    const db = openDatabase({ file: path.join(dataDir, "overseer.db"), migrationsFolder: MIGRATIONS });
+    expect(listWorkspaces(db).map((w) => [w.path, w.subdir])).toEqual([[repo, ""]]);
+    db.$client.close();
+  });
+
+  it("init on an autoresearch layout writes an empty config: the defaults are its conventions", () => {
+    const repo = gitRepo({ "train.py": "", "prepare.py": "", "program.md": "" });
+    expect(overseer(["init", repo], tempDir()).code).toBe(0);
+    expect(fs.readFileSync(path.join(repo, "overseer.json"), "utf8").trim()).toBe("{}");
+  });
+
+  it("init writes nothing when the editable files are missing", () => {
+    const repo = gitRepo({ "model.py": "" });
+    const r = overseer(["init", repo], tempDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/editable file train.py not found.*set "editable"/);
+    expect(fs.existsSync(path.join(repo, "overseer.json"))).toBe(false);
+  });
+
+  it("rejects a bad environment variable with what it takes", () => {
+    const r = spawnSync(BIN, ["run", "."], { encoding: "utf8", env: { ...process.env, OVERSEER_KILL_GRACE_MS: "soon" } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/OVERSEER_KILL_GRACE_MS="soon".*\.env\.example/s);
+  });
+});

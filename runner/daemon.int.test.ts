@@ -1,0 +1,107 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { isTerminal } from "../core/run-lifecycle";
+import { readLease } from "../db/queries/runner-lease";
+import { applyRunEvent, createRun, getRun, requestCancel, updateRun } from "../db/queries/runs";
+import { groupAlive } from "./process-group";
+import { tempDb, tempDir, testSettings, trainerWorkspace, TRAINERS, waitFor } from "../test/helpers/temp";
+import { startDaemon } from "./daemon";
+import { loadWorkspace, registerWorkspace } from "./workspace";
+
+async function setup(trainer: string, config: Record<string, unknown> = {}) {
+  const dataDir = tempDir("overseer-data-");
+  const { db } = tempDb(dataDir);
+  const loaded = await loadWorkspace(trainerWorkspace(trainer, config));
+  if (!loaded.ok) throw new Error(loaded.error);
+  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const settings = testSettings(dataDir);
+  return { db, ws, settings };
+}
+
+const quiet = () => undefined;
+
+describe("runner daemon", () => {
+  it("starts runs queued by the web, one after the other, and leaves CLI runs alone", async () => {
+    const { db, ws, settings } = await setup("ok.mjs");
+    const cliRun = createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() });
+    const a = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+    const b = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      await waitFor(() => getRun(db, b.id)?.status === "finished", 15_000, "both runs");
+      expect(getRun(db, a.id)).toMatchObject({ status: "finished", metricValue: 1.234567 });
+      expect(getRun(db, a.id)!.endedAt!).toBeLessThanOrEqual(getRun(db, b.id)!.startedAt!);
+      expect(getRun(db, cliRun.id)!.status).toBe("queued");
+      expect(readLease(db)?.pid).toBe(process.pid);
+    } finally {
+      await daemon.stop();
+    }
+    expect(readLease(db)).toBeUndefined();
+  });
+
+  it("stops a running run when a human asks, and cancels a queued one before it starts", async () => {
+    const { db, ws, settings } = await setup("slow.mjs", { command: ["node", "train.mjs", "30"], timeoutSeconds: 60, budgetSeconds: 30 });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      const running = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      const queued = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      requestCancel(db, queued.id, Date.now());
+      await waitFor(() => (getRun(db, running.id)?.pointCount ?? 0) > 0, 10_000, "first points");
+      requestCancel(db, running.id, Date.now());
+      const ended = await waitFor(() => {
+        const r = getRun(db, running.id);
+        return r && isTerminal(r.status) ? r : null;
+      });
+      expect(ended.status).toBe("cancelled");
+      expect(groupAlive(ended.pid!)).toBe(false);
+      const other = await waitFor(() => {
+        const r = getRun(db, queued.id);
+        return r && isTerminal(r.status) ? r : null;
+      });
+      expect(other).toMatchObject({ status: "cancelled", startedAt: null, reason: "cancelled before it started" });
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it("refuses to start while another runner holds the database", async () => {
+    const { db, settings } = await setup("ok.mjs");
+    const first = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      await expect(startDaemon({ db, settings, log: quiet })).rejects.toThrow(/another runner \(pid \d+/);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it("on start, stops a run a dead runner left in flight and marks it interrupted", async () => {
+    const { db, ws, settings } = await setup("ok.mjs");
+    const orphan = spawn(process.execPath, [path.join(TRAINERS, "hang.mjs")], { detached: true, stdio: "ignore" });
+    const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+    applyRunEvent(db, run.id, { type: "run_started" }, Date.now(), { startedAt: Date.now() });
+    updateRun(db, run.id, { pid: orphan.pid! });
+    await waitFor(() => groupAlive(orphan.pid!), 5000, "the orphan to start");
+
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      expect(getRun(db, run.id)).toMatchObject({ status: "interrupted" });
+      expect(getRun(db, run.id)!.reason).toMatch(/runner stopped while this run was in flight/);
+      expect(groupAlive(orphan.pid!)).toBe(false);
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it("records a run in flight as interrupted when the runner itself is stopped", async () => {
+    const { db, ws, settings } = await setup("slow.mjs", { command: ["node", "train.mjs", "30"], timeoutSeconds: 60, budgetSeconds: 30 });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+    await waitFor(() => (getRun(db, run.id)?.pointCount ?? 0) > 0, 10_000, "first points");
+    await daemon.stop();
+    const after = getRun(db, run.id)!;
+    expect(after.status).toBe("interrupted");
+    expect(after.pointCount).toBeGreaterThan(0);
+    expect(groupAlive(after.pid!)).toBe(false);
+  });
+});
