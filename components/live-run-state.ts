@@ -22,19 +22,13 @@ export interface LiveRunState {
   run: RunView | null;
   series: Record<string, SeriesPoint[]>;
   log: string[];
-  /** Total points received, for the page to say how much the chart stands for. */
-  received: number;
 }
 
-export const initialLiveRunState: LiveRunState = { run: null, series: {}, log: [], received: 0 };
+export const initialLiveRunState: LiveRunState = { run: null, series: {}, log: [] };
 
 export function applyLiveMessage(state: LiveRunState, msg: LiveMessageData): LiveRunState {
   let series = state.series;
-  let received = state.received;
-  if (msg.snapshot) {
-    series = msg.snapshot;
-    received = Object.values(msg.snapshot).reduce((n, s) => n + s.length, 0);
-  }
+  if (msg.snapshot) series = msg.snapshot;
   if (msg.points?.length) {
     series = { ...series };
     const touched = new Set<string>();
@@ -48,7 +42,6 @@ export function applyLiveMessage(state: LiveRunState, msg: LiveMessageData): Liv
     for (const name of touched) {
       if (series[name]!.length > 2 * CHART_POINTS) series[name] = decimateMinMax(series[name]!, CHART_POINTS);
     }
-    received += msg.points.length;
   }
-  return { run: msg.run, series, log: msg.log ?? state.log, received };
+  return { run: msg.run, series, log: msg.log ?? state.log };
 }

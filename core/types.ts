@@ -31,19 +31,6 @@ export interface SummaryEntry {
   value: number | null;
 }
 
-/** What a run produced, as the runner records it when the run ends. */
-export interface RunResult {
-  outcome: RunOutcome;
-  /** A sentence a researcher understands: why the run ended this way. */
-  reason: string;
-  metricValue: number | null;
-  summary: Record<string, SummaryEntry>;
-  exitCode: number | null;
-  signal: string | null;
-  /** The last lines of the log, kept for crashed, diverged and timed-out runs. */
-  logTail: string | null;
-}
-
 export interface SeriesPoint {
   step: number;
   value: number;

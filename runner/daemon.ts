@@ -50,7 +50,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const tick = () => {
     // The heartbeat is a write; once a second is plenty for a 5 s staleness limit.
     if (Date.now() - renewedAt >= 1000) {
-      renewLease(db, owner, Date.now());
+      if (!renewLease(db, owner, Date.now())) throw new Error("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
       renewedAt = Date.now();
     }
     if (active) {

@@ -44,8 +44,4 @@ export class MetricWriter {
     this.pointCount += batch.length;
     insertPoints(this.db, this.runId, batch, { lastStep: this.lastStep, pointCount: this.pointCount });
   }
-
-  get count(): number {
-    return this.pointCount + this.buffer.length;
-  }
 }

@@ -32,7 +32,7 @@ export interface TrainingExit {
 
 export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
   const started = Date.now();
-  const logFd = fs.openSync(spec.logFile, "a");
+  const logFd = fs.openSync(spec.logFile, "w"); // truncate: a reused data folder must not replay an old log
   const tail = followLog(spec.logFile, spec.onOutput);
   const program = spec.command[0] ?? "";
   let timedOut = false;
