@@ -22,7 +22,12 @@ export function RunPage({ runId }: { runId: number }) {
   const cancel = useMutation(trpc.run.cancel.mutationOptions());
   const run = state.run;
 
-  if (sub.error && !run) return <p className="error">{sub.error.message}</p>;
+  if (sub.error && !run)
+    return (
+      <p className="error">
+        {sub.error.message} — <Link href="/">all runs</Link>
+      </p>
+    );
   if (!run) return <p className="muted">Connecting…</p>;
   const ended = isTerminal(run.status);
   return (
