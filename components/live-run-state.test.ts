@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyLiveMessage, CHART_POINTS, initialLiveRunState, type LiveMessageData } from "./live-run-state";
+import { CHART_POINTS } from "../core/decimate";
+import { applyLiveMessage, initialLiveRunState, type LiveMessageData } from "./live-run-state";
 
 const run = { id: 1, status: "running" } as LiveMessageData["run"];
 

@@ -3,14 +3,13 @@
  * arrive and are decimated again (keeping spikes) whenever they pass the chart's budget by a fifth, so the
  * SVG never holds more than 1,200 points a series.
  */
-import { decimateMinMax } from "../core/decimate";
+import { CHART_POINTS, decimateMinMax } from "../core/decimate";
 import type { SeriesPoint } from "../core/types";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../server/root";
 
 type RunView = inferRouterOutputs<AppRouter>["run"]["byId"];
 
-export const CHART_POINTS = 1000;
 const REDECIMATE_AT = 1.2 * CHART_POINTS;
 
 export interface LiveMessageData {

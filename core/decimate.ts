@@ -5,6 +5,9 @@
  */
 import type { SeriesPoint } from "./types";
 
+/** Points per series the browser draws: about what W&B's charts sample down to. */
+export const CHART_POINTS = 1000;
+
 export function decimateMinMax(points: readonly SeriesPoint[], maxPoints: number): SeriesPoint[] {
   if (points.length <= maxPoints || maxPoints < 3) return points.slice();
   const buckets = Math.floor((maxPoints - 1) / 3); // one place is kept for the last point

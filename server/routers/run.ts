@@ -1,7 +1,7 @@
 import "server-only";
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { decimateMinMax } from "../../core/decimate";
+import { CHART_POINTS, decimateMinMax } from "../../core/decimate";
 import { IllegalTransition, isTerminal } from "../../core/run-lifecycle";
 import type { SeriesPoint } from "../../core/types";
 import type { Db } from "../../db/open";
@@ -13,8 +13,6 @@ import { sleep } from "../sleep";
 import { publicProcedure, router } from "../trpc";
 import { runView, type RunView } from "../views";
 
-/** Points per series sent to the browser at first; the client decimates again as the stream grows. */
-export const CHART_POINTS = 1000;
 const POLL_MS = 50;
 const LOG_LINES = 40;
 
