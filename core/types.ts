@@ -35,3 +35,36 @@ export interface SeriesPoint {
   step: number;
   value: number;
 }
+
+/**
+ * - session: one research loop on one workspace, on its own branch `overseer/<tag>`.
+ * - experiment: one step of the loop — the baseline, or a proposal (title, hypothesis, edits) turned into a
+ *   commit, gated, maybe approved, run, and decided.
+ * - best: the kept experiment with the best metric so far; the session branch points at its commit.
+ * - verdict: the gate's judgement of a proposal's risk.
+ */
+export const SESSION_STATUSES = ["running", "paused", "stopped", "finished", "failed"] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const EXPERIMENT_STATUSES = [
+  "proposed",
+  "awaiting_approval",
+  "approved",
+  "running",
+  "kept",
+  "discarded",
+  "crashed",
+  "diverged",
+  "timed_out",
+  "rejected",
+  "proposal_failed",
+  "interrupted",
+] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+
+/** One change a proposer asks for: replace `old` (which must occur exactly once) with `new` in `file`. */
+export interface FileEdit {
+  file: string;
+  old: string;
+  new: string;
+}

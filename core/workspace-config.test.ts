@@ -15,6 +15,7 @@ describe("parseWorkspaceConfig", () => {
         budgetSeconds: 300,
         timeoutSeconds: 600,
         env: [],
+        minImprovement: 0,
       },
     });
   });

@@ -29,6 +29,8 @@ export const workspaceConfigSchema = z
     budgetSeconds: z.number().positive().max(7 * 24 * 3600).default(300),
     timeoutSeconds: z.number().positive().max(7 * 24 * 3600).default(600),
     env: z.array(envName).default([]),
+    /** The smallest improvement kept outright when the noise is unmeasured or smaller (e.g. 3e-4 bpb). */
+    minImprovement: z.number().min(0).default(0),
   })
   .strict()
   .refine((c) => c.timeoutSeconds >= c.budgetSeconds, {
@@ -70,6 +72,7 @@ const FIELD_HINTS: Record<string, string> = {
   budgetSeconds: "the training budget in seconds, e.g. 300",
   timeoutSeconds: "the hard kill in seconds, e.g. 600",
   env: 'names of extra environment variables to pass through, e.g. ["HF_HOME"]',
+  minImprovement: "the smallest improvement worth keeping, e.g. 0.0003",
 };
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -4,7 +4,7 @@
  * If you change a table, run `npm run db:generate` and commit the new migration.
  */
 import { sqliteTable, integer, text, real, index } from "drizzle-orm/sqlite-core";
-import type { RunStatus } from "../core/types";
+import type { ExperimentStatus, RunStatus, SessionStatus } from "../core/types";
 
 export const workspaces = sqliteTable("workspaces", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -28,8 +28,8 @@ export const runs = sqliteTable(
       .notNull()
       .references(() => workspaces.id),
     status: text("status").$type<RunStatus>().notNull(),
-    /** Who asked for it: "web" (queued for the runner daemon) or "cli" (run in the foreground). */
-    origin: text("origin").$type<"web" | "cli">().notNull(),
+    /** Who asked for it: "web" (queued for the runner daemon), "cli" (run in the foreground), "session" (a loop). */
+    origin: text("origin").$type<"web" | "cli" | "session">().notNull(),
     commitSha: text("commit_sha"),
     requestedAt: integer("requested_at").notNull(),
     startedAt: integer("started_at"),
@@ -89,4 +89,83 @@ export const runnerLease = sqliteTable("runner_lease", {
   pid: integer("pid").notNull(),
   startedAt: integer("started_at").notNull(),
   heartbeatAt: integer("heartbeat_at").notNull(),
+});
+
+/** A research loop on one workspace, on its own branch overseer/<tag>. */
+export const sessions = sqliteTable("sessions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  workspaceId: integer("workspace_id")
+    .notNull()
+    .references(() => workspaces.id),
+  tag: text("tag").notNull(),
+  branch: text("branch").notNull(),
+  /** running | paused | stopped | finished | failed */
+  status: text("status").$type<SessionStatus>().notNull(),
+  /** Who drives it: "web" (the runner daemon) or "cli" (an `overseer loop` process in the foreground). */
+  origin: text("origin").$type<"web" | "cli">().notNull(),
+  proposer: text("proposer").notNull(),
+  /** The session's options (stop conditions, approval policy, noise handling), as JSON. */
+  optionsJson: text("options_json").notNull(),
+  baselineCommit: text("baseline_commit").notNull(),
+  bestCommit: text("best_commit").notNull(),
+  bestValue: real("best_value"),
+  bestExperimentId: integer("best_experiment_id"),
+  /** The metric's standard deviation over the baseline's repeated runs. */
+  noiseSigma: real("noise_sigma"),
+  costUsd: real("cost_usd").notNull().default(0),
+  trainingMs: integer("training_ms").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+  endedAt: integer("ended_at"),
+  stopReason: text("stop_reason"),
+  /** A human's request, read by the loop: "pause" | "stop" | null (resume clears it). */
+  requested: text("requested").$type<"pause" | "stop" | null>(),
+});
+
+export const experiments = sqliteTable(
+  "experiments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => sessions.id),
+    /** 0 for the baseline, then 1, 2, … in the order they were proposed. */
+    idx: integer("idx").notNull(),
+    kind: text("kind").$type<"baseline" | "proposal" | "fix">().notNull(),
+    status: text("status").$type<ExperimentStatus>().notNull(),
+    title: text("title").notNull(),
+    hypothesis: text("hypothesis"),
+    proposer: text("proposer").notNull(),
+    /** The proposal's edits, as JSON; null for the baseline. */
+    editsJson: text("edits_json"),
+    /** The values of the candidate's constants (core/mutate configSignature): a repeat is never proposed. */
+    configSig: text("config_sig"),
+    /** A step's crash that this experiment tries to fix, by idx. */
+    fixOf: integer("fix_of"),
+    parentCommit: text("parent_commit"),
+    commitSha: text("commit_sha"),
+    diff: text("diff"),
+    verdictJson: text("verdict_json"),
+    /** Why it ended as it did (the decision's reason, the gate's, a human's note). */
+    reason: text("reason"),
+    metricValue: real("metric_value"),
+    /** The improvement over the best at its start (positive is better, whatever the goal). */
+    delta: real("delta"),
+    /** The runs of this experiment (the baseline and noisy gains run more than once), as a JSON array of ids. */
+    runIdsJson: text("run_ids_json").notNull().default("[]"),
+    costUsd: real("cost_usd").notNull().default(0),
+    tokensJson: text("tokens_json"),
+    humanNote: text("human_note"),
+    createdAt: integer("created_at").notNull(),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [index("experiments_session_idx").on(t.sessionId, t.idx)],
+);
+
+export const steeringNotes = sqliteTable("steering_notes", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  sessionId: integer("session_id")
+    .notNull()
+    .references(() => sessions.id),
+  text: text("text").notNull(),
+  createdAt: integer("created_at").notNull(),
 });

@@ -117,7 +117,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
 /** Runs a dead runner left in flight: their processes are stopped and they are marked interrupted. */
 async function reconcile(db: Db, settings: Settings, log: (l: string) => void): Promise<void> {
-  for (const run of runsWithStatus(db, "running")) {
+  // Only runs the daemon itself started: a foreground `overseer run` or `overseer loop` owns its own.
+  for (const run of runsWithStatus(db, "running").filter((r) => r.origin === "web")) {
     if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
     const fresh = getRun(db, run.id);
     if (fresh && !isTerminal(fresh.status)) {

@@ -29,6 +29,8 @@ export interface ExecuteOptions {
   onLogEvent?: (e: LogEvent, run: { startedAt: number; config: WorkspaceConfig }) => void;
   /** The parent environment the allowlist picks from. */
   parentEnv?: Record<string, string | undefined>;
+  /** Variables set for the run on top of the allowlist (e.g. OVERSEER_SEED for a re-run). */
+  extraEnv?: Record<string, string>;
 }
 
 const LOG_TAIL_LINES = 50;
@@ -43,7 +45,8 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   const end = (reason: string) =>
     applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason });
 
-  const commit = await headCommit(ws.repoRoot).catch(() => null);
+  // A run queued with a commit (a session's candidate) runs that commit; otherwise the workspace's HEAD.
+  const commit = run.commitSha ?? (await headCommit(ws.repoRoot).catch(() => null));
   if (!commit) return end(`${ws.repoRoot} has no commits: commit your training setup first (git add -A && git commit).`);
   const configPath = path.posix.join(ws.subdir.split(path.sep).join("/"), CONFIG_FILE);
   const configText = await fileAtCommit(ws.repoRoot, commit, configPath);
@@ -91,7 +94,7 @@ async function trainAndRecord(
   const exit = await runTraining({
     command: config.command,
     cwd,
-    env: buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id) }),
+    env: buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...opts.extraEnv }),
     logFile,
     timeoutMs: config.timeoutSeconds * 1000,
     graceMs: settings.killGraceMs,

@@ -11,11 +11,12 @@ import { appendEvent } from "./events";
 export type RunRow = typeof runs.$inferSelect;
 type RunPatch = Partial<Omit<RunRow, "id" | "workspaceId" | "status">>;
 
-export function createRun(db: Db, r: { workspaceId: number; origin: "web" | "cli"; at: number }): RunRow {
+/** origin "session" runs belong to a research loop, which starts them itself (the daemon's queue skips them). */
+export function createRun(db: Db, r: { workspaceId: number; origin: "web" | "cli" | "session"; at: number; commitSha?: string }): RunRow {
   return db.transaction((tx) => {
     const row = tx
       .insert(runs)
-      .values({ workspaceId: r.workspaceId, origin: r.origin, status: "queued", requestedAt: r.at })
+      .values({ workspaceId: r.workspaceId, origin: r.origin, status: "queued", requestedAt: r.at, commitSha: r.commitSha ?? null })
       .returning()
       .get();
     appendEvent(tx, { type: "run_queued", at: r.at, workspaceId: r.workspaceId, runId: row.id });

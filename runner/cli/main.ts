@@ -2,6 +2,7 @@
 import { parseSettings } from "../../core/settings";
 import { OVERSEER_ROOT } from "../paths";
 import { initCommand } from "./init";
+import { loopCommand } from "./loop";
 import { runCommand } from "./run";
 import { runnerCommand } from "./runner";
 import { startCommand } from "./start";
@@ -12,6 +13,9 @@ usage:
   overseer start                 the dashboard (http://127.0.0.1:3000) and the runner, with the example workspace
   overseer runner                the runner alone, headless: starts runs queued from the dashboard
   overseer run [DIR] [--json]    run the workspace's command once, at HEAD, and print its summary
+  overseer loop [DIR] [options]  the research loop, headless: propose, gate, run, keep or revert
+      --proposer mutate|claude|manual   --experiments N   --approve auto|risky|all   --tag T
+      --baseline-runs K   --seed S   --plateau N   --max-cost USD   --max-minutes M   --resume SESSION
   overseer init [DIR] [options]  write DIR/overseer.json (only what differs from the defaults) and register DIR
       --command "uv run train.py"   --editable train.py,model.py   --protected prepare.py
       --metric val_bpb   --goal minimize|maximize   --budget 300   --timeout 600
@@ -36,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest, settings);
     case "init":
       return initCommand(rest, settings);
+    case "loop":
+      return loopCommand(rest, settings);
     case "runner":
       return runnerCommand(settings);
     case "start":

@@ -1,0 +1,82 @@
+/**
+ * An experiment's lifecycle as one pure transition function; the loop applies events only through it, and
+ * the UI asks it which actions are legal (Approve shows only where `approved` is legal).
+ */
+import type { ExperimentStatus } from "./types";
+
+export type ExperimentOutcome = "kept" | "discarded" | "crashed" | "diverged" | "timed_out";
+
+export type ExperimentEvent =
+  | { type: "gate_passed" }
+  | { type: "approval_requested" }
+  | { type: "gate_blocked" }
+  | { type: "approved" }
+  | { type: "rejected" }
+  | { type: "proposal_failed" }
+  | { type: "run_started" }
+  | { type: "decided"; outcome: ExperimentOutcome }
+  /** The loop died while it ran: it will run again. */
+  | { type: "requeued" }
+  /** The session was stopped before it ended. */
+  | { type: "interrupted" };
+
+export class IllegalExperimentTransition extends Error {
+  constructor(
+    readonly status: ExperimentStatus,
+    readonly event: ExperimentEvent["type"],
+  ) {
+    super(`an experiment that is ${status} cannot take the event ${event}`);
+  }
+}
+
+const OPEN: readonly ExperimentStatus[] = ["proposed", "awaiting_approval", "approved", "running"];
+
+export function nextExperimentStatus(status: ExperimentStatus, event: ExperimentEvent): ExperimentStatus {
+  const from = (...allowed: ExperimentStatus[]) => allowed.includes(status);
+  switch (event.type) {
+    case "gate_passed":
+      if (from("proposed")) return "approved";
+      break;
+    case "approval_requested":
+      if (from("proposed")) return "awaiting_approval";
+      break;
+    case "gate_blocked":
+      if (from("proposed")) return "rejected";
+      break;
+    case "approved":
+      if (from("awaiting_approval")) return "approved";
+      break;
+    case "rejected":
+      if (from("awaiting_approval")) return "rejected";
+      break;
+    case "proposal_failed":
+      // approved too: its edits may no longer apply once a newer experiment moved the best
+      if (from("proposed", "approved")) return "proposal_failed";
+      break;
+    case "run_started":
+      if (from("approved")) return "running";
+      break;
+    case "decided":
+      if (from("running")) return event.outcome;
+      break;
+    case "requeued":
+      if (from("running")) return "approved";
+      break;
+    case "interrupted":
+      if (OPEN.includes(status)) return "interrupted";
+      break;
+    default: {
+      const never: never = event;
+      throw new Error(`unknown event ${JSON.stringify(never)}`);
+    }
+  }
+  throw new IllegalExperimentTransition(status, event.type);
+}
+
+export function isExperimentOpen(status: ExperimentStatus): boolean {
+  return OPEN.includes(status);
+}
+
+export function canApprove(status: ExperimentStatus): boolean {
+  return status === "awaiting_approval";
+}

@@ -1,0 +1,25 @@
+/** A session's options: the proposer, the approval policy, the stop conditions and the noise handling. */
+import { z } from "zod";
+
+export const PROPOSERS = ["mutate", "claude", "manual"] as const;
+export type ProposerName = (typeof PROPOSERS)[number];
+
+export const sessionOptionsSchema = z.object({
+  proposer: z.enum(PROPOSERS).default("mutate"),
+  approve: z.enum(["auto", "risky", "all"]).default("auto"),
+  /** Stop conditions; null means no limit. Experiments count proposals, not the baseline. */
+  maxExperiments: z.number().int().positive().nullable().default(null),
+  maxWallSeconds: z.number().positive().nullable().default(null),
+  maxCostUsd: z.number().positive().nullable().default(null),
+  plateau: z.number().int().positive().nullable().default(null),
+  /** Runs of the unmodified code, to measure the metric's noise (σ needs at least 2). */
+  baselineRuns: z.number().int().min(1).max(20).default(1),
+  /** Runs a candidate may get in all when its gain is within the noise. */
+  maxRunsPerCandidate: z.number().int().min(1).max(10).default(2),
+  /** Fixes the proposer may attempt after a crash, per idea. */
+  maxFixAttempts: z.number().int().min(0).max(10).default(2),
+  seed: z.number().int().min(0).default(0),
+  model: z.string().min(1).optional(),
+});
+
+export type SessionOptions = z.infer<typeof sessionOptionsSchema>;

@@ -1,0 +1,57 @@
+/**
+ * Experiments. Their status changes only in applyExperimentEvent: the pure lifecycle checks the transition,
+ * and the new status and the event row are written in one transaction.
+ */
+import { and, asc, eq, max } from "drizzle-orm";
+import { nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
+import type { Db, DbLike } from "../open";
+import { experiments, sessions } from "../schema";
+import { appendEvent } from "./events";
+
+export type ExperimentRow = typeof experiments.$inferSelect;
+type ExperimentPatch = Partial<Omit<ExperimentRow, "id" | "sessionId" | "idx" | "status">>;
+
+export function createExperiment(
+  db: Db,
+  e: Omit<typeof experiments.$inferInsert, "id" | "idx" | "createdAt"> & { at: number },
+): ExperimentRow {
+  return db.transaction((tx) => {
+    const last = tx.select({ idx: max(experiments.idx) }).from(experiments).where(eq(experiments.sessionId, e.sessionId)).get();
+    const { at, ...values } = e;
+    const row = tx
+      .insert(experiments)
+      .values({ ...values, idx: last?.idx === null || last?.idx === undefined ? 0 : last.idx + 1, createdAt: at })
+      .returning()
+      .get();
+    const ws = tx.select({ workspaceId: sessions.workspaceId }).from(sessions).where(eq(sessions.id, e.sessionId)).get();
+    appendEvent(tx, { type: "experiment_created", at, workspaceId: ws?.workspaceId, payload: { sessionId: e.sessionId, experimentId: row.id, status: row.status } });
+    return row;
+  });
+}
+
+export function applyExperimentEvent(db: Db, id: number, event: ExperimentEvent, at: number, patch: ExperimentPatch = {}): ExperimentRow {
+  return db.transaction((tx) => {
+    const current = tx.select().from(experiments).where(eq(experiments.id, id)).get();
+    if (!current) throw new Error(`experiment ${id} does not exist`);
+    const status = nextExperimentStatus(current.status, event);
+    const row = tx.update(experiments).set({ ...patch, status }).where(eq(experiments.id, id)).returning().get();
+    appendEvent(tx, { type: `experiment_${event.type}`, at, payload: { sessionId: current.sessionId, experimentId: id, status } });
+    return row;
+  });
+}
+
+export function updateExperiment(db: DbLike, id: number, patch: ExperimentPatch): ExperimentRow {
+  return db.update(experiments).set(patch).where(eq(experiments.id, id)).returning().get();
+}
+
+export function getExperiment(db: Db, id: number): ExperimentRow | undefined {
+  return db.select().from(experiments).where(eq(experiments.id, id)).get();
+}
+
+export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
+  return db.select().from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all();
+}
+
+export function experimentByIdx(db: Db, sessionId: number, idx: number): ExperimentRow | undefined {
+  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), eq(experiments.idx, idx))).get();
+}

@@ -1,0 +1,71 @@
+/** Sessions and their steering notes. */
+import { asc, desc, eq } from "drizzle-orm";
+import type { SessionOptions } from "../../core/session-options";
+import type { SessionStatus } from "../../core/types";
+import type { Db, DbLike } from "../open";
+import { sessions, steeringNotes } from "../schema";
+import { appendEvent } from "./events";
+
+export type SessionRow = typeof sessions.$inferSelect;
+type SessionPatch = Partial<Omit<SessionRow, "id" | "workspaceId">>;
+
+export function createSession(
+  db: Db,
+  s: { workspaceId: number; tag: string; branch: string; origin: "web" | "cli"; options: SessionOptions; baselineCommit: string; at: number },
+): SessionRow {
+  return db.transaction((tx) => {
+    const row = tx
+      .insert(sessions)
+      .values({
+        workspaceId: s.workspaceId,
+        tag: s.tag,
+        branch: s.branch,
+        status: "running",
+        origin: s.origin,
+        proposer: s.options.proposer,
+        optionsJson: JSON.stringify(s.options),
+        baselineCommit: s.baselineCommit,
+        bestCommit: s.baselineCommit,
+        createdAt: s.at,
+      })
+      .returning()
+      .get();
+    appendEvent(tx, { type: "session_started", at: s.at, workspaceId: s.workspaceId, payload: { sessionId: row.id } });
+    return row;
+  });
+}
+
+export function getSession(db: Db, id: number): SessionRow | undefined {
+  return db.select().from(sessions).where(eq(sessions.id, id)).get();
+}
+
+export function listSessions(db: Db, workspaceId?: number): SessionRow[] {
+  const q = db.select().from(sessions);
+  return (workspaceId === undefined ? q : q.where(eq(sessions.workspaceId, workspaceId))).orderBy(desc(sessions.id)).all();
+}
+
+export function sessionsWithStatus(db: Db, status: SessionStatus): SessionRow[] {
+  return db.select().from(sessions).where(eq(sessions.status, status)).orderBy(asc(sessions.id)).all();
+}
+
+/** Updates a session; a status change or a human's request is also recorded as an event. */
+export function updateSession(db: DbLike, id: number, patch: SessionPatch, at: number, eventType?: string): void {
+  const row = db.update(sessions).set(patch).where(eq(sessions.id, id)).returning({ workspaceId: sessions.workspaceId }).get();
+  if (row && eventType) appendEvent(db, { type: eventType, at, workspaceId: row.workspaceId, payload: { sessionId: id, ...patch } });
+}
+
+export function sessionOptions(s: SessionRow): SessionOptions {
+  return JSON.parse(s.optionsJson) as SessionOptions;
+}
+
+export function addSteeringNote(db: Db, sessionId: number, text: string, at: number) {
+  return db.transaction((tx) => {
+    const row = tx.insert(steeringNotes).values({ sessionId, text, createdAt: at }).returning().get();
+    appendEvent(tx, { type: "steering_added", at, payload: { sessionId, noteId: row.id } });
+    return row;
+  });
+}
+
+export function listSteeringNotes(db: Db, sessionId: number) {
+  return db.select().from(steeringNotes).where(eq(steeringNotes.sessionId, sessionId)).orderBy(asc(steeringNotes.id)).all();
+}

@@ -1,0 +1,113 @@
+/**
+ * `overseer loop [DIR] --proposer mutate --experiments N`: the research loop, headless, a line per
+ * experiment and a summary at the end. Ctrl-C leaves the session resumable (`--resume SESSION`).
+ * Exits non-zero if the loop could not run at all, or its baseline failed.
+ */
+import { parseArgs } from "node:util";
+import { formatSeconds, formatValue } from "../../core/format";
+import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
+import type { Settings } from "../../core/settings";
+import { listExperiments } from "../../db/queries/experiments";
+import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { getWorkspace } from "../../db/queries/workspaces";
+import type { Db } from "../../db/open";
+import { resultsFile, runSession } from "../loop/engine";
+import { startSession } from "../loop/start-session";
+import { createProposer } from "../proposers";
+import { loadWorkspace, registerWorkspace } from "../workspace";
+import { openRunnerDb } from "./open-db";
+
+const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
+
+export async function loopCommand(args: string[], settings: Settings): Promise<number> {
+  const { values: v, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      proposer: { type: "string" },
+      experiments: { type: "string" },
+      approve: { type: "string" },
+      tag: { type: "string" },
+      "baseline-runs": { type: "string" },
+      seed: { type: "string" },
+      plateau: { type: "string" },
+      "max-cost": { type: "string" },
+      "max-minutes": { type: "string" },
+      resume: { type: "string" },
+    },
+  });
+  const db = openRunnerDb(settings);
+  try {
+    const session = v.resume ? resumeTarget(db, Number(v.resume), v.experiments) : await newSession(db, positionals[0] ?? process.cwd(), v);
+    if (typeof session === "string") {
+      console.error(`overseer: ${session}`);
+      return 2;
+    }
+    const ws = getWorkspace(db, session.workspaceId)!;
+    console.log(`session ${session.id} on ${ws.name}, branch ${session.branch}, proposer ${session.proposer}`);
+    const controller = new AbortController();
+    const onSignal = () => {
+      console.log(`\nstopping; resume with: overseer loop --resume ${session.id}`);
+      controller.abort("shutdown");
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    const final = await runSession(session.id, { db, settings, proposer: createProposer(sessionOptions(session).proposer), log: (l) => console.log(l), signal: controller.signal });
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    printSummary(db, settings, final);
+    return final.status === "failed" ? 1 : 0;
+  } finally {
+    db.$client.close();
+  }
+}
+
+function resumeTarget(db: Db, id: number, experiments: string | undefined): SessionRow | string {
+  const s = getSession(db, id);
+  if (!s) return `session ${id} does not exist`;
+  if (experiments !== undefined) {
+    const options: SessionOptions = { ...sessionOptions(s), maxExperiments: Number(experiments) };
+    updateSession(db, id, { optionsJson: JSON.stringify(sessionOptionsSchema.parse(options)) }, Date.now());
+  }
+  return getSession(db, id)!;
+}
+
+async function newSession(db: Db, dir: string, v: Record<string, string | boolean | undefined>): Promise<SessionRow | string> {
+  const parsed = sessionOptionsSchema.safeParse({
+    proposer: v.proposer ?? (process.env.ANTHROPIC_API_KEY ? "claude" : "mutate"),
+    approve: v.approve,
+    maxExperiments: num(v.experiments as string | undefined),
+    baselineRuns: num(v["baseline-runs"] as string | undefined),
+    seed: num(v.seed as string | undefined),
+    plateau: num(v.plateau as string | undefined),
+    maxCostUsd: num(v["max-cost"] as string | undefined),
+    maxWallSeconds: v["max-minutes"] === undefined ? undefined : Number(v["max-minutes"]) * 60,
+  });
+  if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; ")}`;
+  const loaded = await loadWorkspace(dir);
+  if (!loaded.ok) return loaded.error;
+  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const started = await startSession(db, ws, { tag: v.tag as string | undefined, options: parsed.data, origin: "cli" });
+  return started.ok ? started.session : started.error;
+}
+
+function printSummary(db: Db, settings: Settings, s: SessionRow): void {
+  const exps = listExperiments(db, s.id);
+  const count = (st: string) => exps.filter((e) => e.status === st && e.kind !== "baseline").length;
+  const kept = count("kept");
+  const discarded = count("discarded");
+  const crashed = count("crashed") + count("diverged") + count("timed_out");
+  const baseline = exps[0]?.metricValue ?? null;
+  const wall = (s.endedAt ?? Date.now()) - s.createdAt;
+  const gain = baseline !== null && s.bestValue !== null ? baseline - s.bestValue : null;
+  console.log(
+    [
+      "",
+      `session ${s.id} ${s.status}: ${s.stopReason ?? ""}`,
+      `experiments ${exps.length - 1} · kept ${kept} · discarded ${discarded} · crashed ${crashed} · keep rate ${kept + discarded ? Math.round((100 * kept) / (kept + discarded)) : 0}%`,
+      `baseline ${formatValue(baseline)} → best ${formatValue(s.bestValue)}${gain !== null && baseline ? ` (${gain >= 0 ? "−" : "+"}${formatValue(Math.abs(gain))}, ${((100 * Math.abs(gain)) / baseline).toFixed(2)}%)` : ""}`,
+      `GPU duty cycle ${wall > 0 ? ((100 * s.trainingMs) / wall).toFixed(1) : "0"}% (${formatSeconds(s.trainingMs)} training in ${formatSeconds(wall)})`,
+      `branch ${s.branch} · results ${resultsFile(settings, s.id)}`,
+    ].join("\n"),
+  );
+}

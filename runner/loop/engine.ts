@@ -1,0 +1,220 @@
+/**
+ * runSession: the research loop — propose, build, gate, await approval, run, decide — for one session until
+ * a stop condition, a human's stop, or the process's shutdown (which leaves it resumable). The next proposal
+ * is prepared while the current experiment trains, so the GPU does not wait for the proposer.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { isExperimentOpen } from "../../core/experiment-lifecycle";
+import { applyEdits } from "../../core/edits";
+import { configSignature } from "../../core/mutate";
+import { formatResultsTsv } from "../../core/results-tsv";
+import { stopReason } from "../../core/stop-conditions";
+import { parseWorkspaceConfig, type WorkspaceConfig } from "../../core/workspace-config";
+import type { Settings } from "../../core/settings";
+import type { Db } from "../../db/open";
+import { applyExperimentEvent, createExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
+import { applyRunEvent, getRun } from "../../db/queries/runs";
+import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { getWorkspace } from "../../db/queries/workspaces";
+import { fileAtCommit } from "../git";
+import { groupAlive, stopGroup } from "../process-group";
+import type { ProposalOutcome, Proposer } from "../proposers/types";
+import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
+import { buildProposalContext } from "./context";
+import { buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
+
+export interface LoopDeps {
+  db: Db;
+  settings: Settings;
+  proposer: Proposer;
+  log: (line: string) => void;
+  /** Aborting stops the loop where it is, leaving the session resumable ("shutdown"). */
+  signal?: AbortSignal;
+  parentEnv?: Record<string, string | undefined>;
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function resultsFile(settings: Settings, sessionId: number): string {
+  return path.join(settings.dataDir, "sessions", String(sessionId), "results.tsv");
+}
+
+export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
+  const { db } = deps;
+  let s = getSession(db, sessionId);
+  if (!s) throw new Error(`session ${sessionId} does not exist`);
+  const ws = getWorkspace(db, s.workspaceId)!;
+  const config = await sessionConfig(ws.repoRoot, ws.subdir, s.baselineCommit);
+  const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir, s.bestCommit);
+  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, retryEdits: null };
+  steps.retryEdits = async (exp, error) => {
+    const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
+    const out = await deps.proposer.propose({ ...ctx, retryError: `Your edits for "${exp.title}" did not apply: ${error}` }, deps.signal);
+    return out.kind === "proposal" ? out.edits : null;
+  };
+  try {
+    await reconcile(db, deps.settings, sessionId);
+    if (s.status !== "running") updateSession(db, sessionId, { status: "running", requested: null, endedAt: null, stopReason: null }, Date.now(), "session_resumed");
+    if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s);
+    await loop(deps, steps, sessionId, config);
+  } finally {
+    writeResults(db, deps.settings, sessionId);
+    await closeSessionGit(g);
+  }
+  s = getSession(db, sessionId)!;
+  return s;
+}
+
+async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: WorkspaceConfig): Promise<void> {
+  const { db } = deps;
+  let pending: Promise<ProposalOutcome> | null = null;
+  const propose = async () => deps.proposer.propose(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config), deps.signal);
+  for (;;) {
+    if (deps.signal?.aborted) return;
+    const s = getSession(db, sessionId)!;
+    if (s.requested === "stop") return finish(db, steps, sessionId, "stopped", "stopped by a human");
+    if (s.requested === "pause") {
+      if (s.status !== "paused") updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
+      await sleep(deps.pollMs ?? 200);
+      continue;
+    }
+    if (s.status === "paused") updateSession(db, sessionId, { status: "running" }, Date.now(), "session_resumed");
+    const options = sessionOptions(s);
+    const experiments = listExperiments(db, sessionId);
+    const baseline = experiments[0];
+    if (baseline && !isExperimentOpen(baseline.status) && baseline.status !== "kept") {
+      return finish(db, steps, sessionId, "failed", `the baseline ${baseline.status}: fix the unmodified code first (${baseline.reason?.split("\n")[0] ?? ""})`);
+    }
+    const open = experiments.find((e) => isExperimentOpen(e.status));
+    const proposals = experiments.filter((e) => e.kind !== "baseline").length;
+    const canPropose = options.proposer !== "manual" && (options.maxExperiments === null || proposals + (pending ? 1 : 0) < options.maxExperiments);
+    if (open) {
+      if (open.status === "approved" && !pending && canPropose && open.kind !== "baseline") pending = propose();
+      await advance(deps, steps, open);
+      continue;
+    }
+    const why = stopReason(options, { proposals, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) });
+    if (why && !pending) return finish(db, steps, sessionId, "finished", why);
+    if (options.proposer === "manual" && !pending) {
+      await sleep(deps.pollMs ?? 200); // a human submits the next proposal through the API
+      continue;
+    }
+    const outcome = await (pending ?? propose());
+    pending = null;
+    if (deps.signal?.aborted) return;
+    if (outcome.kind === "no_change") return finish(db, steps, sessionId, "finished", `the proposer has nothing more to try: ${outcome.reason}`);
+    await recordProposal(db, steps, getSession(db, sessionId)!, outcome);
+  }
+}
+
+/** Takes one open experiment one step forward. */
+async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Promise<void> {
+  switch (exp.status) {
+    case "proposed":
+      await buildCandidate(steps, exp);
+      return;
+    case "awaiting_approval":
+      await sleep(deps.pollMs ?? 200); // the human's approve or reject changes the status
+      return;
+    case "approved": {
+      deps.log(`#${exp.idx} ${exp.title}`);
+      const controller = new AbortController();
+      const onAbort = () => controller.abort("shutdown");
+      deps.signal?.addEventListener("abort", onAbort, { once: true });
+      const watch = setInterval(() => {
+        if (getSession(deps.db, exp.sessionId)?.requested === "stop") controller.abort("cancel");
+      }, deps.pollMs ?? 200);
+      try {
+        const done = await runAndDecide(steps, exp, controller.signal);
+        writeResults(deps.db, deps.settings, exp.sessionId);
+        deps.log(`#${done.idx} ${done.status}: ${done.reason?.split("\n")[0] ?? ""}`);
+      } finally {
+        clearInterval(watch);
+        deps.signal?.removeEventListener("abort", onAbort);
+      }
+      return;
+    }
+    case "running":
+      applyExperimentEvent(deps.db, exp.id, { type: "requeued" }, Date.now());
+      return;
+    default:
+      throw new Error(`experiment ${exp.id} is not open (${exp.status})`);
+  }
+}
+
+async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: Exclude<ProposalOutcome, { kind: "no_change" }>): Promise<void> {
+  updateSession(db, s.id, { costUsd: s.costUsd + outcome.costUsd }, Date.now());
+  const common = { sessionId: s.id, proposer: sessionOptions(s).proposer, costUsd: outcome.costUsd, tokensJson: outcome.tokens ? JSON.stringify(outcome.tokens) : null, at: Date.now() };
+  if (outcome.kind === "failed") {
+    const exp = createExperiment(db, { ...common, kind: "proposal", status: "proposed", title: "proposal failed" });
+    applyExperimentEvent(db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: outcome.reason, decidedAt: Date.now() });
+    return;
+  }
+  const files = await readFilesAt(steps.g, s.bestCommit, steps.config.editable);
+  const applied = applyEdits(files, outcome.edits);
+  createExperiment(db, {
+    ...common,
+    kind: outcome.fixOf !== undefined ? "fix" : "proposal",
+    fixOf: outcome.fixOf ?? null,
+    status: "proposed",
+    title: outcome.title,
+    hypothesis: outcome.hypothesis,
+    editsJson: JSON.stringify(outcome.edits),
+    configSig: applied.ok ? configSignature(applied.files) : null,
+  });
+}
+
+async function createBaseline(db: Db, g: SessionGit, s: SessionRow): Promise<void> {
+  const exp = createExperiment(db, { sessionId: s.id, kind: "baseline", status: "approved", title: "baseline", proposer: "none", commitSha: s.baselineCommit, parentCommit: s.baselineCommit, at: Date.now() });
+  await pin(g, refFor(s.id, exp.idx), s.baselineCommit);
+}
+
+function sinceLastKeep(experiments: ExperimentRow[]): number {
+  const decided = experiments.filter((e) => e.decidedAt !== null && e.kind !== "baseline").sort((a, b) => a.decidedAt! - b.decidedAt!);
+  let n = 0;
+  for (let i = decided.length - 1; i >= 0 && decided[i]!.status !== "kept"; i--) n++;
+  return n;
+}
+
+function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | "finished" | "failed", reason: string): void {
+  for (const e of listExperiments(db, sessionId)) {
+    if (isExperimentOpen(e.status)) applyExperimentEvent(db, e.id, { type: "interrupted" }, Date.now(), { reason: `the session ${status}`, decidedAt: Date.now() });
+  }
+  updateSession(db, sessionId, { status, stopReason: reason, endedAt: Date.now(), requested: null }, Date.now(), `session_${status}`);
+  steps.log(`session ${status}: ${reason}`);
+}
+
+/** A loop that died left experiments running: their runs are stopped and they run again. */
+async function reconcile(db: Db, settings: Settings, sessionId: number): Promise<void> {
+  for (const e of listExperiments(db, sessionId)) {
+    if (e.status !== "running") continue;
+    for (const runId of JSON.parse(e.runIdsJson) as number[]) {
+      const run = getRun(db, runId);
+      if (run?.status !== "running") continue;
+      if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+      applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped while this run was in flight" });
+    }
+    applyExperimentEvent(db, e.id, { type: "requeued" }, Date.now(), { reason: "the loop was restarted: running it again" });
+  }
+}
+
+export function writeResults(db: Db, settings: Settings, sessionId: number): string {
+  const file = resultsFile(settings, sessionId);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const rows = listExperiments(db, sessionId).map((e) => {
+    const run = (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)).filter(Boolean).pop();
+    const summary = run?.summaryJson ? (JSON.parse(run.summaryJson) as Record<string, { value: number | null }>) : {};
+    return { commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: summary.peak_vram_mb?.value ?? null, description: e.title };
+  });
+  fs.writeFileSync(file, formatResultsTsv(rows));
+  return file;
+}
+
+async function sessionConfig(repoRoot: string, subdir: string, commit: string): Promise<WorkspaceConfig> {
+  const rel = subdir ? `${subdir.split(path.sep).join("/")}/overseer.json` : "overseer.json";
+  const parsed = parseWorkspaceConfig(await fileAtCommit(repoRoot, commit, rel), `overseer.json at ${commit.slice(0, 7)}`);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.config;
+}

@@ -1,0 +1,127 @@
+/**
+ * The steps that take one experiment forward: build its candidate commit on the current best and gate it;
+ * run it (more than once when the baseline measures noise or a gain is within the noise) and decide.
+ */
+import { decide, stddev } from "../../core/decide";
+import { applyEdits } from "../../core/edits";
+import { gateChangedFiles, needsHuman } from "../../core/gate";
+import { configSignature } from "../../core/mutate";
+import type { FileEdit } from "../../core/types";
+import type { WorkspaceConfig } from "../../core/workspace-config";
+import type { Settings } from "../../core/settings";
+import type { Db } from "../../db/open";
+import { applyExperimentEvent, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
+import { createRun } from "../../db/queries/runs";
+import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
+import type { WorkspaceRow } from "../../db/queries/workspaces";
+import { executeRun } from "../execute-run";
+import { advanceBranch, changedFiles, commitCandidate, diffBetween, readFilesAt, refFor, type SessionGit } from "../session-git";
+
+export interface StepDeps {
+  db: Db;
+  settings: Settings;
+  ws: WorkspaceRow;
+  config: WorkspaceConfig;
+  g: SessionGit;
+  parentEnv?: Record<string, string | undefined>;
+  log: (line: string) => void;
+  /** Asks the proposer once more when edits do not apply; null when there is no one to ask. */
+  retryEdits: ((exp: ExperimentRow, error: string) => Promise<FileEdit[] | null>) | null;
+}
+
+function commitMessage(exp: ExperimentRow, tag: string): string {
+  return `${exp.title}\n\n${exp.hypothesis ?? ""}\n\nOverseer-Session: ${tag}\nOverseer-Experiment: ${exp.idx}`.replace(/\n{3,}/g, "\n\n");
+}
+
+/** proposed (or approved on an old best) → a commit on the current best, gated. */
+export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<ExperimentRow> {
+  const s = getSession(d.db, exp.sessionId)!;
+  const best = s.bestCommit;
+  const files = await readFilesAt(d.g, best, d.config.editable);
+  let edits = JSON.parse(exp.editsJson ?? "[]") as FileEdit[];
+  let applied = applyEdits(files, edits);
+  if (!applied.ok && d.retryEdits) {
+    const retried = await d.retryEdits(exp, applied.error);
+    if (retried) {
+      edits = retried;
+      applied = applyEdits(files, edits);
+      updateExperiment(d.db, exp.id, { editsJson: JSON.stringify(edits) });
+    }
+  }
+  if (!applied.ok) return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: `the edits do not apply: ${applied.error}`, decidedAt: Date.now() });
+  const changed = Object.fromEntries(Object.entries(applied.files).filter(([f, c]) => c !== files[f]));
+  const commit = await commitCandidate(d.g, best, changed, commitMessage(exp, s.tag), refFor(s.id, exp.idx));
+  const patch = {
+    parentCommit: best,
+    commitSha: commit,
+    diff: await diffBetween(d.g, best, commit),
+    configSig: configSignature(applied.files),
+  };
+  if (exp.status === "approved") return updateExperiment(d.db, exp.id, patch); // rebased onto a newer best
+  const verdict = gateChangedFiles(await changedFiles(d.g, best, commit), d.config.editable, d.config.protected);
+  const withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
+  if (verdict.level === "blocked") {
+    return applyExperimentEvent(d.db, exp.id, { type: "gate_blocked" }, Date.now(), { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });
+  }
+  if (needsHuman(verdict, sessionOptions(s).approve)) return applyExperimentEvent(d.db, exp.id, { type: "approval_requested" }, Date.now(), withVerdict);
+  return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);
+}
+
+/** approved → running → decided. `signal` stops the run: "shutdown" leaves the experiment to run again. */
+export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: AbortSignal): Promise<ExperimentRow> {
+  let s = getSession(d.db, exp.sessionId)!;
+  if (exp.kind !== "baseline" && exp.parentCommit !== s.bestCommit) {
+    exp = await buildCandidate(d, exp);
+    if (exp.status !== "approved") return exp;
+  }
+  const options = sessionOptions(s);
+  exp = applyExperimentEvent(d.db, exp.id, { type: "run_started" }, Date.now());
+  const values: number[] = [];
+  const runIds: number[] = JSON.parse(exp.runIdsJson) as number[];
+  const wanted = exp.kind === "baseline" ? options.baselineRuns : 1;
+  for (let attempt = 0; ; attempt++) {
+    const run = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
+    runIds.push(run.id);
+    updateExperiment(d.db, exp.id, { runIdsJson: JSON.stringify(runIds) });
+    d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id})`);
+    const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, extraEnv: { OVERSEER_SEED: String(options.seed + attempt) } });
+    s = getSession(d.db, exp.sessionId)!;
+    if (final.startedAt && final.endedAt) updateSession(d.db, s.id, { trainingMs: s.trainingMs + (final.endedAt - final.startedAt) }, Date.now());
+    if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
+    if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
+    if (final.status !== "finished" || final.metricValue === null) {
+      const outcome = final.status === "diverged" || final.status === "timed_out" ? final.status : "crashed";
+      const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
+      return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });
+    }
+    values.push(final.metricValue);
+    if (exp.kind === "baseline") {
+      if (values.length < wanted) continue;
+      return keepBaseline(d, exp, values);
+    }
+    const verdict = decide({ values, best: s.bestValue!, goal: d.config.metric.goal, sigma: s.noiseSigma, minImprovement: d.config.minImprovement, maxRuns: options.maxRunsPerCandidate });
+    if (verdict.decision === "rerun") {
+      d.log(`  #${exp.idx} ${verdict.reason}`);
+      continue;
+    }
+    const patch = { metricValue: verdict.mean, delta: verdict.delta, reason: verdict.reason, decidedAt: Date.now() };
+    if (verdict.decision === "kept") {
+      await advanceBranch(d.g, exp.commitSha!, s.bestCommit);
+      updateSession(d.db, s.id, { bestCommit: exp.commitSha!, bestValue: verdict.mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
+    }
+    return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: verdict.decision }, Date.now(), patch);
+  }
+}
+
+function keepBaseline(d: StepDeps, exp: ExperimentRow, values: number[]): ExperimentRow {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sigma = stddev(values);
+  const noise = sigma === null ? "" : ` (σ ${sigma.toPrecision(3)} over ${values.length} runs)`;
+  updateSession(d.db, exp.sessionId, { bestValue: mean, bestExperimentId: exp.id, noiseSigma: sigma }, Date.now(), "session_baseline_measured");
+  return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: "kept" }, Date.now(), {
+    metricValue: mean,
+    delta: 0,
+    reason: `baseline ${d.config.metric.name} = ${mean.toPrecision(6)}${noise}`,
+    decidedAt: Date.now(),
+  });
+}

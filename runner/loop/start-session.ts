@@ -1,0 +1,29 @@
+/** Starting a session: a fresh branch overseer/<tag> at the workspace's HEAD, and the session row. */
+import type { SessionOptions } from "../../core/session-options";
+import type { Db } from "../../db/open";
+import { createSession, type SessionRow } from "../../db/queries/sessions";
+import type { WorkspaceRow } from "../../db/queries/workspaces";
+import { headCommit } from "../git";
+import { branchExists, branchFor, createBranch, validTag } from "../session-git";
+
+export type SessionStart = { ok: true; session: SessionRow } | { ok: false; error: string };
+
+/** autoresearch's tags: the date (nov22), with -2, -3 … when taken. */
+export async function defaultTag(repoRoot: string, now: Date): Promise<string> {
+  const base = `${now.toLocaleString("en-US", { month: "short", timeZone: "UTC" }).toLowerCase()}${now.getUTCDate()}`;
+  for (let i = 1; ; i++) {
+    const tag = i === 1 ? base : `${base}-${i}`;
+    if (!(await branchExists(repoRoot, branchFor(tag)))) return tag;
+  }
+}
+
+export async function startSession(db: Db, ws: WorkspaceRow, o: { tag?: string; options: SessionOptions; origin: "web" | "cli" }): Promise<SessionStart> {
+  const head = await headCommit(ws.repoRoot);
+  if (!head) return { ok: false, error: `${ws.repoRoot} has no commits: commit your training setup first.` };
+  const tag = o.tag ?? (await defaultTag(ws.repoRoot, new Date()));
+  if (!validTag(tag)) return { ok: false, error: `"${tag}" cannot be a branch name: use letters, digits, ".", "_" and "-".` };
+  const branch = branchFor(tag);
+  if (await branchExists(ws.repoRoot, branch)) return { ok: false, error: `the branch ${branch} already exists: choose another --tag, or resume that session.` };
+  await createBranch(ws.repoRoot, branch, head);
+  return { ok: true, session: createSession(db, { workspaceId: ws.id, tag, branch, origin: o.origin, options: o.options, baselineCommit: head, at: Date.now() }) };
+}
