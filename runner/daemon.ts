@@ -12,8 +12,7 @@ import { appendEvent } from "../db/queries/events";
 import { acquireLease, releaseLease, renewLease } from "../db/queries/runner-lease";
 import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus } from "../db/queries/runs";
 import { getWorkspace } from "../db/queries/workspaces";
-import { executeRun } from "./execute-run";
-import { groupAlive, stopGroup } from "./process-group";
+import { cleanUpAbandonedRun, executeRun } from "./execute-run";
 
 export interface DaemonOptions {
   db: Db;
@@ -119,7 +118,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 async function reconcile(db: Db, settings: Settings, log: (l: string) => void): Promise<void> {
   // Only runs the daemon itself started: a foreground `overseer run` or `overseer loop` owns its own.
   for (const run of runsWithStatus(db, "running").filter((r) => r.origin === "web")) {
-    if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+    const ws = getWorkspace(db, run.workspaceId);
+    if (ws) await cleanUpAbandonedRun(settings, ws.repoRoot, run);
     const fresh = getRun(db, run.id);
     if (fresh && !isTerminal(fresh.status)) {
       applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), {

@@ -17,6 +17,7 @@ import { applyRunEvent, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
 import { addWorktree, fileAtCommit, headCommit, removeWorktree } from "./git";
 import { MetricWriter } from "./metric-writer";
+import { groupAlive, stopGroup } from "./process-group";
 import { runTraining } from "./train-process";
 import { CONFIG_FILE } from "./workspace";
 
@@ -34,6 +35,16 @@ export interface ExecuteOptions {
 }
 
 const LOG_TAIL_LINES = 50;
+
+export function runWorktree(settings: Settings, runId: number): string {
+  return path.join(settings.dataDir, "worktrees", `run-${runId}`);
+}
+
+/** After a crash of the process that ran it: stop what is left of a run and remove its worktree. */
+export async function cleanUpAbandonedRun(settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
+  if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+  await removeWorktree(repoRoot, runWorktree(settings, run.id)).catch(() => undefined);
+}
 
 export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOptions): Promise<RunRow> {
   const { db, settings } = opts;
@@ -55,7 +66,7 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   const config = parsed.config;
   updateRun(db, run.id, { commitSha: commit, configJson: JSON.stringify(config), metricName: config.metric.name });
 
-  const worktree = path.join(settings.dataDir, "worktrees", `run-${run.id}`);
+  const worktree = runWorktree(settings, run.id);
   try {
     await addWorktree(ws.repoRoot, worktree, commit);
     return await trainAndRecord(run, ws, config, path.join(worktree, ws.subdir), logFile, startedAt, opts);

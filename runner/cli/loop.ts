@@ -19,6 +19,17 @@ import { openRunnerDb } from "./open-db";
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
 
+const FLAGS: Record<string, string> = {
+  proposer: "--proposer",
+  approve: "--approve",
+  maxExperiments: "--experiments",
+  baselineRuns: "--baseline-runs",
+  seed: "--seed",
+  plateau: "--plateau",
+  maxCostUsd: "--max-cost",
+  maxWallSeconds: "--max-minutes",
+};
+
 export async function loopCommand(args: string[], settings: Settings): Promise<number> {
   const { values: v, positionals } = parseArgs({
     args,
@@ -83,7 +94,7 @@ async function newSession(db: Db, dir: string, v: Record<string, string | boolea
     maxCostUsd: num(v["max-cost"] as string | undefined),
     maxWallSeconds: v["max-minutes"] === undefined ? undefined : Number(v["max-minutes"]) * 60,
   });
-  if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join("; ")}`;
+  if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   const loaded = await loadWorkspace(dir);
   if (!loaded.ok) return loaded.error;
   const ws = registerWorkspace(db, loaded.workspace, Date.now());

@@ -18,7 +18,7 @@ import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { fileAtCommit } from "../git";
-import { groupAlive, stopGroup } from "../process-group";
+import { cleanUpAbandonedRun } from "../execute-run";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { buildProposalContext } from "./context";
@@ -55,7 +55,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
     return out.kind === "proposal" ? out.edits : null;
   };
   try {
-    await reconcile(db, deps.settings, sessionId);
+    await reconcile(db, deps.settings, sessionId, ws.repoRoot);
     if (s.status !== "running") updateSession(db, sessionId, { status: "running", requested: null, endedAt: null, stopReason: null }, Date.now(), "session_resumed");
     if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s);
     await loop(deps, steps, sessionId, config);
@@ -187,13 +187,13 @@ function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | 
 }
 
 /** A loop that died left experiments running: their runs are stopped and they run again. */
-async function reconcile(db: Db, settings: Settings, sessionId: number): Promise<void> {
+async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot: string): Promise<void> {
   for (const e of listExperiments(db, sessionId)) {
     if (e.status !== "running") continue;
     for (const runId of JSON.parse(e.runIdsJson) as number[]) {
       const run = getRun(db, runId);
       if (run?.status !== "running") continue;
-      if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+      await cleanUpAbandonedRun(settings, repoRoot, run);
       applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped while this run was in flight" });
     }
     applyExperimentEvent(db, e.id, { type: "requeued" }, Date.now(), { reason: "the loop was restarted: running it again" });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { canApprove, IllegalExperimentTransition, isExperimentOpen, nextExperimentStatus, type ExperimentEvent } from "./experiment-lifecycle";
+import { EXPERIMENT_STATUSES, type ExperimentStatus } from "./types";
+
+const EVENTS: ExperimentEvent[] = [
+  { type: "gate_passed" },
+  { type: "approval_requested" },
+  { type: "gate_blocked" },
+  { type: "approved" },
+  { type: "rejected" },
+  { type: "proposal_failed" },
+  { type: "run_started" },
+  ...(["kept", "discarded", "crashed", "diverged", "timed_out"] as const).map((outcome) => ({ type: "decided" as const, outcome })),
+  { type: "requeued" },
+  { type: "interrupted" },
+];
+
+const TABLE: Record<string, Partial<Record<ExperimentStatus, ExperimentStatus>>> = {
+  gate_passed: { proposed: "approved" },
+  approval_requested: { proposed: "awaiting_approval" },
+  gate_blocked: { proposed: "rejected" },
+  approved: { awaiting_approval: "approved" },
+  rejected: { awaiting_approval: "rejected" },
+  proposal_failed: { proposed: "proposal_failed", approved: "proposal_failed" },
+  run_started: { approved: "running" },
+  requeued: { running: "approved" },
+  interrupted: { proposed: "interrupted", awaiting_approval: "interrupted", approved: "interrupted", running: "interrupted" },
+};
+
+describe("nextExperimentStatus", () => {
+  for (const status of EXPERIMENT_STATUSES) {
+    for (const e of EVENTS) {
+      const want = e.type === "decided" ? (status === "running" ? e.outcome : undefined) : TABLE[e.type]?.[status];
+      it(`${status} + ${e.type}${e.type === "decided" ? `(${e.outcome})` : ""} → ${want ?? "illegal"}`, () => {
+        if (want) expect(nextExperimentStatus(status, e)).toBe(want);
+        else expect(() => nextExperimentStatus(status, e)).toThrow(IllegalExperimentTransition);
+      });
+    }
+  }
+  it("knows which statuses are open and which can be approved", () => {
+    expect(EXPERIMENT_STATUSES.filter(isExperimentOpen)).toEqual(["proposed", "awaiting_approval", "approved", "running"]);
+    expect(EXPERIMENT_STATUSES.filter(canApprove)).toEqual(["awaiting_approval"]);
+  });
+});

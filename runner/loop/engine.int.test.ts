@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { sessionOptionsSchema } from "../../core/session-options";
+import { applyExperimentEvent, listExperiments } from "../../db/queries/experiments";
+import { getSession, updateSession } from "../../db/queries/sessions";
+import { sh, tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../../test/helpers/temp";
+import { mutateProposer } from "../proposers/mutate";
+import { loadWorkspace, registerWorkspace } from "../workspace";
+import { resultsFile, runSession } from "./engine";
+import { startSession } from "./start-session";
+
+async function setup(options: object, trainerSource?: (s: string) => string) {
+  const repo = trainerWorkspace("quadratic.mjs");
+  if (trainerSource) {
+    fs.writeFileSync(path.join(repo, "train.mjs"), trainerSource(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")));
+    sh(repo, "git", ["commit", "-qam", "variant"]);
+  }
+  const dataDir = tempDir("overseer-data-");
+  const { db } = tempDb(dataDir);
+  const loaded = await loadWorkspace(repo);
+  if (!loaded.ok) throw new Error(loaded.error);
+  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const started = await startSession(db, ws, { tag: "t1", options: sessionOptionsSchema.parse(options), origin: "cli" });
+  if (!started.ok) throw new Error(started.error);
+  const settings = testSettings(dataDir);
+  const lines: string[] = [];
+  const deps = { db, settings, proposer: mutateProposer, log: (l: string) => lines.push(l), pollMs: 20 };
+  return { repo, db, settings, session: started.session, deps, lines };
+}
+
+const git = (repo: string, ...args: string[]) => sh(repo, "git", args).trim();
+
+describe("the research loop", () => {
+  it("keeps improvements and discards the rest, with git invariants kept", async () => {
+    const { repo, db, settings, session, deps } = await setup({ maxExperiments: 8, seed: 3 });
+    const head = git(repo, "rev-parse", "HEAD");
+    fs.writeFileSync(path.join(repo, "notes.txt"), "an untracked file of the user's");
+    const final = await runSession(session.id, deps);
+
+    expect(final).toMatchObject({ status: "finished", stopReason: "reached 8 experiments" });
+    const exps = listExperiments(db, session.id);
+    expect(exps.map((e) => e.idx)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const kept = exps.filter((e) => e.status === "kept" && e.kind !== "baseline");
+    expect(kept.length).toBeGreaterThanOrEqual(1);
+    expect(exps.some((e) => e.status === "discarded")).toBe(true);
+    expect(exps[0]).toMatchObject({ kind: "baseline", status: "kept", metricValue: 2.15, commitSha: head });
+
+    // The best is the kept experiment with the lowest value, and the session branch points at it.
+    const best = kept.reduce((a, b) => (b.metricValue! < a.metricValue! ? b : a));
+    expect(final.bestValue).toBeCloseTo(best.metricValue!, 9);
+    expect(git(repo, "rev-parse", "overseer/t1")).toBe(best.commitSha);
+    // The branch is exactly the chain of keeps, each on the previous best.
+    const chain = git(repo, "rev-list", "--reverse", `${head}..overseer/t1`).split("\n");
+    expect(chain).toEqual(kept.map((e) => e.commitSha));
+    for (const e of kept) expect(e.parentCommit).toBe(exps.filter((x) => x.status === "kept" && x.decidedAt! < e.decidedAt!).pop()!.commitSha);
+    // Every experiment's commit stays reachable under refs/overseer/<session>/<n>.
+    for (const e of exps.filter((x) => x.commitSha)) expect(git(repo, "rev-parse", `refs/overseer/${session.id}/${e.idx}`)).toBe(e.commitSha);
+    // The user's branch, HEAD, working tree and worktrees are as they were.
+    expect(git(repo, "rev-parse", "--abbrev-ref", "HEAD")).toBe("main");
+    expect(git(repo, "rev-parse", "HEAD")).toBe(head);
+    expect(git(repo, "status", "--porcelain")).toBe("?? notes.txt");
+    expect(git(repo, "worktree", "list").split("\n")).toHaveLength(1);
+
+    const tsv = fs.readFileSync(resultsFile(settings, session.id), "utf8").trim().split("\n");
+    expect(tsv[0]).toBe("commit\tval_bpb\tmemory_gb\tstatus\tdescription");
+    expect(tsv[1]).toBe(`${head.slice(0, 7)}\t2.150000\t2.0\tkeep\tbaseline`);
+    expect(tsv).toHaveLength(1 + exps.filter((e) => ["kept", "discarded", "crashed"].includes(e.status)).length);
+  });
+
+  it("records a crash with its log tail and goes on", async () => {
+    const { db, session, deps } = await setup({ maxExperiments: 3 }, (s) => s.replace("const LR = 0.4;", "const LR = 1.2;"));
+    await runSession(session.id, deps);
+    const crashed = listExperiments(db, session.id).filter((e) => e.status === "crashed");
+    expect(crashed.length).toBeGreaterThanOrEqual(1);
+    expect(crashed[0]!.reason).toMatch(/exited with code 1\n.*loss exploded/s);
+    expect(listExperiments(db, session.id)).toHaveLength(4);
+  });
+
+  it("measures the noise with repeated baselines and re-runs a gain within it", async () => {
+    // Only WIDTH is a hyperparameter here (lr is lower case), and its steps gain at most 0.09: under 2σ.
+    const variant = (s: string) => s.replace("const noiseLevel = 0;", "const noiseLevel = 0.3;").replace(/\bLR\b/g, "lr");
+    const { db, session, deps } = await setup({ maxExperiments: 2, baselineRuns: 3, maxRunsPerCandidate: 2 }, variant);
+    const final = await runSession(session.id, deps);
+    expect(final.noiseSigma).toBeGreaterThan(0.05);
+    const exps = listExperiments(db, session.id);
+    expect(JSON.parse(exps[0]!.runIdsJson)).toHaveLength(3);
+    expect(exps[0]!.reason).toMatch(/σ .* over 3 runs/);
+    // σ ≈ 0.11 over seeds 0, 1, 2; WIDTH 3 → 4 gains 0.09 (+ the baseline's mean noise): run twice, then judged.
+    const widened = exps.find((e) => e.title === "WIDTH 3 → 4")!;
+    expect(JSON.parse(widened.runIdsJson)).toHaveLength(2);
+    expect(widened).toMatchObject({ status: "discarded", reason: expect.stringMatching(/gain of 0.1444 .* after 2 runs: within the noise/) });
+  });
+
+  it("waits for a human when every experiment needs approval; a rejection never runs", async () => {
+    const { db, session, deps } = await setup({ maxExperiments: 2, approve: "all" });
+    const loop = runSession(session.id, deps);
+    const first = await waitFor(() => listExperiments(db, session.id).find((e) => e.status === "awaiting_approval"));
+    expect(first.diff).toContain("train.mjs");
+    expect(JSON.parse(first.verdictJson!).level).toBe("low");
+    applyExperimentEvent(db, first.id, { type: "rejected" }, Date.now(), { humanNote: "not this one", reason: "rejected by a human", decidedAt: Date.now() });
+    const second = await waitFor(() => listExperiments(db, session.id).find((e) => e.status === "awaiting_approval" && e.id !== first.id));
+    applyExperimentEvent(db, second.id, { type: "approved" }, Date.now());
+    await loop;
+    const exps = listExperiments(db, session.id);
+    expect(exps.find((e) => e.id === first.id)).toMatchObject({ status: "rejected", runIdsJson: "[]" });
+    expect(["kept", "discarded", "crashed"]).toContain(exps.find((e) => e.id === second.id)!.status);
+  });
+
+  it("pauses, resumes and stops when a human asks", async () => {
+    const { db, session, deps } = await setup({ maxExperiments: 50 }, (s) => s.replace("const sleepMs = 0;", "const sleepMs = 150;"));
+    const loop = runSession(session.id, deps);
+    await waitFor(() => listExperiments(db, session.id).length >= 3);
+    updateSession(db, session.id, { requested: "pause" }, Date.now());
+    await waitFor(() => getSession(db, session.id)!.status === "paused");
+    const during = listExperiments(db, session.id).filter((e) => e.decidedAt !== null).length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(listExperiments(db, session.id).filter((e) => e.decidedAt !== null).length).toBe(during);
+    updateSession(db, session.id, { requested: null }, Date.now());
+    await waitFor(() => listExperiments(db, session.id).filter((e) => e.decidedAt !== null).length > during + 1);
+    updateSession(db, session.id, { requested: "stop" }, Date.now());
+    const final = await loop;
+    expect(final).toMatchObject({ status: "stopped", stopReason: "stopped by a human" });
+    expect(listExperiments(db, session.id).every((e) => !["proposed", "approved", "running", "awaiting_approval"].includes(e.status))).toBe(true);
+  });
+
+  it("fails the session with a clear reason when the baseline crashes", async () => {
+    const { session, deps } = await setup({ maxExperiments: 3 }, (s) => s.replace("const LR = 0.4;", "const LR = 2;"));
+    const final = await runSession(session.id, deps);
+    expect(final.status).toBe("failed");
+    expect(final.stopReason).toMatch(/the baseline crashed: fix the unmodified code first/);
+  });
+});
