@@ -3,6 +3,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { formatSeconds, formatValue } from "../core/format";
+import { SessionTable } from "./session-table";
+import { StartLoop } from "./start-loop";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
 
@@ -10,6 +12,7 @@ export function Home() {
   return (
     <>
       <WorkspaceList />
+      <SessionTable />
       <RunTable />
     </>
   );
@@ -44,6 +47,7 @@ function WorkspaceList() {
               </p>
             )}
             {w.configError && <p className="error">{w.configError}</p>}
+            <StartLoop workspaceId={w.id} disabled={!!w.configError} />
             {w.lastRun && (
               <p>
                 last run <Link href={`/runs/${w.lastRun.id}`}>#{w.lastRun.id}</Link> <StatusBadge status={w.lastRun.status} />{" "}

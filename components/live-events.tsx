@@ -20,6 +20,7 @@ export function LiveEvents() {
         }
         void queryClient.invalidateQueries({ queryKey: trpc.run.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
       },
     }),
   );

@@ -1,6 +1,8 @@
-import type { RunStatus } from "../core/types";
+import type { ExperimentStatus, RunStatus, SessionStatus } from "../core/types";
 
-const LABELS: Record<RunStatus, string> = {
+type AnyStatus = RunStatus | SessionStatus | ExperimentStatus;
+
+const LABELS: Partial<Record<AnyStatus, string>> = {
   queued: "queued",
   running: "running",
   finished: "finished",
@@ -9,8 +11,10 @@ const LABELS: Record<RunStatus, string> = {
   timed_out: "timed out",
   cancelled: "cancelled",
   interrupted: "interrupted",
+  awaiting_approval: "awaiting approval",
+  proposal_failed: "proposal failed",
 };
 
-export function StatusBadge({ status }: { status: RunStatus }) {
-  return <span className={`badge badge-${status}`}>{LABELS[status]}</span>;
+export function StatusBadge({ status }: { status: AnyStatus }) {
+  return <span className={`badge badge-${status}`}>{LABELS[status] ?? status}</span>;
 }

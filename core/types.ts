@@ -43,7 +43,8 @@ export interface SeriesPoint {
  * - best: the kept experiment with the best metric so far; the session branch points at its commit.
  * - verdict: the gate's judgement of a proposal's risk.
  */
-export const SESSION_STATUSES = ["running", "paused", "stopped", "finished", "failed"] as const;
+/** queued: asked for from the web; the runner creates its branch and starts it. */
+export const SESSION_STATUSES = ["queued", "running", "paused", "stopped", "finished", "failed"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export const EXPERIMENT_STATUSES = [

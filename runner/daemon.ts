@@ -12,6 +12,10 @@ import { appendEvent } from "../db/queries/events";
 import { acquireLease, releaseLease, renewLease } from "../db/queries/runner-lease";
 import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus } from "../db/queries/runs";
 import { getWorkspace } from "../db/queries/workspaces";
+import { nextWebSession, sessionOptions, updateSession, type SessionRow } from "../db/queries/sessions";
+import { runSession } from "./loop/engine";
+import { startQueuedSession } from "./loop/start-session";
+import { createProposer } from "./proposers";
 import { cleanUpAbandonedRun, executeRun } from "./execute-run";
 
 export interface DaemonOptions {
@@ -40,7 +44,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   await reconcile(db, settings, log);
 
   let stopping = false;
-  let active: { runId: number; controller: AbortController; promise: Promise<unknown> } | null = null;
+  let active: { kind: "run" | "session"; id: number; controller: AbortController; promise: Promise<unknown> } | null = null;
   let lastError = "";
   let sameErrors = 0;
   let stopRequested: () => Promise<void> = async () => undefined;
@@ -53,7 +57,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       renewedAt = Date.now();
     }
     if (active) {
-      if (cancelRequestedRunIds(db).includes(active.runId)) active.controller.abort("cancel");
+      if (active.kind === "run" && cancelRequestedRunIds(db).includes(active.id)) active.controller.abort("cancel");
+      return;
+    }
+    const session = nextWebSession(db);
+    if (session) {
+      const controller = new AbortController();
+      const promise = driveSession(db, settings, session, controller.signal, log).finally(() => {
+        active = null;
+      });
+      active = { kind: "session", id: session.id, controller, promise };
       return;
     }
     const run = nextQueuedRun(db);
@@ -74,7 +87,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       .finally(() => {
         active = null;
       });
-    active = { runId: run.id, controller, promise };
+    active = { kind: "run", id: run.id, controller, promise };
   };
 
   const done = new Promise<void>((resolve, reject) => {
@@ -112,6 +125,32 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   log(`runner ready (database ${settings.dbFile})`);
   return { stop: () => stopRequested().then(() => done), done };
+}
+
+/** Starts (if queued) and runs a session from the web until it ends or the daemon stops. */
+async function driveSession(db: Db, settings: Settings, session: SessionRow, signal: AbortSignal, log: (l: string) => void): Promise<void> {
+  const ws = getWorkspace(db, session.workspaceId);
+  const fail = (reason: string) => updateSession(db, session.id, { status: "failed", stopReason: reason, endedAt: Date.now() }, Date.now(), "session_failed");
+  if (!ws) return fail("its workspace no longer exists");
+  if (session.status === "queued") {
+    const started = await startQueuedSession(db, session, ws);
+    if (!started.ok) return log(`session ${session.id}: ${started.error}`);
+  }
+  let proposer;
+  try {
+    proposer = createProposer(sessionOptions(session).proposer);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  log(`session ${session.id}: running on ${ws.name}`);
+  try {
+    const final = await runSession(session.id, { db, settings, proposer, signal, log: (l) => log(`session ${session.id}: ${l}`) });
+    log(`session ${session.id}: ${final.status}`);
+  } catch (e) {
+    // Recorded on the session, and the daemon goes on with other work.
+    fail(`internal error: ${(e as Error).message}`);
+    log(`session ${session.id}: failed: ${(e as Error).stack ?? e}`);
+  }
 }
 
 /** Runs a dead runner left in flight: their processes are stopped and they are marked interrupted. */

@@ -1,9 +1,10 @@
 import "server-only";
 import { runRouter } from "./routers/run";
+import { sessionRouter } from "./routers/session";
 import { systemRouter } from "./routers/system";
 import { workspaceRouter } from "./routers/workspace";
 import { router } from "./trpc";
 
-export const appRouter = router({ run: runRouter, workspace: workspaceRouter, system: systemRouter });
+export const appRouter = router({ run: runRouter, session: sessionRouter, workspace: workspaceRouter, system: systemRouter });
 
 export type AppRouter = typeof appRouter;

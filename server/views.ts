@@ -4,6 +4,10 @@ import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
 import type { RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
+import type { ExperimentRow } from "../db/queries/experiments";
+import type { SessionRow } from "../db/queries/sessions";
+import type { GateVerdict } from "../core/gate";
+import type { SessionOptions } from "../core/session-options";
 
 export function runView(r: RunRow) {
   return {
@@ -36,5 +40,21 @@ export function workspaceView(w: WorkspaceRow) {
     path: w.path,
     config: w.configJson ? (JSON.parse(w.configJson) as WorkspaceConfig) : null,
     configError: w.configError,
+  };
+}
+
+export function sessionView(s: SessionRow) {
+  const { optionsJson, ...rest } = s;
+  return { ...rest, options: JSON.parse(optionsJson) as SessionOptions };
+}
+
+export function experimentView(e: ExperimentRow) {
+  const { editsJson, verdictJson, runIdsJson, tokensJson, ...rest } = e;
+  return {
+    ...rest,
+    verdict: verdictJson ? (JSON.parse(verdictJson) as GateVerdict) : null,
+    runIds: JSON.parse(runIdsJson) as number[],
+    tokens: tokensJson ? (JSON.parse(tokensJson) as Record<string, number>) : null,
+    editCount: editsJson ? (JSON.parse(editsJson) as unknown[]).length : 0,
   };
 }

@@ -1,5 +1,5 @@
 /** Sessions and their steering notes. */
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { SessionOptions } from "../../core/session-options";
 import type { SessionStatus } from "../../core/types";
 import type { Db, DbLike } from "../open";
@@ -35,6 +35,30 @@ export function createSession(
   });
 }
 
+/** The web's request for a loop: the runner resolves HEAD, creates the branch and fills in the rest. */
+export function queueSession(db: Db, s: { workspaceId: number; tag: string | null; options: SessionOptions; at: number }): SessionRow {
+  return db.transaction((tx) => {
+    const row = tx
+      .insert(sessions)
+      .values({
+        workspaceId: s.workspaceId,
+        tag: s.tag ?? "",
+        branch: "",
+        status: "queued",
+        origin: "web",
+        proposer: s.options.proposer,
+        optionsJson: JSON.stringify(s.options),
+        baselineCommit: "",
+        bestCommit: "",
+        createdAt: s.at,
+      })
+      .returning()
+      .get();
+    appendEvent(tx, { type: "session_queued", at: s.at, workspaceId: s.workspaceId, payload: { sessionId: row.id } });
+    return row;
+  });
+}
+
 export function getSession(db: Db, id: number): SessionRow | undefined {
   return db.select().from(sessions).where(eq(sessions.id, id)).get();
 }
@@ -42,6 +66,17 @@ export function getSession(db: Db, id: number): SessionRow | undefined {
 export function listSessions(db: Db, workspaceId?: number): SessionRow[] {
   const q = db.select().from(sessions);
   return (workspaceId === undefined ? q : q.where(eq(sessions.workspaceId, workspaceId))).orderBy(desc(sessions.id)).all();
+}
+
+/** The oldest session the daemon should drive: asked for from the web, and not ended. */
+export function nextWebSession(db: Db): SessionRow | undefined {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.origin, "web"), inArray(sessions.status, ["queued", "running", "paused"])))
+    .orderBy(asc(sessions.id))
+    .limit(1)
+    .get();
 }
 
 export function sessionsWithStatus(db: Db, status: SessionStatus): SessionRow[] {

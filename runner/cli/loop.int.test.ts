@@ -40,7 +40,7 @@ describe("bin/overseer loop", () => {
     const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
     const taken = spawnSync(BIN, ["loop", repo, "--experiments", "1", "--tag", "taken"], { encoding: "utf8", env });
     expect(taken.status).toBe(2);
-    expect(taken.stderr).toMatch(/the branch overseer\/taken already exists: choose another --tag/);
+    expect(taken.stderr).toMatch(/the branch overseer\/taken already exists: choose another tag/);
     const bad = spawnSync(BIN, ["loop", repo, "--experiments", "0"], { encoding: "utf8", env });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/bad option: --experiments: /);

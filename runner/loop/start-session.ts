@@ -1,7 +1,7 @@
 /** Starting a session: a fresh branch overseer/<tag> at the workspace's HEAD, and the session row. */
 import type { SessionOptions } from "../../core/session-options";
 import type { Db } from "../../db/open";
-import { createSession, type SessionRow } from "../../db/queries/sessions";
+import { createSession, getSession, updateSession, type SessionRow } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { headCommit } from "../git";
 import { branchExists, branchFor, createBranch, validTag } from "../session-git";
@@ -17,13 +17,31 @@ export async function defaultTag(repoRoot: string, now: Date): Promise<string> {
   }
 }
 
-export async function startSession(db: Db, ws: WorkspaceRow, o: { tag?: string; options: SessionOptions; origin: "web" | "cli" }): Promise<SessionStart> {
+/** The runner's half of a session queued from the web: the branch, the baseline commit, status running. */
+export async function startQueuedSession(db: Db, s: SessionRow, ws: WorkspaceRow): Promise<SessionStart> {
+  const started = await prepareBranch(ws, s.tag || undefined);
+  if (!started.ok) {
+    updateSession(db, s.id, { status: "failed", stopReason: started.error, endedAt: Date.now() }, Date.now(), "session_failed");
+    return started;
+  }
+  const { tag, branch, head } = started;
+  updateSession(db, s.id, { status: "running", tag, branch, baselineCommit: head, bestCommit: head }, Date.now(), "session_started");
+  return { ok: true, session: getSession(db, s.id)! };
+}
+
+async function prepareBranch(ws: WorkspaceRow, wanted: string | undefined): Promise<{ ok: true; tag: string; branch: string; head: string } | { ok: false; error: string }> {
   const head = await headCommit(ws.repoRoot);
   if (!head) return { ok: false, error: `${ws.repoRoot} has no commits: commit your training setup first.` };
-  const tag = o.tag ?? (await defaultTag(ws.repoRoot, new Date()));
+  const tag = wanted ?? (await defaultTag(ws.repoRoot, new Date()));
   if (!validTag(tag)) return { ok: false, error: `"${tag}" cannot be a branch name: use letters, digits, ".", "_" and "-".` };
   const branch = branchFor(tag);
-  if (await branchExists(ws.repoRoot, branch)) return { ok: false, error: `the branch ${branch} already exists: choose another --tag, or resume that session.` };
+  if (await branchExists(ws.repoRoot, branch)) return { ok: false, error: `the branch ${branch} already exists: choose another tag, or resume that session.` };
   await createBranch(ws.repoRoot, branch, head);
-  return { ok: true, session: createSession(db, { workspaceId: ws.id, tag, branch, origin: o.origin, options: o.options, baselineCommit: head, at: Date.now() }) };
+  return { ok: true, tag, branch, head };
+}
+
+export async function startSession(db: Db, ws: WorkspaceRow, o: { tag?: string; options: SessionOptions; origin: "web" | "cli" }): Promise<SessionStart> {
+  const b = await prepareBranch(ws, o.tag);
+  if (!b.ok) return b;
+  return { ok: true, session: createSession(db, { workspaceId: ws.id, tag: b.tag, branch: b.branch, origin: o.origin, options: o.options, baselineCommit: b.head, at: Date.now() }) };
 }

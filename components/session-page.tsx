@@ -1,0 +1,190 @@
+"use client";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { useState } from "react";
+import { canApprove } from "../core/experiment-lifecycle";
+import { formatSeconds, formatValue } from "../core/format";
+import type { AppRouter } from "../server/root";
+import { StatusBadge } from "./status-badge";
+import { useTRPC } from "./trpc";
+
+type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
+type Experiment = Detail["experiments"][number];
+
+/** One research loop: its controls, what waits for a human, steering notes, and every experiment. */
+export function SessionPage({ sessionId }: { sessionId: number }) {
+  const trpc = useTRPC();
+  const detail = useQuery(trpc.session.byId.queryOptions({ id: sessionId }));
+  if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
+  if (!detail.data) return <p className="muted">Loading…</p>;
+  const { session: s, experiments, steering } = detail.data;
+  const waiting = experiments.filter((e) => canApprove(e.status));
+  return (
+    <article aria-label={`session ${s.id}`}>
+      <div className="run-head">
+        <h1>
+          <Link href="/">Sessions</Link> / #{s.id} <span className="mono">{s.branch}</span>
+        </h1>
+        <StatusBadge status={s.status} />
+        <span className="muted">proposer {s.proposer}</span>
+        <Controls sessionId={s.id} status={s.status} requested={s.requested} />
+      </div>
+      {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
+      <Counters detail={detail.data} />
+      {waiting.length > 0 && (
+        <section aria-label="awaiting approval">
+          <h2>Awaiting approval ({waiting.length})</h2>
+          {waiting.map((e) => (
+            <Approval key={e.id} e={e} />
+          ))}
+        </section>
+      )}
+      <Steering sessionId={s.id} notes={steering} />
+      <ExperimentTable experiments={experiments} />
+    </article>
+  );
+}
+
+function Controls({ sessionId, status, requested }: { sessionId: number; status: string; requested: string | null }) {
+  const trpc = useTRPC();
+  const opts = { onError: (e: { message: string }) => alert(e.message) };
+  const pause = useMutation(trpc.session.pause.mutationOptions(opts));
+  const resume = useMutation(trpc.session.resume.mutationOptions(opts));
+  const stop = useMutation(trpc.session.stop.mutationOptions(opts));
+  const ended = ["stopped", "finished", "failed"].includes(status);
+  return (
+    <span className="controls">
+      {status === "running" && requested !== "pause" && (
+        <button type="button" onClick={() => pause.mutate({ id: sessionId })}>
+          Pause
+        </button>
+      )}
+      {(status === "paused" || requested === "pause" || ended) && (
+        <button type="button" onClick={() => resume.mutate({ id: sessionId })}>
+          {ended ? "Resume session" : "Resume"}
+        </button>
+      )}
+      {!ended && (
+        <button type="button" className="danger" disabled={requested === "stop"} onClick={() => stop.mutate({ id: sessionId })}>
+          {requested === "stop" ? "Stopping…" : "Stop"}
+        </button>
+      )}
+    </span>
+  );
+}
+
+function Counters({ detail }: { detail: Detail }) {
+  const { session: s, experiments } = detail;
+  const proposals = experiments.filter((e) => e.kind !== "baseline");
+  const kept = proposals.filter((e) => e.status === "kept").length;
+  const discarded = proposals.filter((e) => e.status === "discarded").length;
+  const crashed = proposals.filter((e) => ["crashed", "diverged", "timed_out"].includes(e.status)).length;
+  const baseline = experiments[0]?.metricValue ?? null;
+  const gain = baseline !== null && s.bestValue !== null ? Math.abs(baseline - s.bestValue) : null;
+  return (
+    <dl className="counters">
+      <div><dt>experiments</dt><dd>{proposals.length}</dd></div>
+      <div><dt>kept</dt><dd>{kept}</dd></div>
+      <div><dt>crashed</dt><dd>{crashed}</dd></div>
+      <div><dt>keep rate</dt><dd>{kept + discarded ? `${Math.round((100 * kept) / (kept + discarded))}%` : "—"}</dd></div>
+      <div><dt>baseline → best</dt><dd>{formatValue(baseline)} → {formatValue(s.bestValue)}{gain !== null && baseline ? ` (${((100 * gain) / baseline).toFixed(2)}%)` : ""}</dd></div>
+      <div><dt>noise σ</dt><dd>{formatValue(s.noiseSigma)}</dd></div>
+      <div><dt>training time</dt><dd>{formatSeconds(s.trainingMs)}</dd></div>
+      <div><dt>API cost</dt><dd>${s.costUsd.toFixed(2)}</dd></div>
+    </dl>
+  );
+}
+
+function Approval({ e }: { e: Experiment }) {
+  const trpc = useTRPC();
+  const [note, setNote] = useState("");
+  const approve = useMutation(trpc.session.approve.mutationOptions());
+  const reject = useMutation(trpc.session.reject.mutationOptions());
+  return (
+    <div className="card approval" aria-label={`approve experiment ${e.idx}`}>
+      <h3>
+        #{e.idx} {e.title}
+      </h3>
+      {e.hypothesis && <p className="muted">{e.hypothesis}</p>}
+      {e.verdict && <p>risk: <strong>{e.verdict.level}</strong> — {e.verdict.reasons.map((r) => r.message).join("; ")}</p>}
+      <pre className="diff">{e.diff}</pre>
+      <div className="approval-bar">
+        <input placeholder="note for the proposer (optional)" value={note} onChange={(ev) => setNote(ev.target.value)} aria-label="note" />
+        <button type="button" onClick={() => approve.mutate({ experimentId: e.id, note: note || undefined })}>
+          Approve
+        </button>
+        <button type="button" className="danger" onClick={() => reject.mutate({ experimentId: e.id, note: note || undefined })}>
+          Reject
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Steering({ sessionId, notes }: { sessionId: number; notes: Detail["steering"] }) {
+  const trpc = useTRPC();
+  const [text, setText] = useState("");
+  const steer = useMutation(trpc.session.steer.mutationOptions({ onSuccess: () => setText("") }));
+  return (
+    <section aria-label="steering">
+      <h2>Steering</h2>
+      {notes.length > 0 && (
+        <ul className="notes">
+          {notes.map((n) => (
+            <li key={n.id}>{n.text}</li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="approval-bar"
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          if (text.trim()) steer.mutate({ id: sessionId, text });
+        }}
+      >
+        <input placeholder='e.g. "try fewer layers", "no more learning-rate sweeps"' value={text} onChange={(ev) => setText(ev.target.value)} aria-label="steering note" />
+        <button type="submit">Add note</button>
+      </form>
+      {steer.error && <p className="error">{steer.error.message}</p>}
+    </section>
+  );
+}
+
+function ExperimentTable({ experiments }: { experiments: Experiment[] }) {
+  return (
+    <section>
+      <h2>Experiments</h2>
+      <table className="table" aria-label="experiments">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>change</th>
+            <th>status</th>
+            <th>metric</th>
+            <th>Δ</th>
+            <th>commit</th>
+            <th>reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...experiments].reverse().map((e) => (
+            <tr key={e.id}>
+              <td>{e.idx}</td>
+              <td>{e.runIds.length ? <Link href={`/runs/${e.runIds[e.runIds.length - 1]}`}>{e.title}</Link> : e.title}</td>
+              <td>
+                <StatusBadge status={e.status} />
+              </td>
+              <td className="num">{formatValue(e.metricValue)}</td>
+              <td className="num">{e.delta !== null && e.kind !== "baseline" ? formatValue(e.delta) : ""}</td>
+              <td className="mono">{e.commitSha?.slice(0, 7) ?? ""}</td>
+              <td className="muted ellipsis" title={e.reason ?? ""}>
+                {e.reason?.split("\n")[0] ?? ""}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

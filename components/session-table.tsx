@@ -1,0 +1,49 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { formatValue } from "../core/format";
+import { StatusBadge } from "./status-badge";
+import { useTRPC } from "./trpc";
+
+export function SessionTable() {
+  const trpc = useTRPC();
+  const sessions = useQuery(trpc.session.list.queryOptions());
+  const workspaces = useQuery(trpc.workspace.list.queryOptions());
+  const names = new Map(workspaces.data?.map((w) => [w.id, w.name]));
+  if (!sessions.data?.length) return null;
+  return (
+    <section>
+      <h1>Sessions</h1>
+      <table className="table" aria-label="sessions">
+        <thead>
+          <tr>
+            <th>session</th>
+            <th>workspace</th>
+            <th>branch</th>
+            <th>status</th>
+            <th>proposer</th>
+            <th>best</th>
+            <th>note</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.data.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <Link href={`/sessions/${s.id}`}>#{s.id}</Link>
+              </td>
+              <td>{names.get(s.workspaceId) ?? s.workspaceId}</td>
+              <td className="mono">{s.branch || "—"}</td>
+              <td>
+                <StatusBadge status={s.status} />
+              </td>
+              <td>{s.proposer}</td>
+              <td className="num">{formatValue(s.bestValue)}</td>
+              <td className="muted ellipsis">{s.stopReason ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

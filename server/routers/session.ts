@@ -1,0 +1,78 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { canApprove } from "../../core/experiment-lifecycle";
+import { sessionOptionsSchema } from "../../core/session-options";
+import type { Db } from "../../db/open";
+import { applyExperimentEvent, getExperiment, listExperiments } from "../../db/queries/experiments";
+import { addSteeringNote, getSession, listSessions, listSteeringNotes, queueSession, updateSession } from "../../db/queries/sessions";
+import { getWorkspace } from "../../db/queries/workspaces";
+import { publicProcedure, router } from "../trpc";
+import { experimentView, sessionView } from "../views";
+
+function mustGetSession(db: Db, id: number) {
+  const s = getSession(db, id);
+  if (!s) throw new TRPCError({ code: "NOT_FOUND", message: `session ${id} does not exist` });
+  return s;
+}
+
+const ENDED = ["stopped", "finished", "failed"];
+
+export const sessionRouter = router({
+  list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
+
+  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx, input }) => {
+    const s = mustGetSession(ctx.db, input.id);
+    return { session: sessionView(s), experiments: listExperiments(ctx.db, s.id).map(experimentView), steering: listSteeringNotes(ctx.db, s.id) };
+  }),
+
+  /** Asks the runner for a loop on the workspace; it creates the branch overseer/<tag> at HEAD. */
+  start: publicProcedure
+    .input(z.object({ workspaceId: z.number().int(), tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/).optional(), options: sessionOptionsSchema.partial().default({}) }))
+    .mutation(({ ctx: { db }, input }) => {
+      const ws = getWorkspace(db, input.workspaceId);
+      if (!ws) throw new TRPCError({ code: "NOT_FOUND", message: `workspace ${input.workspaceId} does not exist` });
+      if (ws.configError) throw new TRPCError({ code: "BAD_REQUEST", message: `fix overseer.json first: ${ws.configError}` });
+      const options = sessionOptionsSchema.parse(input.options);
+      return sessionView(queueSession(db, { workspaceId: ws.id, tag: input.tag ?? null, options, at: Date.now() }));
+    }),
+
+  pause: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => request(db, input.id, "pause")),
+  stop: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => request(db, input.id, "stop")),
+
+  /** Resumes a paused session, or restarts an ended one from where it stopped. */
+  resume: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => {
+    const s = mustGetSession(db, input.id);
+    if (s.origin !== "web") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} runs from the command line: resume it with overseer loop --resume ${s.id}` });
+    if (s.status === "queued" || (s.status === "running" && !s.requested)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is already ${s.status}` });
+    const patch = ENDED.includes(s.status) && s.baselineCommit ? { requested: null, status: "running" as const } : { requested: null };
+    updateSession(db, s.id, patch, Date.now(), "session_resume_requested");
+    return sessionView(getSession(db, s.id)!);
+  }),
+
+  steer: publicProcedure.input(z.object({ id: z.number().int(), text: z.string().trim().min(1).max(4000) })).mutation(({ ctx: { db }, input }) => {
+    const s = mustGetSession(db, input.id);
+    if (ENDED.includes(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
+    return addSteeringNote(db, s.id, input.text, Date.now());
+  }),
+
+  approve: publicProcedure.input(z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() })).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "approved", input.note)),
+  reject: publicProcedure.input(z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() })).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "rejected", input.note)),
+});
+
+function request(db: Db, id: number, what: "pause" | "stop") {
+  const s = mustGetSession(db, id);
+  if (ENDED.includes(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has already ${s.status}` });
+  if (s.status === "queued" && what === "stop") {
+    updateSession(db, s.id, { status: "stopped", stopReason: "stopped before it started", endedAt: Date.now() }, Date.now(), "session_stopped");
+  } else updateSession(db, s.id, { requested: what }, Date.now(), `session_${what}_requested`);
+  return sessionView(getSession(db, s.id)!);
+}
+
+function decideByHuman(db: Db, experimentId: number, decision: "approved" | "rejected", note: string | undefined) {
+  const e = getExperiment(db, experimentId);
+  if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${experimentId} does not exist` });
+  if (!canApprove(e.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `experiment ${experimentId} is ${e.status}, not awaiting approval` });
+  const patch = decision === "rejected" ? { humanNote: note ?? null, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: Date.now() } : { humanNote: note ?? null };
+  return experimentView(applyExperimentEvent(db, e.id, { type: decision }, Date.now(), patch));
+}
