@@ -105,3 +105,26 @@ describe("runner daemon", () => {
     expect(groupAlive(after.pid!)).toBe(false);
   });
 });
+
+describe("runner daemon and sessions", () => {
+  it("starts a session queued from the web: creates its branch and runs the loop to its end", async () => {
+    const { queueSession, getSession } = await import("../db/queries/sessions");
+    const { listExperiments } = await import("../db/queries/experiments");
+    const { sessionOptionsSchema } = await import("../core/session-options");
+    const { sh } = await import("../test/helpers/temp");
+    const { db, ws, settings } = await setup("quadratic.mjs");
+    const queued = queueSession(db, { workspaceId: ws.id, tag: "web1", options: sessionOptionsSchema.parse({ maxExperiments: 2 }), at: Date.now() });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      const done = await waitFor(() => {
+        const s = getSession(db, queued.id);
+        return s && ["finished", "failed"].includes(s.status) ? s : null;
+      }, 20_000, "the session to finish");
+      expect(done).toMatchObject({ status: "finished", branch: "overseer/web1", stopReason: "reached 2 experiments" });
+      expect(listExperiments(db, queued.id)).toHaveLength(3);
+      expect(sh(ws.repoRoot, "git", ["rev-parse", "overseer/web1"]).trim()).toBe(done.bestCommit);
+    } finally {
+      await daemon.stop();
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { sessionOptionsSchema } from "../../core/session-options";
+import { applyExperimentEvent, createExperiment, getExperiment } from "../../db/queries/experiments";
+import { createSession, getSession } from "../../db/queries/sessions";
+import { upsertWorkspace } from "../../db/queries/workspaces";
+import { tempDb } from "../../test/helpers/temp";
+import { appRouter } from "../root";
+
+function setup() {
+  const { db } = tempDb();
+  const ws = upsertWorkspace(db, { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: "{}", configError: null }, Date.now());
+  return { db, ws, caller: appRouter.createCaller({ db }) };
+}
+
+describe("session router", () => {
+  it("start queues a session for the runner with the options given and defaults for the rest", async () => {
+    const { caller, ws } = setup();
+    const s = await caller.session.start({ workspaceId: ws.id, options: { proposer: "mutate", maxExperiments: 5 } });
+    expect(s).toMatchObject({ status: "queued", origin: "web", branch: "", options: { proposer: "mutate", maxExperiments: 5, approve: "auto", baselineRuns: 1 } });
+    await expect(caller.session.start({ workspaceId: ws.id, tag: "bad tag!" })).rejects.toThrow();
+  });
+
+  it("pause, resume and stop are requests the loop reads; an ended session refuses them", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "a", branch: "overseer/a", origin: "web", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: Date.now() });
+    expect(await caller.session.pause({ id: s.id })).toMatchObject({ requested: "pause", status: "running" });
+    expect(await caller.session.resume({ id: s.id })).toMatchObject({ requested: null });
+    expect(await caller.session.stop({ id: s.id })).toMatchObject({ requested: "stop" });
+    const queued = await caller.session.start({ workspaceId: ws.id });
+    expect(await caller.session.stop({ id: queued.id })).toMatchObject({ status: "stopped", stopReason: "stopped before it started" });
+    await expect(caller.session.pause({ id: queued.id })).rejects.toThrow(/already stopped/);
+    await expect(caller.session.steer({ id: queued.id, text: "x" })).rejects.toThrow(/resume it first/);
+  });
+
+  it("steering notes are stored in order; approve and reject only apply to an experiment awaiting approval", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "b", branch: "overseer/b", origin: "cli", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: Date.now() });
+    await caller.session.steer({ id: s.id, text: "try fewer layers" });
+    await caller.session.steer({ id: s.id, text: "no more learning-rate sweeps" });
+    expect((await caller.session.byId({ id: s.id })).steering.map((n) => n.text)).toEqual(["try fewer layers", "no more learning-rate sweeps"]);
+
+    const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "LR 0.04 → 0.08", proposer: "mutate", at: Date.now() });
+    await expect(caller.session.approve({ experimentId: e.id })).rejects.toThrow(/is proposed, not awaiting approval/);
+    applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
+    expect(await caller.session.reject({ experimentId: e.id, note: "too risky" })).toMatchObject({ status: "rejected", humanNote: "too risky", reason: "rejected by a human: too risky" });
+    expect(getExperiment(db, e.id)!.status).toBe("rejected");
+    await expect(caller.session.resume({ id: s.id })).rejects.toThrow(/overseer loop --resume/);
+    expect(getSession(db, s.id)!.status).toBe("running");
+  });
+});
