@@ -3,6 +3,7 @@ import { parseSettings } from "../../core/settings";
 import { OVERSEER_ROOT } from "../paths";
 import { initCommand } from "./init";
 import { loopCommand } from "./loop";
+import { decideCommand, exportCommand } from "./session-commands";
 import { runCommand } from "./run";
 import { runnerCommand } from "./runner";
 import { startCommand } from "./start";
@@ -16,6 +17,10 @@ usage:
   overseer loop [DIR] [options]  the research loop, headless: propose, gate, run, keep or revert
       --proposer mutate|claude|manual   --experiments N   --approve auto|risky|all   --tag T
       --baseline-runs K   --seed S   --plateau N   --max-cost USD   --max-minutes M   --resume SESSION
+  overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
+                                 decide an experiment that awaits approval (its id, as the loop prints it)
+  overseer export SESSION --format patch|diff|tsv|json
+                                 the winning chain as a format-patch mbox, one squashed diff, results.tsv, or all as JSON
   overseer init [DIR] [options]  write DIR/overseer.json (only what differs from the defaults) and register DIR
       --command "uv run train.py"   --editable train.py,model.py   --protected prepare.py
       --metric val_bpb   --goal minimize|maximize   --budget 300   --timeout 600
@@ -42,6 +47,12 @@ async function main(argv: string[]): Promise<number> {
       return initCommand(rest, settings);
     case "loop":
       return loopCommand(rest, settings);
+    case "approve":
+      return decideCommand("approved", rest, settings);
+    case "reject":
+      return decideCommand("rejected", rest, settings);
+    case "export":
+      return exportCommand(rest, settings);
     case "runner":
       return runnerCommand(settings);
     case "start":

@@ -13,7 +13,7 @@ import { stopReason } from "../../core/stop-conditions";
 import { parseWorkspaceConfig, type WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
-import { applyExperimentEvent, createExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, getExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
 import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
@@ -112,12 +112,18 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
 /** Takes one open experiment one step forward. */
 async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Promise<void> {
   switch (exp.status) {
-    case "proposed":
-      await buildCandidate(steps, exp);
+    case "proposed": {
+      const built = await buildCandidate(steps, exp);
+      if (built.status === "awaiting_approval") deps.log(`#${built.idx} ${built.title} awaits approval: overseer approve ${built.id}, or overseer reject ${built.id}`);
+      else if (built.status !== "approved") deps.log(`#${built.idx} ${built.status}: ${built.reason ?? ""}`);
       return;
-    case "awaiting_approval":
+    }
+    case "awaiting_approval": {
       await sleep(deps.pollMs ?? 200); // the human's approve or reject changes the status
+      const now = getExperiment(deps.db, exp.id)!;
+      if (now.status !== exp.status) deps.log(`#${now.idx} ${now.status}${now.reason ? `: ${now.reason}` : ""}`);
       return;
+    }
     case "approved": {
       deps.log(`#${exp.idx} ${exp.title}`);
       const controller = new AbortController();

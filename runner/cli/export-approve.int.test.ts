@@ -1,0 +1,68 @@
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, sh, tempDir, trainerWorkspace, waitFor } from "../../test/helpers/temp";
+
+const BIN = path.join(ROOT, "bin", "overseer");
+const run = (args: string[], env: NodeJS.ProcessEnv) => spawnSync(BIN, args, { encoding: "utf8", env, timeout: 60_000 });
+
+describe("overseer export", () => {
+  it("exports a winning chain that applies to the baseline and reproduces the best code", () => {
+    const repo = trainerWorkspace("quadratic.mjs");
+    const baseline = sh(repo, "git", ["rev-parse", "HEAD"]).trim();
+    const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
+    expect(run(["loop", repo, "--experiments", "6", "--seed", "3", "--tag", "x"], env).status).toBe(0);
+    const best = sh(repo, "git", ["rev-parse", "overseer/x"]).trim();
+    expect(best).not.toBe(baseline);
+
+    const mbox = run(["export", "1", "--format", "patch"], env);
+    expect(mbox.status).toBe(0);
+    expect(mbox.stdout).toMatch(/^From [0-9a-f]{40} /);
+    const diff = run(["export", "1", "--format", "diff"], env).stdout;
+    const tsv = run(["export", "1", "--format", "tsv"], env).stdout;
+    expect(tsv.split("\n")[0]).toBe("commit\tval_bpb\tmemory_gb\tstatus\tdescription");
+    const json = JSON.parse(run(["export", "1", "--format", "json"], env).stdout);
+    expect(json.experiments).toHaveLength(7);
+    expect(json.session.bestCommit).toBe(best);
+
+    // A fresh clone at the baseline: the squashed diff applies, and the mbox replays to the best tree.
+    const clone = tempDir();
+    sh(clone, "git", ["clone", "-q", repo, "."]);
+    sh(clone, "git", ["checkout", "-q", baseline]);
+    fs.writeFileSync(path.join(clone, "best.diff"), diff);
+    sh(clone, "git", ["apply", "--check", "best.diff"]);
+    fs.rmSync(path.join(clone, "best.diff"));
+    const am = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "am", "-q"], { cwd: clone, input: mbox.stdout, encoding: "utf8" });
+    expect(am.stderr).toBe("");
+    expect(sh(clone, "git", ["rev-parse", "HEAD^{tree}"]).trim()).toBe(sh(repo, "git", ["rev-parse", `${best}^{tree}`]).trim());
+  });
+
+  it("says what is wrong with a missing session or format", () => {
+    const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
+    expect(run(["export", "9", "--format", "patch"], env)).toMatchObject({ status: 1, stderr: expect.stringContaining("session 9 does not exist") });
+    expect(run(["export", "1", "--format", "zip"], env)).toMatchObject({ status: 2, stderr: expect.stringContaining("--format patch|diff|tsv|json") });
+  });
+});
+
+describe("overseer approve / reject", () => {
+  it("decides experiments that a headless loop holds for approval", async () => {
+    const repo = trainerWorkspace("quadratic.mjs");
+    const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
+    const loop = spawn(BIN, ["loop", repo, "--experiments", "2", "--approve", "all", "--tag", "gate"], { env });
+    let out = "";
+    loop.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((r) => loop.once("exit", r));
+
+    const first = await waitFor(() => /awaits approval: overseer approve (\d+)/.exec(out)?.[1], 30_000, "a request for approval");
+    const rejected = run(["reject", first, "--note", "not this"], env);
+    expect(rejected.stdout).toMatch(new RegExp(`rejected experiment ${first} \\(#1 of session 1: `));
+    expect(run(["approve", first], env)).toMatchObject({ status: 1, stderr: expect.stringContaining("is rejected, not awaiting approval") });
+
+    const second = await waitFor(() => [...out.matchAll(/awaits approval: overseer approve (\d+)/g)].map((m) => m[1]).find((id) => id !== first), 30_000, "a second request");
+    expect(run(["approve", second!], env).status).toBe(0);
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/#1 rejected/);
+    expect(out).toMatch(/#2 (kept|discarded|crashed)/);
+  });
+});

@@ -1,0 +1,53 @@
+/** `overseer approve|reject EXPERIMENT [--note …]` and `overseer export SESSION --format …`. */
+import { parseArgs } from "node:util";
+import { canApprove } from "../../core/experiment-lifecycle";
+import type { Settings } from "../../core/settings";
+import { applyExperimentEvent, getExperiment } from "../../db/queries/experiments";
+import { EXPORT_FORMATS, exportSession, type ExportFormat } from "../export";
+import { openRunnerDb } from "./open-db";
+
+export async function decideCommand(decision: "approved" | "rejected", args: string[], settings: Settings): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { note: { type: "string" } } });
+  const id = Number(positionals[0]);
+  if (!Number.isInteger(id)) {
+    console.error(`overseer: usage: overseer ${decision === "approved" ? "approve" : "reject"} EXPERIMENT_ID [--note "…"]`);
+    return 2;
+  }
+  const db = openRunnerDb(settings);
+  try {
+    const e = getExperiment(db, id);
+    if (!e) return fail(`experiment ${id} does not exist`);
+    if (!canApprove(e.status)) return fail(`experiment ${id} is ${e.status}, not awaiting approval`);
+    const note = values.note ?? null;
+    const patch = decision === "rejected" ? { humanNote: note, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: Date.now() } : { humanNote: note };
+    applyExperimentEvent(db, id, { type: decision }, Date.now(), patch);
+    console.log(`${decision} experiment ${id} (#${e.idx} of session ${e.sessionId}: ${e.title})`);
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
+
+export async function exportCommand(args: string[], settings: Settings): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string", default: "patch" } } });
+  const id = Number(positionals[0]);
+  const format = values.format as ExportFormat;
+  if (!Number.isInteger(id) || !EXPORT_FORMATS.includes(format)) {
+    console.error(`overseer: usage: overseer export SESSION_ID --format ${EXPORT_FORMATS.join("|")}`);
+    return 2;
+  }
+  const db = openRunnerDb(settings);
+  try {
+    process.stdout.write(await exportSession(db, id, format));
+    return 0;
+  } catch (e) {
+    return fail((e as Error).message);
+  } finally {
+    db.$client.close();
+  }
+}
+
+function fail(message: string): number {
+  console.error(`overseer: ${message}`);
+  return 1;
+}
