@@ -11,6 +11,9 @@ const schema = z.object({
   OVERSEER_KILL_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   OVERSEER_HOST: z.string().min(1).default("127.0.0.1"),
   OVERSEER_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  OVERSEER_CLAUDE_MODEL: z.string().min(1).default("claude-sonnet-5-5"),
 });
 
 export interface Settings {
@@ -19,6 +22,8 @@ export interface Settings {
   killGraceMs: number;
   host: string;
   port: number;
+  /** For the claude proposer; never passed to training runs. */
+  anthropic: { apiKey: string | null; baseURL: string | null; model: string };
 }
 
 export type SettingsParse = { ok: true; settings: Settings } | { ok: false; error: string };
@@ -33,5 +38,6 @@ export function parseSettings(env: Record<string, string | undefined>, root: str
   const e = parsed.data;
   const dataDir = e.OVERSEER_DATA_DIR ? path.resolve(cwd, e.OVERSEER_DATA_DIR) : path.join(root, "data");
   const dbFile = e.OVERSEER_DB_FILE ? path.resolve(cwd, e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
-  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT } };
+  const anthropic = { apiKey: e.ANTHROPIC_API_KEY || null, baseURL: e.ANTHROPIC_BASE_URL ?? null, model: e.OVERSEER_CLAUDE_MODEL };
+  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, anthropic } };
 }

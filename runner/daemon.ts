@@ -138,7 +138,7 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, sig
   }
   let proposer;
   try {
-    proposer = createProposer(sessionOptions(session).proposer);
+    proposer = createProposer(sessionOptions(session).proposer, settings, sessionOptions(session).model);
   } catch (e) {
     return fail((e as Error).message);
   }

@@ -49,7 +49,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
   });
   const db = openRunnerDb(settings);
   try {
-    const session = v.resume ? resumeTarget(db, Number(v.resume), v.experiments) : await newSession(db, positionals[0] ?? process.cwd(), v);
+    const session = v.resume ? resumeTarget(db, Number(v.resume), v.experiments) : await newSession(db, settings, positionals[0] ?? process.cwd(), v);
     if (typeof session === "string") {
       console.error(`overseer: ${session}`);
       return 2;
@@ -63,7 +63,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    const final = await runSession(session.id, { db, settings, proposer: createProposer(sessionOptions(session).proposer), log: (l) => console.log(l), signal: controller.signal });
+    const final = await runSession(session.id, { db, settings, proposer: createProposer(sessionOptions(session).proposer, settings, sessionOptions(session).model), log: (l) => console.log(l), signal: controller.signal });
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     printSummary(db, settings, final);
@@ -83,9 +83,9 @@ function resumeTarget(db: Db, id: number, experiments: string | undefined): Sess
   return getSession(db, id)!;
 }
 
-async function newSession(db: Db, dir: string, v: Record<string, string | boolean | undefined>): Promise<SessionRow | string> {
+async function newSession(db: Db, settings: Settings, dir: string, v: Record<string, string | boolean | undefined>): Promise<SessionRow | string> {
   const parsed = sessionOptionsSchema.safeParse({
-    proposer: v.proposer ?? (process.env.ANTHROPIC_API_KEY ? "claude" : "mutate"),
+    proposer: v.proposer ?? (settings.anthropic.apiKey ? "claude" : "mutate"),
     approve: v.approve,
     maxExperiments: num(v.experiments as string | undefined),
     baselineRuns: num(v["baseline-runs"] as string | undefined),
@@ -95,6 +95,11 @@ async function newSession(db: Db, dir: string, v: Record<string, string | boolea
     maxWallSeconds: v["max-minutes"] === undefined ? undefined : Number(v["max-minutes"]) * 60,
   });
   if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
+  try {
+    createProposer(parsed.data.proposer, settings, parsed.data.model); // fail before a branch is made
+  } catch (e) {
+    return (e as Error).message;
+  }
   const loaded = await loadWorkspace(dir);
   if (!loaded.ok) return loaded.error;
   const ws = registerWorkspace(db, loaded.workspace, Date.now());

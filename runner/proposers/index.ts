@@ -1,5 +1,7 @@
 /** Picks a proposer by name. `manual` proposes nothing itself: a human submits each proposal. */
 import type { ProposerName } from "../../core/session-options";
+import type { Settings } from "../../core/settings";
+import { claudeProposer } from "./claude";
 import { mutateProposer } from "./mutate";
 import type { Proposer } from "./types";
 
@@ -10,14 +12,17 @@ const manualProposer: Proposer = {
   },
 };
 
-export function createProposer(name: ProposerName): Proposer {
+export function createProposer(name: ProposerName, settings: Settings, model?: string): Proposer {
   switch (name) {
     case "mutate":
       return mutateProposer;
     case "manual":
       return manualProposer;
-    case "claude":
-      throw new Error("the claude proposer is not available yet; use --proposer mutate");
+    case "claude": {
+      const { apiKey, baseURL } = settings.anthropic;
+      if (!apiKey) throw new Error("the claude proposer needs ANTHROPIC_API_KEY: export ANTHROPIC_API_KEY=… before starting Overseer (and ANTHROPIC_BASE_URL for a compatible server), or use the offline proposer, mutate.");
+      return claudeProposer({ apiKey, baseURL: baseURL ?? undefined, model: model ?? settings.anthropic.model });
+    }
     default: {
       const never: never = name;
       throw new Error(`unknown proposer ${String(never)}`);

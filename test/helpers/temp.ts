@@ -30,7 +30,7 @@ export function tempDb(dir = tempDir()): { db: Db; file: string } {
 }
 
 export function testSettings(dataDir: string, over: Partial<Settings> = {}): Settings {
-  return { dataDir, dbFile: path.join(dataDir, "overseer.db"), killGraceMs: 500, host: "127.0.0.1", port: 0, ...over };
+  return { dataDir, dbFile: path.join(dataDir, "overseer.db"), killGraceMs: 500, host: "127.0.0.1", port: 0, anthropic: { apiKey: null, baseURL: null, model: "claude-sonnet-5-5" }, ...over };
 }
 
 export function sh(cwd: string, cmd: string, args: string[]): string {
