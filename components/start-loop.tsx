@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "./trpc";
@@ -10,6 +10,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const router = useRouter();
   const [proposer, setProposer] = useState<"mutate" | "claude" | "manual">("mutate");
   const [experiments, setExperiments] = useState(10);
+  const caps = useQuery(trpc.system.capabilities.queryOptions());
   const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
     <form
@@ -23,7 +24,9 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         proposer{" "}
         <select value={proposer} onChange={(e) => setProposer(e.target.value as typeof proposer)} aria-label="proposer">
           <option value="mutate">mutate (offline)</option>
-          <option value="claude">claude</option>
+          <option value="claude" disabled={caps.data?.claude === false}>
+            {caps.data?.claude === false ? "claude (set ANTHROPIC_API_KEY)" : `claude (${caps.data?.claudeModel ?? "…"})`}
+          </option>
           <option value="manual">manual</option>
         </select>
       </label>
@@ -33,6 +36,9 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       <button type="submit" disabled={disabled || start.isPending}>
         Start loop
       </button>
+      {caps.data?.claude === false && (
+        <span className="muted">No ANTHROPIC_API_KEY: mutate runs offline. For Claude, export ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server) and restart.</span>
+      )}
       {start.error && <span className="error">{start.error.message}</span>}
     </form>
   );

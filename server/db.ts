@@ -9,7 +9,7 @@ import { openDatabase, type Db } from "../db/open";
 
 const g = globalThis as unknown as { __overseerDb?: Db; __overseerSettings?: Settings };
 
-function getSettings(): Settings {
+export function getSettings(): Settings {
   if (!g.__overseerSettings) {
     // `next start` runs with the Overseer root as its working directory.
     const parsed = parseSettings(process.env, process.cwd(), process.cwd());

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
+import { getSettings } from "../db";
 import { sleep } from "../sleep";
 import { publicProcedure, router } from "../trpc";
 
@@ -18,6 +19,9 @@ function runnerStatus(db: Db, now: number) {
 export type RunnerStatusView = ReturnType<typeof runnerStatus>;
 
 export const systemRouter = router({
+  /** What this installation can do: the claude proposer needs ANTHROPIC_API_KEY (the runner gets the same environment). */
+  capabilities: publicProcedure.query(() => ({ claude: !!getSettings().anthropic.apiKey, claudeModel: getSettings().anthropic.model })),
+
   /** Whether a runner holds the database; without one, queued runs wait. */
   runner: publicProcedure.query(({ ctx }) => runnerStatus(ctx.db, Date.now())),
 
