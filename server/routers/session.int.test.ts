@@ -8,7 +8,7 @@ import { appRouter } from "../root";
 
 function setup() {
   const { db } = tempDb();
-  const ws = upsertWorkspace(db, { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: "{}", configError: null }, Date.now());
+  const ws = upsertWorkspace(db, { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: JSON.stringify({ editable: ["train.py"], protected: ["prepare.py"] }), configError: null }, Date.now());
   return { db, ws, caller: appRouter.createCaller({ db }) };
 }
 
@@ -46,5 +46,15 @@ describe("session router", () => {
     expect(getExperiment(db, e.id)!.status).toBe("rejected");
     await expect(caller.session.resume({ id: s.id })).rejects.toThrow(/overseer loop --resume/);
     expect(getSession(db, s.id)!.status).toBe("running");
+  });
+
+  it("takes a human's diff as a proposal for the loop, and blocks one that touches a protected file", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "m", branch: "overseer/m", origin: "web", options: sessionOptionsSchema.parse({ proposer: "manual" }), baselineCommit: "abc", at: Date.now() });
+    const ok = await caller.session.propose({ id: s.id, title: "Halve LR", diff: "--- a/train.py\n+++ b/train.py\n@@ -1,2 +1,2 @@\n-LR = 0.04\n+LR = 0.02\n DEPTH = 8\n" });
+    expect(ok).toMatchObject({ status: "proposed", proposer: "manual", title: "Halve LR", editCount: 1 });
+    const blocked = await caller.session.propose({ id: s.id, title: "Faster eval", diff: "--- a/prepare.py\n+++ b/prepare.py\n@@ -1 +1 @@\n-EVAL_TOKENS = 1000\n+EVAL_TOKENS = 10\n" });
+    expect(blocked).toMatchObject({ status: "rejected", reason: "prepare.py is protected: experiments must not change it" });
+    await expect(caller.session.propose({ id: s.id, title: "x", diff: "hello" })).rejects.toThrow(/no hunks found/);
   });
 });

@@ -1,10 +1,13 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { diffToEdits } from "../../core/diff-to-edits";
 import { canApprove } from "../../core/experiment-lifecycle";
+import { gateChangedFiles } from "../../core/gate";
+import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
-import { applyExperimentEvent, getExperiment, listExperiments } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, getExperiment, listExperiments } from "../../db/queries/experiments";
 import { addSteeringNote, getSession, listSessions, listSteeringNotes, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
@@ -55,6 +58,24 @@ export const sessionRouter = router({
     if (ENDED.includes(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
     return addSteeringNote(db, s.id, input.text, Date.now());
   }),
+
+  /** A human's proposal (the manual proposer, or alongside any other): a pasted unified diff. */
+  propose: publicProcedure
+    .input(z.object({ id: z.number().int(), title: z.string().trim().min(1).max(200), hypothesis: z.string().max(4000).optional(), diff: z.string().min(1).max(1_000_000) }))
+    .mutation(({ ctx: { db }, input }) => {
+      const s = mustGetSession(db, input.id);
+      if (ENDED.includes(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
+      const ws = getWorkspace(db, s.workspaceId)!;
+      const config = workspaceConfigSchema.parse(JSON.parse(ws.configJson ?? "{}"));
+      const parsed = diffToEdits(input.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/"));
+      if (!parsed.ok) throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error });
+      const exp = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: input.title, hypothesis: input.hypothesis ?? null, proposer: "manual", editsJson: JSON.stringify(parsed.edits), at: Date.now() });
+      const verdict = gateChangedFiles(parsed.files, config.editable, config.protected);
+      if (verdict.level !== "blocked") return experimentView(exp);
+      return experimentView(
+        applyExperimentEvent(db, exp.id, { type: "gate_blocked" }, Date.now(), { verdictJson: JSON.stringify(verdict), reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() }),
+      );
+    }),
 
   approve: publicProcedure.input(z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() })).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "approved", input.note)),
   reject: publicProcedure.input(z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() })).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "rejected", input.note)),
