@@ -41,7 +41,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         </section>
       )}
       <Steering sessionId={s.id} notes={steering} />
-      <ExperimentTable experiments={experiments} />
+      <ExperimentTable experiments={experiments} notes={steering} />
     </article>
   );
 }
@@ -151,7 +151,13 @@ function Steering({ sessionId, notes }: { sessionId: number; notes: Detail["stee
   );
 }
 
-function ExperimentTable({ experiments }: { experiments: Experiment[] }) {
+/** Experiments, newest first, with each steering note placed before the experiments proposed after it. */
+function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; notes: Detail["steering"] }) {
+  type Row = { kind: "experiment"; at: number; e: Experiment } | { kind: "note"; at: number; text: string; id: number };
+  const rows: Row[] = [
+    ...experiments.map((e) => ({ kind: "experiment" as const, at: e.createdAt, e })),
+    ...notes.map((n) => ({ kind: "note" as const, at: n.createdAt, text: n.text, id: n.id })),
+  ].sort((a, b) => b.at - a.at);
   return (
     <section>
       <h2>Experiments</h2>
@@ -168,23 +174,35 @@ function ExperimentTable({ experiments }: { experiments: Experiment[] }) {
           </tr>
         </thead>
         <tbody>
-          {[...experiments].reverse().map((e) => (
-            <tr key={e.id}>
-              <td>{e.idx}</td>
-              <td>{e.runIds.length ? <Link href={`/runs/${e.runIds[e.runIds.length - 1]}`}>{e.title}</Link> : e.title}</td>
-              <td>
-                <StatusBadge status={e.status} />
-              </td>
-              <td className="num">{formatValue(e.metricValue)}</td>
-              <td className="num">{e.delta !== null && e.kind !== "baseline" ? formatValue(e.delta) : ""}</td>
-              <td className="mono">{e.commitSha?.slice(0, 7) ?? ""}</td>
-              <td className="muted ellipsis" title={e.reason ?? ""}>
-                {e.reason?.split("\n")[0] ?? ""}
-              </td>
-            </tr>
-          ))}
+          {rows.map((row) =>
+            row.kind === "note" ? (
+              <tr key={`note-${row.id}`} className="note-row">
+                <td colSpan={7}>steering: {row.text}</td>
+              </tr>
+            ) : (
+              <ExperimentRow key={row.e.id} e={row.e} />
+            ),
+          )}
         </tbody>
       </table>
     </section>
+  );
+}
+
+function ExperimentRow({ e }: { e: Experiment }) {
+  return (
+    <tr>
+      <td>{e.idx}</td>
+      <td>{e.runIds.length ? <Link href={`/runs/${e.runIds[e.runIds.length - 1]}`}>{e.title}</Link> : e.title}</td>
+      <td>
+        <StatusBadge status={e.status} />
+      </td>
+      <td className="num">{formatValue(e.metricValue)}</td>
+      <td className="num">{e.delta !== null && e.kind !== "baseline" ? formatValue(e.delta) : ""}</td>
+      <td className="mono">{e.commitSha?.slice(0, 7) ?? ""}</td>
+      <td className="muted ellipsis" title={e.reason ?? ""}>
+        {e.reason?.split("\n")[0] ?? ""}
+      </td>
+    </tr>
   );
 }

@@ -9,7 +9,10 @@ test("a click starts a research loop with the offline proposer; it keeps the bas
   await card.getByRole("button", { name: "Start loop" }).click();
   await expect(page).toHaveURL(/\/sessions\/\d+$/);
 
+  await page.getByLabel("steering note").fill("try a shorter context");
+  await page.getByRole("button", { name: "Add note" }).click();
   const table = page.getByRole("table", { name: "experiments" });
+  await expect(table).toContainText("steering: try a shorter context");
   await expect(table.getByRole("row").filter({ hasText: "baseline" })).toContainText("kept", { timeout: 30_000 });
   await expect(page.getByText("reached 2 experiments")).toBeVisible({ timeout: 60_000 });
   // Two proposals, each decided: kept, discarded or crashed, with a reason.
