@@ -2,7 +2,7 @@
  * Experiments. Their status changes only in applyExperimentEvent: the pure lifecycle checks the transition,
  * and the new status and the event row are written in one transaction.
  */
-import { and, asc, eq, max } from "drizzle-orm";
+import { asc, eq, max } from "drizzle-orm";
 import { nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
 import type { Db, DbLike } from "../open";
 import { experiments, sessions } from "../schema";
@@ -52,6 +52,3 @@ export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
   return db.select().from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all();
 }
 
-export function experimentByIdx(db: Db, sessionId: number, idx: number): ExperimentRow | undefined {
-  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), eq(experiments.idx, idx))).get();
-}

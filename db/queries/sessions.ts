@@ -1,7 +1,6 @@
 /** Sessions and their steering notes. */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { SessionOptions } from "../../core/session-options";
-import type { SessionStatus } from "../../core/types";
 import type { Db, DbLike } from "../open";
 import { sessions, steeringNotes } from "../schema";
 import { appendEvent } from "./events";
@@ -79,9 +78,6 @@ export function nextWebSession(db: Db): SessionRow | undefined {
     .get();
 }
 
-export function sessionsWithStatus(db: Db, status: SessionStatus): SessionRow[] {
-  return db.select().from(sessions).where(eq(sessions.status, status)).orderBy(asc(sessions.id)).all();
-}
 
 /** Updates a session; a status change or a human's request is also recorded as an event. */
 export function updateSession(db: DbLike, id: number, patch: SessionPatch, at: number, eventType?: string): void {

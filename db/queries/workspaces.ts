@@ -37,6 +37,3 @@ export function getWorkspace(db: Db, id: number): WorkspaceRow | undefined {
   return db.select().from(workspaces).where(eq(workspaces.id, id)).get();
 }
 
-export function findWorkspaceByPath(db: Db, path: string): WorkspaceRow | undefined {
-  return db.select().from(workspaces).where(eq(workspaces.path, path)).get();
-}
