@@ -5,6 +5,8 @@ import Link from "next/link";
 import { useState } from "react";
 import { canApprove } from "../core/experiment-lifecycle";
 import { formatSeconds, formatValue } from "../core/format";
+import { isSessionEnded, sessionStats } from "../core/session-stats";
+import type { SessionStatus } from "../core/types";
 import type { AppRouter } from "../server/root";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
@@ -46,13 +48,13 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   );
 }
 
-function Controls({ sessionId, status, requested }: { sessionId: number; status: string; requested: string | null }) {
+function Controls({ sessionId, status, requested }: { sessionId: number; status: SessionStatus; requested: string | null }) {
   const trpc = useTRPC();
   const opts = { onError: (e: { message: string }) => alert(e.message) };
   const pause = useMutation(trpc.session.pause.mutationOptions(opts));
   const resume = useMutation(trpc.session.resume.mutationOptions(opts));
   const stop = useMutation(trpc.session.stop.mutationOptions(opts));
-  const ended = ["stopped", "finished", "failed"].includes(status);
+  const ended = isSessionEnded(status);
   return (
     <span className="controls">
       {status === "running" && requested !== "pause" && (
@@ -76,19 +78,14 @@ function Controls({ sessionId, status, requested }: { sessionId: number; status:
 
 function Counters({ detail }: { detail: Detail }) {
   const { session: s, experiments } = detail;
-  const proposals = experiments.filter((e) => e.kind !== "baseline");
-  const kept = proposals.filter((e) => e.status === "kept").length;
-  const discarded = proposals.filter((e) => e.status === "discarded").length;
-  const crashed = proposals.filter((e) => ["crashed", "diverged", "timed_out"].includes(e.status)).length;
-  const baseline = experiments[0]?.metricValue ?? null;
-  const gain = baseline !== null && s.bestValue !== null ? Math.abs(baseline - s.bestValue) : null;
+  const st = sessionStats(experiments, s.bestValue);
   return (
     <dl className="counters">
-      <div><dt>experiments</dt><dd>{proposals.length}</dd></div>
-      <div><dt>kept</dt><dd>{kept}</dd></div>
-      <div><dt>crashed</dt><dd>{crashed}</dd></div>
-      <div><dt>keep rate</dt><dd>{kept + discarded ? `${Math.round((100 * kept) / (kept + discarded))}%` : "—"}</dd></div>
-      <div><dt>baseline → best</dt><dd>{formatValue(baseline)} → {formatValue(s.bestValue)}{gain !== null && baseline ? ` (${((100 * gain) / baseline).toFixed(2)}%)` : ""}</dd></div>
+      <div><dt>experiments</dt><dd>{st.proposals}</dd></div>
+      <div><dt>kept</dt><dd>{st.kept}</dd></div>
+      <div><dt>crashed</dt><dd>{st.crashed}</dd></div>
+      <div><dt>keep rate</dt><dd>{st.keepRate === null ? "—" : `${Math.round(100 * st.keepRate)}%`}</dd></div>
+      <div><dt>baseline → best</dt><dd>{formatValue(st.baseline)} → {formatValue(s.bestValue)}{st.gainPercent !== null ? ` (${st.gainPercent.toFixed(2)}%)` : ""}</dd></div>
       <div><dt>noise σ</dt><dd>{formatValue(s.noiseSigma)}</dd></div>
       <div><dt>training time</dt><dd>{formatSeconds(s.trainingMs)}</dd></div>
       <div><dt>API cost</dt><dd>${s.costUsd.toFixed(2)}</dd></div>

@@ -2,13 +2,13 @@
  * Exports of a session: the winning chain as a `git format-patch` mbox (each kept experiment one commit, on
  * the baseline), one squashed diff from baseline to best, results.tsv, or everything as JSON.
  */
-import { formatResultsTsv } from "../core/results-tsv";
 import type { Db } from "../db/open";
 import { listExperiments } from "../db/queries/experiments";
 import { getRun } from "../db/queries/runs";
 import { getSession } from "../db/queries/sessions";
 import { getWorkspace } from "../db/queries/workspaces";
 import { git } from "./git";
+import { sessionResultsTsv } from "./loop/results";
 
 export const EXPORT_FORMATS = ["patch", "diff", "tsv", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -19,20 +19,13 @@ export async function exportSession(db: Db, sessionId: number, format: ExportFor
   if (!s.baselineCommit) throw new Error(`session ${sessionId} has not started yet`);
   const ws = getWorkspace(db, s.workspaceId)!;
   const experiments = listExperiments(db, s.id);
-  const lastRun = (ids: string) => (JSON.parse(ids) as number[]).map((id) => getRun(db, id)).filter(Boolean).pop();
   switch (format) {
     case "patch":
       return git(ws.repoRoot, ["format-patch", "--stdout", "--no-signature", `${s.baselineCommit}..${s.bestCommit}`]);
     case "diff":
       return git(ws.repoRoot, ["diff", "--no-color", "--no-ext-diff", s.baselineCommit, s.bestCommit]);
     case "tsv":
-      return formatResultsTsv(
-        experiments.map((e) => {
-          const summary = lastRun(e.runIdsJson)?.summaryJson;
-          const peak = summary ? (JSON.parse(summary) as Record<string, { value: number | null }>).peak_vram_mb?.value ?? null : null;
-          return { commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: peak, description: e.title };
-        }),
-      );
+      return sessionResultsTsv(db, s.id);
     case "json":
       return `${JSON.stringify(
         {

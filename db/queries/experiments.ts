@@ -3,7 +3,7 @@
  * and the new status and the event row are written in one transaction.
  */
 import { asc, eq, max } from "drizzle-orm";
-import { nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
+import { canApprove, nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
 import type { Db, DbLike } from "../open";
 import { experiments, sessions } from "../schema";
 import { appendEvent } from "./events";
@@ -38,6 +38,21 @@ export function applyExperimentEvent(db: Db, id: number, event: ExperimentEvent,
     appendEvent(tx, { type: `experiment_${event.type}`, at, payload: { sessionId: current.sessionId, experimentId: id, status } });
     return row;
   });
+}
+
+/** A human's approve or reject of an experiment that awaits it; anything else is refused with why. */
+export function recordHumanDecision(
+  db: Db,
+  id: number,
+  decision: "approved" | "rejected",
+  note: string | null,
+  at: number,
+): { ok: true; experiment: ExperimentRow } | { ok: false; missing: boolean; error: string } {
+  const e = getExperiment(db, id);
+  if (!e) return { ok: false, missing: true, error: `experiment ${id} does not exist` };
+  if (!canApprove(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not awaiting approval` };
+  const patch = decision === "rejected" ? { humanNote: note, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: at } : { humanNote: note };
+  return { ok: true, experiment: applyExperimentEvent(db, id, { type: decision }, at, patch) };
 }
 
 export function updateExperiment(db: DbLike, id: number, patch: ExperimentPatch): ExperimentRow {

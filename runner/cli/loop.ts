@@ -5,13 +5,15 @@
  */
 import { parseArgs } from "node:util";
 import { formatSeconds, formatValue } from "../../core/format";
+import { sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
 import type { Settings } from "../../core/settings";
 import { listExperiments } from "../../db/queries/experiments";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import type { Db } from "../../db/open";
-import { resultsFile, runSession } from "../loop/engine";
+import { runSession } from "../loop/engine";
+import { resultsFile } from "../loop/results";
 import { startSession } from "../loop/start-session";
 import { createProposer } from "../proposers";
 import { loadWorkspace, registerWorkspace } from "../workspace";
@@ -108,20 +110,14 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
 }
 
 function printSummary(db: Db, settings: Settings, s: SessionRow): void {
-  const exps = listExperiments(db, s.id);
-  const count = (st: string) => exps.filter((e) => e.status === st && e.kind !== "baseline").length;
-  const kept = count("kept");
-  const discarded = count("discarded");
-  const crashed = count("crashed") + count("diverged") + count("timed_out");
-  const baseline = exps[0]?.metricValue ?? null;
+  const st = sessionStats(listExperiments(db, s.id), s.bestValue);
   const wall = (s.endedAt ?? Date.now()) - s.createdAt;
-  const gain = baseline !== null && s.bestValue !== null ? baseline - s.bestValue : null;
   console.log(
     [
       "",
       `session ${s.id} ${s.status}: ${s.stopReason ?? ""}`,
-      `experiments ${exps.length - 1} · kept ${kept} · discarded ${discarded} · crashed ${crashed} · keep rate ${kept + discarded ? Math.round((100 * kept) / (kept + discarded)) : 0}%`,
-      `baseline ${formatValue(baseline)} → best ${formatValue(s.bestValue)}${gain !== null && baseline ? ` (${gain >= 0 ? "−" : "+"}${formatValue(Math.abs(gain))}, ${((100 * Math.abs(gain)) / baseline).toFixed(2)}%)` : ""}`,
+      `experiments ${st.proposals} · kept ${st.kept} · discarded ${st.discarded} · crashed ${st.crashed} · keep rate ${Math.round(100 * (st.keepRate ?? 0))}%`,
+      `baseline ${formatValue(st.baseline)} → best ${formatValue(s.bestValue)}${st.gain !== null && st.gainPercent !== null ? ` (${st.gain >= 0 ? "−" : "+"}${formatValue(Math.abs(st.gain))}, ${st.gainPercent.toFixed(2)}%)` : ""}`,
       `GPU duty cycle ${wall > 0 ? ((100 * s.trainingMs) / wall).toFixed(1) : "0"}% (${formatSeconds(s.trainingMs)} training in ${formatSeconds(wall)})`,
       `branch ${s.branch} · results ${resultsFile(settings, s.id)}`,
     ].join("\n"),

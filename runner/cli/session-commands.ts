@@ -1,8 +1,7 @@
 /** `overseer approve|reject EXPERIMENT [--note …]` and `overseer export SESSION --format …`. */
 import { parseArgs } from "node:util";
-import { canApprove } from "../../core/experiment-lifecycle";
 import type { Settings } from "../../core/settings";
-import { applyExperimentEvent, getExperiment } from "../../db/queries/experiments";
+import { recordHumanDecision } from "../../db/queries/experiments";
 import { EXPORT_FORMATS, exportSession, type ExportFormat } from "../export";
 import { openRunnerDb } from "./open-db";
 
@@ -15,12 +14,9 @@ export async function decideCommand(decision: "approved" | "rejected", args: str
   }
   const db = openRunnerDb(settings);
   try {
-    const e = getExperiment(db, id);
-    if (!e) return fail(`experiment ${id} does not exist`);
-    if (!canApprove(e.status)) return fail(`experiment ${id} is ${e.status}, not awaiting approval`);
-    const note = values.note ?? null;
-    const patch = decision === "rejected" ? { humanNote: note, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: Date.now() } : { humanNote: note };
-    applyExperimentEvent(db, id, { type: decision }, Date.now(), patch);
+    const r = recordHumanDecision(db, id, decision, values.note ?? null, Date.now());
+    if (!r.ok) return fail(r.error);
+    const e = r.experiment;
     console.log(`${decision} experiment ${id} (#${e.idx} of session ${e.sessionId}: ${e.title})`);
     return 0;
   } finally {

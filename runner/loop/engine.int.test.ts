@@ -7,7 +7,8 @@ import { getSession, updateSession } from "../../db/queries/sessions";
 import { sh, tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../../test/helpers/temp";
 import { mutateProposer } from "../proposers/mutate";
 import { loadWorkspace, registerWorkspace } from "../workspace";
-import { resultsFile, runSession } from "./engine";
+import { runSession } from "./engine";
+import { resultsFile } from "./results";
 import { startSession } from "./start-session";
 
 async function setup(options: object, trainerSource?: (s: string) => string) {

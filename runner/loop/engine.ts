@@ -3,12 +3,10 @@
  * a stop condition, a human's stop, or the process's shutdown (which leaves it resumable). The next proposal
  * is prepared while the current experiment trains, so the GPU does not wait for the proposer.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { isExperimentOpen } from "../../core/experiment-lifecycle";
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
-import { formatResultsTsv } from "../../core/results-tsv";
 import { stopReason } from "../../core/stop-conditions";
 import { parseWorkspaceConfig, type WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
@@ -23,6 +21,7 @@ import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { buildProposalContext } from "./context";
 import { buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
+import { writeResults } from "./results";
 
 export interface LoopDeps {
   db: Db;
@@ -37,9 +36,6 @@ export interface LoopDeps {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function resultsFile(settings: Settings, sessionId: number): string {
-  return path.join(settings.dataDir, "sessions", String(sessionId), "results.tsv");
-}
 
 export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
   const { db } = deps;
@@ -206,17 +202,6 @@ async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot
   }
 }
 
-export function writeResults(db: Db, settings: Settings, sessionId: number): string {
-  const file = resultsFile(settings, sessionId);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const rows = listExperiments(db, sessionId).map((e) => {
-    const run = (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)).filter(Boolean).pop();
-    const summary = run?.summaryJson ? (JSON.parse(run.summaryJson) as Record<string, { value: number | null }>) : {};
-    return { commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: summary.peak_vram_mb?.value ?? null, description: e.title };
-  });
-  fs.writeFileSync(file, formatResultsTsv(rows));
-  return file;
-}
 
 async function sessionConfig(repoRoot: string, subdir: string, commit: string): Promise<WorkspaceConfig> {
   const rel = subdir ? `${subdir.split(path.sep).join("/")}/overseer.json` : "overseer.json";

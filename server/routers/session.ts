@@ -2,12 +2,12 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { diffToEdits } from "../../core/diff-to-edits";
-import { canApprove } from "../../core/experiment-lifecycle";
 import { gateChangedFiles } from "../../core/gate";
+import { isSessionEnded } from "../../core/session-stats";
 import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
-import { applyExperimentEvent, createExperiment, getExperiment, listExperiments } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, listExperiments, recordHumanDecision } from "../../db/queries/experiments";
 import { addSteeringNote, getSession, listSessions, listSteeringNotes, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
@@ -19,7 +19,6 @@ function mustGetSession(db: Db, id: number) {
   return s;
 }
 
-const ENDED = ["stopped", "finished", "failed"];
 
 export const sessionRouter = router({
   list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
@@ -48,14 +47,14 @@ export const sessionRouter = router({
     const s = mustGetSession(db, input.id);
     if (s.origin !== "web") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} runs from the command line: resume it with overseer loop --resume ${s.id}` });
     if (s.status === "queued" || (s.status === "running" && !s.requested)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is already ${s.status}` });
-    const patch = ENDED.includes(s.status) && s.baselineCommit ? { requested: null, status: "running" as const } : { requested: null };
+    const patch = isSessionEnded(s.status) && s.baselineCommit ? { requested: null, status: "running" as const } : { requested: null };
     updateSession(db, s.id, patch, Date.now(), "session_resume_requested");
     return sessionView(getSession(db, s.id)!);
   }),
 
   steer: publicProcedure.input(z.object({ id: z.number().int(), text: z.string().trim().min(1).max(4000) })).mutation(({ ctx: { db }, input }) => {
     const s = mustGetSession(db, input.id);
-    if (ENDED.includes(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
+    if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
     return addSteeringNote(db, s.id, input.text, Date.now());
   }),
 
@@ -64,7 +63,7 @@ export const sessionRouter = router({
     .input(z.object({ id: z.number().int(), title: z.string().trim().min(1).max(200), hypothesis: z.string().max(4000).optional(), diff: z.string().min(1).max(1_000_000) }))
     .mutation(({ ctx: { db }, input }) => {
       const s = mustGetSession(db, input.id);
-      if (ENDED.includes(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
+      if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
       const ws = getWorkspace(db, s.workspaceId)!;
       const config = workspaceConfigSchema.parse(JSON.parse(ws.configJson ?? "{}"));
       const parsed = diffToEdits(input.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/"));
@@ -83,7 +82,7 @@ export const sessionRouter = router({
 
 function request(db: Db, id: number, what: "pause" | "stop") {
   const s = mustGetSession(db, id);
-  if (ENDED.includes(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has already ${s.status}` });
+  if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has already ${s.status}` });
   if (s.status === "queued" && what === "stop") {
     updateSession(db, s.id, { status: "stopped", stopReason: "stopped before it started", endedAt: Date.now() }, Date.now(), "session_stopped");
   } else updateSession(db, s.id, { requested: what }, Date.now(), `session_${what}_requested`);
@@ -91,9 +90,7 @@ function request(db: Db, id: number, what: "pause" | "stop") {
 }
 
 function decideByHuman(db: Db, experimentId: number, decision: "approved" | "rejected", note: string | undefined) {
-  const e = getExperiment(db, experimentId);
-  if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${experimentId} does not exist` });
-  if (!canApprove(e.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `experiment ${experimentId} is ${e.status}, not awaiting approval` });
-  const patch = decision === "rejected" ? { humanNote: note ?? null, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: Date.now() } : { humanNote: note ?? null };
-  return experimentView(applyExperimentEvent(db, e.id, { type: decision }, Date.now(), patch));
+  const r = recordHumanDecision(db, experimentId, decision, note ?? null, Date.now());
+  if (!r.ok) throw new TRPCError({ code: r.missing ? "NOT_FOUND" : "BAD_REQUEST", message: r.error });
+  return experimentView(r.experiment);
 }
