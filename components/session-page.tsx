@@ -3,7 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
-import { canApprove } from "../core/experiment-lifecycle";
+import { canApprove, needsHumanNow } from "../core/experiment-lifecycle";
 import { formatSeconds, formatValue } from "../core/format";
 import { isSessionEnded, sessionStats } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
@@ -21,7 +21,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
   if (!detail.data) return <p className="muted">Loading…</p>;
   const { session: s, experiments, steering } = detail.data;
-  const waiting = experiments.filter((e) => canApprove(e.status));
+  const waiting = experiments.filter((e) => needsHumanNow(e.status));
   return (
     <article aria-label={`session ${s.id}`}>
       <div className="run-head">
@@ -35,8 +35,8 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
       {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
       <Counters detail={detail.data} />
       {waiting.length > 0 && (
-        <section aria-label="awaiting approval">
-          <h2>Awaiting approval ({waiting.length})</h2>
+        <section aria-label="awaiting a human">
+          <h2>Waiting for you ({waiting.length})</h2>
           {waiting.map((e) => (
             <Approval key={e.id} e={e} />
           ))}
@@ -93,28 +93,39 @@ function Counters({ detail }: { detail: Detail }) {
   );
 }
 
+/** Approve or reject a candidate before it runs; keep or discard a result within the noise after it ran. */
 function Approval({ e }: { e: Experiment }) {
   const trpc = useTRPC();
   const [note, setNote] = useState("");
-  const approve = useMutation(trpc.session.approve.mutationOptions());
-  const reject = useMutation(trpc.session.reject.mutationOptions());
+  const opts = { onError: (err: { message: string }) => alert(err.message) };
+  const approve = useMutation(trpc.session.approve.mutationOptions(opts));
+  const reject = useMutation(trpc.session.reject.mutationOptions(opts));
+  const keep = useMutation(trpc.session.keep.mutationOptions(opts));
+  const discard = useMutation(trpc.session.discard.mutationOptions(opts));
+  const before = canApprove(e.status);
+  const [yes, no] = before ? [approve, reject] : [keep, discard];
   return (
-    <div className="card approval" aria-label={`approve experiment ${e.idx}`}>
+    <div className="card approval" aria-label={`${before ? "approve" : "keep or discard"} experiment ${e.idx}`}>
       <h3>
         #{e.idx} {e.title}
       </h3>
       {e.hypothesis && <p className="muted">{e.hypothesis}</p>}
       {e.verdict && <p>risk: <strong>{e.verdict.level}</strong> — {e.verdict.reasons.map((r) => r.message).join("; ")}</p>}
+      {!before && <p>result: <strong>{formatValue(e.metricValue)}</strong> — {e.reason}</p>}
       <pre className="diff">{e.diff}</pre>
-      <div className="approval-bar">
-        <input placeholder="note for the proposer (optional)" value={note} onChange={(ev) => setNote(ev.target.value)} aria-label="note" />
-        <button type="button" onClick={() => approve.mutate({ experimentId: e.id, note: note || undefined })}>
-          Approve
-        </button>
-        <button type="button" className="danger" onClick={() => reject.mutate({ experimentId: e.id, note: note || undefined })}>
-          Reject
-        </button>
-      </div>
+      {e.humanVerdict ? (
+        <p className="muted">{e.humanVerdict} by you; the loop applies it in a moment.</p>
+      ) : (
+        <div className="approval-bar">
+          <input placeholder="note for the proposer (optional)" value={note} onChange={(ev) => setNote(ev.target.value)} aria-label="note" />
+          <button type="button" onClick={() => yes.mutate({ experimentId: e.id, note: note || undefined })}>
+            {before ? "Approve" : "Keep"}
+          </button>
+          <button type="button" className="danger" onClick={() => no.mutate({ experimentId: e.id, note: note || undefined })}>
+            {before ? "Reject" : "Discard"}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -12,6 +12,7 @@ const LABELS: Partial<Record<AnyStatus, string>> = {
   cancelled: "cancelled",
   interrupted: "interrupted",
   awaiting_approval: "awaiting approval",
+  awaiting_decision: "awaiting keep/discard",
   proposal_failed: "proposal failed",
 };
 

@@ -1,7 +1,8 @@
 /**
  * decide: keep or discard a finished experiment against the current best, aware of the metric's noise.
  * An improvement smaller than max(2σ, the workspace's minImprovement) is within the noise: it is run again
- * (another seed) and judged on the mean of its runs, whose noise shrinks as 1/√n.
+ * (another seed) and judged on the mean of its runs, whose noise shrinks as 1/√n; a gain still within the noise
+ * after the last run is discarded, or left to a human when the session's policy says so.
  */
 import type { MetricGoal } from "./types";
 
@@ -13,13 +14,15 @@ export interface DecideInput {
   /** σ of the metric measured on repeated baseline runs; null when it was run once. */
   sigma: number | null;
   minImprovement: number;
-  /** How many runs a candidate may have in all before a gain within the noise is discarded. */
+  /** How many runs a candidate may have in all before a gain within the noise is settled. */
   maxRuns: number;
+  /** What settles a gain still within the noise after maxRuns: "rerun" discards it, "ask" leaves it to a human. */
+  withinNoise: "rerun" | "ask";
 }
 
 export type Decision =
   | { decision: "kept" | "discarded"; delta: number; mean: number; reason: string }
-  | { decision: "rerun"; delta: number; mean: number; reason: string };
+  | { decision: "rerun" | "ask"; delta: number; mean: number; reason: string };
 
 export function improvement(value: number, best: number, goal: MetricGoal): number {
   return goal === "minimize" ? best - value : value - best;
@@ -38,7 +41,9 @@ export function decide(i: DecideInput): Decision {
   if (delta >= threshold) return { decision: "kept", delta, mean, reason: `${over} beats the best ${fmt(i.best)} by ${fmt(delta)}${effect}` };
   const why = `a gain of ${fmt(delta)}${effect} is under the threshold ${fmt(threshold)}`;
   if (n < i.maxRuns) return { decision: "rerun", delta, mean, reason: `${why}: running it again with another seed` };
-  return { decision: "discarded", delta, mean, reason: `${why} after ${n} run${n > 1 ? "s" : ""}: within the noise` };
+  const runs = `${n} run${n > 1 ? "s" : ""}`;
+  if (i.withinNoise === "ask") return { decision: "ask", delta, mean, reason: `${why} after ${runs}: within the noise, a human keeps or discards it` };
+  return { decision: "discarded", delta, mean, reason: `${why} after ${runs}: within the noise` };
 }
 
 /** Sample standard deviation; null for fewer than two values. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canApprove, IllegalExperimentTransition, isExperimentOpen, nextExperimentStatus, type ExperimentEvent } from "./experiment-lifecycle";
+import { canApprove, canKeepOrDiscard, IllegalExperimentTransition, needsHumanNow, isExperimentOpen, nextExperimentStatus, type ExperimentEvent } from "./experiment-lifecycle";
 import { EXPERIMENT_STATUSES, type ExperimentStatus } from "./types";
 
 const EVENTS: ExperimentEvent[] = [
@@ -11,6 +11,7 @@ const EVENTS: ExperimentEvent[] = [
   { type: "proposal_failed" },
   { type: "run_started" },
   ...(["kept", "discarded", "crashed", "diverged", "timed_out"] as const).map((outcome) => ({ type: "decided" as const, outcome })),
+  { type: "decision_requested" },
   { type: "requeued" },
   { type: "interrupted" },
 ];
@@ -24,13 +25,21 @@ const TABLE: Record<string, Partial<Record<ExperimentStatus, ExperimentStatus>>>
   proposal_failed: { proposed: "proposal_failed", approved: "proposal_failed" },
   run_started: { approved: "running" },
   requeued: { running: "approved" },
-  interrupted: { proposed: "interrupted", awaiting_approval: "interrupted", approved: "interrupted", running: "interrupted" },
+  decision_requested: { running: "awaiting_decision" },
+  interrupted: { proposed: "interrupted", awaiting_approval: "interrupted", approved: "interrupted", running: "interrupted", awaiting_decision: "interrupted" },
 };
+
+/** A run's outcome decides a running experiment; a human decides one awaiting a decision, only keep or discard. */
+function decidedTo(status: ExperimentStatus, outcome: string): ExperimentStatus | undefined {
+  if (status === "running") return outcome as ExperimentStatus;
+  if (status === "awaiting_decision" && (outcome === "kept" || outcome === "discarded")) return outcome;
+  return undefined;
+}
 
 describe("nextExperimentStatus", () => {
   for (const status of EXPERIMENT_STATUSES) {
     for (const e of EVENTS) {
-      const want = e.type === "decided" ? (status === "running" ? e.outcome : undefined) : TABLE[e.type]?.[status];
+      const want = e.type === "decided" ? decidedTo(status, e.outcome) : TABLE[e.type]?.[status];
       it(`${status} + ${e.type}${e.type === "decided" ? `(${e.outcome})` : ""} → ${want ?? "illegal"}`, () => {
         if (want) expect(nextExperimentStatus(status, e)).toBe(want);
         else expect(() => nextExperimentStatus(status, e)).toThrow(IllegalExperimentTransition);
@@ -38,7 +47,9 @@ describe("nextExperimentStatus", () => {
     }
   }
   it("knows which statuses are open and which can be approved", () => {
-    expect(EXPERIMENT_STATUSES.filter(isExperimentOpen)).toEqual(["proposed", "awaiting_approval", "approved", "running"]);
+    expect(EXPERIMENT_STATUSES.filter(isExperimentOpen)).toEqual(["proposed", "awaiting_approval", "approved", "running", "awaiting_decision"]);
     expect(EXPERIMENT_STATUSES.filter(canApprove)).toEqual(["awaiting_approval"]);
+    expect(EXPERIMENT_STATUSES.filter(canKeepOrDiscard)).toEqual(["awaiting_decision"]);
+    expect(EXPERIMENT_STATUSES.filter(needsHumanNow)).toEqual(["awaiting_approval", "awaiting_decision"]);
   });
 });

@@ -15,6 +15,8 @@ export type ExperimentEvent =
   | { type: "proposal_failed" }
   | { type: "run_started" }
   | { type: "decided"; outcome: ExperimentOutcome }
+  /** Its gain is within the noise and the session's policy asks a human to keep or discard it. */
+  | { type: "decision_requested" }
   /** The loop died while it ran: it will run again. */
   | { type: "requeued" }
   /** The session was stopped before it ended. */
@@ -29,7 +31,7 @@ export class IllegalExperimentTransition extends Error {
   }
 }
 
-const OPEN: readonly ExperimentStatus[] = ["proposed", "awaiting_approval", "approved", "running"];
+const OPEN: readonly ExperimentStatus[] = ["proposed", "awaiting_approval", "approved", "running", "awaiting_decision"];
 
 export function nextExperimentStatus(status: ExperimentStatus, event: ExperimentEvent): ExperimentStatus {
   const from = (...allowed: ExperimentStatus[]) => allowed.includes(status);
@@ -58,6 +60,10 @@ export function nextExperimentStatus(status: ExperimentStatus, event: Experiment
       break;
     case "decided":
       if (from("running")) return event.outcome;
+      if (from("awaiting_decision") && (event.outcome === "kept" || event.outcome === "discarded")) return event.outcome;
+      break;
+    case "decision_requested":
+      if (from("running")) return "awaiting_decision";
       break;
     case "requeued":
       if (from("running")) return "approved";
@@ -79,4 +85,14 @@ export function isExperimentOpen(status: ExperimentStatus): boolean {
 
 export function canApprove(status: ExperimentStatus): boolean {
   return status === "awaiting_approval";
+}
+
+/** Waits for a human's keep or discard (a gain within the noise). */
+export function canKeepOrDiscard(status: ExperimentStatus): boolean {
+  return status === "awaiting_decision";
+}
+
+/** A human is needed: to approve a candidate, or to keep or discard a result within the noise. */
+export function needsHumanNow(status: ExperimentStatus): boolean {
+  return canApprove(status) || canKeepOrDiscard(status);
 }

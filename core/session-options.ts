@@ -16,6 +16,8 @@ export const sessionOptionsSchema = z.object({
   baselineRuns: z.number().int().min(1).max(20).default(1),
   /** Runs a candidate may get in all when its gain is within the noise. */
   maxRunsPerCandidate: z.number().int().min(1).max(10).default(2),
+  /** A gain still within the noise after its runs: discarded ("rerun"), or held for a human to keep or discard ("ask"). */
+  withinNoise: z.enum(["rerun", "ask"]).default("rerun"),
   /** Fixes the proposer may attempt after a crash, per idea. */
   maxFixAttempts: z.number().int().min(0).max(10).default(2),
   seed: z.number().int().min(0).default(0),

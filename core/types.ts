@@ -52,6 +52,7 @@ export const EXPERIMENT_STATUSES = [
   "awaiting_approval",
   "approved",
   "running",
+  "awaiting_decision",
   "kept",
   "discarded",
   "crashed",

@@ -28,8 +28,9 @@ export const runs = sqliteTable(
       .notNull()
       .references(() => workspaces.id),
     status: text("status").$type<RunStatus>().notNull(),
-    /** Who asked for it: "web" (queued for the runner daemon), "cli" (run in the foreground), "session" (a loop). */
-    origin: text("origin").$type<"web" | "cli" | "session">().notNull(),
+    /** Who asked for it: "web" (queued for the runner daemon), "cli" (run in the foreground), "session" (a loop),
+     * "import" (an autoresearch run.log adopted by `overseer import`). */
+    origin: text("origin").$type<"web" | "cli" | "session" | "import">().notNull(),
     commitSha: text("commit_sha"),
     requestedAt: integer("requested_at").notNull(),
     startedAt: integer("started_at"),
@@ -101,8 +102,9 @@ export const sessions = sqliteTable("sessions", {
   branch: text("branch").notNull(),
   /** running | paused | stopped | finished | failed */
   status: text("status").$type<SessionStatus>().notNull(),
-  /** Who drives it: "web" (the runner daemon) or "cli" (an `overseer loop` process in the foreground). */
-  origin: text("origin").$type<"web" | "cli">().notNull(),
+  /** Who drives it: "web" (the runner daemon), "cli" (an `overseer loop` process in the foreground), or
+   * "import" (an autoresearch session adopted by `overseer import`, which nothing drives). */
+  origin: text("origin").$type<"web" | "cli" | "import">().notNull(),
   proposer: text("proposer").notNull(),
   /** The session's options (stop conditions, approval policy, noise handling), as JSON. */
   optionsJson: text("options_json").notNull(),
@@ -155,6 +157,10 @@ export const experiments = sqliteTable(
     costUsd: real("cost_usd").notNull().default(0),
     tokensJson: text("tokens_json"),
     humanNote: text("human_note"),
+    /** A human's keep or discard of a gain within the noise; the loop applies it (it moves the branch). */
+    humanVerdict: text("human_verdict").$type<"kept" | "discarded">(),
+    /** The peak GPU memory of its last run (autoresearch's peak_vram_mb), for results.tsv's memory_gb. */
+    peakVramMb: real("peak_vram_mb"),
     createdAt: integer("created_at").notNull(),
     decidedAt: integer("decided_at"),
   },

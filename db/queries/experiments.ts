@@ -3,7 +3,7 @@
  * and the new status and the event row are written in one transaction.
  */
 import { asc, eq, max } from "drizzle-orm";
-import { canApprove, nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
+import { canApprove, canKeepOrDiscard, nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
 import type { Db, DbLike } from "../open";
 import { experiments, sessions } from "../schema";
 import { appendEvent } from "./events";
@@ -53,6 +53,28 @@ export function recordHumanDecision(
   if (!canApprove(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not awaiting approval` };
   const patch = decision === "rejected" ? { humanNote: note, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: at } : { humanNote: note };
   return { ok: true, experiment: applyExperimentEvent(db, id, { type: decision }, at, patch) };
+}
+
+/**
+ * A human's keep or discard of a gain within the noise. Only recorded here: keeping moves the session's branch,
+ * which is the loop's job, so the loop applies the verdict when it next looks.
+ */
+export function recordHumanVerdict(
+  db: Db,
+  id: number,
+  verdict: "kept" | "discarded",
+  note: string | null,
+  at: number,
+): { ok: true; experiment: ExperimentRow } | { ok: false; missing: boolean; error: string } {
+  return db.transaction((tx) => {
+    const e = tx.select().from(experiments).where(eq(experiments.id, id)).get();
+    if (!e) return { ok: false, missing: true, error: `experiment ${id} does not exist` };
+    if (!canKeepOrDiscard(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not waiting for a keep or discard` };
+    if (e.humanVerdict) return { ok: false, missing: false, error: `experiment ${id} was already ${e.humanVerdict} by a human; the loop applies it when it next looks` };
+    const row = tx.update(experiments).set({ humanVerdict: verdict, humanNote: note }).where(eq(experiments.id, id)).returning().get();
+    appendEvent(tx, { type: "experiment_verdict_given", at, payload: { sessionId: e.sessionId, experimentId: id, verdict } });
+    return { ok: true as const, experiment: row };
+  });
 }
 
 export function updateExperiment(db: DbLike, id: number, patch: ExperimentPatch): ExperimentRow {

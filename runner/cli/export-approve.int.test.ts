@@ -66,3 +66,25 @@ describe("overseer approve / reject", () => {
     expect(out).toMatch(/#2 (kept|discarded|crashed)/);
   });
 });
+
+describe("overseer keep / discard", () => {
+  it("settles a result within the noise that a headless loop holds for a human", async () => {
+    const repo = trainerWorkspace("quadratic.mjs");
+    const train = path.join(repo, "train.mjs");
+    fs.writeFileSync(train, fs.readFileSync(train, "utf8").replace("const noiseLevel = 0;", "const noiseLevel = 0.3;").replace(/\bLR\b/g, "lr"));
+    sh(repo, "git", ["commit", "-qam", "noisy"]);
+    const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
+    const args = ["loop", repo, "--experiments", "1", "--baseline-runs", "3", "--runs-per-candidate", "2", "--within-noise", "ask", "--tag", "noisy"];
+    const loop = spawn(BIN, args, { env });
+    let out = "";
+    loop.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((r) => loop.once("exit", r));
+
+    const held = await waitFor(() => /waits for a human: overseer keep (\d+)/.exec(out)?.[1], 30_000, "a request to keep or discard");
+    expect(run(["approve", held], env)).toMatchObject({ status: 1, stderr: expect.stringContaining("is awaiting_decision, not awaiting approval") });
+    expect(run(["discard", held, "--note", "seed luck"], env).stdout).toMatch(new RegExp(`discarded experiment ${held} \\(#1 of session 1: WIDTH 3 → 4\\)`));
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/#1 discarded: discarded by a human: seed luck \(a gain of .* within the noise/);
+    expect(sh(repo, "git", ["rev-parse", "overseer/noisy"]).trim()).toBe(sh(repo, "git", ["rev-parse", "main"]).trim());
+  });
+});

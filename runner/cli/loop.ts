@@ -30,6 +30,8 @@ const FLAGS: Record<string, string> = {
   plateau: "--plateau",
   maxCostUsd: "--max-cost",
   maxWallSeconds: "--max-minutes",
+  maxRunsPerCandidate: "--runs-per-candidate",
+  withinNoise: "--within-noise",
 };
 
 export async function loopCommand(args: string[], settings: Settings): Promise<number> {
@@ -46,6 +48,8 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
       plateau: { type: "string" },
       "max-cost": { type: "string" },
       "max-minutes": { type: "string" },
+      "runs-per-candidate": { type: "string" },
+      "within-noise": { type: "string" },
       resume: { type: "string" },
     },
   });
@@ -95,6 +99,8 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
     plateau: num(v.plateau as string | undefined),
     maxCostUsd: num(v["max-cost"] as string | undefined),
     maxWallSeconds: v["max-minutes"] === undefined ? undefined : Number(v["max-minutes"]) * 60,
+    maxRunsPerCandidate: num(v["runs-per-candidate"] as string | undefined),
+    withinNoise: v["within-noise"],
   });
   if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   try {

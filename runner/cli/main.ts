@@ -17,8 +17,11 @@ usage:
   overseer loop [DIR] [options]  the research loop, headless: propose, gate, run, keep or revert
       --proposer mutate|claude|manual   --experiments N   --approve auto|risky|all   --tag T
       --baseline-runs K   --seed S   --plateau N   --max-cost USD   --max-minutes M   --resume SESSION
+      --runs-per-candidate N   --within-noise rerun|ask   (a gain within the noise after N runs: discard, or ask)
   overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
                                  decide an experiment that awaits approval (its id, as the loop prints it)
+  overseer keep EXPERIMENT [--note …] / overseer discard EXPERIMENT [--note …]
+                                 settle a result within the noise that waits for a human (--within-noise ask)
   overseer export SESSION --format patch|diff|tsv|json
                                  the winning chain as a format-patch mbox, one squashed diff, results.tsv, or all as JSON
   overseer init [DIR] [options]  write DIR/overseer.json (only what differs from the defaults) and register DIR
@@ -51,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
       return decideCommand("approved", rest, settings);
     case "reject":
       return decideCommand("rejected", rest, settings);
+    case "keep":
+      return decideCommand("kept", rest, settings);
+    case "discard":
+      return decideCommand("discarded", rest, settings);
     case "export":
       return exportCommand(rest, settings);
     case "runner":

@@ -1,20 +1,24 @@
-/** `overseer approve|reject EXPERIMENT [--note …]` and `overseer export SESSION --format …`. */
+/** `overseer approve|reject|keep|discard EXPERIMENT [--note …]` and `overseer export SESSION --format …`. */
 import { parseArgs } from "node:util";
 import type { Settings } from "../../core/settings";
-import { recordHumanDecision } from "../../db/queries/experiments";
+import { recordHumanDecision, recordHumanVerdict } from "../../db/queries/experiments";
 import { EXPORT_FORMATS, exportSession, type ExportFormat } from "../export";
 import { openRunnerDb } from "./open-db";
 
-export async function decideCommand(decision: "approved" | "rejected", args: string[], settings: Settings): Promise<number> {
+const VERBS = { approved: "approve", rejected: "reject", kept: "keep", discarded: "discard" } as const;
+
+/** approve/reject a candidate before it runs; keep/discard a result within the noise after it ran. */
+export async function decideCommand(decision: keyof typeof VERBS, args: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { note: { type: "string" } } });
   const id = Number(positionals[0]);
   if (!Number.isInteger(id)) {
-    console.error(`overseer: usage: overseer ${decision === "approved" ? "approve" : "reject"} EXPERIMENT_ID [--note "…"]`);
+    console.error(`overseer: usage: overseer ${VERBS[decision]} EXPERIMENT_ID [--note "…"]`);
     return 2;
   }
   const db = openRunnerDb(settings);
   try {
-    const r = recordHumanDecision(db, id, decision, values.note ?? null, Date.now());
+    const note = values.note ?? null;
+    const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, id, decision, note, Date.now()) : recordHumanVerdict(db, id, decision, note, Date.now());
     if (!r.ok) return fail(r.error);
     const e = r.experiment;
     console.log(`${decision} experiment ${id} (#${e.idx} of session ${e.sessionId}: ${e.title})`);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sessionOptionsSchema } from "../../core/session-options";
-import { applyExperimentEvent, listExperiments } from "../../db/queries/experiments";
+import { applyExperimentEvent, listExperiments, recordHumanVerdict } from "../../db/queries/experiments";
 import { getSession, updateSession } from "../../db/queries/sessions";
 import { sh, tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../../test/helpers/temp";
 import { mutateProposer } from "../proposers/mutate";
@@ -91,6 +91,25 @@ describe("the research loop", () => {
     const widened = exps.find((e) => e.title === "WIDTH 3 → 4")!;
     expect(JSON.parse(widened.runIdsJson)).toHaveLength(2);
     expect(widened).toMatchObject({ status: "discarded", reason: expect.stringMatching(/gain of 0.1444 .* after 2 runs: within the noise/) });
+  });
+
+  it("leaves a gain within the noise to a human when the policy is ask; a keep moves the branch", async () => {
+    const variant = (s: string) => s.replace("const noiseLevel = 0;", "const noiseLevel = 0.3;").replace(/\bLR\b/g, "lr");
+    const { repo, db, session, deps, lines } = await setup({ maxExperiments: 1, baselineRuns: 3, maxRunsPerCandidate: 2, withinNoise: "ask" }, variant);
+    const loop = runSession(session.id, deps);
+    const held = await waitFor(() => listExperiments(db, session.id).find((e) => e.status === "awaiting_decision"));
+    expect(held).toMatchObject({ title: "WIDTH 3 → 4", decidedAt: null, reason: expect.stringMatching(/within the noise, a human keeps or discards it/) });
+    expect(JSON.parse(held.runIdsJson)).toHaveLength(2);
+    expect(git(repo, "rev-parse", "overseer/t1")).toBe(session.baselineCommit); // nothing moves while it waits
+    expect(lines).toContain(`#${held.idx} waits for a human: overseer keep ${held.id}, or overseer discard ${held.id}`);
+    expect(recordHumanVerdict(db, held.id, "kept", "worth a look", Date.now())).toMatchObject({ ok: true });
+    expect(recordHumanVerdict(db, held.id, "discarded", null, Date.now())).toMatchObject({ ok: false, error: expect.stringContaining("already kept") });
+    const final = await loop;
+    const kept = listExperiments(db, session.id).find((e) => e.id === held.id)!;
+    expect(kept).toMatchObject({ status: "kept", humanVerdict: "kept", reason: expect.stringMatching(/^kept by a human: worth a look \(a gain of/) });
+    expect(final).toMatchObject({ bestCommit: kept.commitSha, bestExperimentId: kept.id, bestValue: kept.metricValue });
+    expect(git(repo, "rev-parse", "overseer/t1")).toBe(kept.commitSha);
+    expect(recordHumanVerdict(db, kept.id, "discarded", null, Date.now())).toMatchObject({ ok: false, error: expect.stringContaining("is kept, not waiting") });
   });
 
   it("waits for a human when every experiment needs approval; a rejection never runs", async () => {

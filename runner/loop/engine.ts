@@ -20,7 +20,7 @@ import { cleanUpAbandonedRun } from "../execute-run";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { buildProposalContext } from "./context";
-import { buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
+import { applyHumanVerdict, buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
 import { writeResults } from "./results";
 
 export interface LoopDeps {
@@ -132,10 +132,21 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
         const done = await runAndDecide(steps, exp, controller.signal);
         writeResults(deps.db, deps.settings, exp.sessionId);
         deps.log(`#${done.idx} ${done.status}: ${done.reason?.split("\n")[0] ?? ""}`);
+        if (done.status === "awaiting_decision") deps.log(`#${done.idx} waits for a human: overseer keep ${done.id}, or overseer discard ${done.id}`);
       } finally {
         clearInterval(watch);
         deps.signal?.removeEventListener("abort", onAbort);
       }
+      return;
+    }
+    case "awaiting_decision": {
+      if (!exp.humanVerdict) {
+        await sleep(deps.pollMs ?? 200); // a human's keep or discard sets humanVerdict
+        return;
+      }
+      const done = await applyHumanVerdict(steps, exp);
+      writeResults(deps.db, deps.settings, exp.sessionId);
+      deps.log(`#${done.idx} ${done.status}: ${done.reason ?? ""}`);
       return;
     }
     case "running":

@@ -11,7 +11,7 @@ import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { applyExperimentEvent, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
-import { createRun } from "../../db/queries/runs";
+import { createRun, type RunRow } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
@@ -86,6 +86,7 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
     d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id})`);
     const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, extraEnv: { OVERSEER_SEED: String(options.seed + attempt) } });
     s = getSession(d.db, exp.sessionId)!;
+    updateExperiment(d.db, exp.id, { peakVramMb: peakVramOf(final) });
     if (final.startedAt && final.endedAt) updateSession(d.db, s.id, { trainingMs: s.trainingMs + (final.endedAt - final.startedAt) }, Date.now());
     if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
     if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
@@ -99,18 +100,45 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
       if (values.length < wanted) continue;
       return keepBaseline(d, exp, values);
     }
-    const verdict = decide({ values, best: s.bestValue!, goal: d.config.metric.goal, sigma: s.noiseSigma, minImprovement: d.config.minImprovement, maxRuns: options.maxRunsPerCandidate });
+    const verdict = decide({
+      values,
+      best: s.bestValue!,
+      goal: d.config.metric.goal,
+      sigma: s.noiseSigma,
+      minImprovement: d.config.minImprovement,
+      maxRuns: options.maxRunsPerCandidate,
+      withinNoise: options.withinNoise,
+    });
     if (verdict.decision === "rerun") {
       d.log(`  #${exp.idx} ${verdict.reason}`);
       continue;
     }
-    const patch = { metricValue: verdict.mean, delta: verdict.delta, reason: verdict.reason, decidedAt: Date.now() };
-    if (verdict.decision === "kept") {
-      await advanceBranch(d.g, exp.commitSha!, s.bestCommit);
-      updateSession(d.db, s.id, { bestCommit: exp.commitSha!, bestValue: verdict.mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
-    }
-    return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: verdict.decision }, Date.now(), patch);
+    const patch = { metricValue: verdict.mean, delta: verdict.delta, reason: verdict.reason };
+    if (verdict.decision === "ask") return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), patch);
+    return settle(d, exp, verdict.decision, verdict.mean, { ...patch, decidedAt: Date.now() });
   }
+}
+
+/** awaiting_decision with a human's verdict → kept (the branch advances) or discarded. */
+export async function applyHumanVerdict(d: StepDeps, exp: ExperimentRow): Promise<ExperimentRow> {
+  const verdict = exp.humanVerdict!;
+  const note = exp.humanNote ? `: ${exp.humanNote}` : "";
+  const reason = `${verdict} by a human${note} (${exp.reason ?? "a gain within the noise"})`;
+  return settle(d, exp, verdict, exp.metricValue!, { reason, decidedAt: Date.now() });
+}
+
+async function settle(d: StepDeps, exp: ExperimentRow, outcome: "kept" | "discarded", mean: number, patch: Parameters<typeof updateExperiment>[2]): Promise<ExperimentRow> {
+  if (outcome === "kept") {
+    const s = getSession(d.db, exp.sessionId)!;
+    await advanceBranch(d.g, exp.commitSha!, s.bestCommit);
+    updateSession(d.db, s.id, { bestCommit: exp.commitSha!, bestValue: mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
+  }
+  return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), patch);
+}
+
+function peakVramOf(run: RunRow): number | null {
+  const summary = run.summaryJson ? (JSON.parse(run.summaryJson) as Record<string, { value: number | null }>) : {};
+  return summary.peak_vram_mb?.value ?? null;
 }
 
 function keepBaseline(d: StepDeps, exp: ExperimentRow, values: number[]): ExperimentRow {

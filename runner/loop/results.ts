@@ -5,18 +5,13 @@ import { formatResultsTsv } from "../../core/results-tsv";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { listExperiments } from "../../db/queries/experiments";
-import { getRun } from "../../db/queries/runs";
 
 export function resultsFile(settings: Settings, sessionId: number): string {
   return path.join(settings.dataDir, "sessions", String(sessionId), "results.tsv");
 }
 
 export function sessionResultsTsv(db: Db, sessionId: number): string {
-  const rows = listExperiments(db, sessionId).map((e) => {
-    const run = (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)).filter(Boolean).pop();
-    const summary = run?.summaryJson ? (JSON.parse(run.summaryJson) as Record<string, { value: number | null }>) : {};
-    return { commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: summary.peak_vram_mb?.value ?? null, description: e.title };
-  });
+  const rows = listExperiments(db, sessionId).map((e) => ({ commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: e.peakVramMb, description: e.title }));
   return formatResultsTsv(rows);
 }
 

@@ -48,6 +48,19 @@ describe("session router", () => {
     expect(getSession(db, s.id)!.status).toBe("running");
   });
 
+  it("keep and discard only apply to a result waiting for a human, once; the loop applies them", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "c", branch: "overseer/c", origin: "cli", options: sessionOptionsSchema.parse({ withinNoise: "ask" }), baselineCommit: "abc", at: Date.now() });
+    const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "approved", title: "WIDTH 3 → 4", proposer: "mutate", at: Date.now() });
+    await expect(caller.session.keep({ experimentId: e.id })).rejects.toThrow(/is approved, not waiting for a keep or discard/);
+    applyExperimentEvent(db, e.id, { type: "run_started" }, Date.now());
+    applyExperimentEvent(db, e.id, { type: "decision_requested" }, Date.now(), { metricValue: 0.99, delta: 0.001 });
+    await expect(caller.session.approve({ experimentId: e.id })).rejects.toThrow(/not awaiting approval/);
+    expect(await caller.session.keep({ experimentId: e.id, note: "looks real" })).toMatchObject({ status: "awaiting_decision", humanVerdict: "kept", humanNote: "looks real" });
+    await expect(caller.session.discard({ experimentId: e.id })).rejects.toThrow(/already kept/);
+    await expect(caller.session.keep({ experimentId: 9999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("takes a human's diff as a proposal for the loop, and blocks one that touches a protected file", async () => {
     const { caller, ws, db } = setup();
     const s = createSession(db, { workspaceId: ws.id, tag: "m", branch: "overseer/m", origin: "web", options: sessionOptionsSchema.parse({ proposer: "manual" }), baselineCommit: "abc", at: Date.now() });

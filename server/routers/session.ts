@@ -7,7 +7,7 @@ import { isSessionEnded } from "../../core/session-stats";
 import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
-import { applyExperimentEvent, createExperiment, listExperiments, recordHumanDecision } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, listExperiments, recordHumanDecision, recordHumanVerdict } from "../../db/queries/experiments";
 import { addSteeringNote, getSession, listSessions, listSteeringNotes, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
@@ -19,6 +19,8 @@ function mustGetSession(db: Db, id: number) {
   return s;
 }
 
+
+const humanInput = z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() });
 
 export const sessionRouter = router({
   list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
@@ -76,8 +78,11 @@ export const sessionRouter = router({
       );
     }),
 
-  approve: publicProcedure.input(z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() })).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "approved", input.note)),
-  reject: publicProcedure.input(z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() })).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "rejected", input.note)),
+  approve: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "approved", input.note)),
+  reject: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "rejected", input.note)),
+  /** A result within the noise that waits for a human (policy "ask"): keep it (the loop moves the branch) or discard it. */
+  keep: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "kept", input.note)),
+  discard: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "discarded", input.note)),
 });
 
 function request(db: Db, id: number, what: "pause" | "stop") {
@@ -89,8 +94,8 @@ function request(db: Db, id: number, what: "pause" | "stop") {
   return sessionView(getSession(db, s.id)!);
 }
 
-function decideByHuman(db: Db, experimentId: number, decision: "approved" | "rejected", note: string | undefined) {
-  const r = recordHumanDecision(db, experimentId, decision, note ?? null, Date.now());
+function decideByHuman(db: Db, experimentId: number, decision: "approved" | "rejected" | "kept" | "discarded", note: string | undefined) {
+  const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, experimentId, decision, note ?? null, Date.now()) : recordHumanVerdict(db, experimentId, decision, note ?? null, Date.now());
   if (!r.ok) throw new TRPCError({ code: r.missing ? "NOT_FOUND" : "BAD_REQUEST", message: r.error });
   return experimentView(r.experiment);
 }
