@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
 import { LogParser, MAX_LINE_CHARS, type LogEvent } from "./log-parser";
 
 const RECORD = "step 00042 (14.1%) | loss: 3.812345 | lrm: 1.00 | dt: 315ms | tok/sec: 1,664,000 | mfu: 39.8% | epoch: 0 | remaining: 258s    ";
@@ -128,5 +130,24 @@ describe("LogParser", () => {
     const cut = bytes.indexOf(0xc3) + 1;
     const summary = feedAll([bytes.subarray(0, cut), bytes.subarray(cut)]).filter((e) => e.kind === "summary");
     expect(summary).toEqual([{ kind: "summary", key: "note", raw: "café", value: null }]);
+  });
+});
+
+describe("LogParser on an autoresearch run.log (test/fixtures/autoresearch/run.log, its exact format)", () => {
+  const text = fs.readFileSync(path.join(__dirname, "..", "test", "fixtures", "autoresearch", "run.log"), "utf8");
+
+  it("reads every step, and the summary with its keys in order, whether the log comes at once or byte by byte", () => {
+    const whole = feedAll([text]);
+    const bytes = new TextEncoder().encode(text);
+    const trickle = feedAll(Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7)));
+    for (const events of [whole, trickle]) {
+      const steps = byStep(events);
+      expect([...steps.keys()]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(steps.get(0)).toEqual({ loss: 12, lrm: 1, dt: 20315, "tok/sec": 25808, mfu: 0.8, epoch: 0, remaining: 300 });
+      const summary = events.filter((e) => e.kind === "summary");
+      expect(summary.map((e) => e.key)).toEqual(["val_bpb", "training_seconds", "total_seconds", "peak_vram_mb", "mfu_percent", "total_tokens_M", "num_steps", "num_params_M", "depth"]);
+      expect(summary[0]).toEqual({ kind: "summary", key: "val_bpb", raw: "0.990512", value: 0.990512 });
+      expect(events.some((e) => e.kind === "fail" || e.kind === "warning")).toBe(false);
+    }
   });
 });

@@ -12,7 +12,7 @@ export type RunRow = typeof runs.$inferSelect;
 type RunPatch = Partial<Omit<RunRow, "id" | "workspaceId" | "status">>;
 
 /** origin "session" runs belong to a research loop, which starts them itself (the daemon's queue skips them). */
-export function createRun(db: Db, r: { workspaceId: number; origin: "web" | "cli" | "session"; at: number; commitSha?: string }): RunRow {
+export function createRun(db: Db, r: { workspaceId: number; origin: RunRow["origin"]; at: number; commitSha?: string }): RunRow {
   return db.transaction((tx) => {
     const row = tx
       .insert(runs)

@@ -34,6 +34,35 @@ export function createSession(
   });
 }
 
+/** A session adopted from autoresearch (`overseer import`): a finished record on its own branch, driven by nothing. */
+export function createImportedSession(
+  db: Db,
+  s: { workspaceId: number; tag: string; branch: string; options: SessionOptions; baselineCommit: string; at: number; endedAt: number; stopReason: string },
+): SessionRow {
+  return db.transaction((tx) => {
+    const row = tx
+      .insert(sessions)
+      .values({
+        workspaceId: s.workspaceId,
+        tag: s.tag,
+        branch: s.branch,
+        status: "finished",
+        origin: "import",
+        proposer: "autoresearch",
+        optionsJson: JSON.stringify(s.options),
+        baselineCommit: s.baselineCommit,
+        bestCommit: s.baselineCommit,
+        createdAt: s.at,
+        endedAt: s.endedAt,
+        stopReason: s.stopReason,
+      })
+      .returning()
+      .get();
+    appendEvent(tx, { type: "session_imported", at: Date.now(), workspaceId: s.workspaceId, payload: { sessionId: row.id } });
+    return row;
+  });
+}
+
 /** The web's request for a loop: the runner resolves HEAD, creates the branch and fills in the rest. */
 export function queueSession(db: Db, s: { workspaceId: number; tag: string | null; options: SessionOptions; at: number }): SessionRow {
   return db.transaction((tx) => {

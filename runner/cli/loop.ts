@@ -82,6 +82,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
 function resumeTarget(db: Db, id: number, experiments: string | undefined): SessionRow | string {
   const s = getSession(db, id);
   if (!s) return `session ${id} does not exist`;
+  if (s.origin === "import") return `session ${id} was imported from autoresearch and is a record: start a new session on it with overseer loop ${getWorkspace(db, s.workspaceId)!.path}`;
   if (experiments !== undefined) {
     const options: SessionOptions = { ...sessionOptions(s), maxExperiments: Number(experiments) };
     updateSession(db, id, { optionsJson: JSON.stringify(sessionOptionsSchema.parse(options)) }, Date.now());

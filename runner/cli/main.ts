@@ -1,6 +1,7 @@
 /** Entry of `bin/overseer`: parses the command line and dispatches. Exit codes: 0 ok, 1 failed, 2 bad usage. */
 import { parseSettings } from "../../core/settings";
 import { OVERSEER_ROOT } from "../paths";
+import { importCommand } from "./import";
 import { initCommand } from "./init";
 import { loopCommand } from "./loop";
 import { decideCommand, exportCommand } from "./session-commands";
@@ -22,6 +23,9 @@ usage:
                                  decide an experiment that awaits approval (its id, as the loop prints it)
   overseer keep EXPERIMENT [--note …] / overseer discard EXPERIMENT [--note …]
                                  settle a result within the noise that waits for a human (--within-noise ask)
+  overseer import [DIR] [--branch autoresearch/TAG] [--results FILE] [--log FILE]
+                                 adopt a session autoresearch's agent ran: its branch, results.tsv and run.log
+                                 (again later: adds the new rows)
   overseer export SESSION --format patch|diff|tsv|json
                                  the winning chain as a format-patch mbox, one squashed diff, results.tsv, or all as JSON
   overseer init [DIR] [options]  write DIR/overseer.json (only what differs from the defaults) and register DIR
@@ -58,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
       return decideCommand("kept", rest, settings);
     case "discard":
       return decideCommand("discarded", rest, settings);
+    case "import":
+      return importCommand(rest, settings);
     case "export":
       return exportCommand(rest, settings);
     case "runner":

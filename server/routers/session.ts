@@ -20,6 +20,8 @@ function mustGetSession(db: Db, id: number) {
 }
 
 
+const IMPORTED_IS_A_RECORD = (id: number) => `session ${id} was imported from autoresearch and is a record: start a new session on the workspace to go on from its best`;
+
 const humanInput = z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() });
 
 export const sessionRouter = router({
@@ -47,6 +49,7 @@ export const sessionRouter = router({
   /** Resumes a paused session, or restarts an ended one from where it stopped. */
   resume: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => {
     const s = mustGetSession(db, input.id);
+    if (s.origin === "import") throw new TRPCError({ code: "BAD_REQUEST", message: IMPORTED_IS_A_RECORD(s.id) });
     if (s.origin !== "web") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} runs from the command line: resume it with overseer loop --resume ${s.id}` });
     if (s.status === "queued" || (s.status === "running" && !s.requested)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is already ${s.status}` });
     const patch = isSessionEnded(s.status) && s.baselineCommit ? { requested: null, status: "running" as const } : { requested: null };
