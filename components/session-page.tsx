@@ -30,7 +30,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         </h1>
         <StatusBadge status={s.status} />
         <span className="muted">proposer {s.proposer}</span>
-        <Controls sessionId={s.id} status={s.status} requested={s.requested} />
+        {s.origin === "import" ? <span className="muted">imported from autoresearch</span> : <Controls sessionId={s.id} status={s.status} requested={s.requested} />}
       </div>
       {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
       <Counters detail={detail.data} />
