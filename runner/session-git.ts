@@ -81,9 +81,17 @@ export async function pin(g: SessionGit, ref: string, sha: string): Promise<void
   await git(g.repoRoot, ["update-ref", ref, sha]);
 }
 
-/** Moves the session branch to a kept commit, only if it still points at the previous best. */
+/**
+ * Moves the session branch to a kept commit, only if it still points at the previous best. Finding it already
+ * at the kept commit is success: a loop killed after this step and before recording it does it again.
+ */
 export async function advanceBranch(g: SessionGit, to: string, from: string): Promise<void> {
-  await git(g.repoRoot, ["update-ref", `refs/heads/${g.branch}`, to, from]);
+  try {
+    await git(g.repoRoot, ["update-ref", `refs/heads/${g.branch}`, to, from]);
+  } catch (e) {
+    const now = (await git(g.repoRoot, ["rev-parse", `refs/heads/${g.branch}`]).catch(() => "")).trim();
+    if (now !== to) throw e;
+  }
 }
 
 export async function diffBetween(g: SessionGit, from: string, to: string): Promise<string> {

@@ -82,4 +82,57 @@ describe("bin/overseer loop", () => {
       db.$client.close();
     }
   });
+
+  it("survives being killed at any step, again and again: git and the database agree, nothing lost or doubled", async () => {
+    const repo = trainerWorkspace("quadratic.mjs");
+    const file = path.join(repo, "train.mjs");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("const sleepMs = 0;", "const sleepMs = 60;"));
+    sh(repo, "git", ["commit", "-qam", "quick"]);
+    const dataDir = tempDir();
+    const env = { ...process.env, OVERSEER_DATA_DIR: dataDir, OVERSEER_KILL_GRACE_MS: "200" };
+    const db = openDatabase({ file: path.join(dataDir, "overseer.db"), migrationsFolder: MIGRATIONS });
+    // Kill times after each (re)start, spread over the steps of an experiment (startup takes ~0.5 s).
+    const delays = [900, 1000, 700, 800, 1100, 650, 950, 750, 1050, 850];
+    const killedAt: string[] = [];
+    try {
+      let args = ["loop", repo, "--experiments", "12", "--tag", "chaos", "--seed", "5"];
+      for (let i = 0; ; i++) {
+        const child = spawn(BIN, args, { env, stdio: "ignore" });
+        const exited = new Promise<number | null>((r) => child.once("exit", r));
+        const finished = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delays[i] ?? 60_000))]);
+        if (finished) {
+          expect(await exited).toBe(0);
+          break;
+        }
+        child.kill("SIGKILL");
+        await exited;
+        const s = listSessions(db)[0];
+        const open = s ? listExperiments(db, s.id).filter((e) => !e.decidedAt) : [];
+        killedAt.push(open.map((e) => `#${e.idx} ${e.status}`).join(", ") || (s ? "between experiments" : "before the session"));
+        if (s) args = ["loop", "--resume", String(s.id)];
+      }
+      console.log(`killed at: ${killedAt.join(" | ")}`);
+      expect(killedAt.length).toBeGreaterThanOrEqual(6);
+
+      const s = listSessions(db)[0]!;
+      expect(s).toMatchObject({ status: "finished", stopReason: "reached 12 experiments" });
+      const exps = listExperiments(db, s.id);
+      expect(exps.map((e) => e.idx)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(exps.every((e) => ["kept", "discarded", "crashed"].includes(e.status))).toBe(true);
+      // The branch is the chain of keeps, each pinned; the database's best is the branch's tip.
+      const kept = exps.filter((e) => e.status === "kept" && e.kind !== "baseline");
+      const chain = sh(repo, "git", ["rev-list", "--reverse", `${s.baselineCommit}..overseer/chaos`]).split("\n").filter(Boolean);
+      expect(chain).toEqual(kept.map((e) => e.commitSha));
+      expect(sh(repo, "git", ["rev-parse", "overseer/chaos"]).trim()).toBe(s.bestCommit);
+      for (const e of exps) expect(sh(repo, "git", ["rev-parse", `refs/overseer/${s.id}/${e.idx}`]).trim()).toBe(e.commitSha);
+      // Every run ended; none is left queued or running, and no trainer or worktree is left behind.
+      const runs = exps.flatMap((e) => (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)!));
+      expect(runs.filter((r) => !["finished", "crashed", "interrupted", "cancelled"].includes(r.status))).toEqual([]);
+      expect(runs.filter((r) => r.pid && pidAlive(r.pid))).toEqual([]);
+      expect(sh(repo, "git", ["worktree", "list", "--porcelain"]).match(/^worktree /gm)).toEqual(["worktree "]);
+      expect(sh(repo, "git", ["status", "--porcelain"])).toBe("");
+    } finally {
+      db.$client.close();
+    }
+  }, 120_000);
 });

@@ -1,34 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { sessionOptionsSchema } from "../../core/session-options";
 import { applyExperimentEvent, listExperiments, recordHumanVerdict } from "../../db/queries/experiments";
 import { getSession, updateSession } from "../../db/queries/sessions";
-import { sh, tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../../test/helpers/temp";
-import { mutateProposer } from "../proposers/mutate";
-import { loadWorkspace, registerWorkspace } from "../workspace";
+import { loopSetup } from "../../test/helpers/loop";
+import { sh, waitFor } from "../../test/helpers/temp";
 import { runSession } from "./engine";
 import { resultsFile } from "./results";
-import { startSession } from "./start-session";
 
-async function setup(options: object, trainerSource?: (s: string) => string) {
-  const repo = trainerWorkspace("quadratic.mjs");
-  if (trainerSource) {
-    fs.writeFileSync(path.join(repo, "train.mjs"), trainerSource(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")));
-    sh(repo, "git", ["commit", "-qam", "variant"]);
-  }
-  const dataDir = tempDir("overseer-data-");
-  const { db } = tempDb(dataDir);
-  const loaded = await loadWorkspace(repo);
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  const started = await startSession(db, ws, { tag: "t1", options: sessionOptionsSchema.parse(options), origin: "cli" });
-  if (!started.ok) throw new Error(started.error);
-  const settings = testSettings(dataDir);
-  const lines: string[] = [];
-  const deps = { db, settings, proposer: mutateProposer, log: (l: string) => lines.push(l), pollMs: 20 };
-  return { repo, db, settings, session: started.session, deps, lines };
-}
+const setup = (options: object, trainerSource?: (s: string) => string) => loopSetup(options, { trainerSource });
 
 const git = (repo: string, ...args: string[]) => sh(repo, "git", args).trim();
 
@@ -142,6 +122,24 @@ describe("the research loop", () => {
     const final = await loop;
     expect(final).toMatchObject({ status: "stopped", stopReason: "stopped by a human" });
     expect(listExperiments(db, session.id).every((e) => !["proposed", "approved", "running", "awaiting_approval"].includes(e.status))).toBe(true);
+  });
+
+  it("resumes after a kill between moving the branch to a keep and recording it", async () => {
+    const { repo, db, session, deps } = await setup({ maxExperiments: 1, seed: 3 }); // seed 3: #1 is a keep
+    await runSession(session.id, deps);
+    const [baseline, keep] = listExperiments(db, session.id);
+    expect(keep).toMatchObject({ status: "kept", title: "LR 0.4 → 0.267" });
+    expect(git(repo, "rev-parse", "overseer/t1")).toBe(keep!.commitSha);
+    // What a kill leaves: git moved the branch, the database still has the experiment running on the old best.
+    db.$client.prepare("UPDATE experiments SET status = 'running', decided_at = NULL, reason = NULL WHERE id = ?").run(keep!.id);
+    db.$client.prepare("UPDATE sessions SET status = 'running', best_commit = ?, best_value = ?, best_experiment_id = ? WHERE id = ?").run(baseline!.commitSha, baseline!.metricValue, baseline!.id, session.id);
+
+    const final = await runSession(session.id, deps);
+    const again = listExperiments(db, session.id);
+    expect(again.map((e) => [e.idx, e.status])).toEqual([[0, "kept"], [1, "kept"]]);
+    expect(JSON.parse(again[1]!.runIdsJson)).toHaveLength(2); // run again, decided once
+    expect(final).toMatchObject({ status: "finished", bestCommit: keep!.commitSha, bestExperimentId: keep!.id });
+    expect(git(repo, "rev-parse", "overseer/t1")).toBe(keep!.commitSha);
   });
 
   it("fails the session with a clear reason when the baseline crashes", async () => {

@@ -3,6 +3,7 @@
  * a stop condition, a human's stop, or the process's shutdown (which leaves it resumable). The next proposal
  * is prepared while the current experiment trains, so the GPU does not wait for the proposer.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { isExperimentOpen } from "../../core/experiment-lifecycle";
 import { applyEdits } from "../../core/edits";
@@ -16,7 +17,7 @@ import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { fileAtCommit } from "../git";
-import { cleanUpAbandonedRun } from "../execute-run";
+import { cleanUpAbandonedRun, runWorktree } from "../execute-run";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { buildProposalContext } from "./context";
@@ -157,25 +158,32 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
   }
 }
 
+/** The proposal and its cost are one write, so a kill never counts a cost twice or loses an experiment. */
 async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: Exclude<ProposalOutcome, { kind: "no_change" }>): Promise<void> {
-  updateSession(db, s.id, { costUsd: s.costUsd + outcome.costUsd }, Date.now());
   const common = { sessionId: s.id, proposer: sessionOptions(s).proposer, costUsd: outcome.costUsd, tokensJson: outcome.tokens ? JSON.stringify(outcome.tokens) : null, at: Date.now() };
+  const addCost = () => updateSession(db, s.id, { costUsd: s.costUsd + outcome.costUsd }, Date.now());
   if (outcome.kind === "failed") {
-    const exp = createExperiment(db, { ...common, kind: "proposal", status: "proposed", title: "proposal failed" });
-    applyExperimentEvent(db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: outcome.reason, decidedAt: Date.now() });
+    db.transaction(() => {
+      addCost();
+      const exp = createExperiment(db, { ...common, kind: "proposal", status: "proposed", title: "proposal failed" });
+      applyExperimentEvent(db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: outcome.reason, decidedAt: Date.now() });
+    });
     return;
   }
   const files = await readFilesAt(steps.g, s.bestCommit, steps.config.editable);
   const applied = applyEdits(files, outcome.edits);
-  createExperiment(db, {
-    ...common,
-    kind: outcome.fixOf !== undefined ? "fix" : "proposal",
-    fixOf: outcome.fixOf ?? null,
-    status: "proposed",
-    title: outcome.title,
-    hypothesis: outcome.hypothesis,
-    editsJson: JSON.stringify(outcome.edits),
-    configSig: applied.ok ? configSignature(applied.files) : null,
+  db.transaction(() => {
+    addCost();
+    createExperiment(db, {
+      ...common,
+      kind: outcome.fixOf !== undefined ? "fix" : "proposal",
+      fixOf: outcome.fixOf ?? null,
+      status: "proposed",
+      title: outcome.title,
+      hypothesis: outcome.hypothesis,
+      editsJson: JSON.stringify(outcome.edits),
+      configSig: applied.ok ? configSignature(applied.files) : null,
+    });
   });
 }
 
@@ -199,17 +207,25 @@ function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | 
   steps.log(`session ${status}: ${reason}`);
 }
 
-/** A loop that died left experiments running: their runs are stopped and they run again. */
+/**
+ * A loop that died left experiments running: their runs are stopped and they run again. A run it had queued
+ * but not started is cancelled, and a worktree it had not yet removed is removed.
+ */
 async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot: string): Promise<void> {
   for (const e of listExperiments(db, sessionId)) {
-    if (e.status !== "running") continue;
     for (const runId of JSON.parse(e.runIdsJson) as number[]) {
       const run = getRun(db, runId);
-      if (run?.status !== "running") continue;
-      await cleanUpAbandonedRun(settings, repoRoot, run);
-      applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped while this run was in flight" });
+      if (!run) continue;
+      if (run.status === "running") {
+        await cleanUpAbandonedRun(settings, repoRoot, run);
+        applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped while this run was in flight" });
+      } else if (run.status === "queued") {
+        applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped before this run started" });
+      } else if (fs.existsSync(runWorktree(settings, run.id))) {
+        await cleanUpAbandonedRun(settings, repoRoot, run);
+      }
     }
-    applyExperimentEvent(db, e.id, { type: "requeued" }, Date.now(), { reason: "the loop was restarted: running it again" });
+    if (e.status === "running") applyExperimentEvent(db, e.id, { type: "requeued" }, Date.now(), { reason: "the loop was restarted: running it again" });
   }
 }
 

@@ -80,9 +80,12 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
   const runIds: number[] = JSON.parse(exp.runIdsJson) as number[];
   const wanted = exp.kind === "baseline" ? options.baselineRuns : 1;
   for (let attempt = 0; ; attempt++) {
-    const run = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
-    runIds.push(run.id);
-    updateExperiment(d.db, exp.id, { runIdsJson: JSON.stringify(runIds) });
+    const run = d.db.transaction(() => {
+      const r = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
+      runIds.push(r.id);
+      updateExperiment(d.db, exp.id, { runIdsJson: JSON.stringify(runIds) });
+      return r;
+    });
     d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id})`);
     const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, extraEnv: { OVERSEER_SEED: String(options.seed + attempt) } });
     s = getSession(d.db, exp.sessionId)!;
@@ -131,9 +134,12 @@ async function settle(d: StepDeps, exp: ExperimentRow, outcome: "kept" | "discar
   if (outcome === "kept") {
     const s = getSession(d.db, exp.sessionId)!;
     await advanceBranch(d.g, exp.commitSha!, s.bestCommit);
-    updateSession(d.db, s.id, { bestCommit: exp.commitSha!, bestValue: mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
   }
-  return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), patch);
+  // The new best and the decision are one write: a kill leaves both or neither (then the run is done again).
+  return d.db.transaction(() => {
+    if (outcome === "kept") updateSession(d.db, exp.sessionId, { bestCommit: exp.commitSha!, bestValue: mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
+    return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), patch);
+  });
 }
 
 function peakVramOf(run: RunRow): number | null {

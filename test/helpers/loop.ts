@@ -1,0 +1,29 @@
+/** A research session on the quadratic fake trainer, ready for runSession; shared by the loop's tests. */
+import fs from "node:fs";
+import path from "node:path";
+import { sessionOptionsSchema } from "../../core/session-options";
+import type { LoopDeps } from "../../runner/loop/engine";
+import { startSession } from "../../runner/loop/start-session";
+import { mutateProposer } from "../../runner/proposers/mutate";
+import type { Proposer } from "../../runner/proposers/types";
+import { loadWorkspace, registerWorkspace } from "../../runner/workspace";
+import { sh, tempDb, tempDir, testSettings, trainerWorkspace } from "./temp";
+
+export async function loopSetup(options: object, o: { trainerSource?: (s: string) => string; proposer?: Proposer } = {}) {
+  const repo = trainerWorkspace("quadratic.mjs");
+  if (o.trainerSource) {
+    fs.writeFileSync(path.join(repo, "train.mjs"), o.trainerSource(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")));
+    sh(repo, "git", ["commit", "-qam", "variant"]);
+  }
+  const dataDir = tempDir("overseer-data-");
+  const { db } = tempDb(dataDir);
+  const loaded = await loadWorkspace(repo);
+  if (!loaded.ok) throw new Error(loaded.error);
+  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const started = await startSession(db, ws, { tag: "t1", options: sessionOptionsSchema.parse(options), origin: "cli" });
+  if (!started.ok) throw new Error(started.error);
+  const settings = testSettings(dataDir);
+  const lines: string[] = [];
+  const deps: LoopDeps = { db, settings, proposer: o.proposer ?? mutateProposer, log: (l: string) => lines.push(l), pollMs: 20 };
+  return { repo, db, settings, session: started.session, deps, lines };
+}
