@@ -3,7 +3,7 @@
  * except a human's requests (start a run, cancel), which the web writes as rows the runner reads.
  * If you change a table, run `npm run db:generate` and commit the new migration.
  */
-import { sqliteTable, integer, text, real, index } from "drizzle-orm/sqlite-core";
+import { sqliteTable, integer, text, real, index, blob } from "drizzle-orm/sqlite-core";
 import type { ExperimentStatus, RunStatus, SessionStatus } from "../core/types";
 
 export const workspaces = sqliteTable("workspaces", {
@@ -159,6 +159,8 @@ export const experiments = sqliteTable(
     humanNote: text("human_note"),
     /** A human's keep or discard of a gain within the noise; the loop applies it (it moves the branch). */
     humanVerdict: text("human_verdict").$type<"kept" | "discarded">(),
+    /** The editable files it changed (all of them for the baseline): { file: { before, after } } as snapshot hashes. */
+    filesJson: text("files_json"),
     /** The peak GPU memory of its last run (autoresearch's peak_vram_mb), for results.tsv's memory_gb. */
     peakVramMb: real("peak_vram_mb"),
     createdAt: integer("created_at").notNull(),
@@ -174,4 +176,15 @@ export const steeringNotes = sqliteTable("steering_notes", {
     .references(() => sessions.id),
   text: text("text").notNull(),
   createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * File contents by hash, deflated: what experiments' editable files were before and after, so the dashboard
+ * can show a diff in Monaco and edit a candidate without asking git (the web process starts no processes).
+ * Content-addressed: a parent's files are stored once, however many candidates start from them.
+ */
+export const snapshots = sqliteTable("snapshots", {
+  hash: text("hash").primaryKey(),
+  content: blob("content", { mode: "buffer" }).notNull(),
+  size: integer("size").notNull(),
 });

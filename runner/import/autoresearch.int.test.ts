@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { listExperiments } from "../../db/queries/experiments";
 import { seriesNames, seriesPoints } from "../../db/queries/metrics";
 import { getRun } from "../../db/queries/runs";
+import { readFileChanges } from "../../db/queries/snapshots";
 import { gitRepo, ROOT, sh, tempDb, tempDir, testSettings } from "../../test/helpers/temp";
 import { exportSession } from "../export";
 import { importAutoresearch } from "./autoresearch";
@@ -74,6 +75,9 @@ describe("overseer import", () => {
     expect(exps[2]!.delta).toBeCloseTo(-0.0081, 9); // against the best at its time, 0.9931
     // Discarded code survives: the diff is stored and the commit pinned, so `git gc` cannot take it.
     expect(exps[2]!.diff).toContain("-DEPTH = 8\n+DEPTH = 10");
+    const files = readFileChanges(db, JSON.parse(exps[2]!.filesJson!));
+    expect(files).toEqual({ "train.py": { before: TRAIN.replace("0.04", "0.05"), after: TRAIN.replace("0.04", "0.05").replace("DEPTH = 8", "DEPTH = 10") } });
+    expect(exps[4]!.filesJson).toBeNull();
     expect(sh(repo, "git", ["rev-parse", "refs/overseer/1/2"]).trim()).toBe(exps[2]!.commitSha);
     expect(exps[4]).toMatchObject({ commitSha: "deadbee", diff: null, reason: expect.stringContaining("its code is lost") });
     expect(r.session.bestCommit).toBe(sh(repo, "git", ["rev-parse", "autoresearch/mar5"]).trim());

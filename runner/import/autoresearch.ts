@@ -13,8 +13,9 @@ import type { ExperimentStatus } from "../../core/types";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { createExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
+import { storeFileChanges } from "../../db/queries/snapshots";
 import { createImportedSession, getSession, listSessions, updateSession, type SessionRow } from "../../db/queries/sessions";
-import { git } from "../git";
+import { fileAtCommit, git } from "../git";
 import { refFor } from "../session-git";
 import { loadWorkspace, registerWorkspace } from "../workspace";
 import { importRunLog, logMatchesRow, parseRunLog } from "./run-log";
@@ -76,7 +77,8 @@ export async function importAutoresearch(db: Db, settings: Settings, o: ImportOp
   }
 
   const notes: string[] = [];
-  const added = await addRows(db, repoRoot, session, rows, before.length, config.metric.goal, branch.name, notes);
+  const target = { repoRoot, subdir: loaded.workspace.subdir, editable: config.editable, goal: config.metric.goal, branch: branch.name };
+  const added = await addRows(db, target, session, rows, before.length, notes);
   const lastRow = rows[rows.length - 1]!;
   const last = listExperiments(db, session.id).pop()!;
   if (last.runIdsJson === "[]") {
@@ -121,7 +123,26 @@ function firstDifference(before: ExperimentRow[], rows: ResolvedRow[]): string |
   return null;
 }
 
-async function addRows(db: Db, repoRoot: string, s: SessionRow, rows: ResolvedRow[], from: number, goal: "minimize" | "maximize", branch: string, notes: string[]): Promise<number> {
+/** The editable files at a commit (those that exist there), read through git. */
+async function editableAt(ws: { repoRoot: string; subdir: string; editable: readonly string[] }, commit: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const f of ws.editable) {
+    const text = await fileAtCommit(ws.repoRoot, commit, path.posix.join(ws.subdir.split(path.sep).join("/"), f));
+    if (text !== null) out[f] = text;
+  }
+  return out;
+}
+
+interface RowsTarget {
+  repoRoot: string;
+  subdir: string;
+  editable: readonly string[];
+  goal: "minimize" | "maximize";
+  branch: string;
+}
+
+async function addRows(db: Db, t: RowsTarget, s: SessionRow, rows: ResolvedRow[], from: number, notes: string[]): Promise<number> {
+  const { repoRoot, goal, branch } = t;
   let best: number | null = null;
   let gone = 0;
   let rescued = 0;
@@ -141,6 +162,9 @@ async function addRows(db: Db, repoRoot: string, s: SessionRow, rows: ResolvedRo
       if (!onBranch && r.status === "keep") notes.push(`line ${r.line}: ${r.commit} is a keep, but ${branch} does not contain it`);
     }
     const at = r.committedAt ?? Date.now();
+    const after = r.sha ? await editableAt(t, r.sha) : null;
+    const before = i === 0 ? after : r.parent ? await editableAt(t, r.parent) : null;
+    const filesJson = after && before ? JSON.stringify(storeFileChanges(db, before, after, i === 0)) : null;
     createExperiment(db, {
       sessionId: s.id,
       kind: i === 0 ? "baseline" : "proposal",
@@ -154,6 +178,7 @@ async function addRows(db: Db, repoRoot: string, s: SessionRow, rows: ResolvedRo
       metricValue: r.metricValue,
       delta,
       peakVramMb: r.peakVramMb,
+      filesJson,
       at,
       decidedAt: at,
     });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyExperimentEvent, listExperiments, recordHumanVerdict } from "../../db/queries/experiments";
 import { getSession, updateSession } from "../../db/queries/sessions";
+import { readFileChanges } from "../../db/queries/snapshots";
 import { loopSetup } from "../../test/helpers/loop";
 import { sh, waitFor } from "../../test/helpers/temp";
 import { runSession } from "./engine";
@@ -35,6 +36,13 @@ describe("the research loop", () => {
     const chain = git(repo, "rev-list", "--reverse", `${head}..overseer/t1`).split("\n");
     expect(chain).toEqual(kept.map((e) => e.commitSha));
     for (const e of kept) expect(e.parentCommit).toBe(exps.filter((x) => x.status === "kept" && x.decidedAt! < e.decidedAt!).pop()!.commitSha);
+    // The files before and after each change are stored, for the dashboard's diff editor.
+    const baseFiles = readFileChanges(db, JSON.parse(exps[0]!.filesJson!));
+    expect(Object.keys(baseFiles)).toEqual(["train.mjs"]);
+    expect(baseFiles["train.mjs"]!.after).toBe(git(repo, "show", `${head}:train.mjs`) + "\n");
+    const change = readFileChanges(db, JSON.parse(best.filesJson!))["train.mjs"]!;
+    expect(change.before).toBe(sh(repo, "git", ["show", `${best.parentCommit}:train.mjs`]));
+    expect(change.after).toBe(sh(repo, "git", ["show", `${best.commitSha}:train.mjs`]));
     // Every experiment's commit stays reachable under refs/overseer/<session>/<n>.
     for (const e of exps.filter((x) => x.commitSha)) expect(git(repo, "rev-parse", `refs/overseer/${session.id}/${e.idx}`)).toBe(e.commitSha);
     // The user's branch, HEAD, working tree and worktrees are as they were.

@@ -15,6 +15,7 @@ import type { Db } from "../../db/open";
 import { applyExperimentEvent, createExperiment, getExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
 import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { fileAtCommit } from "../git";
 import { cleanUpAbandonedRun, runWorktree } from "../execute-run";
@@ -54,7 +55,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   try {
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);
     if (s.status !== "running") updateSession(db, sessionId, { status: "running", requested: null, endedAt: null, stopReason: null }, Date.now(), "session_resumed");
-    if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s);
+    if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s, config);
     await loop(deps, steps, sessionId, config);
   } finally {
     writeResults(db, deps.settings, sessionId);
@@ -187,8 +188,10 @@ async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: E
   });
 }
 
-async function createBaseline(db: Db, g: SessionGit, s: SessionRow): Promise<void> {
-  const exp = createExperiment(db, { sessionId: s.id, kind: "baseline", status: "approved", title: "baseline", proposer: "none", commitSha: s.baselineCommit, parentCommit: s.baselineCommit, at: Date.now() });
+async function createBaseline(db: Db, g: SessionGit, s: SessionRow, config: WorkspaceConfig): Promise<void> {
+  const files = await readFilesAt(g, s.baselineCommit, config.editable);
+  const filesJson = JSON.stringify(storeFileChanges(db, files, files, true));
+  const exp = createExperiment(db, { sessionId: s.id, kind: "baseline", status: "approved", title: "baseline", proposer: "none", commitSha: s.baselineCommit, parentCommit: s.baselineCommit, filesJson, at: Date.now() });
   await pin(g, refFor(s.id, exp.idx), s.baselineCommit);
 }
 

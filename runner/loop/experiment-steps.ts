@@ -12,6 +12,7 @@ import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { applyExperimentEvent, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, type RunRow } from "../../db/queries/runs";
+import { storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
@@ -56,6 +57,7 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     commitSha: commit,
     diff: await diffBetween(d.g, best, commit),
     configSig: configSignature(applied.files),
+    filesJson: JSON.stringify(storeFileChanges(d.db, files, applied.files)),
   };
   if (exp.status === "approved") return updateExperiment(d.db, exp.id, patch); // rebased onto a newer best
   const verdict = gateChangedFiles(await changedFiles(d.g, best, commit), d.config.editable, d.config.protected);
