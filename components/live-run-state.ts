@@ -15,7 +15,7 @@ const REDECIMATE_AT = 1.2 * CHART_POINTS;
 export interface LiveMessageData {
   run: RunView;
   snapshot?: Record<string, SeriesPoint[]>;
-  points?: { series: string; step: number; value: number }[];
+  points?: { series: string; step: number; value: number; tMs: number }[];
   log?: string[];
 }
 
@@ -38,7 +38,7 @@ export function applyLiveMessage(state: LiveRunState, msg: LiveMessageData): Liv
         series[p.series] = [...(series[p.series] ?? [])];
         touched.add(p.series);
       }
-      series[p.series]!.push({ step: p.step, value: p.value });
+      series[p.series]!.push({ step: p.step, value: p.value, tMs: p.tMs });
     }
     for (const name of touched) {
       if (series[name]!.length > REDECIMATE_AT) series[name] = decimateMinMax(series[name]!, CHART_POINTS);

@@ -8,11 +8,11 @@ import type { SeriesPoint } from "./types";
 /** Points per series the browser draws: about what W&B's charts sample down to. */
 export const CHART_POINTS = 1000;
 
-export function decimateMinMax(points: readonly SeriesPoint[], maxPoints: number): SeriesPoint[] {
+export function decimateMinMax<P extends Pick<SeriesPoint, "value">>(points: readonly P[], maxPoints: number): P[] {
   if (points.length <= maxPoints || maxPoints < 3) return points.slice();
   const buckets = Math.floor((maxPoints - 1) / 3); // one place is kept for the last point
   const size = points.length / buckets;
-  const out: SeriesPoint[] = [];
+  const out: P[] = [];
   for (let b = 0; b < buckets; b++) {
     const from = Math.floor(b * size);
     const to = Math.min(points.length, Math.floor((b + 1) * size));

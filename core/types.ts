@@ -34,6 +34,8 @@ export interface SummaryEntry {
 export interface SeriesPoint {
   step: number;
   value: number;
+  /** Milliseconds since the run started, when the record was read (x = time on the charts). */
+  tMs: number;
 }
 
 /**

@@ -29,7 +29,9 @@ describe("executeRun", () => {
     expect(final).toMatchObject({ status: "finished", metricName: "val_bpb", metricValue: 1.234567, commitSha: head, exitCode: 0, logTail: null });
     expect(JSON.parse(final.summaryJson!).peak_vram_mb).toEqual({ key: "peak_vram_mb", raw: "0.0", value: 0 });
     expect(seriesNames(db, final.id)).toEqual(["dt", "epoch", "loss", "lrm", "mfu", "remaining", "tok/sec"]);
-    expect(seriesPoints(db, final.id, "loss")).toEqual([4, 3.5, 3, 2.5, 2].map((value, step) => ({ step, value })));
+    expect(seriesPoints(db, final.id, "loss").map(({ step, value }) => ({ step, value }))).toEqual([4, 3.5, 3, 2.5, 2].map((value, step) => ({ step, value })));
+    const times = seriesPoints(db, final.id, "loss").map((p) => p.tMs);
+    expect(times.every((t, i) => t >= 0 && (i === 0 || t >= times[i - 1]!))).toBe(true); // read in order, from the start
     expect(final.pointCount).toBe(35);
     expect(final.lastStep).toBe(4);
     expect(listEventsAfter(db, 0).map((e) => e.type)).toEqual(["workspace_registered", "run_queued", "run_started", "run_ended"]);
@@ -77,7 +79,7 @@ describe("executeRun", () => {
   it("survives binary garbage and a 10 MB line, with a warning", async () => {
     const { db, final } = await runIn(trainerWorkspace("garbage.mjs"));
     expect(final).toMatchObject({ status: "finished", metricValue: 2 });
-    expect(seriesPoints(db, final.id, "loss")).toEqual([{ step: 7, value: 2.5 }]);
+    expect(seriesPoints(db, final.id, "loss")).toEqual([{ step: 7, value: 2.5, tMs: expect.any(Number) }]);
     expect(listEventsAfter(db, 0).filter((e) => e.type === "log_warning")).toHaveLength(1);
   });
 

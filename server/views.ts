@@ -7,6 +7,7 @@ import type { WorkspaceRow } from "../db/queries/workspaces";
 import type { ExperimentRow } from "../db/queries/experiments";
 import type { SessionRow } from "../db/queries/sessions";
 import type { GateVerdict } from "../core/gate";
+import { needsHumanNow } from "../core/experiment-lifecycle";
 import type { SessionOptions } from "../core/session-options";
 
 export function runView(r: RunRow) {
@@ -48,13 +49,18 @@ export function sessionView(s: SessionRow) {
   return { ...rest, options: JSON.parse(optionsJson) as SessionOptions };
 }
 
+/** An experiment in a list: no code, except the diff of one that waits for a human (the approval card shows it). */
 export function experimentView(e: ExperimentRow) {
-  const { editsJson, verdictJson, runIdsJson, tokensJson, ...rest } = e;
+  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, diff, ...rest } = e;
   return {
     ...rest,
+    diff: needsHumanNow(e.status) ? diff : null,
+    hasCode: filesJson !== null,
     verdict: verdictJson ? (JSON.parse(verdictJson) as GateVerdict) : null,
     runIds: JSON.parse(runIdsJson) as number[],
     tokens: tokensJson ? (JSON.parse(tokensJson) as Record<string, number>) : null,
     editCount: editsJson ? (JSON.parse(editsJson) as unknown[]).length : 0,
   };
 }
+
+export type ExperimentView = ReturnType<typeof experimentView>;

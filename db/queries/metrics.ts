@@ -2,6 +2,7 @@
  * Metric points: batched inserts for ingest, and the two reads the dashboard needs — one series whole (to
  * decimate) and everything after an id (the live stream). Hot paths use prepared statements directly.
  */
+import type { SeriesPoint } from "../../core/types";
 import type { Db } from "../open";
 import { updateRun } from "./runs";
 
@@ -24,7 +25,7 @@ function prepare(db: Db) {
     insert: c.prepare("INSERT INTO metric_points (run_id, series, step, t_ms, value) VALUES (?, ?, ?, ?, ?)"),
     // `+run_id` keeps SQLite on the primary key: the rows after a recent id are few, the run's rows many.
     after: c.prepare("SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND +run_id = ? ORDER BY id LIMIT ?"),
-    series: c.prepare("SELECT step, value FROM metric_points WHERE run_id = ? AND series = ? ORDER BY step, id"),
+    series: c.prepare("SELECT step, value, t_ms AS tMs FROM metric_points WHERE run_id = ? AND series = ? ORDER BY step, id"),
     names: c.prepare("SELECT DISTINCT series FROM metric_points WHERE run_id = ?"),
     maxId: c.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM metric_points WHERE run_id = ?"),
   };
@@ -52,8 +53,8 @@ export function pointsAfter(db: Db, runId: number, afterId: number, limit = 5000
   return stmts(db).after.all(afterId, runId, limit) as StoredPoint[];
 }
 
-export function seriesPoints(db: Db, runId: number, series: string): { step: number; value: number }[] {
-  return stmts(db).series.all(runId, series) as { step: number; value: number }[];
+export function seriesPoints(db: Db, runId: number, series: string): SeriesPoint[] {
+  return stmts(db).series.all(runId, series) as SeriesPoint[];
 }
 
 export function seriesNames(db: Db, runId: number): string[] {

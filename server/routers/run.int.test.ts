@@ -52,12 +52,12 @@ describe("run router", () => {
     const it = (await caller.run.live({ runId: run.id }))[Symbol.asyncIterator]();
 
     const first = await next(it);
-    expect(first.data.snapshot).toEqual({ loss: [0, 1, 2].map((step) => ({ step, value: 4 - step })) });
+    expect(first.data.snapshot).toEqual({ loss: [0, 1, 2].map((step) => ({ step, value: 4 - step, tMs: step })) });
     expect(first.data.run.status).toBe("running");
 
     insertPoints(db, run.id, [{ series: "loss", step: 3, tMs: 3, value: 0.5 }], { lastStep: 3, pointCount: 4 });
     const second = await next(it);
-    expect(second.data.points).toEqual([{ series: "loss", step: 3, value: 0.5 }]);
+    expect(second.data.points).toEqual([{ series: "loss", step: 3, value: 0.5, tMs: 3 }]);
     expect(Number(second.id)).toBeGreaterThan(Number(first.id));
 
     applyRunEvent(db, run.id, { type: "run_ended", outcome: "finished" }, Date.now(), { endedAt: Date.now(), metricValue: 0.9, reason: "val_bpb = 0.9" });
@@ -75,7 +75,7 @@ describe("run router", () => {
 
     const resumed = await next((await caller.run.live({ runId: run.id, lastEventId: first.id }))[Symbol.asyncIterator]());
     expect(resumed.data.snapshot).toBeUndefined();
-    expect(resumed.data.points).toEqual([{ series: "loss", step: 1, value: 3 }]);
+    expect(resumed.data.points).toEqual([{ series: "loss", step: 1, value: 3, tMs: 1 }]);
   });
 });
 

@@ -21,7 +21,7 @@ export interface LiveMessage {
   /** First message only: every series, decimated. */
   snapshot?: Record<string, SeriesPoint[]>;
   /** Points stored since the previous message. */
-  points?: { series: string; step: number; value: number }[];
+  points?: { series: string; step: number; value: number; tMs: number }[];
   /** The log's last lines, when the log changed. */
   log?: string[];
 }
@@ -91,7 +91,7 @@ export const runRouter = router({
           const msg: LiveMessage = { run: view };
           if (points.length) {
             afterId = points[points.length - 1]!.id;
-            msg.points = points.map((p) => ({ series: p.series, step: p.step, value: p.value }));
+            msg.points = points.map((p) => ({ series: p.series, step: p.step, value: p.value, tMs: p.tMs }));
           }
           if (size !== sentLogSize && run.logPath) msg.log = readLogTail(run.logPath, LOG_LINES);
           sentLogSize = size;

@@ -1,0 +1,39 @@
+"use client";
+import dynamic from "next/dynamic";
+import { useState } from "react";
+import { useDarkMode } from "./use-dark-mode";
+
+const MonacoDiff = dynamic(() => import("./monaco-diff"), { ssr: false, loading: () => <p className="muted">Loading the diff editor…</p> });
+
+export type FileChanges = Record<string, { before: string | null; after: string | null }>;
+
+/**
+ * The changed files of an experiment, parent on the left and candidate on the right, one tab per file.
+ * `onEdit` makes the candidate editable (Edit then approve).
+ */
+export function CodeDiff({ files, onEdit }: { files: FileChanges; onEdit?: (file: string, content: string) => void }) {
+  const names = Object.keys(files);
+  const [chosen, setChosen] = useState(names[0] ?? "");
+  const dark = useDarkMode();
+  const file = names.includes(chosen) ? chosen : (names[0] ?? "");
+  if (!file) return <p className="muted">No file changed.</p>;
+  const f = files[file]!;
+  return (
+    <div className="code-diff" aria-label="diff editor">
+      {names.length > 1 && (
+        <div className="tabs" role="tablist">
+          {names.map((n) => (
+            <button key={n} type="button" role="tab" aria-selected={n === file} className={n === file ? "tab active" : "tab"} onClick={() => setChosen(n)}>
+              {n}
+            </button>
+          ))}
+        </div>
+      )}
+      <div className="muted diff-labels">
+        <span>parent: {file}</span>
+        <span>candidate: {file}{onEdit ? " (editable)" : ""}</span>
+      </div>
+      <MonacoDiff key={file} file={file} original={f.before ?? ""} modified={f.after ?? ""} dark={dark} height={420} onChange={onEdit ? (c) => onEdit(file, c) : undefined} />
+    </div>
+  );
+}

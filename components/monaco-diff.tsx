@@ -1,0 +1,68 @@
+"use client";
+/**
+ * Monaco's diff editor, served by the app itself: Monaco and its workers are bundled (the loader's default is a
+ * CDN, and the machines Overseer runs on are often offline). Import only through next/dynamic with ssr: false.
+ */
+import { DiffEditor, loader } from "@monaco-editor/react";
+import * as monaco from "monaco-editor";
+
+self.MonacoEnvironment = {
+  getWorker(_id: string, label: string) {
+    // Literal `new Worker(new URL(...))` calls, so the bundler emits each worker.
+    switch (label) {
+      case "typescript":
+      case "javascript":
+        return new Worker(new URL("monaco-editor/language/typescript/ts.worker", import.meta.url), { type: "module" });
+      case "json":
+        return new Worker(new URL("monaco-editor/language/json/json.worker", import.meta.url), { type: "module" });
+      default:
+        return new Worker(new URL("monaco-editor/editor/editor.worker", import.meta.url), { type: "module" });
+    }
+  },
+};
+loader.config({ monaco });
+
+export interface MonacoDiffProps {
+  file: string;
+  original: string;
+  modified: string;
+  /** When set, the candidate side is editable and every change is reported. */
+  onChange?: (modified: string) => void;
+  dark: boolean;
+  height: number;
+}
+
+export function languageOf(file: string): string {
+  const ext = file.slice(file.lastIndexOf(".") + 1).toLowerCase();
+  const map: Record<string, string> = { py: "python", js: "javascript", mjs: "javascript", cjs: "javascript", ts: "typescript", json: "json", md: "markdown", sh: "shell", yaml: "yaml", yml: "yaml", toml: "ini" };
+  return map[ext] ?? "plaintext";
+}
+
+export default function MonacoDiff({ file, original, modified, onChange, dark, height }: MonacoDiffProps) {
+  return (
+    <DiffEditor
+      height={height}
+      language={languageOf(file)}
+      original={original}
+      modified={modified}
+      theme={dark ? "vs-dark" : "vs"}
+      originalModelPath={`original/${file}`}
+      modifiedModelPath={`modified/${file}`}
+      onMount={(editor) => {
+        if (!onChange) return;
+        const model = editor.getModifiedEditor();
+        model.onDidChangeModelContent(() => onChange(model.getValue()));
+      }}
+      options={{
+        readOnly: !onChange,
+        originalEditable: false,
+        renderSideBySide: true,
+        automaticLayout: true,
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 20 },
+        fontSize: 13,
+      }}
+    />
+  );
+}

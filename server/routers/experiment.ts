@@ -1,0 +1,38 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { workspaceConfigSchema } from "../../core/workspace-config";
+import { getExperiment, listExperiments } from "../../db/queries/experiments";
+import { getRun } from "../../db/queries/runs";
+import { getSession } from "../../db/queries/sessions";
+import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
+import { getWorkspace } from "../../db/queries/workspaces";
+import { publicProcedure, router } from "../trpc";
+import { experimentView, runView, sessionView } from "../views";
+
+export const experimentRouter = router({
+  /** One experiment whole: its code before and after, its runs, and where it sits in its session. */
+  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx: { db }, input }) => {
+    const e = getExperiment(db, input.id);
+    if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.id} does not exist` });
+    const s = getSession(db, e.sessionId)!;
+    const ws = getWorkspace(db, s.workspaceId)!;
+    const config = workspaceConfigSchema.safeParse(JSON.parse(ws.configJson ?? "{}"));
+    const siblings = listExperiments(db, s.id).map((x) => x.id);
+    const at = siblings.indexOf(e.id);
+    const best = s.bestExperimentId && s.bestExperimentId !== e.id ? getExperiment(db, s.bestExperimentId) : undefined;
+    const lastRun = (ids: string) => (JSON.parse(ids) as number[]).at(-1) ?? null;
+    return {
+      experiment: { ...experimentView(e), diff: e.diff },
+      files: e.filesJson ? readFileChanges(db, JSON.parse(e.filesJson) as FileSnapshots) : null,
+      runs: (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)).filter((r) => r !== undefined).map(runView),
+      session: sessionView(s),
+      workspace: { id: ws.id, name: ws.name },
+      metric: config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const },
+      previousId: at > 0 ? siblings[at - 1]! : null,
+      nextId: at >= 0 && at < siblings.length - 1 ? siblings[at + 1]! : null,
+      /** The best experiment's last run, for the reference curve. */
+      best: best ? { id: best.id, idx: best.idx, title: best.title, runId: lastRun(best.runIdsJson) } : null,
+    };
+  }),
+});
