@@ -1,15 +1,37 @@
 "use client";
 import { useState } from "react";
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatValue } from "../core/format";
+import { smoothEma } from "../core/smoothing";
 import type { SeriesPoint } from "../core/types";
 
-/** The live curve of one parsed series (loss by default), x = step. Points arrive decimated (min/max kept). */
-export function LossChart({ series, live }: { series: Record<string, SeriesPoint[]>; live: boolean }) {
+export interface ReferenceCurve {
+  label: string;
+  series: Record<string, SeriesPoint[]>;
+}
+
+type XAxisKind = "step" | "seconds";
+
+/**
+ * The curve of one parsed series (loss by default), live while the run goes on, with what TensorBoard users
+ * reach for: x by step or by training seconds, EMA smoothing (0 by default: autoresearch's loss is already an
+ * EMA), a log scale, and a reference curve (the session's best) drawn under it. Points arrive decimated.
+ */
+export function LossChart({ series, live, reference }: { series: Record<string, SeriesPoint[]>; live: boolean; reference?: ReferenceCurve | null }) {
   const names = Object.keys(series).sort();
   const [chosen, setChosen] = useState<string | null>(null);
+  const [x, setX] = useState<XAxisKind>("step");
+  const [smoothing, setSmoothing] = useState(0);
+  const [log, setLog] = useState(false);
   const name = chosen && names.includes(chosen) ? chosen : names.includes("loss") ? "loss" : (names[0] ?? null);
-  const points = name ? (series[name] ?? []) : [];
+  const raw = name ? (series[name] ?? []) : [];
+  const refRaw = name && reference ? (reference.series[name] ?? []) : [];
+  const shape = (points: SeriesPoint[]) =>
+    smoothEma(points, smoothing)
+      .filter((p) => !log || p.value > 0)
+      .map((p) => ({ x: x === "step" ? p.step : p.tMs / 1000, value: p.value }));
+  const points = shape(raw); // at most ~1,200 points: cheap enough to redo on every render
+  const refPoints = shape(refRaw);
   return (
     <section className="chart-card">
       <div className="chart-head">
@@ -24,6 +46,21 @@ export function LossChart({ series, live }: { series: Record<string, SeriesPoint
             </select>
           </label>
         )}
+        <label className="muted">
+          x{" "}
+          <select value={x} onChange={(e) => setX(e.target.value as XAxisKind)} aria-label="x axis">
+            <option value="step">step</option>
+            <option value="seconds">seconds</option>
+          </select>
+        </label>
+        <label className="muted">
+          smoothing{" "}
+          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-label="smoothing" />{" "}
+          <span className="mono">{smoothing.toFixed(2)}</span>
+        </label>
+        <label className="muted">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} aria-label="log scale" /> log
+        </label>
         <span className="muted" aria-label="points drawn" data-points={points.length}>
           {points.length} points{live ? " · live" : ""}
         </span>
@@ -33,12 +70,16 @@ export function LossChart({ series, live }: { series: Record<string, SeriesPoint
       ) : (
         <div className="chart" aria-label={`${name} chart`}>
           <ResponsiveContainer width="100%" height={320}>
-            <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-              <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
-              <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} tickCount={8} allowDecimals={false} />
-              <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => formatValue(v)} width={72} />
-              <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => `step ${s}`} />
-              <Line type="linear" dataKey="value" name={name ?? ""} stroke="#2563eb" dot={false} isAnimationActive={false} strokeWidth={1.5} />
+            <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
+              <XAxis dataKey="x" type="number" domain={["dataMin", "dataMax"]} tickCount={8} allowDecimals={x === "seconds"} tickFormatter={(v: number) => (x === "seconds" ? `${Math.round(v)}s` : String(v))} />
+              <YAxis dataKey="value" scale={log ? "log" : "auto"} domain={["auto", "auto"]} tickFormatter={(v: number) => formatValue(v)} width={72} allowDataOverflow={log} />
+              <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => (x === "seconds" ? `${Number(s).toFixed(1)} s` : `step ${s}`)} />
+              {refPoints.length > 0 && <Legend verticalAlign="top" height={24} />}
+              {refPoints.length > 0 && (
+                <Line data={refPoints} type="linear" dataKey="value" name={reference!.label} stroke="#9ca3af" strokeDasharray="4 3" dot={false} isAnimationActive={false} strokeWidth={1.2} />
+              )}
+              <Line data={points} type="linear" dataKey="value" name={name ?? ""} stroke="#2563eb" dot={false} isAnimationActive={false} strokeWidth={1.5} />
             </LineChart>
           </ResponsiveContainer>
         </div>

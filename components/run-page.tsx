@@ -1,24 +1,19 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
-import { useReducer } from "react";
 import { canCancel, isTerminal } from "../core/run-lifecycle";
 import { formatValue } from "../core/format";
 import { BudgetBar } from "./budget-bar";
-import { applyLiveMessage, initialLiveRunState, type LiveMessageData } from "./live-run-state";
 import { LogTail } from "./log-tail";
 import { LossChart } from "./loss-chart";
 import { StatusBadge } from "./status-badge";
 import { SummaryTable } from "./summary-table";
 import { useTRPC } from "./trpc";
+import { useLiveRun } from "./use-live-run";
 
 export function RunPage({ runId }: { runId: number }) {
   const trpc = useTRPC();
-  const [state, dispatch] = useReducer(applyLiveMessage, initialLiveRunState);
-  const sub = useSubscription(
-    trpc.run.live.subscriptionOptions({ runId }, { onData: (msg) => dispatch(("data" in msg ? msg.data : msg) as LiveMessageData) }),
-  );
+  const { state, sub } = useLiveRun(runId);
   const cancel = useMutation(trpc.run.cancel.mutationOptions());
   const run = state.run;
 

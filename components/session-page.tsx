@@ -8,6 +8,7 @@ import { formatSeconds, formatValue } from "../core/format";
 import { isSessionEnded, sessionStats } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
 import type { AppRouter } from "../server/root";
+import { HumanDecision } from "./human-decision";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
 
@@ -93,39 +94,19 @@ function Counters({ detail }: { detail: Detail }) {
   );
 }
 
-/** Approve or reject a candidate before it runs; keep or discard a result within the noise after it ran. */
+/** A card in the queue of what waits for a human: the change, its verdict or result, and the buttons. */
 function Approval({ e }: { e: Experiment }) {
-  const trpc = useTRPC();
-  const [note, setNote] = useState("");
-  const opts = { onError: (err: { message: string }) => alert(err.message) };
-  const approve = useMutation(trpc.session.approve.mutationOptions(opts));
-  const reject = useMutation(trpc.session.reject.mutationOptions(opts));
-  const keep = useMutation(trpc.session.keep.mutationOptions(opts));
-  const discard = useMutation(trpc.session.discard.mutationOptions(opts));
   const before = canApprove(e.status);
-  const [yes, no] = before ? [approve, reject] : [keep, discard];
   return (
     <div className="card approval" aria-label={`${before ? "approve" : "keep or discard"} experiment ${e.idx}`}>
       <h3>
-        #{e.idx} {e.title}
+        <Link href={`/experiments/${e.id}`}>#{e.idx} {e.title}</Link>
       </h3>
       {e.hypothesis && <p className="muted">{e.hypothesis}</p>}
       {e.verdict && <p>risk: <strong>{e.verdict.level}</strong> — {e.verdict.reasons.map((r) => r.message).join("; ")}</p>}
       {!before && <p>result: <strong>{formatValue(e.metricValue)}</strong> — {e.reason}</p>}
       <pre className="diff">{e.diff}</pre>
-      {e.humanVerdict ? (
-        <p className="muted">{e.humanVerdict} by you; the loop applies it in a moment.</p>
-      ) : (
-        <div className="approval-bar">
-          <input placeholder="note for the proposer (optional)" value={note} onChange={(ev) => setNote(ev.target.value)} aria-label="note" />
-          <button type="button" onClick={() => yes.mutate({ experimentId: e.id, note: note || undefined })}>
-            {before ? "Approve" : "Keep"}
-          </button>
-          <button type="button" className="danger" onClick={() => no.mutate({ experimentId: e.id, note: note || undefined })}>
-            {before ? "Reject" : "Discard"}
-          </button>
-        </div>
-      )}
+      <HumanDecision experiment={e} />
     </div>
   );
 }
@@ -201,7 +182,9 @@ function ExperimentRow({ e }: { e: Experiment }) {
   return (
     <tr>
       <td>{e.idx}</td>
-      <td>{e.runIds.length ? <Link href={`/runs/${e.runIds[e.runIds.length - 1]}`}>{e.title}</Link> : e.title}</td>
+      <td>
+        <Link href={`/experiments/${e.id}`}>{e.title}</Link>
+      </td>
       <td>
         <StatusBadge status={e.status} />
       </td>

@@ -32,6 +32,12 @@ function mustGetRun(db: Db, id: number) {
   return run;
 }
 
+function decimatedSeries(db: Db, runId: number): Record<string, SeriesPoint[]> {
+  const out: Record<string, SeriesPoint[]> = {};
+  for (const name of seriesNames(db, runId)) out[name] = decimateMinMax(seriesPoints(db, runId, name), CHART_POINTS);
+  return out;
+}
+
 export const runRouter = router({
   list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(50) })).query(({ ctx, input }) => {
     return listRuns(ctx.db, input).map(runView);
@@ -60,6 +66,9 @@ export const runRouter = router({
     return runView(requestCancel(db, run.id, Date.now()) ?? run);
   }),
 
+  /** Every series of a run, decimated: a finished run drawn for reference (the session's best). */
+  series: publicProcedure.input(z.object({ runId: z.number().int() })).query(({ ctx: { db }, input }) => decimatedSeries(db, mustGetRun(db, input.runId).id)),
+
   /** The run page's one stream: a snapshot, then new points, status and log lines as they come. */
   live: publicProcedure
     .input(z.object({ runId: z.number().int(), lastEventId: z.string().nullish() }))
@@ -71,9 +80,7 @@ export const runRouter = router({
       if (!input.lastEventId) {
         // One read transaction, so the snapshot and the id it ends at agree.
         const snap = db.$client.transaction(() => {
-          const snapshot: Record<string, SeriesPoint[]> = {};
-          for (const name of seriesNames(db, run.id)) snapshot[name] = decimateMinMax(seriesPoints(db, run.id, name), CHART_POINTS);
-          return { snapshot, lastId: lastPointId(db, run.id) };
+          return { snapshot: decimatedSeries(db, run.id), lastId: lastPointId(db, run.id) };
         })();
         afterId = snap.lastId;
         sentLogSize = logSize(run.logPath);

@@ -1,0 +1,120 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
+import { isTerminal } from "../core/run-lifecycle";
+import { formatValue } from "../core/format";
+import type { AppRouter } from "../server/root";
+import { BudgetBar } from "./budget-bar";
+import { CodeDiff } from "./code-diff";
+import { HumanDecision } from "./human-decision";
+import { isTyping } from "./keys";
+import { LogTail } from "./log-tail";
+import { LossChart } from "./loss-chart";
+import { StatusBadge } from "./status-badge";
+import { SummaryTable } from "./summary-table";
+import { useTRPC } from "./trpc";
+import { useLiveRun } from "./use-live-run";
+
+type Detail = inferRouterOutputs<AppRouter>["experiment"]["byId"];
+
+/** One experiment: what was proposed and why, the gate's verdict, the code, the live curve, the decision. */
+export function ExperimentPage({ experimentId }: { experimentId: number }) {
+  const trpc = useTRPC();
+  const detail = useQuery(trpc.experiment.byId.queryOptions({ id: experimentId }));
+  useNavigationKeys(detail.data);
+  if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
+  if (!detail.data) return <p className="muted">Loading…</p>;
+  const { experiment: e, session: s, files, runs, metric } = detail.data;
+  return (
+    <article aria-label={`experiment ${e.idx}`}>
+      <div className="run-head">
+        <h1>
+          <Link href={`/sessions/${s.id}`}>Session #{s.id}</Link> / #{e.idx} {e.title}
+        </h1>
+        <StatusBadge status={e.status} />
+        <span className="muted">
+          {e.kind === "fix" ? `fix of #${e.fixOf} · ` : ""}proposer {e.proposer}
+          {e.costUsd > 0 ? ` · $${e.costUsd.toFixed(3)}` : ""}
+        </span>
+        {e.metricValue !== null && (
+          <span className="metric" aria-label="metric">
+            {metric.name} <strong>{formatValue(e.metricValue)}</strong>
+            {e.delta !== null && e.kind !== "baseline" ? <span className={e.delta > 0 ? "good" : "bad"}> ({e.delta > 0 ? "better" : "worse"} by {formatValue(Math.abs(e.delta))})</span> : null}
+          </span>
+        )}
+        <span className="muted nav-keys">
+          {detail.data.previousId && <Link href={`/experiments/${detail.data.previousId}`}>← k</Link>} {detail.data.nextId && <Link href={`/experiments/${detail.data.nextId}`}>j →</Link>}
+        </span>
+      </div>
+      {e.hypothesis && <p className="hypothesis">{e.hypothesis}</p>}
+      {e.verdict && (
+        <section aria-label="risk verdict" className="verdict">
+          <h2>
+            Gate: <span className={`risk risk-${e.verdict.level}`}>{e.verdict.level}</span>
+          </h2>
+          <ul>
+            {e.verdict.reasons.map((r, i) => (
+              <li key={i}>
+                <span className="mono muted">{r.rule}</span> {r.message}
+                {r.file ? <span className="mono muted"> — {r.file}{r.line ? `:${r.line}` : ""}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <HumanDecision experiment={e} keyboard />
+      {e.reason && (
+        <section aria-label="decision">
+          <h2>Decision</h2>
+          <pre className={`reason ${["crashed", "diverged", "timed_out"].includes(e.status) ? "error" : ""}`}>{e.reason}</pre>
+        </section>
+      )}
+      <section aria-label="code">
+        <h2>Code {e.commitSha && <span className="mono muted">{e.parentCommit?.slice(0, 7)} → {e.commitSha.slice(0, 7)}</span>}</h2>
+        {files ? <CodeDiff files={files} /> : e.diff ? <pre className="diff">{e.diff}</pre> : <p className="muted">No code was recorded for this experiment.</p>}
+      </section>
+      <RunSection runs={runs} best={detail.data.best} />
+    </article>
+  );
+}
+
+/** The experiment's last run, live while it trains, with the best experiment's curve underneath. */
+function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"] }) {
+  const trpc = useTRPC();
+  const last = runs.at(-1) ?? null;
+  const { state } = useLiveRun(last?.id ?? null);
+  const reference = useQuery(trpc.run.series.queryOptions({ runId: best?.runId ?? 0 }, { enabled: !!best?.runId }));
+  if (!last) return <p className="muted">It has not run.</p>;
+  const run = state.run ?? last;
+  const ended = isTerminal(run.status);
+  return (
+    <section aria-label="run">
+      <h2>
+        Run <Link href={`/runs/${run.id}`}>#{run.id}</Link> <StatusBadge status={run.status} />
+        {runs.length > 1 && <span className="muted"> · {runs.length} runs (re-runs with other seeds): {runs.map((r) => formatValue(r.metricValue)).join(", ")}</span>}
+      </h2>
+      <BudgetBar run={run} />
+      <LossChart series={state.series} live={!ended} reference={best && reference.data ? { label: `best: #${best.idx} ${best.title}`, series: reference.data } : null} />
+      {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
+      <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
+    </section>
+  );
+}
+
+/** j / k: the next and previous experiment of the session, as in a mail client. */
+function useNavigationKeys(detail: Detail | undefined) {
+  const router = useRouter();
+  useEffect(() => {
+    if (!detail) return;
+    const onKey = (ev: KeyboardEvent) => {
+      if (isTyping(ev)) return;
+      if (ev.key === "j" && detail.nextId) router.push(`/experiments/${detail.nextId}`);
+      if (ev.key === "k" && detail.previousId) router.push(`/experiments/${detail.previousId}`);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [detail, router]);
+}
