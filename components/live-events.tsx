@@ -4,8 +4,8 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useTRPC } from "./trpc";
 
 /**
- * Mounted once in the layout: one stream of events for the whole app. Each event refreshes the run and
- * workspace queries; runner status changes go straight into the cache.
+ * Mounted once in the layout: one stream of events for the whole app. Each event refreshes the run, workspace,
+ * session and experiment queries; runner status changes go straight into the cache.
  */
 export function LiveEvents() {
   const trpc = useTRPC();
@@ -21,6 +21,7 @@ export function LiveEvents() {
         void queryClient.invalidateQueries({ queryKey: trpc.run.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.experiment.pathKey() });
       },
     }),
   );

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatValue } from "../core/format";
+import { formatTick, formatValue } from "../core/format";
 import { smoothEma } from "../core/smoothing";
 import type { SeriesPoint } from "../core/types";
 
@@ -73,7 +73,7 @@ export function LossChart({ series, live, reference }: { series: Record<string, 
             <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
               <XAxis dataKey="x" type="number" domain={["dataMin", "dataMax"]} tickCount={8} allowDecimals={x === "seconds"} tickFormatter={(v: number) => (x === "seconds" ? `${Math.round(v)}s` : String(v))} />
-              <YAxis dataKey="value" scale={log ? "log" : "auto"} domain={["auto", "auto"]} tickFormatter={(v: number) => formatValue(v)} width={72} allowDataOverflow={log} />
+              <YAxis dataKey="value" scale={log ? "log" : "auto"} domain={["auto", "auto"]} tickFormatter={formatTick} width={72} allowDataOverflow={log} />
               <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => (x === "seconds" ? `${Number(s).toFixed(1)} s` : `step ${s}`)} />
               {refPoints.length > 0 && <Legend verticalAlign="top" height={24} />}
               {refPoints.length > 0 && (

@@ -2,14 +2,19 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { canApprove, needsHumanNow } from "../core/experiment-lifecycle";
 import { formatSeconds, formatValue } from "../core/format";
+import { topHits } from "../core/progress";
 import { isSessionEnded, sessionStats } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
 import type { AppRouter } from "../server/root";
 import { HumanDecision } from "./human-decision";
+import { BudgetBar } from "./budget-bar";
+import { LossChart } from "./loss-chart";
+import { ProgressChart } from "./progress-chart";
 import { StatusBadge } from "./status-badge";
+import { useLiveRun } from "./use-live-run";
 import { useTRPC } from "./trpc";
 
 type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
@@ -35,15 +40,23 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
       </div>
       {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
       <Counters detail={detail.data} />
+      <WaitingAlert count={waiting.length} sessionId={s.id} />
       {waiting.length > 0 && (
         <section aria-label="awaiting a human">
-          <h2>Waiting for you ({waiting.length})</h2>
+          <h2>
+            Waiting for you <span className="count-badge">{waiting.length}</span>
+          </h2>
           {waiting.map((e) => (
             <Approval key={e.id} e={e} />
           ))}
         </section>
       )}
-      <Steering sessionId={s.id} notes={steering} />
+      <ProgressChart experiments={experiments} goal={detail.data.metric.goal} metricName={detail.data.metric.name} />
+      <RunningNow experiments={experiments} />
+      <div className="two-col">
+        <TopHits experiments={experiments} goal={detail.data.metric.goal} />
+        <Steering sessionId={s.id} notes={steering} />
+      </div>
       <ExperimentTable experiments={experiments} notes={steering} />
     </article>
   );
@@ -86,11 +99,91 @@ function Counters({ detail }: { detail: Detail }) {
       <div><dt>kept</dt><dd>{st.kept}</dd></div>
       <div><dt>crashed</dt><dd>{st.crashed}</dd></div>
       <div><dt>keep rate</dt><dd>{st.keepRate === null ? "—" : `${Math.round(100 * st.keepRate)}%`}</dd></div>
-      <div><dt>baseline → best</dt><dd>{formatValue(st.baseline)} → {formatValue(s.bestValue)}{st.gainPercent !== null ? ` (${st.gainPercent.toFixed(2)}%)` : ""}</dd></div>
+      <div><dt>baseline → best</dt><dd>{formatValue(st.baseline)} → {formatValue(s.bestValue)}</dd></div>
+      <div><dt>improvement</dt><dd>{st.gain === null ? "—" : `${formatValue(Math.abs(st.gain))} (${(st.gainPercent ?? 0).toFixed(2)}%)`}</dd></div>
       <div><dt>noise σ</dt><dd>{formatValue(s.noiseSigma)}</dd></div>
-      <div><dt>training time</dt><dd>{formatSeconds(s.trainingMs)}</dd></div>
+      <div><dt>GPU time</dt><dd>{formatSeconds(s.trainingMs)}</dd></div>
+      <div><dt>duty cycle</dt><dd>{dutyCycle(s)}</dd></div>
       <div><dt>API cost</dt><dd>${s.costUsd.toFixed(2)}</dd></div>
     </dl>
+  );
+}
+
+/** Training time over wall time: how busy the loop kept the GPU. */
+function dutyCycle(s: Detail["session"]): string {
+  const wall = (s.endedAt ?? Date.now()) - s.createdAt;
+  return wall > 0 && s.trainingMs > 0 ? `${((100 * s.trainingMs) / wall).toFixed(1)}%` : "—";
+}
+
+/** The experiment training now: its budget and its live curve. */
+function RunningNow({ experiments }: { experiments: Experiment[] }) {
+  const running = experiments.find((e) => e.status === "running");
+  const runId = running?.runIds.at(-1) ?? null;
+  const { state } = useLiveRun(runId);
+  if (!running || !state.run) return null;
+  return (
+    <section aria-label="running now" className="running-now">
+      <h2>
+        Running: <Link href={`/experiments/${running.id}`}>#{running.idx} {running.title}</Link>
+      </h2>
+      <BudgetBar run={state.run} />
+      <LossChart series={state.series} live />
+    </section>
+  );
+}
+
+/** Each keep and what it gained over the keep before it, as autoresearch's analysis prints them. */
+function TopHits({ experiments, goal }: { experiments: Experiment[]; goal: "minimize" | "maximize" }) {
+  const hits = topHits(experiments, goal);
+  return (
+    <section aria-label="top hits">
+      <h2>Top hits</h2>
+      {hits.length === 0 ? (
+        <p className="muted">No improvement kept yet.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr><th>#</th><th>change</th><th className="num">value</th><th className="num">gain</th></tr>
+          </thead>
+          <tbody>
+            {[...hits].sort((a, b) => b.delta - a.delta).map((h) => (
+              <tr key={h.id}>
+                <td>{h.idx}</td>
+                <td><Link href={`/experiments/${h.id}`}>{h.title}</Link></td>
+                <td className="num mono">{formatValue(h.value)}</td>
+                <td className="num mono good">{formatValue(h.delta)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** The tab's title counts what waits for a human; a browser notification says so too, when allowed. */
+function WaitingAlert({ count, sessionId }: { count: number; sessionId: number }) {
+  const [permission, setPermission] = useState<NotificationPermission | "unsupported">("default");
+  const seen = useRef(0);
+  useEffect(() => {
+    setPermission(typeof Notification === "undefined" ? "unsupported" : Notification.permission);
+  }, []);
+  useEffect(() => {
+    const base = `Session #${sessionId} · Overseer`;
+    document.title = count > 0 ? `(${count}) waiting for you · ${base}` : base;
+    if (count > seen.current && typeof Notification !== "undefined" && Notification.permission === "granted") {
+      new Notification("Overseer: a decision is needed", { body: `${count} experiment${count > 1 ? "s wait" : " waits"} for you in session #${sessionId}`, tag: `overseer-session-${sessionId}` });
+    }
+    seen.current = count;
+  }, [count, sessionId]);
+  if (permission !== "default") return null;
+  return (
+    <p className="muted">
+      <button type="button" className="link" onClick={() => void Notification.requestPermission().then(setPermission)}>
+        Notify me
+      </button>{" "}
+      when an experiment waits for a decision.
+    </p>
   );
 }
 

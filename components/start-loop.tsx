@@ -10,6 +10,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const router = useRouter();
   const [proposer, setProposer] = useState<"mutate" | "claude" | "manual">("mutate");
   const [experiments, setExperiments] = useState(10);
+  const [approve, setApprove] = useState<"auto" | "risky" | "all">("auto");
   const caps = useQuery(trpc.system.capabilities.queryOptions());
   const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
@@ -17,7 +18,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       className="start-loop"
       onSubmit={(e) => {
         e.preventDefault();
-        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments } });
+        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve } });
       }}
     >
       <label>
@@ -32,6 +33,14 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       </label>
       <label>
         experiments <input type="number" min={1} max={1000} value={experiments} onChange={(e) => setExperiments(Number(e.target.value))} aria-label="experiments" />
+      </label>
+      <label>
+        approval{" "}
+        <select value={approve} onChange={(e) => setApprove(e.target.value as typeof approve)} aria-label="approval">
+          <option value="auto">run what the gate passes</option>
+          <option value="risky">ask me for risky changes</option>
+          <option value="all">ask me for every change</option>
+        </select>
       </label>
       <button type="submit" disabled={disabled || start.isPending}>
         Start loop

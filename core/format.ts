@@ -27,3 +27,12 @@ export function progressBar(fraction: number, width: number): string {
   const filled = Math.round(fraction * width);
   return "█".repeat(filled) + "░".repeat(width - filled);
 }
+
+/** An axis tick: four significant digits are enough to read a chart (the tooltip has the full value). */
+export function formatTick(v: number): string {
+  if (!Number.isFinite(v)) return "";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(1);
+  return String(Number(v.toPrecision(4)));
+}

@@ -29,7 +29,13 @@ export const sessionRouter = router({
 
   byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx, input }) => {
     const s = mustGetSession(ctx.db, input.id);
-    return { session: sessionView(s), experiments: listExperiments(ctx.db, s.id).map(experimentView), steering: listSteeringNotes(ctx.db, s.id) };
+    const config = workspaceConfigSchema.safeParse(JSON.parse(getWorkspace(ctx.db, s.workspaceId)?.configJson ?? "{}"));
+    return {
+      session: sessionView(s),
+      metric: config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const },
+      experiments: listExperiments(ctx.db, s.id).map(experimentView),
+      steering: listSteeringNotes(ctx.db, s.id),
+    };
   }),
 
   /** Asks the runner for a loop on the workspace; it creates the branch overseer/<tag> at HEAD. */

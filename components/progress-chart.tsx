@@ -1,0 +1,75 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { CartesianGrid, ComposedChart, LabelList, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+import { formatTick, formatValue } from "../core/format";
+import { chartLabel, progressData, type ProgressDot, type ProgressInput } from "../core/progress";
+
+const COLORS = { kept: "#2ecc71", discarded: "#cccccc", crashed: "#dc2626", best: "#27ae60" };
+
+/**
+ * autoresearch's progress.png, live: experiments by index, keeps green with black edges and their titles,
+ * discards grey, crashes as red crosses on the worst value, the running best as a step line. A dot opens its
+ * experiment.
+ */
+export function ProgressChart({ experiments, goal, metricName }: { experiments: ProgressInput[]; goal: "minimize" | "maximize"; metricName: string }) {
+  const router = useRouter();
+  const { dots, best } = progressData(experiments, goal);
+  const kept = dots.filter((d) => d.kind === "kept");
+  const proposals = experiments.filter((e) => e.kind !== "baseline").length;
+  const improvements = kept.filter((d) => d.idx > 0).length;
+  const open = (d: unknown) => {
+    const id = (d as { payload?: ProgressDot }).payload?.id ?? (d as ProgressDot).id;
+    if (id) router.push(`/experiments/${id}`);
+  };
+  return (
+    <section className="chart-card" aria-label="progress chart">
+      <div className="chart-head">
+        <h2>
+          Progress: {proposals} Experiment{proposals === 1 ? "" : "s"}, {improvements} Kept Improvement{improvements === 1 ? "" : "s"}
+        </h2>
+        <span className="muted legend">
+          <i className="dot kept" /> kept <i className="dot discarded" /> discarded <i className="cross" /> crashed <i className="step" /> running best
+        </span>
+      </div>
+      {dots.length === 0 ? (
+        <p className="muted chart-empty">No experiment has a result yet: the baseline comes first.</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={340}>
+          <ComposedChart margin={{ top: 24, right: 40, bottom: 8, left: 8 }}>
+            <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
+            <XAxis dataKey="idx" type="number" domain={[0, "dataMax"]} allowDecimals={false} label={{ value: "experiment", position: "insideBottomRight", offset: -4 }} />
+            <YAxis dataKey="value" type="number" domain={yDomain(dots)} tickFormatter={formatTick} width={72} label={{ value: metricName, angle: -90, position: "insideLeft" }} />
+            <Tooltip cursor={false} content={<DotTip />} />
+            <Line data={best} dataKey="value" type="stepAfter" stroke={COLORS.best} strokeWidth={2} dot={false} isAnimationActive={false} name="running best" />
+            <Scatter data={dots.filter((d) => d.kind === "discarded")} fill={COLORS.discarded} isAnimationActive={false} onClick={open} cursor="pointer" name="discarded" />
+            <Scatter data={dots.filter((d) => d.kind === "crashed")} shape="cross" fill={COLORS.crashed} isAnimationActive={false} onClick={open} cursor="pointer" name="crashed" />
+            <Scatter data={kept} fill={COLORS.kept} stroke="#000" strokeWidth={1} isAnimationActive={false} onClick={open} cursor="pointer" name="kept">
+              <LabelList dataKey="title" position="top" formatter={(v: unknown) => chartLabel(String(v))} style={{ fontSize: 11, fill: "var(--fg)" }} />
+            </Scatter>
+          </ComposedChart>
+        </ResponsiveContainer>
+      )}
+    </section>
+  );
+}
+
+/** Close around the values, with room for the labels above the keeps. */
+function yDomain(dots: ProgressDot[]): [number, number] {
+  const values = dots.map((d) => d.value);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = hi > lo ? (hi - lo) * 0.12 : Math.abs(hi) * 0.02 || 1;
+  return [lo - pad, hi + pad];
+}
+
+function DotTip({ active, payload }: { active?: boolean; payload?: { payload?: ProgressDot & { kind?: string } }[] }) {
+  const d = payload?.[0]?.payload;
+  if (!active || !d || !("title" in d)) return null;
+  return (
+    <div className="tip">
+      <strong>#{d.idx}</strong> {d.title}
+      <br />
+      {d.kind === "crashed" ? "crashed" : `${d.kind} · ${formatValue(d.value)}`}
+    </div>
+  );
+}

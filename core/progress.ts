@@ -1,0 +1,72 @@
+/**
+ * autoresearch's progress chart and "top hits", computed from a session's experiments: every decided
+ * experiment as a dot by index, the running best as a step line, and each keep with its gain over the keep
+ * before it. Pure, so the chart and its tests agree.
+ */
+import type { ExperimentStatus } from "./types";
+
+export interface ProgressInput {
+  id: number;
+  idx: number;
+  kind: string;
+  status: ExperimentStatus;
+  title: string;
+  metricValue: number | null;
+}
+
+export type DotKind = "kept" | "discarded" | "crashed";
+
+export interface ProgressDot {
+  id: number;
+  idx: number;
+  value: number;
+  kind: DotKind;
+  title: string;
+}
+
+export interface TopHit {
+  id: number;
+  idx: number;
+  title: string;
+  value: number;
+  /** Improvement over the previous keep (positive is better, whatever the goal). */
+  delta: number;
+}
+
+const CRASHES: readonly ExperimentStatus[] = ["crashed", "diverged", "timed_out"];
+
+/** The chart's data; crashes have no value, so they sit on the worst value drawn, marked apart. */
+export function progressData(experiments: readonly ProgressInput[], goal: "minimize" | "maximize") {
+  const valued = experiments.filter((e) => e.metricValue !== null && (e.status === "kept" || e.status === "discarded"));
+  const values = valued.map((e) => e.metricValue!);
+  const worst = values.length ? (goal === "minimize" ? Math.max(...values) : Math.min(...values)) : null;
+  const dots: ProgressDot[] = [];
+  for (const e of experiments) {
+    if (e.status === "kept" || e.status === "discarded") {
+      if (e.metricValue !== null) dots.push({ id: e.id, idx: e.idx, value: e.metricValue, kind: e.status, title: e.title });
+    } else if (CRASHES.includes(e.status) && worst !== null) dots.push({ id: e.id, idx: e.idx, value: worst, kind: "crashed", title: e.title });
+  }
+  const best: { idx: number; value: number }[] = [];
+  for (const d of dots) if (d.kind === "kept") best.push({ idx: d.idx, value: d.value });
+  const lastIdx = experiments.length ? Math.max(...experiments.map((e) => e.idx)) : 0;
+  if (best.length && best[best.length - 1]!.idx < lastIdx) best.push({ idx: lastIdx, value: best[best.length - 1]!.value });
+  return { dots, best };
+}
+
+export function topHits(experiments: readonly ProgressInput[], goal: "minimize" | "maximize"): TopHit[] {
+  const hits: TopHit[] = [];
+  let previous: number | null = null;
+  for (const e of [...experiments].sort((a, b) => a.idx - b.idx)) {
+    if (e.status !== "kept" || e.metricValue === null) continue;
+    if (previous !== null && e.kind !== "baseline") {
+      hits.push({ id: e.id, idx: e.idx, title: e.title, value: e.metricValue, delta: goal === "minimize" ? previous - e.metricValue : e.metricValue - previous });
+    }
+    previous = e.metricValue;
+  }
+  return hits;
+}
+
+/** autoresearch cuts each keep's label to 45 characters. */
+export function chartLabel(title: string, max = 45): string {
+  return title.length > max ? `${title.slice(0, max - 1)}…` : title;
+}

@@ -1,0 +1,65 @@
+import { expect, test, type Page } from "@playwright/test";
+import { shortTinyLm } from "./workspaces";
+
+const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(name), fullPage: true });
+
+test("every change waits for a human: the diff in Monaco, approved with a, rejected with r; the progress chart fills in", async ({ page }) => {
+  const ws = shortTinyLm(2);
+  await page.goto("/");
+  const card = page.getByRole("listitem", { name: `workspace ${ws.name}` });
+  await card.getByLabel("experiments").fill("2");
+  await card.getByLabel("approval").selectOption("all");
+  await card.getByRole("button", { name: "Start loop" }).click();
+  await expect(page).toHaveURL(/\/sessions\/\d+$/);
+  const sessionUrl = page.url();
+
+  // The first proposal waits; the tab's title says so.
+  const queue = page.getByRole("region", { name: "awaiting a human" });
+  await expect(queue).toBeVisible({ timeout: 60_000 });
+  await expect(page).toHaveTitle(/^\(1\) waiting for you/);
+  await expect(page.getByRole("region", { name: "progress chart" }).locator(".recharts-scatter-symbol").first()).toBeVisible(); // the baseline's dot
+  await shot(page, "session-waiting.png");
+
+  // Its page shows the candidate against its parent in Monaco's diff editor, served by the app itself.
+  const offsite: string[] = [];
+  page.on("request", (r) => {
+    if (!r.url().startsWith("http://127.0.0.1")) offsite.push(r.url());
+  });
+  await queue.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/experiments\/\d+$/);
+  const editor = page.locator(".monaco-diff-editor");
+  await expect(editor).toBeVisible({ timeout: 30_000 });
+  await expect(editor.locator(".char-insert, .line-insert").first()).toBeVisible();
+  await expect(page.getByRole("region", { name: "risk verdict" })).toContainText("low");
+  await shot(page, "experiment-awaiting.png");
+  await page.keyboard.press("a");
+  await expect(page.locator(".run-head .badge").first()).toHaveText(/approved|running|kept|discarded|crashed/, { timeout: 30_000 });
+  await expect(page.getByRole("region", { name: "run" })).toBeVisible({ timeout: 30_000 });
+
+  // k goes to the previous experiment (the baseline), j comes back.
+  const here = page.url();
+  await page.keyboard.press("k");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("#0 baseline");
+  await page.keyboard.press("j");
+  await expect(page).toHaveURL(here);
+
+  // The second proposal is rejected from the keyboard, with nothing run.
+  await page.goto(sessionUrl);
+  await expect(queue.getByRole("link").filter({ hasText: "#2" })).toBeVisible({ timeout: 90_000 });
+  await queue.getByRole("link").filter({ hasText: "#2" }).click();
+  await expect(page.locator(".monaco-diff-editor")).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press("r");
+  await expect(page.locator(".run-head .badge").first()).toHaveText("rejected");
+  await expect(page.getByText("It has not run.")).toBeVisible();
+
+  await page.goto(sessionUrl);
+  await expect(page.getByText("reached 2 experiments")).toBeVisible({ timeout: 90_000 });
+  await expect(page).toHaveTitle(/^Session #\d+ · Overseer/);
+  await expect(page.getByRole("region", { name: "progress chart" })).toContainText("Progress: 2 Experiments");
+  await expect(page.getByRole("table", { name: "experiments" }).getByRole("row").filter({ hasText: "rejected" })).toHaveCount(1);
+  await shot(page, "session-finished.png");
+  await page.getByRole("table", { name: "experiments" }).getByRole("link").filter({ hasText: "→" }).last().click();
+  await expect(page.getByRole("region", { name: "run" })).toBeVisible();
+  await shot(page, "experiment-decided.png");
+  expect(offsite).toEqual([]);
+});
