@@ -9,6 +9,7 @@ import { topHits } from "../core/progress";
 import { isSessionEnded, sessionStats } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
 import type { AppRouter } from "../server/root";
+import { ExportPanel } from "./export-panel";
 import { HumanDecision } from "./human-decision";
 import { BudgetBar } from "./budget-bar";
 import { LossChart } from "./loss-chart";
@@ -58,6 +59,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         <Steering sessionId={s.id} notes={steering} />
       </div>
       <ExperimentTable experiments={experiments} notes={steering} />
+      {s.baselineCommit && experiments.some((e) => e.decidedAt !== null) && <ExportPanel sessionId={s.id} baselineCommit={s.baselineCommit} />}
     </article>
   );
 }

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { shortTinyLm } from "./workspaces";
 
@@ -21,4 +23,18 @@ test("a click starts a research loop with the offline proposer; it keeps the bas
   for (const row of await decided.all()) await expect(row).toContainText(/kept|discarded|crashed/);
   await expect(page.getByText("overseer/")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("session.png"), fullPage: true });
+
+  // The winning chain, downloaded from the page, is one commit per keep and applies to the baseline. (A 2 s budget
+  // on a busy machine is noisy, so whether a keep happened is read from the page, not assumed.)
+  const keeps = await page.getByRole("region", { name: "top hits" }).getByRole("row").count();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download patch" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^overseer-.+\.patch$/);
+  const patch = test.info().outputPath("winning.patch");
+  await download.saveAs(patch);
+  const text = fs.readFileSync(patch, "utf8");
+  expect(text.match(/^From [0-9a-f]{40} /gm) ?? []).toHaveLength(Math.max(0, keeps - 1)); // the header row is not a keep
+  if (keeps > 1) execFileSync("git", ["apply", "--check", patch], { cwd: ws.dir }); // the user's checkout is the baseline
+  const tsv = await (await page.request.get(`${new URL(page.url()).pathname.replace("/sessions/", "/api/sessions/")}/export?format=tsv`)).text();
+  expect(tsv.split("\n")[0]).toBe("commit\tval_bpb\tmemory_gb\tstatus\tdescription");
+  expect(tsv.trim().split("\n")).toHaveLength(4);
 });

@@ -30,6 +30,7 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   const editor = page.locator(".monaco-diff-editor");
   await expect(editor).toBeVisible({ timeout: 30_000 });
   await expect(editor.locator(".char-insert, .line-insert").first()).toBeVisible();
+  await expect(editor.locator(".editor.modified")).toContainText("const CONTEXT = 8;");
   await expect(page.getByRole("region", { name: "risk verdict" })).toContainText("low");
   await shot(page, "experiment-awaiting.png");
   await page.keyboard.press("a");
@@ -60,6 +61,7 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   await shot(page, "session-finished.png");
   await page.getByRole("table", { name: "experiments" }).getByRole("link").filter({ hasText: "→" }).last().click();
   await expect(page.getByRole("region", { name: "run" })).toBeVisible();
+  await expect(page.locator(".monaco-diff-editor")).toBeVisible({ timeout: 30_000 });
   await shot(page, "experiment-decided.png");
   expect(offsite).toEqual([]);
 });

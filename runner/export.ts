@@ -2,16 +2,45 @@
  * Exports of a session: the winning chain as a `git format-patch` mbox (each kept experiment one commit, on
  * the baseline), one squashed diff from baseline to best, results.tsv, or everything as JSON.
  */
+import fs from "node:fs";
+import path from "node:path";
+import { EXPORT_FORMATS, exportPath, type ExportFormat } from "../core/export-files";
+import { formatResultsTsv } from "../core/results-tsv";
+import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { listExperiments } from "../db/queries/experiments";
 import { getRun } from "../db/queries/runs";
 import { getSession } from "../db/queries/sessions";
 import { getWorkspace } from "../db/queries/workspaces";
 import { git } from "./git";
-import { sessionResultsTsv } from "./loop/results";
 
-export const EXPORT_FORMATS = ["patch", "diff", "tsv", "json"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat };
+
+/**
+ * Rewrites every export of the session under the data folder, each atomically, for the dashboard to serve.
+ * Returns what could not be written (a repository gone missing must not stop the loop).
+ */
+export async function writeExports(db: Db, settings: Settings, sessionId: number): Promise<string[]> {
+  const errors: string[] = [];
+  for (const format of EXPORT_FORMATS) {
+    const file = exportPath(settings.dataDir, sessionId, format);
+    try {
+      const text = await exportSession(db, sessionId, format);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(`${file}.tmp`, text);
+      fs.renameSync(`${file}.tmp`, file); // the web never reads half a file
+    } catch (e) {
+      errors.push(`could not write the ${format} export of session ${sessionId}: ${(e as Error).message}`);
+    }
+  }
+  return errors;
+}
+
+/** results.tsv rows from the database: autoresearch's five columns, one row per experiment that ran. */
+export function sessionResultsTsv(db: Db, sessionId: number): string {
+  const rows = listExperiments(db, sessionId).map((e) => ({ commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: e.peakVramMb, description: e.title }));
+  return formatResultsTsv(rows);
+}
 
 export async function exportSession(db: Db, sessionId: number, format: ExportFormat): Promise<string> {
   const s = getSession(db, sessionId);

@@ -13,7 +13,7 @@ import { getSession, sessionOptions, updateSession, type SessionRow } from "../.
 import { getWorkspace } from "../../db/queries/workspaces";
 import type { Db } from "../../db/open";
 import { runSession } from "../loop/engine";
-import { resultsFile } from "../loop/results";
+import { exportPath } from "../../core/export-files";
 import { startSession } from "../loop/start-session";
 import { createProposer } from "../proposers";
 import { loadWorkspace, registerWorkspace } from "../workspace";
@@ -126,7 +126,7 @@ function printSummary(db: Db, settings: Settings, s: SessionRow): void {
       `experiments ${st.proposals} · kept ${st.kept} · discarded ${st.discarded} · crashed ${st.crashed} · keep rate ${Math.round(100 * (st.keepRate ?? 0))}%`,
       `baseline ${formatValue(st.baseline)} → best ${formatValue(s.bestValue)}${st.gain !== null && st.gainPercent !== null ? ` (${st.gain >= 0 ? "−" : "+"}${formatValue(Math.abs(st.gain))}, ${st.gainPercent.toFixed(2)}%)` : ""}`,
       `GPU duty cycle ${wall > 0 ? ((100 * s.trainingMs) / wall).toFixed(1) : "0"}% (${formatSeconds(s.trainingMs)} training in ${formatSeconds(wall)})`,
-      `branch ${s.branch} · results ${resultsFile(settings, s.id)}`,
+      `branch ${s.branch} · results ${exportPath(settings.dataDir, s.id, "tsv")}`,
     ].join("\n"),
   );
 }

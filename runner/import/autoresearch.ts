@@ -15,6 +15,7 @@ import type { Db } from "../../db/open";
 import { createExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { createImportedSession, getSession, listSessions, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { writeExports } from "../export";
 import { fileAtCommit, git } from "../git";
 import { refFor } from "../session-git";
 import { loadWorkspace, registerWorkspace } from "../workspace";
@@ -87,6 +88,7 @@ export async function importAutoresearch(db: Db, settings: Settings, o: ImportOp
   }
   const best = bestKept(listExperiments(db, session.id));
   updateSession(db, session.id, { bestCommit: best.commitSha!, bestValue: best.metricValue, bestExperimentId: best.id }, Date.now());
+  notes.push(...(await writeExports(db, settings, session.id)));
   return { ok: true, session: getSession(db, session.id)!, added, notes };
 }
 

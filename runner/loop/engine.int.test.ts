@@ -7,7 +7,7 @@ import { readFileChanges } from "../../db/queries/snapshots";
 import { loopSetup } from "../../test/helpers/loop";
 import { sh, waitFor } from "../../test/helpers/temp";
 import { runSession } from "./engine";
-import { resultsFile } from "./results";
+import { exportPath } from "../../core/export-files";
 
 const setup = (options: object, trainerSource?: (s: string) => string) => loopSetup(options, { trainerSource });
 
@@ -51,10 +51,14 @@ describe("the research loop", () => {
     expect(git(repo, "status", "--porcelain")).toBe("?? notes.txt");
     expect(git(repo, "worktree", "list").split("\n")).toHaveLength(1);
 
-    const tsv = fs.readFileSync(resultsFile(settings, session.id), "utf8").trim().split("\n");
+    const tsv = fs.readFileSync(exportPath(settings.dataDir, session.id, "tsv"), "utf8").trim().split("\n");
     expect(tsv[0]).toBe("commit\tval_bpb\tmemory_gb\tstatus\tdescription");
     expect(tsv[1]).toBe(`${head.slice(0, 7)}\t2.150000\t2.0\tkeep\tbaseline`);
     expect(tsv).toHaveLength(1 + exps.filter((e) => ["kept", "discarded", "crashed"].includes(e.status)).length);
+    // The exports the dashboard serves are written beside it.
+    expect(fs.readFileSync(exportPath(settings.dataDir, session.id, "patch"), "utf8")).toMatch(/^From [0-9a-f]{40} /);
+    expect(fs.readFileSync(exportPath(settings.dataDir, session.id, "diff"), "utf8")).toContain("+++ b/train.mjs");
+    expect(JSON.parse(fs.readFileSync(exportPath(settings.dataDir, session.id, "json"), "utf8")).experiments).toHaveLength(exps.length);
   });
 
   it("records a crash with its log tail and goes on", async () => {

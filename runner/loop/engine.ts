@@ -19,11 +19,11 @@ import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { fileAtCommit } from "../git";
 import { cleanUpAbandonedRun, runWorktree } from "../execute-run";
+import { writeExports } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { buildProposalContext } from "./context";
 import { applyHumanVerdict, buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
-import { writeResults } from "./results";
 
 export interface LoopDeps {
   db: Db;
@@ -58,7 +58,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
     if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s, config);
     await loop(deps, steps, sessionId, config);
   } finally {
-    writeResults(db, deps.settings, sessionId);
+    for (const error of await writeExports(db, deps.settings, sessionId)) deps.log(error);
     await closeSessionGit(g);
   }
   s = getSession(db, sessionId)!;
@@ -132,7 +132,7 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
       }, deps.pollMs ?? 200);
       try {
         const done = await runAndDecide(steps, exp, controller.signal);
-        writeResults(deps.db, deps.settings, exp.sessionId);
+        for (const error of await writeExports(deps.db, deps.settings, exp.sessionId)) deps.log(error);
         deps.log(`#${done.idx} ${done.status}: ${done.reason?.split("\n")[0] ?? ""}`);
         if (done.status === "awaiting_decision") deps.log(`#${done.idx} waits for a human: overseer keep ${done.id}, or overseer discard ${done.id}`);
       } finally {
@@ -147,7 +147,7 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
         return;
       }
       const done = await applyHumanVerdict(steps, exp);
-      writeResults(deps.db, deps.settings, exp.sessionId);
+      for (const error of await writeExports(deps.db, deps.settings, exp.sessionId)) deps.log(error);
       deps.log(`#${done.idx} ${done.status}: ${done.reason ?? ""}`);
       return;
     }
