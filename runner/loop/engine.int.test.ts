@@ -93,7 +93,7 @@ describe("the research loop", () => {
     expect(held).toMatchObject({ title: "WIDTH 3 → 4", decidedAt: null, reason: expect.stringMatching(/within the noise, a human keeps or discards it/) });
     expect(JSON.parse(held.runIdsJson)).toHaveLength(2);
     expect(git(repo, "rev-parse", "overseer/t1")).toBe(session.baselineCommit); // nothing moves while it waits
-    expect(lines).toContain(`#${held.idx} waits for a human: overseer keep ${held.id}, or overseer discard ${held.id}`);
+    await waitFor(() => lines.includes(`#${held.idx} waits for a human: overseer keep ${held.id}, or overseer discard ${held.id}`));
     expect(recordHumanVerdict(db, held.id, "kept", "worth a look", Date.now())).toMatchObject({ ok: true });
     expect(recordHumanVerdict(db, held.id, "discarded", null, Date.now())).toMatchObject({ ok: false, error: expect.stringContaining("already kept") });
     const final = await loop;
