@@ -8,30 +8,21 @@ import { appendEvent } from "./events";
 export type SessionRow = typeof sessions.$inferSelect;
 type SessionPatch = Partial<Omit<SessionRow, "id" | "workspaceId">>;
 
+/** One session row and the event that says how it came to be, in one transaction. */
+function insertSession(db: Db, values: typeof sessions.$inferInsert, eventType: string, at: number): SessionRow {
+  return db.transaction((tx) => {
+    const row = tx.insert(sessions).values(values).returning().get();
+    appendEvent(tx, { type: eventType, at, workspaceId: values.workspaceId, payload: { sessionId: row.id } });
+    return row;
+  });
+}
+
 export function createSession(
   db: Db,
   s: { workspaceId: number; tag: string; branch: string; origin: "web" | "cli"; options: SessionOptions; baselineCommit: string; at: number },
 ): SessionRow {
-  return db.transaction((tx) => {
-    const row = tx
-      .insert(sessions)
-      .values({
-        workspaceId: s.workspaceId,
-        tag: s.tag,
-        branch: s.branch,
-        status: "running",
-        origin: s.origin,
-        proposer: s.options.proposer,
-        optionsJson: JSON.stringify(s.options),
-        baselineCommit: s.baselineCommit,
-        bestCommit: s.baselineCommit,
-        createdAt: s.at,
-      })
-      .returning()
-      .get();
-    appendEvent(tx, { type: "session_started", at: s.at, workspaceId: s.workspaceId, payload: { sessionId: row.id } });
-    return row;
-  });
+  const { options, baselineCommit, at, ...rest } = s;
+  return insertSession(db, { ...rest, status: "running", proposer: options.proposer, optionsJson: JSON.stringify(options), baselineCommit, bestCommit: baselineCommit, createdAt: at }, "session_started", at);
 }
 
 /** A session adopted from autoresearch (`overseer import`): a finished record on its own branch, driven by nothing. */
@@ -39,52 +30,15 @@ export function createImportedSession(
   db: Db,
   s: { workspaceId: number; tag: string; branch: string; options: SessionOptions; baselineCommit: string; at: number; endedAt: number; stopReason: string },
 ): SessionRow {
-  return db.transaction((tx) => {
-    const row = tx
-      .insert(sessions)
-      .values({
-        workspaceId: s.workspaceId,
-        tag: s.tag,
-        branch: s.branch,
-        status: "finished",
-        origin: "import",
-        proposer: "autoresearch",
-        optionsJson: JSON.stringify(s.options),
-        baselineCommit: s.baselineCommit,
-        bestCommit: s.baselineCommit,
-        createdAt: s.at,
-        endedAt: s.endedAt,
-        stopReason: s.stopReason,
-      })
-      .returning()
-      .get();
-    appendEvent(tx, { type: "session_imported", at: Date.now(), workspaceId: s.workspaceId, payload: { sessionId: row.id } });
-    return row;
-  });
+  const { options, baselineCommit, at, ...rest } = s;
+  const values = { ...rest, status: "finished" as const, origin: "import" as const, proposer: "autoresearch", optionsJson: JSON.stringify(options), baselineCommit, bestCommit: baselineCommit, createdAt: at };
+  return insertSession(db, values, "session_imported", Date.now());
 }
 
 /** The web's request for a loop: the runner resolves HEAD, creates the branch and fills in the rest. */
 export function queueSession(db: Db, s: { workspaceId: number; tag: string | null; options: SessionOptions; at: number }): SessionRow {
-  return db.transaction((tx) => {
-    const row = tx
-      .insert(sessions)
-      .values({
-        workspaceId: s.workspaceId,
-        tag: s.tag ?? "",
-        branch: "",
-        status: "queued",
-        origin: "web",
-        proposer: s.options.proposer,
-        optionsJson: JSON.stringify(s.options),
-        baselineCommit: "",
-        bestCommit: "",
-        createdAt: s.at,
-      })
-      .returning()
-      .get();
-    appendEvent(tx, { type: "session_queued", at: s.at, workspaceId: s.workspaceId, payload: { sessionId: row.id } });
-    return row;
-  });
+  const values = { workspaceId: s.workspaceId, tag: s.tag ?? "", branch: "", status: "queued" as const, origin: "web" as const, proposer: s.options.proposer, optionsJson: JSON.stringify(s.options), baselineCommit: "", bestCommit: "", createdAt: s.at };
+  return insertSession(db, values, "session_queued", s.at);
 }
 
 export function getSession(db: Db, id: number): SessionRow | undefined {
