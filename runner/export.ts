@@ -36,6 +36,39 @@ export async function writeExports(db: Db, settings: Settings, sessionId: number
   return errors;
 }
 
+export interface ExportScheduler {
+  /** Asks for the exports to be rewritten, without waiting: the next run must not wait on git and JSON. */
+  schedule(): void;
+  /** Waits for a write in flight, then writes once more: the exports match the database when it returns. */
+  flush(): Promise<void>;
+}
+
+/** Rewrites a session's exports off the loop's critical path: one write at a time, requests in between merged. */
+export function exportScheduler(db: Db, settings: Settings, sessionId: number, log: (line: string) => void): ExportScheduler {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const write = async () => {
+    for (const error of await writeExports(db, settings, sessionId)) log(error);
+  };
+  const drain = async () => {
+    do {
+      again = false;
+      await write();
+    } while (again);
+    running = null;
+  };
+  return {
+    schedule() {
+      if (running) again = true;
+      else running = drain();
+    },
+    async flush() {
+      if (running) await running;
+      await write();
+    },
+  };
+}
+
 /** results.tsv rows from the database: autoresearch's five columns, one row per experiment that ran. */
 export function sessionResultsTsv(db: Db, sessionId: number): string {
   const rows = listExperiments(db, sessionId).map((e) => ({ commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: e.peakVramMb, description: e.title }));

@@ -85,6 +85,11 @@ export function getExperiment(db: Db, id: number): ExperimentRow | undefined {
   return db.select().from(experiments).where(eq(experiments.id, id)).get();
 }
 
+/** A session's experiment ids in order, without reading their code and diffs. */
+export function listExperimentIds(db: Db, sessionId: number): number[] {
+  return db.select({ id: experiments.id }).from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all().map((r) => r.id);
+}
+
 export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
   return db.select().from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all();
 }

@@ -19,7 +19,7 @@ import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { fileAtCommit } from "../git";
 import { cleanUpAbandonedRun, runWorktree } from "../execute-run";
-import { writeExports } from "../export";
+import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { buildProposalContext } from "./context";
@@ -46,7 +46,8 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   const ws = getWorkspace(db, s.workspaceId)!;
   const config = await sessionConfig(ws.repoRoot, ws.subdir, s.baselineCommit);
   const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir, s.bestCommit);
-  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, retryEdits: null };
+  const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
+  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryEdits: null };
   steps.retryEdits = async (exp, error) => {
     const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
     const out = await deps.proposer.propose({ ...ctx, retryError: `Your edits for "${exp.title}" did not apply: ${error}` }, deps.signal);
@@ -58,7 +59,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
     if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s, config);
     await loop(deps, steps, sessionId, config);
   } finally {
-    for (const error of await writeExports(db, deps.settings, sessionId)) deps.log(error);
+    await exports.flush();
     await closeSessionGit(g);
   }
   s = getSession(db, sessionId)!;
@@ -132,7 +133,7 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
       }, deps.pollMs ?? 200);
       try {
         const done = await runAndDecide(steps, exp, controller.signal);
-        for (const error of await writeExports(deps.db, deps.settings, exp.sessionId)) deps.log(error);
+        steps.exports.schedule();
         deps.log(`#${done.idx} ${done.status}: ${done.reason?.split("\n")[0] ?? ""}`);
         if (done.status === "awaiting_decision") deps.log(`#${done.idx} waits for a human: overseer keep ${done.id}, or overseer discard ${done.id}`);
       } finally {
@@ -147,7 +148,7 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
         return;
       }
       const done = await applyHumanVerdict(steps, exp);
-      for (const error of await writeExports(deps.db, deps.settings, exp.sessionId)) deps.log(error);
+      steps.exports.schedule();
       deps.log(`#${done.idx} ${done.status}: ${done.reason ?? ""}`);
       return;
     }

@@ -16,6 +16,7 @@ import { storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
+import type { ExportScheduler } from "../export";
 import { advanceBranch, changedFiles, commitCandidate, diffBetween, readFilesAt, refFor, type SessionGit } from "../session-git";
 
 export interface StepDeps {
@@ -26,6 +27,8 @@ export interface StepDeps {
   g: SessionGit;
   parentEnv?: Record<string, string | undefined>;
   log: (line: string) => void;
+  /** Rewrites the session's exports after a decision, in the background. */
+  exports: ExportScheduler;
   /** Asks the proposer once more when edits do not apply; null when there is no one to ask. */
   retryEdits: ((exp: ExperimentRow, error: string) => Promise<FileEdit[] | null>) | null;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { workspaceConfigSchema } from "../../core/workspace-config";
-import { getExperiment, listExperiments } from "../../db/queries/experiments";
+import { getExperiment, listExperimentIds } from "../../db/queries/experiments";
 import { getRun } from "../../db/queries/runs";
 import { getSession } from "../../db/queries/sessions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
@@ -18,7 +18,7 @@ export const experimentRouter = router({
     const s = getSession(db, e.sessionId)!;
     const ws = getWorkspace(db, s.workspaceId)!;
     const config = workspaceConfigSchema.safeParse(JSON.parse(ws.configJson ?? "{}"));
-    const siblings = listExperiments(db, s.id).map((x) => x.id);
+    const siblings = listExperimentIds(db, s.id);
     const at = siblings.indexOf(e.id);
     const best = s.bestExperimentId && s.bestExperimentId !== e.id ? getExperiment(db, s.bestExperimentId) : undefined;
     const lastRun = (ids: string) => (JSON.parse(ids) as number[]).at(-1) ?? null;
