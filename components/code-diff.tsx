@@ -33,7 +33,7 @@ export function CodeDiff({ files, onEdit }: { files: FileChanges; onEdit?: (file
         <span>parent: {file}</span>
         <span>candidate: {file}{onEdit ? " (editable)" : ""}</span>
       </div>
-      <MonacoDiff key={file} file={file} original={f.before ?? ""} modified={f.after ?? ""} dark={dark} height={420} onChange={onEdit ? (c) => onEdit(file, c) : undefined} />
+      <MonacoDiff key={`${file}:${onEdit ? "edit" : "view"}`} file={file} original={f.before ?? ""} modified={f.after ?? ""} dark={dark} height={420} onChange={onEdit ? (c) => onEdit(file, c) : undefined} />
     </div>
   );
 }

@@ -3,7 +3,8 @@ import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
+import { canApprove } from "../core/experiment-lifecycle";
 import { isTerminal } from "../core/run-lifecycle";
 import { formatValue } from "../core/format";
 import type { AppRouter } from "../server/root";
@@ -24,10 +25,20 @@ type Detail = inferRouterOutputs<AppRouter>["experiment"]["byId"];
 export function ExperimentPage({ experimentId }: { experimentId: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.experiment.byId.queryOptions({ id: experimentId }));
+  const [editing, setEditing] = useState(false);
+  const [edited, setEdited] = useState<Record<string, string>>({});
   useNavigationKeys(detail.data);
   if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
   if (!detail.data) return <p className="muted">Loading…</p>;
   const { experiment: e, session: s, files, runs, metric } = detail.data;
+  const editable = canApprove(e.status) && files !== null;
+  const stopEditing = () => {
+    setEditing(false);
+    setEdited({});
+  };
+  // The human's version where they changed a file, the candidate elsewhere: what the diff editor shows.
+  const shown = files && Object.fromEntries(Object.entries(files).map(([f, c]) => [f, { before: c.before, after: edited[f] ?? c.after }]));
+  const changedByHuman = Object.fromEntries(Object.entries(edited).filter(([f, c]) => c !== files?.[f]?.after));
   return (
     <article aria-label={`experiment ${e.idx}`}>
       <div className="run-head">
@@ -37,6 +48,7 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         <StatusBadge status={e.status} />
         <span className="muted">
           {e.kind === "fix" ? `fix of #${e.fixOf} · ` : ""}proposer {e.proposer}
+          {e.humanEdited ? " · edited by a human (co-authored)" : ""}
           {e.costUsd > 0 ? ` · $${e.costUsd.toFixed(3)}` : ""}
         </span>
         {e.metricValue !== null && (
@@ -65,7 +77,7 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
           </ul>
         </section>
       )}
-      <HumanDecision experiment={e} keyboard />
+      <HumanDecision experiment={e} keyboard edited={editing ? changedByHuman : null} onDecided={stopEditing} />
       {e.reason && (
         <section aria-label="decision">
           <h2>Decision</h2>
@@ -73,8 +85,21 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         </section>
       )}
       <section aria-label="code">
-        <h2>Code {e.commitSha && <span className="mono muted">{e.parentCommit?.slice(0, 7)} → {e.commitSha.slice(0, 7)}</span>}</h2>
-        {files ? <CodeDiff files={files} /> : e.diff ? <pre className="diff">{e.diff}</pre> : <p className="muted">No code was recorded for this experiment.</p>}
+        <h2>
+          Code {e.commitSha && <span className="mono muted">{e.parentCommit?.slice(0, 7)} → {e.commitSha.slice(0, 7)}</span>}{" "}
+          {editable && !editing && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit the candidate
+            </button>
+          )}
+          {editing && (
+            <button type="button" onClick={stopEditing}>
+              Drop my edits
+            </button>
+          )}
+        </h2>
+        {editing && <p className="muted">Edit the right side, then Approve my edits: your version is gated again before it runs, and its commit is co-authored by you.</p>}
+        {shown ? <CodeDiff files={shown} onEdit={editing ? (f, c) => setEdited((m) => ({ ...m, [f]: c })) : undefined} /> : e.diff ? <pre className="diff">{e.diff}</pre> : <p className="muted">No code was recorded for this experiment.</p>}
       </section>
       <RunSection runs={runs} best={detail.data.best} />
     </article>

@@ -15,9 +15,10 @@ interface Waiting {
 
 /**
  * What a human decides: Approve or Reject a candidate before it runs, Keep or Discard a result within the
- * noise after it ran; the note goes to the proposer. With `keyboard`, `a` says yes and `r` says no.
+ * noise after it ran; the note goes to the proposer. With `keyboard`, `a` says yes and `r` says no. With
+ * `edited` files, Approve sends the human's version instead (Edit then approve).
  */
-export function HumanDecision({ experiment: e, keyboard = false }: { experiment: Waiting; keyboard?: boolean }) {
+export function HumanDecision({ experiment: e, keyboard = false, edited = null, onDecided }: { experiment: Waiting; keyboard?: boolean; edited?: Record<string, string> | null; onDecided?: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [note, setNote] = useState("");
@@ -26,17 +27,24 @@ export function HumanDecision({ experiment: e, keyboard = false }: { experiment:
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: trpc.experiment.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
+      onDecided?.();
     },
   };
   const approve = useMutation(trpc.session.approve.mutationOptions(opts));
   const reject = useMutation(trpc.session.reject.mutationOptions(opts));
   const keep = useMutation(trpc.session.keep.mutationOptions(opts));
   const discard = useMutation(trpc.session.discard.mutationOptions(opts));
+  const editAndApprove = useMutation(trpc.session.editAndApprove.mutationOptions(opts));
+  const withEdits = edited !== null && Object.keys(edited).length > 0;
   const waiting = needsHumanNow(e.status) && !e.humanVerdict;
   const before = canApprove(e.status);
   const [yes, no] = before ? [approve, reject] : [keep, discard];
-  const busy = yes.isPending || no.isPending;
-  const say = (which: typeof yes) => which.mutate({ experimentId: e.id, note: note.trim() || undefined });
+  const busy = yes.isPending || no.isPending || editAndApprove.isPending;
+  const say = (which: typeof yes) => {
+    const input = { experimentId: e.id, note: note.trim() || undefined };
+    if (which === approve && withEdits) editAndApprove.mutate({ ...input, files: edited });
+    else which.mutate(input);
+  };
 
   useEffect(() => {
     if (!keyboard || !waiting) return;
@@ -55,7 +63,7 @@ export function HumanDecision({ experiment: e, keyboard = false }: { experiment:
     <div className="approval-bar" aria-label={before ? "approve or reject" : "keep or discard"}>
       <input placeholder="note for the proposer (optional)" value={note} onChange={(ev) => setNote(ev.target.value)} aria-label="note" />
       <button type="button" disabled={busy} onClick={() => say(yes)} title={keyboard ? "a" : undefined}>
-        {before ? "Approve" : "Keep"}
+        {before ? (withEdits ? "Approve my edits" : "Approve") : "Keep"}
         {keyboard && <kbd>a</kbd>}
       </button>
       <button type="button" className="danger" disabled={busy} onClick={() => say(no)} title={keyboard ? "r" : undefined}>

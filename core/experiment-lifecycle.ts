@@ -12,6 +12,8 @@ export type ExperimentEvent =
   | { type: "gate_blocked" }
   | { type: "approved" }
   | { type: "rejected" }
+  /** A human edited the candidate before approving it: it is built and gated again. */
+  | { type: "edited" }
   | { type: "proposal_failed" }
   | { type: "run_started" }
   | { type: "decided"; outcome: ExperimentOutcome }
@@ -50,6 +52,9 @@ export function nextExperimentStatus(status: ExperimentStatus, event: Experiment
       break;
     case "rejected":
       if (from("awaiting_approval")) return "rejected";
+      break;
+    case "edited":
+      if (from("awaiting_approval")) return "proposed";
       break;
     case "proposal_failed":
       // approved too: its edits may no longer apply once a newer experiment moved the best

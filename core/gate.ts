@@ -36,3 +36,14 @@ export function needsHuman(verdict: GateVerdict, policy: ApprovalPolicy): boolea
   if (policy === "risky") return verdict.needsApproval || verdict.level === "medium" || verdict.level === "high";
   return verdict.needsApproval;
 }
+
+const RISK_ORDER: readonly RiskLevel[] = ["low", "medium", "high", "blocked"];
+
+/**
+ * Whether a candidate that a human edited and approved waits for them again: only when the policy asks for a
+ * human at all and the gate finds the edited code riskier than the verdict they approved it under.
+ */
+export function editNeedsApprovalAgain(approvedUnder: GateVerdict | null, now: GateVerdict, policy: ApprovalPolicy): boolean {
+  if (!needsHuman(now, policy)) return false;
+  return approvedUnder === null || RISK_ORDER.indexOf(now.level) > RISK_ORDER.indexOf(approvedUnder.level);
+}

@@ -159,6 +159,8 @@ export const experiments = sqliteTable(
     humanNote: text("human_note"),
     /** A human's keep or discard of a gain within the noise; the loop applies it (it moves the branch). */
     humanVerdict: text("human_verdict").$type<"kept" | "discarded">(),
+    /** A human edited the candidate before approving it: the commit is co-authored. */
+    humanEdited: integer("human_edited", { mode: "boolean" }).notNull().default(false),
     /** The editable files it changed (all of them for the baseline): { file: { before, after } } as snapshot hashes. */
     filesJson: text("files_json"),
     /** The peak GPU memory of its last run (autoresearch's peak_vram_mb), for results.tsv's memory_gb. */

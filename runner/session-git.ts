@@ -115,3 +115,10 @@ export async function closeSessionGit(g: SessionGit): Promise<void> {
     await git(g.repoRoot, ["worktree", "prune"]).catch(() => undefined);
   }
 }
+
+/** Who a human edit is credited to: the repository's git identity, as `Name <email>`, or a plain fallback. */
+export async function humanIdentity(g: SessionGit): Promise<string> {
+  const read = async (key: string) => (await git(g.repoRoot, ["config", "--get", key]).catch(() => "")).trim();
+  const [name, email] = await Promise.all([read("user.name"), read("user.email")]);
+  return `${name || "Overseer reviewer"} <${email || "reviewer@localhost"}>`;
+}

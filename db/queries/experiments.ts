@@ -4,6 +4,7 @@
  */
 import { asc, eq, max } from "drizzle-orm";
 import { canApprove, canKeepOrDiscard, nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
+import type { FileEdit } from "../../core/types";
 import type { Db, DbLike } from "../open";
 import { experiments, sessions } from "../schema";
 import { appendEvent } from "./events";
@@ -53,6 +54,17 @@ export function recordHumanDecision(
   if (!canApprove(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not awaiting approval` };
   const patch = decision === "rejected" ? { humanNote: note, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: at } : { humanNote: note };
   return { ok: true, experiment: applyExperimentEvent(db, id, { type: decision }, at, patch) };
+}
+
+/**
+ * A human's edit of a candidate that awaits approval, as new edits on its parent: the loop builds and gates it
+ * again, and runs it without asking again unless the gate now finds it riskier than what the human approved.
+ */
+export function recordHumanEdit(db: Db, id: number, edits: readonly FileEdit[], note: string | null, at: number): { ok: true; experiment: ExperimentRow } | { ok: false; missing: boolean; error: string } {
+  const e = getExperiment(db, id);
+  if (!e) return { ok: false, missing: true, error: `experiment ${id} does not exist` };
+  if (!canApprove(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not awaiting approval: only a candidate that waits for a human can be edited` };
+  return { ok: true, experiment: applyExperimentEvent(db, id, { type: "edited" }, at, { editsJson: JSON.stringify(edits), humanEdited: true, humanNote: note }) };
 }
 
 /**

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyExperimentEvent, listExperiments, recordHumanVerdict } from "../../db/queries/experiments";
+import { editsFromContents } from "../../core/edits-from-contents";
+import { applyExperimentEvent, listExperiments, recordHumanEdit, recordHumanVerdict } from "../../db/queries/experiments";
 import { getSession, updateSession } from "../../db/queries/sessions";
 import { readFileChanges } from "../../db/queries/snapshots";
 import { loopSetup } from "../../test/helpers/loop";
@@ -117,6 +118,26 @@ describe("the research loop", () => {
     const exps = listExperiments(db, session.id);
     expect(exps.find((e) => e.id === first.id)).toMatchObject({ status: "rejected", runIdsJson: "[]" });
     expect(["kept", "discarded", "crashed"]).toContain(exps.find((e) => e.id === second.id)!.status);
+  });
+
+  it("edit then approve: the human's version is built again, runs without asking twice, and is co-authored", async () => {
+    const { repo, db, session, deps } = await setup({ maxExperiments: 1, approve: "all" });
+    const loop = runSession(session.id, deps);
+    const waiting = await waitFor(() => listExperiments(db, session.id).find((e) => e.status === "awaiting_approval"));
+    const files = readFileChanges(db, JSON.parse(waiting.filesJson!));
+    const handTuned = files["train.mjs"]!.after!.replace(/const LR = .*;/, "const LR = 0.05;").replace(/const WIDTH = .*;/, "const WIDTH = 8;");
+    const edits = editsFromContents({ "train.mjs": files["train.mjs"]!.before! }, { "train.mjs": handTuned });
+    if (!edits.ok) throw new Error(edits.error);
+    expect(recordHumanEdit(db, waiting.id, edits.edits, "the optimum, by hand", Date.now())).toMatchObject({ ok: true, experiment: { status: "proposed", humanEdited: true } });
+    await loop;
+
+    const done = listExperiments(db, session.id).find((e) => e.id === waiting.id)!;
+    expect(done).toMatchObject({ status: "kept", humanEdited: true, metricValue: 1, humanNote: "the optimum, by hand" });
+    expect(JSON.parse(done.runIdsJson)).toHaveLength(1);
+    expect(git(repo, "show", `${done.commitSha}:train.mjs`)).toBe(handTuned.trimEnd());
+    expect(git(repo, "log", "-1", "--format=%B", done.commitSha!)).toMatch(/^Co-authored-by: .+ <.+>$/m);
+    expect(done.diff).toContain("+const LR = 0.05;");
+    expect(recordHumanEdit(db, done.id, edits.edits, null, Date.now())).toMatchObject({ ok: false, error: expect.stringContaining("not awaiting approval") });
   });
 
   it("pauses, resumes and stops when a human asks", async () => {

@@ -4,7 +4,7 @@
  */
 import { decide, stddev } from "../../core/decide";
 import { applyEdits } from "../../core/edits";
-import { gateChangedFiles, needsHuman } from "../../core/gate";
+import { gateChangedFiles, needsHuman, editNeedsApprovalAgain, type GateVerdict } from "../../core/gate";
 import { configSignature } from "../../core/mutate";
 import type { FileEdit } from "../../core/types";
 import type { WorkspaceConfig } from "../../core/workspace-config";
@@ -17,7 +17,7 @@ import { getSession, sessionOptions, updateSession } from "../../db/queries/sess
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
 import type { ExportScheduler } from "../export";
-import { advanceBranch, changedFiles, commitCandidate, diffBetween, readFilesAt, refFor, type SessionGit } from "../session-git";
+import { advanceBranch, changedFiles, commitCandidate, diffBetween, humanIdentity, readFilesAt, refFor, type SessionGit } from "../session-git";
 
 export interface StepDeps {
   db: Db;
@@ -33,8 +33,9 @@ export interface StepDeps {
   retryEdits: ((exp: ExperimentRow, error: string) => Promise<FileEdit[] | null>) | null;
 }
 
-function commitMessage(exp: ExperimentRow, tag: string): string {
-  return `${exp.title}\n\n${exp.hypothesis ?? ""}\n\nOverseer-Session: ${tag}\nOverseer-Experiment: ${exp.idx}`.replace(/\n{3,}/g, "\n\n");
+function commitMessage(exp: ExperimentRow, tag: string, coAuthor: string | null): string {
+  const trailers = [`Overseer-Session: ${tag}`, `Overseer-Experiment: ${exp.idx}`, ...(coAuthor ? [`Co-authored-by: ${coAuthor}`] : [])];
+  return `${exp.title}\n\n${exp.hypothesis ?? ""}\n\n${trailers.join("\n")}`.replace(/\n{3,}/g, "\n\n");
 }
 
 /** proposed (or approved on an old best) → a commit on the current best, gated. */
@@ -44,7 +45,7 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const files = await readFilesAt(d.g, best, d.config.editable);
   let edits = JSON.parse(exp.editsJson ?? "[]") as FileEdit[];
   let applied = applyEdits(files, edits);
-  if (!applied.ok && d.retryEdits) {
+  if (!applied.ok && d.retryEdits && !exp.humanEdited) {
     const retried = await d.retryEdits(exp, applied.error);
     if (retried) {
       edits = retried;
@@ -54,7 +55,8 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   }
   if (!applied.ok) return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: `the edits do not apply: ${applied.error}`, decidedAt: Date.now() });
   const changed = Object.fromEntries(Object.entries(applied.files).filter(([f, c]) => c !== files[f]));
-  const commit = await commitCandidate(d.g, best, changed, commitMessage(exp, s.tag), refFor(s.id, exp.idx));
+  const coAuthor = exp.humanEdited ? await humanIdentity(d.g) : null;
+  const commit = await commitCandidate(d.g, best, changed, commitMessage(exp, s.tag, coAuthor), refFor(s.id, exp.idx));
   const patch = {
     parentCommit: best,
     commitSha: commit,
@@ -68,7 +70,14 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   if (verdict.level === "blocked") {
     return applyExperimentEvent(d.db, exp.id, { type: "gate_blocked" }, Date.now(), { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });
   }
-  if (needsHuman(verdict, sessionOptions(s).approve)) return applyExperimentEvent(d.db, exp.id, { type: "approval_requested" }, Date.now(), withVerdict);
+  const policy = sessionOptions(s).approve;
+  if (exp.humanEdited && exp.status === "proposed") {
+    const approvedUnder = exp.verdictJson ? (JSON.parse(exp.verdictJson) as GateVerdict) : null;
+    if (!editNeedsApprovalAgain(approvedUnder, verdict, policy)) return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);
+    d.log(`  #${exp.idx} the edited code is ${verdict.level} risk, riskier than what was approved: it waits for approval again`);
+    return applyExperimentEvent(d.db, exp.id, { type: "approval_requested" }, Date.now(), withVerdict);
+  }
+  if (needsHuman(verdict, policy)) return applyExperimentEvent(d.db, exp.id, { type: "approval_requested" }, Date.now(), withVerdict);
   return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sessionOptionsSchema } from "../../core/session-options";
 import { applyExperimentEvent, createExperiment, getExperiment } from "../../db/queries/experiments";
 import { createSession, getSession } from "../../db/queries/sessions";
+import { storeFileChanges } from "../../db/queries/snapshots";
 import { upsertWorkspace } from "../../db/queries/workspaces";
 import { tempDb } from "../../test/helpers/temp";
 import { appRouter } from "../root";
@@ -69,5 +70,23 @@ describe("session router", () => {
     const blocked = await caller.session.propose({ id: s.id, title: "Faster eval", diff: "--- a/prepare.py\n+++ b/prepare.py\n@@ -1 +1 @@\n-EVAL_TOKENS = 1000\n+EVAL_TOKENS = 10\n" });
     expect(blocked).toMatchObject({ status: "rejected", reason: "prepare.py is protected: experiments must not change it" });
     await expect(caller.session.propose({ id: s.id, title: "x", diff: "hello" })).rejects.toThrow(/no hunks found/);
+  });
+
+  it("edit then approve turns the human's files into edits on the parent, and refuses what it cannot use", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "e", branch: "overseer/e", origin: "web", options: sessionOptionsSchema.parse({ approve: "all" }), baselineCommit: "abc", at: Date.now() });
+    const before = "LR = 0.04\nDEPTH = 8\n";
+    const filesJson = JSON.stringify(storeFileChanges(db, { "train.py": before }, { "train.py": "LR = 0.08\nDEPTH = 8\n" }));
+    const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "LR 0.04 → 0.08", proposer: "mutate", filesJson, editsJson: "[]", at: Date.now() });
+    const edited = { "train.py": "LR = 0.06\nDEPTH = 8\n" };
+    await expect(caller.session.editAndApprove({ experimentId: e.id, files: edited })).rejects.toThrow(/is proposed, not awaiting approval/);
+    applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
+    await expect(caller.session.editAndApprove({ experimentId: e.id, files: { "prepare.py": "x" } })).rejects.toThrow(/prepare.py is not a file this experiment changed \(train.py\)/);
+    await expect(caller.session.editAndApprove({ experimentId: e.id, files: { "train.py": before } })).rejects.toThrow(/reject the experiment instead/);
+    await expect(caller.session.editAndApprove({ experimentId: e.id, files: {} })).rejects.toThrow(/at least one edited file/);
+    expect(getExperiment(db, e.id)).toMatchObject({ status: "awaiting_approval", humanEdited: false, editsJson: "[]" });
+
+    expect(await caller.session.editAndApprove({ experimentId: e.id, files: edited, note: "halfway" })).toMatchObject({ status: "proposed", humanEdited: true, humanNote: "halfway", editCount: 1 });
+    expect(JSON.parse(getExperiment(db, e.id)!.editsJson!)).toEqual([{ file: "train.py", old: "LR = 0.04\n", new: "LR = 0.06\n" }]);
   });
 });

@@ -7,7 +7,9 @@ import { isSessionEnded } from "../../core/session-stats";
 import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
-import { applyExperimentEvent, createExperiment, listExperiments, recordHumanDecision, recordHumanVerdict } from "../../db/queries/experiments";
+import { editsFromContents } from "../../core/edits-from-contents";
+import { applyExperimentEvent, createExperiment, getExperiment, listExperiments, recordHumanDecision, recordHumanEdit, recordHumanVerdict } from "../../db/queries/experiments";
+import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
 import { addSteeringNote, getSession, listSessions, listSteeringNotes, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
@@ -89,6 +91,27 @@ export const sessionRouter = router({
 
   approve: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "approved", input.note)),
   reject: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "rejected", input.note)),
+  /**
+   * Edit then approve: the human's version of the changed files becomes the experiment's edits. The loop builds
+   * and gates it again (a blocked edit never runs) and records the commit as co-authored.
+   */
+  editAndApprove: publicProcedure
+    .input(humanInput.extend({ files: z.record(z.string(), z.string().max(2_000_000)).refine((f) => Object.keys(f).length > 0, "send at least one edited file") }))
+    .mutation(({ ctx: { db }, input }) => {
+      const e = getExperiment(db, input.experimentId);
+      if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.experimentId} does not exist` });
+      if (!e.filesJson) throw new TRPCError({ code: "BAD_REQUEST", message: `experiment ${e.id} has no stored code to edit` });
+      const stored = readFileChanges(db, JSON.parse(e.filesJson) as FileSnapshots);
+      const before = Object.fromEntries(Object.entries(stored).map(([f, c]) => [f, c.before ?? ""]));
+      const after = Object.fromEntries(Object.entries(stored).map(([f, c]) => [f, input.files[f] ?? c.after ?? ""]));
+      const unknown = Object.keys(input.files).filter((f) => !(f in stored));
+      if (unknown.length) throw new TRPCError({ code: "BAD_REQUEST", message: `${unknown.join(", ")} is not a file this experiment changed (${Object.keys(stored).join(", ")})` });
+      const edits = editsFromContents(before, after);
+      if (!edits.ok) throw new TRPCError({ code: "BAD_REQUEST", message: edits.error });
+      const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now());
+      if (!r.ok) throw new TRPCError({ code: r.missing ? "NOT_FOUND" : "BAD_REQUEST", message: r.error });
+      return experimentView(r.experiment);
+    }),
   /** A result within the noise that waits for a human (policy "ask"): keep it (the loop moves the branch) or discard it. */
   keep: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "kept", input.note)),
   discard: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "discarded", input.note)),

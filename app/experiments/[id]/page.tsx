@@ -7,5 +7,5 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const { id } = await params;
   const experimentId = Number(id);
   if (!Number.isInteger(experimentId) || experimentId <= 0) notFound();
-  return <ExperimentPage experimentId={experimentId} />;
+  return <ExperimentPage key={experimentId} experimentId={experimentId} />;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `experiments` ADD `human_edited` integer DEFAULT false NOT NULL;
