@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editNeedsApprovalAgain, gateChangedFiles, needsHuman, type GateVerdict, type RiskLevel } from "./gate";
+import { constantsOnlyChange, editNeedsApprovalAgain, gateCandidate, gateChangedFiles, needsHuman, type GateVerdict, type RiskLevel } from "./gate";
 
 describe("the minimal gate", () => {
   it("lets edits to editable files through at low risk", () => {
@@ -35,5 +35,43 @@ describe("editNeedsApprovalAgain", () => {
   });
   it("does not ask when the policy would not have asked anyone", () => {
     expect(editNeedsApprovalAgain(v("low"), v("high"), "auto")).toBe(false);
+  });
+});
+
+describe("gateCandidate", () => {
+  const config = { editable: ["train.py", "train.mjs"], protected: ["prepare.py"] };
+  const py = "import torch\nDEPTH = 8\nMATRIX_LR = 0.04  # Muon\nWINDOW_PATTERN = \"SSSL\"\n\ndef main():\n    x = DEPTH * 2\n";
+
+  it("calls a change of top-level constants low risk, naming each value and its line", () => {
+    const after = py.replace("MATRIX_LR = 0.04", "MATRIX_LR = 0.08").replace('"SSSL"', '"SSLL"');
+    const v = gateCandidate(["train.py"], config, { "train.py": py }, { "train.py": after });
+    expect(v.level).toBe("low");
+    expect(v.reasons).toEqual([
+      { rule: "constants-only", message: "sets MATRIX_LR from 0.04 to 0.08", file: "train.py", line: 3 },
+      { rule: "constants-only", message: 'sets WINDOW_PATTERN from "SSSL" to "SSLL"', file: "train.py", line: 4 },
+    ]);
+  });
+
+  it("reads JavaScript's const lines the same way", () => {
+    const js = "const LR = 0.01; // step size\nconst WIDTH = 3;\nrun(LR);\n";
+    expect(constantsOnlyChange("train.mjs", js, js.replace("0.01", "0.02"))).toEqual([{ file: "train.mjs", name: "LR", line: 1, from: "0.01", to: "0.02" }]);
+  });
+
+  it("calls any other change medium risk and points at its first line", () => {
+    const cases = [
+      py.replace("    x = DEPTH * 2", "    x = DEPTH * 3"), // code
+      py.replace("DEPTH = 8\n", "DEPTH = 8\nWIDTH = 512\n"), // a new line
+      py.replace("DEPTH = 8", "DEPTH == 8"), // not an assignment
+      py.replace("DEPTH = 8", "DEPTHS = 8"), // another name
+    ];
+    for (const after of cases) {
+      const v = gateCandidate(["train.py"], config, { "train.py": py }, { "train.py": after });
+      expect(v).toMatchObject({ level: "medium", reasons: [{ rule: "code-change", file: "train.py" }] });
+    }
+    expect(gateCandidate(["train.py"], config, { "train.py": py }, { "train.py": cases[0]! }).reasons[0]!.line).toBe(7);
+  });
+
+  it("blocks by file before it reads any content", () => {
+    expect(gateCandidate(["prepare.py"], config, {}, {})).toMatchObject({ level: "blocked", reasons: [{ rule: "protected-file" }] });
   });
 });

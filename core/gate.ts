@@ -1,6 +1,7 @@
 /**
- * The minimal gate: only edits to the workspace's editable files may run; anything else is blocked. The
- * safety-gate issue replaces this with the full rule engine; the verdict's shape is the one it will use.
+ * The gate, as far as it goes yet: only edits to the workspace's editable files may run (anything else is
+ * blocked), and a change limited to top-level constants (hyperparameters) is low risk where a change to code
+ * is medium. The safety-gate issue grows this into the full rule engine; the verdict's shape is the one it uses.
  */
 export type RiskLevel = "low" | "medium" | "high" | "blocked";
 
@@ -25,6 +26,70 @@ export function gateChangedFiles(changed: readonly string[], editable: readonly 
   }
   if (reasons.length) return { level: "blocked", needsApproval: false, reasons };
   return { level: "low", needsApproval: false, reasons: [{ rule: "editable-only", message: `changes only ${changed.join(", ")}` }] };
+}
+
+/** A top-level constant's assignment on one line: Python's `LR = 0.04`, JavaScript's `const LR = 0.04;`. */
+const CONSTANT = /^(?:(?:export\s+)?(?:const|let|var)\s+)?([A-Z][A-Z0-9_]*)\s*(?::\s*[\w.[\], ]+)?=(?!=)\s*(.*?)\s*;?\s*(?:(?:#|\/\/).*)?$/;
+
+interface ConstantChange {
+  file: string;
+  name: string;
+  line: number;
+  from: string;
+  to: string;
+}
+
+/** The constants a change sets, when that is all it changes (line for line, same names); null when it changes code. */
+export function constantsOnlyChange(file: string, before: string, after: string): ConstantChange[] | null {
+  const b = before.split("\n");
+  const a = after.split("\n");
+  if (a.length !== b.length) return null;
+  const changes: ConstantChange[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const cb = CONSTANT.exec(b[i]!);
+    const ca = CONSTANT.exec(a[i]!);
+    if (!cb || !ca || cb[1] !== ca[1]) return null;
+    if (cb[2] !== ca[2]) changes.push({ file, name: ca[1]!, line: i + 1, from: cb[2]!, to: ca[2]! });
+  }
+  return changes;
+}
+
+/** The first changed line of a file, for a reason that points at the code. */
+function firstChangedLine(before: string, after: string): number {
+  const b = before.split("\n");
+  const a = after.split("\n");
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1;
+}
+
+/**
+ * A built candidate's verdict: the file rules first, then what its content changes. `before` and `after` are
+ * the editable files' contents at the parent and in the candidate.
+ */
+export function gateCandidate(
+  changed: readonly string[],
+  config: { editable: readonly string[]; protected: readonly string[] },
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+): GateVerdict {
+  const byFile = gateChangedFiles(changed, config.editable, config.protected);
+  if (byFile.level === "blocked") return byFile;
+  const reasons: GateReason[] = [];
+  let codeChanged = false;
+  for (const file of changed) {
+    const b = before[file] ?? "";
+    const a = after[file] ?? "";
+    const constants = constantsOnlyChange(file, b, a);
+    if (constants === null) {
+      codeChanged = true;
+      reasons.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
+    } else {
+      for (const c of constants) reasons.push({ rule: "constants-only", message: `sets ${c.name} from ${c.from} to ${c.to}`, file, line: c.line });
+    }
+  }
+  return { level: codeChanged ? "medium" : "low", needsApproval: false, reasons };
 }
 
 export type ApprovalPolicy = "auto" | "risky" | "all";

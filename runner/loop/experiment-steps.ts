@@ -4,7 +4,7 @@
  */
 import { decide, stddev } from "../../core/decide";
 import { applyEdits } from "../../core/edits";
-import { gateChangedFiles, needsHuman, editNeedsApprovalAgain, type GateVerdict } from "../../core/gate";
+import { gateCandidate, needsHuman, editNeedsApprovalAgain, type GateVerdict } from "../../core/gate";
 import { configSignature } from "../../core/mutate";
 import type { FileEdit } from "../../core/types";
 import type { WorkspaceConfig } from "../../core/workspace-config";
@@ -65,7 +65,7 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     filesJson: JSON.stringify(storeFileChanges(d.db, files, applied.files)),
   };
   if (exp.status === "approved") return updateExperiment(d.db, exp.id, patch); // rebased onto a newer best
-  const verdict = gateChangedFiles(await changedFiles(d.g, best, commit), d.config.editable, d.config.protected);
+  const verdict = gateCandidate(await changedFiles(d.g, best, commit), d.config, files, applied.files);
   const withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
   if (verdict.level === "blocked") {
     return applyExperimentEvent(d.db, exp.id, { type: "gate_blocked" }, Date.now(), { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });
