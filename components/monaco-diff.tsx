@@ -5,6 +5,7 @@
  */
 import { DiffEditor, loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor";
+import { useState } from "react";
 
 self.MonacoEnvironment = {
   getWorker(_id: string, label: string) {
@@ -39,12 +40,14 @@ export function languageOf(file: string): string {
 }
 
 export default function MonacoDiff({ file, original, modified, onChange, dark, height }: MonacoDiffProps) {
+  // While editing, the editor owns the text: feeding each change back as a prop would race the typing.
+  const [initial] = useState(modified);
   return (
     <DiffEditor
       height={height}
       language={languageOf(file)}
       original={original}
-      modified={modified}
+      modified={onChange ? initial : modified}
       theme={dark ? "vs-dark" : "vs"}
       originalModelPath={`original/${file}`}
       modifiedModelPath={`modified/${file}`}

@@ -279,6 +279,12 @@ function ExperimentRow({ e }: { e: Experiment }) {
       <td>{e.idx}</td>
       <td>
         <Link href={`/experiments/${e.id}`}>{e.title}</Link>
+        {e.humanEdited && (
+          <span className="muted" title="a human edited it before it ran">
+            {" "}
+            · co-authored
+          </span>
+        )}
       </td>
       <td>
         <StatusBadge status={e.status} />

@@ -3,5 +3,7 @@
 set -e
 cd "$(dirname "$0")/.."
 export OVERSEER_DATA_DIR="$PWD/.tmp/e2e-data" OVERSEER_PORT=3100 NEXT_TELEMETRY_DISABLED=1
+# The claude proposer talks to the fake Messages API that supervised.spec.ts starts on this port.
+export ANTHROPIC_API_KEY=e2e-fake-key ANTHROPIC_BASE_URL=http://127.0.0.1:3101
 rm -rf "$OVERSEER_DATA_DIR"
 exec bin/overseer start

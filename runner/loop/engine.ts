@@ -120,7 +120,8 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
     case "awaiting_approval": {
       await sleep(deps.pollMs ?? 200); // the human's approve or reject changes the status
       const now = getExperiment(deps.db, exp.id)!;
-      if (now.status !== exp.status) deps.log(`#${now.idx} ${now.status}${now.reason ? `: ${now.reason}` : ""}`);
+      if (now.status === "proposed" && now.humanEdited) deps.log(`#${now.idx} edited by a human: built and gated again`);
+      else if (now.status !== exp.status) deps.log(`#${now.idx} ${now.status}${now.reason ? `: ${now.reason}` : ""}`);
       return;
     }
     case "approved": {

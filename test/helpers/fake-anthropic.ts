@@ -28,7 +28,8 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
-export async function startFakeAnthropic(script: Reply[] | ((req: RecordedRequest, n: number) => Reply)): Promise<FakeAnthropic> {
+/** `port` 0 picks a free one; the e2e suite names one, since the runner it talks to starts before the test. */
+export async function startFakeAnthropic(script: Reply[] | ((req: RecordedRequest, n: number) => Reply), port = 0): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import("node:net").Socket>();
   const server = http.createServer((req, res) => {
@@ -55,10 +56,12 @@ export async function startFakeAnthropic(script: Reply[] | ((req: RecordedReques
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     close: () =>
       new Promise((r) => {

@@ -1,0 +1,105 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { startFakeAnthropic, userText, type FakeAnthropic, type Reply } from "../test/helpers/fake-anthropic";
+import { shortTinyLm } from "./workspaces";
+
+const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(name), fullPage: true });
+
+/** What "Claude" proposes, in order: edits of examples/tiny-lm/train.mjs. */
+const PROPOSALS: Reply[] = [
+  // A constant: low risk, so it runs unattended under "ask me for risky changes". 4× the steps in the budget: a clear keep.
+  { toolInput: { title: "Narrower hidden layer", hypothesis: "A quarter of the width trains four times the steps in the budget.", edits: [{ file: "train.mjs", old: "const HIDDEN = 128;", new: "const HIDDEN = 32;" }] } },
+  // Code: medium risk, it waits; the human approves it.
+  { toolInput: { title: "Warm down to 10%, not to zero", hypothesis: "The last steps still learn something.", edits: [{ file: "train.mjs", old: "Math.max(0, (1 - progress) / WARMDOWN_RATIO)", new: "Math.max(0.1, (1 - progress) / WARMDOWN_RATIO)" }] } },
+  // Code: the human rejects it, with a note for the proposer.
+  { toolInput: { title: "Report the raw smoothed loss", hypothesis: "Debiasing hides the early loss.", edits: [{ file: "train.mjs", old: "const debiased = smoothLoss / (1 - 0.9 ** (stepIndex + 1));", new: "const debiased = smoothLoss;" }] } },
+  // Code: the human edits it before approving it.
+  { toolInput: { title: "Faster loss smoothing", hypothesis: "A shorter average follows the loss sooner.", edits: [{ file: "train.mjs", old: "smoothLoss = 0.9 * smoothLoss + 0.1 * loss;", new: "smoothLoss = 0.5 * smoothLoss + 0.5 * loss;" }] } },
+];
+
+let fake: FakeAnthropic;
+test.beforeAll(async () => {
+  fake = await startFakeAnthropic((_req, n) => PROPOSALS[n] ?? { text: "nothing more" }, 3101); // serve.sh points the runner here
+});
+test.afterAll(async () => fake.close());
+
+/** Opens an experiment from the session's approval queue. */
+async function openWaiting(page: Page, sessionUrl: string, idx: number) {
+  await page.goto(sessionUrl);
+  const link = page.getByRole("region", { name: "awaiting a human" }).getByRole("link").filter({ hasText: `#${idx}` });
+  await expect(link).toBeVisible({ timeout: 90_000 });
+  await link.click();
+  await expect(page.locator(".monaco-diff-editor")).toBeVisible({ timeout: 30_000 });
+}
+
+test("a supervised session with Claude: a constant runs unattended, code waits; approve, reject with a note, edit then approve; the winning patch applies", async ({ page }) => {
+  const ws = shortTinyLm(4);
+  await page.goto("/");
+  const card = page.getByRole("listitem", { name: `workspace ${ws.name}` });
+  await card.getByLabel("proposer").selectOption("claude");
+  await card.getByLabel("experiments").fill("4");
+  await card.getByLabel("approval").selectOption("risky");
+  await card.getByRole("button", { name: "Start loop" }).click();
+  await expect(page).toHaveURL(/\/sessions\/\d+$/);
+  const sessionUrl = page.url();
+  const table = page.getByRole("table", { name: "experiments" });
+
+  // #1 runs without asking; its curve grows while it trains.
+  const running = page.getByRole("region", { name: "running now" });
+  await expect(running).toContainText("#1 Narrower hidden layer", { timeout: 60_000 });
+  const points = running.getByLabel("points drawn");
+  const first = Number(await points.getAttribute("data-points"));
+  await expect.poll(async () => Number(await points.getAttribute("data-points")), { timeout: 10_000 }).toBeGreaterThan(first);
+  await shot(page, "session-running.png");
+  await expect(table.getByRole("row").filter({ hasText: "Narrower hidden layer" })).toContainText("kept", { timeout: 60_000 });
+
+  // #2 changes code: it waits, with the gate's reason; approved by a click.
+  await openWaiting(page, sessionUrl, 2);
+  const verdict = page.getByRole("region", { name: "risk verdict" });
+  await expect(verdict).toContainText("medium");
+  await expect(verdict).toContainText("changes code in train.mjs");
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page.locator(".run-head .badge").first()).toHaveText(/approved|running|kept|discarded|crashed/, { timeout: 30_000 });
+
+  // #3 is rejected with a note, which the proposer reads in its next request.
+  await openWaiting(page, sessionUrl, 3);
+  await page.getByLabel("note").fill("keep the debiasing: it is what autoresearch prints");
+  await page.getByRole("button", { name: "Reject" }).click();
+  await expect(page.locator(".run-head .badge").first()).toHaveText("rejected");
+
+  // #4 is edited in Monaco, then approved: built and gated again, run, and co-authored.
+  await openWaiting(page, sessionUrl, 4);
+  await page.getByRole("button", { name: "Edit the candidate" }).click();
+  const line = page.locator(".editor.modified .view-line").filter({ hasText: /0\.5\s\*\ssmoothLoss/ });
+  await line.click();
+  await page.keyboard.press("Home");
+  await page.keyboard.press("Shift+End");
+  await page.keyboard.type("smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
+  await expect(page.getByRole("button", { name: "Approve my edits" })).toBeVisible();
+  await shot(page, "experiment-editing.png");
+  await page.getByRole("button", { name: "Approve my edits" }).click();
+  await expect(page.getByText("edited by a human (co-authored)")).toBeVisible();
+  await expect(page.locator(".run-head .badge").first()).toHaveText(/running|kept|discarded|crashed/, { timeout: 30_000 });
+  // The run used the human's line (Monaco splits a changed line into spans, so read the page's diff data instead).
+  const id = Number(new URL(page.url()).pathname.split("/").pop());
+  const diff = await page.evaluate(async (experimentId) => {
+    const res = await fetch(`/api/trpc/experiment.byId?input=${encodeURIComponent(JSON.stringify({ id: experimentId }))}`);
+    return JSON.stringify(await res.json());
+  }, id);
+  expect(diff).toContain("+  smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
+
+  await page.goto(sessionUrl);
+  await expect(page.getByText("reached 4 experiments")).toBeVisible({ timeout: 90_000 });
+  await expect(table.getByRole("row").filter({ hasText: "Report the raw smoothed loss" })).toContainText("rejected");
+  await shot(page, "session-supervised.png");
+  expect(fake.requests).toHaveLength(4);
+  expect(userText(fake.requests[3]!)).toContain("keep the debiasing: it is what autoresearch prints");
+
+  // The winning chain applies to the baseline: the user's checkout.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download patch" }).click()]);
+  const patch = test.info().outputPath("winning.patch");
+  await download.saveAs(patch);
+  expect(fs.readFileSync(patch, "utf8")).toContain("+const HIDDEN = 32;");
+  execFileSync("git", ["apply", "--check", patch], { cwd: ws.dir });
+});
