@@ -3,6 +3,8 @@
  * blocked), and a change limited to top-level constants (hyperparameters) is low risk where a change to code
  * is medium. The safety-gate issue grows this into the full rule engine; the verdict's shape is the one it uses.
  */
+import { constantOnLine } from "./constants";
+
 export type RiskLevel = "low" | "medium" | "high" | "blocked";
 
 export interface GateReason {
@@ -28,9 +30,6 @@ export function gateChangedFiles(changed: readonly string[], editable: readonly 
   return { level: "low", needsApproval: false, reasons: [{ rule: "editable-only", message: `changes only ${changed.join(", ")}` }] };
 }
 
-/** A top-level constant's assignment on one line: Python's `LR = 0.04`, JavaScript's `const LR = 0.04;`. */
-const CONSTANT = /^(?:(?:export\s+)?(?:const|let|var)\s+)?([A-Z][A-Z0-9_]*)\s*(?::\s*[\w.[\], ]+)?=(?!=)\s*(.*?)\s*;?\s*(?:(?:#|\/\/).*)?$/;
-
 interface ConstantChange {
   file: string;
   name: string;
@@ -47,10 +46,10 @@ export function constantsOnlyChange(file: string, before: string, after: string)
   const changes: ConstantChange[] = [];
   for (let i = 0; i < a.length; i++) {
     if (a[i] === b[i]) continue;
-    const cb = CONSTANT.exec(b[i]!);
-    const ca = CONSTANT.exec(a[i]!);
-    if (!cb || !ca || cb[1] !== ca[1]) return null;
-    if (cb[2] !== ca[2]) changes.push({ file, name: ca[1]!, line: i + 1, from: cb[2]!, to: ca[2]! });
+    const cb = constantOnLine(b[i]!);
+    const ca = constantOnLine(a[i]!);
+    if (!cb || !ca || cb.name !== ca.name) return null;
+    if (cb.value !== ca.value) changes.push({ file, name: ca.name, line: i + 1, from: cb.value, to: ca.value });
   }
   return changes;
 }

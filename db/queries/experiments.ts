@@ -2,7 +2,7 @@
  * Experiments. Their status changes only in applyExperimentEvent: the pure lifecycle checks the transition,
  * and the new status and the event row are written in one transaction.
  */
-import { asc, eq, max } from "drizzle-orm";
+import { and, asc, desc, eq, max, ne, sql } from "drizzle-orm";
 import { canApprove, canKeepOrDiscard, nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
 import type { FileEdit } from "../../core/types";
 import type { Db, DbLike } from "../open";
@@ -106,3 +106,15 @@ export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
   return db.select().from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all();
 }
 
+
+/** Experiments of a workspace that ran, newest first, whose title contains `q`: the compare view's picker. */
+export function searchWorkspaceExperiments(db: Db, workspaceId: number, q: string, limit: number) {
+  return db
+    .select({ id: experiments.id, idx: experiments.idx, title: experiments.title, status: experiments.status, metricValue: experiments.metricValue, sessionId: sessions.id, sessionTag: sessions.tag })
+    .from(experiments)
+    .innerJoin(sessions, eq(sessions.id, experiments.sessionId))
+    .where(and(eq(sessions.workspaceId, workspaceId), ne(experiments.runIdsJson, "[]"), q ? sql`instr(lower(${experiments.title}), lower(${q})) > 0` : undefined))
+    .orderBy(desc(experiments.sessionId), desc(experiments.idx))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { topLevelConstants } from "../../core/constants";
+import { workspaceConfigSchema } from "../../core/workspace-config";
+import { filesAtExperiment } from "../../db/queries/experiment-files";
+import { getExperiment, searchWorkspaceExperiments } from "../../db/queries/experiments";
+import { getRun } from "../../db/queries/runs";
+import { getSession } from "../../db/queries/sessions";
+import { getWorkspace } from "../../db/queries/workspaces";
+import { publicProcedure, router } from "../trpc";
+import { runView } from "../views";
+
+export const MAX_COMPARED = 8;
+
+export const compareRouter = router({
+  /**
+   * Experiments side by side: each one's last run (its summary; the curves come from run.series), its
+   * hyperparameters (the top-level constants of its files) and its files whole, for a diff between any two.
+   */
+  experiments: publicProcedure.input(z.object({ ids: z.array(z.number().int()).min(1).max(MAX_COMPARED) })).query(({ ctx: { db }, input }) => {
+    const ids = [...new Set(input.ids)];
+    const rows = ids.map((id) => {
+      const e = getExperiment(db, id);
+      if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${id} does not exist: remove it from the comparison` });
+      return { e, s: getSession(db, e.sessionId)! };
+    });
+    const workspaceIds = new Set(rows.map((r) => r.s.workspaceId));
+    if (workspaceIds.size > 1) throw new TRPCError({ code: "BAD_REQUEST", message: "these experiments belong to different workspaces: compare experiments of one workspace, whose metric and files are the same" });
+    const ws = getWorkspace(db, rows[0]!.s.workspaceId)!;
+    const config = workspaceConfigSchema.safeParse(JSON.parse(ws.configJson ?? "{}"));
+    return {
+      workspace: { id: ws.id, name: ws.name },
+      metric: config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const },
+      experiments: rows.map(({ e, s }) => {
+        const runId = (JSON.parse(e.runIdsJson) as number[]).at(-1) ?? null;
+        const run = runId === null ? undefined : getRun(db, runId);
+        const files = filesAtExperiment(db, e);
+        const hyperparameters: Record<string, string> = {};
+        for (const [file, content] of Object.entries(files).sort()) {
+          for (const c of topLevelConstants(content)) hyperparameters[Object.keys(files).length > 1 ? `${file}:${c.name}` : c.name] = c.value;
+        }
+        return {
+          id: e.id,
+          idx: e.idx,
+          title: e.title,
+          status: e.status,
+          metricValue: e.metricValue,
+          delta: e.delta,
+          commitSha: e.commitSha,
+          humanEdited: e.humanEdited,
+          session: { id: s.id, tag: s.tag },
+          run: run ? runView(run) : null,
+          hyperparameters,
+          files,
+        };
+      }),
+    };
+  }),
+
+  /** Experiments of a workspace that ran, newest first, matching a title: what can be added to a comparison. */
+  candidates: publicProcedure.input(z.object({ workspaceId: z.number().int(), q: z.string().max(200).default("") })).query(({ ctx: { db }, input }) =>
+    searchWorkspaceExperiments(db, input.workspaceId, input.q.trim(), 50),
+  ),
+});
