@@ -11,7 +11,7 @@ export type FileChanges = Record<string, { before: string | null; after: string 
  * The changed files of an experiment, parent on the left and candidate on the right, one tab per file.
  * `onEdit` makes the candidate editable (Edit then approve).
  */
-export function CodeDiff({ files, onEdit }: { files: FileChanges; onEdit?: (file: string, content: string) => void }) {
+export function CodeDiff({ files, onEdit, labels = ["parent", "candidate"] }: { files: FileChanges; onEdit?: (file: string, content: string) => void; labels?: [string, string] }) {
   const names = Object.keys(files);
   const [chosen, setChosen] = useState(names[0] ?? "");
   const dark = useDarkMode();
@@ -30,8 +30,13 @@ export function CodeDiff({ files, onEdit }: { files: FileChanges; onEdit?: (file
         </div>
       )}
       <div className="muted diff-labels">
-        <span>parent: {file}</span>
-        <span>candidate: {file}{onEdit ? " (editable)" : ""}</span>
+        <span>
+          {labels[0]}: {file}
+        </span>
+        <span>
+          {labels[1]}: {file}
+          {onEdit ? " (editable)" : ""}
+        </span>
       </div>
       <MonacoDiff key={`${file}:${onEdit ? "edit" : "view"}`} file={file} original={f.before ?? ""} modified={f.after ?? ""} dark={dark} height={420} onChange={onEdit ? (c) => onEdit(file, c) : undefined} />
     </div>

@@ -10,6 +10,7 @@ import { formatValue } from "../core/format";
 import type { AppRouter } from "../server/root";
 import { BudgetBar } from "./budget-bar";
 import { CodeDiff } from "./code-diff";
+import { compareHref } from "./hrefs";
 import { HumanDecision } from "./human-decision";
 import { isTyping } from "./keys";
 import { LogTail } from "./log-tail";
@@ -56,6 +57,11 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
             {metric.name} <strong>{formatValue(e.metricValue)}</strong>
             {e.delta !== null && e.kind !== "baseline" ? <span className={e.delta > 0 ? "good" : "bad"}> ({e.delta > 0 ? "better" : "worse"} by {formatValue(Math.abs(e.delta))})</span> : null}
           </span>
+        )}
+        {detail.data.best && e.runIds.length > 0 && (
+          <Link href={compareHref([detail.data.best.id, e.id])} className="muted">
+            compare with the best
+          </Link>
         )}
         <span className="muted nav-keys">
           {detail.data.previousId && <Link href={`/experiments/${detail.data.previousId}`}>← k</Link>} {detail.data.nextId && <Link href={`/experiments/${detail.data.nextId}`}>j →</Link>}
@@ -122,7 +128,7 @@ function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"]
         {runs.length > 1 && <span className="muted"> · {runs.length} runs (re-runs with other seeds): {runs.map((r) => formatValue(r.metricValue)).join(", ")}</span>}
       </h2>
       <BudgetBar run={run} />
-      <LossChart series={state.series} live={!ended} reference={best && reference.data ? { label: `best: #${best.idx} ${best.title}`, series: reference.data } : null} />
+      <LossChart series={state.series} label="this experiment" live={!ended} others={best && reference.data ? [{ label: `best: #${best.idx} ${best.title}`, series: reference.data, color: "#9ca3af", dashed: true }] : []} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
     </section>

@@ -5,9 +5,12 @@ import { formatTick, formatValue } from "../core/format";
 import { smoothEma } from "../core/smoothing";
 import type { SeriesPoint } from "../core/types";
 
-export interface ReferenceCurve {
+/** Another curve drawn with the main one: the session's best for reference, or the others of a comparison. */
+export interface OverlayCurve {
   label: string;
   series: Record<string, SeriesPoint[]>;
+  color: string;
+  dashed?: boolean;
 }
 
 type XAxisKind = "step" | "seconds";
@@ -15,23 +18,24 @@ type XAxisKind = "step" | "seconds";
 /**
  * The curve of one parsed series (loss by default), live while the run goes on, with what TensorBoard users
  * reach for: x by step or by training seconds, EMA smoothing (0 by default: autoresearch's loss is already an
- * EMA), a log scale, and a reference curve (the session's best) drawn under it. Points arrive decimated.
+ * EMA), a log scale, and other curves drawn under it (the session's best; the experiments compared). Points
+ * arrive decimated.
  */
-export function LossChart({ series, live, reference }: { series: Record<string, SeriesPoint[]>; live: boolean; reference?: ReferenceCurve | null }) {
-  const names = Object.keys(series).sort();
+export function LossChart({ series, label, live, others = [] }: { series: Record<string, SeriesPoint[]>; label?: string; live: boolean; others?: OverlayCurve[] }) {
+  const names = [...new Set([series, ...others.map((o) => o.series)].flatMap((s) => Object.keys(s)))].sort();
   const [chosen, setChosen] = useState<string | null>(null);
   const [x, setX] = useState<XAxisKind>("step");
   const [smoothing, setSmoothing] = useState(0);
   const [log, setLog] = useState(false);
   const name = chosen && names.includes(chosen) ? chosen : names.includes("loss") ? "loss" : (names[0] ?? null);
   const raw = name ? (series[name] ?? []) : [];
-  const refRaw = name && reference ? (reference.series[name] ?? []) : [];
   const shape = (points: SeriesPoint[]) =>
     smoothEma(points, smoothing)
       .filter((p) => !log || p.value > 0)
       .map((p) => ({ x: x === "step" ? p.step : p.tMs / 1000, value: p.value }));
   const points = shape(raw); // at most ~1,200 points: cheap enough to redo on every render
-  const refPoints = shape(refRaw);
+  const overlays = others.map((o) => ({ ...o, points: shape(name ? (o.series[name] ?? []) : []) })).filter((o) => o.points.length > 0);
+  const drawn = points.length + overlays.reduce((n, o) => n + o.points.length, 0);
   return (
     <section className="chart-card">
       <div className="chart-head">
@@ -61,11 +65,11 @@ export function LossChart({ series, live, reference }: { series: Record<string, 
         <label className="muted">
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} aria-label="log scale" /> log
         </label>
-        <span className="muted" aria-label="points drawn" data-points={points.length}>
-          {points.length} points{live ? " · live" : ""}
+        <span className="muted" aria-label="points drawn" data-points={drawn}>
+          {drawn} points{live ? " · live" : ""}
         </span>
       </div>
-      {points.length === 0 ? (
+      {drawn === 0 ? (
         <p className="muted chart-empty">{live ? "Waiting for the first progress record…" : "This run printed no progress records."}</p>
       ) : (
         <div className="chart" aria-label={`${name} chart`}>
@@ -75,11 +79,11 @@ export function LossChart({ series, live, reference }: { series: Record<string, 
               <XAxis dataKey="x" type="number" domain={["dataMin", "dataMax"]} tickCount={8} allowDecimals={x === "seconds"} tickFormatter={(v: number) => (x === "seconds" ? `${Math.round(v)}s` : String(v))} />
               <YAxis dataKey="value" scale={log ? "log" : "auto"} domain={["auto", "auto"]} tickFormatter={formatTick} width={72} allowDataOverflow={log} />
               <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => (x === "seconds" ? `${Number(s).toFixed(1)} s` : `step ${s}`)} />
-              {refPoints.length > 0 && <Legend verticalAlign="top" height={24} />}
-              {refPoints.length > 0 && (
-                <Line data={refPoints} type="linear" dataKey="value" name={reference!.label} stroke="#9ca3af" strokeDasharray="4 3" dot={false} isAnimationActive={false} strokeWidth={1.2} />
-              )}
-              <Line data={points} type="linear" dataKey="value" name={name ?? ""} stroke="#2563eb" dot={false} isAnimationActive={false} strokeWidth={1.5} />
+              {overlays.length > 0 && <Legend verticalAlign="top" height={24} />}
+              {overlays.map((o, i) => (
+                <Line key={i} data={o.points} type="linear" dataKey="value" name={o.label} stroke={o.color} strokeDasharray={o.dashed ? "4 3" : undefined} dot={false} isAnimationActive={false} strokeWidth={1.2} />
+              ))}
+              {points.length > 0 && <Line data={points} type="linear" dataKey="value" name={label ?? name ?? ""} stroke="#2563eb" dot={false} isAnimationActive={false} strokeWidth={1.5} />}
             </LineChart>
           </ResponsiveContainer>
         </div>

@@ -12,6 +12,7 @@ import type { AppRouter } from "../server/root";
 import { ExportPanel } from "./export-panel";
 import { HumanDecision } from "./human-decision";
 import { BudgetBar } from "./budget-bar";
+import { compareHref } from "./hrefs";
 import { LossChart } from "./loss-chart";
 import { ProgressChart } from "./progress-chart";
 import { StatusBadge } from "./status-badge";
@@ -242,12 +243,24 @@ function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; no
     ...experiments.map((e) => ({ kind: "experiment" as const, at: e.createdAt, e })),
     ...notes.map((n) => ({ kind: "note" as const, at: n.createdAt, text: n.text, id: n.id })),
   ].sort((a, b) => b.at - a.at);
+  const [picked, setPicked] = useState<number[]>([]);
+  const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   return (
     <section>
-      <h2>Experiments</h2>
+      <h2>
+        Experiments{" "}
+        {picked.length >= 2 ? (
+          <Link href={compareHref(picked)} className="button">
+            Compare {picked.length}
+          </Link>
+        ) : (
+          <span className="muted">tick two or more to compare them</span>
+        )}
+      </h2>
       <table className="table" aria-label="experiments">
         <thead>
           <tr>
+            <th aria-label="compare" />
             <th>#</th>
             <th>change</th>
             <th>status</th>
@@ -261,10 +274,10 @@ function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; no
           {rows.map((row) =>
             row.kind === "note" ? (
               <tr key={`note-${row.id}`} className="note-row">
-                <td colSpan={7}>steering: {row.text}</td>
+                <td colSpan={8}>steering: {row.text}</td>
               </tr>
             ) : (
-              <ExperimentRow key={row.e.id} e={row.e} />
+              <ExperimentRow key={row.e.id} e={row.e} picked={picked.includes(row.e.id)} onPick={() => toggle(row.e.id)} />
             ),
           )}
         </tbody>
@@ -273,9 +286,12 @@ function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; no
   );
 }
 
-function ExperimentRow({ e }: { e: Experiment }) {
+function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; onPick: () => void }) {
   return (
     <tr>
+      <td>
+        <input type="checkbox" checked={picked} onChange={onPick} aria-label={`compare #${e.idx}`} disabled={e.runIds.length === 0} />
+      </td>
       <td>{e.idx}</td>
       <td>
         <Link href={`/experiments/${e.id}`}>{e.title}</Link>

@@ -96,6 +96,24 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   expect(fake.requests).toHaveLength(4);
   expect(userText(fake.requests[3]!)).toContain("keep the debiasing: it is what autoresearch prints");
 
+  // Compare the baseline, the keep and the edited one: curves overlaid, differences marked, a diff of any two.
+  for (const idx of [0, 1, 4]) await page.getByLabel(`compare #${idx}`, { exact: true }).check();
+  await page.getByRole("link", { name: "Compare 3" }).click();
+  await expect(page).toHaveURL(/\/compare\?ids=/);
+  const compare = page.getByRole("article", { name: "compare" });
+  await expect(compare.getByRole("list", { name: "compared experiments" }).getByRole("listitem")).toHaveCount(3);
+  await expect(compare.locator(".recharts-legend-item")).toHaveCount(3, { timeout: 15_000 });
+  await expect(compare.getByLabel("points drawn")).not.toHaveAttribute("data-points", "0");
+  await expect(compare.getByRole("region", { name: "summary comparison" }).locator("tr.differs").filter({ hasText: "val_bpb" })).toHaveCount(1);
+  const hyper = compare.getByRole("region", { name: "hyperparameters" });
+  await expect(hyper.getByRole("row").filter({ hasText: "HIDDEN" }).getByRole("cell")).toHaveText(["128", "32", "32"]);
+  await expect(hyper.getByRole("row").filter({ hasText: "LEARNING_RATE" })).toHaveCount(0); // the same everywhere: hidden
+  const right = compare.getByLabel("right experiment");
+  await right.selectOption((await right.locator("option", { hasText: "#4 Faster loss smoothing" }).getAttribute("value"))!);
+  await expect(compare.locator(".monaco-diff-editor .char-insert, .monaco-diff-editor .line-insert").first()).toBeVisible({ timeout: 30_000 });
+  await shot(page, "compare.png");
+  await page.goto(sessionUrl);
+
   // The winning chain applies to the baseline: the user's checkout.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download patch" }).click()]);
   const patch = test.info().outputPath("winning.patch");
