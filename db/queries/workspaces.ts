@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+import type { LoadedWorkspace } from "../../core/workspace-load";
 import type { Db, DbLike } from "../open";
 import { workspaces } from "../schema";
 import { appendEvent } from "./events";
@@ -37,3 +38,8 @@ export function getWorkspace(db: Db, id: number): WorkspaceRow | undefined {
   return db.select().from(workspaces).where(eq(workspaces.id, id)).get();
 }
 
+
+/** A validated workspace (core/workspace-load) into the database, its config as JSON. */
+export function registerWorkspace(db: Db, ws: LoadedWorkspace, now: number): WorkspaceRow {
+  return upsertWorkspace(db, { name: ws.name, path: ws.path, repoRoot: ws.repoRoot, subdir: ws.subdir, configJson: JSON.stringify(ws.config), configError: null }, now);
+}
