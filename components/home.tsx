@@ -1,7 +1,8 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { formatSeconds, formatValue } from "../core/format";
 import { SessionTable } from "./session-table";
 import { StartLoop } from "./start-loop";
@@ -26,16 +27,19 @@ function WorkspaceList() {
   return (
     <section>
       <h1>Workspaces</h1>
+      <AddWorkspace />
       {workspaces.data?.length === 0 && (
         <p className="muted">
-          No workspace yet. Register one with <code>bin/overseer init PATH</code>.
+          No workspace yet: add a folder above, or register one with <code>bin/overseer init PATH</code>.
         </p>
       )}
       <ul className="cards">
         {workspaces.data?.map((w) => (
           <li key={w.id} className="card" aria-label={`workspace ${w.name}`}>
             <div className="card-head">
-              <h2>{w.name}</h2>
+              <h2>
+                <Link href={`/workspaces/${w.id}`}>{w.name}</Link>
+              </h2>
               <button type="button" disabled={!!w.configError || start.isPending} onClick={() => start.mutate({ workspaceId: w.id })}>
                 Start baseline run
               </button>
@@ -59,6 +63,36 @@ function WorkspaceList() {
       </ul>
       {start.error && <p className="error">{start.error.message}</p>}
     </section>
+  );
+}
+
+/** A folder inside a git repository, with overseer.json or autoresearch's layout (train.py, prepare.py). */
+function AddWorkspace() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [dir, setDir] = useState("");
+  const add = useMutation(
+    trpc.workspace.add.mutationOptions({
+      onSuccess: () => {
+        setDir("");
+        void queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
+      },
+    }),
+  );
+  return (
+    <form
+      className="add-workspace"
+      onSubmit={(e) => {
+        e.preventDefault();
+        add.mutate({ path: dir });
+      }}
+    >
+      <input placeholder="/path/to/your/autoresearch" value={dir} onChange={(e) => setDir(e.target.value)} aria-label="workspace path" />
+      <button type="submit" disabled={add.isPending || !dir.trim()}>
+        Add workspace
+      </button>
+      {add.error && <p className="error">{add.error.message}</p>}
+    </form>
   );
 }
 

@@ -5,12 +5,13 @@ import { formatValue } from "../core/format";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
 
-export function SessionTable() {
+/** Sessions, newest first: all of them, or one workspace's. */
+export function SessionTable({ workspaceId }: { workspaceId?: number }) {
   const trpc = useTRPC();
-  const sessions = useQuery(trpc.session.list.queryOptions());
+  const sessions = useQuery(trpc.session.list.queryOptions(workspaceId === undefined ? undefined : { workspaceId }));
   const workspaces = useQuery(trpc.workspace.list.queryOptions());
   const names = new Map(workspaces.data?.map((w) => [w.id, w.name]));
-  if (!sessions.data?.length) return null;
+  if (!sessions.data?.length) return workspaceId === undefined ? null : <p className="muted">No session on this workspace yet: start one above.</p>;
   return (
     <section>
       <h1>Sessions</h1>

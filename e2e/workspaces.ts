@@ -11,6 +11,16 @@ function git(cwd: string, args: string[]) {
   execFileSync("git", args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: "e2e", GIT_AUTHOR_EMAIL: "e2e@x", GIT_COMMITTER_NAME: "e2e", GIT_COMMITTER_EMAIL: "e2e@x" } });
 }
 
+/** A copy of examples/tiny-lm in a fresh repository, not registered: what a user would add by its path. */
+export function tinyLmRepo(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiny-lm-e2e-"));
+  for (const f of fs.readdirSync(path.join(ROOT, "examples", "tiny-lm"))) fs.copyFileSync(path.join(ROOT, "examples", "tiny-lm", f), path.join(dir, f));
+  git(dir, ["init", "-q", "-b", "main"]);
+  git(dir, ["add", "-A"]);
+  git(dir, ["commit", "-qm", "baseline"]);
+  return dir;
+}
+
 export function shortTinyLm(budgetSeconds: number): { dir: string; name: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiny-lm-e2e-"));
   const example = path.join(ROOT, "examples", "tiny-lm");
