@@ -18,6 +18,7 @@ import { ProgressChart } from "./progress-chart";
 import { StatusBadge } from "./status-badge";
 import { useLiveRun } from "./use-live-run";
 import { useTRPC } from "./trpc";
+import { useWindowedRows } from "./use-windowed-rows";
 
 type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
 type Experiment = Detail["experiments"][number];
@@ -237,6 +238,10 @@ function Steering({ sessionId, notes }: { sessionId: number; notes: Detail["stee
 }
 
 /** Experiments, newest first, with each steering note placed before the experiments proposed after it. */
+/** Rows of the experiment table have one line each, so a long session can render only those in view. */
+const ROW_HEIGHT = 37;
+const TABLE_VIEWPORT = 640;
+
 function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; notes: Detail["steering"] }) {
   type Row = { kind: "experiment"; at: number; e: Experiment } | { kind: "note"; at: number; text: string; id: number };
   const rows: Row[] = [
@@ -244,6 +249,7 @@ function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; no
     ...notes.map((n) => ({ kind: "note" as const, at: n.createdAt, text: n.text, id: n.id })),
   ].sort((a, b) => b.at - a.at);
   const [picked, setPicked] = useState<number[]>([]);
+  const view = useWindowedRows(rows.length, ROW_HEIGHT, TABLE_VIEWPORT);
   const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   return (
     <section>
@@ -257,7 +263,8 @@ function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; no
           <span className="muted">tick two or more to compare them</span>
         )}
       </h2>
-      <table className="table" aria-label="experiments">
+      <div className={view.windowed ? "table-scroll" : undefined} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
+      <table className="table experiments" aria-label="experiments" aria-rowcount={rows.length + 1}>
         <thead>
           <tr>
             <th aria-label="compare" />
@@ -271,7 +278,8 @@ function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; no
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) =>
+          {view.padTop > 0 && <tr style={{ height: view.padTop }} aria-hidden />}
+          {rows.slice(view.start, view.end).map((row) =>
             row.kind === "note" ? (
               <tr key={`note-${row.id}`} className="note-row">
                 <td colSpan={8}>steering: {row.text}</td>
@@ -280,8 +288,10 @@ function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; no
               <ExperimentRow key={row.e.id} e={row.e} picked={picked.includes(row.e.id)} onPick={() => toggle(row.e.id)} />
             ),
           )}
+          {view.padBottom > 0 && <tr style={{ height: view.padBottom }} aria-hidden />}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }
