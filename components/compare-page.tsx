@@ -98,6 +98,20 @@ function Curves({ experiments }: { experiments: Item[] }) {
   return <LossChart series={first!.series} label={first!.label} live={false} others={rest} />;
 }
 
+/** The header of a comparison table: one column per experiment, after the row names. */
+function ColumnHeads({ experiments }: { experiments: Item[] }) {
+  return (
+    <thead>
+      <tr>
+        <th />
+        {experiments.map((e) => (
+          <th key={e.id}>#{e.idx}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 /** A row whose cells are not all the same is marked, as W&B marks the columns that differ. */
 const differs = (values: (string | undefined)[]) => new Set(values).size > 1;
 
@@ -112,14 +126,7 @@ function SummaryComparison({ experiments, metricName, goal }: { experiments: Ite
     <section aria-label="summary comparison">
       <h2>Summary</h2>
       <table className="table compare-table">
-        <thead>
-          <tr>
-            <th />
-            {experiments.map((e) => (
-              <th key={e.id}>#{e.idx}</th>
-            ))}
-          </tr>
-        </thead>
+        <ColumnHeads experiments={experiments} />
         <tbody>
           {keys.map((k) => {
             const raw = experiments.map((e) => e.run?.summary?.[k]?.raw);
@@ -159,14 +166,7 @@ function HyperparameterComparison({ experiments }: { experiments: Item[] }) {
         <p className="muted">All {names.length} hyperparameters are the same.</p>
       ) : (
         <table className="table compare-table">
-          <thead>
-            <tr>
-              <th />
-              {experiments.map((e) => (
-                <th key={e.id}>#{e.idx}</th>
-              ))}
-            </tr>
-          </thead>
+          <ColumnHeads experiments={experiments} />
           <tbody>
             {rows.map((r) => (
               <tr key={r.n} className={differs(r.values) ? "differs" : ""}>
