@@ -9,17 +9,17 @@ import { buildChildEnv } from "../core/child-env";
 import { LogParser, type LogEvent } from "../core/log-parser";
 import { decideOutcome, logTailLines, summaryRecord } from "../core/outcome";
 import type { SummaryEntry } from "../core/types";
-import { parseWorkspaceConfig, type WorkspaceConfig } from "../core/workspace-config";
+import type { WorkspaceConfig } from "../core/workspace-config";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
 import { applyRunEvent, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
-import { addWorktree, fileAtCommit, headCommit, removeWorktree } from "./git";
+import { addWorktree, headCommit, removeWorktree } from "./git";
 import { MetricWriter } from "./metric-writer";
 import { groupAlive, stopGroup } from "./process-group";
 import { runTraining } from "./train-process";
-import { CONFIG_FILE } from "./workspace";
+import { configAtCommit } from "./workspace";
 
 export interface ExecuteOptions {
   db: Db;
@@ -59,9 +59,7 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   // A run queued with a commit (a session's candidate) runs that commit; otherwise the workspace's HEAD.
   const commit = run.commitSha ?? (await headCommit(ws.repoRoot).catch(() => null));
   if (!commit) return end(`${ws.repoRoot} has no commits: commit your training setup first (git add -A && git commit).`);
-  const configPath = path.posix.join(ws.subdir.split(path.sep).join("/"), CONFIG_FILE);
-  const configText = await fileAtCommit(ws.repoRoot, commit, configPath);
-  const parsed = parseWorkspaceConfig(configText, `${CONFIG_FILE} at ${commit.slice(0, 7)}`);
+  const parsed = await configAtCommit(ws.repoRoot, ws.subdir, commit);
   if (!parsed.ok) return end(parsed.error);
   const config = parsed.config;
   updateRun(db, run.id, { commitSha: commit, configJson: JSON.stringify(config), metricName: config.metric.name });

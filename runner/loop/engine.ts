@@ -9,7 +9,7 @@ import { isExperimentOpen } from "../../core/experiment-lifecycle";
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
 import { stopReason } from "../../core/stop-conditions";
-import { parseWorkspaceConfig, type WorkspaceConfig } from "../../core/workspace-config";
+import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { applyExperimentEvent, createExperiment, getExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
@@ -17,7 +17,7 @@ import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
-import { fileAtCommit } from "../git";
+import { configAtCommit } from "../workspace";
 import { cleanUpAbandonedRun, runWorktree } from "../execute-run";
 import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
@@ -44,7 +44,9 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   let s = getSession(db, sessionId);
   if (!s) throw new Error(`session ${sessionId} does not exist`);
   const ws = getWorkspace(db, s.workspaceId)!;
-  const config = await sessionConfig(ws.repoRoot, ws.subdir, s.baselineCommit);
+  const parsedConfig = await configAtCommit(ws.repoRoot, ws.subdir, s.baselineCommit);
+  if (!parsedConfig.ok) throw new Error(parsedConfig.error);
+  const config = parsedConfig.config;
   const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir, s.bestCommit);
   const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
   const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryEdits: null };
@@ -232,12 +234,4 @@ async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot
     }
     if (e.status === "running") applyExperimentEvent(db, e.id, { type: "requeued" }, Date.now(), { reason: "the loop was restarted: running it again" });
   }
-}
-
-
-async function sessionConfig(repoRoot: string, subdir: string, commit: string): Promise<WorkspaceConfig> {
-  const rel = subdir ? `${subdir.split(path.sep).join("/")}/overseer.json` : "overseer.json";
-  const parsed = parseWorkspaceConfig(await fileAtCommit(repoRoot, commit, rel), `overseer.json at ${commit.slice(0, 7)}`);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.config;
 }

@@ -11,7 +11,7 @@ import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
 import { runView } from "../views";
 
-export const MAX_COMPARED = 8;
+const MAX_COMPARED = 8;
 
 export const compareRouter = router({
   /**
@@ -37,8 +37,9 @@ export const compareRouter = router({
         const run = runId === null ? undefined : getRun(db, runId);
         const files = filesAtExperiment(db, e);
         const hyperparameters: Record<string, string> = {};
+        const qualify = Object.keys(files).length > 1; // file:NAME only when a name could be in two files
         for (const [file, content] of Object.entries(files).sort()) {
-          for (const c of topLevelConstants(content)) hyperparameters[Object.keys(files).length > 1 ? `${file}:${c.name}` : c.name] = c.value;
+          for (const c of topLevelConstants(content)) hyperparameters[qualify ? `${file}:${c.name}` : c.name] = c.value;
         }
         return {
           id: e.id,
