@@ -35,6 +35,8 @@ describe("overseer loop --proposer claude", () => {
     expect(sh(repo, "git", ["show", "overseer/claude:train.mjs"])).toContain("const WIDTH = 6;");
     const retry = fake.requests.find((r) => userText(r).includes("Your previous answer could not be used"));
     expect(userText(retry!)).toMatch(/did not apply: edit 1: the text to replace was not found in train.mjs/);
+    // The retried answer is what ran, so its title is the one recorded and committed.
+    expect(sh(repo, "git", ["log", "--format=%s", "-3", "overseer/claude"]).trim().split("\n")).toEqual(["Widen to 6", "Widen to 5", "Widen to 4"]);
     expect(userText(fake.requests.at(-1)!)).toMatch(/1\tkept\t[\d.]+\t[\d.]+\tWiden to 4/);
     expect(out).toMatch(/API cost|session 1 finished/);
   });

@@ -49,11 +49,11 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   const config = parsedConfig.config;
   const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir, s.bestCommit);
   const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
-  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryEdits: null };
-  steps.retryEdits = async (exp, error) => {
+  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryProposal: null };
+  steps.retryProposal = async (exp, error) => {
     const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
     const out = await deps.proposer.propose({ ...ctx, retryError: `Your edits for "${exp.title}" did not apply: ${error}` }, deps.signal);
-    return out.kind === "proposal" ? out.edits : null;
+    return out.kind === "proposal" ? out : null;
   };
   try {
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);

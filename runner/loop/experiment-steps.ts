@@ -17,7 +17,10 @@ import { getSession, sessionOptions, updateSession } from "../../db/queries/sess
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
 import type { ExportScheduler } from "../export";
+import type { ProposalOutcome } from "../proposers/types";
 import { advanceBranch, changedFiles, commitCandidate, diffBetween, humanIdentity, readFilesAt, refFor, type SessionGit } from "../session-git";
+
+type RetriedProposal = Extract<ProposalOutcome, { kind: "proposal" }>;
 
 export interface StepDeps {
   db: Db;
@@ -29,8 +32,8 @@ export interface StepDeps {
   log: (line: string) => void;
   /** Rewrites the session's exports after a decision, in the background. */
   exports: ExportScheduler;
-  /** Asks the proposer once more when edits do not apply; null when there is no one to ask. */
-  retryEdits: ((exp: ExperimentRow, error: string) => Promise<FileEdit[] | null>) | null;
+  /** Asks the proposer once more when edits do not apply (a new answer: its own title and edits); null when there is no one to ask. */
+  retryProposal: ((exp: ExperimentRow, error: string) => Promise<RetriedProposal | null>) | null;
 }
 
 function commitMessage(exp: ExperimentRow, tag: string, coAuthor: string | null): string {
@@ -45,12 +48,13 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const files = await readFilesAt(d.g, best, d.config.editable);
   let edits = JSON.parse(exp.editsJson ?? "[]") as FileEdit[];
   let applied = applyEdits(files, edits);
-  if (!applied.ok && d.retryEdits && !exp.humanEdited) {
-    const retried = await d.retryEdits(exp, applied.error);
+  if (!applied.ok && d.retryProposal && !exp.humanEdited) {
+    const retried = await d.retryProposal(exp, applied.error);
     if (retried) {
-      edits = retried;
+      edits = retried.edits;
       applied = applyEdits(files, edits);
-      updateExperiment(d.db, exp.id, { editsJson: JSON.stringify(edits) });
+      // The answer may be another idea (mutate's always is): its title must describe the edits that run.
+      exp = updateExperiment(d.db, exp.id, { editsJson: JSON.stringify(edits), title: retried.title, hypothesis: retried.hypothesis, costUsd: exp.costUsd + retried.costUsd });
     }
   }
   if (!applied.ok) return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: `the edits do not apply: ${applied.error}`, decidedAt: Date.now() });
