@@ -4,8 +4,9 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useTRPC } from "./trpc";
 
 /**
- * Mounted once in the layout: one stream of events for the whole app. Each event refreshes the run, workspace,
- * session and experiment queries; runner status changes go straight into the cache.
+ * Mounted once in the layout: one stream of events for the whole app. Each event (and each connection, since
+ * the page may have loaded its data before the stream's starting point) refreshes the run, workspace, session and
+ * experiment queries; runner status changes go straight into the cache.
  */
 export function LiveEvents() {
   const trpc = useTRPC();

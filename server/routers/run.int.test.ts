@@ -80,9 +80,10 @@ describe("run router", () => {
 });
 
 describe("system router", () => {
-  it("live reports the runner's status, then each new event once", async () => {
+  it("live says it is connected, reports the runner's status, then each new event once", async () => {
     const { caller, ws, db } = setup();
     const it = (await caller.system.live())[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual({ kind: "connected" });
     expect((await it.next()).value).toEqual({ kind: "runner", runner: { online: false, pid: null } });
     const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
     const [id, data] = (await it.next()).value as unknown as [string, { kind: string; event: { type: string; runId: number } }];

@@ -27,11 +27,14 @@ export const systemRouter = router({
 
   /**
    * Every event row after the last one seen (tracked, so a reconnect resumes), and the runner's status
-   * whenever it changes. Pages refresh their queries on these; the browser never polls.
+   * whenever it changes. Pages refresh their queries on these; the browser never polls. `connected` comes first,
+   * once the starting point is fixed: data fetched after it misses nothing the stream will not bring (data
+   * fetched before it, as a page loads, may have missed an event, so the page fetches again).
    */
   live: publicProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx: { db }, input, signal }) {
     let afterId = input?.lastEventId ? Number(input.lastEventId) : lastEventId(db);
     let runnerJson = "";
+    yield { kind: "connected" as const };
     while (!signal?.aborted) {
       const runner = runnerStatus(db, Date.now());
       if (JSON.stringify(runner) !== runnerJson) {
