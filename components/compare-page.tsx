@@ -4,8 +4,10 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { formatValue } from "../core/format";
+import { MAX_COMPARED } from "../core/limits";
 import type { AppRouter } from "../server/root";
 import { CodeDiff, type FileChanges } from "./code-diff";
+import { ExportPanel } from "./export-panel";
 import { compareHref } from "./hrefs";
 import { LossChart } from "./loss-chart";
 import { StatusBadge } from "./status-badge";
@@ -20,8 +22,15 @@ const nameOf = (e: Item) => `#${e.idx} ${e.title} (${e.session.tag})`;
 /** Experiments side by side: overlaid curves, summaries and hyperparameters with differences marked, a diff of any two. */
 export function ComparePage({ ids }: { ids: number[] }) {
   const trpc = useTRPC();
-  const data = useQuery(trpc.compare.experiments.queryOptions({ ids }, { enabled: ids.length > 0 }));
+  const tooMany = ids.length > MAX_COMPARED;
+  const data = useQuery(trpc.compare.experiments.queryOptions({ ids }, { enabled: ids.length > 0 && !tooMany }));
   if (ids.length === 0) return <p className="muted">Pick experiments to compare: tick them in a session&apos;s experiment table, then Compare.</p>;
+  if (tooMany)
+    return (
+      <p className="error">
+        Compare at most {MAX_COMPARED} experiments at once; this link has {ids.length}. <Link href={compareHref(ids.slice(0, MAX_COMPARED))}>Compare the first {MAX_COMPARED}</Link>, or export all {ids.length} from the session&apos;s experiment table.
+      </p>
+    );
   if (data.error) return <p className="error">{data.error.message} — <Link href="/">home</Link></p>;
   if (!data.data) return <p className="muted">Loading…</p>;
   const { experiments, metric, workspace } = data.data;
@@ -37,6 +46,7 @@ export function ComparePage({ ids }: { ids: number[] }) {
       <SummaryComparison experiments={experiments} metricName={metric.name} goal={metric.goal} />
       <HyperparameterComparison experiments={experiments} />
       {experiments.length >= 2 && <DiffAnyTwo experiments={experiments} />}
+      <ExportPanel source={{ experimentIds: experiments.map((e) => e.id) }} />
     </article>
   );
 }

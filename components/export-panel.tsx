@@ -1,15 +1,25 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { EXPORT_FORMATS, EXPORT_LABELS, type ExportFormat } from "../core/export-files";
+import { useTRPC } from "./trpc";
 
-/** The session's exports as downloads and copy-to-clipboard; the patch applies to the baseline commit. */
-export function ExportPanel({ sessionId, baselineCommit }: { sessionId: number; baselineCommit: string }) {
+/** A session's exports, or a selection's (any experiments of one workspace, each one's own change replayed on the baseline). */
+export type ExportSource = { sessionId: number; baselineCommit: string } | { experimentIds: number[] };
+
+const urlOf = (source: ExportSource, f: ExportFormat) =>
+  "sessionId" in source ? `/api/sessions/${source.sessionId}/export?format=${f}` : `/api/experiments/export?ids=${source.experimentIds.join(",")}&format=${f}`;
+
+/** Downloads and copy-to-clipboard; what is exported applies to the baseline commit. */
+export function ExportPanel({ source }: { source: ExportSource }) {
+  const trpc = useTRPC();
+  const ids = "experimentIds" in source ? source.experimentIds : [];
+  const check = useQuery(trpc.compare.exportCheck.queryOptions({ ids }, { enabled: ids.length > 0 }));
   const [copied, setCopied] = useState<ExportFormat | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const url = (f: ExportFormat) => `/api/sessions/${sessionId}/export?format=${f}`;
   const copy = async (f: ExportFormat) => {
     setError(null);
-    const res = await fetch(url(f));
+    const res = await fetch(urlOf(source, f));
     const text = await res.text();
     if (!res.ok) return setError(text);
     try {
@@ -19,25 +29,37 @@ export function ExportPanel({ sessionId, baselineCommit }: { sessionId: number; 
       setError("the browser did not allow copying: download the file instead");
     }
   };
+  const selection = "experimentIds" in source;
+  const problem = check.data?.problem ?? null;
   return (
-    <section aria-label="export">
-      <h2>Export</h2>
-      <ul className="exports">
-        {EXPORT_FORMATS.map((f) => (
-          <li key={f}>
-            <a href={`${url(f)}&download=1`} download>
-              Download {f}
-            </a>{" "}
-            <button type="button" className="link" onClick={() => void copy(f)}>
-              {copied === f ? "copied" : "copy"}
-            </button>{" "}
-            <span className="muted">{EXPORT_LABELS[f]}</span>
-          </li>
-        ))}
-      </ul>
-      <p className="muted">
-        Apply the winning chain to the baseline <span className="mono">{baselineCommit.slice(0, 7)}</span> with <code>git am overseer-*.patch</code>, or the diff with <code>git apply</code>.
-      </p>
+    <section aria-label={selection ? "export the selection" : "export"}>
+      <h2>{selection ? `Export the selection (${ids.length})` : "Export"}</h2>
+      {problem ? (
+        <p className="error">{problem}</p>
+      ) : (
+        <ul className="exports">
+          {EXPORT_FORMATS.map((f) => (
+            <li key={f}>
+              <a href={`${urlOf(source, f)}&download=1`} download>
+                Download {f}
+              </a>{" "}
+              <button type="button" className="link" onClick={() => void copy(f)}>
+                {copied === f ? "copied" : "copy"}
+              </button>{" "}
+              <span className="muted">{selection && f === "patch" ? "one commit per selected experiment (git format-patch mbox)" : selection && f === "diff" ? "one diff, baseline → all selected" : EXPORT_LABELS[f]}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {selection ? (
+        <p className="muted">
+          Each selected experiment&apos;s own change (kept or not), replayed in the order they were proposed on its session&apos;s baseline commit. Apply the patch there with <code>git am</code>, or the diff with <code>git apply</code>.
+        </p>
+      ) : (
+        <p className="muted">
+          Apply the winning chain to the baseline <span className="mono">{source.baselineCommit.slice(0, 7)}</span> with <code>git am overseer-*.patch</code>, or the diff with <code>git apply</code>.
+        </p>
+      )}
       {error && <p className="error">{error}</p>}
     </section>
   );

@@ -9,16 +9,15 @@ import { topHits } from "../core/progress";
 import { isSessionEnded, sessionStats } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
 import type { AppRouter } from "../server/root";
+import { ExperimentTable } from "./experiment-table";
 import { ExportPanel } from "./export-panel";
 import { HumanDecision } from "./human-decision";
 import { BudgetBar } from "./budget-bar";
-import { compareHref } from "./hrefs";
 import { LossChart } from "./loss-chart";
 import { ProgressChart } from "./progress-chart";
 import { StatusBadge } from "./status-badge";
 import { useLiveRun } from "./use-live-run";
 import { useTRPC } from "./trpc";
-import { useWindowedRows } from "./use-windowed-rows";
 
 type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
 type Experiment = Detail["experiments"][number];
@@ -61,7 +60,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         <Steering sessionId={s.id} notes={steering} />
       </div>
       <ExperimentTable experiments={experiments} notes={steering} />
-      {s.baselineCommit && experiments.some((e) => e.decidedAt !== null) && <ExportPanel sessionId={s.id} baselineCommit={s.baselineCommit} />}
+      {s.baselineCommit && experiments.some((e) => e.decidedAt !== null) && <ExportPanel source={{ sessionId: s.id, baselineCommit: s.baselineCommit }} />}
     </article>
   );
 }
@@ -234,93 +233,5 @@ function Steering({ sessionId, notes }: { sessionId: number; notes: Detail["stee
       </form>
       {steer.error && <p className="error">{steer.error.message}</p>}
     </section>
-  );
-}
-
-/** Experiments, newest first, with each steering note placed before the experiments proposed after it. */
-/** Rows of the experiment table have one line each, so a long session can render only those in view. */
-const ROW_HEIGHT = 37;
-const TABLE_VIEWPORT = 640;
-
-function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; notes: Detail["steering"] }) {
-  type Row = { kind: "experiment"; at: number; e: Experiment } | { kind: "note"; at: number; text: string; id: number };
-  const rows: Row[] = [
-    ...experiments.map((e) => ({ kind: "experiment" as const, at: e.createdAt, e })),
-    ...notes.map((n) => ({ kind: "note" as const, at: n.createdAt, text: n.text, id: n.id })),
-  ].sort((a, b) => b.at - a.at);
-  const [picked, setPicked] = useState<number[]>([]);
-  const view = useWindowedRows(rows.length, ROW_HEIGHT, TABLE_VIEWPORT);
-  const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
-  return (
-    <section>
-      <h2>
-        Experiments{" "}
-        {picked.length >= 2 ? (
-          <Link href={compareHref(picked)} className="button">
-            Compare {picked.length}
-          </Link>
-        ) : (
-          <span className="muted">tick two or more to compare them</span>
-        )}
-      </h2>
-      <div className={view.windowed ? "table-scroll" : undefined} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
-      <table className="table experiments" aria-label="experiments" aria-rowcount={rows.length + 1}>
-        <thead>
-          <tr>
-            <th aria-label="compare" />
-            <th>#</th>
-            <th>change</th>
-            <th>status</th>
-            <th>metric</th>
-            <th>Δ</th>
-            <th>commit</th>
-            <th>reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.padTop > 0 && <tr style={{ height: view.padTop }} aria-hidden />}
-          {rows.slice(view.start, view.end).map((row) =>
-            row.kind === "note" ? (
-              <tr key={`note-${row.id}`} className="note-row">
-                <td colSpan={8}>steering: {row.text}</td>
-              </tr>
-            ) : (
-              <ExperimentRow key={row.e.id} e={row.e} picked={picked.includes(row.e.id)} onPick={() => toggle(row.e.id)} />
-            ),
-          )}
-          {view.padBottom > 0 && <tr style={{ height: view.padBottom }} aria-hidden />}
-        </tbody>
-      </table>
-      </div>
-    </section>
-  );
-}
-
-function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; onPick: () => void }) {
-  return (
-    <tr>
-      <td>
-        <input type="checkbox" checked={picked} onChange={onPick} aria-label={`compare #${e.idx}`} disabled={e.runIds.length === 0} />
-      </td>
-      <td>{e.idx}</td>
-      <td>
-        <Link href={`/experiments/${e.id}`}>{e.title}</Link>
-        {e.humanEdited && (
-          <span className="muted" title="a human edited it before it ran">
-            {" "}
-            · co-authored
-          </span>
-        )}
-      </td>
-      <td>
-        <StatusBadge status={e.status} />
-      </td>
-      <td className="num">{formatValue(e.metricValue)}</td>
-      <td className="num">{e.delta !== null && e.kind !== "baseline" ? formatValue(e.delta) : ""}</td>
-      <td className="mono">{e.commitSha?.slice(0, 7) ?? ""}</td>
-      <td className="muted ellipsis" title={e.reason ?? ""}>
-        {e.reason?.split("\n")[0] ?? ""}
-      </td>
-    </tr>
   );
 }

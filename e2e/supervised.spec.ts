@@ -97,7 +97,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   expect(userText(fake.requests[3]!)).toContain("keep the debiasing: it is what autoresearch prints");
 
   // Compare the baseline, the keep and the edited one: curves overlaid, differences marked, a diff of any two.
-  for (const idx of [0, 1, 4]) await page.getByLabel(`compare #${idx}`, { exact: true }).check();
+  for (const idx of [0, 1, 4]) await page.getByLabel(`select #${idx}`, { exact: true }).check();
   await page.getByRole("link", { name: "Compare 3" }).click();
   await expect(page).toHaveURL(/\/compare\?ids=/);
   const compare = page.getByRole("article", { name: "compare" });
@@ -112,6 +112,16 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await right.selectOption((await right.locator("option", { hasText: "#4 Faster loss smoothing" }).getAttribute("value"))!);
   await expect(compare.locator(".monaco-diff-editor .char-insert, .monaco-diff-editor .line-insert").first()).toBeVisible({ timeout: 30_000 });
   await shot(page, "compare.png");
+
+  // The selection exports too: the keep and the edited one replayed on the baseline, one diff that applies there.
+  const selection = compare.getByRole("region", { name: "export the selection" });
+  const [selected] = await Promise.all([page.waitForEvent("download"), selection.getByRole("link", { name: "Download diff" }).click()]);
+  expect(selected.suggestedFilename()).toMatch(/^overseer-[\w.-]+-0-1-4\.diff$/);
+  const selectedDiff = test.info().outputPath("selection.diff");
+  await selected.saveAs(selectedDiff);
+  expect(fs.readFileSync(selectedDiff, "utf8")).toContain("+const HIDDEN = 32;");
+  expect(fs.readFileSync(selectedDiff, "utf8")).toContain("+  smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
+  execFileSync("git", ["apply", "--check", selectedDiff], { cwd: ws.dir });
   await page.goto(sessionUrl);
 
   // The winning chain applies to the baseline: the user's checkout.

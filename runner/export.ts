@@ -8,8 +8,8 @@ import { EXPORT_FORMATS, exportPath, type ExportFormat } from "../core/export-fi
 import { formatResultsTsv } from "../core/results-tsv";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
+import { experimentJson, experimentResultRow } from "../db/queries/experiment-exports";
 import { listExperiments } from "../db/queries/experiments";
-import { getRun } from "../db/queries/runs";
 import { getSession } from "../db/queries/sessions";
 import { getWorkspace } from "../db/queries/workspaces";
 import { git } from "./git";
@@ -71,8 +71,7 @@ export function exportScheduler(db: Db, settings: Settings, sessionId: number, l
 
 /** results.tsv rows from the database: autoresearch's five columns, one row per experiment that ran. */
 export function sessionResultsTsv(db: Db, sessionId: number): string {
-  const rows = listExperiments(db, sessionId).map((e) => ({ commit: e.commitSha, status: e.status, metricValue: e.metricValue, peakVramMb: e.peakVramMb, description: e.title }));
-  return formatResultsTsv(rows);
+  return formatResultsTsv(listExperiments(db, sessionId).map(experimentResultRow));
 }
 
 export async function exportSession(db: Db, sessionId: number, format: ExportFormat): Promise<string> {
@@ -93,15 +92,7 @@ export async function exportSession(db: Db, sessionId: number, format: ExportFor
         {
           session: { ...s, options: JSON.parse(s.optionsJson) },
           workspace: { name: ws.name, path: ws.path },
-          experiments: experiments.map((e) => ({
-            ...e,
-            edits: e.editsJson ? JSON.parse(e.editsJson) : null,
-            verdict: e.verdictJson ? JSON.parse(e.verdictJson) : null,
-            runs: (JSON.parse(e.runIdsJson) as number[]).map((id) => {
-              const r = getRun(db, id);
-              return r && { id: r.id, status: r.status, metricValue: r.metricValue, summary: r.summaryJson ? JSON.parse(r.summaryJson) : null };
-            }),
-          })),
+          experiments: experiments.map((e) => experimentJson(db, e)),
         },
         null,
         2,

@@ -1,8 +1,6 @@
 /** An experiment's editable files whole, from the snapshots: its own changes, then its parents' down to the baseline. */
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../open";
-import { experiments } from "../schema";
-import type { ExperimentRow } from "./experiments";
+import { findExperimentByCommit, type ExperimentRow } from "./experiments";
 import { readSnapshot, type FileSnapshots } from "./snapshots";
 
 /**
@@ -27,7 +25,7 @@ export function filesAtExperiment(db: Db, e: ExperimentRow): Record<string, stri
       if (content !== null) out[file] = content;
     }
     if (cur.kind === "baseline" || !cur.parentCommit) break;
-    cur = db.select().from(experiments).where(and(eq(experiments.sessionId, cur.sessionId), eq(experiments.commitSha, cur.parentCommit))).get();
+    cur = findExperimentByCommit(db, cur.sessionId, cur.parentCommit);
   }
   return out;
 }

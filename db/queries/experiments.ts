@@ -106,6 +106,16 @@ export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
   return db.select().from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all();
 }
 
+/** The experiment of a session that made a commit: how a candidate finds its parent from its parentCommit. */
+export function findExperimentByCommit(db: Db, sessionId: number, sha: string): ExperimentRow | undefined {
+  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), eq(experiments.commitSha, sha))).get();
+}
+
+/** The session's baseline: the experiment whose snapshot holds every editable file. */
+export function getBaselineExperiment(db: Db, sessionId: number): ExperimentRow | undefined {
+  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), eq(experiments.kind, "baseline"))).orderBy(asc(experiments.idx)).get();
+}
+
 
 /** Experiments of a workspace that ran, newest first, whose title contains `q`: the compare view's picker. */
 export function searchWorkspaceExperiments(db: Db, workspaceId: number, q: string, limit: number) {

@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { LoadedWorkspace } from "../../core/workspace-load";
-import type { Db, DbLike } from "../open";
+import type { Db } from "../open";
 import { workspaces } from "../schema";
 import { appendEvent } from "./events";
 

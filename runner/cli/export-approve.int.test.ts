@@ -36,12 +36,44 @@ describe("overseer export", () => {
     const am = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "am", "-q"], { cwd: clone, input: mbox.stdout, encoding: "utf8" });
     expect(am.stderr).toBe("");
     expect(sh(clone, "git", ["rev-parse", "HEAD^{tree}"]).trim()).toBe(sh(repo, "git", ["rev-parse", `${best}^{tree}`]).trim());
+
+    // A selection, built from the database alone: the kept experiments replay to the same best tree; with a
+    // discarded one after them, the squashed diff gives that experiment's tree; alone, its change (to the lines
+    // its parent changed) does not apply to the baseline, and the error names the experiment to add.
+    type Row = { id: number; idx: number; kind: string; status: string; commitSha: string };
+    const rows = json.experiments as Row[];
+    const kept = rows.filter((e) => e.kind !== "baseline" && e.status === "kept").map((e) => e.id);
+    const discarded = rows.findLast((e) => e.status === "discarded")!;
+    expect(kept.length).toBeGreaterThan(1);
+    const selected = run(["export", "--experiments", [...kept].reverse().join(","), "--format", "patch"], env);
+    expect(selected.stderr).toBe("");
+    sh(clone, "git", ["checkout", "-q", baseline]);
+    const amSelected = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "am", "-q"], { cwd: clone, input: selected.stdout, encoding: "utf8" });
+    expect(amSelected.stderr).toBe("");
+    expect(sh(clone, "git", ["rev-list", "--count", `${baseline}..HEAD`]).trim()).toBe(String(kept.length));
+    expect(sh(clone, "git", ["rev-parse", "HEAD^{tree}"]).trim()).toBe(sh(repo, "git", ["rev-parse", `${best}^{tree}`]).trim());
+
+    sh(clone, "git", ["checkout", "-q", baseline]);
+    const withDiscarded = run(["export", "--experiments", [...kept, discarded.id].join(","), "--format", "diff"], env);
+    expect(withDiscarded.stdout).toMatch(/^diff --git a\/train.mjs b\/train.mjs\n/);
+    fs.writeFileSync(path.join(clone, "sel.diff"), withDiscarded.stdout);
+    sh(clone, "git", ["apply", "sel.diff"]);
+    expect(fs.readFileSync(path.join(clone, "train.mjs"), "utf8")).toBe(sh(repo, "git", ["show", `${discarded.commitSha}:train.mjs`]));
+    expect(run(["export", "--experiments", String(discarded.id), "--format", "diff"], env)).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(new RegExp(`x #${discarded.idx} .* does not apply to the baseline: .*; add x #${discarded.idx - 1}, which it was built on`)),
+    });
+    const tsvRows = run(["export", "--experiments", `${discarded.id},1`, "--format", "tsv"], env).stdout.trim().split("\n");
+    expect(tsvRows).toHaveLength(3);
+    expect(tsvRows[2]).toMatch(/\tdiscard\t/);
   });
 
   it("says what is wrong with a missing session or format", () => {
     const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
     expect(run(["export", "9", "--format", "patch"], env)).toMatchObject({ status: 1, stderr: expect.stringContaining("session 9 does not exist") });
     expect(run(["export", "1", "--format", "zip"], env)).toMatchObject({ status: 2, stderr: expect.stringContaining("--format patch|diff|tsv|json") });
+    expect(run(["export", "--experiments", "1,x"], env)).toMatchObject({ status: 2, stderr: expect.stringContaining("--experiments ID,ID") });
+    expect(run(["export", "--experiments", "41"], env)).toMatchObject({ status: 1, stderr: expect.stringContaining("experiment 41 does not exist: remove it from the selection") });
   });
 });
 

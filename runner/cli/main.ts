@@ -28,6 +28,8 @@ usage:
                                  (again later: adds the new rows)
   overseer export SESSION --format patch|diff|tsv|json
                                  the winning chain as a format-patch mbox, one squashed diff, results.tsv, or all as JSON
+  overseer export --experiments ID,ID,… --format patch|diff|tsv|json
+                                 a selection (any sessions of a workspace): each one's own change, replayed on the baseline
   overseer init [DIR] [options]  write DIR/overseer.json (only what differs from the defaults) and register DIR
       --command "uv run train.py"   --editable train.py,model.py   --protected prepare.py
       --metric val_bpb   --goal minimize|maximize   --budget 300   --timeout 600

@@ -1,7 +1,8 @@
-/** `overseer approve|reject|keep|discard EXPERIMENT [--note …]` and `overseer export SESSION --format …`. */
+/** `overseer approve|reject|keep|discard EXPERIMENT [--note …]` and `overseer export SESSION|--experiments IDS --format …`. */
 import { parseArgs } from "node:util";
 import type { Settings } from "../../core/settings";
 import { recordHumanDecision, recordHumanVerdict } from "../../db/queries/experiments";
+import { exportSelection } from "../../db/queries/selection-export";
 import { EXPORT_FORMATS, exportSession, type ExportFormat } from "../export";
 import { openRunnerDb } from "./open-db";
 
@@ -29,16 +30,23 @@ export async function decideCommand(decision: keyof typeof VERBS, args: string[]
 }
 
 export async function exportCommand(args: string[], settings: Settings): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string", default: "patch" } } });
-  const id = Number(positionals[0]);
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string", default: "patch" }, experiments: { type: "string" } } });
   const format = values.format as ExportFormat;
-  if (!Number.isInteger(id) || !EXPORT_FORMATS.includes(format)) {
+  const id = Number(positionals[0]);
+  const selection = values.experiments?.split(",").map((s) => Number(s.trim()));
+  const validTarget = selection ? positionals.length === 0 && selection.every((n) => Number.isInteger(n) && n > 0) : Number.isInteger(id);
+  if (!validTarget || !EXPORT_FORMATS.includes(format)) {
     console.error(`overseer: usage: overseer export SESSION_ID --format ${EXPORT_FORMATS.join("|")}`);
+    console.error(`       or: overseer export --experiments ID,ID,… --format ${EXPORT_FORMATS.join("|")}  (each one's own change, replayed on the baseline)`);
     return 2;
   }
   const db = openRunnerDb(settings);
   try {
-    process.stdout.write(await exportSession(db, id, format));
+    if (selection) {
+      const r = exportSelection(db, selection, format);
+      if (!r.ok) return fail(r.error);
+      process.stdout.write(r.text);
+    } else process.stdout.write(await exportSession(db, id, format));
     return 0;
   } catch (e) {
     return fail((e as Error).message);

@@ -29,7 +29,7 @@ describe("compare router", () => {
   it("puts experiments of several sessions side by side: whole files through their parents, hyperparameters, last runs", async () => {
     const { db } = tempDb();
     const ws = workspace(db, "w");
-    const [a0, , a2] = session(db, ws.id, "a");
+    const [a0, a1, a2] = session(db, ws.id, "a");
     const [, b1] = session(db, ws.id, "b");
     const caller = appRouter.createCaller({ db });
     const out = await caller.compare.experiments({ ids: [a0!.id, a2!.id, b1!.id] });
@@ -45,6 +45,10 @@ describe("compare router", () => {
 
     expect((await caller.compare.candidates({ workspaceId: ws.id, q: "lr 0.04" })).map((c) => [c.sessionTag, c.idx])).toEqual([["b", 1], ["a", 1]]);
     expect(await caller.compare.candidates({ workspaceId: ws.id, q: "%" })).toEqual([]);
+
+    // The selection's export: a session's chain replays; sessions from different baselines cannot share a patch.
+    expect(await caller.compare.exportCheck({ ids: [a2!.id, a1!.id] })).toEqual({ problem: null });
+    expect((await caller.compare.exportCheck({ ids: [a2!.id, b1!.id] })).problem).toMatch(/different baseline commits/);
   });
 
   it("refuses experiments of different workspaces, ones that do not exist, and too many", async () => {

@@ -2,16 +2,16 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { topLevelConstants } from "../../core/constants";
+import { MAX_COMPARED, MAX_SELECTED } from "../../core/limits";
 import { workspaceConfigSchema } from "../../core/workspace-config";
 import { filesAtExperiment } from "../../db/queries/experiment-files";
 import { getExperiment, searchWorkspaceExperiments } from "../../db/queries/experiments";
 import { getRun } from "../../db/queries/runs";
+import { exportSelection } from "../../db/queries/selection-export";
 import { getSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
 import { runView } from "../views";
-
-const MAX_COMPARED = 8;
 
 export const compareRouter = router({
   /**
@@ -57,6 +57,12 @@ export const compareRouter = router({
         };
       }),
     };
+  }),
+
+  /** Why a selection cannot be exported (its changes do not replay on the baseline, …), or null when it can. */
+  exportCheck: publicProcedure.input(z.object({ ids: z.array(z.number().int()).min(1).max(MAX_SELECTED) })).query(({ ctx: { db }, input }) => {
+    const r = exportSelection(db, input.ids, "patch");
+    return { problem: r.ok ? null : r.error };
   }),
 
   /** Experiments of a workspace that ran, newest first, matching a title: what can be added to a comparison. */

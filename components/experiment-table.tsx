@@ -1,0 +1,128 @@
+"use client";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { useState } from "react";
+import { MAX_COMPARED } from "../core/limits";
+import { formatValue } from "../core/format";
+import type { AppRouter } from "../server/root";
+import { ExportPanel } from "./export-panel";
+import { compareHref } from "./hrefs";
+import { StatusBadge } from "./status-badge";
+import { useWindowedRows } from "./use-windowed-rows";
+
+type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
+type Experiment = Detail["experiments"][number];
+
+/** Rows have one line each, so a long session can render only those in view. */
+const ROW_HEIGHT = 37;
+const TABLE_VIEWPORT = 640;
+
+/** Experiments, newest first, with each steering note placed before the experiments proposed after it. */
+export function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; notes: Detail["steering"] }) {
+  type Row = { kind: "experiment"; at: number; e: Experiment } | { kind: "note"; at: number; text: string; id: number };
+  const rows: Row[] = [
+    ...experiments.map((e) => ({ kind: "experiment" as const, at: e.createdAt, e })),
+    ...notes.map((n) => ({ kind: "note" as const, at: n.createdAt, text: n.text, id: n.id })),
+  ].sort((a, b) => b.at - a.at);
+  const [picked, setPicked] = useState<number[]>([]);
+  const [exporting, setExporting] = useState(false);
+  const view = useWindowedRows(rows.length, ROW_HEIGHT, TABLE_VIEWPORT);
+  const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
+  return (
+    <section>
+      <h2>
+        Experiments{" "}
+        <SelectionActions
+          picked={picked}
+          exporting={exporting}
+          onExport={() => setExporting((x) => !x)}
+          onClear={() => {
+            setPicked([]);
+            setExporting(false);
+          }}
+        />
+      </h2>
+      {exporting && picked.length > 0 && <ExportPanel source={{ experimentIds: picked }} />}
+      <div className={view.windowed ? "table-scroll" : undefined} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
+      <table className="table experiments" aria-label="experiments" aria-rowcount={rows.length + 1}>
+        <thead>
+          <tr>
+            <th aria-label="select" />
+            <th>#</th>
+            <th>change</th>
+            <th>status</th>
+            <th>metric</th>
+            <th>Δ</th>
+            <th>commit</th>
+            <th>reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.padTop > 0 && <tr style={{ height: view.padTop }} aria-hidden />}
+          {rows.slice(view.start, view.end).map((row) =>
+            row.kind === "note" ? (
+              <tr key={`note-${row.id}`} className="note-row">
+                <td colSpan={8}>steering: {row.text}</td>
+              </tr>
+            ) : (
+              <ExperimentRow key={row.e.id} e={row.e} picked={picked.includes(row.e.id)} onPick={() => toggle(row.e.id)} />
+            ),
+          )}
+          {view.padBottom > 0 && <tr style={{ height: view.padBottom }} aria-hidden />}
+        </tbody>
+      </table>
+      </div>
+    </section>
+  );
+}
+
+/** What can be done with the ticked experiments: compare them (up to MAX_COMPARED), export them, or untick them all. */
+function SelectionActions({ picked, exporting, onExport, onClear }: { picked: number[]; exporting: boolean; onExport: () => void; onClear: () => void }) {
+  if (picked.length === 0) return <span className="muted">tick experiments to compare or export them</span>;
+  return (
+    <>
+      {picked.length >= 2 && picked.length <= MAX_COMPARED ? (
+        <Link href={compareHref(picked)} className="button">
+          Compare {picked.length}
+        </Link>
+      ) : (
+        <span className="muted">{picked.length < 2 ? "tick one more to compare" : `compare at most ${MAX_COMPARED} at once`}</span>
+      )}{" "}
+      <button type="button" aria-pressed={exporting} onClick={onExport}>
+        Export {picked.length}
+      </button>{" "}
+      <button type="button" className="link" onClick={onClear}>
+        clear
+      </button>
+    </>
+  );
+}
+
+function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; onPick: () => void }) {
+  return (
+    <tr>
+      <td>
+        <input type="checkbox" checked={picked} onChange={onPick} aria-label={`select #${e.idx}`} disabled={e.runIds.length === 0} />
+      </td>
+      <td>{e.idx}</td>
+      <td>
+        <Link href={`/experiments/${e.id}`}>{e.title}</Link>
+        {e.humanEdited && (
+          <span className="muted" title="a human edited it before it ran">
+            {" "}
+            · co-authored
+          </span>
+        )}
+      </td>
+      <td>
+        <StatusBadge status={e.status} />
+      </td>
+      <td className="num">{formatValue(e.metricValue)}</td>
+      <td className="num">{e.delta !== null && e.kind !== "baseline" ? formatValue(e.delta) : ""}</td>
+      <td className="mono">{e.commitSha?.slice(0, 7) ?? ""}</td>
+      <td className="muted ellipsis" title={e.reason ?? ""}>
+        {e.reason?.split("\n")[0] ?? ""}
+      </td>
+    </tr>
+  );
+}
