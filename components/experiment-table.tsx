@@ -1,4 +1,5 @@
 "use client";
+import { useQueries } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
@@ -8,25 +9,33 @@ import type { AppRouter } from "../server/root";
 import { ExportPanel } from "./export-panel";
 import { compareHref } from "./hrefs";
 import { StatusBadge } from "./status-badge";
+import { pagesFor, tableRows } from "./table-rows";
+import { useTRPC } from "./trpc";
 import { useWindowedRows } from "./use-windowed-rows";
 
 type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
-type Experiment = Detail["experiments"][number];
+type Experiment = inferRouterOutputs<AppRouter>["session"]["experimentRows"][number];
 
 /** Rows have one line each, so a long session can render only those in view. */
 const ROW_HEIGHT = 37;
 const TABLE_VIEWPORT = 640;
+/** Experiments are fetched this many at a time, as the window needs them. */
+const PAGE = 100;
 
 /** Experiments, newest first, with each steering note placed before the experiments proposed after it. */
-export function ExperimentTable({ experiments, notes }: { experiments: Experiment[]; notes: Detail["steering"] }) {
-  type Row = { kind: "experiment"; at: number; e: Experiment } | { kind: "note"; at: number; text: string; id: number };
-  const rows: Row[] = [
-    ...experiments.map((e) => ({ kind: "experiment" as const, at: e.createdAt, e })),
-    ...notes.map((n) => ({ kind: "note" as const, at: n.createdAt, text: n.text, id: n.id })),
-  ].sort((a, b) => b.at - a.at);
+export function ExperimentTable({ sessionId, count, notes }: { sessionId: number; count: number; notes: Detail["steering"] }) {
+  const trpc = useTRPC();
   const [picked, setPicked] = useState<number[]>([]);
   const [exporting, setExporting] = useState(false);
-  const view = useWindowedRows(rows.length, ROW_HEIGHT, TABLE_VIEWPORT);
+  const total = count + notes.length;
+  const view = useWindowedRows(total, ROW_HEIGHT, TABLE_VIEWPORT);
+  const visible = tableRows(count, notes, view.start, view.end);
+  const pageNumbers = pagesFor(visible, PAGE);
+  const pages = useQueries({
+    queries: pageNumbers.map((p) => trpc.session.experimentRows.queryOptions({ id: sessionId, offset: p * PAGE, limit: PAGE })),
+  });
+  const experimentAt = (offset: number) => pages[pageNumbers.indexOf(Math.floor(offset / PAGE))]?.data?.[offset % PAGE];
+  const noteText = new Map(notes.map((n) => [n.id, n.text]));
   const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   return (
     <section>
@@ -44,7 +53,7 @@ export function ExperimentTable({ experiments, notes }: { experiments: Experimen
       </h2>
       {exporting && picked.length > 0 && <ExportPanel source={{ experimentIds: picked }} />}
       <div className={view.windowed ? "table-scroll" : undefined} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
-      <table className="table experiments" aria-label="experiments" aria-rowcount={rows.length + 1}>
+      <table className="table experiments" aria-label="experiments" aria-rowcount={total + 1}>
         <thead>
           <tr>
             <th aria-label="select" />
@@ -59,15 +68,22 @@ export function ExperimentTable({ experiments, notes }: { experiments: Experimen
         </thead>
         <tbody>
           {view.padTop > 0 && <tr style={{ height: view.padTop }} aria-hidden />}
-          {rows.slice(view.start, view.end).map((row) =>
-            row.kind === "note" ? (
-              <tr key={`note-${row.id}`} className="note-row">
-                <td colSpan={8}>steering: {row.text}</td>
-              </tr>
+          {visible.map((row) => {
+            if (row.kind === "note")
+              return (
+                <tr key={`note-${row.noteId}`} className="note-row">
+                  <td colSpan={8}>steering: {noteText.get(row.noteId)}</td>
+                </tr>
+              );
+            const e = experimentAt(row.offset);
+            return e ? (
+              <ExperimentRow key={e.id} e={e} picked={picked.includes(e.id)} onPick={() => toggle(e.id)} />
             ) : (
-              <ExperimentRow key={row.e.id} e={row.e} picked={picked.includes(row.e.id)} onPick={() => toggle(row.e.id)} />
-            ),
-          )}
+              <tr key={`loading-${row.offset}`} style={{ height: ROW_HEIGHT }}>
+                <td colSpan={8} className="muted">…</td>
+              </tr>
+            );
+          })}
           {view.padBottom > 0 && <tr style={{ height: view.padBottom }} aria-hidden />}
         </tbody>
       </table>
@@ -102,7 +118,7 @@ function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; 
   return (
     <tr>
       <td>
-        <input type="checkbox" checked={picked} onChange={onPick} aria-label={`select #${e.idx}`} disabled={e.runIds.length === 0} />
+        <input type="checkbox" checked={picked} onChange={onPick} aria-label={`select #${e.idx}`} disabled={!e.ran} />
       </td>
       <td>{e.idx}</td>
       <td>

@@ -2,8 +2,17 @@
 import { useRouter } from "next/navigation";
 import { CartesianGrid, ComposedChart, LabelList, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import { formatTick, formatValue } from "../core/format";
-import { chartLabel, progressData, type ProgressDot, type ProgressInput } from "../core/progress";
+import { chartLabel, labelledKeeps, type ProgressDot } from "../core/progress";
 
+/** The server's progress data (server/session-overview): dots decimated for a long session, the running best, the proposal count. */
+export interface Progress {
+  dots: ProgressDot[];
+  best: { idx: number; value: number }[];
+  proposals: number;
+}
+
+/** Slanted labels this many across a long session stay readable; a short one labels every keep. */
+const MAX_LABELS = 16;
 const COLORS = { kept: "#2ecc71", discarded: "#cccccc", crashed: "#dc2626", best: "#27ae60" };
 
 /**
@@ -11,11 +20,12 @@ const COLORS = { kept: "#2ecc71", discarded: "#cccccc", crashed: "#dc2626", best
  * discards grey, crashes as red crosses on the worst value, the running best as a step line. A dot opens its
  * experiment.
  */
-export function ProgressChart({ experiments, goal, metricName }: { experiments: ProgressInput[]; goal: "minimize" | "maximize"; metricName: string }) {
+export function ProgressChart({ progress, metricName }: { progress: Progress; metricName: string }) {
   const router = useRouter();
-  const { dots, best } = progressData(experiments, goal);
-  const kept = dots.filter((d) => d.kind === "kept");
-  const proposals = experiments.filter((e) => e.kind !== "baseline").length;
+  const { dots, best, proposals } = progress;
+  const keeps = dots.filter((d) => d.kind === "kept");
+  const labelled = labelledKeeps(keeps, best.at(-1)?.idx ?? 0, MAX_LABELS);
+  const kept = keeps.map((d) => ({ ...d, label: labelled.has(d.idx) ? chartLabel(d.title) : "" }));
   const improvements = kept.filter((d) => d.idx > 0).length;
   const open = (d: unknown) => {
     const id = (d as { payload?: ProgressDot }).payload?.id ?? (d as ProgressDot).id;
@@ -44,12 +54,24 @@ export function ProgressChart({ experiments, goal, metricName }: { experiments: 
             <Scatter data={dots.filter((d) => d.kind === "discarded")} fill={COLORS.discarded} isAnimationActive={false} onClick={open} cursor="pointer" name="discarded" />
             <Scatter data={dots.filter((d) => d.kind === "crashed")} shape="cross" fill={COLORS.crashed} isAnimationActive={false} onClick={open} cursor="pointer" name="crashed" />
             <Scatter data={kept} fill={COLORS.kept} stroke="#000" strokeWidth={1} isAnimationActive={false} onClick={open} cursor="pointer" name="kept">
-              <LabelList dataKey="title" position="top" formatter={(v: unknown) => chartLabel(String(v))} style={{ fontSize: 11, fill: "var(--fg)" }} />
+              <LabelList dataKey="label" content={<KeepLabel />} />
             </Scatter>
           </ComposedChart>
         </ResponsiveContainer>
       )}
     </section>
+  );
+}
+
+/** A keep's title, slanted up and to the right from its dot as in autoresearch's chart, on one line. */
+function KeepLabel(props: { x?: number | string; y?: number | string; width?: number | string; value?: unknown }) {
+  if (!props.value) return null;
+  const x = Number(props.x) + Number(props.width ?? 0) / 2 + 2;
+  const y = Number(props.y) - 2;
+  return (
+    <text x={x} y={y} transform={`rotate(-30 ${x} ${y})`} fontSize={11} fill="var(--fg)">
+      {String(props.value)}
+    </text>
   );
 }
 

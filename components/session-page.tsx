@@ -5,8 +5,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { canApprove, needsHumanNow } from "../core/experiment-lifecycle";
 import { formatSeconds, formatValue } from "../core/format";
-import { topHits } from "../core/progress";
-import { isSessionEnded, sessionStats } from "../core/session-stats";
+import { isSessionEnded } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
 import type { AppRouter } from "../server/root";
 import { ExperimentTable } from "./experiment-table";
@@ -20,7 +19,7 @@ import { useLiveRun } from "./use-live-run";
 import { useTRPC } from "./trpc";
 
 type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
-type Experiment = Detail["experiments"][number];
+type Experiment = Detail["active"][number];
 
 /** One research loop: its controls, what waits for a human, steering notes, and every experiment. */
 export function SessionPage({ sessionId }: { sessionId: number }) {
@@ -28,8 +27,8 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   const detail = useQuery(trpc.session.byId.queryOptions({ id: sessionId }));
   if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
   if (!detail.data) return <p className="muted">Loading…</p>;
-  const { session: s, experiments, steering } = detail.data;
-  const waiting = experiments.filter((e) => needsHumanNow(e.status));
+  const { session: s, active, steering } = detail.data;
+  const waiting = active.filter((e) => needsHumanNow(e.status));
   return (
     <article aria-label={`session ${s.id}`}>
       <div className="run-head">
@@ -53,14 +52,14 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
           ))}
         </section>
       )}
-      <ProgressChart experiments={experiments} goal={detail.data.metric.goal} metricName={detail.data.metric.name} />
-      <RunningNow experiments={experiments} />
+      <ProgressChart progress={detail.data.progress} metricName={detail.data.metric.name} />
+      <RunningNow experiments={active} />
       <div className="two-col">
-        <TopHits experiments={experiments} goal={detail.data.metric.goal} />
+        <TopHits hits={detail.data.topHits} />
         <Steering sessionId={s.id} notes={steering} />
       </div>
-      <ExperimentTable experiments={experiments} notes={steering} />
-      {s.baselineCommit && experiments.some((e) => e.decidedAt !== null) && <ExportPanel source={{ sessionId: s.id, baselineCommit: s.baselineCommit }} />}
+      <ExperimentTable sessionId={s.id} count={detail.data.count} notes={steering} />
+      {s.baselineCommit && detail.data.anyDecided && <ExportPanel source={{ sessionId: s.id, baselineCommit: s.baselineCommit }} />}
     </article>
   );
 }
@@ -94,8 +93,7 @@ function Controls({ sessionId, status, requested }: { sessionId: number; status:
 }
 
 function Counters({ detail }: { detail: Detail }) {
-  const { session: s, experiments } = detail;
-  const st = sessionStats(experiments, s.bestValue);
+  const { session: s, stats: st } = detail;
   return (
     <dl className="counters">
       <div><dt>experiments</dt><dd>{st.proposals}</dd></div>
@@ -136,11 +134,10 @@ function RunningNow({ experiments }: { experiments: Experiment[] }) {
 }
 
 /** Each keep and what it gained over the keep before it, as autoresearch's analysis prints them. */
-function TopHits({ experiments, goal }: { experiments: Experiment[]; goal: "minimize" | "maximize" }) {
-  const hits = topHits(experiments, goal);
+function TopHits({ hits: { hits, of } }: { hits: Detail["topHits"] }) {
   return (
     <section aria-label="top hits">
-      <h2>Top hits</h2>
+      <h2>Top hits {of > hits.length && <span className="muted">the {hits.length} largest of {of} keeps</span>}</h2>
       {hits.length === 0 ? (
         <p className="muted">No improvement kept yet.</p>
       ) : (
@@ -149,7 +146,7 @@ function TopHits({ experiments, goal }: { experiments: Experiment[]; goal: "mini
             <tr><th>#</th><th>change</th><th className="num">value</th><th className="num">gain</th></tr>
           </thead>
           <tbody>
-            {[...hits].sort((a, b) => b.delta - a.delta).map((h) => (
+            {hits.map((h) => (
               <tr key={h.id}>
                 <td>{h.idx}</td>
                 <td><Link href={`/experiments/${h.id}`}>{h.title}</Link></td>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartLabel, progressData, topHits, type ProgressInput } from "./progress";
+import { chartLabel, decimateDots, labelledKeeps, progressData, topHits, type ProgressInput } from "./progress";
 
 const e = (idx: number, status: ProgressInput["status"], metricValue: number | null, title = `e${idx}`): ProgressInput => ({ id: 100 + idx, idx, kind: idx === 0 ? "baseline" : "proposal", status, title, metricValue });
 const session = [e(0, "kept", 1.0, "baseline"), e(1, "discarded", 1.05), e(2, "kept", 0.97, "lower LR"), e(3, "crashed", null), e(4, "rejected", null), e(5, "kept", 0.95, "wider"), e(6, "discarded", 0.96), e(7, "running", null)];
@@ -42,5 +42,34 @@ describe("chartLabel", () => {
   it("cuts to 45 characters as autoresearch does", () => {
     expect(chartLabel("short")).toBe("short");
     expect(chartLabel("x".repeat(50))).toHaveLength(45);
+  });
+});
+
+describe("decimating the progress chart's dots", () => {
+  const dot = (idx: number, kind: "kept" | "discarded" | "crashed", value: number) => ({ id: idx + 1, idx, kind, value, title: `#${idx}` });
+  it("keeps every keep, the best and worst discard and one crash per column, in index order", () => {
+    const dots = Array.from({ length: 1000 }, (_, i) => dot(i, i % 100 === 0 ? "kept" : i % 50 === 3 ? "crashed" : "discarded", i % 100 === 50 ? 9 : 1 + (i % 10) / 100));
+    const out = decimateDots(dots, 10);
+    expect(out.filter((d) => d.kind === "kept").map((d) => d.idx)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    expect(out.filter((d) => d.kind === "crashed")).toHaveLength(10);
+    const discards = out.filter((d) => d.kind === "discarded");
+    expect(discards).toHaveLength(20);
+    expect(discards.filter((d) => d.value === 9)).toHaveLength(10); // each column's outlier survives
+    expect(out.map((d) => d.idx)).toEqual([...out.map((d) => d.idx)].sort((a, b) => a - b));
+  });
+  it("leaves a chart that is already small alone", () => {
+    const dots = [dot(0, "kept", 1), dot(1, "discarded", 2)];
+    expect(decimateDots(dots, 10)).toEqual(dots);
+  });
+});
+
+describe("labels of keeps", () => {
+  it("label every keep of a short session, and keeps spread along the axis in a long one", () => {
+    expect([...labelledKeeps([{ idx: 0 }, { idx: 1 }, { idx: 3 }], 12)]).toEqual([0, 1, 3]);
+    const many = Array.from({ length: 500 }, (_, i) => ({ idx: i * 20 }));
+    const labelled = [...labelledKeeps(many, 9999, 40)];
+    expect(labelled.length).toBeLessThanOrEqual(40);
+    expect(labelled.length).toBeGreaterThan(30);
+    expect(labelled[0]).toBe(0);
   });
 });

@@ -66,6 +66,52 @@ export function topHits(experiments: readonly ProgressInput[], goal: "minimize" 
   return hits;
 }
 
+/**
+ * The dots a chart can draw: at most `buckets` columns by index. Keeps are all drawn (they carry the line and
+ * the labels); in each column, only the best and worst discard, and one crash, since the rest would be drawn
+ * on top of them anyway. 10,000 experiments become about 2,000 SVG dots at most, which Recharts draws quickly.
+ */
+export function decimateDots(dots: readonly ProgressDot[], buckets: number): ProgressDot[] {
+  if (dots.length <= buckets * 2) return [...dots];
+  const lo = dots.reduce((m, d) => Math.min(m, d.idx), Infinity);
+  const hi = dots.reduce((m, d) => Math.max(m, d.idx), -Infinity);
+  const width = (hi - lo + 1) / buckets;
+  const columns = new Map<number, { min?: ProgressDot; max?: ProgressDot; crash?: ProgressDot }>();
+  const out: ProgressDot[] = [];
+  for (const d of dots) {
+    if (d.kind === "kept") {
+      out.push(d);
+      continue;
+    }
+    const key = Math.floor((d.idx - lo) / width);
+    const c = columns.get(key) ?? {};
+    if (d.kind === "crashed") c.crash ??= d;
+    else {
+      if (!c.min || d.value < c.min.value) c.min = d;
+      if (!c.max || d.value > c.max.value) c.max = d;
+    }
+    columns.set(key, c);
+  }
+  for (const c of columns.values()) for (const d of new Set([c.min, c.max, c.crash])) if (d) out.push(d);
+  return out.sort((a, b) => a.idx - b.idx);
+}
+
+/**
+ * Which keeps get a label: all of them in a short session, as autoresearch does; in a long one, at most
+ * `max` spread along the axis (a keep closer than 1/max of the axis to the last labelled one gets none).
+ */
+export function labelledKeeps(kept: readonly { idx: number }[], lastIdx: number, max = 40): Set<number> {
+  const gap = lastIdx / max;
+  const out = new Set<number>();
+  let last = -Infinity;
+  for (const d of kept) {
+    if (d.idx - last < gap) continue;
+    out.add(d.idx);
+    last = d.idx;
+  }
+  return out;
+}
+
 /** autoresearch cuts each keep's label to 45 characters. */
 export function chartLabel(title: string, max = 45): string {
   return title.length > max ? `${title.slice(0, max - 1)}…` : title;

@@ -2,9 +2,9 @@
  * Experiments. Their status changes only in applyExperimentEvent: the pure lifecycle checks the transition,
  * and the new status and the event row are written in one transaction.
  */
-import { and, asc, desc, eq, max, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, max, ne, sql } from "drizzle-orm";
 import { canApprove, canKeepOrDiscard, nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
-import type { FileEdit } from "../../core/types";
+import type { ExperimentStatus, FileEdit } from "../../core/types";
 import type { Db, DbLike } from "../open";
 import { experiments, sessions } from "../schema";
 import { appendEvent } from "./events";
@@ -104,6 +104,52 @@ export function listExperimentIds(db: Db, sessionId: number): number[] {
 
 export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
   return db.select().from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all();
+}
+
+/** What a session's counters, progress chart and top hits need of every experiment: a few small columns. */
+export function listExperimentOutlines(db: Db, sessionId: number) {
+  return db
+    .select({ id: experiments.id, idx: experiments.idx, kind: experiments.kind, status: experiments.status, title: experiments.title, metricValue: experiments.metricValue, decidedAt: experiments.decidedAt })
+    .from(experiments)
+    .where(eq(experiments.sessionId, sessionId))
+    .orderBy(asc(experiments.idx))
+    .all();
+}
+
+/** One page of a session's experiment table, newest first, without code, diffs or verdicts. */
+export function listExperimentPage(db: Db, sessionId: number, offset: number, limit: number) {
+  return db
+    .select({
+      id: experiments.id,
+      idx: experiments.idx,
+      kind: experiments.kind,
+      status: experiments.status,
+      title: experiments.title,
+      metricValue: experiments.metricValue,
+      delta: experiments.delta,
+      commitSha: experiments.commitSha,
+      // The table shows the reason's first line; a long traceback stays on the experiment's page.
+      reason: sql<string | null>`substr(${experiments.reason}, 1, 300)`,
+      humanEdited: experiments.humanEdited,
+      ran: sql<boolean>`${experiments.runIdsJson} != '[]'`.mapWith(Boolean),
+      createdAt: experiments.createdAt,
+    })
+    .from(experiments)
+    .where(eq(experiments.sessionId, sessionId))
+    .orderBy(desc(experiments.idx))
+    .limit(limit)
+    .offset(offset)
+    .all();
+}
+
+/** A session's experiments in the given statuses (those in flight or waiting for a human: a handful), whole. */
+export function listExperimentsInStatuses(db: Db, sessionId: number, statuses: readonly ExperimentStatus[]): ExperimentRow[] {
+  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), inArray(experiments.status, [...statuses]))).orderBy(asc(experiments.idx)).all();
+}
+
+/** How many of a session's experiments were created at or after a time: where a steering note sits in the table. */
+export function countExperimentsSince(db: Db, sessionId: number, at: number): number {
+  return db.select({ n: count() }).from(experiments).where(and(eq(experiments.sessionId, sessionId), gte(experiments.createdAt, at))).get()?.n ?? 0;
 }
 
 /** The experiment of a session that made a commit: how a candidate finds its parent from its parentCommit. */

@@ -49,6 +49,36 @@ describe("session router", () => {
     expect(getSession(db, s.id)!.status).toBe("running");
   });
 
+  it("byId sums a session up without sending every experiment; experimentRows pages the table newest first", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "big", branch: "overseer/big", origin: "cli", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: 0 });
+    const make = (idx: number, status: "kept" | "discarded" | "crashed" | "awaiting_approval", value: number | null) =>
+      createExperiment(db, { sessionId: s.id, kind: idx === 0 ? "baseline" : "proposal", status, title: `exp ${idx}`, proposer: "mutate", metricValue: value, at: idx * 1000, reason: `line one of ${idx}\nline two`, decidedAt: status === "awaiting_approval" ? null : idx * 1000 + 500 });
+    make(0, "kept", 2);
+    for (let i = 1; i < 3000; i++) make(i, i % 500 === 0 ? "kept" : i % 97 === 0 ? "crashed" : "discarded", i % 97 === 0 ? null : 2 - i / 10000 + (i % 7) / 100);
+    make(3000, "awaiting_approval", null);
+    await caller.session.steer({ id: s.id, text: "wider please" }); // steer stamps Date.now(), after every experiment here
+
+    const o = await caller.session.byId({ id: s.id });
+    expect(o.count).toBe(3001);
+    expect(o.stats).toMatchObject({ proposals: 3000, kept: 5, crashed: 30 });
+    expect(o.active.map((e) => e.title)).toEqual(["exp 3000"]);
+    expect(o.topHits.hits.map((h) => h.idx).sort((a, b) => a - b)).toEqual([500, 1000, 1500, 2000, 2500]);
+    expect(o.topHits.of).toBe(5);
+    expect(o.progress.dots.filter((d) => d.kind !== "kept").every((d) => d.title === "")).toBe(true);
+    expect(o.progress.proposals).toBe(3000);
+    expect(o.progress.dots.length).toBeLessThan(1300); // 600 columns: two discards and a crash at most, plus the keeps
+    expect(o.progress.dots.filter((d) => d.kind === "kept")).toHaveLength(6);
+    expect(o.steering).toEqual([expect.objectContaining({ text: "wider please", newer: 0 })]);
+    expect(JSON.stringify(o).length).toBeLessThan(200_000);
+
+    const page = await caller.session.experimentRows({ id: s.id, offset: 100, limit: 100 });
+    expect(page.map((e) => e.idx)).toEqual(Array.from({ length: 100 }, (_, i) => 2900 - i));
+    expect(page[0]).toMatchObject({ title: "exp 2900", reason: "line one of 2900\nline two", ran: false });
+    await expect(caller.session.experimentRows({ id: s.id, offset: 0, limit: 501 })).rejects.toThrow();
+    await expect(caller.session.experimentRows({ id: 999, offset: 0, limit: 10 })).rejects.toThrow(/session 999 does not exist/);
+  });
+
   it("keep and discard only apply to a result waiting for a human, once; the loop applies them", async () => {
     const { caller, ws, db } = setup();
     const s = createSession(db, { workspaceId: ws.id, tag: "c", branch: "overseer/c", origin: "cli", options: sessionOptionsSchema.parse({ withinNoise: "ask" }), baselineCommit: "abc", at: Date.now() });

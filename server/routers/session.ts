@@ -8,11 +8,12 @@ import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
-import { applyExperimentEvent, createExperiment, getExperiment, listExperiments, recordHumanDecision, recordHumanEdit, recordHumanVerdict } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, getExperiment, listExperimentPage, recordHumanDecision, recordHumanEdit, recordHumanVerdict } from "../../db/queries/experiments";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
-import { addSteeringNote, getSession, listSessions, listSteeringNotes, queueSession, updateSession } from "../../db/queries/sessions";
+import { addSteeringNote, getSession, listSessions, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
+import { sessionOverview } from "../session-overview";
 import { experimentView, sessionView } from "../views";
 
 function mustGetSession(db: Db, id: number) {
@@ -29,16 +30,12 @@ const humanInput = z.object({ experimentId: z.number().int(), note: z.string().m
 export const sessionRouter = router({
   list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
 
-  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx, input }) => {
-    const s = mustGetSession(ctx.db, input.id);
-    const config = workspaceConfigSchema.safeParse(JSON.parse(getWorkspace(ctx.db, s.workspaceId)?.configJson ?? "{}"));
-    return {
-      session: sessionView(s),
-      metric: config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const },
-      experiments: listExperiments(ctx.db, s.id).map(experimentView),
-      steering: listSteeringNotes(ctx.db, s.id),
-    };
-  }),
+  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx, input }) => sessionOverview(ctx.db, mustGetSession(ctx.db, input.id))),
+
+  /** A page of the session's experiment table, newest first. */
+  experimentRows: publicProcedure
+    .input(z.object({ id: z.number().int(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }))
+    .query(({ ctx, input }) => listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit)),
 
   /** Asks the runner for a loop on the workspace; it creates the branch overseer/<tag> at HEAD. */
   start: publicProcedure
