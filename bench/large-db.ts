@@ -5,12 +5,13 @@
  *   npx tsx bench/large-db.ts /tmp/large.db [experiments] [points]
  *   OVERSEER_DB_FILE=/tmp/large.db npx next start
  */
+import path from "node:path";
 import { sessionOptionsSchema } from "../core/session-options";
 import { openDatabase, type Db } from "../db/open";
 import { createSession } from "../db/queries/sessions";
 import { storeFileChanges } from "../db/queries/snapshots";
 import { upsertWorkspace } from "../db/queries/workspaces";
-import path from "node:path";
+import { MetricWriter } from "../runner/metric-writer";
 
 export interface LargeDb {
   sessionId: number;
@@ -49,7 +50,6 @@ function fill(db: Db, count: number, points: number, bigRuns: number): LargeDb {
     `INSERT INTO experiments (session_id, idx, kind, status, title, hypothesis, proposer, edits_json, parent_commit, commit_sha, diff, verdict_json, reason, metric_value, delta, run_ids_json, cost_usd, files_json, created_at, decided_at)
      VALUES (?, ?, ?, ?, ?, ?, 'claude', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0.004, ?, ?, ?)`,
   );
-  const insertPoint = c.prepare("INSERT INTO metric_points (run_id, series, step, t_ms, value) VALUES (?, 'loss', ?, ?, ?)");
   const variants = Array.from({ length: 20 }, (_, i) => TRAIN(0.04 - i * 0.001, 8 + (i % 4)));
   const files = variants.map((v, i) => JSON.stringify(storeFileChanges(db, { "train.py": variants[(i + 1) % variants.length]! }, { "train.py": v }, i === 0)));
   const ids: number[] = [];
@@ -90,14 +90,14 @@ function fill(db: Db, count: number, points: number, bigRuns: number): LargeDb {
   const bigRunIds: number[] = [];
   for (let r = 0; r < bigRuns; r++) {
     const runId = Number(JSON.parse((c.prepare("SELECT run_ids_json AS j FROM experiments WHERE session_id = ? AND idx = ?").get(s.id, r === 0 ? bestIdx : r) as { j: string }).j)[0]);
-    c.transaction(() => {
-      let loss = 9;
-      for (let step = 1; step <= points; step++) {
-        loss = 0.8 + (loss - 0.8) * 0.99999 + (rnd() - 0.5) * 0.02 + (rnd() < 0.0002 ? 2 : 0); // rare spikes, which decimation must keep
-        insertPoint.run(runId, step, Math.round((step * 300_000) / points), loss);
-      }
-      c.prepare("UPDATE runs SET point_count = ?, last_step = ? WHERE id = ?").run(points, points, runId);
-    })();
+    // Through the runner's own writer: batched inserts and the series summaries the dashboard draws from.
+    const writer = new MetricWriter(db, runId, { summaryEveryMs: 2000 });
+    for (let step = 1; step <= points; step++) {
+      const trend = 0.8 + 8 * Math.exp(-step / (points / 20));
+      const loss = trend + (rnd() - 0.5) * 0.05 + (rnd() < 0.0002 ? 2 : 0); // rare spikes, which decimation must keep
+      writer.add(step, { loss }, Math.round((step * 300_000) / points));
+    }
+    writer.finish();
     bigRunIds.push(runId);
   }
   return { sessionId: s.id, experimentIds: ids, bigRunIds };

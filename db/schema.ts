@@ -3,7 +3,7 @@
  * except a human's requests (start a run, cancel), which the web writes as rows the runner reads.
  * If you change a table, run `npm run db:generate` and commit the new migration.
  */
-import { sqliteTable, integer, text, real, index, blob } from "drizzle-orm/sqlite-core";
+import { sqliteTable, integer, text, real, index, blob, primaryKey } from "drizzle-orm/sqlite-core";
 import type { ExperimentStatus, RunStatus, SessionStatus } from "../core/types";
 
 export const workspaces = sqliteTable("workspaces", {
@@ -67,6 +67,23 @@ export const metricPoints = sqliteTable(
     value: real("value").notNull(),
   },
   (t) => [index("metric_points_run_series_step_idx").on(t.runId, t.series, t.step)],
+);
+
+/**
+ * Each series of a run decimated as it was written (core/series-summary), through a metric point id: the
+ * dashboard draws a run of a million points from this and the few points stored after it.
+ */
+export const seriesSummaries = sqliteTable(
+  "series_summaries",
+  {
+    runId: integer("run_id")
+      .notNull()
+      .references(() => runs.id),
+    series: text("series").notNull(),
+    throughId: integer("through_id").notNull(),
+    stateJson: text("state_json").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.series] })],
 );
 
 /** Append-only; ids increase, so a reconnecting browser resumes from the last id it saw. */

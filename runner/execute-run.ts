@@ -112,7 +112,7 @@ async function trainAndRecord(
     onOutput: (bytes) => handle(parser.feed(bytes)),
   });
   handle(parser.end());
-  writer.flush();
+  writer.finish();
   for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
 
   const decision = decideOutcome({

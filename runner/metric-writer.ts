@@ -1,14 +1,17 @@
 /**
  * Turns parsed progress records into metric points and writes them in batched transactions: one transaction
  * per batch is what makes 100k+ points/s possible, and a short flush delay keeps the browser within a
- * fraction of a second of the trainer.
+ * fraction of a second of the trainer. It also keeps each series decimated as it grows, and stores that every
+ * couple of seconds and at the end, so the dashboard never reads a long run's every point.
  */
+import { SeriesSummary } from "../core/series-summary";
 import type { Db } from "../db/open";
-import { insertPoints, type PointInput } from "../db/queries/metrics";
+import { insertPoints, saveSeriesSummaries, SUMMARY_BUCKETS, type PointInput } from "../db/queries/metrics";
 
 export interface MetricWriterOptions {
   flushDelayMs?: number;
   maxBatch?: number;
+  summaryEveryMs?: number;
 }
 
 export class MetricWriter {
@@ -18,6 +21,11 @@ export class MetricWriter {
   private lastStep: number | null = null;
   private readonly flushDelayMs: number;
   private readonly maxBatch: number;
+  private readonly summaryEveryMs: number;
+  private readonly summaries = new Map<string, SeriesSummary>();
+  private lastId = 0;
+  private summarisedThrough = 0;
+  private summarisedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -26,6 +34,7 @@ export class MetricWriter {
   ) {
     this.flushDelayMs = opts.flushDelayMs ?? 20;
     this.maxBatch = opts.maxBatch ?? 5000;
+    this.summaryEveryMs = opts.summaryEveryMs ?? 2000;
   }
 
   add(step: number, values: Record<string, number>, tMs: number): void {
@@ -42,6 +51,26 @@ export class MetricWriter {
     const batch = this.buffer;
     this.buffer = [];
     this.pointCount += batch.length;
-    insertPoints(this.db, this.runId, batch, { lastStep: this.lastStep, pointCount: this.pointCount });
+    this.lastId = insertPoints(this.db, this.runId, batch, { lastStep: this.lastStep, pointCount: this.pointCount });
+    for (const p of batch) {
+      let summary = this.summaries.get(p.series);
+      if (!summary) this.summaries.set(p.series, (summary = new SeriesSummary(SUMMARY_BUCKETS)));
+      summary.add({ step: p.step, tMs: p.tMs, value: p.value });
+    }
+    if (Date.now() - this.summarisedAt >= this.summaryEveryMs) this.saveSummaries();
+  }
+
+  /** Writes what is buffered and the summaries as of the last point: call it when the run ends. */
+  finish(): void {
+    this.flush();
+    this.saveSummaries();
+  }
+
+  private saveSummaries(): void {
+    this.summarisedAt = Date.now();
+    if (this.lastId === this.summarisedThrough) return;
+    const states = new Map([...this.summaries].map(([series, s]) => [series, s.state()]));
+    saveSeriesSummaries(this.db, this.runId, this.lastId, states);
+    this.summarisedThrough = this.lastId;
   }
 }

@@ -2,6 +2,8 @@
  * Metric points: batched inserts for ingest, and the two reads the dashboard needs — one series whole (to
  * decimate) and everything after an id (the live stream). Hot paths use prepared statements directly.
  */
+import { CHART_POINTS, decimateMinMax } from "../../core/decimate";
+import { SeriesSummary, type SeriesSummaryState } from "../../core/series-summary";
 import type { SeriesPoint } from "../../core/types";
 import type { Db } from "../open";
 import { updateRun } from "./runs";
@@ -17,6 +19,9 @@ export interface StoredPoint extends PointInput {
   id: number;
 }
 
+/** Three points a bucket, between this many buckets and twice as many: at most CHART_POINTS drawn. */
+export const SUMMARY_BUCKETS = Math.floor(CHART_POINTS / 6);
+
 const statements = new WeakMap<object, ReturnType<typeof prepare>>();
 
 function prepare(db: Db) {
@@ -28,6 +33,11 @@ function prepare(db: Db) {
     series: c.prepare("SELECT step, value, t_ms AS tMs FROM metric_points WHERE run_id = ? AND series = ? ORDER BY step, id"),
     names: c.prepare("SELECT DISTINCT series FROM metric_points WHERE run_id = ?"),
     maxId: c.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM metric_points WHERE run_id = ?"),
+    tail: c.prepare("SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND +run_id = ? ORDER BY id"),
+    summaries: c.prepare("SELECT series, through_id AS throughId, state_json AS stateJson FROM series_summaries WHERE run_id = ?"),
+    saveSummary: c.prepare(
+      "INSERT INTO series_summaries (run_id, series, through_id, state_json) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, series) DO UPDATE SET through_id = excluded.through_id, state_json = excluded.state_json",
+    ),
   };
 }
 
@@ -40,13 +50,44 @@ function stmts(db: Db) {
   return s;
 }
 
-/** Inserts a batch and updates the run's progress in one transaction. */
-export function insertPoints(db: Db, runId: number, points: readonly PointInput[], progress: { lastStep: number | null; pointCount: number }): void {
+/** Inserts a batch and updates the run's progress in one transaction; returns the id of the batch's last point. */
+export function insertPoints(db: Db, runId: number, points: readonly PointInput[], progress: { lastStep: number | null; pointCount: number }): number {
+  const s = stmts(db);
+  return db.$client.transaction(() => {
+    let last = 0;
+    for (const p of points) last = Number(s.insert.run(runId, p.series, p.step, p.tMs, p.value).lastInsertRowid);
+    updateRun(db, runId, progress);
+    return last;
+  })();
+}
+
+/** Stores each series' summary as of the point `throughId`. */
+export function saveSeriesSummaries(db: Db, runId: number, throughId: number, states: ReadonlyMap<string, SeriesSummaryState>): void {
   const s = stmts(db);
   db.$client.transaction(() => {
-    for (const p of points) s.insert.run(runId, p.series, p.step, p.tMs, p.value);
-    updateRun(db, runId, progress);
+    for (const [series, state] of states) s.saveSummary.run(runId, series, throughId, JSON.stringify(state));
   })();
+}
+
+/**
+ * Every series of a run as the chart draws it, each at most about CHART_POINTS points with its spikes. From the
+ * stored summaries and the points after them when the runner wrote summaries (a million points in milliseconds);
+ * otherwise from every point.
+ */
+export function drawnSeries(db: Db, runId: number): Record<string, SeriesPoint[]> {
+  const s = stmts(db);
+  const stored = s.summaries.all(runId) as { series: string; throughId: number; stateJson: string }[];
+  if (stored.length === 0) return Object.fromEntries(seriesNames(db, runId).map((name) => [name, decimateMinMax(seriesPoints(db, runId, name), CHART_POINTS)]));
+  const summaries = new Map(stored.map((r) => [r.series, new SeriesSummary(SUMMARY_BUCKETS, JSON.parse(r.stateJson) as SeriesSummaryState)]));
+  const through = Math.min(...stored.map((r) => r.throughId));
+  for (const p of s.tail.iterate(through, runId) as Iterable<StoredPoint>) {
+    const own = stored.find((r) => r.series === p.series);
+    if (own && p.id <= own.throughId) continue; // already in that series' summary
+    let summary = summaries.get(p.series);
+    if (!summary) summaries.set(p.series, (summary = new SeriesSummary(SUMMARY_BUCKETS)));
+    summary.add({ step: p.step, tMs: p.tMs, value: p.value });
+  }
+  return Object.fromEntries([...summaries.keys()].sort().map((name) => [name, summaries.get(name)!.points()]));
 }
 
 export function pointsAfter(db: Db, runId: number, afterId: number, limit = 5000): StoredPoint[] {

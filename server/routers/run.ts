@@ -1,11 +1,10 @@
 import "server-only";
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { CHART_POINTS, decimateMinMax } from "../../core/decimate";
 import { IllegalTransition, isTerminal } from "../../core/run-lifecycle";
 import type { SeriesPoint } from "../../core/types";
 import type { Db } from "../../db/open";
-import { lastPointId, pointsAfter, seriesNames, seriesPoints } from "../../db/queries/metrics";
+import { drawnSeries, lastPointId, pointsAfter } from "../../db/queries/metrics";
 import { applyRunEvent, createRun, getRun, listRuns, requestCancel } from "../../db/queries/runs";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { logSize, readLogTail } from "../log-file";
@@ -30,12 +29,6 @@ function mustGetRun(db: Db, id: number) {
   const run = getRun(db, id);
   if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `run ${id} does not exist` });
   return run;
-}
-
-function decimatedSeries(db: Db, runId: number): Record<string, SeriesPoint[]> {
-  const out: Record<string, SeriesPoint[]> = {};
-  for (const name of seriesNames(db, runId)) out[name] = decimateMinMax(seriesPoints(db, runId, name), CHART_POINTS);
-  return out;
 }
 
 export const runRouter = router({
@@ -67,7 +60,7 @@ export const runRouter = router({
   }),
 
   /** Every series of a run, decimated: a finished run drawn for reference (the session's best). */
-  series: publicProcedure.input(z.object({ runId: z.number().int() })).query(({ ctx: { db }, input }) => decimatedSeries(db, mustGetRun(db, input.runId).id)),
+  series: publicProcedure.input(z.object({ runId: z.number().int() })).query(({ ctx: { db }, input }) => drawnSeries(db, mustGetRun(db, input.runId).id)),
 
   /** The run page's one stream: a snapshot, then new points, status and log lines as they come. */
   live: publicProcedure
@@ -80,7 +73,7 @@ export const runRouter = router({
       if (!input.lastEventId) {
         // One read transaction, so the snapshot and the id it ends at agree.
         const snap = db.$client.transaction(() => {
-          return { snapshot: decimatedSeries(db, run.id), lastId: lastPointId(db, run.id) };
+          return { snapshot: drawnSeries(db, run.id), lastId: lastPointId(db, run.id) };
         })();
         afterId = snap.lastId;
         sentLogSize = logSize(run.logPath);
