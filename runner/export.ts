@@ -70,7 +70,7 @@ export function exportScheduler(db: Db, settings: Settings, sessionId: number, l
 }
 
 /** results.tsv rows from the database: autoresearch's five columns, one row per experiment that ran. */
-export function sessionResultsTsv(db: Db, sessionId: number): string {
+function sessionResultsTsv(db: Db, sessionId: number): string {
   return formatResultsTsv(listExperiments(db, sessionId).map(experimentResultRow));
 }
 

@@ -19,7 +19,7 @@ describe("the metric writer's series summaries", () => {
     writer.finish();
     insertPoints(db, run.id, [{ series: "loss", step: 50_001, tMs: 50_001, value: 0.5 }], { lastStep: 50_001, pointCount: 50_501 }); // after the summary
 
-    const drawn = drawnSeries(db, run.id);
+    const drawn = drawnSeries(db, run.id).series;
     expect(Object.keys(drawn)).toEqual(["loss", "lr"]);
     expect(drawn.loss!.length).toBeLessThanOrEqual(1_000);
     expect(drawn.loss!.find((p) => p.value === 99)?.step).toBe(31_337);
@@ -33,7 +33,7 @@ describe("the metric writer's series summaries", () => {
   it("are optional: a run written without them is drawn from every point", () => {
     const { db, run } = setup();
     insertPoints(db, run.id, Array.from({ length: 5000 }, (_, i) => ({ series: "loss", step: i, tMs: i, value: i === 2500 ? 50 : 1 })), { lastStep: 4999, pointCount: 5000 });
-    const drawn = drawnSeries(db, run.id).loss!;
+    const drawn = drawnSeries(db, run.id).series.loss!;
     expect(drawn.length).toBeLessThanOrEqual(1_000);
     expect(drawn.some((p) => p.value === 50)).toBe(true);
   });

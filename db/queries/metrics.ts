@@ -70,24 +70,29 @@ export function saveSeriesSummaries(db: Db, runId: number, throughId: number, st
 }
 
 /**
- * Every series of a run as the chart draws it, each at most about CHART_POINTS points with its spikes. From the
- * stored summaries and the points after them when the runner wrote summaries (a million points in milliseconds);
- * otherwise from every point.
+ * Every series of a run as the chart draws it, each at most about CHART_POINTS points with its spikes, and the id
+ * of the last point it includes (where a live stream goes on from). From the stored summaries and the points after
+ * them when the runner wrote summaries (a million points in milliseconds); otherwise from every point.
  */
-export function drawnSeries(db: Db, runId: number): Record<string, SeriesPoint[]> {
+export function drawnSeries(db: Db, runId: number): { series: Record<string, SeriesPoint[]>; lastId: number } {
   const s = stmts(db);
   const stored = s.summaries.all(runId) as { series: string; throughId: number; stateJson: string }[];
-  if (stored.length === 0) return Object.fromEntries(seriesNames(db, runId).map((name) => [name, decimateMinMax(seriesPoints(db, runId, name), CHART_POINTS)]));
+  if (stored.length === 0) {
+    const series = Object.fromEntries(seriesNames(db, runId).map((name) => [name, decimateMinMax(seriesPoints(db, runId, name), CHART_POINTS)]));
+    return { series, lastId: lastPointId(db, runId) };
+  }
   const summaries = new Map(stored.map((r) => [r.series, new SeriesSummary(SUMMARY_BUCKETS, JSON.parse(r.stateJson) as SeriesSummaryState)]));
-  const through = Math.min(...stored.map((r) => r.throughId));
-  for (const p of s.tail.iterate(through, runId) as Iterable<StoredPoint>) {
+  let lastId = Math.min(...stored.map((r) => r.throughId));
+  for (const p of s.tail.iterate(lastId, runId) as Iterable<StoredPoint>) {
+    lastId = p.id;
     const own = stored.find((r) => r.series === p.series);
     if (own && p.id <= own.throughId) continue; // already in that series' summary
     let summary = summaries.get(p.series);
     if (!summary) summaries.set(p.series, (summary = new SeriesSummary(SUMMARY_BUCKETS)));
     summary.add({ step: p.step, tMs: p.tMs, value: p.value });
   }
-  return Object.fromEntries([...summaries.keys()].sort().map((name) => [name, summaries.get(name)!.points()]));
+  lastId = Math.max(lastId, ...stored.map((r) => r.throughId));
+  return { series: Object.fromEntries([...summaries.keys()].sort().map((name) => [name, summaries.get(name)!.points()])), lastId };
 }
 
 export function pointsAfter(db: Db, runId: number, afterId: number, limit = 5000): StoredPoint[] {

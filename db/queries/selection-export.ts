@@ -40,7 +40,7 @@ type Loaded =
   | { ok: false; error: string };
 
 /** The experiments in the order they were proposed, checked to share a workspace and a baseline, with their own changes. */
-export function loadSelection(db: Db, ids: readonly number[]): Loaded {
+function loadSelection(db: Db, ids: readonly number[]): Loaded {
   const unique = [...new Set(ids)].sort((a, b) => a - b);
   if (unique.length === 0) return { ok: false, error: "select at least one experiment to export" };
   if (unique.length > MAX_SELECTED) return { ok: false, error: `select at most ${MAX_SELECTED} experiments; export a whole session from its page` };

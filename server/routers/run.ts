@@ -4,7 +4,7 @@ import { z } from "zod";
 import { IllegalTransition, isTerminal } from "../../core/run-lifecycle";
 import type { SeriesPoint } from "../../core/types";
 import type { Db } from "../../db/open";
-import { drawnSeries, lastPointId, pointsAfter } from "../../db/queries/metrics";
+import { drawnSeries, pointsAfter } from "../../db/queries/metrics";
 import { applyRunEvent, createRun, getRun, listRuns, requestCancel } from "../../db/queries/runs";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { logSize, readLogTail } from "../log-file";
@@ -60,7 +60,7 @@ export const runRouter = router({
   }),
 
   /** Every series of a run, decimated: a finished run drawn for reference (the session's best). */
-  series: publicProcedure.input(z.object({ runId: z.number().int() })).query(({ ctx: { db }, input }) => drawnSeries(db, mustGetRun(db, input.runId).id)),
+  series: publicProcedure.input(z.object({ runId: z.number().int() })).query(({ ctx: { db }, input }) => drawnSeries(db, mustGetRun(db, input.runId).id).series),
 
   /** The run page's one stream: a snapshot, then new points, status and log lines as they come. */
   live: publicProcedure
@@ -72,14 +72,12 @@ export const runRouter = router({
       let sentRunJson = "";
       if (!input.lastEventId) {
         // One read transaction, so the snapshot and the id it ends at agree.
-        const snap = db.$client.transaction(() => {
-          return { snapshot: drawnSeries(db, run.id), lastId: lastPointId(db, run.id) };
-        })();
+        const snap = db.$client.transaction(() => drawnSeries(db, run.id))();
         afterId = snap.lastId;
         sentLogSize = logSize(run.logPath);
         const view = runView(run);
         sentRunJson = JSON.stringify(view);
-        yield tracked(String(afterId), { run: view, snapshot: snap.snapshot, log: run.logPath ? readLogTail(run.logPath, LOG_LINES) : [] } satisfies LiveMessage);
+        yield tracked(String(afterId), { run: view, snapshot: snap.series, log: run.logPath ? readLogTail(run.logPath, LOG_LINES) : [] } satisfies LiveMessage);
       }
       while (!signal?.aborted) {
         run = mustGetRun(db, input.runId);
