@@ -10,7 +10,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const router = useRouter();
   const [proposer, setProposer] = useState<"mutate" | "claude" | "manual">("mutate");
   const [experiments, setExperiments] = useState(10);
-  const [approve, setApprove] = useState<"auto" | "risky" | "all">("auto");
+  const [approve, setApprove] = useState<"auto" | "risky" | "all">("risky");
   const caps = useQuery(trpc.system.capabilities.queryOptions());
   const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
@@ -37,8 +37,8 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       <label>
         approval{" "}
         <select value={approve} onChange={(e) => setApprove(e.target.value as typeof approve)} aria-label="approval">
-          <option value="auto">run what the gate passes</option>
-          <option value="risky">ask me for risky changes</option>
+          <option value="risky">ask me for code changes (run hyperparameters)</option>
+          <option value="auto">ask me only for high-risk changes</option>
           <option value="all">ask me for every change</option>
         </select>
       </label>

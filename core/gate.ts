@@ -1,33 +1,59 @@
 /**
- * The gate, as far as it goes yet: only edits to the workspace's editable files may run (anything else is
- * blocked), and a change limited to top-level constants (hyperparameters) is low risk where a change to code
- * is medium. The safety-gate issue grows this into the full rule engine; the verdict's shape is the one it uses.
+ * The gate: a candidate's verdict from rules over its changed files and code (core/gate/), with the levels the
+ * workspace configures, and the session policy that decides what waits for a human. Pure.
  */
+import { diffLines } from "diff";
 import { constantOnLine } from "./constants";
+import { languageOf } from "./code/tokenize";
+import { codeChange } from "./gate/code-rules";
+import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
 
-export type RiskLevel = "low" | "medium" | "high" | "blocked";
+export type { RiskLevel, RuleId } from "./gate/rules";
 
 export interface GateReason {
   rule: string;
   message: string;
   file?: string;
   line?: number;
+  /** This reason's own level (the rule's, as the workspace configures it). */
+  level?: RiskLevel;
 }
 
 export interface GateVerdict {
   level: RiskLevel;
+  /** Whether the default policy waits for a human: medium and high. */
   needsApproval: boolean;
   reasons: GateReason[];
+  /** The reviewer model's opinion, when one was asked (its level is already folded into `level`). */
+  reviewer?: { model: string; level: RiskLevel; reasons: string[] };
 }
 
-export function gateChangedFiles(changed: readonly string[], editable: readonly string[], protectedFiles: readonly string[]): GateVerdict {
-  const reasons: GateReason[] = [];
+export interface GateSettings {
+  /** A level per rule id, or "off"; rules not named keep their defaults. */
+  rules: Partial<Record<RuleId, RiskLevel | "off">>;
+  maxDiffLines: number;
+  /** Names that hold the time budget (imported from a protected module), e.g. TIME_BUDGET. */
+  budgetNames: string[];
+}
+
+export const DEFAULT_GATE_SETTINGS: GateSettings = { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] };
+
+export interface GateConfig {
+  editable: readonly string[];
+  protected: readonly string[];
+  metric?: { name: string };
+  gate?: GateSettings;
+}
+
+type Found = Omit<GateReason, "level"> & { rule: RuleId };
+
+function fileRules(changed: readonly string[], config: GateConfig): Found[] {
+  const found: Found[] = [];
   for (const file of changed) {
-    if (protectedFiles.includes(file)) reasons.push({ rule: "protected-file", message: `${file} is protected: experiments must not change it`, file });
-    else if (!editable.includes(file)) reasons.push({ rule: "not-editable", message: `${file} is not an editable file (editable: ${editable.join(", ")})`, file });
+    if (config.protected.includes(file)) found.push({ rule: "protected-file", message: `${file} is protected: experiments must not change it`, file });
+    else if (!config.editable.includes(file)) found.push({ rule: "not-editable", message: `${file} is not an editable file (editable: ${config.editable.join(", ")})`, file });
   }
-  if (reasons.length) return { level: "blocked", needsApproval: false, reasons };
-  return { level: "low", needsApproval: false, reasons: [{ rule: "editable-only", message: `changes only ${changed.join(", ")}` }] };
+  return found;
 }
 
 interface ConstantChange {
@@ -54,7 +80,6 @@ export function constantsOnlyChange(file: string, before: string, after: string)
   return changes;
 }
 
-/** The first changed line of a file, for a reason that points at the code. */
 function firstChangedLine(before: string, after: string): number {
   const b = before.split("\n");
   const a = after.split("\n");
@@ -63,45 +88,90 @@ function firstChangedLine(before: string, after: string): number {
   return i + 1;
 }
 
-/**
- * A built candidate's verdict: the file rules first, then what its content changes. `before` and `after` are
- * the editable files' contents at the parent and in the candidate.
- */
-export function gateCandidate(
-  changed: readonly string[],
-  config: { editable: readonly string[]; protected: readonly string[] },
-  before: Readonly<Record<string, string>>,
-  after: Readonly<Record<string, string>>,
-): GateVerdict {
-  const byFile = gateChangedFiles(changed, config.editable, config.protected);
-  if (byFile.level === "blocked") return byFile;
-  const reasons: GateReason[] = [];
-  let codeChanged = false;
+function changedLineCount(before: string, after: string): number {
+  return diffLines(before, after).reduce((n, part) => n + (part.added || part.removed ? (part.count ?? 0) : 0), 0);
+}
+
+/** What each changed, allowed file's content changes: the code rules, then constants, seeds or code. */
+function contentRules(changed: readonly string[], config: GateConfig, settings: GateSettings, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): Found[] {
+  const found: Found[] = [];
+  const kinds: ("constants" | "seed" | "code")[] = [];
+  const constants: Found[] = [];
+  let lines = 0;
   for (const file of changed) {
-    const b = before[file] ?? "";
-    const a = after[file] ?? "";
-    const constants = constantsOnlyChange(file, b, a);
-    if (constants === null) {
-      codeChanged = true;
-      reasons.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
+    const b = before[file];
+    const a = after[file];
+    if (b === undefined || a === undefined) {
+      found.push(b === undefined ? { rule: "added-file", message: `adds ${file}`, file } : { rule: "deleted-file", message: `deletes ${file}`, file });
+      kinds.push("code");
+      lines += (a ?? b ?? "").split("\n").length;
+      continue;
+    }
+    lines += changedLineCount(b, a);
+    const lang = languageOf(file);
+    const code = lang ? codeChange(file, lang, b, a, { file, protectedFiles: config.protected, metricName: config.metric?.name ?? "val_bpb", budgetNames: settings.budgetNames }) : null;
+    if (code) found.push(...code.findings);
+    const consts = constantsOnlyChange(file, b, a);
+    if (code?.seedOnly || (consts && consts.length > 0 && consts.every((c) => /seed/i.test(c.name)))) kinds.push("seed");
+    else if (consts) {
+      kinds.push("constants");
+      for (const c of consts) constants.push({ rule: "constants-only", message: `sets ${c.name} from ${c.from} to ${c.to}`, file, line: c.line });
     } else {
-      for (const c of constants) reasons.push({ rule: "constants-only", message: `sets ${c.name} from ${c.from} to ${c.to}`, file, line: c.line });
+      kinds.push("code");
+      found.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
     }
   }
-  return { level: codeChanged ? "medium" : "low", needsApproval: false, reasons };
+  if (lines > settings.maxDiffLines) found.push({ rule: "large-diff", message: `changes ${lines} lines (more than ${settings.maxDiffLines}): a change this large is hard to review` });
+  if (kinds.length && kinds.every((k) => k === "seed")) found.push({ rule: "seed-only", message: "changes only the random seed: not an idea, only a draw of the noise" });
+  else if (kinds.every((k) => k === "constants")) found.push(...constants);
+  return found;
 }
 
+function verdictOf(found: Found[], settings: GateSettings): GateVerdict {
+  const reasons: GateReason[] = [];
+  for (const f of found) {
+    const level = settings.rules[f.rule] ?? RULES[f.rule].level;
+    if (level !== "off") reasons.push({ ...f, level });
+  }
+  reasons.sort((x, y) => riskRank(y.level!) - riskRank(x.level!));
+  const level = reasons.reduce<RiskLevel>((l, r) => stricter(l, r.level!), "low");
+  return { level, needsApproval: level === "medium" || level === "high", reasons };
+}
+
+/**
+ * A built candidate's verdict. `changed` lists every file the commit changes; `before` and `after` hold the
+ * editable files' contents at the parent and in the candidate (a file absent from one side was added or deleted).
+ */
+export function gateCandidate(changed: readonly string[], config: GateConfig, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): GateVerdict {
+  const settings = config.gate ?? DEFAULT_GATE_SETTINGS;
+  const byFile = fileRules(changed, config);
+  const allowed = changed.filter((f) => !byFile.some((x) => x.file === f));
+  return verdictOf([...byFile, ...contentRules(allowed, config, settings, before, after)], settings);
+}
+
+/** The file rules alone: for a diff not yet built (only protected and non-editable files are known to be wrong). */
+export function gateChangedFiles(changed: readonly string[], config: GateConfig): GateVerdict {
+  return verdictOf(fileRules(changed, config), config.gate ?? DEFAULT_GATE_SETTINGS);
+}
+
+/** Folds a reviewer model's opinion into the rules' verdict: the stricter of the two. */
+export function withReviewer(verdict: GateVerdict, reviewer: NonNullable<GateVerdict["reviewer"]>): GateVerdict {
+  const level = stricter(verdict.level, reviewer.level);
+  return { ...verdict, level, needsApproval: level === "medium" || level === "high", reviewer };
+}
+
+/**
+ * What runs unattended: "risky" (the default) runs low and waits for a human on medium and high; "auto" waits
+ * only on high; "all" waits on everything. Blocked never runs, so there is nothing to approve.
+ */
 export type ApprovalPolicy = "auto" | "risky" | "all";
 
-/** Whether an experiment with this verdict waits for a human under the session's policy. */
 export function needsHuman(verdict: GateVerdict, policy: ApprovalPolicy): boolean {
-  if (verdict.level === "blocked") return false; // never runs, nothing to approve
+  if (verdict.level === "blocked") return false;
   if (policy === "all") return true;
-  if (policy === "risky") return verdict.needsApproval || verdict.level === "medium" || verdict.level === "high";
-  return verdict.needsApproval;
+  if (policy === "risky") return verdict.level === "medium" || verdict.level === "high";
+  return verdict.level === "high";
 }
-
-const RISK_ORDER: readonly RiskLevel[] = ["low", "medium", "high", "blocked"];
 
 /**
  * Whether a candidate that a human edited and approved waits for them again: only when the policy asks for a
@@ -109,5 +179,5 @@ const RISK_ORDER: readonly RiskLevel[] = ["low", "medium", "high", "blocked"];
  */
 export function editNeedsApprovalAgain(approvedUnder: GateVerdict | null, now: GateVerdict, policy: ApprovalPolicy): boolean {
   if (!needsHuman(now, policy)) return false;
-  return approvedUnder === null || RISK_ORDER.indexOf(now.level) > RISK_ORDER.indexOf(approvedUnder.level);
+  return approvedUnder === null || riskRank(now.level) > riskRank(approvedUnder.level);
 }

@@ -6,7 +6,8 @@ export type ProposerName = (typeof PROPOSERS)[number];
 
 export const sessionOptionsSchema = z.object({
   proposer: z.enum(PROPOSERS).default("mutate"),
-  approve: z.enum(["auto", "risky", "all"]).default("auto"),
+  /** What waits for a human: "risky" medium and high risk, "auto" only high, "all" everything (core/gate's needsHuman). */
+  approve: z.enum(["auto", "risky", "all"]).default("risky"),
   /** Stop conditions; null means no limit. Experiments count proposals, not the baseline. */
   maxExperiments: z.number().int().positive().nullable().default(null),
   maxWallSeconds: z.number().positive().nullable().default(null),

@@ -16,8 +16,17 @@ describe("parseWorkspaceConfig", () => {
         timeoutSeconds: 600,
         env: [],
         minImprovement: 0,
+        gate: { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] },
       },
     });
+  });
+
+  it("takes gate rule levels by rule id, and names the rules when one is unknown", () => {
+    const r = parseWorkspaceConfig('{"gate": {"rules": {"network": "blocked", "seed-only": "off"}}}');
+    expect(r.ok && r.config.gate).toEqual({ rules: { network: "blocked", "seed-only": "off" }, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] });
+    const bad = parseWorkspaceConfig('{"gate": {"rules": {"netwrk": "high"}}}');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/"gate\.rules": unknown key "netwrk".*rules: protected-file, not-editable/s);
   });
 
   it("fills defaults around the fields given", () => {

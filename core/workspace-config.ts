@@ -3,6 +3,7 @@
  * config), and parsing with errors that name the field and the fix. Pure: callers read the file.
  */
 import { z } from "zod";
+import { RISK_LEVELS, RULE_IDS } from "./gate/rules";
 
 const relativePath = z
   .string()
@@ -31,6 +32,15 @@ export const workspaceConfigSchema = z
     env: z.array(envName).default([]),
     /** The smallest improvement kept outright when the noise is unmeasured or smaller (e.g. 3e-4 bpb). */
     minImprovement: z.number().min(0).default(0),
+    /** The gate's rules: a level (or "off") per rule id, the largest diff that is not "large", the budget's names. */
+    gate: z
+      .object({
+        rules: z.partialRecord(z.enum(RULE_IDS), z.enum([...RISK_LEVELS, "off"])).default({}),
+        maxDiffLines: z.number().int().positive().default(300),
+        budgetNames: z.array(z.string().regex(/^[A-Za-z_]\w*$/, { message: "must be a name such as TIME_BUDGET" })).default(["TIME_BUDGET"]),
+      })
+      .strict()
+      .default({ rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] }),
   })
   .strict()
   .refine((c) => c.timeoutSeconds >= c.budgetSeconds, {
@@ -73,9 +83,14 @@ const FIELD_HINTS: Record<string, string> = {
   timeoutSeconds: "the hard kill in seconds, e.g. 600",
   env: 'names of extra environment variables to pass through, e.g. ["HF_HOME"]',
   minImprovement: "the smallest improvement worth keeping, e.g. 0.0003",
+  gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys" && issue.path.length) {
+    const where = issue.path.map(String).join(".");
+    return `"${where}": unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} — expected ${FIELD_HINTS[String(issue.path[0])] ?? "one of the documented keys"}`;
+  }
   if (issue.code === "unrecognized_keys") {
     const known = Object.keys(FIELD_HINTS).join(", ");
     return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}: remove ${issue.keys.length > 1 ? "them" : "it"} (known fields: ${known})`;

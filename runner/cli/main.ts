@@ -1,6 +1,7 @@
 /** Entry of `bin/overseer`: parses the command line and dispatches. Exit codes: 0 ok, 1 failed, 2 bad usage. */
 import { parseSettings } from "../../core/settings";
 import { OVERSEER_ROOT } from "../paths";
+import { gateCommand } from "./gate";
 import { importCommand } from "./import";
 import { initCommand } from "./init";
 import { loopCommand } from "./loop";
@@ -16,7 +17,8 @@ usage:
   overseer runner                the runner alone, headless: starts runs queued from the dashboard
   overseer run [DIR] [--json]    run the workspace's command once, at HEAD, and print its summary
   overseer loop [DIR] [options]  the research loop, headless: propose, gate, run, keep or revert
-      --proposer mutate|claude|manual   --experiments N   --approve auto|risky|all   --tag T
+      --proposer mutate|claude|manual   --experiments N   --approve risky|auto|all   --tag T
+      (risky, the default: code changes wait for a human, hyperparameters run; auto: only high risk waits)
       --baseline-runs K   --seed S   --plateau N   --max-cost USD   --max-minutes M   --resume SESSION
       --runs-per-candidate N   --within-noise rerun|ask   (a gain within the noise after N runs: discard, or ask)
   overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
@@ -30,6 +32,9 @@ usage:
                                  the winning chain as a format-patch mbox, one squashed diff, results.tsv, or all as JSON
   overseer export --experiments ID,ID,… --format patch|diff|tsv|json
                                  a selection (any sessions of a workspace): each one's own change, replayed on the baseline
+  overseer gate DIR --diff FILE [--json]
+                                 the gate's verdict on a diff (- for stdin) against DIR's current files; exit 0
+                                 whatever the verdict, 2 when the diff cannot be judged
   overseer init [DIR] [options]  write DIR/overseer.json (only what differs from the defaults) and register DIR
       --command "uv run train.py"   --editable train.py,model.py   --protected prepare.py
       --metric val_bpb   --goal minimize|maximize   --budget 300   --timeout 600
@@ -43,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === "gate") return gateCommand(rest); // needs no database
   const parsed = parseSettings(process.env, OVERSEER_ROOT, process.cwd());
   if (!parsed.ok) {
     console.error(`overseer: ${parsed.error}`);

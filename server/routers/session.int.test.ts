@@ -17,7 +17,7 @@ describe("session router", () => {
   it("start queues a session for the runner with the options given and defaults for the rest", async () => {
     const { caller, ws } = setup();
     const s = await caller.session.start({ workspaceId: ws.id, options: { proposer: "mutate", maxExperiments: 5 } });
-    expect(s).toMatchObject({ status: "queued", origin: "web", branch: "", options: { proposer: "mutate", maxExperiments: 5, approve: "auto", baselineRuns: 1 } });
+    expect(s).toMatchObject({ status: "queued", origin: "web", branch: "", options: { proposer: "mutate", maxExperiments: 5, approve: "risky", baselineRuns: 1 } });
     await expect(caller.session.start({ workspaceId: ws.id, tag: "bad tag!" })).rejects.toThrow();
   });
 

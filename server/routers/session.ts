@@ -79,7 +79,7 @@ export const sessionRouter = router({
       const parsed = diffToEdits(input.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/"));
       if (!parsed.ok) throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error });
       const exp = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: input.title, hypothesis: input.hypothesis ?? null, proposer: "manual", editsJson: JSON.stringify(parsed.edits), at: Date.now() });
-      const verdict = gateChangedFiles(parsed.files, config.editable, config.protected);
+      const verdict = gateChangedFiles(parsed.files, config);
       if (verdict.level !== "blocked") return experimentView(exp);
       return experimentView(
         applyExperimentEvent(db, exp.id, { type: "gate_blocked" }, Date.now(), { verdictJson: JSON.stringify(verdict), reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() }),
