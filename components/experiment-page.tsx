@@ -87,7 +87,7 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
       {e.reason && (
         <section aria-label="decision">
           <h2>Decision</h2>
-          <pre className={`reason ${["crashed", "diverged", "timed_out"].includes(e.status) ? "error" : ""}`}>{e.reason}</pre>
+          <pre className={`reason ${["crashed", "diverged", "timed_out", "tampered"].includes(e.status) ? "error" : ""}`}>{e.reason}</pre>
         </section>
       )}
       <section aria-label="code">

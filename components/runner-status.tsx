@@ -7,9 +7,17 @@ export function RunnerStatus() {
   const trpc = useTRPC();
   const { data } = useQuery(trpc.system.runner.queryOptions());
   if (!data) return null;
+  const unsandboxed = data.online && data.sandbox?.startsWith("unavailable");
   return (
-    <span className={`runner ${data.online ? "online" : "offline"}`} title={data.online ? `runner pid ${data.pid}` : "start it with npm start or bin/overseer runner"}>
-      {data.online ? "runner online" : "runner offline — queued runs wait"}
-    </span>
+    <>
+      <span className={`runner ${data.online ? "online" : "offline"}`} title={data.online ? `runner pid ${data.pid}; sandbox ${data.sandbox ?? "unknown"}` : "start it with npm start or bin/overseer runner"}>
+        {data.online ? "runner online" : "runner offline — queued runs wait"}
+      </span>
+      {unsandboxed && (
+        <span className="runner unsandboxed" role="status" title={data.sandbox ?? ""}>
+          no sandbox: runs can reach the network and your files
+        </span>
+      )}
+    </>
   );
 }

@@ -9,6 +9,7 @@ const LABELS: Partial<Record<AnyStatus, string>> = {
   diverged: "diverged",
   crashed: "crashed",
   timed_out: "timed out",
+  tampered: "tampered",
   cancelled: "cancelled",
   interrupted: "interrupted",
   awaiting_approval: "awaiting approval",

@@ -12,6 +12,10 @@ export type LogEvent =
   | { kind: "progress"; step: number; values: Record<string, number> }
   | { kind: "summary"; key: string; raw: string; value: number | null }
   | { kind: "fail"; text: string }
+  /** A `---` line or a JSON summary object: the summary starts (the run-integrity guard counts them). */
+  | { kind: "summary_start" }
+  /** A `key: value` line outside the summary (a metric printed there is suspicious). */
+  | { kind: "keyed_line"; key: string; raw: string }
   | { kind: "warning"; message: string };
 
 /** Longest unterminated text kept; past it the line is skipped (a 10 MB line must not eat memory). */
@@ -94,6 +98,11 @@ export class LogParser {
       if (record) pushNewValues(record, emitted, events);
       // autoresearch prints FAIL right after the last record, on the same physical line.
       if (/(^|\s)FAIL$/.test(trimmed)) events.push({ kind: "fail", text: trimmed });
+      // A "---" glued to the last record still starts a summary: the integrity guard must count it.
+      if (/\s---$/.test(trimmed)) {
+        this.inSummary = true;
+        events.push({ kind: "summary_start" });
+      }
       return;
     }
     if (trimmed === "FAIL") {
@@ -102,16 +111,17 @@ export class LogParser {
     }
     if (trimmed === "---") {
       this.inSummary = true;
+      events.push({ kind: "summary_start" });
       return;
     }
     if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
       this.parseJsonLine(trimmed, events);
       return;
     }
-    if (this.inSummary) {
-      const m = SUMMARY_RE.exec(segment);
-      if (m?.[1] && m[2] !== undefined && m[2] !== "") events.push({ kind: "summary", key: m[1], raw: m[2], value: parseNumber(m[2]) });
-    }
+    const m = SUMMARY_RE.exec(segment);
+    if (!m?.[1] || m[2] === undefined || m[2] === "") return;
+    if (this.inSummary) events.push({ kind: "summary", key: m[1], raw: m[2], value: parseNumber(m[2]) });
+    else events.push({ kind: "keyed_line", key: m[1], raw: m[2] });
   }
 
   private parseJsonLine(text: string, events: LogEvent[]): void {
@@ -124,6 +134,7 @@ export class LogParser {
     if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return;
     const record = obj as Record<string, unknown>;
     if (typeof record.summary === "object" && record.summary !== null) {
+      events.push({ kind: "summary_start" });
       for (const [key, v] of Object.entries(record.summary as Record<string, unknown>)) {
         if (typeof v === "number" || typeof v === "string") {
           events.push({ kind: "summary", key, raw: String(v), value: typeof v === "number" ? (Number.isFinite(v) ? v : null) : parseNumber(v) });

@@ -33,7 +33,7 @@ export interface TopHit {
   delta: number;
 }
 
-const CRASHES: readonly ExperimentStatus[] = ["crashed", "diverged", "timed_out"];
+const CRASHES: readonly ExperimentStatus[] = ["crashed", "diverged", "timed_out", "tampered"];
 
 /** The chart's data; crashes have no value, so they sit on the worst value drawn, marked apart. */
 export function progressData(experiments: readonly ProgressInput[], goal: "minimize" | "maximize") {

@@ -17,6 +17,7 @@ const STATUS: Partial<Record<ExperimentStatus, "keep" | "discard" | "crash">> = 
   crashed: "crash",
   diverged: "crash",
   timed_out: "crash",
+  tampered: "crash",
 };
 
 /** Only experiments that ran have a row, as in autoresearch; the baseline is the first `keep`. */

@@ -8,14 +8,15 @@
  * - summary: the `key: value` lines after `---` at the end of a run (val_bpb, training_seconds, …).
  * - metric: the one summary key that scores a run (val_bpb by default), with a goal (minimize or maximize).
  * - budget: the training time the trainer is meant to use (shown as progress); the timeout is the hard kill.
- * - outcome: how a run ended — finished, diverged, crashed, timed_out or cancelled — as a value, never a throw.
+ * - outcome: how a run ended — finished, diverged, crashed, timed_out, cancelled or tampered — as a value, never a throw.
  * Later issues add: experiment, proposal, gate, verdict, best, session.
  */
 
 /** Times are integer milliseconds since the epoch everywhere. */
 export type EpochMs = number;
 
-export const RUN_OUTCOMES = ["finished", "diverged", "crashed", "timed_out", "cancelled"] as const;
+/** tampered: a protected file (or protected data) changed during the run; its metric is never used. */
+export const RUN_OUTCOMES = ["finished", "diverged", "crashed", "timed_out", "cancelled", "tampered"] as const;
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 
 /** A run's status: waiting, in flight, or one of the outcomes; `interrupted` when the runner died under it. */
@@ -60,6 +61,7 @@ export const EXPERIMENT_STATUSES = [
   "crashed",
   "diverged",
   "timed_out",
+  "tampered",
   "rejected",
   "proposal_failed",
   "interrupted",

@@ -16,6 +16,9 @@ describe("parseWorkspaceConfig", () => {
         timeoutSeconds: 600,
         env: [],
         minImprovement: 0,
+        protectedData: [],
+        timeTolerance: 0.1,
+        sandbox: { network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096 },
         gate: { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] },
       },
     });

@@ -32,6 +32,20 @@ export const workspaceConfigSchema = z
     env: z.array(envName).default([]),
     /** The smallest improvement kept outright when the noise is unmeasured or smaller (e.g. 3e-4 bpb). */
     minImprovement: z.number().min(0).default(0),
+    /** Data the protected files point at (a validation shard, a tokenizer): fingerprinted before and after each run. */
+    protectedData: z.array(z.string().min(1)).default([]),
+    /** How far a run's reported training time may disagree with the wall clock and the budget (0.1 = 10%, plus 10 s). */
+    timeTolerance: z.number().min(0).max(10).default(0.1),
+    /** The run's sandbox (bubblewrap where available) and resource limits. */
+    sandbox: z
+      .object({
+        network: z.boolean().default(false),
+        writable: z.array(z.string().min(1)).default([]),
+        maxFileSizeMb: z.number().int().positive().default(20480),
+        maxProcesses: z.number().int().positive().default(4096),
+      })
+      .strict()
+      .default({ network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096 }),
     /** The gate's rules: a level (or "off") per rule id, the largest diff that is not "large", the budget's names. */
     gate: z
       .object({
@@ -83,6 +97,9 @@ const FIELD_HINTS: Record<string, string> = {
   timeoutSeconds: "the hard kill in seconds, e.g. 600",
   env: 'names of extra environment variables to pass through, e.g. ["HF_HOME"]',
   minImprovement: "the smallest improvement worth keeping, e.g. 0.0003",
+  protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
+  timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
+  sandbox: '{"network": false, "writable": ["~/.cache/torch"], "maxFileSizeMb": 20480, "maxProcesses": 4096}',
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

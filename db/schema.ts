@@ -49,6 +49,10 @@ export const runs = sqliteTable(
     lastStep: real("last_step"),
     pointCount: integer("point_count").notNull().default(0),
     cancelRequestedAt: integer("cancel_requested_at"),
+    /** Why the runtime guards distrust the result (summary shape, time): its keep waits for a human. One per line. */
+    suspicion: text("suspicion"),
+    /** What the guards did: { sandbox, hashed, changed } (runner/guards). */
+    guardsJson: text("guards_json"),
   },
   (t) => [index("runs_workspace_idx").on(t.workspaceId, t.id), index("runs_status_idx").on(t.status)],
 );
@@ -107,6 +111,8 @@ export const runnerLease = sqliteTable("runner_lease", {
   pid: integer("pid").notNull(),
   startedAt: integer("started_at").notNull(),
   heartbeatAt: integer("heartbeat_at").notNull(),
+  /** What isolates runs on this runner's machine ("bubblewrap …"), or why nothing does ("unavailable: …"). */
+  sandbox: text("sandbox"),
 });
 
 /** A research loop on one workspace, on its own branch overseer/<tag>. */
@@ -163,6 +169,8 @@ export const experiments = sqliteTable(
     parentCommit: text("parent_commit"),
     commitSha: text("commit_sha"),
     diff: text("diff"),
+    /** sha256 of `diff`: an approval names the diff it approves, so an edited or rebuilt diff needs a new one. */
+    diffHash: text("diff_hash"),
     verdictJson: text("verdict_json"),
     /** Why it ended as it did (the decision's reason, the gate's, a human's note). */
     reason: text("reason"),
@@ -186,6 +194,23 @@ export const experiments = sqliteTable(
     decidedAt: integer("decided_at"),
   },
   (t) => [index("experiments_session_idx").on(t.sessionId, t.idx)],
+);
+
+/** Every human decision on an experiment, with where it came from and the diff it was about: its history. */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    experimentId: integer("experiment_id")
+      .notNull()
+      .references(() => experiments.id),
+    action: text("action").$type<"approved" | "rejected" | "edited" | "kept" | "discarded">().notNull(),
+    source: text("source").$type<"browser" | "cli">().notNull(),
+    diffHash: text("diff_hash"),
+    note: text("note"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("decisions_experiment_idx").on(t.experimentId, t.id)],
 );
 
 export const steeringNotes = sqliteTable("steering_notes", {

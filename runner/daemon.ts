@@ -9,7 +9,8 @@ import { isTerminal } from "../core/run-lifecycle";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
-import { acquireLease, releaseLease, renewLease } from "../db/queries/runner-lease";
+import { acquireLease, releaseLease, renewLease, setLeaseSandbox } from "../db/queries/runner-lease";
+import { probeSandbox } from "./sandbox";
 import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus } from "../db/queries/runs";
 import { getWorkspace } from "../db/queries/workspaces";
 import { nextWebSession, sessionOptions, updateSession, type SessionRow } from "../db/queries/sessions";
@@ -41,6 +42,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (!lease.ok) {
     throw new Error(`another runner (pid ${lease.holder.pid}, ${lease.holder.owner}) is using ${settings.dbFile}; stop it first, or set OVERSEER_DATA_DIR to use another database.`);
   }
+  const sandbox = await probeSandbox();
+  setLeaseSandbox(db, owner, sandbox.detail);
+  if (!sandbox.available) log(`sandbox ${sandbox.detail}`);
   await reconcile(db, settings, log);
 
   let stopping = false;

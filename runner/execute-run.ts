@@ -8,6 +8,7 @@ import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
 import { LogParser, type LogEvent } from "../core/log-parser";
 import { decideOutcome, logTailLines, summaryRecord } from "../core/outcome";
+import { SummaryWatch, timingSuspicions } from "../core/run-integrity";
 import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
 import type { Settings } from "../core/settings";
@@ -17,7 +18,9 @@ import { applyRunEvent, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
 import { addWorktree, headCommit, removeWorktree } from "./git";
 import { MetricWriter } from "./metric-writer";
+import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
 import { groupAlive, stopGroup } from "./process-group";
+import { probeSandbox, sandboxedCommand } from "./sandbox";
 import { runTraining } from "./train-process";
 import { configAtCommit } from "./workspace";
 
@@ -67,7 +70,7 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   const worktree = runWorktree(settings, run.id);
   try {
     await addWorktree(ws.repoRoot, worktree, commit);
-    return await trainAndRecord(run, ws, config, path.join(worktree, ws.subdir), logFile, startedAt, opts);
+    return await trainAndRecord(run, ws, config, { worktree, cwd: path.join(worktree, ws.subdir) }, logFile, startedAt, opts);
   } catch (e) {
     return end(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
@@ -79,7 +82,7 @@ async function trainAndRecord(
   run: RunRow,
   ws: WorkspaceRow,
   config: WorkspaceConfig,
-  cwd: string,
+  { worktree, cwd }: { worktree: string; cwd: string },
   logFile: string,
   startedAt: number,
   opts: ExecuteOptions,
@@ -89,21 +92,39 @@ async function trainAndRecord(
   const writer = new MetricWriter(db, run.id);
   const summary: SummaryEntry[] = [];
   const warnings = new Set<string>();
+  const watch = new SummaryWatch(config.metric.name);
+  const progressAt: { first: number | null; last: number | null } = { first: null, last: null };
   let sawFail = false;
   const handle = (events: LogEvent[]) => {
     for (const e of events) {
-      if (e.kind === "progress") writer.add(e.step, e.values, Date.now() - startedAt);
-      else if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
+      watch.see(e);
+      if (e.kind === "progress") {
+        const t = Date.now() - startedAt;
+        writer.add(e.step, e.values, t);
+        progressAt.first ??= t;
+        progressAt.last = t;
+      } else if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
       else if (e.kind === "fail") sawFail = true;
-      else warnings.add(e.message);
+      else if (e.kind === "warning") warnings.add(e.message);
       opts.onLogEvent?.(e, { startedAt, config });
     }
   };
+  // The protected files in the run's checkout and in the workspace, and the data they name: before and after.
+  const guarded = guardedPaths(config, cwd, ws.path);
+  const before = fingerprints(guarded);
 
+  // Caches (torch.compile, Triton, pip) go to a folder of the workspace's own: the sandbox lets runs write there.
+  const cacheDir = path.join(settings.dataDir, "cache", `workspace-${ws.id}`);
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(cacheDir), ...opts.extraEnv });
+  const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
+  if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
+  const probe = await probeSandbox();
+  const writable = [worktree, cacheDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))];
   const exit = await runTraining({
-    command: config.command,
+    command: sandboxedCommand(config.command, { probe, settings: config.sandbox, writable }),
     cwd,
-    env: buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...opts.extraEnv }),
+    env,
     logFile,
     timeoutMs: config.timeoutSeconds * 1000,
     graceMs: settings.killGraceMs,
@@ -115,7 +136,7 @@ async function trainAndRecord(
   writer.finish();
   for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
 
-  const decision = decideOutcome({
+  const ran = decideOutcome({
     ...exit,
     timeoutSeconds: config.timeoutSeconds,
     sawFail,
@@ -123,7 +144,13 @@ async function trainAndRecord(
     metricName: config.metric.name,
     commandLabel: config.command.join(" "),
   });
+  const changed = changedSince(before, fingerprints(guarded));
+  const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
   const endedAt = Date.now();
+  const suspicion =
+    decision.outcome === "finished"
+      ? [...watch.suspicions(), ...timingSuspicions({ summary, wallMs: endedAt - startedAt, firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance })]
+      : [];
   const patch = {
     endedAt,
     reason: decision.reason,
@@ -132,11 +159,45 @@ async function trainAndRecord(
     exitCode: exit.exitCode,
     signal: exit.signal,
     logTail: decision.outcome === "finished" ? null : readLogTail(logFile),
+    suspicion: suspicion.length ? suspicion.join("\n") : null,
+    guardsJson: JSON.stringify({ sandbox: probe.detail, hashed: Object.keys(guarded), changed }),
   };
   if (exit.cancelled && opts.signal?.reason === "shutdown") {
     return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" });
   }
   return applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch);
+}
+
+function cacheEnv(dir: string): Record<string, string> {
+  return { XDG_CACHE_HOME: dir, TRITON_CACHE_DIR: path.join(dir, "triton"), TORCHINDUCTOR_CACHE_DIR: path.join(dir, "inductor") };
+}
+
+/** Why the command cannot start (not found, not executable), checked before the sandbox wraps it. */
+function missingProgram(program: string, cwd: string, PATH: string): string | null {
+  const candidates = program.includes("/") ? [path.resolve(cwd, program)] : PATH.split(":").filter(Boolean).map((d) => path.join(d, program));
+  for (const c of candidates) {
+    try {
+      fs.accessSync(c, fs.constants.X_OK);
+      if (fs.statSync(c).isFile()) return null;
+    } catch {
+      continue; // not here: try the next folder of PATH
+    }
+  }
+  const exists = candidates.some((c) => fs.existsSync(c));
+  return exists
+    ? `permission denied running "${program}": make it executable, or change "command" in overseer.json.`
+    : `command not found: "${program}". Install it, or change "command" in overseer.json.`;
+}
+
+/** Labels (as the UI shows them) → absolute paths of everything a run must leave unchanged. */
+function guardedPaths(config: WorkspaceConfig, runCwd: string, workspacePath: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of config.protected) {
+    out[f] = path.join(runCwd, f);
+    out[`${f} (in the workspace)`] = path.join(workspacePath, f);
+  }
+  for (const p of config.protectedData) out[p] = resolveDataPath(p, workspacePath);
+  return out;
 }
 
 function readLogTail(logFile: string): string {

@@ -32,6 +32,11 @@ export function renewLease(db: Db, owner: string, now: number): boolean {
   return res.changes > 0;
 }
 
+/** Records what isolates this runner's runs, for the dashboard. */
+export function setLeaseSandbox(db: Db, owner: string, sandbox: string): void {
+  db.update(runnerLease).set({ sandbox }).where(eq(runnerLease.owner, owner)).run();
+}
+
 export function releaseLease(db: Db, owner: string): void {
   db.delete(runnerLease).where(eq(runnerLease.owner, owner)).run();
 }

@@ -66,6 +66,8 @@ function jsonResult(run: RunRow) {
     logFile: run.logPath,
     durationSeconds: run.startedAt && run.endedAt ? (run.endedAt - run.startedAt) / 1000 : null,
     logTail: run.logTail,
+    /** Why the runtime guards distrust the result (empty when they do not). */
+    suspicion: run.suspicion ? run.suspicion.split("\n") : [],
   };
 }
 
@@ -74,6 +76,7 @@ function printSummary(run: RunRow): void {
   const width = Math.max(0, ...entries.map((e) => e.key.length));
   const out = [`run ${run.id} ${run.status}: ${run.reason ?? ""}`];
   if (entries.length) out.push("---", ...entries.map((e) => `${`${e.key}:`.padEnd(width + 2)}${e.raw}`));
+  if (run.suspicion) out.push("", "suspicious (a loop would hold its keep for a human):", ...run.suspicion.split("\n").map((l) => `  ${l}`));
   if (run.logTail) out.push("", "last lines of the log:", run.logTail);
   out.push("", `log: ${run.logPath ?? "(none)"}`);
   console.log(out.join("\n"));

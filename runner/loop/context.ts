@@ -6,7 +6,7 @@ import { listSteeringNotes, sessionOptions, type SessionRow } from "../../db/que
 import { readFilesAt, type SessionGit } from "../session-git";
 import type { ProposalContext } from "../proposers/types";
 
-const CRASHES = new Set(["crashed", "diverged", "timed_out"]);
+const CRASHES = new Set(["crashed", "diverged", "timed_out", "tampered"]);
 
 export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit, config: WorkspaceConfig): Promise<ProposalContext> {
   const options = sessionOptions(s);

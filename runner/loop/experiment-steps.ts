@@ -95,6 +95,7 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
   const options = sessionOptions(s);
   exp = applyExperimentEvent(d.db, exp.id, { type: "run_started" }, Date.now());
   const values: number[] = [];
+  const suspicions: string[] = [];
   const runIds: number[] = JSON.parse(exp.runIdsJson) as number[];
   const wanted = exp.kind === "baseline" ? options.baselineRuns : 1;
   for (let attempt = 0; ; attempt++) {
@@ -112,11 +113,12 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
     if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
     if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
     if (final.status !== "finished" || final.metricValue === null) {
-      const outcome = final.status === "diverged" || final.status === "timed_out" ? final.status : "crashed";
+      const outcome = final.status === "diverged" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
       const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
       return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });
     }
     values.push(final.metricValue);
+    if (final.suspicion) suspicions.push(`run ${final.id}: ${final.suspicion}`);
     if (exp.kind === "baseline") {
       if (values.length < wanted) continue;
       return keepBaseline(d, exp, values);
@@ -135,6 +137,10 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
       continue;
     }
     const patch = { metricValue: verdict.mean, delta: verdict.delta, reason: verdict.reason };
+    // A keep the runtime guards distrust (summary shape, time) is a human's call, whatever the policy.
+    if (verdict.decision === "kept" && suspicions.length) {
+      return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), { ...patch, reason: `held for a human: the run looks forged (${suspicions.join("; ")}); ${verdict.reason}` });
+    }
     if (verdict.decision === "ask") return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), patch);
     return settle(d, exp, verdict.decision, verdict.mean, { ...patch, decidedAt: Date.now() });
   }

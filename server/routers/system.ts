@@ -12,8 +12,8 @@ const POLL_MS = 100;
 
 function runnerStatus(db: Db, now: number) {
   const lease = readLease(db);
-  if (!lease) return { online: false, pid: null as number | null };
-  return { online: now - lease.heartbeatAt < LEASE_STALE_MS, pid: lease.pid as number | null };
+  if (!lease) return { online: false, pid: null as number | null, sandbox: null as string | null };
+  return { online: now - lease.heartbeatAt < LEASE_STALE_MS, pid: lease.pid as number | null, sandbox: lease.sandbox };
 }
 
 export type RunnerStatusView = ReturnType<typeof runnerStatus>;

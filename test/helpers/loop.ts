@@ -9,11 +9,16 @@ import type { Proposer } from "../../runner/proposers/types";
 import { loadWorkspace, registerWorkspace } from "../../runner/workspace";
 import { sh, tempDb, tempDir, testSettings, trainerWorkspace } from "./temp";
 
-export async function loopSetup(options: object, o: { trainerSource?: (s: string) => string; proposer?: Proposer } = {}) {
-  const repo = trainerWorkspace("quadratic.mjs");
-  if (o.trainerSource) {
-    fs.writeFileSync(path.join(repo, "train.mjs"), o.trainerSource(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")));
-    sh(repo, "git", ["commit", "-qam", "variant"]);
+export async function loopSetup(
+  options: object,
+  o: { trainerSource?: (s: string) => string; proposer?: Proposer; config?: Record<string, unknown>; files?: Record<string, string> } = {},
+) {
+  const repo = trainerWorkspace("quadratic.mjs", o.config);
+  if (o.trainerSource || o.files) {
+    if (o.trainerSource) fs.writeFileSync(path.join(repo, "train.mjs"), o.trainerSource(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")));
+    for (const [name, content] of Object.entries(o.files ?? {})) fs.writeFileSync(path.join(repo, name), content);
+    sh(repo, "git", ["add", "-A"]);
+    sh(repo, "git", ["commit", "-qm", "variant"]);
   }
   const dataDir = tempDir("overseer-data-");
   const { db } = tempDb(dataDir);
