@@ -11,7 +11,25 @@ export type FileChanges = Record<string, { before: string | null; after: string 
  * The changed files of an experiment, parent on the left and candidate on the right, one tab per file.
  * `onEdit` makes the candidate editable (Edit then approve).
  */
-export function CodeDiff({ files, onEdit, labels = ["parent", "candidate"] }: { files: FileChanges; onEdit?: (file: string, content: string) => void; labels?: [string, string] }) {
+export interface LineNote {
+  file: string;
+  line: number;
+  level: string;
+  text: string;
+}
+
+export function CodeDiff({
+  files,
+  onEdit,
+  labels = ["parent", "candidate"],
+  notes = [],
+}: {
+  files: FileChanges;
+  onEdit?: (file: string, content: string) => void;
+  labels?: [string, string];
+  /** The gate's reasons, shown beside the candidate's lines they point at. */
+  notes?: LineNote[];
+}) {
   const names = Object.keys(files);
   const [chosen, setChosen] = useState(names[0] ?? "");
   const dark = useDarkMode();
@@ -38,7 +56,16 @@ export function CodeDiff({ files, onEdit, labels = ["parent", "candidate"] }: { 
           {onEdit ? " (editable)" : ""}
         </span>
       </div>
-      <MonacoDiff key={`${file}:${onEdit ? "edit" : "view"}`} file={file} original={f.before ?? ""} modified={f.after ?? ""} dark={dark} height={420} onChange={onEdit ? (c) => onEdit(file, c) : undefined} />
+      <MonacoDiff
+        key={`${file}:${onEdit ? "edit" : "view"}`}
+        file={file}
+        original={f.before ?? ""}
+        modified={f.after ?? ""}
+        dark={dark}
+        height={420}
+        onChange={onEdit ? (c) => onEdit(file, c) : undefined}
+        notes={notes.filter((n) => n.file === file)}
+      />
     </div>
   );
 }

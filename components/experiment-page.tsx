@@ -9,7 +9,8 @@ import { isTerminal } from "../core/run-lifecycle";
 import { formatValue } from "../core/format";
 import type { AppRouter } from "../server/root";
 import { BudgetBar } from "./budget-bar";
-import { CodeDiff } from "./code-diff";
+import { CodeDiff, type LineNote } from "./code-diff";
+import { RunGuards } from "./run-guards";
 import { compareHref } from "./hrefs";
 import { HumanDecision } from "./human-decision";
 import { isTyping } from "./keys";
@@ -76,11 +77,17 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
           <ul>
             {e.verdict.reasons.map((r, i) => (
               <li key={i}>
-                <span className="mono muted">{r.rule}</span> {r.message}
+                {r.level && <span className={`risk risk-${r.level}`}>{r.level}</span>} <span className="mono muted">{r.rule}</span> {r.message}
                 {r.file ? <span className="mono muted"> — {r.file}{r.line ? `:${r.line}` : ""}</span> : null}
               </li>
             ))}
           </ul>
+          {e.verdict.reviewer && (
+            <p>
+              Reviewer <span className="mono muted">{e.verdict.reviewer.model}</span>: <span className={`risk risk-${e.verdict.reviewer.level}`}>{e.verdict.reviewer.level}</span>{" "}
+              {e.verdict.reviewer.reasons.join("; ")}
+            </p>
+          )}
         </section>
       )}
       <HumanDecision experiment={e} keyboard edited={editing ? changedByHuman : null} onDecided={stopEditing} />
@@ -105,10 +112,35 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
           )}
         </h2>
         {editing && <p className="muted">Edit the right side, then Approve my edits: your version is gated again before it runs, and its commit is co-authored by you.</p>}
-        {shown ? <CodeDiff files={shown} onEdit={editing ? (f, c) => setEdited((m) => ({ ...m, [f]: c })) : undefined} /> : e.diff ? <pre className="diff">{e.diff}</pre> : <p className="muted">No code was recorded for this experiment.</p>}
+        {shown ? <CodeDiff files={shown} onEdit={editing ? (f, c) => setEdited((m) => ({ ...m, [f]: c })) : undefined} notes={gateNotes(e.verdict)} /> : e.diff ? <pre className="diff">{e.diff}</pre> : <p className="muted">No code was recorded for this experiment.</p>}
       </section>
+      <DecisionHistory decisions={detail.data.decisions} />
       <RunSection runs={runs} best={detail.data.best} />
     </article>
+  );
+}
+
+/** The gate's reasons that point at a line (level "low" ones only describe constants: the diff shows them). */
+function gateNotes(verdict: Detail["experiment"]["verdict"]): LineNote[] {
+  return (verdict?.reasons ?? []).filter((r) => r.file && r.line && r.level && r.level !== "low").map((r) => ({ file: r.file!, line: r.line!, level: r.level!, text: `${r.rule}: ${r.message}` }));
+}
+
+/** Who decided what, when, from where, about which diff. */
+function DecisionHistory({ decisions }: { decisions: Detail["decisions"] }) {
+  if (!decisions.length) return null;
+  return (
+    <section aria-label="decision history">
+      <h2>History</h2>
+      <ul className="history">
+        {decisions.map((d) => (
+          <li key={d.id}>
+            <time dateTime={new Date(d.at).toISOString()}>{new Date(d.at).toLocaleString()}</time> <strong>{d.action}</strong> from the {d.source === "cli" ? "CLI" : "browser"}
+            {d.diffHash ? <span className="mono muted"> · diff {d.diffHash.slice(0, 12)}</span> : null}
+            {d.note ? <span> — “{d.note}”</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -128,6 +160,7 @@ function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"]
         {runs.length > 1 && <span className="muted"> · {runs.length} runs (re-runs with other seeds): {runs.map((r) => formatValue(r.metricValue)).join(", ")}</span>}
       </h2>
       <BudgetBar run={run} />
+      <RunGuards run={run} />
       <LossChart series={state.series} label="this experiment" live={!ended} others={best && reference.data ? [{ label: `best: #${best.idx} ${best.title}`, series: reference.data, color: "#9ca3af", dashed: true }] : []} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />

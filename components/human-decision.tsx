@@ -11,6 +11,8 @@ interface Waiting {
   idx: number;
   status: ExperimentStatus;
   humanVerdict: "kept" | "discarded" | null;
+  /** The diff the page shows: the decision names it, and is refused if the diff has changed since. */
+  diffHash: string | null;
 }
 
 /**
@@ -41,7 +43,7 @@ export function HumanDecision({ experiment: e, keyboard = false, edited = null, 
   const [yes, no] = before ? [approve, reject] : [keep, discard];
   const busy = yes.isPending || no.isPending || editAndApprove.isPending;
   const say = (which: typeof yes) => {
-    const input = { experimentId: e.id, note: note.trim() || undefined };
+    const input = { experimentId: e.id, note: note.trim() || undefined, diffHash: e.diffHash ?? undefined };
     if (which === approve && withEdits) editAndApprove.mutate({ ...input, files: edited });
     else which.mutate(input);
   };

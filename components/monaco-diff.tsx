@@ -31,6 +31,8 @@ export interface MonacoDiffProps {
   onChange?: (modified: string) => void;
   dark: boolean;
   height: number;
+  /** The gate's reasons on lines of the candidate: shown at the line's end, with the level as the line's colour. */
+  notes?: { line: number; level: string; text: string }[];
 }
 
 export function languageOf(file: string): string {
@@ -39,7 +41,7 @@ export function languageOf(file: string): string {
   return map[ext] ?? "plaintext";
 }
 
-export default function MonacoDiff({ file, original, modified, onChange, dark, height }: MonacoDiffProps) {
+export default function MonacoDiff({ file, original, modified, onChange, dark, height, notes = [] }: MonacoDiffProps) {
   // While editing, the editor owns the text: feeding each change back as a prop would race the typing.
   const [initial] = useState(modified);
   return (
@@ -52,9 +54,19 @@ export default function MonacoDiff({ file, original, modified, onChange, dark, h
       originalModelPath={`original/${file}`}
       modifiedModelPath={`modified/${file}`}
       onMount={(editor) => {
-        if (!onChange) return;
         const model = editor.getModifiedEditor();
-        model.onDidChangeModelContent(() => onChange(model.getValue()));
+        model.createDecorationsCollection(
+          notes.map((n) => ({
+            range: new monaco.Range(n.line, 1, n.line, 1),
+            options: {
+              isWholeLine: true,
+              className: `gate-line gate-${n.level}`,
+              after: { content: `  ◀ ${n.level}: ${n.text}`, inlineClassName: `gate-note gate-${n.level}` },
+              hoverMessage: { value: `**gate: ${n.level}** — ${n.text}` },
+            },
+          })),
+        );
+        if (onChange) model.onDidChangeModelContent(() => onChange(model.getValue()));
       }}
       options={{
         readOnly: !onChange,

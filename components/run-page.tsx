@@ -4,6 +4,7 @@ import Link from "next/link";
 import { canCancel, isTerminal } from "../core/run-lifecycle";
 import { formatValue } from "../core/format";
 import { BudgetBar } from "./budget-bar";
+import { RunGuards } from "./run-guards";
 import { LogTail } from "./log-tail";
 import { LossChart } from "./loss-chart";
 import { StatusBadge } from "./status-badge";
@@ -46,6 +47,7 @@ export function RunPage({ runId }: { runId: number }) {
       </div>
       {run.reason && run.status !== "finished" && <p className="error">{run.reason}</p>}
       <BudgetBar run={run} />
+      <RunGuards run={run} />
       <LossChart series={state.series} live={!ended} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />

@@ -14,6 +14,8 @@ export type ExperimentEvent =
   | { type: "rejected" }
   /** A human edited the candidate before approving it: it is built and gated again. */
   | { type: "edited" }
+  /** Approved, then rebuilt on a newer best into a diff the gate finds riskier: the approval does not carry over. */
+  | { type: "reapproval_requested" }
   | { type: "proposal_failed" }
   | { type: "run_started" }
   | { type: "decided"; outcome: ExperimentOutcome }
@@ -55,6 +57,9 @@ export function nextExperimentStatus(status: ExperimentStatus, event: Experiment
       break;
     case "edited":
       if (from("awaiting_approval")) return "proposed";
+      break;
+    case "reapproval_requested":
+      if (from("approved")) return "awaiting_approval";
       break;
     case "proposal_failed":
       // approved too: its edits may no longer apply once a newer experiment moved the best

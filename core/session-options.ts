@@ -22,6 +22,10 @@ export const sessionOptionsSchema = z.object({
   /** Fixes the proposer may attempt after a crash, per idea. */
   maxFixAttempts: z.number().int().min(0).max(10).default(2),
   seed: z.number().int().min(0).default(0),
+  /** A second model that reads each diff; the verdict is the stricter of it and the rules. Needs ANTHROPIC_API_KEY. */
+  reviewer: z.enum(["none", "claude"]).default("none"),
+  /** Where runs cannot be sandboxed (no bubblewrap), nothing runs unattended: every candidate waits for a human. */
+  requireSandbox: z.boolean().default(false),
   model: z.string().min(1).optional(),
 });
 

@@ -26,6 +26,8 @@ export function runView(r: RunRow) {
     summary: r.summaryJson ? (JSON.parse(r.summaryJson) as Record<string, SummaryEntry>) : null,
     config: r.configJson ? (JSON.parse(r.configJson) as WorkspaceConfig) : null,
     logTail: r.logTail,
+    suspicion: r.suspicion,
+    guards: r.guardsJson ? (JSON.parse(r.guardsJson) as { sandbox?: string; hashed?: string[]; changed?: string[] }) : null,
     lastStep: r.lastStep,
     pointCount: r.pointCount,
     cancelRequested: r.cancelRequestedAt !== null,

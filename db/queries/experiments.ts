@@ -3,8 +3,8 @@
  * and the new status and the event row are written in one transaction.
  */
 import { and, asc, count, desc, eq, gte, inArray, max, ne, sql } from "drizzle-orm";
-import { canApprove, canKeepOrDiscard, nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
-import type { ExperimentStatus, FileEdit } from "../../core/types";
+import { nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
+import type { ExperimentStatus } from "../../core/types";
 import type { Db, DbLike } from "../open";
 import { experiments, sessions } from "../schema";
 import { appendEvent } from "./events";
@@ -38,54 +38,6 @@ export function applyExperimentEvent(db: Db, id: number, event: ExperimentEvent,
     const row = tx.update(experiments).set({ ...patch, status }).where(eq(experiments.id, id)).returning().get();
     appendEvent(tx, { type: `experiment_${event.type}`, at, payload: { sessionId: current.sessionId, experimentId: id, status } });
     return row;
-  });
-}
-
-/** A human's approve or reject of an experiment that awaits it; anything else is refused with why. */
-export function recordHumanDecision(
-  db: Db,
-  id: number,
-  decision: "approved" | "rejected",
-  note: string | null,
-  at: number,
-): { ok: true; experiment: ExperimentRow } | { ok: false; missing: boolean; error: string } {
-  const e = getExperiment(db, id);
-  if (!e) return { ok: false, missing: true, error: `experiment ${id} does not exist` };
-  if (!canApprove(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not awaiting approval` };
-  const patch = decision === "rejected" ? { humanNote: note, reason: note ? `rejected by a human: ${note}` : "rejected by a human", decidedAt: at } : { humanNote: note };
-  return { ok: true, experiment: applyExperimentEvent(db, id, { type: decision }, at, patch) };
-}
-
-/**
- * A human's edit of a candidate that awaits approval, as new edits on its parent: the loop builds and gates it
- * again, and runs it without asking again unless the gate now finds it riskier than what the human approved.
- */
-export function recordHumanEdit(db: Db, id: number, edits: readonly FileEdit[], note: string | null, at: number): { ok: true; experiment: ExperimentRow } | { ok: false; missing: boolean; error: string } {
-  const e = getExperiment(db, id);
-  if (!e) return { ok: false, missing: true, error: `experiment ${id} does not exist` };
-  if (!canApprove(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not awaiting approval: only a candidate that waits for a human can be edited` };
-  return { ok: true, experiment: applyExperimentEvent(db, id, { type: "edited" }, at, { editsJson: JSON.stringify(edits), humanEdited: true, humanNote: note }) };
-}
-
-/**
- * A human's keep or discard of a gain within the noise. Only recorded here: keeping moves the session's branch,
- * which is the loop's job, so the loop applies the verdict when it next looks.
- */
-export function recordHumanVerdict(
-  db: Db,
-  id: number,
-  verdict: "kept" | "discarded",
-  note: string | null,
-  at: number,
-): { ok: true; experiment: ExperimentRow } | { ok: false; missing: boolean; error: string } {
-  return db.transaction((tx) => {
-    const e = tx.select().from(experiments).where(eq(experiments.id, id)).get();
-    if (!e) return { ok: false, missing: true, error: `experiment ${id} does not exist` };
-    if (!canKeepOrDiscard(e.status)) return { ok: false, missing: false, error: `experiment ${id} is ${e.status}, not waiting for a keep or discard` };
-    if (e.humanVerdict) return { ok: false, missing: false, error: `experiment ${id} was already ${e.humanVerdict} by a human; the loop applies it when it next looks` };
-    const row = tx.update(experiments).set({ humanVerdict: verdict, humanNote: note }).where(eq(experiments.id, id)).returning().get();
-    appendEvent(tx, { type: "experiment_verdict_given", at, payload: { sessionId: e.sessionId, experimentId: id, verdict } });
-    return { ok: true as const, experiment: row };
   });
 }
 

@@ -17,6 +17,7 @@ import { exportPath } from "../../core/export-files";
 import { startSession } from "../loop/start-session";
 import { createProposer } from "../proposers";
 import { loadWorkspace, registerWorkspace } from "../workspace";
+import { createReviewer } from "../reviewer";
 import { openRunnerDb } from "./open-db";
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
@@ -32,6 +33,8 @@ const FLAGS: Record<string, string> = {
   maxWallSeconds: "--max-minutes",
   maxRunsPerCandidate: "--runs-per-candidate",
   withinNoise: "--within-noise",
+  requireSandbox: "--require-sandbox",
+  reviewer: "--reviewer",
 };
 
 export async function loopCommand(args: string[], settings: Settings): Promise<number> {
@@ -51,6 +54,8 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
       "runs-per-candidate": { type: "string" },
       "within-noise": { type: "string" },
       resume: { type: "string" },
+      "require-sandbox": { type: "boolean" },
+      reviewer: { type: "string" },
     },
   });
   const db = openRunnerDb(settings);
@@ -102,10 +107,13 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
     maxWallSeconds: v["max-minutes"] === undefined ? undefined : Number(v["max-minutes"]) * 60,
     maxRunsPerCandidate: num(v["runs-per-candidate"] as string | undefined),
     withinNoise: v["within-noise"],
+    requireSandbox: v["require-sandbox"],
+    reviewer: v.reviewer,
   });
   if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   try {
     createProposer(parsed.data.proposer, settings, parsed.data.model); // fail before a branch is made
+    createReviewer(parsed.data, settings);
   } catch (e) {
     return (e as Error).message;
   }

@@ -21,6 +21,8 @@ usage:
       (risky, the default: code changes wait for a human, hyperparameters run; auto: only high risk waits)
       --baseline-runs K   --seed S   --plateau N   --max-cost USD   --max-minutes M   --resume SESSION
       --runs-per-candidate N   --within-noise rerun|ask   (a gain within the noise after N runs: discard, or ask)
+      --require-sandbox   (without bubblewrap, every candidate waits for a human)
+      --reviewer none|claude   (a second model reads each diff; the stricter of it and the rules wins)
   overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
                                  decide an experiment that awaits approval (its id, as the loop prints it)
   overseer keep EXPERIMENT [--note …] / overseer discard EXPERIMENT [--note …]

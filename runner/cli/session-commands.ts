@@ -1,7 +1,7 @@
 /** `overseer approve|reject|keep|discard EXPERIMENT [--note …]` and `overseer export SESSION|--experiments IDS --format …`. */
 import { parseArgs } from "node:util";
 import type { Settings } from "../../core/settings";
-import { recordHumanDecision, recordHumanVerdict } from "../../db/queries/experiments";
+import { recordHumanDecision, recordHumanVerdict } from "../../db/queries/human-decisions";
 import { exportSelection } from "../../db/queries/selection-export";
 import { EXPORT_FORMATS, exportSession, type ExportFormat } from "../export";
 import { openRunnerDb } from "./open-db";
@@ -19,7 +19,7 @@ export async function decideCommand(decision: keyof typeof VERBS, args: string[]
   const db = openRunnerDb(settings);
   try {
     const note = values.note ?? null;
-    const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, id, decision, note, Date.now()) : recordHumanVerdict(db, id, decision, note, Date.now());
+    const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, id, decision, note, Date.now(), { source: "cli" }) : recordHumanVerdict(db, id, decision, note, Date.now(), { source: "cli" });
     if (!r.ok) return fail(r.error);
     const e = r.experiment;
     console.log(`${decision} experiment ${id} (#${e.idx} of session ${e.sessionId}: ${e.title})`);

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { editsFromContents } from "../../core/edits-from-contents";
-import { applyExperimentEvent, listExperiments, recordHumanEdit, recordHumanVerdict } from "../../db/queries/experiments";
+import { applyExperimentEvent, listExperiments } from "../../db/queries/experiments";
+import { recordHumanEdit, recordHumanVerdict } from "../../db/queries/human-decisions";
 import { getSession, updateSession } from "../../db/queries/sessions";
 import { readFileChanges } from "../../db/queries/snapshots";
 import { loopSetup } from "../../test/helpers/loop";
@@ -95,14 +96,14 @@ describe("the research loop", () => {
     expect(JSON.parse(held.runIdsJson)).toHaveLength(2);
     expect(git(repo, "rev-parse", "overseer/t1")).toBe(session.baselineCommit); // nothing moves while it waits
     await waitFor(() => lines.includes(`#${held.idx} waits for a human: overseer keep ${held.id}, or overseer discard ${held.id}`));
-    expect(recordHumanVerdict(db, held.id, "kept", "worth a look", Date.now())).toMatchObject({ ok: true });
-    expect(recordHumanVerdict(db, held.id, "discarded", null, Date.now())).toMatchObject({ ok: false, error: expect.stringContaining("already kept") });
+    expect(recordHumanVerdict(db, held.id, "kept", "worth a look", Date.now(), { source: "cli" })).toMatchObject({ ok: true });
+    expect(recordHumanVerdict(db, held.id, "discarded", null, Date.now(), { source: "cli" })).toMatchObject({ ok: false, error: expect.stringContaining("already kept") });
     const final = await loop;
     const kept = listExperiments(db, session.id).find((e) => e.id === held.id)!;
     expect(kept).toMatchObject({ status: "kept", humanVerdict: "kept", reason: expect.stringMatching(/^kept by a human: worth a look \(a gain of/) });
     expect(final).toMatchObject({ bestCommit: kept.commitSha, bestExperimentId: kept.id, bestValue: kept.metricValue });
     expect(git(repo, "rev-parse", "overseer/t1")).toBe(kept.commitSha);
-    expect(recordHumanVerdict(db, kept.id, "discarded", null, Date.now())).toMatchObject({ ok: false, error: expect.stringContaining("is kept, not waiting") });
+    expect(recordHumanVerdict(db, kept.id, "discarded", null, Date.now(), { source: "cli" })).toMatchObject({ ok: false, error: expect.stringContaining("is kept, not waiting") });
   });
 
   it("waits for a human when every experiment needs approval; a rejection never runs", async () => {
@@ -128,7 +129,7 @@ describe("the research loop", () => {
     const handTuned = files["train.mjs"]!.after!.replace(/const LR = .*;/, "const LR = 0.05;").replace(/const WIDTH = .*;/, "const WIDTH = 8;");
     const edits = editsFromContents({ "train.mjs": files["train.mjs"]!.before! }, { "train.mjs": handTuned });
     if (!edits.ok) throw new Error(edits.error);
-    expect(recordHumanEdit(db, waiting.id, edits.edits, "the optimum, by hand", Date.now())).toMatchObject({ ok: true, experiment: { status: "proposed", humanEdited: true } });
+    expect(recordHumanEdit(db, waiting.id, edits.edits, "the optimum, by hand", Date.now(), { source: "cli" })).toMatchObject({ ok: true, experiment: { status: "proposed", humanEdited: true } });
     await loop;
 
     const done = listExperiments(db, session.id).find((e) => e.id === waiting.id)!;
@@ -137,7 +138,7 @@ describe("the research loop", () => {
     expect(git(repo, "show", `${done.commitSha}:train.mjs`)).toBe(handTuned.trimEnd());
     expect(git(repo, "log", "-1", "--format=%B", done.commitSha!)).toMatch(/^Co-authored-by: .+ <.+>$/m);
     expect(done.diff).toContain("+const LR = 0.05;");
-    expect(recordHumanEdit(db, done.id, edits.edits, null, Date.now())).toMatchObject({ ok: false, error: expect.stringContaining("not awaiting approval") });
+    expect(recordHumanEdit(db, done.id, edits.edits, null, Date.now(), { source: "cli" })).toMatchObject({ ok: false, error: expect.stringContaining("not awaiting approval") });
   });
 
   it("pauses, resumes and stops when a human asks", async () => {

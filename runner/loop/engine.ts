@@ -22,6 +22,7 @@ import { cleanUpAbandonedRun, runWorktree } from "../execute-run";
 import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
+import { createReviewer } from "../reviewer";
 import { buildProposalContext } from "./context";
 import { applyHumanVerdict, buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
 
@@ -49,7 +50,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   const config = parsedConfig.config;
   const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir, s.bestCommit);
   const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
-  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryProposal: null };
+  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryProposal: null, reviewer: createReviewer(sessionOptions(s), deps.settings) };
   steps.retryProposal = async (exp, error) => {
     const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
     const out = await deps.proposer.propose({ ...ctx, retryError: `Your edits for "${exp.title}" did not apply: ${error}` }, deps.signal);

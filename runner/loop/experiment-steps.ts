@@ -2,9 +2,10 @@
  * The steps that take one experiment forward: build its candidate commit on the current best and gate it;
  * run it (more than once when the baseline measures noise or a gain is within the noise) and decide.
  */
+import { createHash } from "node:crypto";
 import { decide, stddev } from "../../core/decide";
 import { applyEdits } from "../../core/edits";
-import { gateCandidate, needsHuman, editNeedsApprovalAgain, type GateVerdict } from "../../core/gate";
+import { gateCandidate, needsHuman, editNeedsApprovalAgain, withReviewer, type ApprovalPolicy, type GateVerdict } from "../../core/gate";
 import { configSignature } from "../../core/mutate";
 import type { FileEdit } from "../../core/types";
 import type { WorkspaceConfig } from "../../core/workspace-config";
@@ -16,6 +17,8 @@ import { storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
+import type { Reviewer } from "../reviewer";
+import { probeSandbox } from "../sandbox";
 import type { ExportScheduler } from "../export";
 import type { ProposalOutcome } from "../proposers/types";
 import { advanceBranch, changedFiles, commitCandidate, diffBetween, humanIdentity, readFilesAt, refFor, type SessionGit } from "../session-git";
@@ -32,9 +35,19 @@ export interface StepDeps {
   log: (line: string) => void;
   /** Rewrites the session's exports after a decision, in the background. */
   exports: ExportScheduler;
+  /** The reviewer model, when the session asks for one. */
+  reviewer: Reviewer | null;
   /** Asks the proposer once more when edits do not apply (a new answer: its own title and edits); null when there is no one to ask. */
   retryProposal: ((exp: ExperimentRow, error: string) => Promise<RetriedProposal | null>) | null;
 }
+
+/** The session's approval policy, or "all" when it requires a sandbox this machine cannot give. */
+async function effectivePolicy(options: ReturnType<typeof sessionOptions>): Promise<ApprovalPolicy> {
+  if (options.requireSandbox && !(await probeSandbox()).available) return "all";
+  return options.approve;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 function commitMessage(exp: ExperimentRow, tag: string, coAuthor: string | null): string {
   const trailers = [`Overseer-Session: ${tag}`, `Overseer-Experiment: ${exp.idx}`, ...(coAuthor ? [`Co-authored-by: ${coAuthor}`] : [])];
@@ -61,20 +74,40 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const changed = Object.fromEntries(Object.entries(applied.files).filter(([f, c]) => c !== files[f]));
   const coAuthor = exp.humanEdited ? await humanIdentity(d.g) : null;
   const commit = await commitCandidate(d.g, best, changed, commitMessage(exp, s.tag, coAuthor), refFor(s.id, exp.idx));
+  const diff = await diffBetween(d.g, best, commit);
   const patch = {
     parentCommit: best,
     commitSha: commit,
-    diff: await diffBetween(d.g, best, commit),
+    diff,
+    diffHash: sha256(diff),
     configSig: configSignature(applied.files),
     filesJson: JSON.stringify(storeFileChanges(d.db, files, applied.files)),
   };
-  if (exp.status === "approved") return updateExperiment(d.db, exp.id, patch); // rebased onto a newer best
-  const verdict = gateCandidate(await changedFiles(d.g, best, commit), d.config, files, applied.files);
-  const withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
+  let verdict = gateCandidate(await changedFiles(d.g, best, commit), d.config, files, applied.files);
+  let withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
+  const policy = await effectivePolicy(sessionOptions(s));
+  if (exp.status === "approved") {
+    // Rebuilt on a newer best: the approval was for another diff, so it carries over only if the risk did not grow.
+    const approvedUnder = exp.verdictJson ? (JSON.parse(exp.verdictJson) as GateVerdict) : null;
+    if (verdict.level === "blocked") return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { ...withVerdict, reason: `rebuilt on the new best, it is blocked: ${verdict.reasons[0]?.message ?? ""}`, decidedAt: Date.now() });
+    if (exp.diffHash !== patch.diffHash && editNeedsApprovalAgain(approvedUnder, verdict, policy)) {
+      d.log(`  #${exp.idx} rebuilt on the new best is ${verdict.level} risk, riskier than what was approved: it waits for approval again`);
+      return applyExperimentEvent(d.db, exp.id, { type: "reapproval_requested" }, Date.now(), withVerdict);
+    }
+    return updateExperiment(d.db, exp.id, withVerdict);
+  }
+  if (d.reviewer && verdict.level !== "blocked") {
+    const review = await d.reviewer({ diff, rules: verdict, protectedFiles: d.config.protected, metricName: d.config.metric.name });
+    verdict = withReviewer(verdict, { model: review.model, level: review.level, reasons: review.reasons });
+    withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
+    if (review.costUsd > 0) {
+      exp = updateExperiment(d.db, exp.id, { costUsd: exp.costUsd + review.costUsd });
+      updateSession(d.db, s.id, { costUsd: getSession(d.db, s.id)!.costUsd + review.costUsd }, Date.now());
+    }
+  }
   if (verdict.level === "blocked") {
     return applyExperimentEvent(d.db, exp.id, { type: "gate_blocked" }, Date.now(), { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });
   }
-  const policy = sessionOptions(s).approve;
   if (exp.humanEdited && exp.status === "proposed") {
     const approvedUnder = exp.verdictJson ? (JSON.parse(exp.verdictJson) as GateVerdict) : null;
     if (!editNeedsApprovalAgain(approvedUnder, verdict, policy)) return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);

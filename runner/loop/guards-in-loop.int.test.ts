@@ -3,7 +3,8 @@
  * run time) still cannot keep itself, and one that edits a protected file is tampered, never kept.
  */
 import { describe, expect, it } from "vitest";
-import { listExperiments, recordHumanDecision } from "../../db/queries/experiments";
+import { listExperiments } from "../../db/queries/experiments";
+import { recordHumanDecision } from "../../db/queries/human-decisions";
 import { getSession, updateSession } from "../../db/queries/sessions";
 import { loopSetup } from "../../test/helpers/loop";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
@@ -45,7 +46,7 @@ describe("runtime guards in the loop", () => {
     });
     const approve = setInterval(() => {
       const e = listExperiments(db, session.id)[1];
-      if (e?.status === "awaiting_approval") recordHumanDecision(db, e.id, "approved", null, Date.now());
+      if (e?.status === "awaiting_approval") recordHumanDecision(db, e.id, "approved", null, Date.now(), { source: "cli" });
     }, 50);
     await runSession(session.id, deps).finally(() => clearInterval(approve));
     const exp = listExperiments(db, session.id)[1]!;

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { workspaceConfigSchema } from "../../core/workspace-config";
 import { getExperiment, listExperimentIds } from "../../db/queries/experiments";
+import { listDecisions } from "../../db/queries/human-decisions";
 import { getRun } from "../../db/queries/runs";
 import { getSession } from "../../db/queries/sessions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
@@ -24,6 +25,8 @@ export const experimentRouter = router({
     const lastRun = (ids: string) => (JSON.parse(ids) as number[]).at(-1) ?? null;
     return {
       experiment: { ...experimentView(e), diff: e.diff },
+      /** Every human decision on it: what, when, from where, about which diff. */
+      decisions: listDecisions(db, e.id),
       files: e.filesJson ? readFileChanges(db, JSON.parse(e.filesJson) as FileSnapshots) : null,
       runs: (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)).filter((r) => r !== undefined).map(runView),
       session: sessionView(s),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sessionOptionsSchema } from "../../core/session-options";
 import { applyExperimentEvent, createExperiment, getExperiment } from "../../db/queries/experiments";
 import { createSession, getSession } from "../../db/queries/sessions";
+import { listDecisions } from "../../db/queries/human-decisions";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { upsertWorkspace } from "../../db/queries/workspaces";
 import { tempDb } from "../../test/helpers/temp";
@@ -118,5 +119,25 @@ describe("session router", () => {
 
     expect(await caller.session.editAndApprove({ experimentId: e.id, files: edited, note: "halfway" })).toMatchObject({ status: "proposed", humanEdited: true, humanNote: "halfway", editCount: 1 });
     expect(JSON.parse(getExperiment(db, e.id)!.editsJson!)).toEqual([{ file: "train.py", old: "LR = 0.04\n", new: "LR = 0.06\n" }]);
+  });
+
+  it("binds an approval to the diff shown; of two tabs deciding at once exactly one wins, and history records each decision", async () => {
+    const { db, ws } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "d", branch: "overseer/d", origin: "web", options: sessionOptionsSchema.parse({ approve: "all" }), baselineCommit: "abc", at: Date.now() });
+    const hash = (c: string) => c.repeat(64);
+    const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "t", proposer: "mutate", diff: "d1", diffHash: hash("a"), at: Date.now() });
+    applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
+    const tab1 = appRouter.createCaller({ db });
+    const tab2 = appRouter.createCaller({ db });
+
+    await expect(tab1.session.approve({ experimentId: e.id, diffHash: hash("b") })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("diff changed since you loaded it") });
+    const results = await Promise.allSettled([tab1.session.approve({ experimentId: e.id, diffHash: hash("a") }), tab2.session.reject({ experimentId: e.id, diffHash: hash("a"), note: "no" })]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(lost.reason).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/is (approved|rejected), not awaiting approval \((approved|rejected) from the browser at \d\d:\d\d:\d\d UTC\)/) });
+    const history = listDecisions(db, e.id);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ source: "browser", diffHash: hash("a"), action: getExperiment(db, e.id)!.status });
+    expect((await tab1.experiment.byId({ id: e.id })).decisions).toHaveLength(1);
   });
 });

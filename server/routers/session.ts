@@ -8,7 +8,8 @@ import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
-import { applyExperimentEvent, createExperiment, getExperiment, listExperimentPage, recordHumanDecision, recordHumanEdit, recordHumanVerdict } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, getExperiment, listExperimentPage } from "../../db/queries/experiments";
+import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
 import { addSteeringNote, getSession, listSessions, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
@@ -25,7 +26,8 @@ function mustGetSession(db: Db, id: number) {
 
 const IMPORTED_IS_A_RECORD = (id: number) => `session ${id} was imported from autoresearch and is a record: start a new session on the workspace to go on from its best`;
 
-const humanInput = z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional() });
+/** diffHash: the hash of the diff the page showed; a decision about a diff that has since changed is refused. */
+const humanInput = z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional(), diffHash: z.string().regex(/^[0-9a-f]{64}$/).optional() });
 
 export const sessionRouter = router({
   list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
@@ -86,8 +88,8 @@ export const sessionRouter = router({
       );
     }),
 
-  approve: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "approved", input.note)),
-  reject: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "rejected", input.note)),
+  approve: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "approved")),
+  reject: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "rejected")),
   /**
    * Edit then approve: the human's version of the changed files becomes the experiment's edits. The loop builds
    * and gates it again (a blocked edit never runs) and records the commit as co-authored.
@@ -105,13 +107,12 @@ export const sessionRouter = router({
       if (unknown.length) throw new TRPCError({ code: "BAD_REQUEST", message: `${unknown.join(", ")} is not a file this experiment changed (${Object.keys(stored).join(", ")})` });
       const edits = editsFromContents(before, after);
       if (!edits.ok) throw new TRPCError({ code: "BAD_REQUEST", message: edits.error });
-      const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now());
-      if (!r.ok) throw new TRPCError({ code: r.missing ? "NOT_FOUND" : "BAD_REQUEST", message: r.error });
-      return experimentView(r.experiment);
+      const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now(), { source: "browser", diffHash: input.diffHash });
+      return decided(r);
     }),
   /** A result within the noise that waits for a human (policy "ask"): keep it (the loop moves the branch) or discard it. */
-  keep: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "kept", input.note)),
-  discard: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input.experimentId, "discarded", input.note)),
+  keep: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "kept")),
+  discard: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "discarded")),
 });
 
 function request(db: Db, id: number, what: "pause" | "stop") {
@@ -123,8 +124,15 @@ function request(db: Db, id: number, what: "pause" | "stop") {
   return sessionView(getSession(db, s.id)!);
 }
 
-function decideByHuman(db: Db, experimentId: number, decision: "approved" | "rejected" | "kept" | "discarded", note: string | undefined) {
-  const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, experimentId, decision, note ?? null, Date.now()) : recordHumanVerdict(db, experimentId, decision, note ?? null, Date.now());
-  if (!r.ok) throw new TRPCError({ code: r.missing ? "NOT_FOUND" : "BAD_REQUEST", message: r.error });
+function decideByHuman(db: Db, input: z.infer<typeof humanInput>, decision: "approved" | "rejected" | "kept" | "discarded") {
+  const who = { source: "browser" as const, diffHash: input.diffHash };
+  const note = input.note ?? null;
+  const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, input.experimentId, decision, note, Date.now(), who) : recordHumanVerdict(db, input.experimentId, decision, note, Date.now(), who);
+  return decided(r);
+}
+
+/** A refused decision: 404 for a missing experiment, 409 when another decision or a new diff came first. */
+function decided(r: DecisionResult) {
+  if (!r.ok) throw new TRPCError({ code: r.missing ? "NOT_FOUND" : r.conflict ? "CONFLICT" : "BAD_REQUEST", message: r.error });
   return experimentView(r.experiment);
 }

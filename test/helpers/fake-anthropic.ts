@@ -46,7 +46,9 @@ export async function startFakeAnthropic(script: Reply[] | ((req: RecordedReques
         res.end(JSON.stringify({ type: "error", error: reply.error }));
         return;
       }
-      const content = "toolInput" in reply ? [{ type: "tool_use", id: `toolu_${n}`, name: "propose_experiment", input: reply.toolInput }] : [{ type: "text", text: reply.text }];
+      // A forced tool is answered by that tool, as the real API does.
+      const tool = (rec.body.tool_choice as { name?: string } | undefined)?.name ?? "propose_experiment";
+      const content = "toolInput" in reply ? [{ type: "tool_use", id: `toolu_${n}`, name: tool, input: reply.toolInput }] : [{ type: "text", text: reply.text }];
       const usage = "usage" in reply && reply.usage ? reply.usage : { input_tokens: 1000, output_tokens: 200 };
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ id: `msg_${n}`, type: "message", role: "assistant", model: rec.body.model, content, stop_reason: "tool_use", stop_sequence: null, usage }));
