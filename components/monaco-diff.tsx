@@ -41,6 +41,21 @@ export function languageOf(file: string): string {
   return map[ext] ?? "plaintext";
 }
 
+/** Each note as a tinted line with its text after the line's end (injected after the range), and as a hover. */
+function gateDecorations(model: monaco.editor.ITextModel, notes: NonNullable<MonacoDiffProps["notes"]>): monaco.editor.IModelDeltaDecoration[] {
+  return notes
+    .filter((n) => n.line >= 1 && n.line <= model.getLineCount())
+    .map((n) => ({
+      range: new monaco.Range(n.line, 1, n.line, model.getLineMaxColumn(n.line)),
+      options: {
+        isWholeLine: true,
+        className: `gate-line gate-${n.level}`,
+        after: { content: `  ◀ ${n.level}: ${n.text}`, inlineClassName: `gate-note gate-${n.level}` },
+        hoverMessage: { value: `**gate: ${n.level}** — ${n.text}` },
+      },
+    }));
+}
+
 export default function MonacoDiff({ file, original, modified, onChange, dark, height, notes = [] }: MonacoDiffProps) {
   // While editing, the editor owns the text: feeding each change back as a prop would race the typing.
   const [initial] = useState(modified);
@@ -54,19 +69,10 @@ export default function MonacoDiff({ file, original, modified, onChange, dark, h
       originalModelPath={`original/${file}`}
       modifiedModelPath={`modified/${file}`}
       onMount={(editor) => {
-        const model = editor.getModifiedEditor();
-        model.createDecorationsCollection(
-          notes.map((n) => ({
-            range: new monaco.Range(n.line, 1, n.line, 1),
-            options: {
-              isWholeLine: true,
-              className: `gate-line gate-${n.level}`,
-              after: { content: `  ◀ ${n.level}: ${n.text}`, inlineClassName: `gate-note gate-${n.level}` },
-              hoverMessage: { value: `**gate: ${n.level}** — ${n.text}` },
-            },
-          })),
-        );
-        if (onChange) model.onDidChangeModelContent(() => onChange(model.getValue()));
+        const modifiedEditor = editor.getModifiedEditor();
+        const model = modifiedEditor.getModel();
+        if (model) modifiedEditor.createDecorationsCollection(gateDecorations(model, notes));
+        if (onChange) modifiedEditor.onDidChangeModelContent(() => onChange(modifiedEditor.getValue()));
       }}
       options={{
         readOnly: !onChange,

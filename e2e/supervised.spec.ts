@@ -71,6 +71,8 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   // #4 is edited in Monaco, then approved: built and gated again, run, and co-authored.
   await openWaiting(page, sessionUrl, 4);
   await page.getByRole("button", { name: "Edit the candidate" }).click();
+  // The gate's reason sits beside the line it is about.
+  await expect(page.locator(".editor.modified .gate-note").first()).toContainText("medium: code-change");
   const line = page.locator(".editor.modified .view-line").filter({ hasText: /0\.5\s\*\ssmoothLoss/ });
   await line.click();
   await page.keyboard.press("Home");
