@@ -11,6 +11,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const [proposer, setProposer] = useState<"mutate" | "claude" | "manual">("mutate");
   const [experiments, setExperiments] = useState(10);
   const [approve, setApprove] = useState<"auto" | "risky" | "all">("risky");
+  const [reviewer, setReviewer] = useState(false);
   const caps = useQuery(trpc.system.capabilities.queryOptions());
   const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
@@ -18,7 +19,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       className="start-loop"
       onSubmit={(e) => {
         e.preventDefault();
-        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve } });
+        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, reviewer: reviewer ? "claude" : "none" } });
       }}
     >
       <label>
@@ -42,6 +43,11 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
           <option value="all">ask me for every change</option>
         </select>
       </label>
+      {caps.data?.claude && (
+        <label title="Claude reads each diff too; the stricter of it and the gate's rules wins">
+          <input type="checkbox" checked={reviewer} onChange={(e) => setReviewer(e.target.checked)} /> reviewer model
+        </label>
+      )}
       <button type="submit" disabled={disabled || start.isPending}>
         Start loop
       </button>
