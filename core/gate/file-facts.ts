@@ -93,7 +93,8 @@ export function fileFacts(source: string, lang: Language, o: FactsOptions): File
   const metricVars = new Set<string>();
   for (const st of statements) {
     if (!st.tokens.some((t) => t.kind === "string" && mentionsMetric(t.value ?? "", o.metricName))) continue;
-    for (const v of variablesIn(st.tokens)) if (qualify({ path: [v], line: 0, called: false, index: 0 }, base) === null && !imports.some((i) => i.local === v)) metricVars.add(v);
+    // Local variables only: an import or a global (print, console) is not where the value comes from.
+    for (const v of variablesIn(st.tokens)) if (qualify({ path: [v], line: 0, called: false, index: 0 }, base) === null) metricVars.add(v);
   }
   const budgetNames = new Set(o.budgetNames.filter((n) => imports.some((i) => i.local === n) || statements.some((s) => bindingOf(s)?.targets.some((t) => t.path.join(".") === n))));
   for (const imp of imports) if (imp.name && o.budgetNames.includes(imp.name)) budgetNames.add(imp.local);
