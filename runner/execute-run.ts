@@ -115,7 +115,7 @@ async function trainAndRecord(
 
   // Caches (torch.compile, Triton, pip) go to a folder of the workspace's own: the sandbox lets runs write there.
   const cacheDir = path.join(settings.dataDir, "cache", `workspace-${ws.id}`);
-  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.mkdirSync(path.join(cacheDir, "tmp"), { recursive: true });
   const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(cacheDir), ...opts.extraEnv });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
@@ -169,7 +169,7 @@ async function trainAndRecord(
 }
 
 function cacheEnv(dir: string): Record<string, string> {
-  return { XDG_CACHE_HOME: dir, TRITON_CACHE_DIR: path.join(dir, "triton"), TORCHINDUCTOR_CACHE_DIR: path.join(dir, "inductor") };
+  return { XDG_CACHE_HOME: dir, TRITON_CACHE_DIR: path.join(dir, "triton"), TORCHINDUCTOR_CACHE_DIR: path.join(dir, "inductor"), TMPDIR: path.join(dir, "tmp") };
 }
 
 /** Why the command cannot start (not found, not executable), checked before the sandbox wraps it. */

@@ -69,7 +69,7 @@ describe("runtime guards", () => {
     const server = net.createServer((s) => s.end());
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as net.AddressInfo).port;
-    // Outside /tmp, which the sandbox replaces with its own: a folder of the user's that exists in the sandbox too.
+    // A folder of the user's beside the installation (not the run's checkout, cache or TMPDIR).
     fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
     const outside = fs.mkdtempSync(path.join(ROOT, ".tmp", "outside-"));
     const dir = workspace("escape.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE"] });

@@ -53,7 +53,7 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     // /dev from the host: the GPUs (/dev/nvidia*) and /dev/shm, which PyTorch's data loader workers need.
     "--dev-bind", "/dev", "/dev",
     "--proc", "/proc",
-    "--tmpfs", "/tmp",
+    // /tmp stays as it is, read-only (a tmpfs over it would hide installs and data kept there); TMPDIR is writable.
     ...binds,
     "--unshare-pid",
     "--unshare-ipc",
