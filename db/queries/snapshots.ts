@@ -8,8 +8,13 @@ import { snapshots } from "../schema";
 /** Per changed file, the hashes of its content before and after; null when the file did not exist. */
 export type FileSnapshots = Record<string, { before: string | null; after: string | null }>;
 
+/** sha256 of a text, hex: the snapshots' key, and the hash an approval names a diff by. */
+export function contentHash(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
 export function storeSnapshot(db: DbLike, content: string): string {
-  const hash = createHash("sha256").update(content).digest("hex");
+  const hash = contentHash(content);
   db.insert(snapshots).values({ hash, content: deflateSync(content), size: Buffer.byteLength(content) }).onConflictDoNothing().run();
   return hash;
 }

@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { applyDiffFiles, parseDiffFiles } from "../../core/apply-diff";
-import { gateCandidate, type GateVerdict } from "../../core/gate";
+import { gateCandidate, needsHuman, type GateVerdict } from "../../core/gate";
+import { sessionOptionsSchema } from "../../core/session-options";
 import { loadWorkspace, type LoadedWorkspace } from "../workspace";
 
 export async function gateCommand(args: string[]): Promise<number> {
@@ -51,19 +52,15 @@ function judge(ws: LoadedWorkspace, diff: string): GateVerdict | { error: string
   return gateCandidate(parsed.value.files, ws.config, applied.value.before, applied.value.after);
 }
 
+const DEFAULT_POLICY = sessionOptionsSchema.parse({}).approve;
+
 function readIfFile(p: string): string | null {
   return fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, "utf8") : null;
 }
 
-const POLICY: Record<GateVerdict["level"], string> = {
-  low: "runs unattended",
-  medium: "waits for a human's approval",
-  high: "waits for a human's approval",
-  blocked: "never runs",
-};
-
 export function describeVerdict(v: GateVerdict): string {
-  const lines = [`${v.level}: ${POLICY[v.level]} (under the default policy)`];
+  const fate = v.level === "blocked" ? "never runs" : needsHuman(v, DEFAULT_POLICY) ? "waits for a human's approval" : "runs unattended";
+  const lines = [`${v.level}: ${fate} (under the default policy, ${DEFAULT_POLICY})`];
   for (const r of v.reasons) {
     const where = r.file ? `${r.file}${r.line ? `:${r.line}` : ""}` : "";
     lines.push(`  ${(r.level ?? "").padEnd(7)} ${r.rule.padEnd(18)} ${where ? `${where}  ` : ""}${r.message}`);

@@ -2,7 +2,6 @@
  * The steps that take one experiment forward: build its candidate commit on the current best and gate it;
  * run it (more than once when the baseline measures noise or a gain is within the noise) and decide.
  */
-import { createHash } from "node:crypto";
 import { decide, stddev } from "../../core/decide";
 import { applyEdits } from "../../core/edits";
 import { gateCandidate, needsHuman, editNeedsApprovalAgain, withReviewer, type ApprovalPolicy, type GateVerdict } from "../../core/gate";
@@ -13,7 +12,7 @@ import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { applyExperimentEvent, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, type RunRow } from "../../db/queries/runs";
-import { storeFileChanges } from "../../db/queries/snapshots";
+import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
@@ -47,8 +46,6 @@ async function effectivePolicy(options: ReturnType<typeof sessionOptions>): Prom
   return options.approve;
 }
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-
 function commitMessage(exp: ExperimentRow, tag: string, coAuthor: string | null): string {
   const trailers = [`Overseer-Session: ${tag}`, `Overseer-Experiment: ${exp.idx}`, ...(coAuthor ? [`Co-authored-by: ${coAuthor}`] : [])];
   return `${exp.title}\n\n${exp.hypothesis ?? ""}\n\n${trailers.join("\n")}`.replace(/\n{3,}/g, "\n\n");
@@ -79,16 +76,17 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     parentCommit: best,
     commitSha: commit,
     diff,
-    diffHash: sha256(diff),
+    diffHash: contentHash(diff),
     configSig: configSignature(applied.files),
     filesJson: JSON.stringify(storeFileChanges(d.db, files, applied.files)),
   };
   let verdict = gateCandidate(await changedFiles(d.g, best, commit), d.config, files, applied.files);
   let withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
   const policy = await effectivePolicy(sessionOptions(s));
+  // The verdict a human approved (an approved candidate rebuilt on a newer best, or one they edited).
+  const approvedUnder = exp.verdictJson ? (JSON.parse(exp.verdictJson) as GateVerdict) : null;
   if (exp.status === "approved") {
     // Rebuilt on a newer best: the approval was for another diff, so it carries over only if the risk did not grow.
-    const approvedUnder = exp.verdictJson ? (JSON.parse(exp.verdictJson) as GateVerdict) : null;
     if (verdict.level === "blocked") return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { ...withVerdict, reason: `rebuilt on the new best, it is blocked: ${verdict.reasons[0]?.message ?? ""}`, decidedAt: Date.now() });
     if (exp.diffHash !== patch.diffHash && editNeedsApprovalAgain(approvedUnder, verdict, policy)) {
       d.log(`  #${exp.idx} rebuilt on the new best is ${verdict.level} risk, riskier than what was approved: it waits for approval again`);
@@ -109,7 +107,6 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     return applyExperimentEvent(d.db, exp.id, { type: "gate_blocked" }, Date.now(), { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });
   }
   if (exp.humanEdited && exp.status === "proposed") {
-    const approvedUnder = exp.verdictJson ? (JSON.parse(exp.verdictJson) as GateVerdict) : null;
     if (!editNeedsApprovalAgain(approvedUnder, verdict, policy)) return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);
     d.log(`  #${exp.idx} the edited code is ${verdict.level} risk, riskier than what was approved: it waits for approval again`);
     return applyExperimentEvent(d.db, exp.id, { type: "approval_requested" }, Date.now(), withVerdict);
