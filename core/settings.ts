@@ -14,6 +14,9 @@ const schema = z.object({
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   OVERSEER_CLAUDE_MODEL: z.string().min(1).default("claude-sonnet-5-5"),
+  OVERSEER_NVIDIA_SMI: z.string().min(1).default("nvidia-smi"),
+  OVERSEER_GPU_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  OVERSEER_GPU_MEMORY_WAIT_S: z.coerce.number().min(0).max(3600).default(120),
 });
 
 export interface Settings {
@@ -24,6 +27,18 @@ export interface Settings {
   port: number;
   /** For the claude proposer; never passed to training runs. */
   anthropic: { apiKey: string | null; baseURL: string | null; model: string };
+  gpu: GpuSettings;
+}
+
+export interface GpuSettings {
+  /** The nvidia-smi program; missing means a CPU-only machine. */
+  nvidiaSmi: string;
+  /** How often a run's GPU is sampled. */
+  sampleMs: number;
+  /** How long a run waits for memory an earlier process still holds on its GPU, before it runs anyway. */
+  memoryWaitMs: number;
+  /** Used memory above this means a GPU is held by someone else. */
+  memoryHeldMb: number;
 }
 
 export type SettingsParse = { ok: true; settings: Settings } | { ok: false; error: string };
@@ -39,5 +54,6 @@ export function parseSettings(env: Record<string, string | undefined>, root: str
   const dataDir = e.OVERSEER_DATA_DIR ? path.resolve(cwd, e.OVERSEER_DATA_DIR) : path.join(root, "data");
   const dbFile = e.OVERSEER_DB_FILE ? path.resolve(cwd, e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
   const anthropic = { apiKey: e.ANTHROPIC_API_KEY || null, baseURL: e.ANTHROPIC_BASE_URL ?? null, model: e.OVERSEER_CLAUDE_MODEL };
-  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, anthropic } };
+  const gpu = { nvidiaSmi: e.OVERSEER_NVIDIA_SMI, sampleMs: e.OVERSEER_GPU_SAMPLE_MS, memoryWaitMs: e.OVERSEER_GPU_MEMORY_WAIT_S * 1000, memoryHeldMb: 1024 };
+  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, anthropic, gpu } };
 }

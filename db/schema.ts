@@ -53,6 +53,10 @@ export const runs = sqliteTable(
     suspicion: text("suspicion"),
     /** What the guards did: { sandbox, hashed, changed } (runner/guards). */
     guardsJson: text("guards_json"),
+    /** The GPU it ran on (core/gpu GpuIdentity, plus peakMemoryMb seen by the sampler); null on a CPU-only machine. */
+    gpuJson: text("gpu_json"),
+    /** Why a queued run has not started yet (a GPU still holding an earlier process's memory); null otherwise. */
+    waitingFor: text("waiting_for"),
   },
   (t) => [index("runs_workspace_idx").on(t.workspaceId, t.id), index("runs_status_idx").on(t.status)],
 );
@@ -113,6 +117,8 @@ export const runnerLease = sqliteTable("runner_lease", {
   heartbeatAt: integer("heartbeat_at").notNull(),
   /** What isolates runs on this runner's machine ("bubblewrap …"), or why nothing does ("unavailable: …"). */
   sandbox: text("sandbox"),
+  /** The GPUs it found (core/gpu GpuIdentity[]), [] on a CPU-only machine; null before it looked. */
+  gpusJson: text("gpus_json"),
 });
 
 /** A research loop on one workspace, on its own branch overseer/<tag>. */

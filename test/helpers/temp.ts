@@ -29,8 +29,11 @@ export function tempDb(dir = tempDir()): { db: Db; file: string } {
   return { db, file };
 }
 
+/** Tests see no GPU unless they ask for one (test/helpers/fake-nvidia-smi), whatever machine they run on. */
+export const NO_GPUS = { nvidiaSmi: "/nonexistent/nvidia-smi", sampleMs: 100, memoryWaitMs: 2000, memoryHeldMb: 1024 };
+
 export function testSettings(dataDir: string, over: Partial<Settings> = {}): Settings {
-  return { dataDir, dbFile: path.join(dataDir, "overseer.db"), killGraceMs: 500, host: "127.0.0.1", port: 0, anthropic: { apiKey: null, baseURL: null, model: "claude-sonnet-5-5" }, ...over };
+  return { dataDir, dbFile: path.join(dataDir, "overseer.db"), killGraceMs: 500, host: "127.0.0.1", port: 0, anthropic: { apiKey: null, baseURL: null, model: "claude-sonnet-5-5" }, gpu: NO_GPUS, ...over };
 }
 
 export function sh(cwd: string, cmd: string, args: string[]): string {

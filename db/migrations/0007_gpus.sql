@@ -1,0 +1,3 @@
+ALTER TABLE `runner_lease` ADD `gpus_json` text;--> statement-breakpoint
+ALTER TABLE `runs` ADD `gpu_json` text;--> statement-breakpoint
+ALTER TABLE `runs` ADD `waiting_for` text;
