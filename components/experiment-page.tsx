@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { canApprove } from "../core/experiment-lifecycle";
+import { CRASH_STATUSES } from "../core/types";
 import { isTerminal } from "../core/run-lifecycle";
 import { formatValue } from "../core/format";
 import type { AppRouter } from "../server/root";
@@ -94,7 +95,7 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
       {e.reason && (
         <section aria-label="decision">
           <h2>Decision</h2>
-          <pre className={`reason ${["crashed", "diverged", "timed_out", "tampered"].includes(e.status) ? "error" : ""}`}>{e.reason}</pre>
+          <pre className={`reason ${CRASH_STATUSES.includes(e.status) ? "error" : ""}`}>{e.reason}</pre>
         </section>
       )}
       <section aria-label="code">

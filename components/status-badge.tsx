@@ -7,6 +7,7 @@ const LABELS: Partial<Record<AnyStatus, string>> = {
   running: "running",
   finished: "finished",
   diverged: "diverged",
+  oom: "out of memory",
   crashed: "crashed",
   timed_out: "timed out",
   tampered: "tampered",

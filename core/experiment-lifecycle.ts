@@ -4,7 +4,7 @@
  */
 import type { ExperimentStatus } from "./types";
 
-export type ExperimentOutcome = "kept" | "discarded" | "crashed" | "diverged" | "timed_out" | "tampered";
+export type ExperimentOutcome = "kept" | "discarded" | "crashed" | "diverged" | "oom" | "timed_out" | "tampered";
 
 export type ExperimentEvent =
   | { type: "gate_passed" }

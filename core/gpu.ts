@@ -34,6 +34,11 @@ export interface GpuIdentity {
   memoryTotalMb: number;
 }
 
+/** What a run records of its GPU: which one, and the most memory the sampler saw in use. */
+export interface RunGpu extends GpuIdentity {
+  peakMemoryMb: number | null;
+}
+
 /** The series a run's GPU telemetry is stored as, next to its parsed metrics. */
 export const GPU_SERIES = { util: "gpu.util_percent", memory: "gpu.memory_mb", power: "gpu.power_w" } as const;
 export const isGpuSeries = (name: string): boolean => name.startsWith("gpu.");

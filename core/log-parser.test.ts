@@ -18,6 +18,13 @@ function byStep(events: LogEvent[]): Map<number, Record<string, number>> {
 }
 
 describe("LogParser", () => {
+  it("reports CUDA out of memory from the traceback's last line, whatever stream printed it", () => {
+    const oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 4.00 GiB. GPU 0 has a total capacity of 79.19 GiB";
+    const events = feedAll([`${RECORD}\n`, "Traceback (most recent call last):\n", '  File "train.py", line 512, in <module>\n', `${oom}\n`]);
+    expect(events.filter((e) => e.kind === "oom")).toEqual([{ kind: "oom", text: oom }]);
+    expect(events.filter((e) => e.kind === "keyed_line")).toEqual([]); // not mistaken for a "key: value" line
+  });
+
   it("reads every key: number pair of an autoresearch record, units and thousands separators removed", () => {
     const steps = byStep(feedAll([`\r${RECORD}`]));
     expect(steps.get(42)).toEqual({ loss: 3.812345, lrm: 1, dt: 315, "tok/sec": 1664000, mfu: 39.8, epoch: 0, remaining: 258 });

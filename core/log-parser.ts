@@ -7,11 +7,14 @@
  * each record with spaces and no terminator, so a pair is taken from an unterminated tail once something
  * follows its value (a value at the very end might still be growing: "3.8" + "12345").
  */
+import { isOutOfMemoryLine } from "./oom";
 
 export type LogEvent =
   | { kind: "progress"; step: number; values: Record<string, number> }
   | { kind: "summary"; key: string; raw: string; value: number | null }
   | { kind: "fail"; text: string }
+  /** CUDA out of memory (core/oom), usually the last line of a Python traceback. */
+  | { kind: "oom"; text: string }
   /** A `---` line or a JSON summary object: the summary starts (the run-integrity guard counts them). */
   | { kind: "summary_start" }
   /** A `key: value` line outside the summary (a metric printed there is suspicious). */
@@ -93,6 +96,10 @@ export class LogParser {
 
   private parseSegment(segment: string, emitted: Set<string>, events: LogEvent[]): void {
     const trimmed = segment.trim();
+    if (isOutOfMemoryLine(trimmed)) {
+      events.push({ kind: "oom", text: trimmed });
+      return;
+    }
     if (STEP_RE.test(segment)) {
       const record = parseProgress(segment, false);
       if (record) pushNewValues(record, emitted, events);

@@ -2,6 +2,7 @@
  * How a run ended, decided from what was observed: a pure function of the exit, the parsed log and the
  * runner's own actions (timeout, cancel). Expected failures are values with a reason, never exceptions.
  */
+import { oomReason } from "./oom";
 import type { RunOutcome, SummaryEntry } from "./types";
 
 export interface RunObservation {
@@ -17,6 +18,8 @@ export interface RunObservation {
   summaryEntries: SummaryEntry[];
   metricName: string;
   commandLabel: string;
+  /** The CUDA out-of-memory line the log printed, with the peak memory seen and the GPU's total. */
+  oom?: { line: string; peakMb: number | null; totalMb: number | null; gpuName: string | null } | null;
 }
 
 export interface OutcomeDecision {
@@ -32,6 +35,7 @@ export function decideOutcome(o: RunObservation): OutcomeDecision {
   }
   if (o.spawnError) return { outcome: "crashed", reason: o.spawnError, metricValue: null };
   if (o.sawFail) return { outcome: "diverged", reason: "the trainer printed FAIL (loss was NaN or exploding)", metricValue: null };
+  if (o.oom && o.exitCode !== 0) return { outcome: "oom", reason: oomReason(o.oom), metricValue: null };
   if (o.exitCode !== 0) {
     const how = o.signal ? `was killed by ${o.signal}` : `exited with code ${o.exitCode}`;
     return { outcome: "crashed", reason: `${o.commandLabel} ${how}`, metricValue: null };

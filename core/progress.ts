@@ -3,7 +3,7 @@
  * experiment as a dot by index, the running best as a step line, and each keep with its gain over the keep
  * before it. Pure, so the chart and its tests agree.
  */
-import type { ExperimentStatus } from "./types";
+import { CRASH_STATUSES as CRASHES, type ExperimentStatus } from "./types";
 
 export interface ProgressInput {
   id: number;
@@ -32,8 +32,6 @@ export interface TopHit {
   /** Improvement over the previous keep (positive is better, whatever the goal). */
   delta: number;
 }
-
-const CRASHES: readonly ExperimentStatus[] = ["crashed", "diverged", "timed_out", "tampered"];
 
 /** The chart's data; crashes have no value, so they sit on the worst value drawn, marked apart. */
 export function progressData(experiments: readonly ProgressInput[], goal: "minimize" | "maximize") {

@@ -16,6 +16,7 @@ const STATUS: Partial<Record<ExperimentStatus, "keep" | "discard" | "crash">> = 
   discarded: "discard",
   crashed: "crash",
   diverged: "crash",
+  oom: "crash",
   timed_out: "crash",
   tampered: "crash",
 };

@@ -1,7 +1,6 @@
 /** The counters a session is summarised by, for the CLI's summary and the session page alike. Pure. */
-import type { ExperimentStatus, SessionStatus } from "./types";
+import { CRASH_STATUSES as CRASHES, type ExperimentStatus, type SessionStatus } from "./types";
 
-const CRASHES: readonly ExperimentStatus[] = ["crashed", "diverged", "timed_out", "tampered"];
 const ENDED: readonly SessionStatus[] = ["stopped", "finished", "failed"];
 
 export function isSessionEnded(status: SessionStatus): boolean {

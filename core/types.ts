@@ -8,15 +8,18 @@
  * - summary: the `key: value` lines after `---` at the end of a run (val_bpb, training_seconds, …).
  * - metric: the one summary key that scores a run (val_bpb by default), with a goal (minimize or maximize).
  * - budget: the training time the trainer is meant to use (shown as progress); the timeout is the hard kill.
- * - outcome: how a run ended — finished, diverged, crashed, timed_out, cancelled or tampered — as a value, never a throw.
+ * - outcome: how a run ended — finished, diverged, crashed, oom, timed_out, cancelled or tampered — as a value, never a throw.
  * Later issues add: experiment, proposal, gate, verdict, best, session.
  */
 
 /** Times are integer milliseconds since the epoch everywhere. */
 export type EpochMs = number;
 
-/** tampered: a protected file (or protected data) changed during the run; its metric is never used. */
-export const RUN_OUTCOMES = ["finished", "diverged", "crashed", "timed_out", "cancelled", "tampered"] as const;
+/**
+ * tampered: a protected file (or protected data) changed during the run; its metric is never used.
+ * oom: it failed with CUDA out of memory (recognised from its log).
+ */
+export const RUN_OUTCOMES = ["finished", "diverged", "crashed", "oom", "timed_out", "cancelled", "tampered"] as const;
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 
 /** A run's status: waiting, in flight, or one of the outcomes; `interrupted` when the runner died under it. */
@@ -60,6 +63,7 @@ export const EXPERIMENT_STATUSES = [
   "discarded",
   "crashed",
   "diverged",
+  "oom",
   "timed_out",
   "tampered",
   "rejected",
@@ -67,6 +71,9 @@ export const EXPERIMENT_STATUSES = [
   "interrupted",
 ] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+
+/** The experiments that failed to produce a result: the proposer is offered a fix for these. */
+export const CRASH_STATUSES: readonly ExperimentStatus[] = ["crashed", "diverged", "oom", "timed_out", "tampered"];
 
 /** One change a proposer asks for: replace `old` (which must occur exactly once) with `new` in `file`. */
 export interface FileEdit {

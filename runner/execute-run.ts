@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
+import { GPU_SERIES, type GpuIdentity, type RunGpu } from "../core/gpu";
 import { LogParser, type LogEvent } from "../core/log-parser";
 import { decideOutcome, logTailLines, summaryRecord } from "../core/outcome";
 import { SummaryWatch, timingSuspicions } from "../core/run-integrity";
@@ -19,6 +20,7 @@ import type { WorkspaceRow } from "../db/queries/workspaces";
 import { addWorktree, headCommit, removeWorktree } from "./git";
 import { MetricWriter } from "./metric-writer";
 import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
+import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { groupAlive, stopGroup } from "./process-group";
 import { probeSandbox, sandboxedCommand } from "./sandbox";
 import { runTraining } from "./train-process";
@@ -35,6 +37,8 @@ export interface ExecuteOptions {
   parentEnv?: Record<string, string | undefined>;
   /** Variables set for the run on top of the allowlist (e.g. OVERSEER_SEED for a re-run). */
   extraEnv?: Record<string, string>;
+  /** The GPU the run is pinned to (CUDA_VISIBLE_DEVICES) and sampled on; none on a CPU-only machine. */
+  gpu?: GpuIdentity | null;
 }
 
 const LOG_TAIL_LINES = 50;
@@ -54,6 +58,12 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   const runDir = path.join(settings.dataDir, "runs", String(run.id));
   fs.mkdirSync(runDir, { recursive: true });
   const logFile = path.join(runDir, "run.log");
+  if (opts.gpu) {
+    await waitForFreeGpu(run, opts.gpu, opts);
+    if (opts.signal?.aborted && opts.signal.reason !== "shutdown") {
+      return applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled while it waited for its GPU" });
+    }
+  }
   const startedAt = Date.now();
   applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile });
   const end = (reason: string) =>
@@ -95,6 +105,7 @@ async function trainAndRecord(
   const watch = new SummaryWatch(config.metric.name);
   const progressAt: { first: number | null; last: number | null } = { first: null, last: null };
   let sawFail = false;
+  let oomLine: string | null = null;
   const handle = (events: LogEvent[]) => {
     for (const e of events) {
       watch.see(e);
@@ -105,6 +116,7 @@ async function trainAndRecord(
         progressAt.last = t;
       } else if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
       else if (e.kind === "fail") sawFail = true;
+      else if (e.kind === "oom") oomLine ??= e.text;
       else if (e.kind === "warning") warnings.add(e.message);
       opts.onLogEvent?.(e, { startedAt, config });
     }
@@ -116,10 +128,12 @@ async function trainAndRecord(
   // Caches (torch.compile, Triton, pip) go to a folder of the workspace's own: the sandbox lets runs write there.
   const cacheDir = path.join(settings.dataDir, "cache", `workspace-${ws.id}`);
   fs.mkdirSync(path.join(cacheDir, "tmp"), { recursive: true });
-  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(cacheDir), ...opts.extraEnv });
+  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(cacheDir), ...gpuEnv(opts.gpu), ...opts.extraEnv });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
   const probe = await probeSandbox();
+  const telemetry = opts.gpu ? startTelemetry(opts.gpu, settings, writer, startedAt) : null;
+  if (opts.gpu) updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) });
   const writable = [worktree, cacheDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))];
   const exit = await runTraining({
     command: sandboxedCommand(config.command, { probe, settings: config.sandbox, writable }),
@@ -133,6 +147,7 @@ async function trainAndRecord(
     onOutput: (bytes) => handle(parser.feed(bytes)),
   });
   handle(parser.end());
+  const peakMemoryMb = telemetry ? await telemetry.stop() : null;
   writer.finish();
   for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
 
@@ -143,6 +158,7 @@ async function trainAndRecord(
     summaryEntries: summary,
     metricName: config.metric.name,
     commandLabel: config.command.join(" "),
+    oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: opts.gpu?.memoryTotalMb ?? null, gpuName: opts.gpu?.name ?? null },
   });
   const changed = changedSince(before, fingerprints(guarded));
   const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
@@ -161,11 +177,54 @@ async function trainAndRecord(
     logTail: decision.outcome === "finished" ? null : readLogTail(logFile),
     suspicion: suspicion.length ? suspicion.join("\n") : null,
     guardsJson: JSON.stringify({ sandbox: probe.detail, hashed: Object.keys(guarded), changed }),
+    gpuJson: opts.gpu ? JSON.stringify({ ...opts.gpu, peakMemoryMb } satisfies RunGpu) : null,
   };
   if (exit.cancelled && opts.signal?.reason === "shutdown") {
     return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" });
   }
   return applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch);
+}
+
+/** Pins the run to its GPU; PCI bus order makes CUDA's device numbers the same as nvidia-smi's. */
+function gpuEnv(gpu: GpuIdentity | null | undefined): Record<string, string> {
+  return gpu ? { CUDA_VISIBLE_DEVICES: String(gpu.index), CUDA_DEVICE_ORDER: "PCI_BUS_ID" } : {};
+}
+
+/** A GPU that still holds an earlier process's memory: the run stays queued, saying why, until it is freed. */
+async function waitForFreeGpu(run: RunRow, gpu: GpuIdentity, opts: ExecuteOptions): Promise<void> {
+  const { db, settings } = opts;
+  const waited = await waitForGpuMemory(settings.gpu.nvidiaSmi, gpu.index, {
+    thresholdMb: settings.gpu.memoryHeldMb,
+    maxWaitMs: settings.gpu.memoryWaitMs,
+    pollMs: Math.min(1000, settings.gpu.sampleMs),
+    signal: opts.signal,
+    onWaiting: (why) => {
+      updateRun(db, run.id, { waitingFor: why });
+      if (why) appendEvent(db, { type: "run_waiting", at: Date.now(), workspaceId: run.workspaceId, runId: run.id, payload: { message: why } });
+    },
+  });
+  if (!waited.freed && waited.waitedMs > 0) {
+    const message = `GPU ${gpu.index} was still held after ${Math.round(waited.waitedMs / 1000)} s: the run started anyway and may run out of memory`;
+    appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: run.workspaceId, runId: run.id, payload: { message } });
+  }
+}
+
+/** Samples the run's GPU into its series (gpu.*) while it trains; stop() returns the peak memory seen. */
+function startTelemetry(gpu: GpuIdentity, settings: Settings, writer: MetricWriter, startedAt: number) {
+  let peak: number | null = null;
+  const sampler = sampleGpu(settings.gpu.nvidiaSmi, gpu.index, settings.gpu.sampleMs, (s) => {
+    peak = Math.max(peak ?? 0, s.memoryUsedMb);
+    const values: Record<string, number> = { [GPU_SERIES.memory]: s.memoryUsedMb };
+    if (s.utilPercent !== null) values[GPU_SERIES.util] = s.utilPercent;
+    if (s.powerW !== null) values[GPU_SERIES.power] = s.powerW;
+    writer.addTelemetry(values, Date.now() - startedAt);
+  });
+  return {
+    stop: async () => {
+      await sampler.stop();
+      return peak;
+    },
+  };
 }
 
 function cacheEnv(dir: string): Record<string, string> {

@@ -44,6 +44,12 @@ export class MetricWriter {
     else this.timer ??= setTimeout(() => this.flush(), this.flushDelayMs);
   }
 
+  /** Samples taken by time, not by the trainer's steps (GPU telemetry): x is seconds since the start. */
+  addTelemetry(values: Record<string, number>, tMs: number): void {
+    for (const [series, value] of Object.entries(values)) this.buffer.push({ series, step: tMs / 1000, tMs, value });
+    this.timer ??= setTimeout(() => this.flush(), this.flushDelayMs);
+  }
+
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

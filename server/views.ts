@@ -1,4 +1,5 @@
 /** Row → what the browser gets: parsed JSON columns, no server paths it does not need. */
+import type { RunGpu } from "../core/gpu";
 import "server-only";
 import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
@@ -31,6 +32,8 @@ export function runView(r: RunRow) {
     lastStep: r.lastStep,
     pointCount: r.pointCount,
     cancelRequested: r.cancelRequestedAt !== null,
+    gpu: r.gpuJson ? (JSON.parse(r.gpuJson) as RunGpu) : null,
+    waitingFor: r.waitingFor,
   };
 }
 

@@ -1,4 +1,5 @@
 /** Builds what a proposer sees from the database and the best commit. */
+import { CRASH_STATUSES } from "../../core/types";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Db } from "../../db/open";
 import { listExperiments } from "../../db/queries/experiments";
@@ -6,7 +7,6 @@ import { listSteeringNotes, sessionOptions, type SessionRow } from "../../db/que
 import { readFilesAt, type SessionGit } from "../session-git";
 import type { ProposalContext } from "../proposers/types";
 
-const CRASHES = new Set(["crashed", "diverged", "timed_out", "tampered"]);
 
 export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit, config: WorkspaceConfig): Promise<ProposalContext> {
   const options = sessionOptions(s);
@@ -21,7 +21,7 @@ export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit,
   const decided = experiments.filter((e) => e.decidedAt !== null).sort((a, b) => a.decidedAt! - b.decidedAt!);
   const last = decided[decided.length - 1];
   let lastCrash: ProposalContext["lastCrash"] = null;
-  if (last && CRASHES.has(last.status)) {
+  if (last && CRASH_STATUSES.includes(last.status)) {
     // Fixes of the same idea form a chain through fixOf; stop offering fixes past the limit.
     let attempts = 0;
     for (let e = last; e.fixOf !== null; attempts++) {

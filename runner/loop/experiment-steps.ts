@@ -143,7 +143,7 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
     if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
     if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
     if (final.status !== "finished" || final.metricValue === null) {
-      const outcome = final.status === "diverged" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
+      const outcome = final.status === "diverged" || final.status === "oom" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
       const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
       return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });
     }
