@@ -12,9 +12,10 @@ const EVENTS: ExperimentEvent[] = [
   { type: "reapproval_requested" },
   { type: "proposal_failed" },
   { type: "run_started" },
-  ...(["kept", "discarded", "crashed", "diverged", "timed_out", "tampered"] as const).map((outcome) => ({ type: "decided" as const, outcome })),
+  ...(["kept", "discarded", "crashed", "diverged", "oom", "timed_out", "tampered"] as const).map((outcome) => ({ type: "decided" as const, outcome })),
   { type: "decision_requested" },
   { type: "requeued" },
+  { type: "rebased" },
   { type: "interrupted" },
 ];
 
@@ -29,6 +30,7 @@ const TABLE: Record<string, Partial<Record<ExperimentStatus, ExperimentStatus>>>
   proposal_failed: { proposed: "proposal_failed", approved: "proposal_failed" },
   run_started: { approved: "running" },
   requeued: { running: "approved" },
+  rebased: { running: "approved", awaiting_decision: "approved" },
   decision_requested: { running: "awaiting_decision" },
   interrupted: { proposed: "interrupted", awaiting_approval: "interrupted", approved: "interrupted", running: "interrupted", awaiting_decision: "interrupted" },
 };

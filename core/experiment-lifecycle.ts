@@ -23,6 +23,8 @@ export type ExperimentEvent =
   | { type: "decision_requested" }
   /** The loop died while it ran: it will run again. */
   | { type: "requeued" }
+  /** It beat the best at its start, but another experiment was kept while it ran: it runs again on the new best. */
+  | { type: "rebased" }
   /** The session was stopped before it ended. */
   | { type: "interrupted" };
 
@@ -77,6 +79,9 @@ export function nextExperimentStatus(status: ExperimentStatus, event: Experiment
       break;
     case "requeued":
       if (from("running")) return "approved";
+      break;
+    case "rebased":
+      if (from("running", "awaiting_decision")) return "approved";
       break;
     case "interrupted":
       if (OPEN.includes(status)) return "interrupted";

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, asc } from "drizzle-orm";
+import { and, desc, eq, gt, asc, sql } from "drizzle-orm";
 import type { Db, DbLike } from "../open";
 import { events } from "../schema";
 
@@ -29,4 +29,13 @@ export function listEventsAfter(db: Db, afterId: number, limit = 500, runId?: nu
 
 export function lastEventId(db: Db): number {
   return db.select({ id: events.id }).from(events).orderBy(desc(events.id)).limit(1).get()?.id ?? 0;
+}
+
+/** How many times an experiment took a lifecycle event (e.g. how often it was rebased onto a new best). */
+export function countExperimentEvents(db: Db, experimentId: number, type: string): number {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(events)
+    .where(and(eq(events.type, `experiment_${type}`), sql`json_extract(${events.payloadJson}, '$.experimentId') = ${experimentId}`))
+    .get()!.n;
 }

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isExperimentOpen } from "../../core/experiment-lifecycle";
+import { describeGpus, identityOf, pickGpus, type GpuIdentity } from "../../core/gpu";
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
 import { stopReason } from "../../core/stop-conditions";
@@ -23,6 +24,7 @@ import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { createReviewer } from "../reviewer";
+import { queryGpus } from "../gpu";
 import { buildProposalContext } from "./context";
 import { applyHumanVerdict, buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
 
@@ -39,6 +41,16 @@ export interface LoopDeps {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Runs the functions given to it one at a time, in the order they were given. */
+function serialised() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = last.then(fn, fn);
+    last = next.catch(() => undefined);
+    return next;
+  };
+}
+
 
 export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
   const { db } = deps;
@@ -50,7 +62,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   const config = parsedConfig.config;
   const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir, s.bestCommit);
   const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
-  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryProposal: null, reviewer: createReviewer(sessionOptions(s), deps.settings) };
+  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryProposal: null, reviewer: createReviewer(sessionOptions(s), deps.settings), decisions: serialised() };
   steps.retryProposal = async (exp, error) => {
     const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
     const out = await deps.proposer.propose({ ...ctx, retryError: `Your edits for "${exp.title}" did not apply: ${error}` }, deps.signal);
@@ -59,8 +71,15 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   try {
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);
     if (s.status !== "running") updateSession(db, sessionId, { status: "running", requested: null, endedAt: null, stopReason: null }, Date.now(), "session_resumed");
+    const gpus = pickGpus((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? [], sessionOptions(s).gpus);
+    if (!gpus.ok) {
+      finish(db, steps, sessionId, "failed", gpus.error);
+      return getSession(db, sessionId)!;
+    }
+    deps.log(describeGpus(gpus.gpus) + (gpus.gpus.length > 1 ? `: ${gpus.gpus.length} experiments at once, one per GPU` : ""));
     if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s, config);
-    await loop(deps, steps, sessionId, config);
+    const slots = gpus.gpus.length ? gpus.gpus.map((g) => ({ gpu: identityOf(g), experimentId: null })) : [{ gpu: null, experimentId: null }];
+    await loop(deps, steps, sessionId, config, slots);
   } finally {
     await exports.flush();
     await closeSessionGit(g);
@@ -69,45 +88,125 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   return s;
 }
 
-async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: WorkspaceConfig): Promise<void> {
+/** One GPU (or the CPU, on a machine without one) and the experiment running on it. */
+interface Slot {
+  gpu: GpuIdentity | null;
+  experimentId: number | null;
+}
+
+/**
+ * Keeps every slot busy: the first open experiment that is not running is taken a step forward (built,
+ * gated, awaiting a human) or started on a free slot; the next proposal is prepared while runs train.
+ * Runs go on in the background; their decisions are serialised (StepDeps.decisions).
+ */
+async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: WorkspaceConfig, slots: Slot[]): Promise<void> {
   const { db } = deps;
+  const inFlight = new Map<number, Promise<void>>();
+  let failure: unknown = null;
   let pending: Promise<ProposalOutcome> | null = null;
   const propose = async () => deps.proposer.propose(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config), deps.signal);
-  for (;;) {
-    if (deps.signal?.aborted) return;
-    const s = getSession(db, sessionId)!;
-    if (s.requested === "stop") return finish(db, steps, sessionId, "stopped", "stopped by a human");
-    if (s.requested === "pause") {
-      if (s.status !== "paused") updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
-      await sleep(deps.pollMs ?? 200);
-      continue;
+  // Wakes when a run ends, or after a poll interval (a human's request, a status changed from the web).
+  const waitForRuns = async () => {
+    await Promise.race([...inFlight.values(), sleep(deps.pollMs ?? 200)]);
+    if (failure) throw failure;
+  };
+  const start = (exp: ExperimentRow, on: Slot[]) => {
+    for (const slot of on) slot.experimentId = exp.id;
+    const done = runOnSlots(deps, steps, exp, on.map((slot) => slot.gpu))
+      .catch((e: unknown) => void (failure ??= e))
+      .finally(() => {
+        for (const slot of on) slot.experimentId = null;
+        inFlight.delete(exp.id);
+      });
+    inFlight.set(exp.id, done);
+  };
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      if (deps.signal?.aborted) return;
+      const s = getSession(db, sessionId)!;
+      // A stop cancels the runs (their watchers abort them); a pause lets them finish and starts nothing new.
+      if (s.requested === "stop") {
+        if (inFlight.size) await waitForRuns();
+        else return finish(db, steps, sessionId, "stopped", "stopped by a human");
+        continue;
+      }
+      if (s.requested === "pause") {
+        if (s.status !== "paused" && inFlight.size === 0) updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
+        await waitForRuns();
+        continue;
+      }
+      if (s.status === "paused") updateSession(db, sessionId, { status: "running" }, Date.now(), "session_resumed");
+      const options = sessionOptions(s);
+      const experiments = listExperiments(db, sessionId);
+      const baseline = experiments[0];
+      if (baseline && !isExperimentOpen(baseline.status) && baseline.status !== "kept") {
+        return finish(db, steps, sessionId, "failed", `the baseline ${baseline.status}: fix the unmodified code first (${baseline.reason?.split("\n")[0] ?? ""})`);
+      }
+      const next = experiments.find((e) => isExperimentOpen(e.status) && !inFlight.has(e.id));
+      const proposals = experiments.filter((e) => e.kind !== "baseline").length;
+      const canPropose = options.proposer !== "manual" && (options.maxExperiments === null || proposals + (pending ? 1 : 0) < options.maxExperiments);
+      const free = slots.filter((slot) => slot.experimentId === null);
+      if (next?.status === "approved") {
+        // The baseline takes every GPU at once; a candidate takes one.
+        const on = next.kind === "baseline" ? (free.length === slots.length ? free : []) : free.slice(0, 1);
+        if (on.length === 0) {
+          await waitForRuns();
+          continue;
+        }
+        start(next, on);
+        if (!pending && canPropose && next.kind !== "baseline") pending = propose();
+        continue;
+      }
+      if (next) {
+        await advance(deps, steps, next);
+        continue;
+      }
+      const why = stopReason(options, { proposals, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) });
+      if (why && !pending) {
+        if (inFlight.size) await waitForRuns();
+        else return finish(db, steps, sessionId, "finished", why);
+        continue;
+      }
+      if ((options.proposer === "manual" && !pending) || free.length === 0) {
+        // A human submits the next proposal through the API; or every GPU is busy: prepare the next meanwhile.
+        if (!pending && canPropose) pending = propose();
+        await waitForRuns();
+        continue;
+      }
+      const outcome = await (pending ?? propose());
+      pending = null;
+      if (deps.signal?.aborted) return;
+      if (outcome.kind === "no_change") {
+        if (inFlight.size) await Promise.all(inFlight.values());
+        return finish(db, steps, sessionId, "finished", `the proposer has nothing more to try: ${outcome.reason}`);
+      }
+      await recordProposal(db, steps, getSession(db, sessionId)!, outcome);
     }
-    if (s.status === "paused") updateSession(db, sessionId, { status: "running" }, Date.now(), "session_resumed");
-    const options = sessionOptions(s);
-    const experiments = listExperiments(db, sessionId);
-    const baseline = experiments[0];
-    if (baseline && !isExperimentOpen(baseline.status) && baseline.status !== "kept") {
-      return finish(db, steps, sessionId, "failed", `the baseline ${baseline.status}: fix the unmodified code first (${baseline.reason?.split("\n")[0] ?? ""})`);
-    }
-    const open = experiments.find((e) => isExperimentOpen(e.status));
-    const proposals = experiments.filter((e) => e.kind !== "baseline").length;
-    const canPropose = options.proposer !== "manual" && (options.maxExperiments === null || proposals + (pending ? 1 : 0) < options.maxExperiments);
-    if (open) {
-      if (open.status === "approved" && !pending && canPropose && open.kind !== "baseline") pending = propose();
-      await advance(deps, steps, open);
-      continue;
-    }
-    const why = stopReason(options, { proposals, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) });
-    if (why && !pending) return finish(db, steps, sessionId, "finished", why);
-    if (options.proposer === "manual" && !pending) {
-      await sleep(deps.pollMs ?? 200); // a human submits the next proposal through the API
-      continue;
-    }
-    const outcome = await (pending ?? propose());
-    pending = null;
-    if (deps.signal?.aborted) return;
-    if (outcome.kind === "no_change") return finish(db, steps, sessionId, "finished", `the proposer has nothing more to try: ${outcome.reason}`);
-    await recordProposal(db, steps, getSession(db, sessionId)!, outcome);
+  } finally {
+    // A shutdown aborts the runs (they are recorded as interrupted and run again); wait for them to say so.
+    await Promise.all(inFlight.values());
+  }
+}
+
+/** Runs an approved experiment on its GPUs; a human's stop cancels it, a shutdown interrupts it. */
+async function runOnSlots(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow, gpus: (GpuIdentity | null)[]): Promise<void> {
+  deps.log(`#${exp.idx} ${exp.title}${gpus[0] && gpus.length === 1 ? ` (GPU ${gpus[0].index})` : ""}`);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort("shutdown");
+  if (deps.signal?.aborted) onAbort();
+  deps.signal?.addEventListener("abort", onAbort, { once: true });
+  const watch = setInterval(() => {
+    if (getSession(deps.db, exp.sessionId)?.requested === "stop") controller.abort("cancel");
+  }, deps.pollMs ?? 200);
+  try {
+    const done = await runAndDecide(steps, exp, controller.signal, gpus);
+    steps.exports.schedule();
+    deps.log(`#${done.idx} ${done.status}: ${done.reason?.split("\n")[0] ?? ""}`);
+    if (done.status === "awaiting_decision") deps.log(`#${done.idx} waits for a human: overseer keep ${done.id}, or overseer discard ${done.id}`);
+  } finally {
+    clearInterval(watch);
+    deps.signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -125,25 +224,6 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
       const now = getExperiment(deps.db, exp.id)!;
       if (now.status === "proposed" && now.humanEdited) deps.log(`#${now.idx} edited by a human: built and gated again`);
       else if (now.status !== exp.status) deps.log(`#${now.idx} ${now.status}${now.reason ? `: ${now.reason}` : ""}`);
-      return;
-    }
-    case "approved": {
-      deps.log(`#${exp.idx} ${exp.title}`);
-      const controller = new AbortController();
-      const onAbort = () => controller.abort("shutdown");
-      deps.signal?.addEventListener("abort", onAbort, { once: true });
-      const watch = setInterval(() => {
-        if (getSession(deps.db, exp.sessionId)?.requested === "stop") controller.abort("cancel");
-      }, deps.pollMs ?? 200);
-      try {
-        const done = await runAndDecide(steps, exp, controller.signal);
-        steps.exports.schedule();
-        deps.log(`#${done.idx} ${done.status}: ${done.reason?.split("\n")[0] ?? ""}`);
-        if (done.status === "awaiting_decision") deps.log(`#${done.idx} waits for a human: overseer keep ${done.id}, or overseer discard ${done.id}`);
-      } finally {
-        clearInterval(watch);
-        deps.signal?.removeEventListener("abort", onAbort);
-      }
       return;
     }
     case "awaiting_decision": {

@@ -10,7 +10,10 @@ import type { FileEdit } from "../../core/types";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
-import { applyExperimentEvent, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
+import type { GpuIdentity, RunGpu } from "../../core/gpu";
+import type { SessionOptions } from "../../core/session-options";
+import { countExperimentEvents } from "../../db/queries/events";
+import { applyExperimentEvent, getExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, type RunRow } from "../../db/queries/runs";
 import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
@@ -36,6 +39,8 @@ export interface StepDeps {
   exports: ExportScheduler;
   /** The reviewer model, when the session asks for one. */
   reviewer: Reviewer | null;
+  /** Runs decisions one at a time: each reads the best and may move it (runs on several GPUs end at any time). */
+  decisions: <T>(decide: () => Promise<T>) => Promise<T>;
   /** Asks the proposer once more when edits do not apply (a new answer: its own title and edits); null when there is no one to ask. */
   retryProposal: ((exp: ExperimentRow, error: string) => Promise<RetriedProposal | null>) | null;
 }
@@ -115,73 +120,138 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);
 }
 
-/** approved → running → decided. `signal` stops the run: "shutdown" leaves the experiment to run again. */
-export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: AbortSignal): Promise<ExperimentRow> {
-  let s = getSession(d.db, exp.sessionId)!;
+/**
+ * approved → running → decided, on the GPUs it is given (the baseline gets them all, so that its repeated
+ * runs measure the noise at the same time). `signal` stops the run: "shutdown" leaves it to run again.
+ */
+export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: AbortSignal, gpus: readonly (GpuIdentity | null)[] = [null]): Promise<ExperimentRow> {
+  const s = getSession(d.db, exp.sessionId)!;
   if (exp.kind !== "baseline" && exp.parentCommit !== s.bestCommit) {
     exp = await buildCandidate(d, exp);
     if (exp.status !== "approved") return exp;
   }
   const options = sessionOptions(s);
   exp = applyExperimentEvent(d.db, exp.id, { type: "run_started" }, Date.now());
+  if (exp.kind === "baseline") return runBaseline(d, exp, signal, gpus, options);
   const values: number[] = [];
   const suspicions: string[] = [];
-  const runIds: number[] = JSON.parse(exp.runIdsJson) as number[];
-  const wanted = exp.kind === "baseline" ? options.baselineRuns : 1;
   for (let attempt = 0; ; attempt++) {
-    const run = d.db.transaction(() => {
-      const r = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
-      runIds.push(r.id);
-      updateExperiment(d.db, exp.id, { runIdsJson: JSON.stringify(runIds) });
-      return r;
-    });
-    d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id})`);
-    const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, extraEnv: { OVERSEER_SEED: String(options.seed + attempt) } });
-    s = getSession(d.db, exp.sessionId)!;
-    updateExperiment(d.db, exp.id, { peakVramMb: peakVramOf(final) });
-    if (final.startedAt && final.endedAt) updateSession(d.db, s.id, { trainingMs: s.trainingMs + (final.endedAt - final.startedAt) }, Date.now());
-    if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
-    if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
-    if (final.status !== "finished" || final.metricValue === null) {
-      const outcome = final.status === "diverged" || final.status === "oom" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
-      const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
-      return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });
-    }
-    values.push(final.metricValue);
+    const final = await runOnce(d, exp, attempt, gpus[0] ?? null, signal, options.seed);
+    const failed = endedWithoutResult(d, exp, final);
+    if (failed) return failed;
+    values.push(final.metricValue!);
     if (final.suspicion) suspicions.push(`run ${final.id}: ${final.suspicion}`);
-    if (exp.kind === "baseline") {
-      if (values.length < wanted) continue;
-      return keepBaseline(d, exp, values);
-    }
-    const verdict = decide({
-      values,
-      best: s.bestValue!,
-      goal: d.config.metric.goal,
-      sigma: s.noiseSigma,
-      minImprovement: d.config.minImprovement,
-      maxRuns: options.maxRunsPerCandidate,
-      withinNoise: options.withinNoise,
-    });
-    if (verdict.decision === "rerun") {
-      d.log(`  #${exp.idx} ${verdict.reason}`);
-      continue;
-    }
-    const patch = { metricValue: verdict.mean, delta: verdict.delta, reason: verdict.reason };
-    // A keep the runtime guards distrust (summary shape, time) is a human's call, whatever the policy.
-    if (verdict.decision === "kept" && suspicions.length) {
-      return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), { ...patch, reason: `held for a human: the run looks forged (${suspicions.join("; ")}); ${verdict.reason}` });
-    }
-    if (verdict.decision === "ask") return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), patch);
-    return settle(d, exp, verdict.decision, verdict.mean, { ...patch, decidedAt: Date.now() });
+    const decided = await d.decisions(() => decideAfterRun(d, exp, values, suspicions, options));
+    if (decided) return decided;
   }
 }
 
-/** awaiting_decision with a human's verdict → kept (the branch advances) or discarded. */
+/** One run of the experiment's commit on one GPU; the session's training time and the peak memory follow it. */
+async function runOnce(d: StepDeps, exp: ExperimentRow, attempt: number, gpu: GpuIdentity | null, signal: AbortSignal, seed: number): Promise<RunRow> {
+  const run = d.db.transaction(() => {
+    const r = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
+    const runIds = JSON.parse(getExperiment(d.db, exp.id)!.runIdsJson) as number[];
+    updateExperiment(d.db, exp.id, { runIdsJson: JSON.stringify([...runIds, r.id]) });
+    return r;
+  });
+  d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id}${gpu ? ` on GPU ${gpu.index}` : ""})`);
+  const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, gpu, extraEnv: { OVERSEER_SEED: String(seed + attempt) } });
+  const s = getSession(d.db, exp.sessionId)!;
+  updateExperiment(d.db, exp.id, { peakVramMb: peakVramOf(final) });
+  if (final.startedAt && final.endedAt) updateSession(d.db, s.id, { trainingMs: s.trainingMs + (final.endedAt - final.startedAt) }, Date.now());
+  return final;
+}
+
+/** A run that gave no metric ends the experiment (or, when the loop is shutting down, leaves it to run again). */
+function endedWithoutResult(d: StepDeps, exp: ExperimentRow, final: RunRow): ExperimentRow | null {
+  if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
+  if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
+  if (final.status === "finished" && final.metricValue !== null) return null;
+  const outcome = final.status === "diverged" || final.status === "oom" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
+  const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
+  return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });
+}
+
+/** The baseline's runs, as many at once as there are GPUs; at least one per GPU. */
+async function runBaseline(d: StepDeps, exp: ExperimentRow, signal: AbortSignal, gpus: readonly (GpuIdentity | null)[], options: SessionOptions): Promise<ExperimentRow> {
+  const wanted = Math.max(options.baselineRuns, gpus.length);
+  const values: number[] = [];
+  let attempt = 0;
+  while (values.length < wanted) {
+    const batch = gpus.slice(0, wanted - values.length);
+    const finals = await Promise.all(batch.map((gpu) => runOnce(d, exp, attempt++, gpu, signal, options.seed)));
+    for (const final of finals) {
+      const failed = endedWithoutResult(d, exp, final);
+      if (failed) return failed;
+      values.push(final.metricValue!);
+    }
+  }
+  return keepBaseline(d, exp, values);
+}
+
+/** A candidate that beat the best at its start may be rebased this many times before it is given up. */
+const MAX_REBASES = 2;
+
+/**
+ * The decision after a run, taken one experiment at a time (StepDeps.decisions). A candidate is judged
+ * against the best at its own start, its parent. It is kept only if its parent is still the best, so the
+ * branch only ever fast-forwards; if another experiment was kept while it ran, a gain sends it to run again
+ * on the new best. null: run it again (a gain within the noise).
+ */
+async function decideAfterRun(d: StepDeps, exp: ExperimentRow, values: number[], suspicions: string[], options: SessionOptions): Promise<ExperimentRow | null> {
+  const s = getSession(d.db, exp.sessionId)!;
+  const stale = exp.parentCommit !== s.bestCommit;
+  const verdict = decide({
+    values,
+    best: stale ? keptValueAt(d.db, s.id, exp.parentCommit!) ?? s.bestValue! : s.bestValue!,
+    goal: d.config.metric.goal,
+    sigma: s.noiseSigma,
+    minImprovement: d.config.minImprovement,
+    maxRuns: options.maxRunsPerCandidate,
+    withinNoise: options.withinNoise,
+  });
+  if (verdict.decision === "rerun") {
+    d.log(`  #${exp.idx} ${verdict.reason}`);
+    return null;
+  }
+  const patch = { metricValue: verdict.mean, delta: verdict.delta, reason: stale ? `${verdict.reason} (against the best at its start)` : verdict.reason };
+  if (stale && verdict.decision !== "discarded") return rebaseOrGiveUp(d, exp, patch);
+  // A keep the runtime guards distrust (summary shape, time) is a human's call, whatever the policy.
+  if (verdict.decision === "kept" && suspicions.length) {
+    return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), { ...patch, reason: `held for a human: the run looks forged (${suspicions.join("; ")}); ${verdict.reason}` });
+  }
+  if (verdict.decision === "ask") return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), patch);
+  return settle(d, exp, verdict.decision, verdict.mean, { ...patch, decidedAt: Date.now() });
+}
+
+/** The metric of the kept experiment at a commit (the best when a candidate started). */
+function keptValueAt(db: Db, sessionId: number, commit: string): number | null {
+  return listExperiments(db, sessionId).find((e) => e.commitSha === commit && e.status === "kept")?.metricValue ?? null;
+}
+
+function rebaseOrGiveUp(d: StepDeps, exp: ExperimentRow, patch: { metricValue: number; delta: number; reason: string }): ExperimentRow {
+  const s = getSession(d.db, exp.sessionId)!;
+  const keptMeanwhile = s.bestExperimentId !== null ? getExperiment(d.db, s.bestExperimentId) : undefined;
+  const rebases = countExperimentEvents(d.db, exp.id, "rebased");
+  if (rebases >= MAX_REBASES) {
+    const reason = `${patch.reason}; but the best moved while it ran ${rebases + 1} times: discarded, since its gain was never measured on the best`;
+    return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: "discarded" }, Date.now(), { ...patch, reason, decidedAt: Date.now() });
+  }
+  const reason = `${patch.reason}; but #${keptMeanwhile?.idx ?? "?"} was kept while it ran: it runs again on the new best`;
+  d.log(`  #${exp.idx} ${reason}`);
+  return applyExperimentEvent(d.db, exp.id, { type: "rebased" }, Date.now(), { ...patch, reason });
+}
+
+/** awaiting_decision with a human's verdict → kept (the branch advances) or discarded; a keep on an old best runs again on the new one. */
 export async function applyHumanVerdict(d: StepDeps, exp: ExperimentRow): Promise<ExperimentRow> {
   const verdict = exp.humanVerdict!;
   const note = exp.humanNote ? `: ${exp.humanNote}` : "";
   const reason = `${verdict} by a human${note} (${exp.reason ?? "a gain within the noise"})`;
-  return settle(d, exp, verdict, exp.metricValue!, { reason, decidedAt: Date.now() });
+  return d.decisions(async () => {
+    const stale = exp.parentCommit !== getSession(d.db, exp.sessionId)!.bestCommit;
+    if (verdict === "kept" && stale) return rebaseOrGiveUp(d, exp, { metricValue: exp.metricValue!, delta: exp.delta ?? 0, reason });
+    return settle(d, exp, verdict, exp.metricValue!, { reason, decidedAt: Date.now() });
+  });
 }
 
 async function settle(d: StepDeps, exp: ExperimentRow, outcome: "kept" | "discarded", mean: number, patch: Parameters<typeof updateExperiment>[2]): Promise<ExperimentRow> {
@@ -196,9 +266,11 @@ async function settle(d: StepDeps, exp: ExperimentRow, outcome: "kept" | "discar
   });
 }
 
+/** The summary's peak_vram_mb, else the most memory the GPU sampler saw (an out-of-memory run prints no summary). */
 function peakVramOf(run: RunRow): number | null {
   const summary = run.summaryJson ? (JSON.parse(run.summaryJson) as Record<string, { value: number | null }>) : {};
-  return summary.peak_vram_mb?.value ?? null;
+  const sampled = run.gpuJson ? (JSON.parse(run.gpuJson) as RunGpu).peakMemoryMb : null;
+  return summary.peak_vram_mb?.value ?? sampled;
 }
 
 function keepBaseline(d: StepDeps, exp: ExperimentRow, values: number[]): ExperimentRow {
