@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { canApprove, needsHumanNow } from "../core/experiment-lifecycle";
 import { formatSeconds, formatValue } from "../core/format";
-import { isSessionEnded } from "../core/session-stats";
+import { dutyCycle, isSessionEnded } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
 import type { AppRouter } from "../server/root";
 import { ExperimentTable } from "./experiment-table";
@@ -104,16 +104,16 @@ function Counters({ detail }: { detail: Detail }) {
       <div><dt>improvement</dt><dd>{st.gain === null ? "—" : `${formatValue(Math.abs(st.gain))} (${(st.gainPercent ?? 0).toFixed(2)}%)`}</dd></div>
       <div><dt>noise σ</dt><dd>{formatValue(s.noiseSigma)}</dd></div>
       <div><dt>GPU time</dt><dd>{formatSeconds(s.trainingMs)}</dd></div>
-      <div><dt>duty cycle</dt><dd>{dutyCycle(s)}</dd></div>
+      <div><dt>duty cycle</dt><dd>{dutyCycleText(s)}</dd></div>
       <div><dt>API cost</dt><dd>${s.costUsd.toFixed(2)}</dd></div>
     </dl>
   );
 }
 
-/** Training time over wall time: how busy the loop kept the GPU. */
-function dutyCycle(s: Detail["session"]): string {
-  const wall = (s.endedAt ?? Date.now()) - s.createdAt;
-  return wall > 0 && s.trainingMs > 0 ? `${((100 * s.trainingMs) / wall).toFixed(1)}%` : "—";
+/** Training time over wall time, per GPU: how busy the loop kept its GPUs. */
+function dutyCycleText(s: Detail["session"]): string {
+  const duty = dutyCycle(s.trainingMs, (s.endedAt ?? Date.now()) - s.createdAt, s.gpus?.length ?? 1);
+  return duty === null ? "—" : `${(100 * duty).toFixed(1)}%`;
 }
 
 /** The experiment training now: its budget and its live curve. */

@@ -38,3 +38,8 @@ export function sessionStats(experiments: readonly { kind: string; status: Exper
     gainPercent: gain !== null && baseline ? (100 * Math.abs(gain)) / baseline : null,
   };
 }
+
+/** Training time over wall time per GPU: how busy the loop kept its GPUs (1 = always training). */
+export function dutyCycle(trainingMs: number, wallMs: number, gpuCount: number): number | null {
+  return wallMs > 0 && trainingMs > 0 ? trainingMs / (wallMs * Math.max(1, gpuCount)) : null;
+}

@@ -150,6 +150,8 @@ export const sessions = sqliteTable("sessions", {
   stopReason: text("stop_reason"),
   /** A human's request, read by the loop: "pause" | "stop" | null (resume clears it). */
   requested: text("requested").$type<"pause" | "stop" | null>(),
+  /** The GPUs its loop runs on (core/gpu GpuIdentity[]), one experiment on each at once; [] on a CPU-only machine. */
+  gpusJson: text("gpus_json"),
 });
 
 export const experiments = sqliteTable(

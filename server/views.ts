@@ -1,5 +1,5 @@
 /** Row → what the browser gets: parsed JSON columns, no server paths it does not need. */
-import type { RunGpu } from "../core/gpu";
+import type { GpuIdentity, RunGpu } from "../core/gpu";
 import "server-only";
 import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
@@ -50,8 +50,8 @@ export function workspaceView(w: WorkspaceRow) {
 }
 
 export function sessionView(s: SessionRow) {
-  const { optionsJson, ...rest } = s;
-  return { ...rest, options: JSON.parse(optionsJson) as SessionOptions };
+  const { optionsJson, gpusJson, ...rest } = s;
+  return { ...rest, options: JSON.parse(optionsJson) as SessionOptions, gpus: gpusJson ? (JSON.parse(gpusJson) as GpuIdentity[]) : null };
 }
 
 /** An experiment in a list: no code, except the diff of one that waits for a human (the approval card shows it). */

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { formatSeconds, formatValue } from "../../core/format";
-import { sessionStats } from "../../core/session-stats";
+import { dutyCycle, sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
 import type { Settings } from "../../core/settings";
 import { listExperiments } from "../../db/queries/experiments";
@@ -35,6 +35,7 @@ const FLAGS: Record<string, string> = {
   withinNoise: "--within-noise",
   requireSandbox: "--require-sandbox",
   reviewer: "--reviewer",
+  gpus: "--gpus",
 };
 
 export async function loopCommand(args: string[], settings: Settings): Promise<number> {
@@ -56,6 +57,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
       resume: { type: "string" },
       "require-sandbox": { type: "boolean" },
       reviewer: { type: "string" },
+      gpus: { type: "string" },
     },
   });
   const db = openRunnerDb(settings);
@@ -109,6 +111,7 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
     withinNoise: v["within-noise"],
     requireSandbox: v["require-sandbox"],
     reviewer: v.reviewer,
+    gpus: v.gpus === undefined ? undefined : String(v.gpus).split(",").map((g) => (/^\s*\d+\s*$/.test(g) ? Number(g) : g)),
   });
   if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   try {
@@ -127,13 +130,14 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
 function printSummary(db: Db, settings: Settings, s: SessionRow): void {
   const st = sessionStats(listExperiments(db, s.id), s.bestValue);
   const wall = (s.endedAt ?? Date.now()) - s.createdAt;
+  const gpus = s.gpusJson ? (JSON.parse(s.gpusJson) as unknown[]).length : 1;
   console.log(
     [
       "",
       `session ${s.id} ${s.status}: ${s.stopReason ?? ""}`,
       `experiments ${st.proposals} · kept ${st.kept} · discarded ${st.discarded} · crashed ${st.crashed} · keep rate ${Math.round(100 * (st.keepRate ?? 0))}%`,
       `baseline ${formatValue(st.baseline)} → best ${formatValue(s.bestValue)}${st.gain !== null && st.gainPercent !== null ? ` (${st.gain >= 0 ? "−" : "+"}${formatValue(Math.abs(st.gain))}, ${st.gainPercent.toFixed(2)}%)` : ""}`,
-      `GPU duty cycle ${wall > 0 ? ((100 * s.trainingMs) / wall).toFixed(1) : "0"}% (${formatSeconds(s.trainingMs)} training in ${formatSeconds(wall)})`,
+      `GPU duty cycle ${(100 * (dutyCycle(s.trainingMs, wall, gpus) ?? 0)).toFixed(1)}% (${formatSeconds(s.trainingMs)} training in ${formatSeconds(wall)}${gpus > 1 ? ` on ${gpus} GPUs` : ""})`,
       `branch ${s.branch} · results ${exportPath(settings.dataDir, s.id, "tsv")}`,
     ].join("\n"),
   );

@@ -23,6 +23,7 @@ usage:
       --runs-per-candidate N   --within-noise rerun|ask   (a gain within the noise after N runs: discard, or ask)
       --require-sandbox   (without bubblewrap, every candidate waits for a human)
       --reviewer none|claude   (a second model reads each diff; the stricter of it and the rules wins)
+      --gpus 0,1   (the GPUs to use, as nvidia-smi numbers them; default: all. One experiment runs on each at once)
   overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
                                  decide an experiment that awaits approval (its id, as the loop prints it)
   overseer keep EXPERIMENT [--note …] / overseer discard EXPERIMENT [--note …]

@@ -78,6 +78,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
     }
     deps.log(describeGpus(gpus.gpus) + (gpus.gpus.length > 1 ? `: ${gpus.gpus.length} experiments at once, one per GPU` : ""));
     if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s, config);
+    updateSession(db, sessionId, { gpusJson: JSON.stringify(gpus.gpus.map(identityOf)) }, Date.now());
     const slots = gpus.gpus.length ? gpus.gpus.map((g) => ({ gpu: identityOf(g), experimentId: null })) : [{ gpu: null, experimentId: null }];
     await loop(deps, steps, sessionId, config, slots);
   } finally {
@@ -104,6 +105,8 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   const inFlight = new Map<number, Promise<void>>();
   let failure: unknown = null;
   let pending: Promise<ProposalOutcome> | null = null;
+  // Once the proposer has nothing more to try, the experiments still open finish, then the session does.
+  let exhausted: string | null = null;
   const propose = async () => deps.proposer.propose(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config), deps.signal);
   // Wakes when a run ends, or after a poll interval (a human's request, a status changed from the web).
   const waitForRuns = async () => {
@@ -145,7 +148,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       }
       const next = experiments.find((e) => isExperimentOpen(e.status) && !inFlight.has(e.id));
       const proposals = experiments.filter((e) => e.kind !== "baseline").length;
-      const canPropose = options.proposer !== "manual" && (options.maxExperiments === null || proposals + (pending ? 1 : 0) < options.maxExperiments);
+      const canPropose = !exhausted && options.proposer !== "manual" && (options.maxExperiments === null || proposals + (pending ? 1 : 0) < options.maxExperiments);
       const free = slots.filter((slot) => slot.experimentId === null);
       if (next?.status === "approved") {
         // The baseline takes every GPU at once; a candidate takes one.
@@ -162,7 +165,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
         await advance(deps, steps, next);
         continue;
       }
-      const why = stopReason(options, { proposals, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) });
+      const why = stopReason(options, { proposals, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) }) ?? exhausted;
       if (why && !pending) {
         if (inFlight.size) await waitForRuns();
         else return finish(db, steps, sessionId, "finished", why);
@@ -177,11 +180,8 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       const outcome = await (pending ?? propose());
       pending = null;
       if (deps.signal?.aborted) return;
-      if (outcome.kind === "no_change") {
-        if (inFlight.size) await Promise.all(inFlight.values());
-        return finish(db, steps, sessionId, "finished", `the proposer has nothing more to try: ${outcome.reason}`);
-      }
-      await recordProposal(db, steps, getSession(db, sessionId)!, outcome);
+      if (outcome.kind === "no_change") exhausted = `the proposer has nothing more to try: ${outcome.reason}`;
+      else await recordProposal(db, steps, getSession(db, sessionId)!, outcome);
     }
   } finally {
     // A shutdown aborts the runs (they are recorded as interrupted and run again); wait for them to say so.
