@@ -3,6 +3,7 @@ import { useQueries, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
+import { hardwareMismatch } from "../core/gpu";
 import { formatValue } from "../core/format";
 import { MAX_COMPARED } from "../core/limits";
 import type { AppRouter } from "../server/root";
@@ -40,6 +41,7 @@ export function ComparePage({ ids }: { ids: number[] }) {
         Compare {experiments.length} experiments <span className="muted">· {workspace.name}</span>
       </h1>
       <Columns experiments={experiments} ids={ids} metricName={metric.name} />
+      <HardwareWarning experiments={experiments} />
       {experiments.length < 2 && <p className="muted">Add at least one more experiment to compare.</p>}
       <AddExperiment workspaceId={workspace.id} ids={ids} />
       <Curves experiments={experiments} />
@@ -49,6 +51,16 @@ export function ComparePage({ ids }: { ids: number[] }) {
       <ExportPanel source={{ experimentIds: experiments.map((e) => e.id) }} />
     </article>
   );
+}
+
+/** Results from different GPUs (or drivers) are not comparable: say so above everything else. */
+function HardwareWarning({ experiments }: { experiments: Item[] }) {
+  const why = hardwareMismatch(experiments.filter((e) => e.run).map((e) => ({ label: `#${e.idx}`, gpu: e.run!.gpu })));
+  return why ? (
+    <p className="hardware-warning" role="alert">
+      {why}
+    </p>
+  ) : null;
 }
 
 function Columns({ experiments, ids, metricName }: { experiments: Item[]; ids: number[]; metricName: string }) {

@@ -16,6 +16,7 @@ import { compareHref } from "./hrefs";
 import { HumanDecision } from "./human-decision";
 import { isTyping } from "./keys";
 import { LogTail } from "./log-tail";
+import { GpuChart, hardwareText } from "./gpu-chart";
 import { LossChart } from "./loss-chart";
 import { StatusBadge } from "./status-badge";
 import { SummaryTable } from "./summary-table";
@@ -160,9 +161,12 @@ function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"]
         Run <Link href={`/runs/${run.id}`}>#{run.id}</Link> <StatusBadge status={run.status} />
         {runs.length > 1 && <span className="muted"> · {runs.length} runs (re-runs with other seeds): {runs.map((r) => formatValue(r.metricValue)).join(", ")}</span>}
       </h2>
+      <p className="muted" aria-label="hardware">{hardwareText(run.gpu)}</p>
+      {run.waitingFor && <p className="run-waiting" role="status">{run.waitingFor}</p>}
       <BudgetBar run={run} />
       <RunGuards run={run} />
       <LossChart series={state.series} label="this experiment" live={!ended} others={best && reference.data ? [{ label: `best: #${best.idx} ${best.title}`, series: reference.data, color: "#9ca3af", dashed: true }] : []} />
+      <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
     </section>

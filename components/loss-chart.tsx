@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatTick, formatValue } from "../core/format";
+import { isGpuSeries } from "../core/gpu";
 import { smoothEma } from "../core/smoothing";
 import type { SeriesPoint } from "../core/types";
 
@@ -22,7 +23,8 @@ type XAxisKind = "step" | "seconds";
  * arrive decimated.
  */
 export function LossChart({ series, label, live, others = [] }: { series: Record<string, SeriesPoint[]>; label?: string; live: boolean; others?: OverlayCurve[] }) {
-  const names = [...new Set([series, ...others.map((o) => o.series)].flatMap((s) => Object.keys(s)))].sort();
+  // GPU telemetry has its own chart (GpuChart), by time.
+  const names = [...new Set([series, ...others.map((o) => o.series)].flatMap((s) => Object.keys(s)))].filter((n) => !isGpuSeries(n)).sort();
   const [chosen, setChosen] = useState<string | null>(null);
   const [x, setX] = useState<XAxisKind>("step");
   const [smoothing, setSmoothing] = useState(0);

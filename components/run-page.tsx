@@ -6,6 +6,7 @@ import { formatValue } from "../core/format";
 import { BudgetBar } from "./budget-bar";
 import { RunGuards } from "./run-guards";
 import { LogTail } from "./log-tail";
+import { GpuChart } from "./gpu-chart";
 import { LossChart } from "./loss-chart";
 import { StatusBadge } from "./status-badge";
 import { SummaryTable } from "./summary-table";
@@ -48,7 +49,9 @@ export function RunPage({ runId }: { runId: number }) {
       {run.reason && run.status !== "finished" && <p className="error">{run.reason}</p>}
       <BudgetBar run={run} />
       <RunGuards run={run} />
+      {run.waitingFor && <p className="run-waiting" role="status">{run.waitingFor}</p>}
       <LossChart series={state.series} live={!ended} />
+      <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
       {sub.status === "connecting" && !ended && <p className="muted">reconnecting…</p>}

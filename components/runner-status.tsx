@@ -1,6 +1,12 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { describeGpus, type GpuIdentity } from "../core/gpu";
 import { useTRPC } from "./trpc";
+
+/** "2 × H100 80GB HBM3": the top bar's short form (the title has the driver). */
+function gpuSummary(gpus: GpuIdentity[]): string {
+  return describeGpus(gpus).replace(/, driver .*$/, "").replace(/NVIDIA /g, "");
+}
 
 /** Without a runner, queued runs wait; LiveEvents keeps this up to date. */
 export function RunnerStatus() {
@@ -13,6 +19,11 @@ export function RunnerStatus() {
       <span className={`runner ${data.online ? "online" : "offline"}`} title={data.online ? `runner pid ${data.pid}; sandbox ${data.sandbox ?? "unknown"}` : "start it with npm start or bin/overseer runner"}>
         {data.online ? "runner online" : "runner offline — queued runs wait"}
       </span>
+      {data.online && data.gpus && (
+        <span className={`runner gpus ${data.gpus.length ? "" : "cpu-only"}`} title={describeGpus(data.gpus)}>
+          {data.gpus.length ? gpuSummary(data.gpus) : "CPU only: no NVIDIA GPU found"}
+        </span>
+      )}
       {unsandboxed && (
         <span className="runner unsandboxed" role="status" title={data.sandbox ?? ""}>
           no sandbox: runs can reach the network and your files

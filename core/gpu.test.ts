@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeGpus, lingeringMemory, parseComputeApps, parseGpuQuery, pickGpus } from "./gpu";
+import { describeGpus, hardwareMismatch, lingeringMemory, parseComputeApps, parseGpuQuery, pickGpus } from "./gpu";
 
 const H100_ROWS = `0, GPU-7d0c, NVIDIA H100 80GB HBM3, 550.54.15, 81559, 74213, 98, 612.35
 1, GPU-81aa, NVIDIA H100 80GB HBM3, 550.54.15, 81559, 4, [N/A], [Not Supported]
@@ -38,5 +38,18 @@ describe("nvidia-smi answers", () => {
     const apps = parseComputeApps("12345, GPU-7d0c, 74000\n");
     expect(lingeringMemory(busy!, apps, 1024)).toEqual({ usedMb: 74213, pids: [12345] });
     expect(lingeringMemory(idle!, apps, 1024)).toBeNull();
+  });
+});
+
+describe("hardwareMismatch", () => {
+  const h100 = { name: "NVIDIA H100 80GB HBM3", driver: "550.54.15" };
+  it("says nothing when every run had the same GPU and driver", () => {
+    expect(hardwareMismatch([{ label: "#1", gpu: h100 }, { label: "#2", gpu: { ...h100 } }])).toBeNull();
+  });
+  it("names which experiment ran on what when they differ, a CPU-only run included", () => {
+    expect(hardwareMismatch([{ label: "#1", gpu: h100 }, { label: "#2", gpu: { name: "NVIDIA A100-SXM4-80GB", driver: "550.54.15" } }, { label: "#3", gpu: h100 }, { label: "#4", gpu: null }])).toBe(
+      "Different hardware: #1, #3 on NVIDIA H100 80GB HBM3, driver 550.54.15; #2 on NVIDIA A100-SXM4-80GB, driver 550.54.15; #4 on no GPU. Times and a fixed time budget's results are not comparable across GPUs.",
+    );
+    expect(hardwareMismatch([{ label: "#1", gpu: h100 }, { label: "#2", gpu: { ...h100, driver: "535.104" } }])).toMatch(/^Different hardware: #1 on .*550\.54\.15; #2 on .*535\.104\./);
   });
 });

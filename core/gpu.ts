@@ -124,3 +124,18 @@ export function lingeringMemory(gpu: GpuSample, apps: readonly ComputeApp[], thr
   if (gpu.memoryUsedMb < thresholdMb) return null;
   return { usedMb: gpu.memoryUsedMb, pids: apps.filter((a) => a.gpuUuid === gpu.uuid).map((a) => a.pid) };
 }
+
+/**
+ * Why results are not comparable, when the runs compared ran on different hardware (another GPU model, or
+ * driver, or no GPU); null when they all ran on the same. Items without a run are left out.
+ */
+export function hardwareMismatch(items: readonly { label: string; gpu: Pick<GpuIdentity, "name" | "driver"> | null }[]): string | null {
+  const groups = new Map<string, string[]>();
+  for (const { label, gpu } of items) {
+    const key = gpu ? `${gpu.name}, driver ${gpu.driver}` : "no GPU";
+    groups.set(key, [...(groups.get(key) ?? []), label]);
+  }
+  if (groups.size < 2) return null;
+  const parts = [...groups].map(([hw, labels]) => `${labels.join(", ")} on ${hw}`);
+  return `Different hardware: ${parts.join("; ")}. Times and a fixed time budget's results are not comparable across GPUs.`;
+}

@@ -27,6 +27,11 @@ test("a baseline run of tiny-lm streams a growing loss curve, then its summary",
   await expect(page.getByRole("progressbar", { name: "budget" })).toBeVisible();
   await expect(page.getByText(/of 8s budget/)).toBeVisible();
   await expect(page.getByLabel("log tail")).toContainText("step ");
+  // The (fake) GPU's telemetry is charted next to the loss, about once a second; the top bar names the GPU.
+  await expect(page.getByText("H100 80GB HBM3", { exact: true })).toBeVisible();
+  const telemetry = page.getByRole("region", { name: "GPU telemetry" });
+  await expect(telemetry).toContainText("NVIDIA H100 80GB HBM3 · driver 550.54.15");
+  await expect.poll(() => drawn(telemetry.getByLabel("GPU utilisation chart")), { timeout: 20_000 }).toBeGreaterThan(1);
   await page.screenshot({ path: info.outputPath("run-live.png"), fullPage: true });
 
   await expect(page.getByText("finished", { exact: true })).toBeVisible({ timeout: 60_000 });

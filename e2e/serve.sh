@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 export OVERSEER_DATA_DIR="$PWD/.tmp/e2e-data" OVERSEER_PORT=3100 NEXT_TELEMETRY_DISABLED=1
 # The claude proposer talks to the fake Messages API that supervised.spec.ts starts on this port.
 export ANTHROPIC_API_KEY=e2e-fake-key ANTHROPIC_BASE_URL=http://127.0.0.1:3101
+# One fake H100 (this machine has no GPU): runs are pinned to it and its telemetry is charted.
+export OVERSEER_NVIDIA_SMI="$PWD/test/fixtures/fake-nvidia-smi.mjs"
 rm -rf "$OVERSEER_DATA_DIR"
 exec bin/overseer start

@@ -9,7 +9,9 @@ import { isTerminal } from "../core/run-lifecycle";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
-import { acquireLease, releaseLease, renewLease, setLeaseSandbox } from "../db/queries/runner-lease";
+import { describeGpus, identityOf } from "../core/gpu";
+import { acquireLease, releaseLease, renewLease, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
+import { queryGpus } from "./gpu";
 import { probeSandbox } from "./sandbox";
 import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus } from "../db/queries/runs";
 import { getWorkspace } from "../db/queries/workspaces";
@@ -45,6 +47,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const sandbox = await probeSandbox();
   setLeaseSandbox(db, owner, sandbox.detail);
   if (!sandbox.available) log(`sandbox ${sandbox.detail}`);
+  const gpus = (await queryGpus(settings.gpu.nvidiaSmi)) ?? [];
+  setLeaseGpus(db, owner, JSON.stringify(gpus.map(identityOf)));
+  log(describeGpus(gpus));
   await reconcile(db, settings, log);
 
   let stopping = false;
@@ -86,7 +91,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     const controller = new AbortController();
     log(`run ${run.id}: starting ${ws.name}`);
-    const promise = executeRun(run, ws, { db, settings, signal: controller.signal })
+    const gpu = gpus[0] ? identityOf(gpus[0]) : null;
+    const promise = executeRun(run, ws, { db, settings, signal: controller.signal, gpu })
       .then((r) => log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`))
       .finally(() => {
         active = null;

@@ -3,7 +3,7 @@
  * one GPU about once a second while a run trains, and the wait for memory a killed process still holds.
  */
 import { execFile } from "node:child_process";
-import { COMPUTE_APPS_FIELDS, GPU_QUERY_FIELDS, lingeringMemory, parseComputeApps, parseGpuQuery, type GpuSample } from "../core/gpu";
+import { COMPUTE_APPS_FIELDS, GPU_QUERY_FIELDS, identityOf, lingeringMemory, parseComputeApps, parseGpuQuery, type GpuIdentity, type GpuSample } from "../core/gpu";
 
 const QUERY_TIMEOUT_MS = 5000;
 
@@ -17,6 +17,12 @@ function ask(bin: string, args: string[]): Promise<string | null> {
 export async function queryGpus(bin: string): Promise<GpuSample[] | null> {
   const out = await ask(bin, [`--query-gpu=${GPU_QUERY_FIELDS.join(",")}`, "--format=csv,noheader,nounits"]);
   return out === null ? null : parseGpuQuery(out);
+}
+
+/** The GPU a single run (not a session's) goes on: the machine's first, or none on a CPU-only machine. */
+export async function firstGpu(bin: string): Promise<GpuIdentity | null> {
+  const gpus = await queryGpus(bin);
+  return gpus?.[0] ? identityOf(gpus[0]) : null;
 }
 
 export async function queryComputeApps(bin: string) {

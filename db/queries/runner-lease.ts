@@ -37,6 +37,11 @@ export function setLeaseSandbox(db: Db, owner: string, sandbox: string): void {
   db.update(runnerLease).set({ sandbox }).where(eq(runnerLease.owner, owner)).run();
 }
 
+/** Records the GPUs this runner's machine has ([] for none), for the dashboard. */
+export function setLeaseGpus(db: Db, owner: string, gpusJson: string): void {
+  db.update(runnerLease).set({ gpusJson }).where(eq(runnerLease.owner, owner)).run();
+}
+
 export function releaseLease(db: Db, owner: string): void {
   db.delete(runnerLease).where(eq(runnerLease.owner, owner)).run();
 }

@@ -2,6 +2,7 @@
  * `overseer run [DIR] [--json]`: runs the workspace's command once, at HEAD, through the same runner code
  * as the daemon; draws a progress bar with the current loss, prints the summary. Exit 0 only if finished.
  */
+import { firstGpu } from "../gpu";
 import { parseArgs } from "node:util";
 import { budgetFraction, formatSeconds, formatValue, progressBar } from "../../core/format";
 import type { Settings } from "../../core/settings";
@@ -36,6 +37,7 @@ export async function runCommand(args: string[], settings: Settings): Promise<nu
   const final = await executeRun(run, ws, {
     db,
     settings,
+    gpu: await firstGpu(settings.gpu.nvidiaSmi),
     signal: controller.signal,
     onLogEvent: (e, ctx) => {
       if (e.kind === "progress") bar?.update(e.step, e.values, Date.now() - ctx.startedAt, ctx.config.budgetSeconds);

@@ -1,6 +1,7 @@
 import "server-only";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import type { GpuIdentity } from "../../core/gpu";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
@@ -12,8 +13,9 @@ const POLL_MS = 100;
 
 function runnerStatus(db: Db, now: number) {
   const lease = readLease(db);
-  if (!lease) return { online: false, pid: null as number | null, sandbox: null as string | null };
-  return { online: now - lease.heartbeatAt < LEASE_STALE_MS, pid: lease.pid as number | null, sandbox: lease.sandbox };
+  if (!lease) return { online: false, pid: null as number | null, sandbox: null as string | null, gpus: null as GpuIdentity[] | null };
+  const gpus = lease.gpusJson ? (JSON.parse(lease.gpusJson) as GpuIdentity[]) : null;
+  return { online: now - lease.heartbeatAt < LEASE_STALE_MS, pid: lease.pid as number | null, sandbox: lease.sandbox, gpus };
 }
 
 export type RunnerStatusView = ReturnType<typeof runnerStatus>;

@@ -1,7 +1,6 @@
 /**
- * A fake nvidia-smi for tests on machines without a GPU: a real executable that answers the two queries the
- * runner asks from a JSON state file the test may change (to make a GPU hold memory, say). Utilisation and
- * power change on every call, as on a GPU that trains.
+ * A fake nvidia-smi for tests on machines without a GPU (test/fixtures/fake-nvidia-smi.mjs), with GPUs from a
+ * JSON state file the test may change (to make a GPU hold memory, say).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -22,6 +21,8 @@ export interface FakeNvidiaSmi {
   calls(): string[];
 }
 
+const FAKE = path.resolve(__dirname, "../fixtures/fake-nvidia-smi.mjs");
+
 export const H100 = { name: "NVIDIA H100 80GB HBM3", memoryTotalMb: 81559, memoryUsedMb: 0 };
 
 export function fakeNvidiaSmi(dir: string, gpus: FakeGpu[] = [H100, H100]): FakeNvidiaSmi {
@@ -29,30 +30,8 @@ export function fakeNvidiaSmi(dir: string, gpus: FakeGpu[] = [H100, H100]): Fake
   const state = path.join(dir, "gpus.json");
   const callLog = path.join(dir, "calls.log");
   const bin = path.join(dir, "nvidia-smi");
-  fs.writeFileSync(
-    bin,
-    `#!/usr/bin/env node
-const fs = require("fs");
-fs.appendFileSync(${JSON.stringify(callLog)}, process.argv.slice(2).join(" ") + "\\n");
-const gpus = JSON.parse(fs.readFileSync(${JSON.stringify(state)}, "utf8"));
-const uuid = (i) => "GPU-0000000" + i + "-fake-fake-fake-000000000000";
-const tick = Math.floor(Date.now() / 50);
-const query = process.argv.find((a) => a.startsWith("--query-"));
-if (!query) { console.log("NVIDIA-SMI 550.54.15 (fake)"); process.exit(0); }
-if (query.startsWith("--query-gpu=")) {
-  for (const [i, g] of gpus.entries()) {
-    const util = (tick * 37 + i * 13) % 101;
-    console.log([i, uuid(i), g.name, "550.54.15", g.memoryTotalMb, g.memoryUsedMb, util, (70 + util * 6).toFixed(2)].join(", "));
-  }
-} else if (query.startsWith("--query-compute-apps=")) {
-  for (const [i, g] of gpus.entries()) for (const a of g.apps ?? []) console.log([a.pid, uuid(i), a.usedMb].join(", "));
-} else {
-  console.error("fake nvidia-smi: unknown query " + query);
-  process.exit(2);
-}
-`,
-    { mode: 0o755 },
-  );
+  // A wrapper per test, so that each test has its own GPUs (the runner calls the program with its own environment).
+  fs.writeFileSync(bin, `#!/bin/sh\nFAKE_NVIDIA_SMI_STATE='${state}' FAKE_NVIDIA_SMI_CALLS='${callLog}' exec node '${FAKE}' "$@"\n`, { mode: 0o755 });
   const setGpus = (g: FakeGpu[]) => fs.writeFileSync(state, JSON.stringify(g));
   setGpus(gpus);
   return { bin, setGpus, calls: () => (fs.existsSync(callLog) ? fs.readFileSync(callLog, "utf8").trim().split("\n") : []) };
