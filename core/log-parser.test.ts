@@ -158,3 +158,24 @@ describe("LogParser on an autoresearch run.log (test/fixtures/autoresearch/run.l
     }
   });
 });
+
+describe("LogParser on autoresearch runs that fail (test/fixtures/autoresearch, its exact format)", () => {
+  const read = (name: string) => fs.readFileSync(path.join(__dirname, "..", "test", "fixtures", "autoresearch", name), "utf8");
+
+  it("sees FAIL printed after the last record, on the same physical line, and keeps the finite records", () => {
+    const events = feedAll([read("run-fail.log")]);
+    expect(events.filter((e) => e.kind === "fail")).toHaveLength(1);
+    expect([...byStep(events).keys()]).toEqual(expect.arrayContaining([0, 1, 2]));
+    expect(byStep(events).get(2)?.loss).toBe(48.5);
+    expect(events.some((e) => e.kind === "summary" || e.kind === "summary_start")).toBe(false);
+  });
+
+  it("sees CUDA out of memory in the traceback that starts on the last record's line", () => {
+    const events = feedAll([read("run-oom.log")]);
+    expect([...byStep(events).keys()]).toEqual([0, 1, 2]);
+    const oom = events.filter((e) => e.kind === "oom");
+    expect(oom).toHaveLength(1);
+    expect(oom[0]).toMatchObject({ text: expect.stringMatching(/^torch\.OutOfMemoryError: CUDA out of memory\. Tried to allocate 4\.00 GiB\./) });
+  });
+});
+
