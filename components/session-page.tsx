@@ -116,16 +116,20 @@ function dutyCycleText(s: Detail["session"]): string {
   return duty === null ? "—" : `${(100 * duty).toFixed(1)}%`;
 }
 
-/** The experiment training now: its budget and its live curve. */
+/** The experiments training now: each one's budget and live curve. */
 function RunningNow({ experiments }: { experiments: Experiment[] }) {
-  const running = experiments.find((e) => e.status === "running");
-  const runId = running?.runIds.at(-1) ?? null;
-  const { state } = useLiveRun(runId);
-  if (!running || !state.run) return null;
+  // One per GPU when the session runs on several.
+  return experiments.filter((e) => e.status === "running").map((e) => <RunningExperiment key={e.id} running={e} />);
+}
+
+function RunningExperiment({ running }: { running: Experiment }) {
+  const { state } = useLiveRun(running.runIds.at(-1) ?? null);
+  if (!state.run) return null;
   return (
     <section aria-label="running now" className="running-now">
       <h2>
         Running: <Link href={`/experiments/${running.id}`}>#{running.idx} {running.title}</Link>
+        {state.run.gpu && <span className="muted"> · GPU {state.run.gpu.index}</span>}
       </h2>
       <BudgetBar run={state.run} />
       <LossChart series={state.series} live />
