@@ -4,6 +4,7 @@
  * at the best commit, and each is pinned under `refs/overseer/<session>/<n>`, so no experiment's code is
  * ever unreachable. The user's checkout is never touched.
  */
+import { serialised } from "./serial";
 import fs from "node:fs";
 import path from "node:path";
 import { git, GitError } from "./git";
@@ -64,16 +65,24 @@ export async function readFilesAt(g: SessionGit, commit: string, files: readonly
   return out;
 }
 
+/** The session's worktree has one index: candidates built at once (runs on several GPUs) take turns. */
+const worktreeTurns = new WeakMap<SessionGit, ReturnType<typeof serialised>>();
+
 /** Commits new contents of the given files on top of `parent`, pins the commit under `ref`, returns its sha. */
+
 export async function commitCandidate(g: SessionGit, parent: string, files: Readonly<Record<string, string>>, message: string, ref: string): Promise<string> {
-  await git(g.worktree, ["checkout", "--detach", "--force", parent]);
-  await git(g.worktree, ["clean", "-fdq"]);
-  for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(g.worktree, repoPath(g, file)), content);
-  await git(g.worktree, ["add", "--", ...Object.keys(files).map((f) => repoPath(g, f))]);
-  await git(g.worktree, [...IDENTITY, "commit", "-q", "--no-verify", "-m", message]);
-  const sha = (await git(g.worktree, ["rev-parse", "HEAD"])).trim();
-  await git(g.repoRoot, ["update-ref", ref, sha]);
-  return sha;
+  let turn = worktreeTurns.get(g);
+  if (!turn) worktreeTurns.set(g, (turn = serialised()));
+  return turn(async () => {
+    await git(g.worktree, ["checkout", "--detach", "--force", parent]);
+    await git(g.worktree, ["clean", "-fdq"]);
+    for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(g.worktree, repoPath(g, file)), content);
+    await git(g.worktree, ["add", "--", ...Object.keys(files).map((f) => repoPath(g, f))]);
+    await git(g.worktree, [...IDENTITY, "commit", "-q", "--no-verify", "-m", message]);
+    const sha = (await git(g.worktree, ["rev-parse", "HEAD"])).trim();
+    await git(g.repoRoot, ["update-ref", ref, sha]);
+    return sha;
+  });
 }
 
 /** Pins an existing commit (the baseline) under a ref. */

@@ -25,6 +25,7 @@ import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
+import { serialised } from "../serial";
 import { buildProposalContext } from "./context";
 import { applyHumanVerdict, buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
 
@@ -40,16 +41,6 @@ export interface LoopDeps {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs the functions given to it one at a time, in the order they were given. */
-function serialised() {
-  let last: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = last.then(fn, fn);
-    last = next.catch(() => undefined);
-    return next;
-  };
-}
 
 
 export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
