@@ -19,7 +19,7 @@ import { nextWebSession, sessionOptions, updateSession, type SessionRow } from "
 import { runSession } from "./loop/engine";
 import { startQueuedSession } from "./loop/start-session";
 import { createProposer } from "./proposers";
-import { cleanUpAbandonedRun, executeRun } from "./execute-run";
+import { cleanUpAbandonedRun, executeRun, worktreeRemovals } from "./execute-run";
 
 export interface DaemonOptions {
   db: Db;
@@ -129,6 +129,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         active.controller.abort("shutdown");
         await active.promise.catch(() => undefined);
       }
+      await worktreeRemovals();
       releaseLease(db, owner);
       resolve();
     };

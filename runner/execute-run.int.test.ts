@@ -5,7 +5,7 @@ import { listEventsAfter } from "../db/queries/events";
 import { seriesNames, seriesPoints } from "../db/queries/metrics";
 import { createRun, getRun } from "../db/queries/runs";
 import { gitRepo, sh, tempDb, tempDir, testSettings, trainerWorkspace, TRAINERS } from "../test/helpers/temp";
-import { executeRun } from "./execute-run";
+import { executeRun, worktreeRemovals } from "./execute-run";
 import { loadWorkspace, registerWorkspace } from "./workspace";
 
 async function runIn(dir: string, opts: { parentEnv?: Record<string, string> } = {}) {
@@ -36,7 +36,8 @@ describe("executeRun", () => {
     expect(final.lastStep).toBe(4);
     expect(listEventsAfter(db, 0).map((e) => e.type)).toEqual(["workspace_registered", "run_queued", "run_started", "run_ended"]);
 
-    // The user's branch, HEAD and uncommitted edit are as they were; the worktree is gone.
+    // The user's branch, HEAD and uncommitted edit are as they were; the worktree is gone once its removal, after the run is recorded, ends.
+    await worktreeRemovals();
     expect(sh(repo, "git", ["rev-parse", "--abbrev-ref", "HEAD"]).trim()).toBe("main");
     expect(sh(repo, "git", ["rev-parse", "HEAD"]).trim()).toBe(head);
     expect(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")).toBe("uncommitted edit that must not run and must survive");

@@ -84,8 +84,19 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   } catch (e) {
     return end(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
-    await removeWorktree(ws.repoRoot, worktree).catch(() => undefined);
+    // Removed after the run is recorded, off the path to the next run's start; worktreeRemovals() waits for it.
+    const removal: Promise<void> = removeWorktree(ws.repoRoot, worktree)
+      .catch(() => undefined)
+      .finally(() => removals.delete(removal));
+    removals.add(removal);
   }
+}
+
+const removals = new Set<Promise<void>>();
+
+/** Resolves once the checkouts of the runs that ended so far are removed (a process waits for it before it exits). */
+export async function worktreeRemovals(): Promise<void> {
+  await Promise.all([...removals]);
 }
 
 async function trainAndRecord(

@@ -43,10 +43,15 @@ export interface ExportScheduler {
   flush(): Promise<void>;
 }
 
-/** Rewrites a session's exports off the loop's critical path: one write at a time, requests in between merged. */
-export function exportScheduler(db: Db, settings: Settings, sessionId: number, log: (line: string) => void): ExportScheduler {
+/**
+ * Rewrites a session's exports off the loop's critical path: a moment after the last request (a decision is
+ * followed at once by the next run's start, which must not compete with git and JSON for the CPU), one write
+ * at a time, requests in between merged.
+ */
+export function exportScheduler(db: Db, settings: Settings, sessionId: number, log: (line: string) => void, delayMs = 2000): ExportScheduler {
   let running: Promise<void> | null = null;
   let again = false;
+  let timer: NodeJS.Timeout | null = null;
   const write = async () => {
     for (const error of await writeExports(db, settings, sessionId)) log(error);
   };
@@ -60,9 +65,17 @@ export function exportScheduler(db: Db, settings: Settings, sessionId: number, l
   return {
     schedule() {
       if (running) again = true;
-      else running = drain();
+      else if (!timer) {
+        timer = setTimeout(() => {
+          timer = null;
+          running = drain();
+        }, delayMs);
+        timer.unref(); // flush() writes what is due when the loop ends
+      }
     },
     async flush() {
+      if (timer) clearTimeout(timer);
+      timer = null;
       if (running) await running;
       await write();
     },

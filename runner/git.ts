@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { batchable, readBlobAt } from "./git-objects";
 
 export class GitError extends Error {}
 
@@ -45,6 +46,7 @@ export async function dirtyFiles(repoRoot: string, paths: string[]): Promise<str
 }
 
 export async function fileAtCommit(repoRoot: string, commit: string, relPath: string): Promise<string | null> {
+  if (batchable(commit, relPath)) return readBlobAt(repoRoot, commit, relPath);
   try {
     return await git(repoRoot, ["show", `${commit}:${relPath}`]);
   } catch {

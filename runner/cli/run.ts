@@ -8,7 +8,7 @@ import { budgetFraction, formatSeconds, formatValue, progressBar } from "../../c
 import type { Settings } from "../../core/settings";
 import type { SummaryEntry } from "../../core/types";
 import { createRun, type RunRow } from "../../db/queries/runs";
-import { executeRun } from "../execute-run";
+import { executeRun, worktreeRemovals } from "../execute-run";
 import { dirtyFiles } from "../git";
 import { loadWorkspace, registerWorkspace } from "../workspace";
 import { openRunnerDb } from "./open-db";
@@ -44,6 +44,7 @@ export async function runCommand(args: string[], settings: Settings): Promise<nu
     },
   });
   bar?.done();
+  await worktreeRemovals();
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);
   if (values.json) console.log(JSON.stringify(jsonResult(final)));

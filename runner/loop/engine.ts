@@ -19,10 +19,10 @@ import { getSession, sessionOptions, updateSession, type SessionRow } from "../.
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { configAtCommit } from "../workspace";
-import { cleanUpAbandonedRun, runWorktree } from "../execute-run";
+import { cleanUpAbandonedRun, runWorktree, worktreeRemovals } from "../execute-run";
 import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
-import { closeSessionGit, openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
+import { openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
 import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
 import { serialised } from "../serial";
@@ -51,7 +51,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   const parsedConfig = await configAtCommit(ws.repoRoot, ws.subdir, s.baselineCommit);
   if (!parsedConfig.ok) throw new Error(parsedConfig.error);
   const config = parsedConfig.config;
-  const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir, s.bestCommit);
+  const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir);
   const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
   const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryProposal: null, reviewer: createReviewer(sessionOptions(s), deps.settings), decisions: serialised() };
   steps.retryProposal = async (exp, error) => {
@@ -74,7 +74,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
     await loop(deps, steps, sessionId, config, slots);
   } finally {
     await exports.flush();
-    await closeSessionGit(g);
+    await worktreeRemovals();
   }
   s = getSession(db, sessionId)!;
   return s;
@@ -103,6 +103,12 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   const waitForRuns = async () => {
     await Promise.race([...inFlight.values(), sleep(deps.pollMs ?? 200)]);
     if (failure) throw failure;
+  };
+  // The same, or the proposal in preparation if it comes first (null when a run ended or the interval passed).
+  const waitForRunsOr = async (proposal: Promise<ProposalOutcome>) => {
+    const outcome = await Promise.race([proposal, ...[...inFlight.values()].map((run) => run.then(() => null)), sleep(deps.pollMs ?? 200).then(() => null)]);
+    if (failure) throw failure;
+    return outcome;
   };
   const start = (exp: ExperimentRow, on: Slot[]) => {
     for (const slot of on) slot.experimentId = exp.id;
@@ -165,7 +171,13 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       if ((options.proposer === "manual" && !pending) || free.length === 0) {
         // A human submits the next proposal through the API; or every GPU is busy: prepare the next meanwhile.
         if (!pending && canPropose) pending = propose();
-        await waitForRuns();
+        const arrived = pending && free.length === 0 ? await waitForRunsOr(pending) : (await waitForRuns(), null);
+        if (arrived) {
+          // Recorded now, it is built and gated (or waits for a human) while the GPU trains: ready when it frees.
+          pending = null;
+          if (arrived.kind === "no_change") exhausted = `the proposer has nothing more to try: ${arrived.reason}`;
+          else await recordProposal(db, steps, getSession(db, sessionId)!, arrived);
+        }
         continue;
       }
       const outcome = await (pending ?? propose());

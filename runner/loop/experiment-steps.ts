@@ -6,6 +6,7 @@ import { decide, stddev } from "../../core/decide";
 import { applyEdits } from "../../core/edits";
 import { gateCandidate, needsHuman, editNeedsApprovalAgain, withReviewer, type ApprovalPolicy, type GateVerdict } from "../../core/gate";
 import { configSignature } from "../../core/mutate";
+import { treeDiff } from "../../core/unified-diff";
 import type { FileEdit } from "../../core/types";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
@@ -23,7 +24,7 @@ import type { Reviewer } from "../reviewer";
 import { probeSandbox } from "../sandbox";
 import type { ExportScheduler } from "../export";
 import type { ProposalOutcome } from "../proposers/types";
-import { advanceBranch, changedFiles, commitCandidate, diffBetween, humanIdentity, readFilesAt, refFor, type SessionGit } from "../session-git";
+import { advanceBranch, commitCandidate, humanIdentity, readFilesAt, refFor, type SessionGit } from "../session-git";
 
 type RetriedProposal = Extract<ProposalOutcome, { kind: "proposal" }>;
 
@@ -76,7 +77,9 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const changed = Object.fromEntries(Object.entries(applied.files).filter(([f, c]) => c !== files[f]));
   const coAuthor = exp.humanEdited ? await humanIdentity(d.g) : null;
   const commit = await commitCandidate(d.g, best, changed, commitMessage(exp, s.tag, coAuthor), refFor(s.id, exp.idx));
-  const diff = await diffBetween(d.g, best, commit);
+  // The commit is the parent's tree with exactly these files written (runner/git-write.ts): they are what changed.
+  const changedPaths = Object.keys(changed).sort();
+  const diff = treeDiff(Object.fromEntries(changedPaths.filter((f) => f in files).map((f) => [f, files[f]!])), changed, d.g.subdir);
   const patch = {
     parentCommit: best,
     commitSha: commit,
@@ -85,7 +88,7 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     configSig: configSignature(applied.files),
     filesJson: JSON.stringify(storeFileChanges(d.db, files, applied.files)),
   };
-  let verdict = gateCandidate(await changedFiles(d.g, best, commit), d.config, files, applied.files);
+  let verdict = gateCandidate(changedPaths, d.config, files, applied.files);
   let withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
   const policy = await effectivePolicy(sessionOptions(s));
   // The verdict a human approved (an approved candidate rebuilt on a newer best, or one they edited).
