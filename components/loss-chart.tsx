@@ -74,7 +74,8 @@ export function LossChart({ series, label, live, others = [] }: { series: Record
       {drawn === 0 ? (
         <p className="muted chart-empty">{live ? "Waiting for the first progress record…" : "This run printed no progress records."}</p>
       ) : (
-        <div className="chart" aria-label={`${name} chart`}>
+        // data-last-x: the newest point drawn, for the stream-latency benchmark to see when a record reached the chart.
+        <div className="chart" aria-label={`${name} chart`} data-last-x={points[points.length - 1]?.x}>
           <ResponsiveContainer width="100%" height={320}>
             <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />

@@ -1,7 +1,7 @@
 /**
  * Turns parsed progress records into metric points and writes them in batched transactions: one transaction
- * per batch is what makes 100k+ points/s possible, and a short flush delay keeps the browser within a
- * fraction of a second of the trainer. It also keeps each series decimated as it grows, and stores that every
+ * per batch is what makes 100k+ points/s possible; a record after a quiet spell is written at once, so the
+ * browser is milliseconds behind the trainer. It also keeps each series decimated as it grows, and stores that every
  * couple of seconds and at the end, so the dashboard never reads a long run's every point.
  */
 import { SeriesSummary } from "../core/series-summary";
@@ -26,6 +26,7 @@ export class MetricWriter {
   private lastId = 0;
   private summarisedThrough = 0;
   private summarisedAt = 0;
+  private flushedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -41,19 +42,28 @@ export class MetricWriter {
     for (const [series, value] of Object.entries(values)) this.buffer.push({ series, step, tMs, value });
     this.lastStep = step;
     if (this.buffer.length >= this.maxBatch) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.flushDelayMs);
+    else this.scheduleFlush();
   }
 
   /** Samples taken by time, not by the trainer's steps (GPU telemetry): x is seconds since the start. */
   addTelemetry(values: Record<string, number>, tMs: number): void {
     for (const [series, value] of Object.entries(values)) this.buffer.push({ series, step: tMs / 1000, tMs, value });
-    this.timer ??= setTimeout(() => this.flush(), this.flushDelayMs);
+    this.scheduleFlush();
+  }
+
+  /**
+   * A record after a quiet spell is written at once (after the rest of the chunk being parsed); records
+   * that follow within flushDelayMs wait to share one transaction.
+   */
+  private scheduleFlush(): void {
+    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.flushedAt + this.flushDelayMs - Date.now()));
   }
 
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.buffer.length === 0) return;
+    this.flushedAt = Date.now();
     const batch = this.buffer;
     this.buffer = [];
     this.pointCount += batch.length;

@@ -155,7 +155,8 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
           continue;
         }
         start(next, on);
-        if (!pending && canPropose && next.kind !== "baseline") pending = propose();
+        // The first proposal too is prepared while the baseline trains: its value is not needed to propose.
+        if (!pending && canPropose) pending = propose();
         continue;
       }
       if (next) {

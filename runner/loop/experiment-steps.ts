@@ -130,8 +130,12 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
 export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: AbortSignal, gpus: readonly (GpuIdentity | null)[] = [null]): Promise<ExperimentRow> {
   const s = getSession(d.db, exp.sessionId)!;
   if (exp.kind !== "baseline" && exp.parentCommit !== s.bestCommit) {
-    exp = await buildCandidate(d, exp);
-    if (exp.status !== "approved") return exp;
+    if (await runsOnItsParent(d, exp, s.bestCommit)) {
+      d.log(`  #${exp.idx} was built before the best moved and its edits do not apply on the new best: it runs on its own parent and is judged against it`);
+    } else {
+      exp = await buildCandidate(d, exp);
+      if (exp.status !== "approved") return exp;
+    }
   }
   const options = sessionOptions(s);
   exp = applyExperimentEvent(d.db, exp.id, { type: "run_started" }, Date.now());
@@ -147,6 +151,18 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
     const decided = await d.decisions(() => decideAfterRun(d, exp, values, suspicions, options));
     if (decided) return decided;
   }
+}
+
+/**
+ * A candidate built ahead, while the previous run trained, whose edits no longer apply on the best that run
+ * became: rebuilding it would leave the GPU idle while the proposer is asked again, so it runs as built and is
+ * judged against its parent, as candidates on several GPUs are. One that then beats its parent is rebased,
+ * and is rebuilt (asking the proposer again) before it runs a second time.
+ */
+async function runsOnItsParent(d: StepDeps, exp: ExperimentRow, best: string): Promise<boolean> {
+  if (!exp.commitSha || countExperimentEvents(d.db, exp.id, "rebased") > 0) return false;
+  const applied = applyEdits(await readFilesAt(d.g, best, d.config.editable), JSON.parse(exp.editsJson ?? "[]") as FileEdit[]);
+  return !applied.ok;
 }
 
 /** One run of the experiment's commit on one GPU; the session's training time and the peak memory follow it. */

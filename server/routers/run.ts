@@ -8,11 +8,12 @@ import { drawnSeries, pointsAfter } from "../../db/queries/metrics";
 import { applyRunEvent, createRun, getRun, listRuns, requestCancel } from "../../db/queries/runs";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { logSize, readLogTail } from "../log-file";
-import { sleep } from "../sleep";
+import { databaseChange } from "../db-changes";
 import { publicProcedure, router } from "../trpc";
 import { runView, type RunView } from "../views";
 
-const POLL_MS = 50;
+/** The stream wakes at each write to the database (server/db-changes.ts); this is only its fallback poll. */
+const POLL_MS = 500;
 const LOG_LINES = 40;
 
 export interface LiveMessage {
@@ -97,7 +98,7 @@ export const runRouter = router({
           yield tracked(String(afterId), msg);
         }
         if (isTerminal(run.status) && points.length === 0) return;
-        await sleep(POLL_MS, signal);
+        await databaseChange(db, POLL_MS, signal);
       }
     }),
 });

@@ -6,10 +6,11 @@ import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
 import { getSettings } from "../db";
-import { sleep } from "../sleep";
+import { databaseChange } from "../db-changes";
 import { publicProcedure, router } from "../trpc";
 
-const POLL_MS = 100;
+/** The stream wakes at each write to the database (server/db-changes.ts); the poll notices a runner gone silent. */
+const POLL_MS = 1000;
 
 function runnerStatus(db: Db, now: number) {
   const lease = readLease(db);
@@ -47,7 +48,7 @@ export const systemRouter = router({
         afterId = e.id;
         yield tracked(String(e.id), { kind: "event" as const, event: { id: e.id, type: e.type, runId: e.runId, workspaceId: e.workspaceId, at: e.at } });
       }
-      await sleep(POLL_MS, signal);
+      await databaseChange(db, POLL_MS, signal);
     }
   }),
 });
