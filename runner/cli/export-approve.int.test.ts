@@ -38,12 +38,16 @@ describe("overseer export", () => {
     expect(sh(clone, "git", ["rev-parse", "HEAD^{tree}"]).trim()).toBe(sh(repo, "git", ["rev-parse", `${best}^{tree}`]).trim());
 
     // A selection, built from the database alone: the kept experiments replay to the same best tree; with a
-    // discarded one after them, the squashed diff gives that experiment's tree; alone, its change (to the lines
+    // discarded one after the keeps it was built on, the squashed diff gives that experiment's tree; alone, its change (to the lines
     // its parent changed) does not apply to the baseline, and the error names the experiment to add.
-    type Row = { id: number; idx: number; kind: string; status: string; commitSha: string };
+    // (A candidate built before the best last moved ran on its own, older parent: its change is replayed on that.)
+    type Row = { id: number; idx: number; kind: string; status: string; commitSha: string; parentCommit: string };
     const rows = json.experiments as Row[];
     const kept = rows.filter((e) => e.kind !== "baseline" && e.status === "kept").map((e) => e.id);
-    const discarded = rows.findLast((e) => e.status === "discarded")!;
+    const keptAt = (commit: string) => rows.find((e) => e.kind !== "baseline" && e.status === "kept" && e.commitSha === commit);
+    const discarded = rows.findLast((e) => e.status === "discarded" && !!keptAt(e.parentCommit))!;
+    const builtOn = keptAt(discarded.parentCommit)!;
+    const chainToIt = rows.filter((e) => e.kind !== "baseline" && e.status === "kept" && e.idx <= builtOn.idx).map((e) => e.id);
     expect(kept.length).toBeGreaterThan(1);
     const selected = run(["export", "--experiments", [...kept].reverse().join(","), "--format", "patch"], env);
     expect(selected.stderr).toBe("");
@@ -54,14 +58,14 @@ describe("overseer export", () => {
     expect(sh(clone, "git", ["rev-parse", "HEAD^{tree}"]).trim()).toBe(sh(repo, "git", ["rev-parse", `${best}^{tree}`]).trim());
 
     sh(clone, "git", ["checkout", "-q", baseline]);
-    const withDiscarded = run(["export", "--experiments", [...kept, discarded.id].join(","), "--format", "diff"], env);
+    const withDiscarded = run(["export", "--experiments", [...chainToIt, discarded.id].join(","), "--format", "diff"], env);
     expect(withDiscarded.stdout).toMatch(/^diff --git a\/train.mjs b\/train.mjs\n/);
     fs.writeFileSync(path.join(clone, "sel.diff"), withDiscarded.stdout);
     sh(clone, "git", ["apply", "sel.diff"]);
     expect(fs.readFileSync(path.join(clone, "train.mjs"), "utf8")).toBe(sh(repo, "git", ["show", `${discarded.commitSha}:train.mjs`]));
     expect(run(["export", "--experiments", String(discarded.id), "--format", "diff"], env)).toMatchObject({
       status: 1,
-      stderr: expect.stringMatching(new RegExp(`x #${discarded.idx} .* does not apply to the baseline: .*; add x #${discarded.idx - 1}, which it was built on`)),
+      stderr: expect.stringMatching(new RegExp(`x #${discarded.idx} .* does not apply to the baseline: .*; add x #${builtOn.idx}, which it was built on`)),
     });
     const tsvRows = run(["export", "--experiments", `${discarded.id},1`, "--format", "tsv"], env).stdout.trim().split("\n");
     expect(tsvRows).toHaveLength(3);
