@@ -8,6 +8,8 @@ import { SeriesSummary } from "../core/series-summary";
 import type { Db } from "../db/open";
 import { insertPoints, saveSeriesSummaries, SUMMARY_BUCKETS, type PointInput } from "../db/queries/metrics";
 
+const SUMMARY_EVERY_POINTS = 5_000;
+
 export interface MetricWriterOptions {
   flushDelayMs?: number;
   maxBatch?: number;
@@ -27,6 +29,7 @@ export class MetricWriter {
   private summarisedThrough = 0;
   private summarisedAt = 0;
   private flushedAt = 0;
+  private summarisedCount = 0;
 
   constructor(
     private readonly db: Db,
@@ -73,7 +76,9 @@ export class MetricWriter {
       if (!summary) this.summaries.set(p.series, (summary = new SeriesSummary(SUMMARY_BUCKETS)));
       summary.add({ step: p.step, tMs: p.tMs, value: p.value });
     }
-    if (Date.now() - this.summarisedAt >= this.summaryEveryMs) this.saveSummaries();
+    // Every couple of seconds, and sooner when points pour in: the dashboard reads the points after the
+    // summary one by one, and must never have more than a few thousand to read.
+    if (Date.now() - this.summarisedAt >= this.summaryEveryMs || this.pointCount - this.summarisedCount >= SUMMARY_EVERY_POINTS) this.saveSummaries();
   }
 
   /** Writes what is buffered and the summaries as of the last point: call it when the run ends. */
@@ -84,6 +89,7 @@ export class MetricWriter {
 
   private saveSummaries(): void {
     this.summarisedAt = Date.now();
+    this.summarisedCount = this.pointCount;
     if (this.lastId === this.summarisedThrough) return;
     const states = new Map([...this.summaries].map(([series, s]) => [series, s.state()]));
     saveSeriesSummaries(this.db, this.runId, this.lastId, states);
