@@ -8,6 +8,7 @@ import { getSession, updateSession } from "../../db/queries/sessions";
 import { readFileChanges } from "../../db/queries/snapshots";
 import { loopSetup } from "../../test/helpers/loop";
 import { sh, waitFor } from "../../test/helpers/temp";
+import type { Proposer } from "../proposers/types";
 import { runSession } from "./engine";
 import { exportPath } from "../../core/export-files";
 
@@ -181,5 +182,36 @@ describe("the research loop", () => {
     const final = await runSession(session.id, deps);
     expect(final.status).toBe("failed");
     expect(final.stopReason).toMatch(/the baseline crashed: fix the unmodified code first/);
+  });
+
+  it("prepares the next candidate while a run trains, and runs one whose edits no longer apply on a new best on its own parent", async () => {
+    // "lower LR" is kept; "higher LR" was proposed and built on the baseline while it trained, and its edit
+    // (of the line "lower LR" changed) does not apply on the new best: it runs as built instead of waiting.
+    const ideas = [
+      { title: "lower LR", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 0.1;" }] },
+      { title: "higher LR", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 1.0;" }] },
+    ];
+    let asked = 0;
+    const proposer: Proposer = {
+      name: "scripted",
+      propose: async () => {
+        const idea = ideas[asked++];
+        return idea ? { kind: "proposal", hypothesis: "", costUsd: 0, ...idea } : { kind: "no_change", reason: "no more ideas", costUsd: 0 };
+      },
+    };
+    const { repo, db, session, deps, lines } = await loopSetup({}, { proposer, trainerSource: (src) => src.replace("const sleepMs = 0;", "const sleepMs = 1500;") });
+    const final = await runSession(session.id, deps);
+
+    const [baseline, lower, higher] = listExperiments(db, session.id);
+    expect(lower).toMatchObject({ status: "kept", parentCommit: baseline!.commitSha });
+    expect(higher).toMatchObject({ status: "discarded", parentCommit: baseline!.commitSha });
+    expect(higher!.reason).toMatch(/against the best at its start/);
+    expect(git(repo, "show", `${higher!.commitSha}:train.mjs`)).toContain("const LR = 1.0;");
+    expect(JSON.parse(higher!.runIdsJson)).toHaveLength(1);
+    // It was built before "lower LR" was decided, and the proposer was not asked again for it.
+    expect(higher!.createdAt).toBeLessThan(lower!.decidedAt!);
+    expect(asked).toBe(3);
+    expect(lines.some((l) => l.includes("#2 was built before the best moved"))).toBe(true);
+    expect(final.bestCommit).toBe(lower!.commitSha);
   });
 });
