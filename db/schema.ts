@@ -48,6 +48,8 @@ export const runs = sqliteTable(
     logTail: text("log_tail"),
     lastStep: real("last_step"),
     pointCount: integer("point_count").notNull().default(0),
+    /** The id of its newest metric point: bounds the scans of its points after a summary (db/queries/metrics). */
+    lastPointId: integer("last_point_id"),
     cancelRequestedAt: integer("cancel_requested_at"),
     /** Why the runtime guards distrust the result (summary shape, time): its keep waits for a human. One per line. */
     suspicion: text("suspicion"),
@@ -201,7 +203,7 @@ export const experiments = sqliteTable(
     createdAt: integer("created_at").notNull(),
     decidedAt: integer("decided_at"),
   },
-  (t) => [index("experiments_session_idx").on(t.sessionId, t.idx)],
+  (t) => [index("experiments_session_idx").on(t.sessionId, t.idx), index("experiments_session_commit_idx").on(t.sessionId, t.commitSha)],
 );
 
 /** Every human decision on an experiment, with where it came from and the diff it was about: its history. */

@@ -33,7 +33,8 @@ function prepare(db: Db) {
     series: c.prepare("SELECT step, value, t_ms AS tMs FROM metric_points WHERE run_id = ? AND series = ? ORDER BY step, id"),
     names: c.prepare("SELECT DISTINCT series FROM metric_points WHERE run_id = ?"),
     maxId: c.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM metric_points WHERE run_id = ?"),
-    tail: c.prepare("SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND +run_id = ? ORDER BY id"),
+    // Between the summary and the run's newest point: the rows after it belong to later runs (millions, maybe).
+    tail: c.prepare("SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND id <= COALESCE((SELECT last_point_id FROM runs WHERE id = ?), 9007199254740991) AND +run_id = ? ORDER BY id"),
     summaries: c.prepare("SELECT series, through_id AS throughId, state_json AS stateJson FROM series_summaries WHERE run_id = ?"),
     saveSummary: c.prepare(
       "INSERT INTO series_summaries (run_id, series, through_id, state_json) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, series) DO UPDATE SET through_id = excluded.through_id, state_json = excluded.state_json",
@@ -56,7 +57,7 @@ export function insertPoints(db: Db, runId: number, points: readonly PointInput[
   return db.$client.transaction(() => {
     let last = 0;
     for (const p of points) last = Number(s.insert.run(runId, p.series, p.step, p.tMs, p.value).lastInsertRowid);
-    updateRun(db, runId, progress);
+    updateRun(db, runId, { ...progress, lastPointId: last });
     return last;
   })();
 }
@@ -83,7 +84,7 @@ export function drawnSeries(db: Db, runId: number): { series: Record<string, Ser
   }
   const summaries = new Map(stored.map((r) => [r.series, new SeriesSummary(SUMMARY_BUCKETS, JSON.parse(r.stateJson) as SeriesSummaryState)]));
   let lastId = Math.min(...stored.map((r) => r.throughId));
-  for (const p of s.tail.iterate(lastId, runId) as Iterable<StoredPoint>) {
+  for (const p of s.tail.iterate(lastId, runId, runId) as Iterable<StoredPoint>) {
     lastId = p.id;
     const own = stored.find((r) => r.series === p.series);
     if (own && p.id <= own.throughId) continue; // already in that series' summary
