@@ -7,9 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { getRun } from "../db/queries/runs";
-import { loadWorkspace, registerWorkspace } from "../runner/workspace";
-import { rssOf, startDashboard, timedQuery } from "./lib/dashboard";
-import { gitWorkspace, openBenchDb, tempDir } from "./lib/fixture";
+import { dashboardWithWorkspace, queueRun, rssOf, timedQuery } from "./lib/dashboard";
 import { percentile } from "./lib/stats";
 
 const TRAINER = (seconds: number) => `let step = 0;
@@ -43,16 +41,9 @@ export interface Ingest {
 }
 
 export async function ingest(seconds = 1, port = 3320): Promise<Ingest> {
-  const dataDir = tempDir("overseer-bench-ingest-");
-  const repo = gitWorkspace({ "train.mjs": TRAINER(seconds), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 60, timeoutSeconds: 300 }) });
-  const db = openBenchDb(dataDir);
-  const loaded = await loadWorkspace(repo);
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  const dash = await startDashboard({ dataDir, port });
+  const { dataDir, db, workspaceId, dash } = await dashboardWithWorkspace({ "train.mjs": TRAINER(seconds), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 60, timeoutSeconds: 300 }) }, port);
   try {
-    const res = await fetch(`${dash.url}/api/trpc/run.start`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workspaceId: ws.id }) });
-    const runId = ((await res.json()) as { result: { data: { id: number } } }).result.data.id;
+    const runId = await queueRun(dash.url, workspaceId);
     // What the run page asks while the run goes on: the run, and its series (decimated).
     const latencies: number[] = [];
     let webRss = 0;

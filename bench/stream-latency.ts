@@ -10,9 +10,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import { getRun } from "../db/queries/runs";
-import { loadWorkspace, registerWorkspace } from "../runner/workspace";
-import { startDashboard } from "./lib/dashboard";
-import { gitWorkspace, openBenchDb, ROOT, tempDir } from "./lib/fixture";
+import { dashboardWithWorkspace, queueRun } from "./lib/dashboard";
+import { ROOT, tempDir } from "./lib/fixture";
 import { percentile } from "./lib/stats";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -44,19 +43,12 @@ export type StreamLatency = Record<"slow" | "fast", Record<Stage, Percentiles>>;
 const summarise = (v: number[]): Percentiles => ({ p50: percentile(v, 50), p95: percentile(v, 95), p99: percentile(v, 99), n: v.length });
 
 export async function streamLatency(port = 3310): Promise<StreamLatency> {
-  const dataDir = tempDir("overseer-bench-stream-");
-  const go = path.join(dataDir, "go");
-  const repo = gitWorkspace({ "train.mjs": TRAINER(go), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 30, timeoutSeconds: 120 }) });
-  const db = openBenchDb(dataDir);
-  const loaded = await loadWorkspace(repo);
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  const dash = await startDashboard({ dataDir, port });
+  const goDir = tempDir("overseer-bench-go-");
+  const go = path.join(goDir, "go");
+  const { dataDir, db, workspaceId, dash } = await dashboardWithWorkspace({ "train.mjs": TRAINER(go), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 30, timeoutSeconds: 120 }) }, port);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
   try {
-    // Queued as the dashboard's "Start baseline run" button does.
-    const started = await fetch(`${dash.url}/api/trpc/run.start`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workspaceId: ws.id }) });
-    const run = ((await started.json()) as { result: { data: { id: number } } }).result.data;
+    const run = { id: await queueRun(dash.url, workspaceId) };
     for (const t0 = Date.now(); getRun(db, run.id)!.status !== "running"; ) {
       if (Date.now() - t0 > 30_000) throw new Error(`the runner did not start run ${run.id}: ${JSON.stringify(getRun(db, run.id))}`);
       await new Promise((r) => setTimeout(r, 50));

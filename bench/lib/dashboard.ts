@@ -6,7 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT } from "./fixture";
+import type { Db } from "../../db/open";
+import { loadWorkspace, registerWorkspace } from "../../runner/workspace";
+import { gitWorkspace, openBenchDb, ROOT, tempDir } from "./fixture";
 
 export interface Dashboard {
   url: string;
@@ -66,4 +68,20 @@ export async function timedQuery(url: string, procedure: string, input: unknown)
   const body = await res.text();
   if (!res.ok) throw new Error(`${procedure} answered ${res.status}: ${body.slice(0, 300)}`);
   return { ms: performance.now() - t, bytes: Buffer.byteLength(body) };
+}
+
+/** A fresh data folder whose database holds one workspace (a git repository of these files), and the dashboard on it. */
+export async function dashboardWithWorkspace(files: Record<string, string>, port: number): Promise<{ dataDir: string; db: Db; workspaceId: number; dash: Dashboard }> {
+  const dataDir = tempDir("overseer-bench-dash-");
+  const db = openBenchDb(dataDir);
+  const loaded = await loadWorkspace(gitWorkspace(files));
+  if (!loaded.ok) throw new Error(loaded.error);
+  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  return { dataDir, db, workspaceId: ws.id, dash: await startDashboard({ dataDir, port }) };
+}
+
+/** Queues a run of the workspace as the dashboard's "Start baseline run" button does; returns its id. */
+export async function queueRun(url: string, workspaceId: number): Promise<number> {
+  const res = await fetch(`${url}/api/trpc/run.start`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workspaceId }) });
+  return ((await res.json()) as { result: { data: { id: number } } }).result.data.id;
 }

@@ -6,9 +6,8 @@ import { applyExperimentEvent, listExperiments } from "../../db/queries/experime
 import { recordHumanEdit, recordHumanVerdict } from "../../db/queries/human-decisions";
 import { getSession, updateSession } from "../../db/queries/sessions";
 import { readFileChanges } from "../../db/queries/snapshots";
-import { loopSetup } from "../../test/helpers/loop";
+import { loopSetup, scriptedProposer } from "../../test/helpers/loop";
 import { sh, waitFor } from "../../test/helpers/temp";
-import type { Proposer } from "../proposers/types";
 import { runSession } from "./engine";
 import { exportPath } from "../../core/export-files";
 
@@ -191,14 +190,7 @@ describe("the research loop", () => {
       { title: "lower LR", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 0.1;" }] },
       { title: "higher LR", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 1.0;" }] },
     ];
-    let asked = 0;
-    const proposer: Proposer = {
-      name: "scripted",
-      propose: async () => {
-        const idea = ideas[asked++];
-        return idea ? { kind: "proposal", hypothesis: "", costUsd: 0, ...idea } : { kind: "no_change", reason: "no more ideas", costUsd: 0 };
-      },
-    };
+    const proposer = scriptedProposer(ideas);
     const { repo, db, session, deps, lines } = await loopSetup({}, { proposer, trainerSource: (src) => src.replace("const sleepMs = 0;", "const sleepMs = 1500;") });
     const final = await runSession(session.id, deps);
 
@@ -210,7 +202,7 @@ describe("the research loop", () => {
     expect(JSON.parse(higher!.runIdsJson)).toHaveLength(1);
     // It was built before "lower LR" was decided, and the proposer was not asked again for it.
     expect(higher!.createdAt).toBeLessThan(lower!.decidedAt!);
-    expect(asked).toBe(3);
+    expect(proposer.asked).toBe(3);
     expect(lines.some((l) => l.includes("#2 was built before the best moved"))).toBe(true);
     expect(final.bestCommit).toBe(lower!.commitSha);
   });

@@ -6,9 +6,8 @@ import { listExperiments } from "../../db/queries/experiments";
 import { seriesNames } from "../../db/queries/metrics";
 import { getRun, type RunRow } from "../../db/queries/runs";
 import { fakeNvidiaSmi } from "../../test/helpers/fake-nvidia-smi";
-import { loopSetup } from "../../test/helpers/loop";
+import { loopSetup, scriptedProposer } from "../../test/helpers/loop";
 import { sh, tempDir } from "../../test/helpers/temp";
-import type { Proposer } from "../proposers/types";
 import { runSession } from "./engine";
 
 /** The quadratic trainer, made to take a while (longer for a wider model) and to say which GPU it was given. */
@@ -69,14 +68,7 @@ describe("a session on two GPUs", () => {
       { title: "lower LR", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 0.1;" }] },
       { title: "wider", edits: [{ file: "train.mjs", old: "const WIDTH = 3;", new: "const WIDTH = 5;" }] },
     ];
-    let n = 0;
-    const proposer: Proposer = {
-      name: "scripted",
-      propose: async () => {
-        const idea = ideas[n++];
-        return idea ? { kind: "proposal", hypothesis: "", costUsd: 0, ...idea } : { kind: "no_change", reason: "no more ideas", costUsd: 0 };
-      },
-    };
+    const proposer = scriptedProposer(ideas);
     const { repo, db, settings, session, deps } = await loopSetup({}, { trainerSource: slowTrainer, proposer });
     settings.gpu = { ...settings.gpu, nvidiaSmi: fakeNvidiaSmi(tempDir()).bin, sampleMs: 200 };
     const final = await runSession(session.id, deps);

@@ -32,3 +32,16 @@ export async function loopSetup(
   const deps: LoopDeps = { db, settings, proposer: o.proposer ?? mutateProposer, log: (l: string) => lines.push(l), pollMs: 20 };
   return { repo, db, settings, session: started.session, deps, lines };
 }
+
+/** A proposer that proposes these ideas in turn, then has nothing more to try; `asked` counts its calls. */
+export function scriptedProposer(ideas: { title: string; edits: { file: string; old: string; new: string }[] }[]): Proposer & { asked: number } {
+  const p = {
+    name: "scripted",
+    asked: 0,
+    propose: async () => {
+      const idea = ideas[p.asked++];
+      return idea ? { kind: "proposal" as const, hypothesis: "", costUsd: 0, ...idea } : { kind: "no_change" as const, reason: "no more ideas", costUsd: 0 };
+    },
+  };
+  return p;
+}
