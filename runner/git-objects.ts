@@ -43,11 +43,6 @@ class BatchReader {
     });
   }
 
-  close(): void {
-    this.dead = true;
-    this.child.stdin.end();
-  }
-
   private pipes() {
     return [this.child.stdin, this.child.stdout, this.child.stderr] as unknown as { ref?: () => void; unref?: () => void }[];
   }
@@ -102,9 +97,3 @@ export async function readBlobAt(repoRoot: string, commit: string, relPath: stri
 
 /** Whether a path can go through the batch protocol (one line per request). */
 export const batchable = (commit: string, relPath: string) => !/[\n\r]/.test(commit + relPath);
-
-/** Stops every reader (tests, and processes that open many repositories). */
-export function closeBlobReaders(): void {
-  for (const r of readers.values()) r.close();
-  readers.clear();
-}
