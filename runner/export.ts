@@ -44,7 +44,7 @@ export interface ExportScheduler {
 }
 
 /**
- * Rewrites a session's exports off the loop's critical path: a moment after the last request (a decision is
+ * Rewrites a session's exports off the loop's critical path: delayMs after a first request (a decision is
  * followed at once by the next run's start, which must not compete with git and JSON for the CPU), one write
  * at a time, requests in between merged.
  */

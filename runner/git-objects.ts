@@ -24,8 +24,8 @@ class BatchReader {
 
   constructor(repoRoot: string) {
     this.child = spawn("git", ["cat-file", "--batch"], { cwd: repoRoot, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
-    // An idle reader must not keep the process alive; it exits when its stdin closes with ours.
-    // While a read is outstanding its pipe is referenced (awake()), or Node could exit with the read pending.
+    // An idle reader must not keep the process alive (it exits when its stdin closes with ours); while a read
+    // is outstanding its pipes are referenced (read() and settled()), or Node could exit with the read pending.
     this.child.unref();
     for (const s of this.pipes()) s.unref?.();
     this.child.stdout.on("data", (chunk: Buffer) => this.onData(chunk));

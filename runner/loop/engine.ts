@@ -99,14 +99,10 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   // Once the proposer has nothing more to try, the experiments still open finish, then the session does.
   let exhausted: string | null = null;
   const propose = async () => deps.proposer.propose(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config), deps.signal);
-  // Wakes when a run ends, or after a poll interval (a human's request, a status changed from the web).
-  const waitForRuns = async () => {
-    await Promise.race([...inFlight.values(), sleep(deps.pollMs ?? 200)]);
-    if (failure) throw failure;
-  };
-  // The same, or the proposal in preparation if it comes first (null when a run ended or the interval passed).
-  const waitForRunsOr = async (proposal: Promise<ProposalOutcome>) => {
-    const outcome = await Promise.race([proposal, ...[...inFlight.values()].map((run) => run.then(() => null)), sleep(deps.pollMs ?? 200).then(() => null)]);
+  // Wakes when a run ends, or after a poll interval (a human's request, a status changed from the web), or when
+  // `proposal` arrives first: then it is returned (null otherwise).
+  const waitForRuns = async (proposal: Promise<ProposalOutcome> | null = null) => {
+    const outcome = await Promise.race([...(proposal ? [proposal] : []), ...[...inFlight.values()].map((run) => run.then(() => null)), sleep(deps.pollMs ?? 200).then(() => null)]);
     if (failure) throw failure;
     return outcome;
   };
@@ -172,7 +168,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       if ((options.proposer === "manual" && !pending) || free.length === 0) {
         // A human submits the next proposal through the API; or every GPU is busy: prepare the next meanwhile.
         if (!pending && canPropose) pending = propose();
-        const arrived = pending && free.length === 0 ? await waitForRunsOr(pending) : (await waitForRuns(), null);
+        const arrived = await waitForRuns(free.length === 0 ? pending : null);
         if (arrived) {
           // Recorded now, it is built and gated (or waits for a human) while the GPU trains: ready when it frees.
           pending = null;
