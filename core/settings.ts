@@ -11,6 +11,11 @@ const schema = z.object({
   OVERSEER_KILL_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   OVERSEER_HOST: z.string().min(1).default("127.0.0.1"),
   OVERSEER_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  OVERSEER_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.:-]+$/, "a comma-separated list of host names or addresses, without ports or schemes"))),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   OVERSEER_CLAUDE_MODEL: z.string().min(1).default("claude-sonnet-5-5"),
@@ -25,6 +30,10 @@ export interface Settings {
   killGraceMs: number;
   host: string;
   port: number;
+  /** Host names the dashboard answers to besides loopback and its own (OVERSEER_ALLOWED_HOSTS). */
+  allowedHosts: string[];
+  /** The access token's SHA-256, needed when the dashboard listens beyond loopback. */
+  accessTokenFile: string;
   /** For the claude proposer; never passed to training runs. */
   anthropic: { apiKey: string | null; baseURL: string | null; model: string };
   gpu: GpuSettings;
@@ -55,5 +64,5 @@ export function parseSettings(env: Record<string, string | undefined>, root: str
   const dbFile = e.OVERSEER_DB_FILE ? path.resolve(cwd, e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
   const anthropic = { apiKey: e.ANTHROPIC_API_KEY || null, baseURL: e.ANTHROPIC_BASE_URL ?? null, model: e.OVERSEER_CLAUDE_MODEL };
   const gpu = { nvidiaSmi: e.OVERSEER_NVIDIA_SMI, sampleMs: e.OVERSEER_GPU_SAMPLE_MS, memoryWaitMs: e.OVERSEER_GPU_MEMORY_WAIT_S * 1000, memoryHeldMb: 1024 };
-  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, anthropic, gpu } };
+  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, allowedHosts: e.OVERSEER_ALLOWED_HOSTS, accessTokenFile: path.join(dataDir, "access-token.sha256"), anthropic, gpu } };
 }

@@ -35,6 +35,13 @@ async function openWaiting(page: Page, sessionUrl: string, idx: number) {
 
 test("a supervised session with Claude: a constant runs unattended, code waits; approve, reject with a note, edit then approve; the winning patch applies", async ({ page }) => {
   const ws = shortTinyLm(4);
+  // Every page runs under the Content-Security-Policy, Monaco's workers included.
+  const cspViolations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  const workers: string[] = [];
+  page.on("worker", (w) => workers.push(w.url()));
   await page.goto("/");
   const card = page.getByRole("listitem", { name: `workspace ${ws.name}` });
   await card.getByLabel("proposer").selectOption("claude");
@@ -132,4 +139,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await download.saveAs(patch);
   expect(fs.readFileSync(patch, "utf8")).toContain("+const HIDDEN = 32;");
   execFileSync("git", ["apply", "--check", patch], { cwd: ws.dir });
+
+  expect(cspViolations).toEqual([]);
+  expect(workers.length).toBeGreaterThan(0);
 });

@@ -9,7 +9,8 @@ import { EXPORT_FORMATS, exportFileName, exportPath, type ExportFormat } from ".
 import { MAX_SELECTED } from "../core/limits";
 import { exportSelection } from "../db/queries/selection-export";
 import { getSession } from "../db/queries/sessions";
-import { getDb, getSettings } from "./db";
+import { webSettings } from "./access-policy";
+import { getDb } from "./db";
 
 const TYPES: Record<ExportFormat, string> = {
   patch: "text/x-patch; charset=utf-8",
@@ -39,7 +40,7 @@ export function exportDownload(request: Request, sessionId: string): Response {
   if (!format) return problem(400, `format must be one of ${EXPORT_FORMATS.join(", ")}`);
   const s = getSession(getDb(), id);
   if (!s) return problem(404, `session ${id} does not exist`);
-  const file = exportPath(getSettings().dataDir, id, format);
+  const file = exportPath(webSettings().dataDir, id, format);
   if (!fs.existsSync(file)) return problem(404, `session ${id} has no ${format} export yet: it is written after the first decision (or run bin/overseer export ${id} --format ${format})`);
   return served(fs.readFileSync(file, "utf8"), format, url, s.tag);
 }

@@ -35,6 +35,8 @@ export function benchSettings(dataDir: string): Settings {
     killGraceMs: 500,
     host: "127.0.0.1",
     port: 0,
+    allowedHosts: [],
+    accessTokenFile: path.join(dataDir, "access-token.sha256"),
     anthropic: { apiKey: null, baseURL: null, model: "none" },
     gpu: { nvidiaSmi: "/nonexistent/nvidia-smi", sampleMs: 1000, memoryWaitMs: 0, memoryHeldMb: 1024 },
   };

@@ -9,11 +9,15 @@ import { decideCommand, exportCommand } from "./session-commands";
 import { runCommand } from "./run";
 import { runnerCommand } from "./runner";
 import { startCommand } from "./start";
+import { tokenCommand } from "./token";
 
 const USAGE = `overseer — supervised autoresearch
 
 usage:
-  overseer start                 the dashboard (http://127.0.0.1:3000) and the runner, with the example workspace
+  overseer start [--host H] [--port P]
+                                 the dashboard (http://127.0.0.1:3000) and the runner, with the example workspace;
+                                 a host beyond loopback (0.0.0.0) needs the access token printed at the first start
+  overseer token --reset         a new access token for the dashboard (the old one stops working)
   overseer runner                the runner alone, headless: starts runs queued from the dashboard
   overseer run [DIR] [--json]    run the workspace's command once, at HEAD, and print its summary
   overseer loop [DIR] [options]  the research loop, headless: propose, gate, run, keep or revert
@@ -43,7 +47,8 @@ usage:
       --metric val_bpb   --goal minimize|maximize   --budget 300   --timeout 600
       --instructions program.md     --env HF_HOME,WANDB_MODE
 
-environment: OVERSEER_DATA_DIR, OVERSEER_DB_FILE, OVERSEER_KILL_GRACE_MS, OVERSEER_HOST, OVERSEER_PORT (see .env.example)`;
+environment: OVERSEER_DATA_DIR, OVERSEER_DB_FILE, OVERSEER_KILL_GRACE_MS, OVERSEER_HOST, OVERSEER_PORT,
+             OVERSEER_ALLOWED_HOSTS (see .env.example)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -80,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
     case "runner":
       return runnerCommand(settings);
     case "start":
-      return startCommand(settings);
+      return startCommand(rest, settings);
+    case "token":
+      return tokenCommand(rest, settings);
     default:
       console.error(`overseer: unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -6,8 +6,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
+import { isLoopback } from "../../core/access";
 import type { Settings } from "../../core/settings";
+import { ensureAccessToken } from "../access-token";
 import { listWorkspaces } from "../../db/queries/workspaces";
 import { startDaemon } from "../daemon";
 import { EXAMPLE_WORKSPACE, OVERSEER_ROOT } from "../paths";
@@ -16,9 +20,22 @@ import { openRunnerDb } from "./open-db";
 
 const NEXT_BIN = path.join(OVERSEER_ROOT, "node_modules", "next", "dist", "bin", "next");
 const SOURCE_DIRS = ["app", "components", "server", "core", "db", "public"];
-const SOURCE_FILES = ["next.config.mjs", "package.json", "tsconfig.json"];
+const SOURCE_FILES = ["proxy.ts", "next.config.mjs", "package.json", "tsconfig.json"];
 
-export async function startCommand(settings: Settings): Promise<number> {
+/** Where a browser finds the dashboard: a wildcard bind is shown as this machine's name. */
+export function dashboardUrl(settings: Pick<Settings, "host" | "port">): string {
+  const host = ["0.0.0.0", "::", "[::]"].includes(settings.host) ? os.hostname() : settings.host.includes(":") && !settings.host.startsWith("[") ? `[${settings.host}]` : settings.host;
+  return `http://${host}:${settings.port}`;
+}
+
+export async function startCommand(args: string[], base: Settings): Promise<number> {
+  const { values } = parseArgs({ args, options: { host: { type: "string" }, port: { type: "string" } }, strict: true });
+  const port = values.port === undefined ? base.port : Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    console.error(`overseer start: --port takes a number from 1 to 65535, not "${values.port}".`);
+    return 2;
+  }
+  const settings = { ...base, host: values.host ?? base.host, port };
   const db = openRunnerDb(settings);
   if (listWorkspaces(db).length === 0) {
     const example = await loadWorkspace(EXAMPLE_WORKSPACE);
@@ -30,6 +47,8 @@ export async function startCommand(settings: Settings): Promise<number> {
     NEXT_TELEMETRY_DISABLED: "1",
     OVERSEER_DATA_DIR: settings.dataDir,
     OVERSEER_DB_FILE: settings.dbFile,
+    OVERSEER_HOST: settings.host,
+    OVERSEER_PORT: String(settings.port),
   };
   if (buildIsStale()) {
     console.log("overseer: building the dashboard (once, about a minute)…");
@@ -41,7 +60,7 @@ export async function startCommand(settings: Settings): Promise<number> {
   }
   const daemon = await startDaemon({ db, settings });
   const web = superviseWeb(settings, webEnv);
-  console.log(`overseer: dashboard on http://${settings.host}:${settings.port}`);
+  console.log(`overseer: dashboard on ${dashboardUrl(settings)}${accessNotice(settings)}`);
 
   const stop = () => {
     web.stop();
@@ -53,6 +72,14 @@ export async function startCommand(settings: Settings): Promise<number> {
   web.stop();
   db.$client.close();
   return 0;
+}
+
+/** Beyond loopback the dashboard needs a token: made at the first such start and printed this once (as Jupyter does). */
+function accessNotice(settings: Settings): string {
+  if (isLoopback(settings.host)) return "";
+  const token = ensureAccessToken(settings.accessTokenFile);
+  if (token) return `/?token=${token}\n  (listening on ${settings.host}: this URL carries the access token, shown only now; \`overseer token --reset\` makes a new one)`;
+  return `\n  (listening on ${settings.host}: open it with the token printed at the first start, or make a new one with \`overseer token --reset\`)`;
 }
 
 function superviseWeb(settings: Settings, env: NodeJS.ProcessEnv): { stop(): void } {

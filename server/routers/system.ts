@@ -5,7 +5,7 @@ import type { GpuIdentity } from "../../core/gpu";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
-import { getSettings } from "../db";
+import { webSettings } from "../access-policy";
 import { databaseChange } from "../db-changes";
 import { publicProcedure, router } from "../trpc";
 
@@ -23,7 +23,7 @@ export type RunnerStatusView = ReturnType<typeof runnerStatus>;
 
 export const systemRouter = router({
   /** What this installation can do: the claude proposer needs ANTHROPIC_API_KEY (the runner gets the same environment). */
-  capabilities: publicProcedure.query(() => ({ claude: !!getSettings().anthropic.apiKey, claudeModel: getSettings().anthropic.model })),
+  capabilities: publicProcedure.query(() => ({ claude: !!webSettings().anthropic.apiKey, claudeModel: webSettings().anthropic.model })),
 
   /** Whether a runner holds the database; without one, queued runs wait. */
   runner: publicProcedure.query(({ ctx }) => runnerStatus(ctx.db, Date.now())),

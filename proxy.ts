@@ -1,0 +1,49 @@
+/**
+ * Runs before every route (pages, tRPC and its event streams, downloads, static files): refuses a foreign
+ * Host, a foreign Origin, a cross-site change and a missing token with 403 and the reason, and puts the
+ * security headers and a fresh CSP nonce on everything it lets through. See docs/decisions/0011.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { decideAccess, tokenMatchesDigest } from "./core/access";
+import { accessPolicy, webSettings } from "./server/access-policy";
+import { contentSecurityPolicy, setSecurityHeaders } from "./server/security-headers";
+
+export function proxy(request: NextRequest): NextResponse {
+  const { policy, digest } = accessPolicy();
+  const cookieName = `overseer_token_${webSettings().port}`;
+  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+  const decision = decideAccess(
+    {
+      method: request.method,
+      host: request.headers.get("host"),
+      origin: request.headers.get("origin"),
+      secFetchSite: request.headers.get("sec-fetch-site"),
+      tokens: { header: bearer ?? request.headers.get("x-overseer-token"), cookie: request.cookies.get(cookieName)?.value ?? null, query: request.nextUrl.searchParams.get("token") },
+    },
+    policy,
+    (token) => digest !== null && tokenMatchesDigest(token, digest),
+  );
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+
+  if (!decision.ok) {
+    const refused = new NextResponse(`Overseer refused this request: ${decision.reason}\n`, { status: decision.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+    setSecurityHeaders(refused.headers, csp);
+    return refused;
+  }
+  if (decision.rememberToken) {
+    // Trade the URL's token for a cookie, and take it out of the address bar and the history.
+    // Built on the (checked) Host header: behind a wildcard bind or a tunnel, the server's idea of its own URL is wrong.
+    const clean = new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, `${request.nextUrl.protocol}//${request.headers.get("host")}`);
+    clean.searchParams.delete("token");
+    const redirect = NextResponse.redirect(clean, 303);
+    redirect.cookies.set(cookieName, request.nextUrl.searchParams.get("token")!, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 30 * 24 * 3600 });
+    setSecurityHeaders(redirect.headers, csp);
+    return redirect;
+  }
+  const forwarded = new Headers(request.headers);
+  forwarded.set("content-security-policy", csp); // Next reads the nonce from here for its inline scripts
+  const response = NextResponse.next({ request: { headers: forwarded } });
+  setSecurityHeaders(response.headers, csp);
+  return response;
+}

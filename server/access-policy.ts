@@ -1,0 +1,53 @@
+/**
+ * The web process's access policy, built from its settings: the host names it answers to and, when it
+ * listens beyond loopback, the stored digest of the access token (re-read when the file changes, so
+ * `overseer token --reset` needs no restart). Imported by proxy.ts, so no "server-only" here.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import { LOOPBACK_HOSTS, isLoopback, type AccessPolicy } from "../core/access";
+import { parseSettings, type Settings } from "../core/settings";
+
+const WILDCARDS = new Set(["0.0.0.0", "::", "[::]"]);
+
+/** The names a browser may put in Host: loopback, the bound address, and for a wildcard every local name. */
+export function answeringHosts(settings: Pick<Settings, "host" | "allowedHosts">, hostname: string, addresses: string[]): Set<string> {
+  const hosts = new Set<string>([...LOOPBACK_HOSTS, ...settings.allowedHosts]);
+  const bound = settings.host.toLowerCase().replace(/^\[|\]$/g, "");
+  if (WILDCARDS.has(settings.host)) {
+    hosts.add(hostname.toLowerCase());
+    for (const a of addresses) hosts.add(a.toLowerCase());
+  } else {
+    hosts.add(bound);
+  }
+  return hosts;
+}
+
+let cached: { settings: Settings; hosts: Set<string>; digest: string | null; digestMtime: number } | null = null;
+
+export function webSettings(): Settings {
+  if (!cached) {
+    // `next start` runs with the Overseer root as its working directory.
+    const parsed = parseSettings(process.env, process.cwd(), process.cwd());
+    if (!parsed.ok) throw new Error(parsed.error);
+    const addresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+    cached = { settings: parsed.settings, hosts: answeringHosts(parsed.settings, os.hostname(), addresses), digest: null, digestMtime: -1 };
+  }
+  return cached.settings;
+}
+
+/** The current policy, and the token digest (null when none is stored). */
+export function accessPolicy(): { policy: AccessPolicy; digest: string | null } {
+  const settings = webSettings();
+  const c = cached!;
+  const tokenRequired = !isLoopback(settings.host);
+  if (tokenRequired) {
+    const mtime = fs.statSync(settings.accessTokenFile, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+    if (mtime !== c.digestMtime) {
+      const text = mtime < 0 ? "" : fs.readFileSync(settings.accessTokenFile, "utf8").trim();
+      c.digest = /^[0-9a-f]{64}$/.test(text) ? text : null;
+      c.digestMtime = mtime;
+    }
+  }
+  return { policy: { hosts: c.hosts, tokenRequired, tokenMissing: tokenRequired && c.digest === null }, digest: c.digest };
+}
