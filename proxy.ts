@@ -8,6 +8,15 @@ import { decideAccess, tokenMatchesDigest } from "./core/access";
 import { accessPolicy, webSettings } from "./server/access-policy";
 import { contentSecurityPolicy, setSecurityHeaders } from "./server/security-headers";
 
+/** Next buffers at most 10 MiB of a body for the proxy and silently cuts the rest: refuse more, and say so. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+function refusal(status: number, reason: string, csp: string): NextResponse {
+  const refused = new NextResponse(`Overseer refused this request: ${reason}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  setSecurityHeaders(refused.headers, csp);
+  return refused;
+}
+
 export function proxy(request: NextRequest): NextResponse {
   const { policy, digest } = accessPolicy();
   const cookieName = `overseer_token_${webSettings().port}`;
@@ -26,10 +35,10 @@ export function proxy(request: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
 
-  if (!decision.ok) {
-    const refused = new NextResponse(`Overseer refused this request: ${decision.reason}\n`, { status: decision.status, headers: { "content-type": "text/plain; charset=utf-8" } });
-    setSecurityHeaders(refused.headers, csp);
-    return refused;
+  if (!decision.ok) return refusal(decision.status, decision.reason, csp);
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_BODY_BYTES) {
+    return refusal(413, `the request body is ${(length / 1e6).toFixed(1)} MB, over the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit. A diff or an edited file that large is not a change anyone can review.`, csp);
   }
   if (decision.rememberToken) {
     // Trade the URL's token for a cookie, and take it out of the address bar and the history.

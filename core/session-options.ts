@@ -26,7 +26,7 @@ export const sessionOptionsSchema = z.object({
   reviewer: z.enum(["none", "claude"]).default("none"),
   /** Where runs cannot be sandboxed (no bubblewrap), nothing runs unattended: every candidate waits for a human. */
   requireSandbox: z.boolean().default(false),
-  model: z.string().min(1).optional(),
+  model: z.string().regex(/^[\w.:@/-]{1,100}$/, "a model name such as claude-sonnet-5-5").optional(),
   /** The GPUs (nvidia-smi indexes) the session runs on, one experiment on each at once; null: all it finds. */
   gpus: z.array(z.number().int().min(0).max(63)).min(1).max(64).nullable().default(null),
 });

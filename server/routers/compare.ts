@@ -1,6 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { recordId } from "../inputs";
 import { topLevelConstants } from "../../core/constants";
 import { MAX_COMPARED, MAX_SELECTED } from "../../core/limits";
 import { workspaceConfigSchema } from "../../core/workspace-config";
@@ -18,7 +19,7 @@ export const compareRouter = router({
    * Experiments side by side: each one's last run (its summary; the curves come from run.series), its
    * hyperparameters (the top-level constants of its files) and its files whole, for a diff between any two.
    */
-  experiments: publicProcedure.input(z.object({ ids: z.array(z.number().int()).min(1).max(MAX_COMPARED) })).query(({ ctx: { db }, input }) => {
+  experiments: publicProcedure.input(z.object({ ids: z.array(recordId).min(1).max(MAX_COMPARED) })).query(({ ctx: { db }, input }) => {
     const ids = [...new Set(input.ids)];
     const rows = ids.map((id) => {
       const e = getExperiment(db, id);
@@ -60,13 +61,13 @@ export const compareRouter = router({
   }),
 
   /** Why a selection cannot be exported (its changes do not replay on the baseline, …), or null when it can. */
-  exportCheck: publicProcedure.input(z.object({ ids: z.array(z.number().int()).min(1).max(MAX_SELECTED) })).query(({ ctx: { db }, input }) => {
+  exportCheck: publicProcedure.input(z.object({ ids: z.array(recordId).min(1).max(MAX_SELECTED) })).query(({ ctx: { db }, input }) => {
     const r = exportSelection(db, input.ids, "patch");
     return { problem: r.ok ? null : r.error };
   }),
 
   /** Experiments of a workspace that ran, newest first, matching a title: what can be added to a comparison. */
-  candidates: publicProcedure.input(z.object({ workspaceId: z.number().int(), q: z.string().max(200).default("") })).query(({ ctx: { db }, input }) =>
+  candidates: publicProcedure.input(z.object({ workspaceId: recordId, q: z.string().max(200).default("") })).query(({ ctx: { db }, input }) =>
     searchWorkspaceExperiments(db, input.workspaceId, input.q.trim(), 50),
   ),
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { recordId } from "../inputs";
 import { workspaceConfigSchema } from "../../core/workspace-config";
 import { getExperiment, listExperimentIds } from "../../db/queries/experiments";
 import { listDecisions } from "../../db/queries/human-decisions";
@@ -13,7 +14,7 @@ import { experimentView, runView, sessionView } from "../views";
 
 export const experimentRouter = router({
   /** One experiment whole: its code before and after, its runs, and where it sits in its session. */
-  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx: { db }, input }) => {
+  byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => {
     const e = getExperiment(db, input.id);
     if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.id} does not exist` });
     const s = getSession(db, e.sessionId)!;

@@ -1,6 +1,7 @@
 import "server-only";
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { eventCursor, recordId } from "../inputs";
 import { IllegalTransition, isTerminal } from "../../core/run-lifecycle";
 import type { SeriesPoint } from "../../core/types";
 import type { Db } from "../../db/open";
@@ -33,21 +34,21 @@ function mustGetRun(db: Db, id: number) {
 }
 
 export const runRouter = router({
-  list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(50) })).query(({ ctx, input }) => {
+  list: publicProcedure.input(z.object({ workspaceId: recordId.optional(), limit: z.number().int().min(1).max(500).default(50) })).query(({ ctx, input }) => {
     return listRuns(ctx.db, input).map(runView);
   }),
 
-  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx, input }) => runView(mustGetRun(ctx.db, input.id))),
+  byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx, input }) => runView(mustGetRun(ctx.db, input.id))),
 
   /** Queues a run of the workspace at its current HEAD; the runner starts it. */
-  start: publicProcedure.input(z.object({ workspaceId: z.number().int() })).mutation(({ ctx: { db }, input }) => {
+  start: publicProcedure.input(z.object({ workspaceId: recordId })).mutation(({ ctx: { db }, input }) => {
     const ws = getWorkspace(db, input.workspaceId);
     if (!ws) throw new TRPCError({ code: "NOT_FOUND", message: `workspace ${input.workspaceId} does not exist` });
     if (ws.configError) throw new TRPCError({ code: "BAD_REQUEST", message: `fix overseer.json first: ${ws.configError}` });
     return runView(createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() }));
   }),
 
-  cancel: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => {
+  cancel: publicProcedure.input(z.object({ id: recordId })).mutation(({ ctx: { db }, input }) => {
     const run = mustGetRun(db, input.id);
     if (isTerminal(run.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `run ${run.id} has already ended (${run.status})` });
     if (run.status === "queued") {
@@ -61,11 +62,11 @@ export const runRouter = router({
   }),
 
   /** Every series of a run, decimated: a finished run drawn for reference (the session's best). */
-  series: publicProcedure.input(z.object({ runId: z.number().int() })).query(({ ctx: { db }, input }) => drawnSeries(db, mustGetRun(db, input.runId).id).series),
+  series: publicProcedure.input(z.object({ runId: recordId })).query(({ ctx: { db }, input }) => drawnSeries(db, mustGetRun(db, input.runId).id).series),
 
   /** The run page's one stream: a snapshot, then new points, status and log lines as they come. */
   live: publicProcedure
-    .input(z.object({ runId: z.number().int(), lastEventId: z.string().nullish() }))
+    .input(z.object({ runId: recordId, lastEventId: eventCursor }))
     .subscription(async function* ({ ctx: { db }, input, signal }) {
       let run = mustGetRun(db, input.runId);
       let afterId = input.lastEventId ? Number(input.lastEventId) : 0;

@@ -1,6 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { editedFiles, experimentTitle, hypothesis, note, pastedDiff, recordId, steeringText } from "../inputs";
 import { diffToEdits } from "../../core/diff-to-edits";
 import { gateChangedFiles } from "../../core/gate";
 import { isSessionEnded } from "../../core/session-stats";
@@ -27,21 +28,21 @@ function mustGetSession(db: Db, id: number) {
 const IMPORTED_IS_A_RECORD = (id: number) => `session ${id} was imported from autoresearch and is a record: start a new session on the workspace to go on from its best`;
 
 /** diffHash: the hash of the diff the page showed; a decision about a diff that has since changed is refused. */
-const humanInput = z.object({ experimentId: z.number().int(), note: z.string().max(4000).optional(), diffHash: z.string().regex(/^[0-9a-f]{64}$/).optional() });
+const humanInput = z.object({ experimentId: recordId, note, diffHash: z.string().regex(/^[0-9a-f]{64}$/).optional() });
 
 export const sessionRouter = router({
-  list: publicProcedure.input(z.object({ workspaceId: z.number().int().optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
+  list: publicProcedure.input(z.object({ workspaceId: recordId.optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
 
-  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx, input }) => sessionOverview(ctx.db, mustGetSession(ctx.db, input.id))),
+  byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx, input }) => sessionOverview(ctx.db, mustGetSession(ctx.db, input.id))),
 
   /** A page of the session's experiment table, newest first. */
   experimentRows: publicProcedure
-    .input(z.object({ id: z.number().int(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }))
+    .input(z.object({ id: recordId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }))
     .query(({ ctx, input }) => listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit)),
 
   /** Asks the runner for a loop on the workspace; it creates the branch overseer/<tag> at HEAD. */
   start: publicProcedure
-    .input(z.object({ workspaceId: z.number().int(), tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/).optional(), options: sessionOptionsSchema.partial().default({}) }))
+    .input(z.object({ workspaceId: recordId, tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/).optional(), options: sessionOptionsSchema.partial().default({}) }))
     .mutation(({ ctx: { db }, input }) => {
       const ws = getWorkspace(db, input.workspaceId);
       if (!ws) throw new TRPCError({ code: "NOT_FOUND", message: `workspace ${input.workspaceId} does not exist` });
@@ -50,11 +51,11 @@ export const sessionRouter = router({
       return sessionView(queueSession(db, { workspaceId: ws.id, tag: input.tag ?? null, options, at: Date.now() }));
     }),
 
-  pause: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => request(db, input.id, "pause")),
-  stop: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => request(db, input.id, "stop")),
+  pause: publicProcedure.input(z.object({ id: recordId })).mutation(({ ctx: { db }, input }) => request(db, input.id, "pause")),
+  stop: publicProcedure.input(z.object({ id: recordId })).mutation(({ ctx: { db }, input }) => request(db, input.id, "stop")),
 
   /** Resumes a paused session, or restarts an ended one from where it stopped. */
-  resume: publicProcedure.input(z.object({ id: z.number().int() })).mutation(({ ctx: { db }, input }) => {
+  resume: publicProcedure.input(z.object({ id: recordId })).mutation(({ ctx: { db }, input }) => {
     const s = mustGetSession(db, input.id);
     if (s.origin === "import") throw new TRPCError({ code: "BAD_REQUEST", message: IMPORTED_IS_A_RECORD(s.id) });
     if (s.origin !== "web") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} runs from the command line: resume it with overseer loop --resume ${s.id}` });
@@ -64,7 +65,7 @@ export const sessionRouter = router({
     return sessionView(getSession(db, s.id)!);
   }),
 
-  steer: publicProcedure.input(z.object({ id: z.number().int(), text: z.string().trim().min(1).max(4000) })).mutation(({ ctx: { db }, input }) => {
+  steer: publicProcedure.input(z.object({ id: recordId, text: steeringText })).mutation(({ ctx: { db }, input }) => {
     const s = mustGetSession(db, input.id);
     if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
     return addSteeringNote(db, s.id, input.text, Date.now());
@@ -72,7 +73,7 @@ export const sessionRouter = router({
 
   /** A human's proposal (the manual proposer, or alongside any other): a pasted unified diff. */
   propose: publicProcedure
-    .input(z.object({ id: z.number().int(), title: z.string().trim().min(1).max(200), hypothesis: z.string().max(4000).optional(), diff: z.string().min(1).max(1_000_000) }))
+    .input(z.object({ id: recordId, title: experimentTitle, hypothesis, diff: pastedDiff }))
     .mutation(({ ctx: { db }, input }) => {
       const s = mustGetSession(db, input.id);
       if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
@@ -95,7 +96,7 @@ export const sessionRouter = router({
    * and gates it again (a blocked edit never runs) and records the commit as co-authored.
    */
   editAndApprove: publicProcedure
-    .input(humanInput.extend({ files: z.record(z.string(), z.string().max(2_000_000)).refine((f) => Object.keys(f).length > 0, "send at least one edited file") }))
+    .input(humanInput.extend({ files: editedFiles }))
     .mutation(({ ctx: { db }, input }) => {
       const e = getExperiment(db, input.experimentId);
       if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.experimentId} does not exist` });

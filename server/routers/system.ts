@@ -1,6 +1,7 @@
 import "server-only";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
+import { eventCursor } from "../inputs";
 import type { GpuIdentity } from "../../core/gpu";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
@@ -34,7 +35,7 @@ export const systemRouter = router({
    * once the starting point is fixed: data fetched after it misses nothing the stream will not bring (data
    * fetched before it, as a page loads, may have missed an event, so the page fetches again).
    */
-  live: publicProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx: { db }, input, signal }) {
+  live: publicProcedure.input(z.object({ lastEventId: eventCursor }).optional()).subscription(async function* ({ ctx: { db }, input, signal }) {
     let afterId = input?.lastEventId ? Number(input.lastEventId) : lastEventId(db);
     let runnerJson = "";
     yield { kind: "connected" as const };

@@ -1,6 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { recordId } from "../inputs";
 import { DEFAULT_CONFIG } from "../../core/workspace-config";
 import { loadWorkspaceWith } from "../../core/workspace-load";
 import { listRuns } from "../../db/queries/runs";
@@ -22,7 +23,7 @@ export const workspaceRouter = router({
   }),
 
   /** A workspace with its overseer.json as written (null when it has none: the defaults apply) and its sessions. */
-  byId: publicProcedure.input(z.object({ id: z.number().int() })).query(({ ctx: { db }, input }) => {
+  byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => {
     const ws = mustGetWorkspace(db, input.id);
     return {
       workspace: workspaceView(ws),
@@ -43,7 +44,7 @@ export const workspaceRouter = router({
    * Writes overseer.json after checking it as a session would. Sessions read it at the commit they start from,
    * so it takes effect once committed; the answer says so.
    */
-  saveConfig: publicProcedure.input(z.object({ id: z.number().int(), text: z.string().min(2).max(100_000) })).mutation(async ({ ctx: { db }, input }) => {
+  saveConfig: publicProcedure.input(z.object({ id: recordId, text: z.string().min(2).max(100_000) })).mutation(async ({ ctx: { db }, input }) => {
     const ws = mustGetWorkspace(db, input.id);
     const loaded = await loadWorkspaceWith(fsProbe, ws.path, input.text);
     if (!loaded.ok) throw new TRPCError({ code: "BAD_REQUEST", message: loaded.error });
