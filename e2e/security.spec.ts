@@ -97,6 +97,11 @@ test("a foreign Host, a foreign Origin, a missing token and a forged cross-site 
   // A mutation cannot be sent as a GET (a link or an <img> elsewhere).
   expect((await request("GET", `/api/trpc/run.start?input=${encodeURIComponent(JSON.stringify({ workspaceId: 1 }))}`, auth())).status).toBe(405);
 
+  // A body past the 10 MiB the proxy buffers: refused before any route reads it, with the reason.
+  const huge = await request("POST", "/api/trpc/session.propose", { ...auth(), "content-type": "application/json" }, JSON.stringify({ id: 1, title: "big", diff: "+".repeat(11 * 1024 * 1024) }));
+  expect(huge.status).toBe(413);
+  expect(huge.body).toContain("over the 10 MiB limit");
+
   expect(await runCount()).toBe(before);
 
   // The same request from the dashboard's own origin, with the token, does change things: the checks are not vacuous.

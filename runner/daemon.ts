@@ -13,7 +13,8 @@ import { describeGpus, identityOf } from "../core/gpu";
 import { acquireLease, releaseLease, renewLease, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
 import { queryGpus } from "./gpu";
 import { probeSandbox } from "./sandbox";
-import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus } from "../db/queries/runs";
+import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus, type RunRow } from "../db/queries/runs";
+import { adoptRun, canAdopt, readTail } from "./adopt-run";
 import { getWorkspace } from "../db/queries/workspaces";
 import { nextWebSession, sessionOptions, updateSession, type SessionRow } from "../db/queries/sessions";
 import { runSession } from "./loop/engine";
@@ -40,7 +41,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { db, settings } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
   const owner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
-  const lease = acquireLease(db, owner, process.pid, Date.now());
+  const lease = acquireLease(db, owner, process.pid, Date.now(), (held) => !held.owner.startsWith(`${os.hostname()}:`) || processAlive(held.pid));
   if (!lease.ok) {
     throw new Error(`another runner (pid ${lease.holder.pid}, ${lease.holder.owner}) is using ${settings.dbFile}; stop it first, or set OVERSEER_DATA_DIR to use another database.`);
   }
@@ -50,10 +51,29 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const gpus = (await queryGpus(settings.gpu.nvidiaSmi)) ?? [];
   setLeaseGpus(db, owner, JSON.stringify(gpus.map(identityOf)));
   log(describeGpus(gpus));
-  await reconcile(db, settings, log);
+  const orphans = await reconcile(db, settings, log);
 
   let stopping = false;
   let active: { kind: "run" | "session"; id: number; controller: AbortController; promise: Promise<unknown> } | null = null;
+  // Live trainers a dead runner left: followed to their end, one after the other, before anything new starts.
+  const adoptNext = () => {
+    const run = orphans.shift();
+    if (!run) return;
+    const controller = new AbortController();
+    log(`run ${run.id}: taken over from a runner that died (pid ${run.pid} still trains); following it to its end`);
+    appendEvent(db, { type: "run_adopted", at: Date.now(), workspaceId: run.workspaceId, runId: run.id, payload: { pid: run.pid } });
+    const promise = adoptRun(run, { db, settings, signal: controller.signal })
+      .then(async (r) => {
+        log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`);
+        const ws = getWorkspace(db, r.workspaceId);
+        if (ws) await cleanUpAbandonedRun(db, settings, ws.repoRoot, r);
+      })
+      .finally(() => {
+        active = null;
+      });
+    active = { kind: "run", id: run.id, controller, promise };
+  };
+  adoptNext();
   let lastError = "";
   let sameErrors = 0;
   let stopRequested: () => Promise<void> = async () => undefined;
@@ -69,6 +89,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (active.kind === "run" && cancelRequestedRunIds(db).includes(active.id)) active.controller.abort("cancel");
       return;
     }
+    if (orphans.length) return adoptNext();
     const session = nextWebSession(db);
     if (session) {
       const controller = new AbortController();
@@ -138,6 +159,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   return { stop: () => stopRequested().then(() => done), done };
 }
 
+/** A process of this machine exists (signal 0 checks without sending anything; EPERM: it exists, not ours). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Starts (if queued) and runs a session from the web until it ends or the daemon stops. */
 async function driveSession(db: Db, settings: Settings, session: SessionRow, signal: AbortSignal, log: (l: string) => void): Promise<void> {
   const ws = getWorkspace(db, session.workspaceId);
@@ -164,19 +195,30 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, sig
   }
 }
 
-/** Runs a dead runner left in flight: their processes are stopped and they are marked interrupted. */
-async function reconcile(db: Db, settings: Settings, log: (l: string) => void): Promise<void> {
-  // Only runs the daemon itself started: a foreground `overseer run` or `overseer loop` owns its own.
+/**
+ * Runs a dead runner left in flight: those whose trainer still runs are returned, to be followed to their end;
+ * the others keep every point of their log and are marked interrupted.
+ */
+async function reconcile(db: Db, settings: Settings, log: (l: string) => void): Promise<RunRow[]> {
+  const orphans: RunRow[] = [];
+  // Only runs the daemon itself started: a foreground `overseer run` or `overseer loop` owns its own, and a
+  // session's loop reconciles its runs when it resumes.
   for (const run of runsWithStatus(db, "running").filter((r) => r.origin === "web")) {
+    if (canAdopt(run)) {
+      orphans.push(run);
+      continue;
+    }
     const ws = getWorkspace(db, run.workspaceId);
-    if (ws) await cleanUpAbandonedRun(settings, ws.repoRoot, run);
+    if (ws) await cleanUpAbandonedRun(db, settings, ws.repoRoot, run);
     const fresh = getRun(db, run.id);
     if (fresh && !isTerminal(fresh.status)) {
       applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), {
         endedAt: Date.now(),
-        reason: "the runner stopped while this run was in flight; its log and points so far are kept",
+        reason: "the runner stopped while this run was in flight, and its trainer is gone; every point of its log is kept",
+        logTail: readTail(run.logPath),
       });
       log(`run ${run.id}: marked interrupted (left in flight by an earlier runner)`);
     }
   }
+  return orphans;
 }

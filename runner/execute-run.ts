@@ -17,6 +17,7 @@ import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
 import { applyRunEvent, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
+import { recoverPoints } from "./adopt-run";
 import { addWorktree, headCommit, removeWorktree } from "./git";
 import { MetricWriter } from "./metric-writer";
 import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
@@ -47,9 +48,13 @@ export function runWorktree(settings: Settings, runId: number): string {
   return path.join(settings.dataDir, "worktrees", `run-${runId}`);
 }
 
-/** After a crash of the process that ran it: stop what is left of a run and remove its worktree. */
-export async function cleanUpAbandonedRun(settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
+/**
+ * After a crash of the process that ran it: stop what is left of a run, store the points of its log the dead
+ * process had not, and remove its worktree.
+ */
+export async function cleanUpAbandonedRun(db: Db, settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
   if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+  recoverPoints(db, run);
   await removeWorktree(repoRoot, runWorktree(settings, run.id)).catch(() => undefined);
 }
 

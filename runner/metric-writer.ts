@@ -6,7 +6,7 @@
  */
 import { SeriesSummary } from "../core/series-summary";
 import type { Db } from "../db/open";
-import { insertPoints, saveSeriesSummaries, SUMMARY_BUCKETS, type PointInput } from "../db/queries/metrics";
+import { currentSummaries, insertPoints, saveSeriesSummaries, SUMMARY_BUCKETS, type PointInput } from "../db/queries/metrics";
 
 const SUMMARY_EVERY_POINTS = 5_000;
 
@@ -39,6 +39,18 @@ export class MetricWriter {
     this.flushDelayMs = opts.flushDelayMs ?? 20;
     this.maxBatch = opts.maxBatch ?? 5000;
     this.summaryEveryMs = opts.summaryEveryMs ?? 2000;
+  }
+
+  /** A writer that goes on with a run another runner began (after a crash): its counts and summaries continue. */
+  static resume(db: Db, run: { id: number; pointCount: number; lastStep: number | null }, opts: MetricWriterOptions = {}): MetricWriter {
+    const writer = new MetricWriter(db, run.id, opts);
+    const { summaries, lastId } = currentSummaries(db, run.id);
+    for (const [series, summary] of summaries) writer.summaries.set(series, summary);
+    writer.lastId = lastId;
+    writer.pointCount = run.pointCount;
+    writer.summarisedCount = run.pointCount;
+    writer.lastStep = run.lastStep;
+    return writer;
   }
 
   add(step: number, values: Record<string, number>, tMs: number): void {

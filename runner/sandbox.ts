@@ -58,7 +58,8 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     "--unshare-pid",
     "--unshare-ipc",
     ...(o.settings.network ? [] : ["--unshare-net"]),
-    "--die-with-parent",
+    // No --die-with-parent: a run outlives a runner killed with -9, and the restarted runner takes it over
+    // (runner/adopt-run.ts) or stops it.
     ...limited,
   ];
 }

@@ -33,6 +33,7 @@ function prepare(db: Db) {
     series: c.prepare("SELECT step, value, t_ms AS tMs FROM metric_points WHERE run_id = ? AND series = ? ORDER BY step, id"),
     names: c.prepare("SELECT DISTINCT series FROM metric_points WHERE run_id = ?"),
     maxId: c.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM metric_points WHERE run_id = ?"),
+    lastSteps: c.prepare("SELECT series, MAX(step) AS step FROM metric_points WHERE run_id = ? GROUP BY series"),
     // Between the summary and the run's newest point: the rows after it belong to later runs (millions, maybe).
     tail: c.prepare("SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND id <= COALESCE((SELECT last_point_id FROM runs WHERE id = ?), 9007199254740991) AND +run_id = ? ORDER BY id"),
     summaries: c.prepare("SELECT series, through_id AS throughId, state_json AS stateJson FROM series_summaries WHERE run_id = ?"),
@@ -76,14 +77,24 @@ export function saveSeriesSummaries(db: Db, runId: number, throughId: number, st
  * them when the runner wrote summaries (a million points in milliseconds); otherwise from every point.
  */
 export function drawnSeries(db: Db, runId: number): { series: Record<string, SeriesPoint[]>; lastId: number } {
-  const s = stmts(db);
-  const stored = s.summaries.all(runId) as { series: string; throughId: number; stateJson: string }[];
+  const stored = stmts(db).summaries.all(runId) as { series: string; throughId: number; stateJson: string }[];
   if (stored.length === 0) {
     const series = Object.fromEntries(seriesNames(db, runId).map((name) => [name, decimateMinMax(seriesPoints(db, runId, name), CHART_POINTS)]));
     return { series, lastId: lastPointId(db, runId) };
   }
+  const { summaries, lastId } = currentSummaries(db, runId);
+  return { series: Object.fromEntries([...summaries.keys()].sort().map((name) => [name, summaries.get(name)!.points()])), lastId };
+}
+
+/**
+ * Each series' summary brought up to the run's newest point: the stored summaries plus the points after them
+ * (or every point, for a run stored without summaries). A runner that takes over a run goes on from these.
+ */
+export function currentSummaries(db: Db, runId: number): { summaries: Map<string, SeriesSummary>; lastId: number } {
+  const s = stmts(db);
+  const stored = s.summaries.all(runId) as { series: string; throughId: number; stateJson: string }[];
   const summaries = new Map(stored.map((r) => [r.series, new SeriesSummary(SUMMARY_BUCKETS, JSON.parse(r.stateJson) as SeriesSummaryState)]));
-  let lastId = Math.min(...stored.map((r) => r.throughId));
+  let lastId = stored.length ? Math.min(...stored.map((r) => r.throughId)) : 0;
   for (const p of s.tail.iterate(lastId, runId, runId) as Iterable<StoredPoint>) {
     lastId = p.id;
     const own = stored.find((r) => r.series === p.series);
@@ -93,7 +104,12 @@ export function drawnSeries(db: Db, runId: number): { series: Record<string, Ser
     summary.add({ step: p.step, tMs: p.tMs, value: p.value });
   }
   lastId = Math.max(lastId, ...stored.map((r) => r.throughId));
-  return { series: Object.fromEntries([...summaries.keys()].sort().map((name) => [name, summaries.get(name)!.points()])), lastId };
+  return { summaries, lastId };
+}
+
+/** The highest step stored in each series of a run: points a replay of its log must not write twice. */
+export function lastStepBySeries(db: Db, runId: number): Map<string, number> {
+  return new Map((stmts(db).lastSteps.all(runId) as { series: string; step: number }[]).map((r) => [r.series, r.step]));
 }
 
 export function pointsAfter(db: Db, runId: number, afterId: number, limit = 5000): StoredPoint[] {

@@ -10,12 +10,15 @@ export const LEASE_STALE_MS = 5000;
 
 export type LeaseRow = typeof runnerLease.$inferSelect;
 
-/** Takes the lease unless another live runner holds it; returns the holder when refused. */
-export function acquireLease(db: Db, owner: string, pid: number, now: number): { ok: true } | { ok: false; holder: LeaseRow } {
+/**
+ * Takes the lease unless another live runner holds it; returns the holder when refused. holderAlive lets a
+ * runner restarted after a kill -9 take over at once instead of waiting for the heartbeat to go stale.
+ */
+export function acquireLease(db: Db, owner: string, pid: number, now: number, holderAlive: (held: LeaseRow) => boolean = () => true): { ok: true } | { ok: false; holder: LeaseRow } {
   return db.transaction(
     (tx) => {
       const held = tx.select().from(runnerLease).where(eq(runnerLease.id, 1)).get();
-      if (held && held.owner !== owner && now - held.heartbeatAt < LEASE_STALE_MS) return { ok: false as const, holder: held };
+      if (held && held.owner !== owner && now - held.heartbeatAt < LEASE_STALE_MS && holderAlive(held)) return { ok: false as const, holder: held };
       tx.insert(runnerLease)
         .values({ id: 1, owner, pid, startedAt: now, heartbeatAt: now })
         .onConflictDoUpdate({ target: runnerLease.id, set: { owner, pid, startedAt: now, heartbeatAt: now } })

@@ -305,12 +305,12 @@ async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot
       const run = getRun(db, runId);
       if (!run) continue;
       if (run.status === "running") {
-        await cleanUpAbandonedRun(settings, repoRoot, run);
+        await cleanUpAbandonedRun(db, settings, repoRoot, run);
         applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped while this run was in flight" });
       } else if (run.status === "queued") {
         applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped before this run started" });
       } else if (fs.existsSync(runWorktree(settings, run.id))) {
-        await cleanUpAbandonedRun(settings, repoRoot, run);
+        await cleanUpAbandonedRun(db, settings, repoRoot, run);
       }
     }
     if (e.status === "running") applyExperimentEvent(db, e.id, { type: "requeued" }, Date.now(), { reason: "the loop was restarted: running it again" });

@@ -40,7 +40,7 @@ async function call(db: Db, path: string, type: "query" | "mutation", input: unk
   return { status: res.status, body: (await res.json()) as { error?: { message: string } } };
 }
 
-const procedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { type: string } }>)
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)
   .filter(([, p]) => p._def.type !== "subscription")
   .map(([path, p]) => ({ path, type: p._def.type as "query" | "mutation" }));
 

@@ -1,0 +1,131 @@
+/**
+ * kill -9 of the runner while a run trains, with real processes: `bin/overseer runner` as a child, a trainer in
+ * its own process group. The restarted runner takes the run over (or records it interrupted when the trainer
+ * is gone too), and every point of the log is in the database exactly once.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { LogParser } from "../core/log-parser";
+import { isTerminal } from "../core/run-lifecycle";
+import type { Db } from "../db/open";
+import { listEventsAfter } from "../db/queries/events";
+import { drawnSeries, seriesPoints } from "../db/queries/metrics";
+import { createRun, getRun } from "../db/queries/runs";
+import { ROOT, tempDb, tempDir, trainerWorkspace, waitFor } from "../test/helpers/temp";
+import { groupAlive, signalGroup } from "./process-group";
+import { loadWorkspace, registerWorkspace } from "./workspace";
+
+function startRunner(dataDir: string): { child: ChildProcess; output: () => string } {
+  const child = spawn(path.join(ROOT, "bin", "overseer"), ["runner"], { env: { ...process.env, OVERSEER_DATA_DIR: dataDir, OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi" }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  return { child, output: () => out };
+}
+
+async function stopRunner(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  child.kill("SIGKILL");
+  await new Promise((r) => child.once("exit", r));
+}
+
+/** The log's loss values by step (the last printed for a step), as a reader of run.log would take them. */
+function lossInLog(file: string): Map<number, number> {
+  const p = new LogParser();
+  const out = new Map<number, number>();
+  for (const e of [...p.feed(fs.readFileSync(file)), ...p.end()]) if (e.kind === "progress" && e.values.loss !== undefined) out.set(e.step, e.values.loss);
+  return out;
+}
+
+function expectEveryPointOnce(db: Db, runId: number) {
+  const run = getRun(db, runId)!;
+  const inLog = lossInLog(run.logPath!);
+  const stored = seriesPoints(db, runId, "loss");
+  expect(stored.length).toBe(inLog.size);
+  expect(new Set(stored.map((p) => p.step)).size).toBe(stored.length);
+  for (const p of stored) expect(p.value).toBe(inLog.get(p.step));
+  expect(run.pointCount).toBeGreaterThanOrEqual(stored.length);
+  // The chart draws them all: the summaries the new runner went on with cover the old runner's points too.
+  expect(drawnSeries(db, runId).series.loss?.map((p) => p.step)).toEqual([...inLog.keys()].sort((a, b) => a - b));
+}
+
+async function setup(seconds: number) {
+  const dataDir = tempDir("overseer-data-");
+  const { db } = tempDb(dataDir);
+  const loaded = await loadWorkspace(trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", String(seconds)], budgetSeconds: seconds, timeoutSeconds: 60 }));
+  if (!loaded.ok) throw new Error(loaded.error);
+  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  return { db, dataDir, ws };
+}
+
+describe("kill -9 of the runner while a run trains", () => {
+  it("the restarted runner takes the run over within 5 s, follows it to its summary, and stores every point of its log once", async () => {
+    const { db, dataDir, ws } = await setup(6);
+    const first = startRunner(dataDir);
+    const second: { r: ReturnType<typeof startRunner> | null } = { r: null };
+    try {
+      const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      await waitFor(() => (getRun(db, run.id)?.pointCount ?? 0) >= 5, 30_000, "points from the first runner");
+      await killHard(first.child);
+      const pid = getRun(db, run.id)!.pid!;
+      expect(groupAlive(pid)).toBe(true); // the trainer outlives its runner
+      await new Promise((r) => setTimeout(r, 1000)); // records written while no runner reads them
+
+      const restartedAt = Date.now();
+      second.r = startRunner(dataDir);
+      await waitFor(() => listEventsAfter(db, 0, 10_000, run.id).some((e) => e.type === "run_adopted"), 15_000, "the run to be taken over");
+      const tookOverMs = Date.now() - restartedAt;
+      expect(tookOverMs).toBeLessThan(5000);
+      const ended = await waitFor(() => {
+        const r = getRun(db, run.id);
+        return r && isTerminal(r.status) ? r : null;
+      }, 30_000, "the run to end");
+      expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
+      expect(ended.suspicion).toMatch(/took this run over/);
+      expectEveryPointOnce(db, run.id);
+      expect(lossInLog(ended.logPath!).size).toBe(60);
+      expect(fs.existsSync(path.join(dataDir, "worktrees", `run-${run.id}`))).toBe(false);
+      console.log(`taken over ${tookOverMs} ms after the runner was restarted`);
+    } finally {
+      await stopRunner(first.child);
+      if (second.r) await stopRunner(second.r.child);
+    }
+  }, 90_000);
+
+  it("when the trainer died with it, the run is recorded interrupted with its log, and every point of the log is stored", async () => {
+    const { db, dataDir, ws } = await setup(20);
+    const first = startRunner(dataDir);
+    let second: ReturnType<typeof startRunner> | null = null;
+    try {
+      const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      await waitFor(() => (getRun(db, run.id)?.pointCount ?? 0) >= 5, 30_000, "points from the first runner");
+      await killHard(first.child);
+      await new Promise((r) => setTimeout(r, 500));
+      const pid = getRun(db, run.id)!.pid!;
+      signalGroup(pid, "SIGKILL");
+      await waitFor(() => !groupAlive(pid), 5000, "the trainer to die");
+
+      second = startRunner(dataDir);
+      const ended = await waitFor(() => {
+        const r = getRun(db, run.id);
+        return r && isTerminal(r.status) ? r : null;
+      }, 15_000, "the run to be recorded");
+      expect(ended.status).toBe("interrupted");
+      expect(ended.logTail).toMatch(/step \d+/);
+      expectEveryPointOnce(db, run.id);
+      // The new runner goes on with new work.
+      const next = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      await waitFor(() => getRun(db, next.id)?.status === "running", 15_000, "the next run to start");
+    } finally {
+      await stopRunner(first.child);
+      if (second) await stopRunner(second.child);
+    }
+  }, 90_000);
+});

@@ -1,0 +1,129 @@
+/**
+ * After a runner crash (kill -9, power cut of the runner alone): the runs it left in flight. The trainer writes
+ * its log itself and leads its own process group, so it outlives the runner. The new runner reads the log
+ * back from the start and stores the points the dead one never did (each once), and either follows a trainer
+ * that is still alive to its end (adoption) or, when it is gone, records the run as interrupted with its log.
+ */
+import fs from "node:fs";
+import { LogParser, type LogEvent } from "../core/log-parser";
+import { decideOutcome, logTailLines, summaryRecord } from "../core/outcome";
+import type { SummaryEntry } from "../core/types";
+import type { WorkspaceConfig } from "../core/workspace-config";
+import type { Settings } from "../core/settings";
+import type { Db } from "../db/open";
+import { lastStepBySeries } from "../db/queries/metrics";
+import { applyRunEvent, type RunRow } from "../db/queries/runs";
+import { followLog } from "./log-tail";
+import { MetricWriter } from "./metric-writer";
+import { groupAlive, stopGroup } from "./process-group";
+
+interface LogState {
+  summary: SummaryEntry[];
+  sawFail: boolean;
+  oomLine: string | null;
+}
+
+/** Feeds the run's log (from byte 0) to a writer that skips every (series, step) already stored. */
+function logReplay(db: Db, run: RunRow) {
+  const writer = MetricWriter.resume(db, run);
+  const stored = lastStepBySeries(db, run.id);
+  const parser = new LogParser();
+  const state: LogState = { summary: [], sawFail: false, oomLine: null };
+  const handle = (events: LogEvent[]) => {
+    for (const e of events) {
+      if (e.kind === "progress") {
+        const fresh = Object.fromEntries(Object.entries(e.values).filter(([series]) => e.step > (stored.get(series) ?? -Infinity)));
+        if (Object.keys(fresh).length) writer.add(e.step, fresh, Date.now() - (run.startedAt ?? Date.now()));
+      } else if (e.kind === "summary") state.summary.push({ key: e.key, raw: e.raw, value: e.value });
+      else if (e.kind === "fail") state.sawFail = true;
+      else if (e.kind === "oom") state.oomLine ??= e.text;
+    }
+  };
+  return { writer, state, feed: (bytes: Buffer) => handle(parser.feed(bytes)), end: () => handle(parser.end()) };
+}
+
+/** The last lines of a run's log, as a run that did not finish keeps them. */
+export function readTail(file: string | null): string | null {
+  if (!file || !fs.existsSync(file)) return null;
+  const text = fs.readFileSync(file, "utf8");
+  return logTailLines(text.slice(-64 * 1024), 50).join("\n") || null;
+}
+
+/** The run is over (its processes are gone): store what its log holds that the database does not. */
+export function recoverPoints(db: Db, run: RunRow): void {
+  if (!run.logPath || !fs.existsSync(run.logPath)) return;
+  const replay = logReplay(db, run);
+  replay.feed(fs.readFileSync(run.logPath));
+  replay.end();
+  replay.writer.finish();
+}
+
+/** Whether a new runner can follow this run: its trainer is alive and it got far enough to have a log and a config. */
+export function canAdopt(run: RunRow): boolean {
+  return run.pid !== null && groupAlive(run.pid) && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
+}
+
+/**
+ * Follows a live orphan to its end, under its own timeout (counted from its start) and the daemon's signal
+ * (a human's stop). Its exit status is not knowable (it is not this process's child), so the outcome comes
+ * from its log: the summary, FAIL, an out-of-memory line.
+ */
+export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; signal?: AbortSignal }): Promise<RunRow> {
+  const { db, settings } = opts;
+  const config = JSON.parse(run.configJson!) as WorkspaceConfig;
+  const pgid = run.pid!;
+  const replay = logReplay(db, run);
+  const tail = followLog(run.logPath!, replay.feed);
+  const deadline = (run.startedAt ?? Date.now()) + config.timeoutSeconds * 1000;
+  let timedOut = false;
+  let cancelled = false;
+  while (groupAlive(pgid)) {
+    if (!timedOut && !cancelled && Date.now() >= deadline) {
+      timedOut = true;
+      void stopGroup(pgid, settings.killGraceMs);
+    }
+    if (!timedOut && !cancelled && opts.signal?.aborted) {
+      cancelled = true;
+      void stopGroup(pgid, settings.killGraceMs);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  tail.finish();
+  replay.end();
+  replay.writer.finish();
+
+  const { summary, sawFail, oomLine } = replay.state;
+  const endedAt = Date.now();
+  const shutdown = cancelled && opts.signal?.reason === "shutdown";
+  if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readTail(run.logPath!) });
+  const printedMetric = summary.some((e) => e.key === config.metric.name);
+  if (!timedOut && !cancelled && !sawFail && !oomLine && !printedMetric) {
+    return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, endedAt, {
+      endedAt,
+      reason: "it ended while a new runner followed it (the old one had died), without a summary; its exit status cannot be known",
+      logTail: readTail(run.logPath!),
+    });
+  }
+  const decision = decideOutcome({
+    spawnError: null,
+    exitCode: printedMetric && !sawFail ? 0 : null,
+    signal: null,
+    timedOut,
+    cancelled,
+    timeoutSeconds: config.timeoutSeconds,
+    sawFail,
+    summaryEntries: summary,
+    metricName: config.metric.name,
+    commandLabel: config.command.join(" "),
+    oom: oomLine === null ? null : { line: oomLine, peakMb: null, totalMb: null, gpuName: null },
+  });
+  return applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, {
+    endedAt,
+    reason: decision.reason,
+    metricValue: decision.metricValue,
+    summaryJson: JSON.stringify(summaryRecord(summary)),
+    logTail: decision.outcome === "finished" ? null : readTail(run.logPath!),
+    // The protected files' fingerprints from before the run died with the old runner: say so rather than vouch.
+    suspicion: decision.outcome === "finished" ? "a new runner took this run over after the old one died: the tamper check from before the run was lost with it" : null,
+  });
+}
