@@ -6,14 +6,14 @@
  */
 import fs from "node:fs";
 import { LogParser, type LogEvent } from "../core/log-parser";
-import { decideOutcome, logTailLines, summaryRecord } from "../core/outcome";
+import { decideOutcome, summaryRecord } from "../core/outcome";
 import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { lastStepBySeries } from "../db/queries/metrics";
 import { applyRunEvent, type RunRow } from "../db/queries/runs";
-import { followLog } from "./log-tail";
+import { followLog, readLogInChunks, readLogTail } from "./log-tail";
 import { MetricWriter } from "./metric-writer";
 import { groupAlive, stopGroup } from "./process-group";
 
@@ -42,18 +42,12 @@ function logReplay(db: Db, run: RunRow) {
   return { writer, state, feed: (bytes: Buffer) => handle(parser.feed(bytes)), end: () => handle(parser.end()) };
 }
 
-/** The last lines of a run's log, as a run that did not finish keeps them. */
-export function readTail(file: string | null): string | null {
-  if (!file || !fs.existsSync(file)) return null;
-  const text = fs.readFileSync(file, "utf8");
-  return logTailLines(text.slice(-64 * 1024), 50).join("\n") || null;
-}
 
 /** The run is over (its processes are gone): store what its log holds that the database does not. */
 export function recoverPoints(db: Db, run: RunRow): void {
   if (!run.logPath || !fs.existsSync(run.logPath)) return;
   const replay = logReplay(db, run);
-  replay.feed(fs.readFileSync(run.logPath));
+  readLogInChunks(run.logPath, replay.feed);
   replay.end();
   replay.writer.finish();
 }
@@ -95,13 +89,13 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   const { summary, sawFail, oomLine } = replay.state;
   const endedAt = Date.now();
   const shutdown = cancelled && opts.signal?.reason === "shutdown";
-  if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readTail(run.logPath!) });
+  if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readLogTail(run.logPath) });
   const printedMetric = summary.some((e) => e.key === config.metric.name);
   if (!timedOut && !cancelled && !sawFail && !oomLine && !printedMetric) {
     return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, endedAt, {
       endedAt,
       reason: "it ended while a new runner followed it (the old one had died), without a summary; its exit status cannot be known",
-      logTail: readTail(run.logPath!),
+      logTail: readLogTail(run.logPath),
     });
   }
   const decision = decideOutcome({
@@ -122,7 +116,7 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
     reason: decision.reason,
     metricValue: decision.metricValue,
     summaryJson: JSON.stringify(summaryRecord(summary)),
-    logTail: decision.outcome === "finished" ? null : readTail(run.logPath!),
+    logTail: decision.outcome === "finished" ? null : readLogTail(run.logPath),
     // The protected files' fingerprints from before the run died with the old runner: say so rather than vouch.
     suspicion: decision.outcome === "finished" ? "a new runner took this run over after the old one died: the tamper check from before the run was lost with it" : null,
   });

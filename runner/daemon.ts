@@ -14,7 +14,8 @@ import { acquireLease, releaseLease, renewLease, setLeaseGpus, setLeaseSandbox }
 import { queryGpus } from "./gpu";
 import { probeSandbox } from "./sandbox";
 import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus, type RunRow } from "../db/queries/runs";
-import { adoptRun, canAdopt, readTail } from "./adopt-run";
+import { adoptRun, canAdopt } from "./adopt-run";
+import { readLogTail } from "./log-tail";
 import { getWorkspace } from "../db/queries/workspaces";
 import { nextWebSession, sessionOptions, updateSession, type SessionRow } from "../db/queries/sessions";
 import { runSession } from "./loop/engine";
@@ -215,7 +216,7 @@ async function reconcile(db: Db, settings: Settings, log: (l: string) => void): 
       applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), {
         endedAt: Date.now(),
         reason: "the runner stopped while this run was in flight, and its trainer is gone; every point of its log is kept",
-        logTail: readTail(run.logPath),
+        logTail: readLogTail(run.logPath),
       });
       log(`run ${run.id}: marked interrupted (left in flight by an earlier runner)`);
     }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
 import { GPU_SERIES, type GpuIdentity, type RunGpu } from "../core/gpu";
 import { LogParser, type LogEvent } from "../core/log-parser";
-import { decideOutcome, logTailLines, summaryRecord } from "../core/outcome";
+import { decideOutcome, summaryRecord } from "../core/outcome";
 import { SummaryWatch, timingSuspicions } from "../core/run-integrity";
 import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
@@ -19,6 +19,7 @@ import { applyRunEvent, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
 import { recoverPoints } from "./adopt-run";
 import { addWorktree, headCommit, removeWorktree } from "./git";
+import { readLogTail } from "./log-tail";
 import { MetricWriter } from "./metric-writer";
 import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
@@ -41,8 +42,6 @@ export interface ExecuteOptions {
   /** The GPU the run is pinned to (CUDA_VISIBLE_DEVICES) and sampled on; none on a CPU-only machine. */
   gpu?: GpuIdentity | null;
 }
-
-const LOG_TAIL_LINES = 50;
 
 export function runWorktree(settings: Settings, runId: number): string {
   return path.join(settings.dataDir, "worktrees", `run-${runId}`);
@@ -273,14 +272,4 @@ function guardedPaths(config: WorkspaceConfig, runCwd: string, workspacePath: st
   }
   for (const p of config.protectedData) out[p] = resolveDataPath(p, workspacePath);
   return out;
-}
-
-function readLogTail(logFile: string): string {
-  const size = fs.statSync(logFile).size;
-  const length = Math.min(size, 256 * 1024);
-  const buf = Buffer.alloc(length);
-  const fd = fs.openSync(logFile, "r");
-  fs.readSync(fd, buf, 0, length, size - length);
-  fs.closeSync(fd);
-  return logTailLines(buf.toString("utf8"), LOG_TAIL_LINES).join("\n");
 }

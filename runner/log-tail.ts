@@ -4,6 +4,7 @@
  * covers file systems where watching does not work.
  */
 import fs from "node:fs";
+import { logTailLines } from "../core/outcome";
 
 export interface LogTail {
   /** Reads whatever is left, then stops following. */
@@ -44,4 +45,30 @@ export function followLog(file: string, onBytes: (bytes: Buffer) => void, fallba
       fs.closeSync(fd);
     },
   };
+}
+
+/** The last lines of a log (read from its last 256 KiB, whatever its size); null when there is no log. */
+export function readLogTail(file: string | null, lines = 50): string | null {
+  if (!file || !fs.existsSync(file)) return null;
+  const size = fs.statSync(file).size;
+  const length = Math.min(size, 256 * 1024);
+  const buf = Buffer.alloc(length);
+  const fd = fs.openSync(file, "r");
+  try {
+    fs.readSync(fd, buf, 0, length, size - length);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return logTailLines(buf.toString("utf8"), lines).join("\n") || null;
+}
+
+/** Hands a whole log to a callback in pieces, so a gigabyte of output never sits in memory at once. */
+export function readLogInChunks(file: string, onBytes: (bytes: Buffer) => void): void {
+  const fd = fs.openSync(file, "r");
+  const buf = Buffer.alloc(1024 * 1024);
+  try {
+    for (let offset = 0, n; (n = fs.readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) onBytes(Buffer.from(buf.subarray(0, n)));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
