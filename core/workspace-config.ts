@@ -5,10 +5,15 @@
 import { z } from "zod";
 import { RISK_LEVELS, RULE_IDS } from "./gate/rules";
 
+/** A path as a workspace names its files: relative, and never out of it through "..". */
+export function isInsideWorkspace(p: string): boolean {
+  return p.length > 0 && !p.startsWith("/") && !p.startsWith("\\") && !p.split(/[\\/]/).includes("..") && !p.includes("\0");
+}
+
 const relativePath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), {
+  .refine(isInsideWorkspace, {
     message: "must be a path inside the workspace (relative, no '..')",
   });
 
