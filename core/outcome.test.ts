@@ -29,6 +29,12 @@ describe("decideOutcome", () => {
     expect(decideOutcome({ ...base, ...over }).outcome).toBe(outcome);
   });
 
+  it("says a run stopped for its output was stopped by the log limit, not killed by a signal or timed out", () => {
+    const d = decideOutcome({ ...base, exitCode: null, signal: "SIGTERM", timedOut: true, logLimitReached: true, maxLogMb: 256 });
+    expect(d.outcome).toBe("crashed");
+    expect(d.reason).toMatch(/^stopped after writing 256 MB of output.*sandbox\.maxLogMb in overseer\.json$/);
+  });
+
   it("records the metric of a finished run", () => {
     expect(decideOutcome(base)).toEqual({ outcome: "finished", reason: "val_bpb = 0.997900", metricValue: 0.9979 });
   });

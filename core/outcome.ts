@@ -12,6 +12,9 @@ export interface RunObservation {
   signal: string | null;
   timedOut: boolean;
   cancelled: boolean;
+  /** Stopped by the runner for writing more output than sandbox.maxLogMb allows. */
+  logLimitReached?: boolean;
+  maxLogMb?: number;
   timeoutSeconds: number;
   sawFail: boolean;
   /** Every summary entry in the order printed; a key may repeat. */
@@ -30,6 +33,13 @@ export interface OutcomeDecision {
 
 export function decideOutcome(o: RunObservation): OutcomeDecision {
   if (o.cancelled) return { outcome: "cancelled", reason: "cancelled by request", metricValue: null };
+  if (o.logLimitReached) {
+    return {
+      outcome: "crashed",
+      reason: `stopped after writing ${o.maxLogMb} MB of output, so that it could not fill the disk (a print inside the training loop?); its log and every point before that are kept. If this much output is expected, raise sandbox.maxLogMb in overseer.json`,
+      metricValue: null,
+    };
+  }
   if (o.timedOut) {
     return { outcome: "timed_out", reason: `killed after the ${o.timeoutSeconds}s timeout (timeoutSeconds in overseer.json)`, metricValue: null };
   }

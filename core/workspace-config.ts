@@ -48,9 +48,11 @@ export const workspaceConfigSchema = z
         writable: z.array(z.string().min(1)).default([]),
         maxFileSizeMb: z.number().int().positive().default(20480),
         maxProcesses: z.number().int().positive().default(4096),
+        /** The run's output (its log): past it the run is stopped. A 5-minute run prints a few MB. */
+        maxLogMb: z.number().int().positive().default(256),
       })
       .strict()
-      .default({ network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096 }),
+      .default({ network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: 256 }),
     /** The gate's rules: a level (or "off") per rule id, the largest diff that is not "large", the budget's names. */
     gate: z
       .object({
@@ -104,7 +106,7 @@ const FIELD_HINTS: Record<string, string> = {
   minImprovement: "the smallest improvement worth keeping, e.g. 0.0003",
   protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
   timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
-  sandbox: '{"network": false, "writable": ["~/.cache/torch"], "maxFileSizeMb": 20480, "maxProcesses": 4096}',
+  sandbox: '{"network": false, "writable": ["~/.cache/torch"], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

@@ -67,10 +67,18 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   const config = JSON.parse(run.configJson!) as WorkspaceConfig;
   const pgid = run.pid!;
   const replay = logReplay(db, run);
-  const tail = followLog(run.logPath!, replay.feed);
-  const deadline = (run.startedAt ?? Date.now()) + config.timeoutSeconds * 1000;
   let timedOut = false;
   let cancelled = false;
+  let logLimitReached = false;
+  const maxLogMb = config.sandbox?.maxLogMb ?? 256; // a run recorded before the limit existed has none
+  const tail = followLog(run.logPath!, replay.feed, {
+    maxBytes: maxLogMb * 1024 * 1024,
+    onLimit: () => {
+      logLimitReached = true;
+      void stopGroup(pgid, settings.killGraceMs);
+    },
+  });
+  const deadline = (run.startedAt ?? Date.now()) + config.timeoutSeconds * 1000;
   while (groupAlive(pgid)) {
     if (!timedOut && !cancelled && Date.now() >= deadline) {
       timedOut = true;
@@ -91,7 +99,7 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   const shutdown = cancelled && opts.signal?.reason === "shutdown";
   if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readLogTail(run.logPath) });
   const printedMetric = summary.some((e) => e.key === config.metric.name);
-  if (!timedOut && !cancelled && !sawFail && !oomLine && !printedMetric) {
+  if (!timedOut && !cancelled && !logLimitReached && !sawFail && !oomLine && !printedMetric) {
     return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, endedAt, {
       endedAt,
       reason: "it ended while a new runner followed it (the old one had died), without a summary; its exit status cannot be known",
@@ -104,6 +112,8 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
     signal: null,
     timedOut,
     cancelled,
+    logLimitReached,
+    maxLogMb,
     timeoutSeconds: config.timeoutSeconds,
     sawFail,
     summaryEntries: summary,

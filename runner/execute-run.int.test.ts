@@ -78,6 +78,24 @@ describe("executeRun", () => {
     expect(final.endedAt! - final.startedAt!).toBeLessThan(5000);
   });
 
+  it("stops a trainer that floods its output at sandbox.maxLogMb, keeping its log and every point before the limit", async () => {
+    const { db, final } = await runIn(trainerWorkspace("flood.mjs", { sandbox: { maxLogMb: 16 } }));
+    expect(final.status).toBe("crashed");
+    expect(final.reason).toMatch(/stopped after writing 16 MB of output.*raise sandbox\.maxLogMb/);
+    expect(final.logTail).toContain("debug: grad tensor");
+    // It meant to write 1 GB and a summary; it was stopped soon after the limit.
+    const size = fs.statSync(final.logPath!).size;
+    expect(size).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+    expect(size).toBeLessThan(512 * 1024 * 1024);
+    const head = Buffer.alloc(16 * 1024 * 1024);
+    const fd = fs.openSync(final.logPath!, "r");
+    fs.readSync(fd, head, 0, head.length, 0);
+    fs.closeSync(fd);
+    const logged = [...head.toString("latin1").matchAll(/^step (\d+) .*loss: ([\d.]+)/gm)].map((m) => ({ step: Number(m[1]), value: Number(m[2]) }));
+    expect(logged.length).toBeGreaterThan(10);
+    expect(seriesPoints(db, final.id, "loss").map(({ step, value }) => ({ step, value }))).toEqual(logged);
+  });
+
   it("survives binary garbage and a 10 MB line, with a warning", async () => {
     const { db, final } = await runIn(trainerWorkspace("garbage.mjs"));
     expect(final).toMatchObject({ status: "finished", metricValue: 2 });

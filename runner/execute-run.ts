@@ -160,6 +160,7 @@ async function trainAndRecord(
     signal: opts.signal,
     onStart: (pid) => updateRun(db, run.id, { pid }),
     onOutput: (bytes) => handle(parser.feed(bytes)),
+    maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
   });
   handle(parser.end());
   const peakMemoryMb = telemetry ? await telemetry.stop() : null;
@@ -168,6 +169,7 @@ async function trainAndRecord(
 
   const ran = decideOutcome({
     ...exit,
+    maxLogMb: config.sandbox.maxLogMb,
     timeoutSeconds: config.timeoutSeconds,
     sawFail,
     summaryEntries: summary,

@@ -7,38 +7,62 @@ import fs from "node:fs";
 import { logTailLines } from "../core/outcome";
 
 export interface LogTail {
-  /** Reads whatever is left, then stops following. */
+  /** Reads whatever is left (up to the limit), then stops following. */
   finish(): void;
 }
 
-export function followLog(file: string, onBytes: (bytes: Buffer) => void, fallbackMs = 200): LogTail {
+export interface FollowOptions {
+  /** Bytes handed over at most; past them the rest is left unread and onLimit is called once. */
+  maxBytes?: number;
+  onLimit?: () => void;
+  fallbackMs?: number;
+}
+
+/** Read per turn of the event loop: a trainer that floods its log must not starve the timers that stop it. */
+const TURN_BYTES = 8 * 1024 * 1024;
+
+export function followLog(file: string, onBytes: (bytes: Buffer) => void, opts: FollowOptions = {}): LogTail {
   const fd = fs.openSync(file, "r");
   const buf = Buffer.alloc(256 * 1024);
+  const maxBytes = opts.maxBytes ?? Infinity;
   let offset = 0;
   let closed = false;
+  let again: NodeJS.Immediate | null = null;
 
-  const drain = () => {
-    if (closed) return;
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, offset);
-      if (n <= 0) return;
+  /** Reads up to `budget` bytes; true when the file may hold more. */
+  const read = (budget: number): boolean => {
+    for (let turn = 0; turn < budget; ) {
+      if (offset >= maxBytes) return false;
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, maxBytes - offset), offset);
+      if (n <= 0) return false;
       offset += n;
+      turn += n;
       onBytes(Buffer.from(buf.subarray(0, n)));
+      if (offset >= maxBytes) {
+        opts.onLimit?.();
+        return false;
+      }
     }
+    return true;
+  };
+  const drain = () => {
+    again = null;
+    if (!closed && read(TURN_BYTES)) again = setImmediate(drain);
   };
 
   let watcher: fs.FSWatcher | null = null;
   try {
-    watcher = fs.watch(file, { persistent: false }, drain);
+    watcher = fs.watch(file, { persistent: false }, () => again ?? drain());
   } catch {
     watcher = null;
   }
-  const timer = setInterval(drain, fallbackMs);
+  const timer = setInterval(() => again ?? drain(), opts.fallbackMs ?? 200);
   timer.unref();
 
   return {
     finish() {
-      drain();
+      if (again) clearImmediate(again);
+      read(Infinity);
       closed = true;
       watcher?.close();
       clearInterval(timer);

@@ -19,6 +19,8 @@ export interface TrainingSpec {
   onStart?: (pid: number) => void;
   /** Each new piece of the log as it is written. */
   onOutput: (bytes: Buffer) => void;
+  /** Past this much output the run is stopped, so a print in the training loop cannot fill the disk. */
+  maxLogBytes?: number;
 }
 
 export interface TrainingExit {
@@ -27,16 +29,26 @@ export interface TrainingExit {
   signal: string | null;
   timedOut: boolean;
   cancelled: boolean;
+  /** Stopped for writing more than maxLogBytes. */
+  logLimitReached: boolean;
   durationMs: number;
 }
 
 export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
-  const started = Date.now();
+  const started = performance.now(); // monotonic: a jump of the wall clock does not change a duration
   const logFd = fs.openSync(spec.logFile, "w"); // truncate: a reused data folder must not replay an old log
-  const tail = followLog(spec.logFile, spec.onOutput);
-  const program = spec.command[0] ?? "";
   let timedOut = false;
   let cancelled = false;
+  let logLimitReached = false;
+  let stopNow = () => {};
+  const tail = followLog(spec.logFile, spec.onOutput, {
+    maxBytes: spec.maxLogBytes,
+    onLimit: () => {
+      logLimitReached = true;
+      stopNow();
+    },
+  });
+  const program = spec.command[0] ?? "";
 
   const exit = await new Promise<{ code: number | null; signal: string | null; spawnError: string | null }>((resolve) => {
     let child: ChildProcess;
@@ -52,6 +64,8 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
     const stop = () => {
       if (pgid !== undefined && !stopping) stopping = stopGroup(pgid, spec.graceMs);
     };
+    stopNow = stop;
+    if (logLimitReached) stop();
     const timer = setTimeout(() => {
       timedOut = true;
       stop();
@@ -85,8 +99,9 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
     exitCode: exit.code,
     signal: exit.signal,
     timedOut,
-    cancelled: cancelled && !timedOut,
-    durationMs: Date.now() - started,
+    cancelled: cancelled && !timedOut && !logLimitReached,
+    logLimitReached,
+    durationMs: Math.round(performance.now() - started),
   };
 }
 
