@@ -14,6 +14,13 @@ export function RunnerStatus() {
   const { data } = useQuery(trpc.system.runner.queryOptions());
   if (!data) return null;
   const unsandboxed = data.online && data.sandbox?.startsWith("unavailable");
+  if (data.databaseLocked) {
+    return (
+      <span className="runner offline" role="status" title="a sqlite3 shell left in a transaction, or a backup, holds data/overseer.db; the runner waits for it and loses nothing">
+        database locked by another program — the runner waits for it
+      </span>
+    );
+  }
   return (
     <>
       <span className={`runner ${data.online ? "online" : "offline"}`} title={data.online ? `runner pid ${data.pid}; sandbox ${data.sandbox ?? "unknown"}` : "start it with npm start or bin/overseer runner"}>

@@ -16,12 +16,14 @@ export interface OpenOptions {
   /** The db/migrations folder; each process knows where its code lives. */
   migrationsFolder: string;
   readonly?: boolean;
+  /** How long a write waits for another connection's lock before it fails with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
 }
 
-export function openDatabase({ file, migrationsFolder, readonly = false }: OpenOptions): Db {
+export function openDatabase({ file, migrationsFolder, readonly = false, busyTimeoutMs = 5000 }: OpenOptions): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file, { readonly });
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   if (!readonly) {
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");

@@ -3,58 +3,16 @@
  * its own process group. The restarted runner takes the run over (or records it interrupted when the trainer
  * is gone too), and every point of the log is in the database exactly once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LogParser } from "../core/log-parser";
 import { isTerminal } from "../core/run-lifecycle";
-import type { Db } from "../db/open";
 import { listEventsAfter } from "../db/queries/events";
-import { drawnSeries, seriesPoints } from "../db/queries/metrics";
 import { createRun, getRun } from "../db/queries/runs";
-import { ROOT, tempDb, tempDir, trainerWorkspace, waitFor } from "../test/helpers/temp";
+import { expectEveryPointOnce, killHard, lossInLog, startRunner, stopRunner } from "../test/helpers/runner-process";
+import { tempDb, tempDir, trainerWorkspace, waitFor } from "../test/helpers/temp";
 import { groupAlive, signalGroup } from "./process-group";
 import { loadWorkspace, registerWorkspace } from "./workspace";
-
-function startRunner(dataDir: string): { child: ChildProcess; output: () => string } {
-  const child = spawn(path.join(ROOT, "bin", "overseer"), ["runner"], { env: { ...process.env, OVERSEER_DATA_DIR: dataDir, OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi" }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  return { child, output: () => out };
-}
-
-async function stopRunner(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  child.kill("SIGKILL");
-  await new Promise((r) => child.once("exit", r));
-}
-
-/** The log's loss values by step (the last printed for a step), as a reader of run.log would take them. */
-function lossInLog(file: string): Map<number, number> {
-  const p = new LogParser();
-  const out = new Map<number, number>();
-  for (const e of [...p.feed(fs.readFileSync(file)), ...p.end()]) if (e.kind === "progress" && e.values.loss !== undefined) out.set(e.step, e.values.loss);
-  return out;
-}
-
-function expectEveryPointOnce(db: Db, runId: number) {
-  const run = getRun(db, runId)!;
-  const inLog = lossInLog(run.logPath!);
-  const stored = seriesPoints(db, runId, "loss");
-  expect(stored.length).toBe(inLog.size);
-  expect(new Set(stored.map((p) => p.step)).size).toBe(stored.length);
-  for (const p of stored) expect(p.value).toBe(inLog.get(p.step));
-  expect(run.pointCount).toBeGreaterThanOrEqual(stored.length);
-  // The chart draws them all: the summaries the new runner went on with cover the old runner's points too.
-  expect(drawnSeries(db, runId).series.loss?.map((p) => p.step)).toEqual([...inLog.keys()].sort((a, b) => a - b));
-}
 
 async function setup(seconds: number) {
   const dataDir = tempDir("overseer-data-");

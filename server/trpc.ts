@@ -1,6 +1,7 @@
 import "server-only";
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { databaseFault, describeDatabaseFault } from "../db/faults";
 import type { Db } from "../db/open";
 
 /** What every procedure gets: the database (the route opens it lazily; tests pass their own file). */
@@ -20,5 +21,13 @@ const t = initTRPC.context<Context>().create({
   sse: { ping: { enabled: true, intervalMs: 5000 }, client: { reconnectAfterInactivityMs: 12000 } },
 });
 
+/** A locked or full database is the user's to fix: a 503 that says so, not an internal error. */
+const databaseFaults = t.middleware(async ({ next }) => {
+  const result = await next();
+  const fault = result.ok ? null : databaseFault(result.error.cause);
+  if (fault) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: describeDatabaseFault(fault), cause: result.ok ? undefined : result.error.cause });
+  return result;
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(databaseFaults);

@@ -3,6 +3,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { eventCursor } from "../inputs";
 import type { GpuIdentity } from "../../core/gpu";
+import { databaseWriteLocked } from "../../db/faults";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
@@ -13,11 +14,17 @@ import { publicProcedure, router } from "../trpc";
 /** The stream wakes at each write to the database (server/db-changes.ts); the poll notices a runner gone silent. */
 const POLL_MS = 1000;
 
+/**
+ * A runner whose heartbeat went quiet may be dead, or waiting for another program's lock on the database
+ * (it waits rather than fail, runner/cli/open-db.ts): `databaseLocked` tells them apart.
+ */
 function runnerStatus(db: Db, now: number) {
   const lease = readLease(db);
-  if (!lease) return { online: false, pid: null as number | null, sandbox: null as string | null, gpus: null as GpuIdentity[] | null };
+  const online = !!lease && now - lease.heartbeatAt < LEASE_STALE_MS;
+  const databaseLocked = !online && databaseWriteLocked(db);
+  if (!lease) return { online, databaseLocked, pid: null as number | null, sandbox: null as string | null, gpus: null as GpuIdentity[] | null };
   const gpus = lease.gpusJson ? (JSON.parse(lease.gpusJson) as GpuIdentity[]) : null;
-  return { online: now - lease.heartbeatAt < LEASE_STALE_MS, pid: lease.pid as number | null, sandbox: lease.sandbox, gpus };
+  return { online, databaseLocked, pid: lease.pid as number | null, sandbox: lease.sandbox, gpus };
 }
 
 export type RunnerStatusView = ReturnType<typeof runnerStatus>;
