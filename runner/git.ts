@@ -3,13 +3,50 @@
  * branch are never touched.
  */
 import { execFile } from "node:child_process";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { batchable, readBlobAt } from "./git-objects";
 
 export class GitError extends Error {}
 
+/** git's words when a lock file is in its way. */
+const LOCK_EXISTS = /Unable to create '([^']+\.lock)': File exists/;
+/** git holds a ref's lock for milliseconds; one this old was left by a git that was killed. */
+export const STALE_LOCK_MS = 10_000;
+/** Locks on what only Overseer writes: its session branches, its pins and its runs' worktrees. */
+const OVERSEER_LOCK = /\/(refs\/heads\/overseer\/|refs\/overseer\/|worktrees\/run-\d+\/)/;
+
+/**
+ * Runs git. A lock left on one of Overseer's own refs by a git killed mid-update (a crash, kill -9) would stop
+ * every later keep; such a lock is waited on while it is fresh and removed once stale. Locks on anything
+ * else (the user's index, their branches) are theirs: git's error, which says to remove it, goes up as it is.
+ */
 export async function git(cwd: string, args: string[]): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await gitOnce(cwd, args);
+    } catch (e) {
+      const lock = LOCK_EXISTS.exec((e as Error).message)?.[1];
+      if (!lock || !OVERSEER_LOCK.test(lock) || attempt > 100) throw e;
+      const age = lockAgeMs(lock);
+      if (age !== null && age > STALE_LOCK_MS) {
+        fsSync.rmSync(lock, { force: true });
+        console.warn(`overseer: removed ${lock}, left ${Math.round(age / 1000)} s ago by a git process that did not finish`);
+      } else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+function lockAgeMs(file: string): number | null {
+  try {
+    return Date.now() - fsSync.statSync(file).mtimeMs;
+  } catch {
+    return null; // gone already: try again
+  }
+}
+
+function gitOnce(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile("git", args, { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }, (err, stdout, stderr) => {
       if (err) reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || err.message).trim()}`));
