@@ -31,6 +31,11 @@ export function RunnerStatus() {
           {data.gpus.length ? gpuSummary(data.gpus) : "CPU only: no NVIDIA GPU found"}
         </span>
       )}
+      {data.disk && (
+        <span className="runner disk-full" role="status" title={data.disk}>
+          disk almost full — new runs wait
+        </span>
+      )}
       {unsandboxed && (
         <span className="runner unsandboxed" role="status" title={data.sandbox ?? ""}>
           no sandbox: runs can reach the network and your files

@@ -22,6 +22,7 @@ const schema = z.object({
   OVERSEER_NVIDIA_SMI: z.string().min(1).default("nvidia-smi"),
   OVERSEER_GPU_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   OVERSEER_GPU_MEMORY_WAIT_S: z.coerce.number().min(0).max(3600).default(120),
+  OVERSEER_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(10_000_000).default(256),
 });
 
 export interface Settings {
@@ -37,6 +38,8 @@ export interface Settings {
   /** For the claude proposer; never passed to training runs. */
   anthropic: { apiKey: string | null; baseURL: string | null; model: string };
   gpu: GpuSettings;
+  /** Below this much free space where logs and the database live, new runs wait (the top bar says so). */
+  minFreeDiskMb: number;
 }
 
 export interface GpuSettings {
@@ -64,5 +67,5 @@ export function parseSettings(env: Record<string, string | undefined>, root: str
   const dbFile = e.OVERSEER_DB_FILE ? path.resolve(cwd, e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
   const anthropic = { apiKey: e.ANTHROPIC_API_KEY || null, baseURL: e.ANTHROPIC_BASE_URL ?? null, model: e.OVERSEER_CLAUDE_MODEL };
   const gpu = { nvidiaSmi: e.OVERSEER_NVIDIA_SMI, sampleMs: e.OVERSEER_GPU_SAMPLE_MS, memoryWaitMs: e.OVERSEER_GPU_MEMORY_WAIT_S * 1000, memoryHeldMb: 1024 };
-  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, allowedHosts: e.OVERSEER_ALLOWED_HOSTS, accessTokenFile: path.join(dataDir, "access-token.sha256"), anthropic, gpu } };
+  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, allowedHosts: e.OVERSEER_ALLOWED_HOSTS, accessTokenFile: path.join(dataDir, "access-token.sha256"), anthropic, gpu, minFreeDiskMb: e.OVERSEER_MIN_FREE_DISK_MB } };
 }

@@ -38,3 +38,20 @@ export function databaseWriteLocked(db: Db): boolean {
     sqlite.pragma(`busy_timeout = ${waited}`);
   }
 }
+
+/**
+ * Runs a write, and runs it again every retryMs while the database is full or locked, so that a result waits
+ * for space rather than being lost; any other error goes up at once.
+ */
+export async function persistently<T>(write: () => T, onWait?: (fault: DatabaseFault) => void, retryMs = 1000): Promise<T> {
+  for (let waited = false; ; waited = true) {
+    try {
+      return write();
+    } catch (e) {
+      const fault = databaseFault(e);
+      if (!fault) throw e;
+      if (!waited) onWait?.(fault);
+      await new Promise((r) => setTimeout(r, retryMs));
+    }
+  }
+}

@@ -14,14 +14,18 @@ import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
+import { persistently } from "../db/faults";
 import { appendEvent } from "../db/queries/events";
-import { applyRunEvent, updateRun, type RunRow } from "../db/queries/runs";
+import { applyRunEvent, getRun, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
 import { recoverPoints } from "./adopt-run";
 import { addWorktree, headCommit, removeWorktree } from "./git";
 import { readLogTail } from "./log-tail";
-import { MetricWriter } from "./metric-writer";
+import { MetricWriter, type WriteStall } from "./metric-writer";
 import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
+import { diskFullCause } from "../core/disk";
+import { freeDiskMb } from "../db/free-space";
+import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { groupAlive, stopGroup } from "./process-group";
 import { probeSandbox, sandboxedCommand } from "./sandbox";
@@ -62,11 +66,10 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   const runDir = path.join(settings.dataDir, "runs", String(run.id));
   fs.mkdirSync(runDir, { recursive: true });
   const logFile = path.join(runDir, "run.log");
-  if (opts.gpu) {
-    await waitForFreeGpu(run, opts.gpu, opts);
-    if (opts.signal?.aborted && opts.signal.reason !== "shutdown") {
-      return applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled while it waited for its GPU" });
-    }
+  await waitForDisk(run, opts);
+  if (opts.gpu) await waitForFreeGpu(run, opts.gpu, opts);
+  if (opts.signal?.aborted && opts.signal.reason !== "shutdown") {
+    return applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled while it waited to start" });
   }
   const startedAt = Date.now();
   applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile });
@@ -158,14 +161,17 @@ async function trainAndRecord(
     timeoutMs: config.timeoutSeconds * 1000,
     graceMs: settings.killGraceMs,
     signal: opts.signal,
-    onStart: (pid) => updateRun(db, run.id, { pid }),
+    onStart: (pid) => void persistently(() => updateRun(db, run.id, { pid })),
     onOutput: (bytes) => handle(parser.feed(bytes)),
     maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
   });
   handle(parser.end());
   const peakMemoryMb = telemetry ? await telemetry.stop() : null;
-  writer.finish();
-  for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
+  await persistently(() => writer.finish());
+  for (const stall of writer.stalls) warnings.add(describeStall(stall));
+  await persistently(() => {
+    for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
+  });
 
   const ran = decideOutcome({
     ...exit,
@@ -186,7 +192,7 @@ async function trainAndRecord(
       : [];
   const patch = {
     endedAt,
-    reason: decision.reason,
+    reason: decision.outcome === "finished" ? decision.reason : withDiskNote(decision.reason, settings),
     metricValue: decision.metricValue,
     summaryJson: JSON.stringify(summaryRecord(summary)),
     exitCode: exit.exitCode,
@@ -196,10 +202,36 @@ async function trainAndRecord(
     guardsJson: JSON.stringify({ sandbox: probe.detail, hashed: Object.keys(guarded), changed }),
     gpuJson: opts.gpu ? JSON.stringify({ ...opts.gpu, peakMemoryMb } satisfies RunGpu) : null,
   };
+  // The result waits for a full or locked database rather than being lost.
   if (exit.cancelled && opts.signal?.reason === "shutdown") {
-    return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" });
+    return persistently(() => applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" }));
   }
-  return applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch);
+  return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch));
+}
+
+function describeStall(s: WriteStall): string {
+  const seconds = Math.max(1, Math.round((s.lastAt - s.firstAt) / 1000));
+  const why = s.fault === "full" ? "the disk was full" : "another program held it locked";
+  return `the database could not be written for ${seconds} s (${why}): the points waited in memory and were stored afterwards`;
+}
+
+/** A run that failed on a disk about to fill most likely failed of it: say so first. */
+function withDiskNote(reason: string, settings: Settings): string {
+  const cause = diskFullCause(freeDiskMb(settings.dataDir), settings.minFreeDiskMb, settings.dataDir);
+  return cause ? `${reason} — ${cause}` : reason;
+}
+
+/** On a disk about to fill, the run stays queued, saying why, until space is freed (or it is cancelled). */
+async function waitForDisk(run: RunRow, opts: ExecuteOptions): Promise<void> {
+  const { db, settings } = opts;
+  await waitForDiskSpace(settings.dataDir, () => settings.minFreeDiskMb, {
+    pollMs: 1000,
+    signal: opts.signal,
+    onWaiting: (why) => {
+      if (why && !getRun(db, run.id)?.waitingFor) appendEvent(db, { type: "run_waiting", at: Date.now(), workspaceId: run.workspaceId, runId: run.id, payload: { message: why } });
+      updateRun(db, run.id, { waitingFor: why });
+    },
+  });
 }
 
 /** Pins the run to its GPU; PCI bus order makes CUDA's device numbers the same as nvidia-smi's. */

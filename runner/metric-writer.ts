@@ -5,10 +5,20 @@
  * couple of seconds and at the end, so the dashboard never reads a long run's every point.
  */
 import { SeriesSummary } from "../core/series-summary";
+import { databaseFault, type DatabaseFault } from "../db/faults";
 import type { Db } from "../db/open";
 import { currentSummaries, insertPoints, saveSeriesSummaries, SUMMARY_BUCKETS, type PointInput } from "../db/queries/metrics";
 
 const SUMMARY_EVERY_POINTS = 5_000;
+/** While the database cannot be written (disk full, locked), points wait in memory and a write is tried this often. */
+const STALLED_RETRY_MS = 1000;
+
+/** A spell when the database could not be written, for the run's warnings. */
+export interface WriteStall {
+  fault: DatabaseFault;
+  firstAt: number;
+  lastAt: number;
+}
 
 export interface MetricWriterOptions {
   flushDelayMs?: number;
@@ -30,6 +40,9 @@ export class MetricWriter {
   private summarisedAt = 0;
   private flushedAt = 0;
   private summarisedCount = 0;
+  private stalledUntil = 0;
+  /** Spells when writing failed; the points were kept and written later. */
+  readonly stalls: WriteStall[] = [];
 
   constructor(
     private readonly db: Db,
@@ -56,7 +69,7 @@ export class MetricWriter {
   add(step: number, values: Record<string, number>, tMs: number): void {
     for (const [series, value] of Object.entries(values)) this.buffer.push({ series, step, tMs, value });
     this.lastStep = step;
-    if (this.buffer.length >= this.maxBatch) this.flush();
+    if (this.buffer.length >= this.maxBatch && Date.now() >= this.stalledUntil) this.flush();
     else this.scheduleFlush();
   }
 
@@ -74,15 +87,32 @@ export class MetricWriter {
     this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.flushedAt + this.flushDelayMs - Date.now()));
   }
 
+  /** Writes what is buffered; if the database is full or locked, keeps it and tries again in a second. */
   flush(): void {
+    try {
+      this.write();
+    } catch (e) {
+      const fault = databaseFault(e);
+      if (!fault) throw e;
+      const now = Date.now();
+      const last = this.stalls.at(-1);
+      if (last && now - last.lastAt <= 2 * STALLED_RETRY_MS + 100) last.lastAt = now;
+      else this.stalls.push({ fault, firstAt: now, lastAt: now });
+      this.stalledUntil = now + STALLED_RETRY_MS;
+      this.timer ??= setTimeout(() => this.flush(), STALLED_RETRY_MS);
+    }
+  }
+
+  private write(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.buffer.length === 0) return;
     this.flushedAt = Date.now();
     const batch = this.buffer;
+    // The buffer is let go only once the transaction committed: a failed one leaves every point to write again.
+    this.lastId = insertPoints(this.db, this.runId, batch, { lastStep: this.lastStep, pointCount: this.pointCount + batch.length });
     this.buffer = [];
     this.pointCount += batch.length;
-    this.lastId = insertPoints(this.db, this.runId, batch, { lastStep: this.lastStep, pointCount: this.pointCount });
     for (const p of batch) {
       let summary = this.summaries.get(p.series);
       if (!summary) this.summaries.set(p.series, (summary = new SeriesSummary(SUMMARY_BUCKETS)));
@@ -93,9 +123,12 @@ export class MetricWriter {
     if (Date.now() - this.summarisedAt >= this.summaryEveryMs || this.pointCount - this.summarisedCount >= SUMMARY_EVERY_POINTS) this.saveSummaries();
   }
 
-  /** Writes what is buffered and the summaries as of the last point: call it when the run ends. */
+  /**
+   * Writes what is buffered and the summaries as of the last point: call it when the run ends. A full or
+   * locked database throws (with nothing lost), for the caller to try again (db/faults.ts persistently).
+   */
   finish(): void {
-    this.flush();
+    this.write();
     this.saveSummaries();
   }
 

@@ -32,6 +32,7 @@ export function benchSettings(dataDir: string): Settings {
   return {
     dataDir,
     dbFile: path.join(dataDir, "overseer.db"),
+    minFreeDiskMb: 0,
     killGraceMs: 500,
     host: "127.0.0.1",
     port: 0,

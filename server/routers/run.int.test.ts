@@ -84,7 +84,7 @@ describe("system router", () => {
     const { caller, ws, db } = setup();
     const it = (await caller.system.live())[Symbol.asyncIterator]();
     expect((await it.next()).value).toEqual({ kind: "connected" });
-    expect((await it.next()).value).toEqual({ kind: "runner", runner: { online: false, databaseLocked: false, pid: null, sandbox: null, gpus: null } });
+    expect((await it.next()).value).toMatchObject({ kind: "runner", runner: { online: false, databaseLocked: false, pid: null, sandbox: null, gpus: null } });
     const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
     const [id, data] = (await it.next()).value as unknown as [string, { kind: string; event: { type: string; runId: number } }];
     expect(data).toMatchObject({ kind: "event", event: { type: "run_queued", runId: run.id } });

@@ -3,7 +3,9 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { eventCursor } from "../inputs";
 import type { GpuIdentity } from "../../core/gpu";
+import { diskShortage } from "../../core/disk";
 import { databaseWriteLocked } from "../../db/faults";
+import { freeDiskMb } from "../../db/free-space";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
@@ -22,9 +24,11 @@ function runnerStatus(db: Db, now: number) {
   const lease = readLease(db);
   const online = !!lease && now - lease.heartbeatAt < LEASE_STALE_MS;
   const databaseLocked = !online && databaseWriteLocked(db);
-  if (!lease) return { online, databaseLocked, pid: null as number | null, sandbox: null as string | null, gpus: null as GpuIdentity[] | null };
+  const { dataDir, minFreeDiskMb } = webSettings();
+  const disk = diskShortage(freeDiskMb(dataDir), minFreeDiskMb, dataDir);
+  if (!lease) return { online, databaseLocked, disk, pid: null as number | null, sandbox: null as string | null, gpus: null as GpuIdentity[] | null };
   const gpus = lease.gpusJson ? (JSON.parse(lease.gpusJson) as GpuIdentity[]) : null;
-  return { online, databaseLocked, pid: lease.pid as number | null, sandbox: lease.sandbox, gpus };
+  return { online, databaseLocked, disk, pid: lease.pid as number | null, sandbox: lease.sandbox, gpus };
 }
 
 export type RunnerStatusView = ReturnType<typeof runnerStatus>;
