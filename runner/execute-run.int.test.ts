@@ -87,6 +87,7 @@ describe("executeRun", () => {
     const size = fs.statSync(final.logPath!).size;
     expect(size).toBeGreaterThanOrEqual(16 * 1024 * 1024);
     expect(size).toBeLessThan(512 * 1024 * 1024);
+    console.log(`flood stopped at ${(size / 1048576).toFixed(0)} MB of output (limit 16 MB)`);
     const head = Buffer.alloc(16 * 1024 * 1024);
     const fd = fs.openSync(final.logPath!, "r");
     fs.readSync(fd, head, 0, head.length, 0);

@@ -19,7 +19,7 @@ export interface FollowOptions {
 }
 
 /** Read per turn of the event loop: a trainer that floods its log must not starve the timers that stop it. */
-const TURN_BYTES = 8 * 1024 * 1024;
+const TURN_BYTES = 1024 * 1024;
 
 export function followLog(file: string, onBytes: (bytes: Buffer) => void, opts: FollowOptions = {}): LogTail {
   const fd = fs.openSync(file, "r");
@@ -28,40 +28,50 @@ export function followLog(file: string, onBytes: (bytes: Buffer) => void, opts: 
   let offset = 0;
   let closed = false;
   let again: NodeJS.Immediate | null = null;
+  let limitReached = false;
+
+  // The limit is judged by the file's size, not by what was read: reading and parsing are slower than a
+  // flood is written, and the writer must be stopped near the limit, not gigabytes after it.
+  const checkSize = () => {
+    if (limitReached || closed || !Number.isFinite(maxBytes) || fs.fstatSync(fd).size < maxBytes) return;
+    limitReached = true;
+    opts.onLimit?.();
+  };
 
   /** Reads up to `budget` bytes; true when the file may hold more. */
   const read = (budget: number): boolean => {
-    for (let turn = 0; turn < budget; ) {
-      if (offset >= maxBytes) return false;
+    for (let turn = 0; turn < budget && offset < maxBytes; ) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, maxBytes - offset), offset);
       if (n <= 0) return false;
       offset += n;
       turn += n;
       onBytes(Buffer.from(buf.subarray(0, n)));
-      if (offset >= maxBytes) {
-        opts.onLimit?.();
-        return false;
-      }
     }
-    return true;
+    return offset < maxBytes;
   };
   const drain = () => {
     again = null;
+    checkSize();
     if (!closed && read(TURN_BYTES)) again = setImmediate(drain);
+  };
+  const wake = () => {
+    checkSize();
+    again ??= setImmediate(drain);
   };
 
   let watcher: fs.FSWatcher | null = null;
   try {
-    watcher = fs.watch(file, { persistent: false }, () => again ?? drain());
+    watcher = fs.watch(file, { persistent: false }, wake);
   } catch {
     watcher = null;
   }
-  const timer = setInterval(() => again ?? drain(), opts.fallbackMs ?? 200);
+  const timer = setInterval(wake, opts.fallbackMs ?? 200);
   timer.unref();
 
   return {
     finish() {
       if (again) clearImmediate(again);
+      checkSize();
       read(Infinity);
       closed = true;
       watcher?.close();
