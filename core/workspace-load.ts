@@ -52,5 +52,14 @@ export async function loadWorkspaceWith(probe: WorkspaceProbe, dir: string, conf
       error: `editable file${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found in ${real}: create ${missing.length > 1 ? "them" : "it"}, or set "editable" in ${CONFIG_FILE}.`,
     };
   }
+  // A link would let an edit land outside the workspace (or in another of its files), and git commits the link, not the file.
+  const linked = parsed.config.editable.map((f) => ({ f, target: probe.realpath(path.join(real, f)) })).filter(({ f, target }) => target !== path.join(real, f));
+  if (linked.length > 0) {
+    const list = linked.map(({ f, target }) => `${f} (→ ${target})`).join(", ");
+    return {
+      ok: false,
+      error: `editable file${linked.length > 1 ? "s" : ""} ${list} ${linked.length > 1 ? "are symbolic links" : "is a symbolic link"}: Overseer edits and commits regular files inside the workspace only. Put the file itself there, or leave it out of "editable" in ${CONFIG_FILE}.`,
+    };
+  }
   return { ok: true, workspace: { name: path.basename(real), path: real, repoRoot: probe.realpath(repoRoot), subdir, config: parsed.config } };
 }

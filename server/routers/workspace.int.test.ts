@@ -31,6 +31,12 @@ describe("workspace router", () => {
     await expect(caller.workspace.add({ path: badJson })).rejects.toThrow(/not valid JSON/);
     await expect(caller.workspace.add({ path: "~/work" })).rejects.toThrow(/full path/);
     await expect(caller.workspace.add({ path: "  " })).rejects.toThrow(/give the folder's path/);
+    // An editable file that is a link out of the workspace: an edit would land on the link's target.
+    const outside = path.join(tempDir(), "bashrc");
+    fs.writeFileSync(outside, "export PATH=/usr/bin\n");
+    const linked = gitRepo({ "overseer.json": JSON.stringify({ command: ["python", "train.py"], editable: ["train.py"] }) });
+    fs.symlinkSync(outside, path.join(linked, "train.py"));
+    await expect(caller.workspace.add({ path: linked })).rejects.toThrow(`editable file train.py (→ ${outside}) is a symbolic link: Overseer edits and commits regular files inside the workspace only`);
     expect(await caller.workspace.list()).toEqual([]);
   });
 
