@@ -79,12 +79,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let sameErrors = 0;
   let stopRequested: () => Promise<void> = async () => undefined;
 
-  let renewedAt = 0;
+  let renewedAt = -Infinity;
   const tick = () => {
-    // The heartbeat is a write; once a second is plenty for a 5 s staleness limit.
-    if (Date.now() - renewedAt >= 1000) {
+    // The heartbeat is a write; once a second is plenty for a 5 s staleness limit. Timed on the monotonic
+    // clock: after the wall clock jumps back, a wall-clock interval would stop the heartbeat for as long.
+    if (performance.now() - renewedAt >= 1000) {
       if (!renewLease(db, owner, Date.now())) throw new Error("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
-      renewedAt = Date.now();
+      renewedAt = performance.now();
     }
     if (active) {
       if (active.kind === "run" && cancelRequestedRunIds(db).includes(active.id)) active.controller.abort("cancel");

@@ -122,13 +122,17 @@ async function trainAndRecord(
   const warnings = new Set<string>();
   const watch = new SummaryWatch(config.metric.name);
   const progressAt: { first: number | null; last: number | null } = { first: null, last: null };
+  // Times within the run come from the monotonic clock: a jump of the wall clock (NTP, a suspended VM) must
+  // neither bend the time axis nor look like a run that took an hour.
+  const t0 = performance.now() - (Date.now() - startedAt);
+  const elapsed = () => performance.now() - t0;
   let sawFail = false;
   let oomLine: string | null = null;
   const handle = (events: LogEvent[]) => {
     for (const e of events) {
       watch.see(e);
       if (e.kind === "progress") {
-        const t = Date.now() - startedAt;
+        const t = elapsed();
         writer.add(e.step, e.values, t);
         progressAt.first ??= t;
         progressAt.last = t;
@@ -150,7 +154,7 @@ async function trainAndRecord(
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
   const probe = await probeSandbox();
-  const telemetry = opts.gpu ? startTelemetry(opts.gpu, settings, writer, startedAt) : null;
+  const telemetry = opts.gpu ? startTelemetry(opts.gpu, settings, writer, elapsed) : null;
   if (opts.gpu) updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) });
   const writable = [worktree, cacheDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))];
   const exit = await runTraining({
@@ -188,7 +192,7 @@ async function trainAndRecord(
   const endedAt = Date.now();
   const suspicion =
     decision.outcome === "finished"
-      ? [...watch.suspicions(), ...timingSuspicions({ summary, wallMs: endedAt - startedAt, firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance })]
+      ? [...watch.suspicions(), ...timingSuspicions({ summary, wallMs: elapsed(), firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance })]
       : [];
   const patch = {
     endedAt,
@@ -259,14 +263,14 @@ async function waitForFreeGpu(run: RunRow, gpu: GpuIdentity, opts: ExecuteOption
 }
 
 /** Samples the run's GPU into its series (gpu.*) while it trains; stop() returns the peak memory seen. */
-function startTelemetry(gpu: GpuIdentity, settings: Settings, writer: MetricWriter, startedAt: number) {
+function startTelemetry(gpu: GpuIdentity, settings: Settings, writer: MetricWriter, elapsed: () => number) {
   let peak: number | null = null;
   const sampler = sampleGpu(settings.gpu.nvidiaSmi, gpu.index, settings.gpu.sampleMs, (s) => {
     peak = Math.max(peak ?? 0, s.memoryUsedMb);
     const values: Record<string, number> = { [GPU_SERIES.memory]: s.memoryUsedMb };
     if (s.utilPercent !== null) values[GPU_SERIES.util] = s.utilPercent;
     if (s.powerW !== null) values[GPU_SERIES.power] = s.powerW;
-    writer.addTelemetry(values, Date.now() - startedAt);
+    writer.addTelemetry(values, elapsed());
   });
   return {
     stop: async () => {

@@ -37,8 +37,9 @@ export class MetricWriter {
   private readonly summaries = new Map<string, SeriesSummary>();
   private lastId = 0;
   private summarisedThrough = 0;
-  private summarisedAt = 0;
-  private flushedAt = 0;
+  // Monotonic (performance.now()): a jump of the wall clock must not hold points back.
+  private summarisedAt = -Infinity;
+  private flushedAt = -Infinity;
   private summarisedCount = 0;
   private stalledUntil = 0;
   /** Spells when writing failed; the points were kept and written later. */
@@ -69,7 +70,7 @@ export class MetricWriter {
   add(step: number, values: Record<string, number>, tMs: number): void {
     for (const [series, value] of Object.entries(values)) this.buffer.push({ series, step, tMs, value });
     this.lastStep = step;
-    if (this.buffer.length >= this.maxBatch && Date.now() >= this.stalledUntil) this.flush();
+    if (this.buffer.length >= this.maxBatch && performance.now() >= this.stalledUntil) this.flush();
     else this.scheduleFlush();
   }
 
@@ -84,7 +85,7 @@ export class MetricWriter {
    * that follow within flushDelayMs wait to share one transaction.
    */
   private scheduleFlush(): void {
-    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.flushedAt + this.flushDelayMs - Date.now()));
+    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.flushedAt + this.flushDelayMs - performance.now()));
   }
 
   /** Writes what is buffered; if the database is full or locked, keeps it and tries again in a second. */
@@ -94,7 +95,7 @@ export class MetricWriter {
     } catch (e) {
       const fault = databaseFault(e);
       if (!fault) throw e;
-      const now = Date.now();
+      const now = performance.now();
       const last = this.stalls.at(-1);
       if (last && now - last.lastAt <= 2 * STALLED_RETRY_MS + 100) last.lastAt = now;
       else this.stalls.push({ fault, firstAt: now, lastAt: now });
@@ -107,7 +108,7 @@ export class MetricWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.buffer.length === 0) return;
-    this.flushedAt = Date.now();
+    this.flushedAt = performance.now();
     const batch = this.buffer;
     // The buffer is let go only once the transaction committed: a failed one leaves every point to write again.
     this.lastId = insertPoints(this.db, this.runId, batch, { lastStep: this.lastStep, pointCount: this.pointCount + batch.length });
@@ -120,7 +121,7 @@ export class MetricWriter {
     }
     // Every couple of seconds, and sooner when points pour in: the dashboard reads the points after the
     // summary one by one, and must never have more than a few thousand to read.
-    if (Date.now() - this.summarisedAt >= this.summaryEveryMs || this.pointCount - this.summarisedCount >= SUMMARY_EVERY_POINTS) this.saveSummaries();
+    if (performance.now() - this.summarisedAt >= this.summaryEveryMs || this.pointCount - this.summarisedCount >= SUMMARY_EVERY_POINTS) this.saveSummaries();
   }
 
   /**
@@ -133,7 +134,7 @@ export class MetricWriter {
   }
 
   private saveSummaries(): void {
-    this.summarisedAt = Date.now();
+    this.summarisedAt = performance.now();
     this.summarisedCount = this.pointCount;
     if (this.lastId === this.summarisedThrough) return;
     const states = new Map([...this.summaries].map(([series, s]) => [series, s.state()]));

@@ -8,6 +8,14 @@ import { runnerLease } from "../schema";
 
 export const LEASE_STALE_MS = 5000;
 
+/**
+ * Whether a heartbeat is recent. One from the future is as stale as an old one: the clock jumped back, and a
+ * live runner writes a new one within a second.
+ */
+export function heartbeatFresh(heartbeatAt: number, now: number): boolean {
+  return Math.abs(now - heartbeatAt) < LEASE_STALE_MS;
+}
+
 export type LeaseRow = typeof runnerLease.$inferSelect;
 
 /**
@@ -18,7 +26,7 @@ export function acquireLease(db: Db, owner: string, pid: number, now: number, ho
   return db.transaction(
     (tx) => {
       const held = tx.select().from(runnerLease).where(eq(runnerLease.id, 1)).get();
-      if (held && held.owner !== owner && now - held.heartbeatAt < LEASE_STALE_MS && holderAlive(held)) return { ok: false as const, holder: held };
+      if (held && held.owner !== owner && heartbeatFresh(held.heartbeatAt, now) && holderAlive(held)) return { ok: false as const, holder: held };
       tx.insert(runnerLease)
         .values({ id: 1, owner, pid, startedAt: now, heartbeatAt: now })
         .onConflictDoUpdate({ target: runnerLease.id, set: { owner, pid, startedAt: now, heartbeatAt: now } })

@@ -7,7 +7,7 @@ import { diskShortage } from "../../core/disk";
 import { databaseWriteLocked } from "../../db/faults";
 import { freeDiskMb } from "../../db/free-space";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
-import { LEASE_STALE_MS, readLease } from "../../db/queries/runner-lease";
+import { heartbeatFresh, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
 import { webSettings } from "../access-policy";
 import { databaseChange } from "../db-changes";
@@ -22,7 +22,7 @@ const POLL_MS = 1000;
  */
 function runnerStatus(db: Db, now: number) {
   const lease = readLease(db);
-  const online = !!lease && now - lease.heartbeatAt < LEASE_STALE_MS;
+  const online = !!lease && heartbeatFresh(lease.heartbeatAt, now);
   const databaseLocked = !online && databaseWriteLocked(db);
   const { dataDir, minFreeDiskMb } = webSettings();
   const disk = diskShortage(freeDiskMb(dataDir), minFreeDiskMb, dataDir);
