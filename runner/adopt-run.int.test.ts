@@ -10,17 +10,12 @@ import { isTerminal } from "../core/run-lifecycle";
 import { listEventsAfter } from "../db/queries/events";
 import { createRun, getRun } from "../db/queries/runs";
 import { expectEveryPointOnce, killHard, lossInLog, startRunner, stopRunner } from "../test/helpers/runner-process";
-import { tempDb, tempDir, trainerWorkspace, waitFor } from "../test/helpers/temp";
+import { registeredTrainer } from "../test/helpers/registered";
+import { waitFor } from "../test/helpers/temp";
 import { groupAlive, signalGroup } from "./process-group";
-import { loadWorkspace, registerWorkspace } from "./workspace";
 
 async function setup(seconds: number) {
-  const dataDir = tempDir("overseer-data-");
-  const { db } = tempDb(dataDir);
-  const loaded = await loadWorkspace(trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", String(seconds)], budgetSeconds: seconds, timeoutSeconds: 60 }));
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  return { db, dataDir, ws };
+  return registeredTrainer("slow.mjs", { command: ["node", "train.mjs", String(seconds)], budgetSeconds: seconds, timeoutSeconds: 60 });
 }
 
 describe("kill -9 of the runner while a run trains", () => {

@@ -11,8 +11,8 @@ import { seriesPoints } from "../db/queries/metrics";
 import { readLease } from "../db/queries/runner-lease";
 import { createRun, getRun } from "../db/queries/runs";
 import { expectEveryPointOnce, startRunner, stopRunner } from "../test/helpers/runner-process";
-import { tempDb, tempDir, trainerWorkspace, waitFor } from "../test/helpers/temp";
-import { loadWorkspace, registerWorkspace } from "./workspace";
+import { registeredTrainer } from "../test/helpers/registered";
+import { waitFor } from "../test/helpers/temp";
 
 const LIBFAKETIME = ["x86_64-linux-gnu", "aarch64-linux-gnu"].map((arch) => `/usr/lib/${arch}/faketime/libfaketime.so.1`).find((f) => fs.existsSync(f));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -20,11 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("a jump of the machine's clock while a run trains", () => {
   it("points keep arriving, the time axis neither bends nor breaks, the heartbeat goes on, and the run is not suspected", async () => {
     if (!LIBFAKETIME) throw new Error("libfaketime is not installed: apt-get install libfaketime (.ci/run does)");
-    const dataDir = tempDir("overseer-data-");
-    const { db } = tempDb(dataDir);
-    const loaded = await loadWorkspace(trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "7"], budgetSeconds: 7, timeoutSeconds: 60 }));
-    if (!loaded.ok) throw new Error(loaded.error);
-    const ws = registerWorkspace(db, loaded.workspace, Date.now());
+    const { dataDir, db, ws } = await registeredTrainer("slow.mjs", { command: ["node", "train.mjs", "7"], budgetSeconds: 7, timeoutSeconds: 60 });
     const offset = path.join(dataDir, "clock-offset");
     fs.writeFileSync(offset, "+0\n");
     const runner = startRunner(dataDir, { LD_PRELOAD: LIBFAKETIME, FAKETIME_TIMESTAMP_FILE: offset, FAKETIME_NO_CACHE: "1", FAKETIME_DONT_FAKE_MONOTONIC: "1" });

@@ -5,16 +5,12 @@ import { isTerminal } from "../core/run-lifecycle";
 import { readLease } from "../db/queries/runner-lease";
 import { applyRunEvent, createRun, getRun, requestCancel, updateRun } from "../db/queries/runs";
 import { groupAlive } from "./process-group";
-import { tempDb, tempDir, testSettings, trainerWorkspace, TRAINERS, waitFor } from "../test/helpers/temp";
+import { registeredTrainer } from "../test/helpers/registered";
+import { testSettings, TRAINERS, waitFor } from "../test/helpers/temp";
 import { startDaemon } from "./daemon";
-import { loadWorkspace, registerWorkspace } from "./workspace";
 
 async function setup(trainer: string, config: Record<string, unknown> = {}) {
-  const dataDir = tempDir("overseer-data-");
-  const { db } = tempDb(dataDir);
-  const loaded = await loadWorkspace(trainerWorkspace(trainer, config));
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const { dataDir, db, ws } = await registeredTrainer(trainer, config);
   const settings = testSettings(dataDir);
   return { db, ws, settings };
 }

@@ -8,18 +8,14 @@ import { listEventsAfter } from "../db/queries/events";
 import { seriesNames, seriesPoints } from "../db/queries/metrics";
 import { createRun, getRun } from "../db/queries/runs";
 import { lossInLog } from "../test/helpers/runner-process";
-import { tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../test/helpers/temp";
+import { registeredTrainer } from "../test/helpers/registered";
+import { tempDb, tempDir, testSettings, waitFor } from "../test/helpers/temp";
 import { freeDiskMb } from "../db/free-space";
 import { executeRun } from "./execute-run";
-import { loadWorkspace, registerWorkspace } from "./workspace";
 import { appRouter } from "../server/root";
 
 async function setup(trainer: string, config: Record<string, unknown> = {}) {
-  const dataDir = tempDir("overseer-data-");
-  const { db } = tempDb(dataDir);
-  const loaded = await loadWorkspace(trainerWorkspace(trainer, config));
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const { dataDir, db, ws } = await registeredTrainer(trainer, config);
   const run = createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() });
   return { db, dataDir, ws, run, settings: testSettings(dataDir) };
 }

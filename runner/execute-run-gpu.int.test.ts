@@ -5,17 +5,13 @@ import { listEventsAfter } from "../db/queries/events";
 import { seriesNames, seriesPoints } from "../db/queries/metrics";
 import { createRun, getRun } from "../db/queries/runs";
 import { fakeNvidiaSmi, H100, type FakeNvidiaSmi } from "../test/helpers/fake-nvidia-smi";
-import { tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../test/helpers/temp";
+import { registeredTrainer } from "../test/helpers/registered";
+import { tempDir, testSettings, waitFor } from "../test/helpers/temp";
 import { queryGpus } from "./gpu";
 import { executeRun } from "./execute-run";
-import { loadWorkspace, registerWorkspace } from "./workspace";
 
 async function setUp(trainer: string, smi: FakeNvidiaSmi, config: Record<string, unknown> = {}) {
-  const dataDir = tempDir("overseer-data-");
-  const { db } = tempDb(dataDir);
-  const loaded = await loadWorkspace(trainerWorkspace(trainer, config));
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const { dataDir, db, ws } = await registeredTrainer(trainer, config);
   const run = createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() });
   const settings = testSettings(dataDir, { gpu: { nvidiaSmi: smi.bin, sampleMs: 100, memoryWaitMs: 10_000, memoryHeldMb: 1024 } });
   const gpu = identityOf((await queryGpus(smi.bin))![1]!);

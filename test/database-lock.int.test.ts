@@ -6,10 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { isTerminal } from "../core/run-lifecycle";
 import { createRun, getRun } from "../db/queries/runs";
-import { loadWorkspace, registerWorkspace } from "../runner/workspace";
 import { appRouter } from "../server/root";
 import { expectEveryPointOnce, holdDatabaseLock, startRunner, stopRunner } from "./helpers/runner-process";
-import { tempDb, tempDir, trainerWorkspace, waitFor } from "./helpers/temp";
+import { registeredTrainer } from "./helpers/registered";
+import { tempDb, waitFor } from "./helpers/temp";
 
 const countRuns = (db: ReturnType<typeof tempDb>["db"]) => (db.$client.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
 
@@ -23,11 +23,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 
 describe("the database locked by another program while a run trains", () => {
   it("the runner waits it out and loses nothing; the dashboard says so and refuses changes with a reason", async () => {
-    const dataDir = tempDir("overseer-data-");
-    const { db, file } = tempDb(dataDir);
-    const loaded = await loadWorkspace(trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "5"], budgetSeconds: 5, timeoutSeconds: 60 }));
-    if (!loaded.ok) throw new Error(loaded.error);
-    const ws = registerWorkspace(db, loaded.workspace, Date.now());
+    const { dataDir, db, dbFile: file, ws } = await registeredTrainer("slow.mjs", { command: ["node", "train.mjs", "5"], budgetSeconds: 5, timeoutSeconds: 60 });
     const caller = appRouter.createCaller({ db });
     const runner = startRunner(dataDir);
     try {
