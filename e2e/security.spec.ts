@@ -2,13 +2,12 @@
  * Access control on a real `overseer start --host 0.0.0.0`: the token printed once, then Host, Origin,
  * token and cross-site checks on pages, tRPC and its event stream; each refusal is a 403 and changes nothing.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { ROOT, startOwnServer, type OwnServer } from "./own-server";
 
-const ROOT = path.resolve(__dirname, "..");
 const PORT = 3300;
 const DATA_DIR = path.join(ROOT, ".tmp", "e2e-remote-data");
 const HOST = `127.0.0.1:${PORT}`;
@@ -37,22 +36,13 @@ function request(method: string, urlPath: string, headers: Record<string, string
   });
 }
 
-let server: ChildProcess;
+let server: OwnServer;
 let token = "";
 
 test.beforeAll(async () => {
-  fs.rmSync(DATA_DIR, { recursive: true, force: true });
-  server = spawn(path.join(ROOT, "bin", "overseer"), ["start", "--host", "0.0.0.0", "--port", String(PORT)], {
-    cwd: ROOT,
-    env: { ...process.env, OVERSEER_DATA_DIR: DATA_DIR, OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let out = "";
-  server.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  server.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  await expect.poll(() => /\?token=([\w-]+)/.exec(out)?.[1] ?? "", { timeout: 120_000 }).not.toBe("");
-  token = /\?token=([\w-]+)/.exec(out)![1]!;
+  server = startOwnServer({ port: PORT, dataDir: DATA_DIR, args: ["--host", "0.0.0.0"] });
+  await expect.poll(() => /\?token=([\w-]+)/.exec(server.output())?.[1] ?? "", { timeout: 120_000 }).not.toBe("");
+  token = /\?token=([\w-]+)/.exec(server.output())![1]!;
   // Stored only as a digest.
   const stored = fs.readFileSync(path.join(DATA_DIR, "access-token.sha256"), "utf8");
   expect(stored).not.toContain(token);
@@ -61,8 +51,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
-  await new Promise((r) => server.once("exit", r));
+  await server?.stop();
 });
 
 const auth = () => ({ authorization: `Bearer ${token}` });

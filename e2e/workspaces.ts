@@ -21,14 +21,14 @@ export function tinyLmRepo(): string {
   return dir;
 }
 
-export function shortTinyLm(budgetSeconds: number): { dir: string; name: string } {
+export function shortTinyLm(budgetSeconds: number, dataDir = E2E_DATA_DIR): { dir: string; name: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiny-lm-e2e-"));
   const example = path.join(ROOT, "examples", "tiny-lm");
   for (const f of fs.readdirSync(example)) fs.copyFileSync(path.join(example, f), path.join(dir, f));
   const prepare = path.join(dir, "prepare.mjs");
   fs.writeFileSync(prepare, fs.readFileSync(prepare, "utf8").replace(/^export const TIME_BUDGET = \d+;/m, `export const TIME_BUDGET = ${budgetSeconds};`));
   git(dir, ["init", "-q", "-b", "main"]);
-  execFileSync(path.join(ROOT, "bin", "overseer"), ["init", dir, "--budget", String(budgetSeconds)], { env: { ...process.env, OVERSEER_DATA_DIR: E2E_DATA_DIR } });
+  execFileSync(path.join(ROOT, "bin", "overseer"), ["init", dir, "--budget", String(budgetSeconds)], { env: { ...process.env, OVERSEER_DATA_DIR: dataDir } });
   git(dir, ["add", "-A"]); // runs use what is committed, overseer.json included
   git(dir, ["commit", "-qm", "baseline"]);
   return { dir, name: path.basename(dir) };
