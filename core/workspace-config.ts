@@ -19,6 +19,9 @@ const relativePath = z
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" });
 
+/** A run's output past which it is stopped; a 5-minute run prints a few MB. Runs recorded before the limit have none. */
+export const DEFAULT_MAX_LOG_MB = 256;
+
 export const workspaceConfigSchema = z
   .object({
     command: z.array(z.string().min(1)).min(1).default(["uv", "run", "train.py"]),
@@ -48,11 +51,11 @@ export const workspaceConfigSchema = z
         writable: z.array(z.string().min(1)).default([]),
         maxFileSizeMb: z.number().int().positive().default(20480),
         maxProcesses: z.number().int().positive().default(4096),
-        /** The run's output (its log): past it the run is stopped. A 5-minute run prints a few MB. */
-        maxLogMb: z.number().int().positive().default(256),
+        /** The run's output (its log): past it the run is stopped. */
+        maxLogMb: z.number().int().positive().default(DEFAULT_MAX_LOG_MB),
       })
       .strict()
-      .default({ network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: 256 }),
+      .default({ network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: DEFAULT_MAX_LOG_MB }),
     /** The gate's rules: a level (or "off") per rule id, the largest diff that is not "large", the budget's names. */
     gate: z
       .object({

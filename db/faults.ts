@@ -9,7 +9,7 @@ export type DatabaseFault = "busy" | "full";
 export function databaseFault(e: unknown): DatabaseFault | null {
   const code = typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : "";
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return "busy";
-  if (code === "SQLITE_FULL" || code === "SQLITE_IOERR_WRITE") return "full";
+  if (code === "SQLITE_FULL") return "full";
   return null;
 }
 
@@ -43,14 +43,12 @@ export function databaseWriteLocked(db: Db): boolean {
  * Runs a write, and runs it again every retryMs while the database is full or locked, so that a result waits
  * for space rather than being lost; any other error goes up at once.
  */
-export async function persistently<T>(write: () => T, onWait?: (fault: DatabaseFault) => void, retryMs = 1000): Promise<T> {
-  for (let waited = false; ; waited = true) {
+export async function persistently<T>(write: () => T, retryMs = 1000): Promise<T> {
+  for (;;) {
     try {
       return write();
     } catch (e) {
-      const fault = databaseFault(e);
-      if (!fault) throw e;
-      if (!waited) onWait?.(fault);
+      if (!databaseFault(e)) throw e;
       await new Promise((r) => setTimeout(r, retryMs));
     }
   }

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { LogParser, type LogEvent } from "../core/log-parser";
 import { decideOutcome, summaryRecord } from "../core/outcome";
 import type { SummaryEntry } from "../core/types";
-import type { WorkspaceConfig } from "../core/workspace-config";
+import { DEFAULT_MAX_LOG_MB, type WorkspaceConfig } from "../core/workspace-config";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { lastStepBySeries } from "../db/queries/metrics";
@@ -70,7 +70,7 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   let timedOut = false;
   let cancelled = false;
   let logLimitReached = false;
-  const maxLogMb = config.sandbox?.maxLogMb ?? 256; // a run recorded before the limit existed has none
+  const maxLogMb = config.sandbox?.maxLogMb ?? DEFAULT_MAX_LOG_MB;
   const tail = followLog(run.logPath!, replay.feed, {
     maxBytes: maxLogMb * 1024 * 1024,
     onLimit: () => {
