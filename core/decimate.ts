@@ -28,3 +28,11 @@ export function decimateMinMax<P extends Pick<SeriesPoint, "value">>(points: rea
   if (out[out.length - 1] !== last) out.push(last);
   return out;
 }
+
+/** About `n` points spread evenly by index, the first and the last included: a curve short enough to read as text. */
+export function sampleEvenly<P>(points: readonly P[], n: number): P[] {
+  if (points.length <= n || n < 2) return points.slice();
+  const out: P[] = [];
+  for (let i = 0; i < n; i++) out.push(points[Math.round((i * (points.length - 1)) / (n - 1))]!);
+  return out;
+}

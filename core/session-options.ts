@@ -1,5 +1,6 @@
 /** A session's options: the proposer, the approval policy, the stop conditions and the noise handling. */
 import { z } from "zod";
+import { EFFORTS, MODEL_ID } from "./claude/models";
 
 export const PROPOSERS = ["mutate", "claude", "manual"] as const;
 export type ProposerName = (typeof PROPOSERS)[number];
@@ -26,7 +27,17 @@ export const sessionOptionsSchema = z.object({
   reviewer: z.enum(["none", "claude"]).default("none"),
   /** Where runs cannot be sandboxed (no bubblewrap), nothing runs unattended: every candidate waits for a human. */
   requireSandbox: z.boolean().default(false),
-  model: z.string().regex(/^[\w.:@/-]{1,100}$/, "a model name such as claude-sonnet-5-5").optional(),
+  model: z.string().regex(MODEL_ID, "a model id such as claude-sonnet-5-5").optional(),
+  /** How hard Claude thinks (output_config.effort); null leaves it to the model. High by default for the proposer. */
+  effort: z.enum(EFFORTS).nullable().default("high"),
+  /** The reviewer's effort: reading one diff needs less. */
+  reviewerEffort: z.enum(EFFORTS).nullable().default("medium"),
+  /** Read-only tool calls one proposal may make before it must propose. */
+  maxToolCalls: z.number().int().min(0).max(100).default(12),
+  /** US dollars one proposal may spend (all its calls); null: no limit but the session's. */
+  maxProposalCostUsd: z.number().positive().nullable().default(2),
+  /** Proposals failing in a row (the API down, answers unusable) before the session pauses instead of spinning. */
+  maxFailedProposals: z.number().int().min(1).max(100).default(3),
   /** The GPUs (nvidia-smi indexes) the session runs on, one experiment on each at once; null: all it finds. */
   gpus: z.array(z.number().int().min(0).max(63)).min(1).max(64).nullable().default(null),
 });

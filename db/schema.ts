@@ -200,6 +200,8 @@ export const experiments = sqliteTable(
     filesJson: text("files_json"),
     /** The peak GPU memory of its last run (autoresearch's peak_vram_mb), for results.tsv's memory_gb. */
     peakVramMb: real("peak_vram_mb"),
+    /** The proposer's lab notebook for this proposal: { learned, next } (what the results taught it, what it would try next). */
+    notebookJson: text("notebook_json"),
     createdAt: integer("created_at").notNull(),
     decidedAt: integer("decided_at"),
   },
@@ -242,3 +244,36 @@ export const snapshots = sqliteTable("snapshots", {
   content: blob("content", { mode: "buffer" }).notNull(),
   size: integer("size").notNull(),
 });
+
+/**
+ * Every call to the Claude API, whatever became of it (answered, refused, failed, aborted): the ledger that a
+ * session's and an experiment's costs are sums of. A proposal's calls are recorded as they happen, before its
+ * experiment exists, and linked to it when it is recorded.
+ */
+export const apiCalls = sqliteTable(
+  "api_calls",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    sessionId: integer("session_id")
+      .notNull()
+      .references(() => sessions.id),
+    experimentId: integer("experiment_id").references(() => experiments.id),
+    role: text("role").$type<"proposer" | "reviewer">().notNull(),
+    model: text("model").notNull(),
+    /** "ok" (an answer came), "error" (the API or the connection failed), "aborted" (Overseer stopped it). */
+    outcome: text("outcome").$type<"ok" | "error" | "aborted">().notNull(),
+    stopReason: text("stop_reason"),
+    httpStatus: integer("http_status"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheWrite5mTokens: integer("cache_write_5m_tokens").notNull().default(0),
+    cacheWrite1hTokens: integer("cache_write_1h_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    /** null when Overseer knows no price for the model: shown as unknown, never guessed. */
+    costUsd: real("cost_usd"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("api_calls_session_idx").on(t.sessionId, t.id), index("api_calls_experiment_idx").on(t.experimentId)],
+);

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { startFakeAnthropic, userText, type FakeAnthropic, type Reply } from "../test/helpers/fake-anthropic";
+import { proposing, startFakeAnthropic, userText, type FakeAnthropic, type Reply } from "../test/helpers/fake-anthropic";
 import { shortTinyLm } from "./workspaces";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(name), fullPage: true });
@@ -9,18 +9,18 @@ const shot = (page: Page, name: string) => page.screenshot({ path: test.info().o
 /** What "Claude" proposes, in order: edits of examples/tiny-lm/train.mjs. */
 const PROPOSALS: Reply[] = [
   // A constant: low risk, so it runs unattended under "ask me for risky changes". 4× the steps in the budget: a clear keep.
-  { toolInput: { title: "Narrower hidden layer", hypothesis: "A quarter of the width trains four times the steps in the budget.", edits: [{ file: "train.mjs", old: "const HIDDEN = 128;", new: "const HIDDEN = 32;" }] } },
+  proposing({ title: "Narrower hidden layer", hypothesis: "A quarter of the width trains four times the steps in the budget.", edits: [{ file: "train.mjs", old: "const HIDDEN = 128;", new: "const HIDDEN = 32;" }] }),
   // Code: medium risk, it waits; the human approves it.
-  { toolInput: { title: "Warm down to 10%, not to zero", hypothesis: "The last steps still learn something.", edits: [{ file: "train.mjs", old: "Math.max(0, (1 - progress) / WARMDOWN_RATIO)", new: "Math.max(0.1, (1 - progress) / WARMDOWN_RATIO)" }] } },
+  proposing({ title: "Warm down to 10%, not to zero", hypothesis: "The last steps still learn something.", edits: [{ file: "train.mjs", old: "Math.max(0, (1 - progress) / WARMDOWN_RATIO)", new: "Math.max(0.1, (1 - progress) / WARMDOWN_RATIO)" }] }),
   // Code: the human rejects it, with a note for the proposer.
-  { toolInput: { title: "Report the raw smoothed loss", hypothesis: "Debiasing hides the early loss.", edits: [{ file: "train.mjs", old: "const debiased = smoothLoss / (1 - 0.9 ** (stepIndex + 1));", new: "const debiased = smoothLoss;" }] } },
+  proposing({ title: "Report the raw smoothed loss", hypothesis: "Debiasing hides the early loss.", edits: [{ file: "train.mjs", old: "const debiased = smoothLoss / (1 - 0.9 ** (stepIndex + 1));", new: "const debiased = smoothLoss;" }] }),
   // Code: the human edits it before approving it.
-  { toolInput: { title: "Faster loss smoothing", hypothesis: "A shorter average follows the loss sooner.", edits: [{ file: "train.mjs", old: "smoothLoss = 0.9 * smoothLoss + 0.1 * loss;", new: "smoothLoss = 0.5 * smoothLoss + 0.5 * loss;" }] } },
+  proposing({ title: "Faster loss smoothing", hypothesis: "A shorter average follows the loss sooner.", edits: [{ file: "train.mjs", old: "smoothLoss = 0.9 * smoothLoss + 0.1 * loss;", new: "smoothLoss = 0.5 * smoothLoss + 0.5 * loss;" }] }),
 ];
 
 let fake: FakeAnthropic;
 test.beforeAll(async () => {
-  fake = await startFakeAnthropic((_req, n) => PROPOSALS[n] ?? { text: "nothing more" }, 3101); // serve.sh points the runner here
+  fake = await startFakeAnthropic((_req, n) => PROPOSALS[n] ?? { text: "nothing more" }, { port: 3101, apiKey: "e2e-fake-key" }); // serve.sh points the runner here
 });
 test.afterAll(async () => fake.close());
 

@@ -182,7 +182,7 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, sig
   }
   let proposer;
   try {
-    proposer = createProposer(sessionOptions(session).proposer, settings, sessionOptions(session).model);
+    proposer = createProposer(sessionOptions(session), settings, log);
   } catch (e) {
     return fail((e as Error).message);
   }

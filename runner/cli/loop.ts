@@ -8,6 +8,7 @@ import { formatSeconds, formatValue } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
 import type { Settings } from "../../core/settings";
+import { apiCallTotals } from "../../db/queries/api-calls";
 import { listExperiments } from "../../db/queries/experiments";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
@@ -36,6 +37,10 @@ const FLAGS: Record<string, string> = {
   requireSandbox: "--require-sandbox",
   reviewer: "--reviewer",
   gpus: "--gpus",
+  model: "--model",
+  effort: "--effort",
+  maxToolCalls: "--max-tool-calls",
+  maxProposalCostUsd: "--max-proposal-cost",
 };
 
 export async function loopCommand(args: string[], settings: Settings): Promise<number> {
@@ -58,6 +63,10 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
       "require-sandbox": { type: "boolean" },
       reviewer: { type: "string" },
       gpus: { type: "string" },
+      model: { type: "string" },
+      effort: { type: "string" },
+      "max-tool-calls": { type: "string" },
+      "max-proposal-cost": { type: "string" },
     },
   });
   const db = openRunnerDb(settings);
@@ -76,11 +85,12 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    const final = await runSession(session.id, { db, settings, proposer: createProposer(sessionOptions(session).proposer, settings, sessionOptions(session).model), log: (l) => console.log(l), signal: controller.signal });
+    const final = await runSession(session.id, { db, settings, proposer: createProposer(sessionOptions(session), settings, (l) => console.log(l)), log: (l) => console.log(l), signal: controller.signal, exitOnAutoPause: true });
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     printSummary(db, settings, final);
-    return final.status === "failed" ? 1 : 0;
+    if (final.status === "paused") console.log(`resume with: overseer loop --resume ${final.id}`);
+    return final.status === "failed" || final.status === "paused" ? 1 : 0;
   } finally {
     db.$client.close();
   }
@@ -111,11 +121,15 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
     withinNoise: v["within-noise"],
     requireSandbox: v["require-sandbox"],
     reviewer: v.reviewer,
+    model: v.model,
+    effort: v.effort === "default" ? null : v.effort,
+    maxToolCalls: num(v["max-tool-calls"] as string | undefined),
+    maxProposalCostUsd: num(v["max-proposal-cost"] as string | undefined),
     gpus: v.gpus === undefined ? undefined : String(v.gpus).split(",").map((g) => (/^\s*\d+\s*$/.test(g) ? Number(g) : g)),
   });
   if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   try {
-    createProposer(parsed.data.proposer, settings, parsed.data.model); // fail before a branch is made
+    createProposer(parsed.data, settings); // fail before a branch is made
     createReviewer(parsed.data, settings);
   } catch (e) {
     return (e as Error).message;
@@ -138,7 +152,18 @@ function printSummary(db: Db, settings: Settings, s: SessionRow): void {
       `experiments ${st.proposals} · kept ${st.kept} · discarded ${st.discarded} · crashed ${st.crashed} · keep rate ${Math.round(100 * (st.keepRate ?? 0))}%`,
       `baseline ${formatValue(st.baseline)} → best ${formatValue(s.bestValue)}${st.gain !== null && st.gainPercent !== null ? ` (${st.gain >= 0 ? "−" : "+"}${formatValue(Math.abs(st.gain))}, ${st.gainPercent.toFixed(2)}%)` : ""}`,
       `GPU duty cycle ${(100 * (dutyCycle(s.trainingMs, wall, gpus) ?? 0)).toFixed(1)}% (${formatSeconds(s.trainingMs)} training in ${formatSeconds(wall)}${gpus > 1 ? ` on ${gpus} GPUs` : ""})`,
+      ...apiLine(db, s),
       `branch ${s.branch} · results ${exportPath(settings.dataDir, s.id, "tsv")}`,
     ].join("\n"),
   );
+}
+
+/** Calls, cost and how much of the input the prompt cache served, when the session called the API at all. */
+function apiLine(db: Db, s: SessionRow): string[] {
+  const t = apiCallTotals(db, { sessionId: s.id });
+  if (t.calls === 0) return [];
+  const input = t.inputTokens + t.cacheWriteTokens + t.cacheReadTokens;
+  const share = input ? `${Math.round((100 * t.cacheReadTokens) / input)}% of input tokens read from the cache` : "";
+  const cost = `$${t.costUsd.toFixed(3)}${t.unpriced ? ` + ${t.unpriced} call${t.unpriced > 1 ? "s" : ""} of unknown price` : ""}`;
+  return [`API ${t.calls} calls${t.failed ? ` (${t.failed} failed)` : ""} · ${cost} · ${input.toLocaleString("en-US")} input and ${t.outputTokens.toLocaleString("en-US")} output tokens · ${share}`];
 }

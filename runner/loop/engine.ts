@@ -15,6 +15,7 @@ import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { applyExperimentEvent, createExperiment, getExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
 import { applyRunEvent, getRun } from "../../db/queries/runs";
+import { addCosts, linkApiCalls } from "../../db/queries/api-calls";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
@@ -38,6 +39,8 @@ export interface LoopDeps {
   signal?: AbortSignal;
   parentEnv?: Record<string, string | undefined>;
   pollMs?: number;
+  /** Return (leaving the session paused) when the loop pauses itself after proposals failed in a row: the headless CLI. */
+  exitOnAutoPause?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,7 +101,34 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   let pending: Promise<ProposalOutcome> | null = null;
   // Once the proposer has nothing more to try, the experiments still open finish, then the session does.
   let exhausted: string | null = null;
+  // A failure no retry can help (a refused key, no such model): nothing more is proposed; runs in flight finish.
+  let fatal: string | null = null;
+  let failedInARow = 0;
+  let autoPaused = false;
   const propose = async () => deps.proposer.propose(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config), deps.signal);
+  /** Records what the proposer answered and applies what follows from it: exhaustion, a fatal stop, a pause. */
+  const take = async (outcome: ProposalOutcome) => {
+    if (outcome.kind === "no_change") {
+      exhausted = `the proposer has nothing more to try: ${outcome.reason}`;
+      return;
+    }
+    if (deps.signal?.aborted && outcome.kind === "failed") return; // stopped mid-call: nothing to record, it is asked again on resume
+    await recordProposal(db, steps, getSession(db, sessionId)!, outcome);
+    if (outcome.kind === "failed" && outcome.fatal) {
+      fatal = outcome.reason;
+      deps.log(`the proposer cannot go on: ${outcome.reason}`);
+      return;
+    }
+    failedInARow = outcome.kind === "proposal" ? 0 : failedInARow + 1;
+    const limit = sessionOptions(getSession(db, sessionId)!).maxFailedProposals;
+    if (failedInARow >= limit) {
+      const why = `paused: ${failedInARow} proposals in a row failed, the last because ${"reason" in outcome ? outcome.reason : "?"}. Resume once the cause is fixed.`;
+      updateSession(db, sessionId, { requested: "pause", stopReason: why }, Date.now(), "session_pause_requested");
+      deps.log(why);
+      failedInARow = 0;
+      autoPaused = true;
+    }
+  };
   // Wakes when a run ends, or after a poll interval (a human's request, a status changed from the web), or when
   // `proposal` arrives first: then it is returned (null otherwise).
   const waitForRuns = async (proposal: Promise<ProposalOutcome> | null = null) => {
@@ -128,11 +158,28 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
         continue;
       }
       if (s.requested === "pause") {
-        if (s.status !== "paused" && inFlight.size === 0) updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
-        await waitForRuns();
+        if (s.status !== "paused" && inFlight.size === 0 && !pending) updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
+        if (autoPaused && deps.exitOnAutoPause && inFlight.size === 0 && !pending) return;
+        // A proposal already asked for is recorded when it comes, so its cost and its answer are not lost.
+        const arrived = await waitForRuns(pending);
+        if (arrived) {
+          pending = null;
+          await take(arrived);
+        }
         continue;
       }
-      if (s.status === "paused") updateSession(db, sessionId, { status: "running" }, Date.now(), "session_resumed");
+      if (s.status === "paused") {
+        updateSession(db, sessionId, { status: "running", stopReason: null }, Date.now(), "session_resumed");
+        autoPaused = false;
+        failedInARow = 0;
+      }
+      if (fatal) {
+        if (inFlight.size || pending) {
+          const arrived = await waitForRuns(pending);
+          if (arrived) pending = null;
+        } else return finish(db, steps, sessionId, "failed", fatal);
+        continue;
+      }
       const options = sessionOptions(s);
       const experiments = listExperiments(db, sessionId);
       const baseline = experiments[0];
@@ -172,16 +219,14 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
         if (arrived) {
           // Recorded now, it is built and gated (or waits for a human) while the GPU trains: ready when it frees.
           pending = null;
-          if (arrived.kind === "no_change") exhausted = `the proposer has nothing more to try: ${arrived.reason}`;
-          else await recordProposal(db, steps, getSession(db, sessionId)!, arrived);
+          await take(arrived);
         }
         continue;
       }
       const outcome = await (pending ?? propose());
       pending = null;
       if (deps.signal?.aborted) return;
-      if (outcome.kind === "no_change") exhausted = `the proposer has nothing more to try: ${outcome.reason}`;
-      else await recordProposal(db, steps, getSession(db, sessionId)!, outcome);
+      await take(outcome);
     }
   } finally {
     // A shutdown aborts the runs (they are recorded as interrupted and run again); wait for them to say so.
@@ -244,14 +289,21 @@ async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Pro
   }
 }
 
-/** The proposal and its cost are one write, so a kill never counts a cost twice or loses an experiment. */
+/**
+ * The proposal and its API calls are one write: its calls (already in the session's cost, db/queries/api-calls)
+ * are linked to the experiment it becomes, so a kill never counts a cost twice or loses an experiment.
+ */
 async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: Exclude<ProposalOutcome, { kind: "no_change" }>): Promise<void> {
-  const common = { sessionId: s.id, proposer: sessionOptions(s).proposer, costUsd: outcome.costUsd, tokensJson: outcome.tokens ? JSON.stringify(outcome.tokens) : null, at: Date.now() };
-  const addCost = () => updateSession(db, s.id, { costUsd: s.costUsd + outcome.costUsd }, Date.now());
-  if (outcome.kind === "failed") {
+  const common = { sessionId: s.id, proposer: sessionOptions(s).proposer, tokensJson: outcome.tokens ? JSON.stringify(outcome.tokens) : null, at: Date.now() };
+  const link = (experimentId: number) => {
+    if (outcome.callIds?.length) linkApiCalls(db, outcome.callIds, experimentId);
+    // A proposer that spends without metering its calls (none of Overseer's): its cost still counts.
+    else if (outcome.costUsd > 0) addCosts(db, s.id, experimentId, outcome.costUsd);
+  };
+  if (outcome.kind !== "proposal") {
     db.transaction(() => {
-      addCost();
-      const exp = createExperiment(db, { ...common, kind: "proposal", status: "proposed", title: "proposal failed" });
+      const exp = createExperiment(db, { ...common, kind: "proposal", status: "proposed", title: outcome.kind === "refused" ? "proposal refused" : "proposal failed" });
+      link(exp.id);
       applyExperimentEvent(db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: outcome.reason, decidedAt: Date.now() });
     });
     return;
@@ -259,8 +311,7 @@ async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: E
   const files = await readFilesAt(steps.g, s.bestCommit, steps.config.editable);
   const applied = applyEdits(files, outcome.edits);
   db.transaction(() => {
-    addCost();
-    createExperiment(db, {
+    const exp = createExperiment(db, {
       ...common,
       kind: outcome.fixOf !== undefined ? "fix" : "proposal",
       fixOf: outcome.fixOf ?? null,
@@ -269,7 +320,9 @@ async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: E
       hypothesis: outcome.hypothesis,
       editsJson: JSON.stringify(outcome.edits),
       configSig: applied.ok ? configSignature(applied.files) : null,
+      notebookJson: outcome.notebook ? JSON.stringify(outcome.notebook) : null,
     });
+    link(exp.id);
   });
 }
 

@@ -17,6 +17,7 @@ import { countExperimentEvents } from "../../db/queries/events";
 import { applyExperimentEvent, getExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, type RunRow } from "../../db/queries/runs";
 import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
+import { linkApiCalls } from "../../db/queries/api-calls";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
@@ -24,6 +25,7 @@ import type { Reviewer } from "../reviewer";
 import { probeSandbox } from "../sandbox";
 import type { ExportScheduler } from "../export";
 import type { ProposalOutcome } from "../proposers/types";
+import { sessionMeter } from "./context";
 import { advanceBranch, commitCandidate, humanIdentity, readFilesAt, refFor, type SessionGit } from "../session-git";
 
 type RetriedProposal = Extract<ProposalOutcome, { kind: "proposal" }>;
@@ -70,7 +72,8 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
       edits = retried.edits;
       applied = applyEdits(files, edits);
       // The answer may be another idea (mutate's always is): its title must describe the edits that run.
-      exp = updateExperiment(d.db, exp.id, { editsJson: JSON.stringify(edits), title: retried.title, hypothesis: retried.hypothesis, costUsd: exp.costUsd + retried.costUsd });
+      linkApiCalls(d.db, retried.callIds ?? [], exp.id);
+      exp = updateExperiment(d.db, exp.id, { editsJson: JSON.stringify(edits), title: retried.title, hypothesis: retried.hypothesis, notebookJson: retried.notebook ? JSON.stringify(retried.notebook) : exp.notebookJson });
     }
   }
   if (!applied.ok) return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: `the edits do not apply: ${applied.error}`, decidedAt: Date.now() });
@@ -103,13 +106,11 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     return updateExperiment(d.db, exp.id, withVerdict);
   }
   if (d.reviewer && verdict.level !== "blocked") {
-    const review = await d.reviewer({ diff, rules: verdict, protectedFiles: d.config.protected, metricName: d.config.metric.name });
+    const reviewed = Object.fromEntries(changedPaths.filter((f) => f in files).map((f) => [f, { before: files[f]!, after: changed[f]! }]));
+    // Each of its calls adds its cost to the experiment and the session as it is made (db/queries/api-calls).
+    const review = await d.reviewer({ diff, files: reviewed, rules: verdict, protectedFiles: d.config.protected, metricName: d.config.metric.name }, { meter: sessionMeter(d.db, s.id, exp.id) });
     verdict = withReviewer(verdict, { model: review.model, level: review.level, reasons: review.reasons });
     withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
-    if (review.costUsd > 0) {
-      exp = updateExperiment(d.db, exp.id, { costUsd: exp.costUsd + review.costUsd });
-      updateSession(d.db, s.id, { costUsd: getSession(d.db, s.id)!.costUsd + review.costUsd }, Date.now());
-    }
   }
   if (verdict.level === "blocked") {
     return applyExperimentEvent(d.db, exp.id, { type: "gate_blocked" }, Date.now(), { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });

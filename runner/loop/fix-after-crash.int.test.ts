@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { listExperiments } from "../../db/queries/experiments";
-import { startFakeAnthropic, userText, type FakeAnthropic } from "../../test/helpers/fake-anthropic";
+import { proposing, startFakeAnthropic, userText, type FakeAnthropic } from "../../test/helpers/fake-anthropic";
 import { loopSetup } from "../../test/helpers/loop";
 import { claudeProposer } from "../proposers/claude";
 import { runSession } from "./engine";
@@ -20,18 +20,18 @@ function model(fixedLr: string) {
   return startFakeAnthropic((req) => {
     const crash = /## Last crash: #(\d+)/.exec(userText(req));
     if (crash) {
-      return { toolInput: { title: `LR ${fixedLr} (fix)`, hypothesis: "Same idea, a learning rate that does not explode.", fixes_experiment: Number(crash[1]), edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: `const LR = ${fixedLr};` }] } };
+      return proposing({ title: `LR ${fixedLr} (fix)`, hypothesis: "Same idea, a learning rate that does not explode.", fixes_experiment: Number(crash[1]), edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: `const LR = ${fixedLr};` }] });
     }
     ideas++;
-    if (ideas === 1) return { toolInput: { title: "LR 2", hypothesis: "A much larger learning rate.", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 2;" }] } };
-    return { toolInput: { title: `WIDTH 3 → 4 (${ideas})`, hypothesis: "Wider.", edits: [{ file: "train.mjs", old: "const WIDTH = 3;", new: "const WIDTH = 4;" }] } };
+    if (ideas === 1) return proposing({ title: "LR 2", hypothesis: "A much larger learning rate.", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 2;" }] });
+    return proposing({ title: `WIDTH 3 → 4 (${ideas})`, hypothesis: "Wider.", edits: [{ file: "train.mjs", old: "const WIDTH = 3;", new: "const WIDTH = 4;" }] });
   });
 }
 
 describe("a fix after a crash, with the claude proposer", () => {
   it("shows the model the crash's log tail, and records its fix as a fix of that experiment", async () => {
     fake = await model("0.2");
-    const proposer = claudeProposer({ apiKey: "test-key", baseURL: fake.url, model: "claude-test" });
+    const proposer = claudeProposer({ apiKey: "test-key", baseURL: fake.url, model: "claude-sonnet-5-5" });
     const { db, session, deps } = await loopSetup({ proposer: "claude", maxExperiments: 3, maxFixAttempts: 2 }, { proposer });
     const final = await runSession(session.id, deps);
     expect(final.status).toBe("finished");
@@ -49,7 +49,7 @@ describe("a fix after a crash, with the claude proposer", () => {
 
   it("stops offering fixes of one idea after maxFixAttempts", async () => {
     fake = await model("1.6"); // every "fix" explodes again
-    const proposer = claudeProposer({ apiKey: "test-key", baseURL: fake.url, model: "claude-test" });
+    const proposer = claudeProposer({ apiKey: "test-key", baseURL: fake.url, model: "claude-sonnet-5-5" });
     const { db, session, deps } = await loopSetup({ proposer: "claude", maxExperiments: 5, maxFixAttempts: 1 }, { proposer });
     await runSession(session.id, deps);
     const exps = listExperiments(db, session.id);

@@ -1,71 +1,93 @@
 /**
- * What Claude is told. The static part (Overseer's protocol and the research brief) goes in the system prompt
- * and is cached; what changes each experiment (the best code, the results, crashes, steering) is the message.
+ * What Claude is told. The request's prefix is what changes least, so that the prompt cache pays: the system
+ * prompt (Overseer's protocol and the research brief), then the first block of the message (the read-only
+ * files and the editable code at the best commit, which change only when a candidate is kept), each ending in
+ * a cache breakpoint; then what changes every proposal (results, noise, notes, notebook). Pure.
  */
-import type { ProposalContext } from "./types";
+import { describeResultFacts } from "../../core/result-facts";
+import type { HistoryEntry, HumanNote, ProposalContext } from "./types";
 
-export const TOOL_NAME = "propose_experiment";
+export const PROPOSE_TOOL = "propose_experiment";
+/** Rows of the results table shown in full; older ones are summarised (keeps are always shown). */
+export const RECENT_ROWS = 30;
+const NOTEBOOK_ENTRIES = 5;
 
-export function systemPrompt(ctx: ProposalContext, editable: string[]): string {
-  return `You are the research agent of Overseer, a supervised version of karpathy/autoresearch. Each turn you propose ONE experiment: a focused change to the training code that you expect to improve the metric "${ctx.metric.name}" (goal: ${ctx.metric.goal}) within a fixed training budget of ${ctx.budgetSeconds} seconds. Overseer commits your change, runs it, keeps it if the metric improves beyond the noise, and reverts it otherwise.
+export function systemPrompt(ctx: ProposalContext, editable: string[], limits: { toolCalls: number }): string {
+  return `You are the research agent of Overseer, a supervised version of karpathy/autoresearch. Each turn you investigate, think, and then propose ONE experiment: a focused change to the training code that you expect to improve the metric "${ctx.metric.name}" (${ctx.metric.goal === "minimize" ? "lower is better" : "higher is better"}) within a fixed training budget of ${ctx.budgetSeconds} seconds. Overseer commits your change, runs it on the GPU, keeps it if the metric improves beyond the noise, and reverts it otherwise. A human supervises: risky changes wait for their approval.
 
-Protocol:
-- Answer only by calling the tool ${TOOL_NAME}, once.
+How a turn goes:
+- Investigate first, as a careful researcher would: the code is below; use the read-only tools to read other files (list_files, read_file), the experiments and their results (list_experiments), an experiment's change (show_diff), its run log (run_log: the tail, or lines matching a pattern) and its curves (run_curve), and the humans' notes (human_notes). You have at most ${limits.toolCalls} tool calls this turn.
+- Think about what the results say: what helped, what did not, what crashed and why, which gains are within the noise.
+- End the turn by calling ${PROPOSE_TOOL} exactly once. Never end your turn without calling it.
+
+Rules for a proposal:
 - You may edit only these files: ${editable.join(", ")}. Never touch: ${ctx.protectedFiles.join(", ") || "(none)"}; edits to other files are blocked.
-- Each edit replaces the exact text "old" (which must occur exactly once in the file, whitespace included) with "new". Quote enough context to make "old" unique.
-- Do not change how the metric is computed or printed, the time budget, or the output format; do not add dependencies.
+- Each edit replaces the exact text "old" (which must occur exactly once in the file at the best commit, whitespace included) with "new". Quote enough context to make "old" unique.
+- Do not change how the metric is computed or printed, the time budget, the output format or the fast-fail checks; do not add dependencies. Such changes are blocked and a human sees them.
 - Prefer simple changes: a tiny gain that adds a lot of code is not worth it; equal results with simpler code is a win.
-- Do not repeat an experiment already tried (see the results table). A seed change alone is not an idea.
-- After a crash you may propose a fix of the same idea (set fixes_experiment to its number), or move on.
+- Do not repeat an experiment already tried. A seed change alone is not an idea. A gain smaller than the keep threshold is noise.
+- After a crash you may propose a fix of the same idea (set fixes_experiment to its number), or move on (fixes_experiment 0).
+- Fill in your lab notebook: "learned" (what the results so far taught you, in a sentence or two) and "next_ideas" (what you would try after this one). The next turns see your last notebook entries.
 
 Research brief (the human's instructions, ${ctx.instructions === null ? "none given" : "verbatim"}):
 ${ctx.instructions ?? "(no instructions file)"}`;
 }
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}\n… (${s.length - n} more characters)` : s);
+const READ_ONLY_CHARS = 60_000;
 
-export function userPrompt(ctx: ProposalContext): string {
+/** The first block of the message: the files, at the best commit. Identical until a candidate is kept. */
+export function codePrompt(ctx: ProposalContext): string {
   const parts: string[] = [];
-  parts.push(`## Current best\n${ctx.metric.name} = ${ctx.best ?? "not measured yet"} (${ctx.metric.goal})`);
-  const rows = ctx.history.map((h) => `${h.idx}\t${h.status}\t${h.metricValue ?? ""}\t${h.delta ?? ""}\t${h.title}`);
-  parts.push(`## Results so far\nidx\tstatus\t${ctx.metric.name}\tdelta\tdescription\n${rows.join("\n") || "(none)"}`);
-  const recent = ctx.history.filter((h) => h.diff).slice(-3);
-  if (recent.length) {
-    parts.push(`## Recent experiments\n${recent.map((h) => `### #${h.idx} ${h.title} — ${h.status}${h.reason ? `: ${h.reason.split("\n")[0]}` : ""}\n\`\`\`diff\n${clip(h.diff ?? "", 4000)}\n\`\`\``).join("\n\n")}`);
-  }
-  if (ctx.lastCrash) parts.push(`## Last crash: #${ctx.lastCrash.idx} ${ctx.lastCrash.title}\n\`\`\`\n${clip(ctx.lastCrash.logTail, 6000)}\n\`\`\``);
-  if (ctx.steering.length) parts.push(`## Steering notes from the human (follow them)\n${ctx.steering.map((s) => `- ${s}`).join("\n")}`);
-  parts.push(`## Editable files at the current best\n${Object.entries(ctx.files).map(([f, c]) => `### ${f}\n\`\`\`\n${c}\n\`\`\``).join("\n\n")}`);
-  if (ctx.retryError) parts.push(`## Your previous answer could not be used\n${ctx.retryError}\nPropose again, quoting the current text exactly.`);
-  parts.push(`Propose the next experiment with ${TOOL_NAME}.`);
+  const readOnly = Object.entries(ctx.readOnlyFiles ?? {});
+  if (readOnly.length) parts.push(`## Read-only files (never edit these)\n${readOnly.map(([f, c]) => `### ${f}\n\`\`\`\n${clip(c, READ_ONLY_CHARS)}\n\`\`\``).join("\n\n")}`);
+  parts.push(`## Editable files at the current best${ctx.bestCommit ? ` (commit ${ctx.bestCommit.slice(0, 7)})` : ""}\n${Object.entries(ctx.files).map(([f, c]) => `### ${f}\n\`\`\`\n${c}\n\`\`\``).join("\n\n")}`);
   return parts.join("\n\n");
 }
 
-export function toolSchema(editable: string[]) {
-  return {
-    name: TOOL_NAME,
-    description: "Propose one experiment: a title, a hypothesis, and exact search-and-replace edits to the editable files.",
-    input_schema: {
-      type: "object" as const,
-      properties: {
-        title: { type: "string", description: "A short description, e.g. 'Halve the learning rate'." },
-        hypothesis: { type: "string", description: "Why this should improve the metric." },
-        edits: {
-          type: "array",
-          minItems: 1,
-          items: {
-            type: "object",
-            properties: {
-              file: { type: "string", enum: editable },
-              old: { type: "string", description: "Exact text to replace; must occur exactly once." },
-              new: { type: "string", description: "The replacement text." },
-            },
-            required: ["file", "old", "new"],
-          },
-        },
-        fixes_experiment: { type: "integer", description: "When this fixes a crashed experiment: its number." },
-      },
-      required: ["title", "hypothesis", "edits"],
-    },
-  };
+const num = (v: number | null | undefined) => (v === null || v === undefined ? "" : String(Number(v.toPrecision(6))));
+const when = (at: number) => new Date(at).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+
+function row(h: HistoryEntry): string {
+  const facts = h.result ? describeResultFacts(h.result) : "";
+  return `${h.idx}\t${h.status}\t${num(h.metricValue)}\t${num(h.delta)}\t${h.title}${facts ? `\t${facts}` : ""}`;
+}
+
+/** Keeps, and the last rows in full; the rest as counts by status. Bounded however long the session runs. */
+export function compactHistory(history: readonly HistoryEntry[], recent = RECENT_ROWS): { rows: HistoryEntry[]; omitted: Record<string, number> } {
+  const cutoff = history.length - recent;
+  const rows = history.filter((h, i) => i >= cutoff || h.status === "kept" || h.idx === 0);
+  const omitted: Record<string, number> = {};
+  history.forEach((h, i) => {
+    if (!(i >= cutoff || h.status === "kept" || h.idx === 0)) omitted[h.status] = (omitted[h.status] ?? 0) + 1;
+  });
+  return { rows, omitted };
+}
+
+/** What changes every proposal: the state of the research. */
+export function statePrompt(ctx: ProposalContext): string {
+  const parts: string[] = [];
+  const goal = ctx.metric.goal === "minimize" ? "lower is better" : "higher is better";
+  parts.push(`## Current best\n${ctx.metric.name} = ${ctx.best ?? "not measured yet"} (${goal})`);
+  if (ctx.noise) {
+    const n = ctx.noise;
+    parts.push(`## Noise and the keep rule\nThe baseline ran ${n.baselineRuns} time(s); σ = ${n.sigma === null ? "not measured (one run)" : num(n.sigma)}. A candidate is kept only if it is ${ctx.metric.goal === "minimize" ? "lower" : "higher"} than the best by more than ${num(n.keepThreshold)} (max(2σ/√runs, minImprovement ${num(n.minImprovement)})); gains within that are re-run and then discarded as noise.`);
+  }
+  const { rows, omitted } = compactHistory(ctx.history);
+  const omittedText = Object.entries(omitted).map(([s, c]) => `${c} ${s}`).join(", ");
+  parts.push(`## Results so far\nidx\tstatus\t${ctx.metric.name}\tdelta\tdescription\tresult\n${rows.map(row).join("\n") || "(none)"}${omittedText ? `\n(${omittedText} earlier experiments not shown: list_experiments has them all)` : ""}`);
+  const recent = ctx.history.filter((h) => h.diff).slice(-3);
+  if (recent.length) parts.push(`## Recent experiments\n${recent.map((h) => `### #${h.idx} ${h.title} — ${h.status}${h.reason ? `: ${h.reason.split("\n")[0]}` : ""}\n\`\`\`diff\n${clip(h.diff ?? "", 4000)}\n\`\`\``).join("\n\n")}`);
+  const notebook = ctx.history.filter((h) => h.notebook).slice(-NOTEBOOK_ENTRIES);
+  if (notebook.length) parts.push(`## Your lab notebook (last ${notebook.length} entries)\n${notebook.map((h) => `- #${h.idx} ${h.title} (${h.status}): learned: ${h.notebook!.learned}${h.notebook!.next.length ? ` — next: ${h.notebook!.next.join("; ")}` : ""}`).join("\n")}`);
+  if (ctx.lastCrash) parts.push(`## Last crash: #${ctx.lastCrash.idx} ${ctx.lastCrash.title}\n\`\`\`\n${clip(ctx.lastCrash.logTail, 6000)}\n\`\`\``);
+  const notes: HumanNote[] = ctx.humanNotes ?? ctx.steering.map((text) => ({ kind: "steering", at: 0, text }));
+  const steering = notes.filter((n) => n.kind === "steering");
+  const rejections = notes.filter((n) => n.kind === "rejection");
+  if (steering.length) parts.push(`## Steering notes from the human (follow them)\n${steering.map((s) => `- ${s.at ? `[${when(s.at)}] ` : ""}${s.text}`).join("\n")}`);
+  if (rejections.length) parts.push(`## Proposals the human rejected, and why\n${rejections.map((r) => `- [${when(r.at)}] #${r.idx} ${r.title}: ${r.text}`).join("\n")}`);
+  if (ctx.recentBlocks?.length) parts.push(`## Recently blocked by the gate (do not try these again)\n${ctx.recentBlocks.map((b) => `- #${b.idx} ${b.title}: ${b.reasons.join("; ")}`).join("\n")}`);
+  if (ctx.retryError) parts.push(`## Your previous answer could not be used\n${ctx.retryError}\nPropose again, quoting the current text exactly.`);
+  parts.push(`Investigate as you need, then propose the next experiment with ${PROPOSE_TOOL}.`);
+  return parts.join("\n\n");
 }

@@ -1,5 +1,5 @@
 /** Picks a proposer by name. `manual` proposes nothing itself: a human submits each proposal. */
-import type { ProposerName } from "../../core/session-options";
+import type { SessionOptions } from "../../core/session-options";
 import type { Settings } from "../../core/settings";
 import { claudeProposer } from "./claude";
 import { mutateProposer } from "./mutate";
@@ -12,7 +12,8 @@ const manualProposer: Proposer = {
   },
 };
 
-export function createProposer(name: ProposerName, settings: Settings, model?: string): Proposer {
+export function createProposer(options: SessionOptions, settings: Settings, log?: (line: string) => void): Proposer {
+  const name = options.proposer;
   switch (name) {
     case "mutate":
       return mutateProposer;
@@ -21,7 +22,15 @@ export function createProposer(name: ProposerName, settings: Settings, model?: s
     case "claude": {
       const { apiKey, baseURL } = settings.anthropic;
       if (!apiKey) throw new Error("the claude proposer needs ANTHROPIC_API_KEY: export ANTHROPIC_API_KEY=… before starting Overseer (and ANTHROPIC_BASE_URL for a compatible server), or use the offline proposer, mutate.");
-      return claudeProposer({ apiKey, baseURL: baseURL ?? undefined, model: model ?? settings.anthropic.model });
+      return claudeProposer({
+        apiKey,
+        baseURL: baseURL ?? undefined,
+        model: options.model ?? settings.anthropic.model,
+        effort: options.effort,
+        maxToolCalls: options.maxToolCalls,
+        maxCostUsd: options.maxProposalCostUsd,
+        log,
+      });
     }
     default: {
       const never: never = name;
