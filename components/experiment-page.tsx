@@ -8,6 +8,7 @@ import { canApprove } from "../core/experiment-lifecycle";
 import { CRASH_STATUSES } from "../core/types";
 import { isTerminal } from "../core/run-lifecycle";
 import { formatValue } from "../core/format";
+import { describeApiTotals, formatCost } from "../core/claude/api-totals";
 import type { AppRouter } from "../server/root";
 import { BudgetBar } from "./budget-bar";
 import { CodeDiff, type LineNote } from "./code-diff";
@@ -53,7 +54,7 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         <span className="muted">
           {e.kind === "fix" ? `fix of #${e.fixOf} · ` : ""}proposer {e.proposer}
           {e.humanEdited ? " · edited by a human (co-authored)" : ""}
-          {e.costUsd > 0 ? ` · $${e.costUsd.toFixed(3)}` : ""}
+          {detail.data.apiTotals.calls > 0 ? ` · ${formatCost(detail.data.apiTotals)}` : ""}
         </span>
         {e.metricValue !== null && (
           <span className="metric" aria-label="metric">
@@ -71,6 +72,7 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         </span>
       </div>
       {e.hypothesis && <p className="hypothesis">{e.hypothesis}</p>}
+      {e.notebook && <Notebook notebook={e.notebook} />}
       {e.verdict && (
         <section aria-label="risk verdict" className="verdict">
           <h2>
@@ -117,6 +119,7 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         {shown ? <CodeDiff files={shown} onEdit={editing ? (f, c) => setEdited((m) => ({ ...m, [f]: c })) : undefined} notes={gateNotes(e.verdict)} /> : e.diff ? <pre className="diff">{e.diff}</pre> : <p className="muted">No code was recorded for this experiment.</p>}
       </section>
       <DecisionHistory decisions={detail.data.decisions} />
+      <ApiCalls calls={detail.data.apiCalls} totals={detail.data.apiTotals} />
       <RunSection runs={runs} best={detail.data.best} />
     </article>
   );
@@ -125,6 +128,64 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
 /** The gate's reasons that point at a line (level "low" ones only describe constants: the diff shows them). */
 function gateNotes(verdict: Detail["experiment"]["verdict"]): LineNote[] {
   return (verdict?.reasons ?? []).filter((r) => r.file && r.line && r.level && r.level !== "low").map((r) => ({ file: r.file!, line: r.line!, level: r.level!, text: `${r.rule}: ${r.message}` }));
+}
+
+/** The proposer's lab notebook entry: what the results taught it, what it would try next. */
+function Notebook({ notebook }: { notebook: NonNullable<Detail["experiment"]["notebook"]> }) {
+  if (!notebook.learned && notebook.next.length === 0) return null;
+  return (
+    <section aria-label="lab notebook" className="notebook">
+      <h2>Lab notebook</h2>
+      {notebook.learned && (
+        <p>
+          <strong>Learned:</strong> {notebook.learned}
+        </p>
+      )}
+      {notebook.next.length > 0 && (
+        <>
+          <strong>Would try next:</strong>
+          <ul>
+            {notebook.next.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** What its proposal (and the reviewer) cost: each Claude API call with its tokens. */
+function ApiCalls({ calls, totals }: { calls: Detail["apiCalls"]; totals: Detail["apiTotals"] }) {
+  if (!calls.length) return null;
+  return (
+    <section aria-label="API calls">
+      <h2>Claude API</h2>
+      <p className="muted">{describeApiTotals(totals)}</p>
+      <table className="api-calls">
+        <thead>
+          <tr>
+            <th>role</th><th>model</th><th>outcome</th><th>input</th><th>cache read</th><th>cache write</th><th>output</th><th>cost</th><th>time</th>
+          </tr>
+        </thead>
+        <tbody>
+          {calls.map((c) => (
+            <tr key={c.id} title={c.error ?? undefined}>
+              <td>{c.role}</td>
+              <td className="mono">{c.model}</td>
+              <td className={c.outcome === "ok" ? "" : "error"}>{c.outcome === "ok" ? (c.stopReason ?? "ok") : `${c.outcome}${c.error ? `: ${c.error}` : ""}`}</td>
+              <td>{c.inputTokens.toLocaleString("en-US")}</td>
+              <td>{c.cacheReadTokens.toLocaleString("en-US")}</td>
+              <td>{c.cacheWriteTokens.toLocaleString("en-US")}</td>
+              <td>{c.outputTokens.toLocaleString("en-US")}</td>
+              <td>{c.costUsd === null ? "unknown" : `$${c.costUsd.toFixed(4)}`}</td>
+              <td>{(c.durationMs / 1000).toFixed(1)} s</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
 }
 
 /** Who decided what, when, from where, about which diff. */

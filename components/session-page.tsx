@@ -4,6 +4,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { canApprove, needsHumanNow } from "../core/experiment-lifecycle";
+import { cacheReadShare, describeApiTotals, formatCost } from "../core/claude/api-totals";
 import { formatSeconds, formatValue } from "../core/format";
 import { dutyCycle, isSessionEnded } from "../core/session-stats";
 import type { SessionStatus } from "../core/types";
@@ -105,7 +106,16 @@ function Counters({ detail }: { detail: Detail }) {
       <div><dt>noise σ</dt><dd>{formatValue(s.noiseSigma)}</dd></div>
       <div><dt>GPU time</dt><dd>{formatSeconds(s.trainingMs)}</dd></div>
       <div><dt>duty cycle</dt><dd>{dutyCycleText(s)}</dd></div>
-      <div><dt>API cost</dt><dd>${s.costUsd.toFixed(2)}</dd></div>
+      <div title={detail.api.calls ? describeApiTotals(detail.api) : "no Claude API calls"}>
+        <dt>API cost</dt>
+        <dd>{detail.api.unpriced ? formatCost(detail.api, 2) : `$${s.costUsd.toFixed(2)}`}</dd>
+      </div>
+      {detail.api.calls > 0 && (
+        <div title="the share of input tokens the prompt cache served">
+          <dt>cache reads</dt>
+          <dd>{Math.round(100 * (cacheReadShare(detail.api) ?? 0))}%</dd>
+        </div>
+      )}
     </dl>
   );
 }

@@ -2,6 +2,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { CURRENT_MODELS, EFFORTS, type Effort } from "../core/claude/models";
 import { useTRPC } from "./trpc";
 
 /** Starts a research loop on a workspace: the offline `mutate` proposer works without an API key. */
@@ -12,6 +13,8 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const [experiments, setExperiments] = useState(10);
   const [approve, setApprove] = useState<"auto" | "risky" | "all">("risky");
   const [reviewer, setReviewer] = useState(false);
+  const [model, setModel] = useState("");
+  const [effort, setEffort] = useState<Effort | "default">("high");
   const caps = useQuery(trpc.system.capabilities.queryOptions());
   const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
@@ -19,7 +22,9 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       className="start-loop"
       onSubmit={(e) => {
         e.preventDefault();
-        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, reviewer: reviewer ? "claude" : "none" } });
+        const claude = proposer === "claude" || reviewer;
+        const picked = model.trim();
+        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, ...(picked ? { model: picked } : {}) } : {}) } });
       }}
     >
       <label>
@@ -43,6 +48,32 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
           <option value="all">ask me for every change</option>
         </select>
       </label>
+      {caps.data?.claude && (proposer === "claude" || reviewer) && (
+        <>
+          <label title="Any model id works; what it can do comes from the Models API">
+            model{" "}
+            <input list="claude-models" value={model} placeholder={caps.data.claudeModel} onChange={(e) => setModel(e.target.value)} aria-label="model" size={18} />
+            <datalist id="claude-models">
+              {CURRENT_MODELS.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </datalist>
+          </label>
+          <label title="How hard Claude thinks before it proposes (output_config.effort)">
+            effort{" "}
+            <select value={effort} onChange={(e) => setEffort(e.target.value as typeof effort)} aria-label="effort">
+              {EFFORTS.map((l) => (
+                <option key={l} value={l}>
+                  {l}
+                </option>
+              ))}
+              <option value="default">the model&apos;s default</option>
+            </select>
+          </label>
+        </>
+      )}
       {caps.data?.claude && (
         <label title="Claude reads each diff too; the stricter of it and the gate's rules wins">
           <input type="checkbox" checked={reviewer} onChange={(e) => setReviewer(e.target.checked)} /> reviewer model

@@ -8,6 +8,7 @@ import { decimateDots, progressData, topHits } from "../core/progress";
 import { sessionStats } from "../core/session-stats";
 import type { ExperimentStatus } from "../core/types";
 import { workspaceConfigSchema } from "../core/workspace-config";
+import { apiCallTotals } from "../db/queries/api-calls";
 import type { Db } from "../db/open";
 import { countExperimentsSince, listExperimentOutlines, listExperimentsInStatuses } from "../db/queries/experiments";
 import { listSteeringNotes, type SessionRow } from "../db/queries/sessions";
@@ -42,5 +43,7 @@ export function sessionOverview(db: Db, s: SessionRow) {
     active: listExperimentsInStatuses(db, s.id, ACTIVE).map(experimentView),
     anyDecided: outlines.some((e) => e.decidedAt !== null),
     steering: listSteeringNotes(db, s.id).map((n) => ({ ...n, newer: countExperimentsSince(db, s.id, n.createdAt) })),
+    /** Every Claude API call of the session, summed: the cost, and how much of the input the prompt cache served. */
+    api: apiCallTotals(db, { sessionId: s.id }),
   };
 }

@@ -56,7 +56,7 @@ export function sessionView(s: SessionRow) {
 
 /** An experiment in a list: no code, except the diff of one that waits for a human (the approval card shows it). */
 export function experimentView(e: ExperimentRow) {
-  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, diff, ...rest } = e;
+  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, notebookJson, diff, ...rest } = e;
   return {
     ...rest,
     diff: needsHumanNow(e.status) ? diff : null,
@@ -64,6 +64,8 @@ export function experimentView(e: ExperimentRow) {
     verdict: verdictJson ? (JSON.parse(verdictJson) as GateVerdict) : null,
     runIds: JSON.parse(runIdsJson) as number[],
     tokens: tokensJson ? (JSON.parse(tokensJson) as Record<string, number>) : null,
+    /** The proposer's lab notebook for it: what it learned, what it would try next. */
+    notebook: notebookJson ? (JSON.parse(notebookJson) as { learned: string; next: string[] }) : null,
     editCount: editsJson ? (JSON.parse(editsJson) as unknown[]).length : 0,
   };
 }

@@ -4,6 +4,7 @@
  * proposer preparing the next candidate, the reviewer reading another — never overwrite each other's sums.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { ApiTotals } from "../../core/claude/api-totals";
 import type { Db } from "../open";
 import { apiCalls, experiments, sessions } from "../schema";
 
@@ -48,20 +49,9 @@ export function listApiCalls(db: Db, where: { sessionId?: number; experimentId?:
   return q.orderBy(apiCalls.id).all();
 }
 
-export interface ApiCallTotals {
-  calls: number;
-  failed: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheWriteTokens: number;
-  cacheReadTokens: number;
-  /** Calls whose model has no known price: their cost is not in costUsd. */
-  unpriced: number;
-  costUsd: number;
-}
 
 /** Sums for a session or one experiment; the cache-read share is cacheReadTokens over all input tokens. */
-export function apiCallTotals(db: Db, where: { sessionId: number } | { experimentId: number }): ApiCallTotals {
+export function apiCallTotals(db: Db, where: { sessionId: number } | { experimentId: number }): ApiTotals {
   const cond = "sessionId" in where ? eq(apiCalls.sessionId, where.sessionId) : eq(apiCalls.experimentId, where.experimentId);
   const r = db
     .select({

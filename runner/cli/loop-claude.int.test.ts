@@ -54,7 +54,7 @@ describe("overseer loop --proposer claude", () => {
       expect(r.experiments.reduce((a, e) => a + e.costUsd, 0)).toBeCloseTo(totals.costUsd, 9);
       expect(totals.costUsd).toBeGreaterThan(0);
       if (model === "claude-opus-5-5") expect(listApiCalls(r.db, { sessionId: r.session.id }).filter((c) => c.role === "reviewer")).toHaveLength(3);
-      expect(r.out).toMatch(/API \d+ calls · \$[\d.]+ · .* input .* output tokens · \d+% of input tokens read from the cache/);
+      expect(r.out).toMatch(/API \d+ calls · [\d,]+ input tokens \(\d+% from the cache\) · [\d,]+ output · \$[\d.]+/);
     });
   }
 

@@ -8,6 +8,7 @@ import { formatSeconds, formatValue } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
 import type { Settings } from "../../core/settings";
+import { describeApiTotals } from "../../core/claude/api-totals";
 import { apiCallTotals } from "../../db/queries/api-calls";
 import { listExperiments } from "../../db/queries/experiments";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
@@ -158,12 +159,8 @@ function printSummary(db: Db, settings: Settings, s: SessionRow): void {
   );
 }
 
-/** Calls, cost and how much of the input the prompt cache served, when the session called the API at all. */
+/** Calls, tokens, the cache's share of the input and the cost, when the session called the API at all. */
 function apiLine(db: Db, s: SessionRow): string[] {
   const t = apiCallTotals(db, { sessionId: s.id });
-  if (t.calls === 0) return [];
-  const input = t.inputTokens + t.cacheWriteTokens + t.cacheReadTokens;
-  const share = input ? `${Math.round((100 * t.cacheReadTokens) / input)}% of input tokens read from the cache` : "";
-  const cost = `$${t.costUsd.toFixed(3)}${t.unpriced ? ` + ${t.unpriced} call${t.unpriced > 1 ? "s" : ""} of unknown price` : ""}`;
-  return [`API ${t.calls} calls${t.failed ? ` (${t.failed} failed)` : ""} · ${cost} · ${input.toLocaleString("en-US")} input and ${t.outputTokens.toLocaleString("en-US")} output tokens · ${share}`];
+  return t.calls === 0 ? [] : [`API ${describeApiTotals(t)}`];
 }

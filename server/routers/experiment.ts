@@ -1,4 +1,5 @@
 import "server-only";
+import { apiCallTotals, listApiCalls } from "../../db/queries/api-calls";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordId } from "../inputs";
@@ -37,6 +38,9 @@ export const experimentRouter = router({
       nextId: at >= 0 && at < siblings.length - 1 ? siblings[at + 1]! : null,
       /** The best experiment's last run, for the reference curve. */
       best: best ? { id: best.id, idx: best.idx, title: best.title, runId: lastRun(best.runIdsJson) } : null,
+      /** Its Claude API calls (the proposal's and the reviewer's), each with its tokens and cost. */
+      apiCalls: listApiCalls(db, { experimentId: e.id }).map(({ id, role, model, outcome, stopReason, inputTokens, outputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, costUsd, error, durationMs, at }) => ({ id, role, model, outcome, stopReason, inputTokens, outputTokens, cacheWriteTokens: cacheWrite5mTokens + cacheWrite1hTokens, cacheReadTokens, costUsd, error, durationMs, at })),
+      apiTotals: apiCallTotals(db, { experimentId: e.id }),
     };
   }),
 });
