@@ -86,7 +86,7 @@ describe("bin/overseer loop", () => {
   it("survives being killed at any step, again and again: git and the database agree, nothing lost or doubled", async () => {
     const repo = trainerWorkspace("quadratic.mjs");
     const file = path.join(repo, "train.mjs");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("const sleepMs = 0;", "const sleepMs = 60;"));
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("const sleepMs = 0;", "const sleepMs = 150;"));
     sh(repo, "git", ["commit", "-qam", "quick"]);
     const dataDir = tempDir();
     const env = { ...process.env, OVERSEER_DATA_DIR: dataDir, OVERSEER_KILL_GRACE_MS: "200" };
