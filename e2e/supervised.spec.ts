@@ -9,7 +9,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: test.info().o
 /** What "Claude" proposes, in order: edits of examples/tiny-lm/train.mjs. */
 const PROPOSALS: Reply[] = [
   // A constant: low risk, so it runs unattended under "ask me for risky changes". 4× the steps in the budget: a clear keep.
-  proposing({ title: "Narrower hidden layer", hypothesis: "A quarter of the width trains four times the steps in the budget.", edits: [{ file: "train.mjs", old: "const HIDDEN = 128;", new: "const HIDDEN = 32;" }] }),
+  proposing({ title: "Narrower hidden layer", hypothesis: "A quarter of the width trains four times the steps in the budget.", edits: [{ file: "train.mjs", old: "const HIDDEN = 128;", new: "const HIDDEN = 32;" }], learned: "The baseline is step-bound: it ends the budget still improving.", next_ideas: ["a shorter warm-down", "smooth the loss faster"] }),
   // Code: medium risk, it waits; the human approves it.
   proposing({ title: "Warm down to 10%, not to zero", hypothesis: "The last steps still learn something.", edits: [{ file: "train.mjs", old: "Math.max(0, (1 - progress) / WARMDOWN_RATIO)", new: "Math.max(0.1, (1 - progress) / WARMDOWN_RATIO)" }] }),
   // Code: the human rejects it, with a note for the proposer.
@@ -47,6 +47,8 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await card.getByLabel("proposer").selectOption("claude");
   await card.getByLabel("experiments").fill("4");
   await card.getByLabel("approval").selectOption("risky");
+  await card.getByLabel("model", { exact: true }).fill("claude-opus-5-5");
+  await card.getByLabel("effort", { exact: true }).selectOption("max");
   await card.getByRole("button", { name: "Start loop" }).click();
   await expect(page).toHaveURL(/\/sessions\/\d+$/);
   const sessionUrl = page.url();
@@ -60,6 +62,16 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await expect.poll(async () => Number(await points.getAttribute("data-points")), { timeout: 10_000 }).toBeGreaterThan(first);
   await shot(page, "session-running.png");
   await expect(table.getByRole("row").filter({ hasText: "Narrower hidden layer" })).toContainText("kept", { timeout: 60_000 });
+  // The model and effort picked in the form are what the proposer asked with.
+  expect(fake.requests[0]!.body).toMatchObject({ model: "claude-opus-5-5", output_config: { effort: "max" }, thinking: { type: "adaptive" } });
+  // Its page shows the agent's lab notebook and what its proposal cost, call by call.
+  await table.getByRole("link", { name: "Narrower hidden layer" }).click();
+  await expect(page.getByRole("region", { name: "lab notebook" })).toContainText("The baseline is step-bound");
+  await expect(page.getByRole("region", { name: "lab notebook" })).toContainText("smooth the loss faster");
+  const api = page.getByRole("region", { name: "API calls" });
+  await expect(api).toContainText("claude-opus-5-5");
+  await expect(api).toContainText(/1 call · [\d,]+ input tokens/);
+  await shot(page, "experiment-notebook.png");
 
   // #2 changes code: it waits, with the gate's reason; approved by a click.
   await openWaiting(page, sessionUrl, 2);

@@ -60,6 +60,8 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   steps.retryProposal = async (exp, error) => {
     const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
     const out = await deps.proposer.propose({ ...ctx, retryError: `Your edits for "${exp.title}" did not apply: ${error}` }, deps.signal);
+    // The retry's calls are the experiment's, whatever came of them.
+    linkApiCalls(db, out.callIds ?? [], exp.id);
     return out.kind === "proposal" ? out : null;
   };
   try {

@@ -17,7 +17,6 @@ import { countExperimentEvents } from "../../db/queries/events";
 import { applyExperimentEvent, getExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, type RunRow } from "../../db/queries/runs";
 import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
-import { linkApiCalls } from "../../db/queries/api-calls";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
@@ -72,7 +71,6 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
       edits = retried.edits;
       applied = applyEdits(files, edits);
       // The answer may be another idea (mutate's always is): its title must describe the edits that run.
-      linkApiCalls(d.db, retried.callIds ?? [], exp.id);
       exp = updateExperiment(d.db, exp.id, { editsJson: JSON.stringify(edits), title: retried.title, hypothesis: retried.hypothesis, notebookJson: retried.notebook ? JSON.stringify(retried.notebook) : exp.notebookJson });
     }
   }

@@ -74,22 +74,20 @@ export function sessionWorkbench(db: Db, sessionId: number, g: SessionGit, bestC
       if ("error" in run) return run;
       if (!run.logPath || !fs.existsSync(run.logPath)) return { error: `the log of experiment #${idx}'s run is gone` };
       if (grep !== undefined) {
-        let re: RegExp;
-        try {
-          re = new RegExp(grep);
-        } catch (e) {
-          return { error: `grep: not a regular expression (${(e as Error).message})` };
-        }
+        // Plain text, not a regular expression: a pattern from a model must not be able to hang the runner.
+        const wanted = grep.split("|").map((w) => w.trim().toLowerCase()).filter(Boolean);
+        if (!wanted.length) return { error: "grep: give the text to look for (alternatives separated by |)" };
+        const matches = (l: string) => wanted.some((w) => l.toLowerCase().includes(w));
         const hits: string[] = [];
         let rest = "";
         let total = 0;
         readLogInChunks(run.logPath, (bytes) => {
           const lines = (rest + bytes.toString("utf8")).split(/\r\n|\r|\n/);
           rest = lines.pop() ?? "";
-          for (const l of lines) if (re.test(l) && total++ < MAX_LOG_LINES) hits.push(l);
+          for (const l of lines) if (matches(l) && total++ < MAX_LOG_LINES) hits.push(l.slice(0, 2000));
         });
-        if (re.test(rest) && total++ < MAX_LOG_LINES) hits.push(rest);
-        return { text: hits.length ? `${hits.join("\n")}${total > hits.length ? `\n… (${total - hits.length} more matching lines)` : ""}` : `no line matches /${grep}/` };
+        if (matches(rest) && total++ < MAX_LOG_LINES) hits.push(rest.slice(0, 2000));
+        return { text: hits.length ? `${hits.join("\n")}${total > hits.length ? `\n… (${total - hits.length} more matching lines)` : ""}` : `no line contains ${wanted.map((w) => `"${w}"`).join(" or ")}` };
       }
       return { text: readLogTail(run.logPath, Math.min(Math.max(1, tail ?? 50), MAX_LOG_LINES)) ?? "(the log is empty)" };
     },

@@ -25,8 +25,8 @@ export function toolDefinitions(editable: string[]) {
     { name: "show_diff", description: "Show an experiment's change as a unified diff.", input_schema: object({ experiment: int("The experiment's number (idx)") }, ["experiment"]) },
     {
       name: "run_log",
-      description: "Read the log of an experiment's last run: its last lines, or the lines matching a regular expression.",
-      input_schema: object({ experiment: int("The experiment's number (idx)"), tail: int("How many of the last lines (default 50, at most 400)"), grep: str("A regular expression: only matching lines") }, ["experiment"]),
+      description: "Read the log of an experiment's last run: its last lines, or the lines containing some text.",
+      input_schema: object({ experiment: int("The experiment's number (idx)"), tail: int("How many of the last lines (default 50, at most 400)"), grep: str("Only the lines containing this text (case-insensitive); alternatives separated by |, e.g. val_bpb|peak_vram") }, ["experiment"]),
     },
     {
       name: "run_curve",

@@ -24,7 +24,7 @@ export interface Workbench {
   listExperiments(filter: { status?: string; offset?: number; limit?: number }): ExperimentListing[];
   /** An experiment's change, as a unified diff. */
   experimentDiff(idx: number): { diff: string } | { error: string };
-  /** The log of an experiment's last run: its last `tail` lines, or the lines matching `grep` (a regular expression). */
+  /** The log of an experiment's last run: its last `tail` lines, or the lines containing `grep` (plain text, alternatives separated by |). */
   runLog(idx: number, opts: { tail?: number; grep?: string }): { text: string } | { error: string };
   /** A series of an experiment's last run, sampled down to about `points` points. */
   runCurve(idx: number, series: string, points?: number): { series: string[]; points: { step: number; value: number }[] } | { error: string };
