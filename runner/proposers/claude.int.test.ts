@@ -152,6 +152,12 @@ describe("an agent turn", () => {
     expect(out.costUsd).toBeCloseTo(calls[0]!.costUsd! + calls[1]!.costUsd!, 12); // both calls are paid for
   });
 
+  it("edits that do not apply to the code it was shown are sent back in the same conversation", async () => {
+    fake = await startFakeAnthropic([{ toolInput: { ...proposal, edits: [{ file: "train.py", old: "DEPTH = 12", new: "DEPTH = 6" }] } }, good]);
+    expect((await proposer().propose(ctx)).kind).toBe("proposal");
+    expect(JSON.stringify(fake.requests[1]!.body.messages.at(-1))).toContain("the edits do not apply to the code at the best commit: edit 1: the text to replace was not found in train.py");
+  });
+
   it("an answer that ends without proposing gets one repair turn; twice, the proposal fails", async () => {
     fake = await startFakeAnthropic([{ text: "I think you should lower the LR." }, good]);
     expect((await proposer().propose(ctx)).kind).toBe("proposal");

@@ -7,6 +7,7 @@
  * a refusal recorded as such, and every call metered. Errors no retry can help with are fatal: the loop stops.
  */
 import type Anthropic from "@anthropic-ai/sdk";
+import { applyEdits } from "../../core/edits";
 import { requestShape, type ModelCapabilities } from "../../core/claude/capabilities";
 import type { Effort } from "../../core/claude/models";
 import { callClaude, claudeClient, type ClaudeClientOptions } from "../claude/call";
@@ -117,7 +118,9 @@ async function agentTurn(client: Anthropic, opts: ClaudeOptions, caps: ModelCapa
     if (proposal) {
       const parsed = proposalSchema.safeParse(proposal.input);
       const badFile = parsed.success ? parsed.data.edits.find((e) => !editable.includes(e.file))?.file : undefined;
-      if (parsed.success && !badFile) {
+      // Edits that do not apply to the code it was shown are sent back in the same conversation, where it can see why.
+      const applied = parsed.success && !badFile ? applyEdits(ctx.files, parsed.data.edits) : null;
+      if (parsed.success && !badFile && applied?.ok) {
         const a = parsed.data;
         return {
           kind: "proposal",
@@ -129,7 +132,11 @@ async function agentTurn(client: Anthropic, opts: ClaudeOptions, caps: ModelCapa
           ...spent(),
         };
       }
-      const problem = badFile ? `edits: ${badFile} is not an editable file (${editable.join(", ")})` : parsed.error!.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; ");
+      const problem = badFile
+        ? `edits: ${badFile} is not an editable file (${editable.join(", ")})`
+        : applied && !applied.ok
+          ? `the edits do not apply to the code at the best commit: ${applied.error}`
+          : parsed.error!.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; ");
       if (repairs++ >= 1) return failed(`the answer was malformed twice (${problem})`);
       messages.push({ role: "user", content: uses.map((u) => ({ type: "tool_result" as const, tool_use_id: u.id, is_error: true, content: u === proposal ? `Invalid proposal: ${problem}. Call ${PROPOSE_TOOL} again, corrected.` : "Not run: the proposal came in the same answer." })) });
       continue;
