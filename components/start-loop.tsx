@@ -32,7 +32,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         <select value={proposer} onChange={(e) => setProposer(e.target.value as typeof proposer)} aria-label="proposer">
           <option value="mutate">mutate (offline)</option>
           <option value="claude" disabled={caps.data?.claude === false}>
-            {caps.data?.claude === false ? "claude (set ANTHROPIC_API_KEY)" : `claude (${caps.data?.claudeModel ?? "…"})`}
+            {caps.data?.claude === false ? (caps.data.claudeModel ? "claude (the key was refused)" : "claude (set ANTHROPIC_API_KEY)") : `claude (${caps.data?.claudeModel ?? "…"})`}
           </option>
           <option value="manual">manual</option>
         </select>
@@ -52,7 +52,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         <>
           <label title="Any model id works; what it can do comes from the Models API">
             model{" "}
-            <input list="claude-models" value={model} placeholder={caps.data.claudeModel} onChange={(e) => setModel(e.target.value)} aria-label="model" size={18} />
+            <input list="claude-models" value={model} placeholder={caps.data.claudeModel ?? ""} onChange={(e) => setModel(e.target.value)} aria-label="model" size={18} />
             <datalist id="claude-models">
               {CURRENT_MODELS.map((m) => (
                 <option key={m.id} value={m.id}>
@@ -82,9 +82,11 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       <button type="submit" disabled={disabled || start.isPending}>
         Start loop
       </button>
-      {caps.data?.claude === false && (
+      {caps.data?.claude === false && !caps.data.claudeModel && (
         <span className="muted">No ANTHROPIC_API_KEY: mutate runs offline. For Claude, export ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server) and restart.</span>
       )}
+      {caps.data?.claudeError && caps.data.claudeModel && <span className="error">Claude: {caps.data.claudeError}</span>}
+      {caps.data?.claudeNote && <span className="muted">Claude: {caps.data.claudeNote}</span>}
       {start.error && <span className="error">{start.error.message}</span>}
     </form>
   );

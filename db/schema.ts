@@ -121,6 +121,8 @@ export const runnerLease = sqliteTable("runner_lease", {
   sandbox: text("sandbox"),
   /** The GPUs it found (core/gpu GpuIdentity[]), [] on a CPU-only machine; null before it looked. */
   gpusJson: text("gpus_json"),
+  /** What the runner learned of the Claude API with its key (core/claude/status ClaudeStatus): the web holds no key. */
+  claudeJson: text("claude_json"),
 });
 
 /** A research loop on one workspace, on its own branch overseer/<tag>. */

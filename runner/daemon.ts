@@ -10,7 +10,8 @@ import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
 import { describeGpus, identityOf } from "../core/gpu";
-import { acquireLease, releaseLease, renewLease, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
+import { acquireLease, releaseLease, renewLease, setLeaseClaude, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
+import { checkClaude } from "./claude/check";
 import { queryGpus } from "./gpu";
 import { probeSandbox } from "./sandbox";
 import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus, type RunRow } from "../db/queries/runs";
@@ -53,6 +54,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   setLeaseGpus(db, owner, JSON.stringify(gpus.map(identityOf)));
   log(describeGpus(gpus));
   const orphans = await reconcile(db, settings, log);
+  // The dashboard holds no key: the runner says what the Claude API made of its own, now and every 15 minutes.
+  const askClaude = () =>
+    void checkClaude(settings).then((status) => {
+      setLeaseClaude(db, owner, JSON.stringify(status));
+      if (status.configured && !status.ok) log(`claude: ${status.error}`);
+      else if (status.configured && status.note) log(`claude: ${status.note}`);
+    });
+  askClaude();
+  const claudeTimer = setInterval(askClaude, 15 * 60_000);
+  claudeTimer.unref();
 
   let stopping = false;
   let active: { kind: "run" | "session"; id: number; controller: AbortController; promise: Promise<unknown> } | null = null;
@@ -153,6 +164,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         await active.promise.catch(() => undefined);
       }
       await worktreeRemovals();
+      clearInterval(claudeTimer);
       releaseLease(db, owner);
       resolve();
     };

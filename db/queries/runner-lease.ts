@@ -53,6 +53,10 @@ export function setLeaseGpus(db: Db, owner: string, gpusJson: string): void {
   db.update(runnerLease).set({ gpusJson }).where(eq(runnerLease.owner, owner)).run();
 }
 
+export function setLeaseClaude(db: Db, owner: string, claudeJson: string): void {
+  db.update(runnerLease).set({ claudeJson }).where(eq(runnerLease.owner, owner)).run();
+}
+
 export function releaseLease(db: Db, owner: string): void {
   db.delete(runnerLease).where(eq(runnerLease.owner, owner)).run();
 }

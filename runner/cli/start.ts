@@ -42,8 +42,10 @@ export async function startCommand(args: string[], base: Settings): Promise<numb
     if (example.ok) registerWorkspace(db, example.workspace, Date.now());
     else console.error(`overseer: the example workspace could not be registered: ${example.error}`);
   }
+  // The web process holds no secrets: the key stays with the runner, which reports what the API made of it.
+  const { ANTHROPIC_API_KEY: _key, ...withoutKey } = process.env;
   const webEnv = {
-    ...process.env,
+    ...withoutKey,
     NEXT_TELEMETRY_DISABLED: "1",
     OVERSEER_DATA_DIR: settings.dataDir,
     OVERSEER_DB_FILE: settings.dbFile,

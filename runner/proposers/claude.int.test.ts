@@ -229,6 +229,16 @@ describe("errors", () => {
   });
 });
 
+describe("a stop while Claude thinks", () => {
+  it("aborts the request, and the call is still recorded, as aborted", async () => {
+    fake = await startFakeAnthropic([{ hang: true }]);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort("shutdown"), 150);
+    expect(await proposer().propose(ctx, stop.signal)).toMatchObject({ kind: "failed", fatal: false, reason: "the request was stopped" });
+    expect(calls).toMatchObject([{ outcome: "aborted", role: "proposer" }]);
+  });
+});
+
 describe("models Overseer does not know", () => {
   it("works from what the Models API says, and its cost is unknown rather than guessed", async () => {
     const nova = { ...FAKE_MODELS[0]!, id: "claude-nova-6", displayName: "Claude Nova 6", maxTokens: 20_000, effort: ["low", "medium"] as ("low" | "medium")[] };

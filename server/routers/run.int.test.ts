@@ -4,6 +4,7 @@ import { applyRunEvent, createRun, getRun } from "../../db/queries/runs";
 import { upsertWorkspace } from "../../db/queries/workspaces";
 import type { Db } from "../../db/open";
 import { tempDb } from "../../test/helpers/temp";
+import { acquireLease, setLeaseClaude } from "../../db/queries/runner-lease";
 import { appRouter } from "../root";
 import type { LiveMessage } from "./run";
 
@@ -90,5 +91,19 @@ describe("system router", () => {
     expect(data).toMatchObject({ kind: "event", event: { type: "run_queued", runId: run.id } });
     expect(Number(id)).toBeGreaterThan(0);
     await it.return?.();
+  });
+});
+
+describe("system.capabilities", () => {
+  it("tells the dashboard what the runner's key is worth, from the lease (the web holds no key)", async () => {
+    const { caller, db } = setup();
+    expect(await caller.system.capabilities()).toMatchObject({ claude: null });
+    acquireLease(db, "host:1:x", 1, Date.now(), () => false);
+    setLeaseClaude(db, "host:1:x", JSON.stringify({ configured: true, ok: false, model: "claude-sonnet-5-5", error: "the Claude API refused the key (401 authentication_error: invalid x-api-key)", checkedAt: 1 }));
+    expect(await caller.system.capabilities()).toEqual({ claude: false, claudeModel: "claude-sonnet-5-5", claudeError: "the Claude API refused the key (401 authentication_error: invalid x-api-key)", claudeNote: null });
+    setLeaseClaude(db, "host:1:x", JSON.stringify({ configured: false }));
+    expect(await caller.system.capabilities()).toMatchObject({ claude: false, claudeModel: null });
+    setLeaseClaude(db, "host:1:x", JSON.stringify({ configured: true, ok: true, model: "claude-opus-5-5", models: ["claude-opus-5-5"], note: null, checkedAt: 1 }));
+    expect(await caller.system.capabilities()).toMatchObject({ claude: true, claudeModel: "claude-opus-5-5" });
   });
 });

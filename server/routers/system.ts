@@ -2,6 +2,7 @@ import "server-only";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { eventCursor } from "../inputs";
+import type { ClaudeStatus } from "../../core/claude/status";
 import type { GpuIdentity } from "../../core/gpu";
 import { diskShortage } from "../../core/disk";
 import { databaseWriteLocked } from "../../db/faults";
@@ -33,9 +34,21 @@ function runnerStatus(db: Db, now: number) {
 
 export type RunnerStatusView = ReturnType<typeof runnerStatus>;
 
+/** claude: null until a runner has looked; false with claudeError when the key is missing or was refused. */
+function claudeCapabilities(json: string | null) {
+  const status = json ? (JSON.parse(json) as ClaudeStatus) : null;
+  if (!status) return { claude: null as boolean | null, claudeModel: null as string | null, claudeError: null as string | null, claudeNote: null as string | null };
+  if (!status.configured) return { claude: false, claudeModel: null, claudeError: "the runner has no ANTHROPIC_API_KEY", claudeNote: null };
+  if (!status.ok) return { claude: false, claudeModel: status.model, claudeError: status.error, claudeNote: null };
+  return { claude: true, claudeModel: status.model, claudeError: null, claudeNote: status.note };
+}
+
 export const systemRouter = router({
-  /** What this installation can do: the claude proposer needs ANTHROPIC_API_KEY (the runner gets the same environment). */
-  capabilities: publicProcedure.query(() => ({ claude: !!webSettings().anthropic.apiKey, claudeModel: webSettings().anthropic.model })),
+  /**
+   * What this installation can do. The claude proposer needs the runner's ANTHROPIC_API_KEY: the runner asks the
+   * API what it makes of the key and writes the answer to its lease (the web holds no key).
+   */
+  capabilities: publicProcedure.query(({ ctx }) => claudeCapabilities(readLease(ctx.db)?.claudeJson ?? null)),
 
   /** Whether a runner holds the database; without one, queued runs wait. */
   runner: publicProcedure.query(({ ctx }) => runnerStatus(ctx.db, Date.now())),

@@ -19,7 +19,8 @@ function editableOf(req: RecordedRequest): string[] {
 function review(req: RecordedRequest): Reply {
   const diff = /```diff\n([\s\S]*?)```/.exec(userText(req))?.[1] ?? "";
   const changed = diff.split("\n").filter((l) => /^[-+](?![-+])/.test(l));
-  const constantsOnly = changed.every((l) => /^[-+]\s*(const\s+)?[A-Z_][A-Z0-9_]*\s*=\s*[-+0-9.e*() ]+;?\s*$/.test(l));
+  // A constant's line: NAME = a number, a product, or a list of numbers, with a trailing comment at most.
+  const constantsOnly = changed.every((l) => /^[-+]\s*(const\s+)?[A-Z_][A-Z0-9_]*\s*=\s*[-+0-9.e*(),[\] ]+;?\s*(\/\/.*|#.*)?$/.test(l));
   return { toolInput: { risk: constantsOnly ? "low" : "medium", reasons: [constantsOnly ? "changes numeric constants only" : "changes code: worth a human's look"] }, thinking: "Reading the diff and the changed blocks." };
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `runner_lease` ADD `claude_json` text;
