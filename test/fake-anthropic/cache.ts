@@ -58,11 +58,16 @@ export class PromptCache {
     const now = this.now();
     let read = 0;
     let readAt = -1;
+    // From each breakpoint the API looks back up to 20 blocks for a cached prefix (prompt caching: the
+    // automatic prefix check), so a prefix cached at the end of the last turn is found from the end of this one.
     for (const p of valid) {
-      const exp = this.entries.get(digests[p.at]!);
-      if (exp !== undefined && exp > now && cumulative[p.at]! >= minTokens) {
-        read = cumulative[p.at]!;
-        readAt = p.at;
+      for (let at = p.at; at >= Math.max(0, p.at - 19); at--) {
+        const exp = this.entries.get(digests[at]!);
+        if (exp !== undefined && exp > now && cumulative[at]! >= minTokens && cumulative[at]! > read) {
+          read = cumulative[at]!;
+          readAt = at;
+          break;
+        }
       }
     }
     const creation = { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 };

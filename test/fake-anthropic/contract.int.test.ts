@@ -95,6 +95,17 @@ describe("the fake Claude API's contract", () => {
     expect(again.usage.cache_creation_input_tokens).toBe(0);
   });
 
+  it("the top-level breakpoint follows the conversation: the next turn reads what the last one wrote", async () => {
+    const long = "y".repeat(3000);
+    const turn1 = { model: "claude-sonnet-5-5", max_tokens: 1024, cache_control: { type: "ephemeral" as const }, messages: [{ role: "user" as const, content: [{ type: "text" as const, text: long }] }] };
+    const a = await client.messages.stream(turn1).finalMessage();
+    const written = a.usage.cache_creation_input_tokens!;
+    expect(written).toBeGreaterThan(700);
+    const turn2 = { ...turn1, messages: [...turn1.messages, { role: "assistant" as const, content: a.content }, { role: "user" as const, content: [{ type: "text" as const, text: "and then?" }] }] };
+    const b = await client.messages.stream(turn2).finalMessage();
+    expect(b.usage.cache_read_input_tokens).toBe(written);
+  });
+
   it("lists models with their limits and capabilities, and answers 404 for an unknown one", async () => {
     const list = await client.models.list();
     expect(list.data.map((m) => m.id)).toEqual(expect.arrayContaining(["claude-fable-5-1", "claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"]));
