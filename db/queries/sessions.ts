@@ -1,6 +1,6 @@
 /** Sessions and their steering notes. */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import type { SessionOptions } from "../../core/session-options";
+import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
 import type { Db, DbLike } from "../open";
 import { sessions, steeringNotes } from "../schema";
 import { appendEvent } from "./events";
@@ -68,8 +68,11 @@ export function updateSession(db: DbLike, id: number, patch: SessionPatch, at: n
   if (row && eventType) appendEvent(db, { type: eventType, at, workspaceId: row.workspaceId, payload: { sessionId: id, ...patch } });
 }
 
+/** A session's options, with the defaults of options added since it was started (a session from an older Overseer resumes). */
 export function sessionOptions(s: SessionRow): SessionOptions {
-  return JSON.parse(s.optionsJson) as SessionOptions;
+  const raw = JSON.parse(s.optionsJson) as unknown;
+  const parsed = sessionOptionsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : (raw as SessionOptions);
 }
 
 export function addSteeringNote(db: Db, sessionId: number, text: string, at: number) {
