@@ -34,6 +34,7 @@ describe("the fake Claude API's contract", () => {
     ["forced tool use on Sonnet 5.5", { tools: [tool], tool_choice: { type: "tool", name: "read_file" } }, '400 tool_choice: type "tool" and "any" are not supported for this model.'],
     ["tool_choice any on Opus 5.5", { model: "claude-opus-5-5", tools: [tool], tool_choice: { type: "any" } }, '400 tool_choice: type "tool" and "any" are not supported for this model.'],
     ["forced tool use on Fable 5.1", { model: "claude-fable-5-1", tools: [tool], tool_choice: { type: "tool", name: "read_file" } }, '400 tool_choice: type "tool" and "any" are not supported for this model.'],
+    ["forced tool use on Fable 5.2", { model: "claude-fable-5-2", tools: [tool], tool_choice: { type: "any" } }, '400 tool_choice: type "tool" and "any" are not supported for this model.'],
     ["forced tool use with thinking on Haiku 5.5", { model: "claude-haiku-5-5", tools: [tool], tool_choice: { type: "any" } }, "400 Thinking may not be enabled when tool_choice forces tool use."],
     ["disabling thinking on Opus 5.5", { model: "claude-opus-5-5", thinking: { type: "disabled" } }, '400 "thinking.type.disabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.'],
     ["budgeted thinking on Fable 5.1", { model: "claude-fable-5-1", thinking: { type: "enabled", budget_tokens: 2048 } }, '400 "thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.'],

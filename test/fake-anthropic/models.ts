@@ -30,6 +30,21 @@ export interface FakeModel {
 
 export const FAKE_MODELS: FakeModel[] = [
   {
+    // "What's new in Claude Fable 5.2": as Fable 5.1, and only Fable 5.2 reads its thinking blocks.
+    id: "claude-fable-5-2",
+    displayName: "Claude Fable 5.2",
+    maxTokens: 128_000,
+    maxInputTokens: 1_000_000,
+    thinking: { adaptive: true, enabled: false, disabled: false, betweenTools: false, defaultOn: true },
+    effort: ALL_LEVELS,
+    defaultEffort: "high",
+    refusesForcedToolUse: true,
+    refusesPrefill: true,
+    maxEffortWithoutUpFrontThinking: null,
+    reads: ["claude-fable-5-2"],
+    minCacheableTokens: 512,
+  },
+  {
     id: "claude-fable-5-1",
     displayName: "Claude Fable 5.1",
     maxTokens: 128_000,
