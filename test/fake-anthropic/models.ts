@@ -28,50 +28,27 @@ export interface FakeModel {
   minCacheableTokens: number;
 }
 
+/** Thinking always on, forced tool use refused: Fable 5.1 and 5.2, Opus 5.5 (their what's-new pages). */
+const alwaysThinking = (id: string, displayName: string, defaultEffort: Level, reads: string[]): FakeModel => ({
+  id,
+  displayName,
+  maxTokens: 128_000,
+  maxInputTokens: 1_000_000,
+  thinking: { adaptive: true, enabled: false, disabled: false, betweenTools: false, defaultOn: true },
+  effort: ALL_LEVELS,
+  defaultEffort,
+  refusesForcedToolUse: true,
+  refusesPrefill: true,
+  maxEffortWithoutUpFrontThinking: null,
+  reads,
+  minCacheableTokens: 512,
+});
+
 export const FAKE_MODELS: FakeModel[] = [
-  {
-    // "What's new in Claude Fable 5.2": as Fable 5.1, and only Fable 5.2 reads its thinking blocks.
-    id: "claude-fable-5-2",
-    displayName: "Claude Fable 5.2",
-    maxTokens: 128_000,
-    maxInputTokens: 1_000_000,
-    thinking: { adaptive: true, enabled: false, disabled: false, betweenTools: false, defaultOn: true },
-    effort: ALL_LEVELS,
-    defaultEffort: "high",
-    refusesForcedToolUse: true,
-    refusesPrefill: true,
-    maxEffortWithoutUpFrontThinking: null,
-    reads: ["claude-fable-5-2"],
-    minCacheableTokens: 512,
-  },
-  {
-    id: "claude-fable-5-1",
-    displayName: "Claude Fable 5.1",
-    maxTokens: 128_000,
-    maxInputTokens: 1_000_000,
-    thinking: { adaptive: true, enabled: false, disabled: false, betweenTools: false, defaultOn: true },
-    effort: ALL_LEVELS,
-    defaultEffort: "high",
-    refusesForcedToolUse: true,
-    refusesPrefill: true,
-    maxEffortWithoutUpFrontThinking: null,
-    reads: ["claude-fable-5-1", "claude-opus-5-5"],
-    minCacheableTokens: 512,
-  },
-  {
-    id: "claude-opus-5-5",
-    displayName: "Claude Opus 5.5",
-    maxTokens: 128_000,
-    maxInputTokens: 1_000_000,
-    thinking: { adaptive: true, enabled: false, disabled: false, betweenTools: false, defaultOn: true },
-    effort: ALL_LEVELS,
-    defaultEffort: "medium",
-    refusesForcedToolUse: true,
-    refusesPrefill: true,
-    maxEffortWithoutUpFrontThinking: null,
-    reads: ["claude-opus-5-5"],
-    minCacheableTokens: 512,
-  },
+  // Only Fable 5.2 reads Fable 5.2's thinking blocks; Fable 5.1 reads Opus 5.5's; Opus 5.5 reads its own.
+  alwaysThinking("claude-fable-5-2", "Claude Fable 5.2", "high", ["claude-fable-5-2"]),
+  alwaysThinking("claude-fable-5-1", "Claude Fable 5.1", "high", ["claude-fable-5-1", "claude-opus-5-5"]),
+  alwaysThinking("claude-opus-5-5", "Claude Opus 5.5", "medium", ["claude-opus-5-5"]),
   {
     id: "claude-sonnet-5-5",
     displayName: "Claude Sonnet 5.5",
