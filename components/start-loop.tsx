@@ -15,6 +15,8 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const [reviewer, setReviewer] = useState(false);
   const [model, setModel] = useState("");
   const [effort, setEffort] = useState<Effort | "default">("high");
+  const [toolCalls, setToolCalls] = useState(12);
+  const [proposalCost, setProposalCost] = useState(2);
   const caps = useQuery(trpc.system.capabilities.queryOptions());
   const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
@@ -24,7 +26,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         e.preventDefault();
         const claude = proposer === "claude" || reviewer;
         const picked = model.trim();
-        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, ...(picked ? { model: picked } : {}) } : {}) } });
+        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, maxToolCalls: toolCalls, maxProposalCostUsd: proposalCost > 0 ? proposalCost : null, ...(picked ? { model: picked } : {}) } : {}) } });
       }}
     >
       <label>
@@ -71,6 +73,12 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
               ))}
               <option value="default">the model&apos;s default</option>
             </select>
+          </label>
+          <label title="Read-only tool calls one proposal may make before it must propose">
+            tool calls <input type="number" min={0} max={100} value={toolCalls} onChange={(e) => setToolCalls(Number(e.target.value))} aria-label="tool calls per proposal" />
+          </label>
+          <label title="US dollars one proposal may spend; 0 for no limit but the session's">
+            $ per proposal <input type="number" min={0} step={0.5} value={proposalCost} onChange={(e) => setProposalCost(Number(e.target.value))} aria-label="dollars per proposal" />
           </label>
         </>
       )}

@@ -49,6 +49,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await card.getByLabel("approval").selectOption("risky");
   await card.getByLabel("model", { exact: true }).fill("claude-opus-5-5");
   await card.getByLabel("effort", { exact: true }).selectOption("max");
+  await card.getByLabel("tool calls per proposal").fill("5");
   await card.getByRole("button", { name: "Start loop" }).click();
   await expect(page).toHaveURL(/\/sessions\/\d+$/);
   const sessionUrl = page.url();
@@ -64,6 +65,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await expect(table.getByRole("row").filter({ hasText: "Narrower hidden layer" })).toContainText("kept", { timeout: 60_000 });
   // The model and effort picked in the form are what the proposer asked with.
   expect(fake.requests[0]!.body).toMatchObject({ model: "claude-opus-5-5", output_config: { effort: "max" }, thinking: { type: "adaptive" } });
+  expect(JSON.stringify(fake.requests[0]!.body.system)).toContain("You have at most 5 tool calls this turn.");
   // Its page shows the agent's lab notebook and what its proposal cost, call by call.
   await table.getByRole("link", { name: "Narrower hidden layer" }).click();
   await expect(page.getByRole("region", { name: "lab notebook" })).toContainText("The baseline is step-bound");
