@@ -30,8 +30,21 @@ export function openDatabase({ file, migrationsFolder, readonly = false, busyTim
     sqlite.pragma("foreign_keys = ON");
   }
   const db = drizzle(sqlite, { schema });
-  if (!readonly) migrateWithRetry(db, migrationsFolder);
+  if (!readonly) {
+    migrateWithRetry(db, migrationsFolder);
+    immediateByDefault(db);
+  }
   return db as Db;
+}
+
+/**
+ * Every transaction here writes, and most read first (a status, then its change). A deferred one that has read
+ * fails at once with SQLITE_BUSY when another process wrote meanwhile — busy_timeout does not help a reader that
+ * must become a writer. Taking the write lock at BEGIN makes it wait for the other writer instead.
+ */
+function immediateByDefault(db: BetterSQLite3Database<typeof schema>): void {
+  const begin = db.transaction.bind(db);
+  db.transaction = ((fn, config) => begin(fn, { behavior: "immediate", ...config })) as typeof db.transaction;
 }
 
 /**
