@@ -6,9 +6,11 @@ import { diffLines } from "diff";
 import { constantOnLine } from "./constants";
 import { languageOf } from "./code/tokenize";
 import { codeChange } from "./gate/code-rules";
+import { nonLiteralConstant, pythonFindings, type PyParse } from "./gate/python-rules";
 import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
 
 export type { RiskLevel, RuleId } from "./gate/rules";
+export type { PyParse } from "./gate/python-rules";
 
 export interface GateReason {
   rule: string;
@@ -34,9 +36,14 @@ export interface GateSettings {
   maxDiffLines: number;
   /** Names that hold the time budget (imported from a protected module), e.g. TIME_BUDGET. */
   budgetNames: string[];
+  /** Modules a candidate may newly import without a human's look, besides the defaults (core/gate/python-rules). */
+  allowedImports?: string[];
 }
 
-export const DEFAULT_GATE_SETTINGS: GateSettings = { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] };
+export const DEFAULT_GATE_SETTINGS: GateSettings = { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] };
+
+/** What the interpreter read of each changed Python file, before and after (runner/gate): the rules' ground truth. */
+export type ParsedSources = Record<string, { before: PyParse | null; after: PyParse }>;
 
 export interface GateConfig {
   editable: readonly string[];
@@ -93,7 +100,7 @@ function changedLineCount(before: string, after: string): number {
 }
 
 /** What each changed, allowed file's content changes: the code rules, then constants, seeds or code. */
-function contentRules(changed: readonly string[], config: GateConfig, settings: GateSettings, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): Found[] {
+function contentRules(changed: readonly string[], config: GateConfig, settings: GateSettings, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, parsed: ParsedSources): Found[] {
   const found: Found[] = [];
   const kinds: ("constants" | "seed" | "code")[] = [];
   const constants: Found[] = [];
@@ -110,15 +117,27 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     lines += changedLineCount(b, a);
     const lang = languageOf(file);
     const code = lang ? codeChange(file, lang, b, a, { file, protectedFiles: config.protected, metricName: config.metric?.name ?? "val_bpb", budgetNames: settings.budgetNames }) : null;
-    if (code) found.push(...code.findings);
-    const consts = constantsOnlyChange(file, b, a);
+    const py = parsed[file];
+    // Code Python cannot parse has no statements to judge: the token rules' reading of it would be noise.
+    if (code && py?.after.ok !== false) found.push(...code.findings);
+    if (py) {
+      const protectedModules = config.protected.filter((f) => f.endsWith(".py")).map((f) => f.replace(/\.py$/, "").replace(/\//g, "."));
+      for (const f of pythonFindings(py.before, py.after, { protectedModules, allowedImports: settings.allowedImports ?? [] })) found.push({ ...f, file });
+    }
+    let consts = constantsOnlyChange(file, b, a);
+    // A "constant" is a literal to Python, or arithmetic on literals and other constants; anything else is code.
+    const notLiteral = consts && py ? nonLiteralConstant(py.after, consts.map((c) => c.line)) : null;
+    if (notLiteral) {
+      consts = null;
+      found.push({ rule: "code-change", message: `the new value of ${notLiteral.name} is not a literal: it is code that runs when the module loads`, file, line: notLiteral.line });
+    }
     if (code?.seedOnly || (consts && consts.length > 0 && consts.every((c) => /seed/i.test(c.name)))) kinds.push("seed");
     else if (consts) {
       kinds.push("constants");
       for (const c of consts) constants.push({ rule: "constants-only", message: `sets ${c.name} from ${c.from} to ${c.to}`, file, line: c.line });
     } else {
       kinds.push("code");
-      found.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
+      if (!notLiteral) found.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
     }
   }
   if (lines > settings.maxDiffLines) found.push({ rule: "large-diff", message: `changes ${lines} lines (more than ${settings.maxDiffLines}): a change this large is hard to review` });
@@ -142,11 +161,11 @@ function verdictOf(found: Found[], settings: GateSettings): GateVerdict {
  * A built candidate's verdict. `changed` lists every file the commit changes; `before` and `after` hold the
  * editable files' contents at the parent and in the candidate (a file absent from one side was added or deleted).
  */
-export function gateCandidate(changed: readonly string[], config: GateConfig, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): GateVerdict {
+export function gateCandidate(changed: readonly string[], config: GateConfig, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, parsed: ParsedSources = {}): GateVerdict {
   const settings = config.gate ?? DEFAULT_GATE_SETTINGS;
   const byFile = fileRules(changed, config);
   const allowed = changed.filter((f) => !byFile.some((x) => x.file === f));
-  return verdictOf([...byFile, ...contentRules(allowed, config, settings, before, after)], settings);
+  return verdictOf([...byFile, ...contentRules(allowed, config, settings, before, after, parsed)], settings);
 }
 
 /** The file rules alone: for a diff not yet built (only protected and non-editable files are known to be wrong). */

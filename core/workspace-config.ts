@@ -62,9 +62,11 @@ export const workspaceConfigSchema = z
         rules: z.partialRecord(z.enum(RULE_IDS), z.enum([...RISK_LEVELS, "off"])).default({}),
         maxDiffLines: z.number().int().positive().default(300),
         budgetNames: z.array(z.string().regex(/^[A-Za-z_]\w*$/, { message: "must be a name such as TIME_BUDGET" })).default(["TIME_BUDGET"]),
+        /** Top-level modules a candidate may newly import without a human's look, besides core/gate's defaults. */
+        allowedImports: z.array(z.string().regex(/^[A-Za-z_]\w*$/, { message: "must be a top-level module name such as scipy" })).default([]),
       })
       .strict()
-      .default({ rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] }),
+      .default({ rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] }),
   })
   .strict()
   .refine((c) => c.timeoutSeconds >= c.budgetSeconds, {
@@ -110,7 +112,7 @@ const FIELD_HINTS: Record<string, string> = {
   protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
   timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
   sandbox: '{"network": false, "writable": ["~/.cache/torch"], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
-  gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
+  gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"], "allowedImports": ["scipy"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { applyDiffFiles, parseDiffFiles } from "../../core/apply-diff";
 import { gateCandidate, needsHuman, type GateVerdict } from "../../core/gate";
 import { sessionOptionsSchema } from "../../core/session-options";
+import { readChangedPython } from "../gate/read-python";
 import { loadWorkspace, type LoadedWorkspace } from "../workspace";
 
 export async function gateCommand(args: string[]): Promise<number> {
@@ -28,7 +29,7 @@ export async function gateCommand(args: string[]): Promise<number> {
   if (!loaded.ok) return report(loaded.error);
   let code = 0;
   for (const diff of diffs) {
-    const verdict = judge(loaded.workspace, diff);
+    const verdict = await judge(loaded.workspace, diff);
     if ("error" in verdict) code = report(verdict.error, diff);
     else if (values.json) console.log(JSON.stringify(diffs.length > 1 ? { diff, ...verdict } : verdict));
     else console.log(`${diffs.length > 1 ? `${diff}: ` : ""}${describeVerdict(verdict)}`);
@@ -37,7 +38,7 @@ export async function gateCommand(args: string[]): Promise<number> {
 }
 
 /** One diff's verdict against the workspace's files on disk. */
-function judge(ws: LoadedWorkspace, diff: string): GateVerdict | { error: string } {
+async function judge(ws: LoadedWorkspace, diff: string): Promise<GateVerdict | { error: string }> {
   let text: string;
   try {
     text = diff === "-" ? fs.readFileSync(0, "utf8") : fs.readFileSync(diff, "utf8");
@@ -49,7 +50,8 @@ function judge(ws: LoadedWorkspace, diff: string): GateVerdict | { error: string
   const current = Object.fromEntries(parsed.value.files.map((f) => [f, readIfFile(path.join(ws.path, f))]));
   const applied = applyDiffFiles(parsed.value, current);
   if (!applied.ok) return { error: applied.error };
-  return gateCandidate(parsed.value.files, ws.config, applied.value.before, applied.value.after);
+  const python = await readChangedPython(parsed.value.files, applied.value.before, applied.value.after, ws.config.command);
+  return gateCandidate(parsed.value.files, ws.config, applied.value.before, applied.value.after, python);
 }
 
 const DEFAULT_POLICY = sessionOptionsSchema.parse({}).approve;

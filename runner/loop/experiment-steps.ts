@@ -20,6 +20,7 @@ import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
+import { readChangedPython } from "../gate/read-python";
 import type { Reviewer } from "../reviewer";
 import { probeSandbox } from "../sandbox";
 import type { ExportScheduler } from "../export";
@@ -89,7 +90,9 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     configSig: configSignature(applied.files),
     filesJson: JSON.stringify(storeFileChanges(d.db, files, applied.files)),
   };
-  let verdict = gateCandidate(changedPaths, d.config, files, applied.files);
+  // Python files are read by Python itself: the rules judge what the interpreter will run (runner/gate).
+  const parsed = await readChangedPython(changedPaths, files, applied.files, d.config.command);
+  let verdict = gateCandidate(changedPaths, d.config, files, applied.files, parsed);
   let withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
   const policy = await effectivePolicy(sessionOptions(s));
   // The verdict a human approved (an approved candidate rebuilt on a newer best, or one they edited).

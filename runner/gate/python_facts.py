@@ -1,0 +1,321 @@
+"""Facts about Python sources, read by Python itself, for Overseer's gate (core/gate judges them; this only reads).
+
+Input (stdin): {"files": {"NAME": "<base64 of the file's bytes>", ...}}
+Output (stdout): {"python": "3.11.7", "files": {"NAME": {"ok": true, ...facts} | {"ok": false, "error": "...", "line": N}}}
+
+The source is decoded as Python decodes it (PEP 263), tokenized with `tokenize` and parsed with `ast`, so what
+the gate sees is what the interpreter runs: no line break, comment or string is read differently. It runs under
+the workspace's own interpreter, so its grammar (f-strings of 3.12, match statements) is the one that will run.
+"""
+import ast
+import base64
+import hashlib
+import io
+import json
+import platform
+import sys
+import tokenize
+
+BIDI = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"}
+
+
+def tricks_in(raw, text, tokens):
+    """Source-level tricks: bytes that read one way to a person or another tool and another way to Python."""
+    found = []
+    def add(line, kind, what):
+        found.append({"line": line, "kind": kind, "what": what})
+    enc = tokenize.detect_encoding(io.BytesIO(raw).readline)[0]
+    if enc not in ("utf-8", "utf-8-sig"):
+        add(1, "coding", "declares the source encoding %s: Python decodes it differently from what an editor or diff shows" % enc)
+    line = 1
+    for i, ch in enumerate(text):
+        if ch == "\r" and (i + 1 >= len(text) or text[i + 1] != "\n"):
+            add(line, "lone-cr", "a lone carriage return ends a line for Python but not for most diff viewers")
+        elif ch in ("\u2028", "\u2029"):
+            add(line, "line-separator", "U+%04X is a line break to some tools and not to others" % ord(ch))
+        elif ch in BIDI:
+            add(line, "bidi", "a bidirectional control character (U+%04X) makes the code display in another order than it runs" % ord(ch))
+        elif ch == "\x00":
+            add(line, "nul", "a NUL byte in the source")
+        if ch == "\n" or (ch == "\r" and (i + 1 >= len(text) or text[i + 1] != "\n")):
+            line += 1
+    # Form feeds and non-ASCII names outside strings and comments, by the tokens Python reads.
+    strings = [(t.start, t.end) for t in tokens if t.type in (tokenize.STRING, tokenize.COMMENT) or t.type == getattr(tokenize, "FSTRING_MIDDLE", -1)]
+    lines = text.splitlines(True)
+    for n, l in enumerate(lines, 1):
+        for col, ch in enumerate(l):
+            if ch == "\f" and not any(s <= (n, col) < e for s, e in strings):
+                add(n, "form-feed", "a form feed outside a string resets Python's indentation count")
+    for t in tokens:
+        if t.type == tokenize.NAME and not t.string.isascii():
+            add(t.start[0], "non-ascii-name", "the name %r is not ASCII: Python folds it (NFKC) to %r" % (t.string, __import__("unicodedata").normalize("NFKC", t.string)))
+    return found
+
+
+def dotted(node):
+    """a.b.c for a chain of names and attributes, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars", "locals") and not node.args:
+        parts.append(node.func.id + "()")
+        return ".".join(reversed(parts))
+    return None
+
+
+def is_literal(node, constants):
+    """A literal, a tuple/list/set of literals, or arithmetic on literals and on earlier top-level constants."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(is_literal(e, constants) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and is_literal(k, constants) and is_literal(v, constants) for k, v in zip(node.keys, node.values))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return is_literal(node.operand, constants)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)):
+        return is_literal(node.left, constants) and is_literal(node.right, constants)
+    if isinstance(node, ast.Name):
+        return node.id in constants
+    return False
+
+
+class Facts(ast.NodeVisitor):
+    def __init__(self):
+        self.imports, self.bindings, self.attr_writes, self.calls, self.dynamic, self.dunders = [], [], [], [], [], []
+        self.functions, self.constants = [], []
+        self.aliases = {}
+        self.scope = []
+
+    def where(self):
+        return ".".join(self.scope) or "<module>"
+
+    def bind(self, name, kind, node):
+        self.bindings.append({"name": name, "kind": kind, "line": node.lineno, "scope": self.where()})
+
+    def resolve(self, name):
+        """A dotted name with its first part resolved through the file's imports (np.exp -> numpy.exp)."""
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        base = self.aliases.get(head, head)
+        return base + ("." + rest if rest else "")
+
+    def targets(self, target, kind, node):
+        if isinstance(target, ast.Name):
+            self.bind(target.id, kind, node)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for e in target.elts:
+                self.targets(e, kind, node)
+        elif isinstance(target, ast.Starred):
+            self.targets(target.value, kind, node)
+        elif isinstance(target, ast.Attribute):
+            self.attr_writes.append({"target": self.resolve(dotted(target)) or "(expression)." + target.attr, "line": node.lineno, "via": kind})
+        elif isinstance(target, ast.Subscript):
+            base = dotted(target.value)
+            self.attr_writes.append({"target": (self.resolve(base) if base else "(expression)") + "[]", "line": node.lineno, "via": kind})
+
+    # Imports: the aliases later names resolve through, and the bindings they make.
+    def visit_Import(self, node):
+        for a in node.names:
+            local = a.asname or a.name.split(".")[0]
+            self.aliases[local] = a.name if a.asname else a.name.split(".")[0]
+            self.imports.append({"module": a.name, "name": None, "alias": local, "line": node.lineno})
+            self.bind(local, "import", node)
+
+    def visit_ImportFrom(self, node):
+        mod = "." * node.level + (node.module or "")
+        for a in node.names:
+            local = a.asname or a.name
+            self.aliases[local] = mod + "." + a.name if a.name != "*" else mod
+            self.imports.append({"module": mod, "name": a.name, "alias": local, "line": node.lineno})
+            if a.name != "*":
+                self.bind(local, "import", node)
+
+    def visit_Assign(self, node):
+        for t in node.targets:
+            self.targets(t, "assign", node)
+        if not self.scope and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            self.constant(node.targets[0].id, node.value, node)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node):
+        self.targets(node.target, "annassign", node)
+        if not self.scope and isinstance(node.target, ast.Name) and node.value is not None:
+            self.constant(node.target.id, node.value, node)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node):
+        self.targets(node.target, "augassign", node)
+        self.generic_visit(node)
+
+    def constant(self, name, value, node):
+        known = {c["name"] for c in self.constants if c["literal"]}
+        lit = is_literal(value, known)
+        self.constants.append({"name": name, "line": node.lineno, "endLine": node.end_lineno, "literal": lit, "value": ast.unparse(value) if lit else None})
+
+    def visit_NamedExpr(self, node):
+        self.targets(node.target, "walrus", node)
+        self.generic_visit(node)
+
+    def visit_For(self, node):
+        self.targets(node.target, "for", node)
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def visit_comprehension(self, node):
+        self.targets(node.target, "comprehension", node.target)
+        self.generic_visit(node)
+
+    def visit_With(self, node):
+        for item in node.items:
+            if item.optional_vars is not None:
+                self.targets(item.optional_vars, "with", node)
+        self.generic_visit(node)
+
+    visit_AsyncWith = visit_With
+
+    def visit_ExceptHandler(self, node):
+        if node.name:
+            self.bind(node.name, "except", node)
+        self.generic_visit(node)
+
+    def visit_Delete(self, node):
+        for t in node.targets:
+            self.targets(t, "del", node)
+        self.generic_visit(node)
+
+    def visit_Global(self, node):
+        for n in node.names:
+            self.bind(n, "global", node)
+
+    def visit_Nonlocal(self, node):
+        for n in node.names:
+            self.bind(n, "nonlocal", node)
+
+    def visit_MatchAs(self, node):
+        if node.name:
+            self.bind(node.name, "match", node)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node):
+        if node.name:
+            self.bind(node.name, "match", node)
+
+    def visit_MatchMapping(self, node):
+        if node.rest:
+            self.bind(node.rest, "match", node)
+        self.generic_visit(node)
+
+    def definition(self, node, kind):
+        self.bind(node.name, kind, node)
+        for d in getattr(node, "decorator_list", []):
+            self.visit(d)
+        qual = ".".join(self.scope + [node.name])
+        src = ast.dump(node, include_attributes=False)
+        self.functions.append({"name": qual, "kind": kind, "line": node.lineno, "endLine": node.end_lineno, "hash": hashlib.sha256(src.encode()).hexdigest()[:16]})
+        self.scope.append(node.name)
+        if kind != "class":
+            args = node.args
+            for a in args.posonlyargs + args.args + args.kwonlyargs + ([args.vararg] if args.vararg else []) + ([args.kwarg] if args.kwarg else []):
+                self.bindings.append({"name": a.arg, "kind": "argument", "line": a.lineno, "scope": self.where()})
+            for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
+                self.visit(d)
+        for b in getattr(node, "bases", []):
+            self.visit(b)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope.pop()
+
+    def visit_FunctionDef(self, node):
+        self.definition(node, "def")
+
+    def visit_AsyncFunctionDef(self, node):
+        self.definition(node, "def")
+
+    def visit_ClassDef(self, node):
+        self.definition(node, "class")
+
+    def visit_Lambda(self, node):
+        for a in node.args.args + node.args.kwonlyargs:
+            self.bindings.append({"name": a.arg, "kind": "argument", "line": node.lineno, "scope": self.where() + ".<lambda>"})
+        self.generic_visit(node)
+
+    def visit_Call(self, node):
+        name = self.resolve(dotted(node.func))
+        literal_strings = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        mode = None
+        for k in node.keywords:
+            if k.arg == "mode" and isinstance(k.value, ast.Constant):
+                mode = k.value.value
+        if mode is None and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+            mode = node.args[1].value
+        self.calls.append({"name": name or "(expression)", "line": node.lineno, "strings": literal_strings[:4], "mode": mode if isinstance(mode, str) else None, "args": len(node.args)})
+        short = name.rsplit(".", 1)[-1] if name else None
+        if short in ("getattr", "setattr", "delattr", "hasattr") and name in (short, "builtins." + short):
+            if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+                self.dynamic.append({"line": node.lineno, "what": "%s with a name computed at run time" % short})
+            elif short in ("setattr", "delattr"):
+                base = self.resolve(dotted(node.args[0]))
+                self.attr_writes.append({"target": (base or "(expression)") + "." + node.args[1].value, "line": node.lineno, "via": short})
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node):
+        if node.attr.startswith("__") and node.attr.endswith("__") and node.attr not in ("__name__", "__init__", "__class__", "__doc__", "__file__", "__version__", "__call__", "__len__", "__repr__", "__str__", "__getitem__", "__iter__", "__next__", "__enter__", "__exit__"):
+            self.dunders.append({"line": node.lineno, "attr": node.attr})
+        self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id.startswith("__") and node.id.endswith("__") and node.id not in ("__name__", "__file__", "__doc__"):
+            self.dunders.append({"line": node.lineno, "attr": node.id})
+
+
+def facts_of(raw):
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(raw).readline)[0]
+        text = raw.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as e:
+        return {"ok": False, "error": "cannot decode the source: %s" % e, "line": 1}
+    try:
+        tree = ast.parse(raw)
+        tokens = list(tokenize.tokenize(io.BytesIO(raw).readline))
+    except SyntaxError as e:
+        return {"ok": False, "error": "%s: %s" % (type(e).__name__, e.msg), "line": e.lineno or 1}
+    except (tokenize.TokenError, ValueError) as e:
+        return {"ok": False, "error": "cannot tokenize the source: %s" % e, "line": 1}
+    f = Facts()
+    for node in tree.body:
+        f.visit(node)
+    return {
+        "ok": True,
+        "tricks": tricks_in(raw, text, tokens),
+        "imports": f.imports,
+        "bindings": f.bindings,
+        "attrWrites": f.attr_writes,
+        "calls": f.calls,
+        "dynamic": f.dynamic,
+        "dunders": f.dunders,
+        "constants": f.constants,
+        "functions": f.functions,
+        "lines": text.count("\n") + 1,
+    }
+
+
+def main():
+    request = json.load(sys.stdin)
+    out = {}
+    for name, b64 in request["files"].items():
+        try:
+            out[name] = facts_of(base64.b64decode(b64))
+        except RecursionError:
+            out[name] = {"ok": False, "error": "the code nests too deeply to read", "line": 1}
+    json.dump({"python": platform.python_version(), "files": out}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
