@@ -242,7 +242,8 @@ class Facts(ast.NodeVisitor):
         self.definition(node, "class")
 
     def visit_Lambda(self, node):
-        for a in node.args.args + node.args.kwonlyargs:
+        args = node.args
+        for a in args.posonlyargs + args.args + args.kwonlyargs + ([args.vararg] if args.vararg else []) + ([args.kwarg] if args.kwarg else []):
             self.bindings.append({"name": a.arg, "kind": "argument", "line": node.lineno, "scope": self.where() + ".<lambda>"})
         self.generic_visit(node)
 
