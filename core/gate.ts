@@ -6,7 +6,8 @@ import { diffLines } from "diff";
 import { constantOnLine } from "./constants";
 import { languageOf } from "./code/tokenize";
 import { codeChange } from "./gate/code-rules";
-import { nonLiteralConstant, pythonFindings, type PyParse } from "./gate/python-rules";
+import { TIME_CALLS } from "./gate/capabilities";
+import { nonLiteralConstant, pythonFindings, type PyFacts, type PyParse } from "./gate/python-rules";
 import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
 
 export type { RiskLevel, RuleId } from "./gate/rules";
@@ -118,11 +119,13 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     const lang = languageOf(file);
     const code = lang ? codeChange(file, lang, b, a, { file, protectedFiles: config.protected, metricName: config.metric?.name ?? "val_bpb", budgetNames: settings.budgetNames }) : null;
     const py = parsed[file];
+    let pyFound: ReturnType<typeof pythonFindings> = [];
     // Code Python cannot parse has no statements to judge: the token rules' reading of it would be noise.
-    if (code && py?.after.ok !== false) found.push(...code.findings);
+    if (code && py?.after.ok !== false) found.push(...(py?.after.ok ? clockReadsForOutput(code.findings, py.after) : code.findings));
     if (py) {
       const protectedModules = config.protected.filter((f) => f.endsWith(".py")).map((f) => f.replace(/\.py$/, "").replace(/\//g, "."));
-      for (const f of pythonFindings(py.before, py.after, { protectedModules, allowedImports: settings.allowedImports ?? [] })) found.push({ ...f, file });
+      pyFound = pythonFindings(py.before, py.after, { protectedModules, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a } });
+      for (const f of pyFound) found.push({ ...f, file });
     }
     let consts = constantsOnlyChange(file, b, a);
     // A "constant" is a literal to Python, or arithmetic on literals and other constants; anything else is code.
@@ -137,13 +140,27 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
       for (const c of consts) constants.push({ rule: "constants-only", message: `sets ${c.name} from ${c.from} to ${c.to}`, file, line: c.line });
     } else {
       kinds.push("code");
-      if (!notLiteral) found.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
+      // "code-change" is for what no specific rule describes.
+      if (!notLiteral && !pyFound.some((f) => f.rule === "evaluator-code" || f.rule === "evaluator-loss")) found.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
     }
   }
   if (lines > settings.maxDiffLines) found.push({ rule: "large-diff", message: `changes ${lines} lines (more than ${settings.maxDiffLines}): a change this large is hard to review` });
   if (kinds.length && kinds.every((k) => k === "seed")) found.push({ rule: "seed-only", message: "changes only the random seed: not an idea, only a draw of the noise" });
   else if (kinds.every((k) => k === "constants")) found.push(...constants);
   return found;
+}
+
+/**
+ * A clock read whose value only goes into print (a wall time in a log line) is not timing logic: named at medium,
+ * so that "timing" keeps meaning the budget. Python says which calls sit inside a print's arguments.
+ */
+function clockReadsForOutput<F extends { rule: string; message: string; line: number }>(findings: F[], after: PyFacts): F[] {
+  return findings.map((f) => {
+    if (f.rule !== "timing" || !f.message.startsWith("reads the clock")) return f;
+    const clocks = after.calls.filter((c) => c.line === f.line && TIME_CALLS.includes(c.name));
+    if (!clocks.length || !clocks.every((c) => c.inOutput)) return f;
+    return { ...f, rule: "clock-output", message: `reads the clock (${clocks[0]!.name}) only to print it: a log line, not the budget — check that nothing else uses it` };
+  });
 }
 
 function verdictOf(found: Found[], settings: GateSettings): GateVerdict {

@@ -19,14 +19,14 @@ describe("parseWorkspaceConfig", () => {
         protectedData: [],
         timeTolerance: 0.1,
         sandbox: { network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: 256 },
-        gate: { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] },
+        gate: { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] },
       },
     });
   });
 
   it("takes gate rule levels by rule id, and names the rules when one is unknown", () => {
     const r = parseWorkspaceConfig('{"gate": {"rules": {"network": "blocked", "seed-only": "off"}}}');
-    expect(r.ok && r.config.gate).toEqual({ rules: { network: "blocked", "seed-only": "off" }, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"] });
+    expect(r.ok && r.config.gate).toEqual({ rules: { network: "blocked", "seed-only": "off" }, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] });
     const bad = parseWorkspaceConfig('{"gate": {"rules": {"netwrk": "high"}}}');
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.error).toMatch(/"gate\.rules": unknown key "netwrk".*rules: protected-file, not-editable/s);

@@ -4,6 +4,8 @@
  * introspection, imports outside the allowlist, file and descriptor writes — and whether its constants are
  * literals. Judged by difference: what the parent already did is the researcher's own code. Pure.
  */
+import { structuredPatch } from "diff";
+import { changedLines } from "../changed-blocks";
 import type { RuleId } from "./rules";
 
 export interface PyFacts {
@@ -12,11 +14,13 @@ export interface PyFacts {
   imports: { module: string; name: string | null; alias: string; line: number }[];
   bindings: { name: string; kind: string; line: number; scope: string }[];
   attrWrites: { target: string; line: number; via: string }[];
-  calls: { name: string; line: number; strings: string[]; mode: string | null; args: number }[];
+  calls: { name: string; line: number; strings: string[]; mode: string | null; args: number; scope: string; argNames: string[]; inOutput: boolean; text: string }[];
   dynamic: { line: number; what: string }[];
   dunders: { line: number; attr: string }[];
   constants: { name: string; line: number; endLine: number; literal: boolean; value: string | null }[];
   functions: { name: string; kind: string; line: number; endLine: number; hash: string }[];
+  /** `var = Cls(…)…` for the file's own classes: what the evaluator is handed, traced back to its class. */
+  instances: { var: string; cls: string; line: number }[];
 }
 export type PyParse = PyFacts | { ok: false; error: string; line: number };
 
@@ -66,11 +70,13 @@ export interface PyRuleContext {
   /** Protected files' module names (prepare.py → prepare). */
   protectedModules: string[];
   allowedImports: string[];
+  /** The file's text before and after, for what a change does inside the code the evaluator runs. */
+  texts?: { before: string; after: string };
 }
 
 export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRuleContext): PyFinding[] {
   if (!after.ok) return [{ rule: "unparsable", message: `Python cannot read the changed file (${after.error}, line ${after.line}): it cannot be judged, so a human must`, line: after.line }];
-  const b: PyFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [] };
+  const b: PyFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [] };
   const out: PyFinding[] = [];
   for (const t of added(b.tricks, after.tricks, (t) => t.kind)) out.push({ rule: "source-trick", message: `${t.what}: refused, whatever the code does`, line: t.line });
   const protectedNames = new Map(b.imports.filter((i) => ctx.protectedModules.includes(moduleOf(i.module))).map((i) => [i.alias, `${i.module}${i.name ? `.${i.name}` : ""}`]));
@@ -112,6 +118,71 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
     const top = moduleOf(i.module);
     if (i.module.startsWith(".") || parentModules.has(top) || allowed.has(top)) continue;
     out.push({ rule: "new-import", message: `imports ${i.module}${i.name ? ` (${i.name})` : ""}, which the parent did not and gate.allowedImports does not list: new reach for the candidate`, line: i.line });
+  }
+  out.push(...evaluatorFindings(b, after, ctx));
+  return out;
+}
+
+/** Words that mark the loss the evaluator scores, or a branch on whether it is being scored. */
+const SCORED = /\b(reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|self\.training|is_grad_enabled|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
+
+/**
+ * What the protected evaluation is handed (for autoresearch: evaluate_bpb(model, tokenizer, batch_size)), traced
+ * back to the candidate's own classes and the classes and functions they build and call. Inside that code, a
+ * change that touches the loss or branches on being scored is high; any other change there is named, at medium.
+ */
+function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFinding[] {
+  const isProtected = (name: string) => ctx.protectedModules.includes(moduleOf(name)) && name.includes(".");
+  const evalCalls = a.calls.filter((c) => isProtected(c.name));
+  const out: PyFinding[] = [];
+  // The protected calls themselves: a changed argument changes what is trained on or scored.
+  for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
+    out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });
+  }
+  const passed = new Set(evalCalls.flatMap((c) => c.argNames));
+  const classes = new Set(a.functions.filter((f) => f.kind === "class" && !f.name.includes(".")).map((f) => f.name));
+  const topFunctions = new Set(a.functions.filter((f) => f.kind === "def" && !f.name.includes(".")).map((f) => f.name));
+  const reached = new Set<string>();
+  for (const v of passed) {
+    for (const i of a.instances) if (i.var === v) reached.add(i.cls);
+    if (classes.has(v) || topFunctions.has(v)) reached.add(v);
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const c of a.calls) {
+      const owner = c.scope.split(".")[0]!;
+      if (!reached.has(owner) || reached.has(c.name) || !(classes.has(c.name) || topFunctions.has(c.name))) continue;
+      reached.add(c.name);
+      grew = true;
+    }
+  }
+  if (!reached.size) return out;
+  const scorer = evalCalls.find((c) => passed.size && c.argNames.length)?.name.split(".").pop() ?? "the protected evaluation";
+  for (const w of added(b.attrWrites, a.attrWrites, (x) => `${x.target}|${x.via}`)) {
+    const head = w.target.split(".")[0]!;
+    if (passed.has(head) && !a.instances.some((i) => i.var === head && w.line === i.line)) out.push({ rule: "evaluator-loss", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}: ${head} is handed to ${scorer}, which scores the run with it`, line: w.line });
+  }
+  const lines = ctx.texts ? changedLines(ctx.texts.before, ctx.texts.after) : [];
+  const afterLines = ctx.texts?.after.split("\n") ?? [];
+  const removedText = ctx.texts ? removedLines(ctx.texts.before, ctx.texts.after) : [];
+  const beforeHash = new Map(b.functions.map((f) => [f.name, f.hash]));
+  for (const f of a.functions) {
+    const owner = f.name.split(".")[0]!;
+    if (f.kind === "class" || !reached.has(owner) || beforeHash.get(f.name) === f.hash) continue;
+    const inside = lines.filter((l) => l >= f.line && l <= f.endLine);
+    const touched = [...inside.map((l) => afterLines[l - 1] ?? ""), ...removedText.filter((r) => r.near >= f.line && r.near <= f.endLine).map((r) => r.text)];
+    const scored = touched.find((t) => SCORED.test(t.replace(/#.*/, "")));
+    if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (training mode, gradients or the call stack)"} — ${scorer} scores the run with it: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
+    else out.push({ rule: "evaluator-code", message: `changes ${f.name}, which ${scorer} runs to score the run (through ${[...passed].filter((p) => a.instances.some((i) => i.var === p && reached.has(i.cls))).join(", ") || owner}): the score depends on it`, line: inside[0] ?? f.line });
+  }
+  return out;
+}
+
+/** The lines a change removed, each with the line of the new text it was next to. */
+function removedLines(before: string, after: string): { text: string; near: number }[] {
+  const out: { text: string; near: number }[] = [];
+  for (const h of structuredPatch("a", "b", before, after, undefined, undefined, { context: 0 }).hunks) {
+    for (const l of h.lines) if (l.startsWith("-")) out.push({ text: l.slice(1), near: Math.max(1, h.newStart) });
   }
   return out;
 }

@@ -90,6 +90,9 @@ class Facts(ast.NodeVisitor):
         self.functions, self.constants = [], []
         self.aliases = {}
         self.scope = []
+        self.in_output = 0
+        self.instances = []
+        self.classes = set()
 
     def where(self):
         return ".".join(self.scope) or "<module>"
@@ -139,6 +142,13 @@ class Facts(ast.NodeVisitor):
     def visit_Assign(self, node):
         for t in node.targets:
             self.targets(t, "assign", node)
+        root = node.value
+        while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if isinstance(root, ast.Name) and root.id in self.classes:
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    self.instances.append({"var": t.id, "cls": root.id, "line": node.lineno})
         if not self.scope and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             self.constant(node.targets[0].id, node.value, node)
         self.generic_visit(node)
@@ -160,7 +170,10 @@ class Facts(ast.NodeVisitor):
 
     def visit_NamedExpr(self, node):
         self.targets(node.target, "walrus", node)
+        # A value bound by a walrus inside print is kept for later: it is not output only.
+        saved, self.in_output = self.in_output, 0
         self.generic_visit(node)
+        self.in_output = saved
 
     def visit_For(self, node):
         self.targets(node.target, "for", node)
@@ -256,7 +269,8 @@ class Facts(ast.NodeVisitor):
                 mode = k.value.value
         if mode is None and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
             mode = node.args[1].value
-        self.calls.append({"name": name or "(expression)", "line": node.lineno, "strings": literal_strings[:4], "mode": mode if isinstance(mode, str) else None, "args": len(node.args)})
+        arg_names = [a.id for a in node.args if isinstance(a, ast.Name)] + [k.value.id for k in node.keywords if isinstance(k.value, ast.Name)]
+        self.calls.append({"name": name or "(expression)", "line": node.lineno, "strings": literal_strings[:4], "mode": mode if isinstance(mode, str) else None, "args": len(node.args), "scope": self.where(), "argNames": arg_names, "inOutput": self.in_output > 0, "text": ast.unparse(node)[:300]})
         short = name.rsplit(".", 1)[-1] if name else None
         if short in ("getattr", "setattr", "delattr", "hasattr") and name in (short, "builtins." + short):
             if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
@@ -264,7 +278,13 @@ class Facts(ast.NodeVisitor):
             elif short in ("setattr", "delattr"):
                 base = self.resolve(dotted(node.args[0]))
                 self.attr_writes.append({"target": (base or "(expression)") + "." + node.args[1].value, "line": node.lineno, "via": short})
-        self.generic_visit(node)
+        if name in ("print", "builtins.print"):
+            # A value read only to be printed (a clock in a log line) is output, not logic.
+            self.in_output += 1
+            self.generic_visit(node)
+            self.in_output -= 1
+        else:
+            self.generic_visit(node)
 
     def visit_Attribute(self, node):
         if node.attr.startswith("__") and node.attr.endswith("__") and node.attr not in ("__name__", "__init__", "__class__", "__doc__", "__file__", "__version__", "__call__", "__len__", "__repr__", "__str__", "__getitem__", "__iter__", "__next__", "__enter__", "__exit__"):
@@ -290,6 +310,7 @@ def facts_of(raw):
     except (tokenize.TokenError, ValueError) as e:
         return {"ok": False, "error": "cannot tokenize the source: %s" % e, "line": 1}
     f = Facts()
+    f.classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
     for node in tree.body:
         f.visit(node)
     return {
@@ -303,6 +324,7 @@ def facts_of(raw):
         "dunders": f.dunders,
         "constants": f.constants,
         "functions": f.functions,
+        "instances": f.instances,
         "lines": text.count("\n") + 1,
     }
 
