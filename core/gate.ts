@@ -11,7 +11,7 @@ import { nonLiteralConstant, pythonFindings, type PyFacts, type PyParse } from "
 import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
 
 export type { RiskLevel, RuleId } from "./gate/rules";
-export type { PyParse } from "./gate/python-rules";
+export type { PyFacts, PyParse } from "./gate/python-rules";
 
 export interface GateReason {
   rule: string;
@@ -123,8 +123,9 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     // Code Python cannot parse has no statements to judge: the token rules' reading of it would be noise.
     if (code && py?.after.ok !== false) found.push(...(py?.after.ok ? clockReadsForOutput(code.findings, py.after) : code.findings));
     if (py) {
-      const protectedModules = config.protected.filter((f) => f.endsWith(".py")).map((f) => f.replace(/\.py$/, "").replace(/\//g, "."));
-      pyFound = pythonFindings(py.before, py.after, { protectedModules, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a } });
+      const protectedModules = config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
+      const language = file.endsWith(".py") ? "python" : "javascript";
+      pyFound = pythonFindings(py.before, py.after, { language, protectedModules, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a } });
       for (const f of pyFound) found.push({ ...f, file });
     }
     let consts = constantsOnlyChange(file, b, a);

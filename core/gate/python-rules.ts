@@ -31,6 +31,11 @@ export interface PyFinding {
 }
 
 /** Builtins whose rebinding changes what the script prints, reads, writes or runs. */
+const JS_OUTPUT_BUILTINS = new Set(["console", "process", "globalThis", "global", "eval", "Function", "require", "module", "exports", "Reflect", "Proxy", "Object", "Math", "Date", "performance", "JSON"]);
+const JS_SYSTEM = new Set(["Math", "JSON", "console", "process", "globalThis", "global", "Object", "Array", "Date", "performance", "Reflect", "Number", "String", "Function", "Promise", "Buffer", "Float32Array", "Float64Array"]);
+const JS_INTROSPECTION_ATTRS = new Set(["__proto__", "prototype", "constructor", "__defineGetter__", "__defineSetter__", "__lookupGetter__"]);
+const JS_PROCESS_CALLS = /^(child_process\.\w+|worker_threads\.\w+|cluster\.\w+|process\.(kill|dlopen|binding))$/;
+const JS_DESCRIPTOR_CALLS = /^(fs\.(write|writeSync|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|openSync|open)|process\.on|process\.once)$/;
 const OUTPUT_BUILTINS = new Set(["print", "open", "input", "exec", "eval", "compile", "__import__", "getattr", "setattr", "delattr", "globals", "vars", "locals", "__builtins__", "builtins", "exit", "quit"]);
 /** Modules whose attributes, written, change the interpreter for everything else. */
 const SYSTEM_MODULES = new Set(["sys", "builtins", "os", "io", "math", "time", "random", "torch", "numpy"]);
@@ -67,6 +72,8 @@ function added<T>(before: T[], after: T[], key: (t: T) => string): T[] {
 const moduleOf = (name: string) => name.replace(/^\.+/, "").split(".")[0]!;
 
 export interface PyRuleContext {
+  /** The sets of builtins and modules differ; the facts and the rules are the same. */
+  language?: "python" | "javascript";
   /** Protected files' module names (prepare.py → prepare). */
   protectedModules: string[];
   allowedImports: string[];
@@ -78,6 +85,10 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
   if (!after.ok) return [{ rule: "unparsable", message: `Python cannot read the changed file (${after.error}, line ${after.line}): it cannot be judged, so a human must`, line: after.line }];
   const b: PyFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [] };
   const out: PyFinding[] = [];
+  const js = ctx.language === "javascript";
+  const OUTPUT = js ? JS_OUTPUT_BUILTINS : OUTPUT_BUILTINS;
+  const SYSTEM = js ? JS_SYSTEM : SYSTEM_MODULES;
+  const INTRO = js ? JS_INTROSPECTION_ATTRS : INTROSPECTION_ATTRS;
   for (const t of added(b.tricks, after.tricks, (t) => t.kind)) out.push({ rule: "source-trick", message: `${t.what}: refused, whatever the code does`, line: t.line });
   const protectedNames = new Map(b.imports.filter((i) => ctx.protectedModules.includes(moduleOf(i.module))).map((i) => [i.alias, `${i.module}${i.name ? `.${i.name}` : ""}`]));
   for (const i of after.imports) if (ctx.protectedModules.includes(moduleOf(i.module))) protectedNames.set(i.alias, `${i.module}${i.name ? `.${i.name}` : ""}`);
@@ -86,34 +97,34 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
     if (x.kind === "import" && protectedNames.has(x.name)) continue; // importing it is how it is used
     if (x.kind === "argument" && x.scope !== "<module>") {
       // a parameter named like a builtin shadows it inside its function only: still worth a look when it is print or open
-      if (OUTPUT_BUILTINS.has(x.name)) out.push({ rule: "builtin-rebind", message: `a parameter of ${x.scope} is named ${x.name}: inside it, ${x.name} is whatever the caller passes`, line: x.line });
+      if (OUTPUT.has(x.name)) out.push({ rule: "builtin-rebind", message: `a parameter of ${x.scope} is named ${x.name}: inside it, ${x.name} is whatever the caller passes`, line: x.line });
       continue;
     }
     const from = protectedNames.get(x.name);
     if (from) out.push({ rule: "protected-patch", message: `${x.kind === "def" || x.kind === "class" ? "redefines" : `binds (${x.kind})`} ${x.name}, which is ${from} from a protected file`, line: x.line });
-    else if (OUTPUT_BUILTINS.has(x.name)) out.push({ rule: "builtin-rebind", message: `binds the builtin ${x.name} (${x.kind}${x.scope === "<module>" ? "" : ` in ${x.scope}`}): what the script prints, reads or runs would not be Python's`, line: x.line });
+    else if (OUTPUT.has(x.name)) out.push({ rule: "builtin-rebind", message: `binds the builtin ${x.name} (${x.kind}${x.scope === "<module>" ? "" : ` in ${x.scope}`}): what the script prints, reads or runs would not be Python's`, line: x.line });
   }
   for (const w of added(b.attrWrites, after.attrWrites, (w) => `${w.target}|${w.via}`)) {
-    const head = w.target.split(".")[0]!;
+    const head = w.target.split(".")[0]!.replace(/\[\]$/, "");
     const protectedFrom = protectedNames.get(head);
     if (protectedFrom) out.push({ rule: "protected-patch", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}, an attribute of ${protectedFrom} from a protected file`, line: w.line });
-    else if (SYSTEM_MODULES.has(head) || (importedModules.has(head) && after.imports.some((i) => i.alias === head && i.name === null))) {
+    else if (SYSTEM.has(head) || (importedModules.has(head) && after.imports.some((i) => i.alias === head && i.name === null))) {
       out.push({ rule: "module-patch", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}: changes the module ${head} for all code, the harness's included`, line: w.line });
     }
   }
   for (const d of added(b.dynamic, after.dynamic, (d) => d.what)) out.push({ rule: "introspection", message: `${d.what}: it can reach any attribute, protected ones included`, line: d.line });
   for (const d of added(b.dunders, after.dunders, (d) => d.attr)) {
-    if (INTROSPECTION_ATTRS.has(d.attr)) out.push({ rule: "introspection", message: `reads ${d.attr}: a way around names, to the interpreter's own tables`, line: d.line });
+    if (INTRO.has(d.attr)) out.push({ rule: "introspection", message: `reads ${d.attr}: a way around names, to the interpreter's own tables`, line: d.line });
   }
   const newCalls = added(b.calls, after.calls, (c) => `${c.name}|${c.mode ?? ""}`);
   for (const c of newCalls) {
     if (INTROSPECTION_CALLS.some((re) => re.test(c.name))) out.push({ rule: "introspection", message: `calls ${c.name}: inspects or changes the running interpreter`, line: c.line });
-    if (PROCESS_CALLS.test(c.name)) out.push({ rule: "process", message: `calls ${c.name}: starts, replaces or signals a process, outside the run's supervision`, line: c.line });
-    if (DESCRIPTOR_CALLS.test(c.name)) out.push({ rule: "filesystem", message: `calls ${c.name}: writes past print, to a file descriptor or at exit, where a forged summary would not be seen`, line: c.line });
+    if ((js ? JS_PROCESS_CALLS : PROCESS_CALLS).test(c.name)) out.push({ rule: "process", message: `calls ${c.name}: starts, replaces or signals a process, outside the run's supervision`, line: c.line });
+    if ((js ? JS_DESCRIPTOR_CALLS : DESCRIPTOR_CALLS).test(c.name)) out.push({ rule: "filesystem", message: `calls ${c.name}: writes past print, to a file descriptor or at exit, where a forged summary would not be seen`, line: c.line });
     if (/^(open|builtins\.open|io\.open|pathlib\.Path\.open)$/.test(c.name) && c.mode && /[wax+]/.test(c.mode)) out.push({ rule: "filesystem", message: `opens a file for writing (mode ${JSON.stringify(c.mode)})`, line: c.line });
   }
   const parentModules = new Set(b.imports.map((i) => moduleOf(i.module)));
-  const allowed = new Set([...DEFAULT_ALLOWED_IMPORTS, ...ctx.allowedImports, ...ctx.protectedModules]);
+  const allowed = new Set([...(js ? [] : DEFAULT_ALLOWED_IMPORTS), ...ctx.allowedImports, ...ctx.protectedModules]);
   for (const i of added(b.imports, after.imports, (i) => `${i.module}|${i.name ?? ""}`)) {
     const top = moduleOf(i.module);
     if (i.module.startsWith(".") || parentModules.has(top) || allowed.has(top)) continue;

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { applyDiffFiles, parseDiffFiles } from "../../core/apply-diff";
 import { gateCandidate, needsHuman, type GateVerdict } from "../../core/gate";
 import { sessionOptionsSchema } from "../../core/session-options";
+import { readChangedJavaScript } from "../gate/read-javascript";
 import { readChangedPython } from "../gate/read-python";
 import { loadWorkspace, type LoadedWorkspace } from "../workspace";
 
@@ -50,7 +51,7 @@ async function judge(ws: LoadedWorkspace, diff: string): Promise<GateVerdict | {
   const current = Object.fromEntries(parsed.value.files.map((f) => [f, readIfFile(path.join(ws.path, f))]));
   const applied = applyDiffFiles(parsed.value, current);
   if (!applied.ok) return { error: applied.error };
-  const python = await readChangedPython(parsed.value.files, applied.value.before, applied.value.after, ws.config.command);
+  const python = { ...(await readChangedPython(parsed.value.files, applied.value.before, applied.value.after, ws.config.command)), ...readChangedJavaScript(parsed.value.files, applied.value.before, applied.value.after) };
   return gateCandidate(parsed.value.files, ws.config, applied.value.before, applied.value.after, python);
 }
 

@@ -20,6 +20,7 @@ import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { executeRun } from "../execute-run";
+import { readChangedJavaScript } from "../gate/read-javascript";
 import { readChangedPython } from "../gate/read-python";
 import type { Reviewer } from "../reviewer";
 import { probeSandbox } from "../sandbox";
@@ -90,8 +91,8 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     configSig: configSignature(applied.files),
     filesJson: JSON.stringify(storeFileChanges(d.db, files, applied.files)),
   };
-  // Python files are read by Python itself: the rules judge what the interpreter will run (runner/gate).
-  const parsed = await readChangedPython(changedPaths, files, applied.files, d.config.command);
+  // Python files are read by Python itself, JavaScript by a real parser: the rules judge what will run (runner/gate).
+  const parsed = { ...(await readChangedPython(changedPaths, files, applied.files, d.config.command)), ...readChangedJavaScript(changedPaths, files, applied.files) };
   let verdict = gateCandidate(changedPaths, d.config, files, applied.files, parsed);
   let withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
   const policy = await effectivePolicy(sessionOptions(s));
