@@ -14,7 +14,7 @@ export interface PyFacts {
   imports: { module: string; name: string | null; alias: string; line: number }[];
   bindings: { name: string; kind: string; line: number; scope: string }[];
   attrWrites: { target: string; line: number; via: string }[];
-  calls: { name: string; line: number; strings: string[]; mode: string | null; args: number; scope: string; argNames: string[]; inOutput: boolean; text: string }[];
+  calls: { name: string; line: number; strings: string[]; mode: string | null; args: number; scope: string; argNames: string[]; argCalls?: string[]; inOutput: boolean; text: string }[];
   dynamic: { line: number; what: string }[];
   dunders: { line: number; attr: string }[];
   constants: { name: string; line: number; endLine: number; literal: boolean; value: string | null }[];
@@ -135,7 +135,7 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
 }
 
 /** Words that mark the loss the evaluator scores, or a branch on whether it is being scored. */
-const SCORED = /\b(reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|self\.training|is_grad_enabled|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
+const SCORED = /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|self\.training|is_grad_enabled|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
 
 /**
  * What the protected evaluation is handed (for autoresearch: evaluate_bpb(model, tokenizer, batch_size)), traced
@@ -150,7 +150,7 @@ function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFindin
   for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
     out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });
   }
-  const passed = new Set(evalCalls.flatMap((c) => c.argNames));
+  const passed = new Set(evalCalls.flatMap((c) => [...c.argNames, ...(c.argCalls ?? [])]));
   const classes = new Set(a.functions.filter((f) => f.kind === "class" && !f.name.includes(".")).map((f) => f.name));
   const topFunctions = new Set(a.functions.filter((f) => f.kind === "def" && !f.name.includes(".")).map((f) => f.name));
   const reached = new Set<string>();
@@ -183,7 +183,7 @@ function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFindin
     const inside = lines.filter((l) => l >= f.line && l <= f.endLine);
     const touched = [...inside.map((l) => afterLines[l - 1] ?? ""), ...removedText.filter((r) => r.near >= f.line && r.near <= f.endLine).map((r) => r.text)];
     const scored = touched.find((t) => SCORED.test(t.replace(/#.*/, "")));
-    if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (training mode, gradients or the call stack)"} — ${scorer} scores the run with it: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
+    if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (evaluation, training mode, gradients or the call stack)"} — ${scorer} scores the run with it: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
     else out.push({ rule: "evaluator-code", message: `changes ${f.name}, which ${scorer} runs to score the run (through ${[...passed].filter((p) => a.instances.some((i) => i.var === p && reached.has(i.cls))).join(", ") || owner}): the score depends on it`, line: inside[0] ?? f.line });
   }
   return out;

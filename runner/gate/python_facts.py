@@ -270,7 +270,9 @@ class Facts(ast.NodeVisitor):
         if mode is None and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
             mode = node.args[1].value
         arg_names = [a.id for a in node.args if isinstance(a, ast.Name)] + [k.value.id for k in node.keywords if isinstance(k.value, ast.Name)]
-        self.calls.append({"name": name or "(expression)", "line": node.lineno, "strings": literal_strings[:4], "mode": mode if isinstance(mode, str) else None, "args": len(node.args), "scope": self.where(), "argNames": arg_names, "inOutput": self.in_output > 0, "text": ast.unparse(node)[:300]})
+        # Functions called inside the arguments (a lambda handed to the evaluator calls the model).
+        arg_calls = [n.func.id for a in list(node.args) + [k.value for k in node.keywords] for n in ast.walk(a) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
+        self.calls.append({"name": name or "(expression)", "line": node.lineno, "strings": literal_strings[:4], "mode": mode if isinstance(mode, str) else None, "args": len(node.args), "scope": self.where(), "argNames": arg_names, "argCalls": arg_calls, "inOutput": self.in_output > 0, "text": ast.unparse(node)[:300]})
         short = name.rsplit(".", 1)[-1] if name else None
         if short in ("getattr", "setattr", "delattr", "hasattr") and name in (short, "builtins." + short):
             if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):

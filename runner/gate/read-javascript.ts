@@ -191,7 +191,10 @@ export function javascriptFacts(text: string): PyParse {
       const name = resolve(dotted(callee)) ?? "(expression)";
       const args = call.arguments as Node[];
       const strings = args.filter((a) => a.type === "Literal" && typeof a.value === "string").map((a) => a.value as string).slice(0, 4);
-      f.calls.push({ name, line: line(call), strings, mode: null, args: args.length, scope: where(), argNames: args.filter((a) => a.type === "Identifier").map((a) => a.name as string), inOutput: inOutput > 0, text: text.slice(call.start, call.end).slice(0, 300) });
+      // Functions called inside the arguments (a closure handed to the evaluator calls the model's forward).
+      const argCalls: string[] = [];
+      for (const a of args) walk.simple(a as unknown as acorn.Node, { CallExpression(x) { const cal = (x as unknown as Node).callee as Node; if (cal.type === "Identifier") argCalls.push(cal.name as string); } });
+      f.calls.push({ name, line: line(call), strings, mode: null, args: args.length, scope: where(), argNames: args.filter((a) => a.type === "Identifier").map((a) => a.name as string), argCalls, inOutput: inOutput > 0, text: text.slice(call.start, call.end).slice(0, 300) });
       if (/^(Reflect\.(get|set|defineProperty|deleteProperty)|Object\.(defineProperty|defineProperties|assign|setPrototypeOf))$/.test(name)) {
         const target = resolve(dotted(args[0]));
         const key = args[1]?.type === "Literal" ? String(args[1].value) : null;
