@@ -153,22 +153,26 @@ function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFindin
   const passed = new Set(evalCalls.flatMap((c) => [...c.argNames, ...(c.argCalls ?? [])]));
   const classes = new Set(a.functions.filter((f) => f.kind === "class" && !f.name.includes(".")).map((f) => f.name));
   const topFunctions = new Set(a.functions.filter((f) => f.kind === "def" && !f.name.includes(".")).map((f) => f.name));
-  const reached = new Set<string>();
-  for (const v of passed) {
-    for (const i of a.instances) if (i.var === v) reached.add(i.cls);
-    if (classes.has(v) || topFunctions.has(v)) reached.add(v);
+  // Each class or function the evaluation reaches, with the protected call that reaches it and the name it is handed.
+  const reached = new Map<string, { by: string; via: string }>();
+  for (const c of evalCalls) {
+    const by = c.name.split(".").pop()!;
+    for (const v of [...c.argNames, ...(c.argCalls ?? [])]) {
+      for (const i of a.instances) if (i.var === v && !reached.has(i.cls)) reached.set(i.cls, { by, via: v });
+      if ((classes.has(v) || topFunctions.has(v)) && !reached.has(v)) reached.set(v, { by, via: v });
+    }
   }
   for (let grew = true; grew; ) {
     grew = false;
     for (const c of a.calls) {
-      const owner = c.scope.split(".")[0]!;
-      if (!reached.has(owner) || reached.has(c.name) || !(classes.has(c.name) || topFunctions.has(c.name))) continue;
-      reached.add(c.name);
+      const from = reached.get(c.scope.split(".")[0]!);
+      if (!from || reached.has(c.name) || !(classes.has(c.name) || topFunctions.has(c.name))) continue;
+      reached.set(c.name, from);
       grew = true;
     }
   }
   if (!reached.size) return out;
-  const scorer = evalCalls.find((c) => passed.size && c.argNames.length)?.name.split(".").pop() ?? "the protected evaluation";
+  const scorer = [...reached.values()][0]!.by;
   for (const w of added(b.attrWrites, a.attrWrites, (x) => `${x.target}|${x.via}`)) {
     const head = w.target.split(".")[0]!;
     if (passed.has(head) && !a.instances.some((i) => i.var === head && w.line === i.line)) out.push({ rule: "evaluator-loss", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}: ${head} is handed to ${scorer}, which scores the run with it`, line: w.line });
@@ -179,12 +183,13 @@ function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFindin
   const beforeHash = new Map(b.functions.map((f) => [f.name, f.hash]));
   for (const f of a.functions) {
     const owner = f.name.split(".")[0]!;
-    if (f.kind === "class" || !reached.has(owner) || beforeHash.get(f.name) === f.hash) continue;
+    const from = reached.get(owner);
+    if (f.kind === "class" || !from || beforeHash.get(f.name) === f.hash) continue;
     const inside = lines.filter((l) => l >= f.line && l <= f.endLine);
     const touched = [...inside.map((l) => afterLines[l - 1] ?? ""), ...removedText.filter((r) => r.near >= f.line && r.near <= f.endLine).map((r) => r.text)];
     const scored = touched.find((t) => SCORED.test(t.replace(/#.*/, "")));
-    if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (evaluation, training mode, gradients or the call stack)"} — ${scorer} scores the run with it: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
-    else out.push({ rule: "evaluator-code", message: `changes ${f.name}, which ${scorer} runs to score the run (through ${[...passed].filter((p) => a.instances.some((i) => i.var === p && reached.has(i.cls))).join(", ") || owner}): the score depends on it`, line: inside[0] ?? f.line });
+    if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (evaluation, training mode, gradients or the call stack)"} — ${from.by} (protected) scores the run with it, handed ${from.via}: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
+    else out.push({ rule: "evaluator-code", message: `changes ${f.name}, which ${from.by} (protected) runs to score the run, handed ${from.via}: the score depends on it`, line: inside[0] ?? f.line });
   }
   return out;
 }
