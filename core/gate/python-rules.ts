@@ -21,6 +21,10 @@ export interface PyFacts {
   functions: { name: string; kind: string; line: number; endLine: number; hash: string }[];
   /** `var = Cls(…)…` for the file's own classes: what the evaluator is handed, traced back to its class. */
   instances: { var: string; cls: string; line: number }[];
+  /** Attribute reads of imported modules and shared objects, resolved through aliases (os.environ, process.env). */
+  uses?: { name: string; line: number }[];
+  /** The file's top-level statements, by lines: a "constant" line holds exactly one. */
+  statements?: { line: number; endLine: number }[];
 }
 export type PyParse = PyFacts | { ok: false; error: string; line: number };
 
@@ -79,11 +83,24 @@ export interface PyRuleContext {
   allowedImports: string[];
   /** The file's text before and after, for what a change does inside the code the evaluator runs. */
   texts?: { before: string; after: string };
+  /** Names that hold training time and the reported metric (core/gate/file-facts): rebinding them in any form counts. */
+  timingVars?: ReadonlySet<string>;
+  metricVars?: ReadonlySet<string>;
 }
+
+/** Calls that reach outside through the numerics' own APIs, by family, with the rule each belongs to. */
+const REACH: { re: RegExp; rule: RuleId; what: string }[] = [
+  { re: /^torch\.hub\./, rule: "network", what: "downloads code or weights from the network" },
+  { re: /^(torch\.utils\.cpp_extension\.|torch\.ops\.load_library|torch\.classes\.load_library|numpy\.ctypeslib\.|cffi\.)/, rule: "dynamic-code", what: "compiles or loads native code" },
+  { re: /^(torch\.multiprocessing\.|torch\.distributed\.|torch\.cuda\.nccl)/, rule: "process", what: "starts processes or opens a rendezvous outside the run" },
+  { re: /^(operator\.(attrgetter|methodcaller|itemgetter)|functools\.partial)$/, rule: "introspection", what: "reaches attributes or calls by a name held in data" },
+];
+/** Builtins that, handed around as values, run code or reach attributes by name. */
+const DANGEROUS_VALUES = new Set(["exec", "eval", "compile", "__import__", "getattr", "setattr", "delattr", "open", "globals", "vars"]);
 
 export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRuleContext): PyFinding[] {
   if (!after.ok) return [{ rule: "unparsable", message: `Python cannot read the changed file (${after.error}, line ${after.line}): it cannot be judged, so a human must`, line: after.line }];
-  const b: PyFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [] };
+  const b: PyFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: [] };
   const out: PyFinding[] = [];
   const js = ctx.language === "javascript";
   const OUTPUT = js ? JS_OUTPUT_BUILTINS : OUTPUT_BUILTINS;
@@ -122,6 +139,25 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
     if ((js ? JS_PROCESS_CALLS : PROCESS_CALLS).test(c.name)) out.push({ rule: "process", message: `calls ${c.name}: starts, replaces or signals a process, outside the run's supervision`, line: c.line });
     if ((js ? JS_DESCRIPTOR_CALLS : DESCRIPTOR_CALLS).test(c.name)) out.push({ rule: "filesystem", message: `calls ${c.name}: writes past print, to a file descriptor or at exit, where a forged summary would not be seen`, line: c.line });
     if (/^(open|builtins\.open|io\.open|pathlib\.Path\.open)$/.test(c.name) && c.mode && /[wax+]/.test(c.mode)) out.push({ rule: "filesystem", message: `opens a file for writing (mode ${JSON.stringify(c.mode)})`, line: c.line });
+  }
+  // What a name reaches, however it is spelled (an alias, getattr with a literal, destructuring): by use, not only by call.
+  for (const u of added(b.uses ?? [], after.uses ?? [], (u) => u.name)) {
+    if (/^(os\.(environ\w*|getenv\w*|putenv|unsetenv)|process\.env)(\.|$)/.test(u.name)) out.push({ rule: "environment", message: `reads ${u.name}: the environment holds keys and tokens`, line: u.line });
+    else if ((js ? JS_PROCESS_CALLS : PROCESS_CALLS).test(u.name)) out.push({ rule: "process", message: `takes ${u.name}: a way to start or signal processes`, line: u.line });
+  }
+  for (const c of newCalls) {
+    const reach = REACH.find((r) => r.re.test(c.name));
+    if (reach) out.push({ rule: reach.rule, message: `calls ${c.name}: ${reach.what}`, line: c.line });
+    if (/^torch\.load$/.test(c.name) && !/weights_only\s*=\s*True/.test(c.text)) out.push({ rule: "deserialization", message: `calls ${c.name} without weights_only=True: unpickling runs code`, line: c.line });
+    if (/^numpy\.load$/.test(c.name) && /allow_pickle\s*=\s*True/.test(c.text)) out.push({ rule: "deserialization", message: `calls ${c.name} with allow_pickle=True: unpickling runs code`, line: c.line });
+    const handed = c.argNames.find((n) => DANGEROUS_VALUES.has(n));
+    if (handed && !js) out.push({ rule: "introspection", message: `hands ${handed} to ${c.name} as a value: it runs code or reaches attributes by name later`, line: c.line });
+  }
+  // The training-time and metric variables, rebound in any form (walrus, for, with, match, …), not only assigned.
+  for (const x of added(b.bindings, after.bindings, (x) => `${x.name}|${x.kind}|${x.scope}`)) {
+    if (x.kind === "assign" || x.kind === "augassign" || x.kind === "annassign" || x.kind === "argument") continue; // the token rules judge assignments
+    if (ctx.metricVars?.has(x.name)) out.push({ rule: "metric-computation", message: `rebinds ${x.name} (${x.kind}), the value the summary reports`, line: x.line });
+    else if (ctx.timingVars?.has(x.name)) out.push({ rule: "timing", message: `rebinds ${x.name} (${x.kind}), which measures training time against the budget`, line: x.line });
   }
   const parentModules = new Set(b.imports.map((i) => moduleOf(i.module)));
   const allowed = new Set([...(js ? [] : DEFAULT_ALLOWED_IMPORTS), ...ctx.allowedImports, ...ctx.protectedModules]);
@@ -209,6 +245,9 @@ export function nonLiteralConstant(after: PyParse, lines: number[]): { name: str
   for (const line of lines) {
     const c = after.constants.find((k) => k.line <= line && line <= k.endLine);
     if (!c || !c.literal) return { name: c?.name ?? "(a statement)", line };
+    // `DEPTH = 8; os.system(…)`: the constant's line holds another statement too.
+    const here = (after.statements ?? []).filter((s) => s.line <= line && line <= s.endLine);
+    if (here.length > 1) return { name: `${c.name} (the line holds ${here.length} statements)`, line };
   }
   return null;
 }

@@ -64,6 +64,12 @@ def dotted(node):
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars", "locals") and not node.args:
         parts.append(node.func.id + "()")
         return ".".join(reversed(parts))
+    # getattr(x, "name") is x.name, spelled so that a reader of names would miss it.
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+        base = dotted(node.args[0])
+        if base is not None:
+            parts.append(base + "." + node.args[1].value)
+            return ".".join(reversed(parts))
     return None
 
 
@@ -93,6 +99,7 @@ class Facts(ast.NodeVisitor):
         self.in_output = 0
         self.instances = []
         self.classes = set()
+        self.uses = []
 
     def where(self):
         return ".".join(self.scope) or "<module>"
@@ -142,6 +149,12 @@ class Facts(ast.NodeVisitor):
     def visit_Assign(self, node):
         for t in node.targets:
             self.targets(t, "assign", node)
+        # `tm = time`, `f = os.system`, `M = nn.Module`: the new name is an alias of what it was given.
+        source = dotted(node.value)
+        if source is not None and source.split(".")[0] in self.aliases:
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    self.aliases[t.id] = self.resolve(source)
         root = node.value
         while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
             root = root.func if isinstance(root, ast.Call) else root.value
@@ -289,6 +302,10 @@ class Facts(ast.NodeVisitor):
             self.generic_visit(node)
 
     def visit_Attribute(self, node):
+        if isinstance(node.ctx, ast.Load):
+            name = dotted(node)
+            if name is not None and name.split(".")[0] in self.aliases:
+                self.uses.append({"name": self.resolve(name), "line": node.lineno})
         if node.attr.startswith("__") and node.attr.endswith("__") and node.attr not in ("__name__", "__init__", "__class__", "__doc__", "__file__", "__version__", "__call__", "__len__", "__repr__", "__str__", "__getitem__", "__iter__", "__next__", "__enter__", "__exit__"):
             self.dunders.append({"line": node.lineno, "attr": node.attr})
         self.generic_visit(node)
@@ -327,6 +344,8 @@ def facts_of(raw):
         "constants": f.constants,
         "functions": f.functions,
         "instances": f.instances,
+        "uses": f.uses,
+        "statements": [{"line": n.lineno, "endLine": n.end_lineno} for n in tree.body],
         "lines": text.count("\n") + 1,
     }
 

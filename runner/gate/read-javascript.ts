@@ -14,6 +14,8 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
 const GLOBAL_OBJECTS = /^(globalThis|global|window|process|console|Math|Date|performance|Reflect|Object|JSON|prepare)(\.|$)/;
 /** A module's name as the rules know it: node:fs → fs, ./prepare.mjs → prepare. */
 const moduleName = (m: string) => m.replace(/^node:/, "").replace(/^\.\//, "").replace(/\.(m|c)?js$/, "");
+/** Globals whose members reach the outside or the output: a name taken from them is an alias, like an import. */
+const SHARED_ROOTS = /^(globalThis|global|process|console|Math|Date|performance|Reflect|Object|JSON|Number|Function)(\.|$)/;
 const OUTPUT_CALLS = /^(console\.\w+|process\.(stdout|stderr)\.write)$/;
 
 function tricks(text: string, comments: { start: number; end: number }[], names: { name: string; line: number }[]): PyFacts["tricks"] {
@@ -78,7 +80,7 @@ export function javascriptFacts(text: string): PyParse {
     const err = e as SyntaxError & { loc?: { line: number } };
     return { ok: false, error: `SyntaxError: ${err.message}`, line: err.loc?.line ?? 1 };
   }
-  const f: PyFacts = { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [] };
+  const f: PyFacts = { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: (ast.body as Node[]).map((n) => ({ line: n.loc!.start.line, endLine: n.loc!.end.line })) };
   const aliases = new Map<string, string>();
   const resolve = (name: string | null) => {
     if (!name) return null;
@@ -133,6 +135,17 @@ export function javascriptFacts(text: string): PyParse {
     VariableDeclarator(n, st, c) {
       const d = n;
       bindPattern(d.id as Node, "assign", d);
+      // `const m = Math`, `const w = process.stdout.write`: the new name is an alias of what it was given.
+      const source = dotted(d.init as Node | null);
+      if ((d.id as Node).type === "Identifier" && source && (aliases.has(source.split(".")[0]!) || SHARED_ROOTS.test(source))) aliases.set((d.id as Node).name as string, resolve(source)!);
+      // `const { env } = process`: each destructured name is an alias of that property.
+      if ((d.id as Node).type === "ObjectPattern" && source) {
+        for (const prop of (d.id as Node).properties as Node[]) {
+          const key = prop.key as Node | undefined;
+          const value = prop.value as Node | undefined;
+          if (key?.type === "Identifier" && value?.type === "Identifier") aliases.set(value.name as string, `${resolve(source)}.${key.name as string}`);
+        }
+      }
       const root = d.init as Node | null;
       let r = root;
       while (r && (r.type === "CallExpression" || r.type === "NewExpression" || r.type === "MemberExpression")) r = (r.type === "MemberExpression" ? r.object : r.callee) as Node;
@@ -202,6 +215,7 @@ export function javascriptFacts(text: string): PyParse {
         else if (name === "Object.assign" && target) f.attrWrites.push({ target: `${target}.*`, line: line(call), via: name });
         else if (!key && args.length > 1) f.dynamic.push({ line: line(call), what: `${name} with a property name computed at run time` });
       }
+      if (/^(process\.getBuiltinModule|require|module\.createRequire|createRequire|module\.require)$/.test(name)) f.dynamic.push({ line: line(call), what: `${name}(${strings[0] ? JSON.stringify(strings[0]) : "…"}) loads a module at run time, past the imports` });
       if (callee.type === "Identifier" && (callee.name === "eval" || callee.name === "Function")) f.dynamic.push({ line: line(call), what: `${callee.name as string}() runs code built at run time` });
       c(callee, st);
       // A value computed only to be logged (a clock in a log line) is output, not logic.
@@ -219,6 +233,8 @@ export function javascriptFacts(text: string): PyParse {
     },
     MemberExpression(n, st, c) {
       const m = n;
+      const used = dotted(m);
+      if (used && (aliases.has(used.split(".")[0]!) || SHARED_ROOTS.test(used))) f.uses!.push({ name: resolve(used)!, line: line(m) });
       const prop = m.property as Node;
       if (!m.computed && /^(__proto__|prototype|constructor|__defineGetter__|__defineSetter__|__lookupGetter__)$/.test(prop.name as string)) f.dunders.push({ line: line(m), attr: prop.name as string });
       if (m.computed && prop.type !== "Literal") {
