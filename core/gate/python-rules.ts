@@ -243,7 +243,9 @@ function removedLines(before: string, after: string): { text: string; near: numb
 export function nonLiteralConstant(after: PyParse, lines: number[]): { name: string; line: number } | null {
   if (!after.ok) return null;
   for (const line of lines) {
-    const c = after.constants.find((k) => k.line <= line && line <= k.endLine);
+    // Every name a statement on this line declares must be a literal (`const A = 5, f = (…patch…)` declares two).
+    const all = after.constants.filter((k) => k.line <= line && line <= k.endLine);
+    const c = all.find((k) => !k.literal) ?? all[0];
     if (!c || !c.literal) return { name: c?.name ?? "(a statement)", line };
     // `DEPTH = 8; os.system(…)`: the constant's line holds another statement too.
     const here = (after.statements ?? []).filter((s) => s.line <= line && line <= s.endLine);

@@ -100,7 +100,10 @@ export function javascriptFacts(text: string): PyParse {
     else if (p.type === "AssignmentPattern") bindPattern(p.left as Node, kind, at);
     else if (p.type === "RestElement") bindPattern(p.argument as Node, kind, at);
     else if (p.type === "MemberExpression") {
-      const named = resolve(dotted(p));
+      // Object.getPrototypeOf(0).toFixed = …: a write to a shared prototype, however it was reached.
+      const obj = p.object as Node;
+      const proto = obj.type === "CallExpression" && /^(Object|Reflect)\.getPrototypeOf$/.test(dotted(obj.callee as Node) ?? "") ? `Object.prototype.${dotted(p.property as Node) ?? "[]"}` : null;
+      const named = proto ?? resolve(dotted(p));
       f.attrWrites.push({ target: named ?? `${resolve(dotted(p.object as Node)) ?? "(expression)"}[]`, line: line(at), via: kind });
     }
   };
