@@ -44,7 +44,8 @@ describe("kill -9 of the runner while a run trains", () => {
       expect(ended.suspicion).toMatch(/took this run over/);
       expectEveryPointOnce(db, run.id);
       expect(lossInLog(ended.logPath!).size).toBe(60);
-      expect(fs.existsSync(path.join(dataDir, "worktrees", `run-${run.id}`))).toBe(false);
+      // The worktree goes once the run has ended: the runner removes it after recording the end, so wait for it.
+      await waitFor(() => !fs.existsSync(path.join(dataDir, "worktrees", `run-${run.id}`)), 15_000, "the run's worktree to be removed");
       console.log(`taken over ${tookOverMs} ms after the runner was restarted`);
     } finally {
       await stopRunner(first.child);
