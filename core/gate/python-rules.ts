@@ -171,7 +171,7 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
 }
 
 /** Words that mark the loss the evaluator scores, or a branch on whether it is being scored. */
-const SCORED = /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|self\.training|is_grad_enabled|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
+const SCORED = /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|training|_?is_grad_enabled|requires_grad|grad_fn|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
 
 /**
  * What the protected evaluation is handed (for autoresearch: evaluate_bpb(model, tokenizer, batch_size)), traced

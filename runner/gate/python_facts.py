@@ -158,10 +158,16 @@ class Facts(ast.NodeVisitor):
         root = node.value
         while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
             root = root.func if isinstance(root, ast.Call) else root.value
+        # `net = model` (or torch.compile(model)): the same object under another name, of the same class.
+        held = [i["cls"] for i in self.instances if isinstance(node.value, ast.Name) and i["var"] == node.value.id]
+        if isinstance(node.value, ast.Call):
+            held += [i["cls"] for a in node.value.args if isinstance(a, ast.Name) for i in self.instances if i["var"] == a.id]
         if isinstance(root, ast.Name) and root.id in self.classes:
+            held.append(root.id)
+        for cls in dict.fromkeys(held):
             for t in node.targets:
                 if isinstance(t, ast.Name):
-                    self.instances.append({"var": t.id, "cls": root.id, "line": node.lineno})
+                    self.instances.append({"var": t.id, "cls": cls, "line": node.lineno})
         if not self.scope and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             self.constant(node.targets[0].id, node.value, node)
         self.generic_visit(node)
