@@ -29,6 +29,15 @@ export function changedLines(before: string, after: string): number[] {
   return [...lines].sort((a, b) => a - b);
 }
 
+/** The lines a change removed, each with the line of the new text it was next to. */
+export function removedLines(before: string, after: string): { text: string; near: number }[] {
+  const out: { text: string; near: number }[] = [];
+  for (const h of structuredPatch("a", "b", before, after, undefined, undefined, { context: 0 }).hunks) {
+    for (const l of h.lines) if (l.startsWith("-")) out.push({ text: l.slice(1), near: Math.max(1, h.newStart) });
+  }
+  return out;
+}
+
 /** [start, end] line spans of the file's top-level statements with what they enclose. */
 function topLevelSpans(source: string, file: string): [number, number][] | null {
   const lang = languageOf(file);

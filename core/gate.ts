@@ -6,7 +6,6 @@ import { diffLines } from "diff";
 import { constantOnLine } from "./constants";
 import { languageOf } from "./code/tokenize";
 import { codeChange } from "./gate/code-rules";
-import { fileFacts } from "./gate/file-facts";
 import { TIME_CALLS } from "./gate/capabilities";
 import { nonLiteralConstant, pythonFindings, type PyFacts, type PyParse } from "./gate/python-rules";
 import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
@@ -118,8 +117,7 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     }
     lines += changedLineCount(b, a);
     const lang = languageOf(file);
-    const factsOptions = { file, protectedFiles: config.protected, metricName: config.metric?.name ?? "val_bpb", budgetNames: settings.budgetNames };
-    const code = lang ? codeChange(file, lang, b, a, factsOptions) : null;
+    const code = lang ? codeChange(file, lang, b, a, { file, protectedFiles: config.protected, metricName: config.metric?.name ?? "val_bpb", budgetNames: settings.budgetNames }) : null;
     const py = parsed[file];
     let pyFound: ReturnType<typeof pythonFindings> = [];
     // Code Python cannot parse has no statements to judge: the token rules' reading of it would be noise.
@@ -127,10 +125,7 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     if (py) {
       const protectedModules = config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
       const language = file.endsWith(".py") ? "python" : "javascript";
-      const tokenFacts = lang ? [fileFacts(b, lang, factsOptions), fileFacts(a, lang, factsOptions)] : [];
-      const timingVars = new Set(tokenFacts.flatMap((x) => [...x.timingVars]));
-      const metricVars = new Set(tokenFacts.flatMap((x) => [...x.metricVars]));
-      pyFound = pythonFindings(py.before, py.after, { language, protectedModules, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars, metricVars });
+      pyFound = pythonFindings(py.before, py.after, { language, protectedModules, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
       for (const f of pyFound) found.push({ ...f, file });
     }
     let consts = constantsOnlyChange(file, b, a);

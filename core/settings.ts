@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MODEL } from "./claude/models";
 
 const schema = z.object({
   OVERSEER_DATA_DIR: z.string().min(1).optional(),
@@ -18,7 +19,7 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9.:-]+$/, "a comma-separated list of host names or addresses, without ports or schemes"))),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
-  OVERSEER_CLAUDE_MODEL: z.string().min(1).default("claude-sonnet-5-5"),
+  OVERSEER_CLAUDE_MODEL: z.string().min(1).default(DEFAULT_MODEL),
   OVERSEER_NVIDIA_SMI: z.string().min(1).default("nvidia-smi"),
   OVERSEER_GPU_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   OVERSEER_GPU_MEMORY_WAIT_S: z.coerce.number().min(0).max(3600).default(120),

@@ -7,7 +7,7 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import { changedBlocks } from "../core/changed-blocks";
-import { requestShape } from "../core/claude/capabilities";
+import { requestShape, shapeFields } from "../core/claude/capabilities";
 import type { Effort } from "../core/claude/models";
 import type { GateVerdict } from "../core/gate";
 import type { SessionOptions } from "../core/session-options";
@@ -90,7 +90,7 @@ export function claudeReviewer(opts: ClaudeClientOptions & { model: string; effo
     const shape = requestShape(caps, { effort: opts.effort ?? null, maxTokens: 16_000 });
     const messages: Anthropic.MessageParam[] = [{ role: "user", content: reviewPrompt(input) }];
     for (let attempt = 0; attempt < 2; attempt++) {
-      const params = { model: opts.model, max_tokens: shape.max_tokens, ...(shape.thinking ? { thinking: shape.thinking } : {}), ...(shape.output_config ? { output_config: shape.output_config } : {}), system: SYSTEM, tools: [TOOL_DEF], tool_choice: { type: "auto" as const }, messages };
+      const params = { model: opts.model, ...shapeFields(shape), system: SYSTEM, tools: [TOOL_DEF], tool_choice: { type: "auto" as const }, messages };
       const res = await callClaude(client, params, { role: "reviewer", meter, signal });
       costUsd += res.costUsd ?? 0;
       if (!res.ok) return unavailable(res.failure.reason);

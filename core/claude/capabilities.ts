@@ -46,6 +46,11 @@ export interface RequestShape {
   notes: string[];
 }
 
+/** The request fields a shape sets (max_tokens always; thinking and output_config where the model takes them). */
+export function shapeFields(shape: RequestShape): { max_tokens: number; thinking?: RequestShape["thinking"]; output_config?: RequestShape["output_config"] } {
+  return { max_tokens: shape.max_tokens, ...(shape.thinking ? { thinking: shape.thinking } : {}), ...(shape.output_config ? { output_config: shape.output_config } : {}) };
+}
+
 /**
  * Adaptive thinking where the model has it, the wanted effort (or the nearest lower level it takes), and
  * max_tokens within its limit. No sampling parameters: the API version the SDK sends (2026-10-21) refuses them.

@@ -21,6 +21,9 @@ export interface CodeChange {
   findings: Finding[];
   /** The change is seed values only (same statements, different numbers, each naming a seed). */
   seedOnly: boolean;
+  /** Names holding training time and the reported metric, on either side (the fact rules use them too). */
+  timingVars: Set<string>;
+  metricVars: Set<string>;
 }
 
 type Side = { facts: FileFacts; st: Statement; index: number; line: number };
@@ -144,5 +147,5 @@ export function codeChange(file: string, lang: Language, before: string, after: 
     change.added.length > 0 &&
     change.added.length === change.removed.length &&
     change.added.every((a, i) => shape(a.statement) === shape(change.removed[i]!.statement) && namesSeed(a.statement));
-  return { findings, seedOnly };
+  return { findings, seedOnly, timingVars: new Set([...bf.timingVars, ...af.timingVars]), metricVars: new Set([...bf.metricVars, ...af.metricVars]) };
 }

@@ -4,8 +4,7 @@
  * introspection, imports outside the allowlist, file and descriptor writes — and whether its constants are
  * literals. Judged by difference: what the parent already did is the researcher's own code. Pure.
  */
-import { structuredPatch } from "diff";
-import { changedLines } from "../changed-blocks";
+import { changedLines, removedLines } from "../changed-blocks";
 import type { RuleId } from "./rules";
 
 export interface PyFacts {
@@ -226,15 +225,6 @@ function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFindin
     const scored = touched.find((t) => SCORED.test(t.replace(/#.*/, "")));
     if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (evaluation, training mode, gradients or the call stack)"} — ${from.by} (protected) scores the run with it, handed ${from.via}: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
     else out.push({ rule: "evaluator-code", message: `changes ${f.name}, which ${from.by} (protected) runs to score the run, handed ${from.via}: the score depends on it`, line: inside[0] ?? f.line });
-  }
-  return out;
-}
-
-/** The lines a change removed, each with the line of the new text it was next to. */
-function removedLines(before: string, after: string): { text: string; near: number }[] {
-  const out: { text: string; near: number }[] = [];
-  for (const h of structuredPatch("a", "b", before, after, undefined, undefined, { context: 0 }).hunks) {
-    for (const l of h.lines) if (l.startsWith("-")) out.push({ text: l.slice(1), near: Math.max(1, h.newStart) });
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * Runs. A run's status changes only in applyRunEvent: one transaction that checks the transition with the
  * pure lifecycle, writes the new status and appends the event row.
  */
-import { and, asc, desc, eq, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { nextRunStatus, type RunEvent } from "../../core/run-lifecycle";
 import type { Db, DbLike } from "../open";
 import { runs } from "../schema";
@@ -39,6 +39,11 @@ export function applyRunEvent(db: Db, runId: number, event: RunEvent, at: number
 /** Fields that are not the status (progress, pid, the resolved commit); no event row. */
 export function updateRun(db: DbLike, runId: number, patch: RunPatch): void {
   db.update(runs).set(patch).where(eq(runs.id, runId)).run();
+}
+
+/** Several runs in one query (a session's last runs, for a proposal's context). */
+export function getRuns(db: Db, ids: readonly number[]): RunRow[] {
+  return ids.length ? db.select().from(runs).where(inArray(runs.id, [...ids])).all() : [];
 }
 
 export function getRun(db: Db, id: number): RunRow | undefined {

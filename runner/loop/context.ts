@@ -9,7 +9,7 @@ import { listDecisions } from "../../db/queries/human-decisions";
 import { listSteeringNotes, sessionOptions, type SessionRow } from "../../db/queries/sessions";
 import { readFilesAt, type SessionGit } from "../session-git";
 import type { ApiMeter, HumanNote, Notebook, ProposalContext } from "../proposers/types";
-import { factsOfRun, lastRunOf, sessionWorkbench } from "./workbench";
+import { factsOfRun, lastRunsOf, sessionWorkbench } from "./workbench";
 
 /** Records a session's API calls as they happen: the session's cost follows each one (db/queries/api-calls). */
 export function sessionMeter(db: Db, sessionId: number, experimentId: number | null = null): ApiMeter {
@@ -76,6 +76,7 @@ export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit,
     .filter((e) => e.verdictJson && (JSON.parse(e.verdictJson) as GateVerdict).level === "blocked")
     .slice(-5)
     .map((e) => ({ idx: e.idx, title: e.title, reasons: (JSON.parse(e.verdictJson!) as GateVerdict).reasons.filter((r) => r.level === "blocked" || !r.level).map((r) => r.message) }));
+  const lastRuns = lastRunsOf(db, experiments);
   const baselineRuns = experiments[0] ? (JSON.parse(experiments[0].runIdsJson) as number[]).length : 0;
   const sigma = s.noiseSigma;
   return {
@@ -96,7 +97,7 @@ export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit,
       delta: e.delta,
       reason: e.reason,
       diff: e.diff,
-      result: factsOfRun(lastRunOf(db, e)),
+      result: factsOfRun(lastRuns.get(e.id)),
       notebook: e.notebookJson ? (JSON.parse(e.notebookJson) as Notebook) : null,
       decidedAt: e.decidedAt,
     })),

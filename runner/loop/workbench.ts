@@ -9,7 +9,7 @@ import { resultFacts } from "../../core/result-facts";
 import type { Db } from "../../db/open";
 import { listExperiments, type ExperimentRow } from "../../db/queries/experiments";
 import { seriesNames, seriesPoints } from "../../db/queries/metrics";
-import { getRun, type RunRow } from "../../db/queries/runs";
+import { getRun, getRuns, type RunRow } from "../../db/queries/runs";
 import { git } from "../git";
 import { readLogInChunks, readLogTail } from "../log-tail";
 import type { SessionGit } from "../session-git";
@@ -21,9 +21,17 @@ const MAX_LOG_LINES = 400;
 /** Files whose names say they hold credentials are never handed to a model. */
 const SECRET_NAME = /(^|\/)(\.env(\..*)?|.*\.pem|.*\.key|id_[a-z0-9]+|\.netrc|credentials(\.json)?)$/i;
 
+const lastRunId = (e: ExperimentRow) => (JSON.parse(e.runIdsJson) as number[]).at(-1);
+
 export function lastRunOf(db: Db, e: ExperimentRow): RunRow | undefined {
-  const ids = JSON.parse(e.runIdsJson) as number[];
-  return ids.length ? getRun(db, ids[ids.length - 1]!) : undefined;
+  const id = lastRunId(e);
+  return id === undefined ? undefined : getRun(db, id);
+}
+
+/** Each experiment's last run, in one query: a long session's context is not thousands of lookups. */
+export function lastRunsOf(db: Db, experiments: readonly ExperimentRow[]): Map<number, RunRow> {
+  const byId = new Map(getRuns(db, experiments.map(lastRunId).filter((x): x is number => x !== undefined)).map((r) => [r.id, r]));
+  return new Map(experiments.flatMap((e) => { const r = byId.get(lastRunId(e) ?? -1); return r ? [[e.id, r] as const] : []; }));
 }
 
 export function factsOfRun(run: RunRow | undefined) {
@@ -58,8 +66,10 @@ export function sessionWorkbench(db: Db, sessionId: number, g: SessionGit, bestC
     },
     listExperiments({ status, offset = 0, limit = 50 }) {
       const rows = listExperiments(db, sessionId).filter((e) => !status || e.status === status);
-      return rows.slice(Math.max(0, offset), Math.max(0, offset) + Math.min(Math.max(1, limit), 200)).map((e): ExperimentListing => {
-        const f = factsOfRun(lastRunOf(db, e));
+      const page = rows.slice(Math.max(0, offset), Math.max(0, offset) + Math.min(Math.max(1, limit), 200));
+      const last = lastRunsOf(db, page);
+      return page.map((e): ExperimentListing => {
+        const f = factsOfRun(last.get(e.id));
         return { idx: e.idx, status: e.status, title: e.title, hypothesis: e.hypothesis, metric: e.metricValue, delta: e.delta, peakMemoryMb: f?.peakMemoryMb ?? null, steps: f?.steps ?? null, tokensPerSecond: f?.tokensPerSecond ?? null, mfuPercent: f?.mfuPercent ?? null };
       });
     },

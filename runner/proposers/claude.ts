@@ -8,7 +8,7 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import { applyEdits } from "../../core/edits";
-import { requestShape, type ModelCapabilities } from "../../core/claude/capabilities";
+import { requestShape, shapeFields, type ModelCapabilities } from "../../core/claude/capabilities";
 import type { Effort } from "../../core/claude/models";
 import { callClaude, claudeClient, type ClaudeClientOptions } from "../claude/call";
 import { modelCapabilities } from "../claude/capabilities";
@@ -86,7 +86,7 @@ async function agentTurn(client: Anthropic, opts: ClaudeOptions, caps: ModelCapa
 
   for (let round = 0; round < maxToolCalls + 6; round++) {
     if (opts.maxCostUsd && costUsd >= opts.maxCostUsd) return failed(`the proposal spent $${costUsd.toFixed(3)}, its limit of $${opts.maxCostUsd.toFixed(2)}, without proposing`);
-    const params = { ...base, max_tokens: shape.max_tokens, ...(shape.thinking ? { thinking: shape.thinking } : {}), ...(shape.output_config ? { output_config: shape.output_config } : {}), messages } as Anthropic.MessageCreateParamsNonStreaming;
+    const params = { ...base, ...shapeFields(shape), messages } as Anthropic.MessageCreateParamsNonStreaming;
     const res = await callClaude(client, params, { role: "proposer", meter: ctx.meter, signal });
     if (res.callId !== null) callIds.push(res.callId);
     if (res.costUsd === null) unpriced = true;

@@ -1,4 +1,5 @@
 /** What every proposer gets and returns. Expected failures are values (refused, failed), never throws. */
+import type { TokenUsage } from "../../core/claude/prices";
 import type { ResultFacts } from "../../core/result-facts";
 import type { FileEdit, MetricGoal } from "../../core/types";
 import type { Workbench } from "./workbench";
@@ -74,7 +75,7 @@ export interface MeteredCall {
   outcome: "ok" | "error" | "aborted";
   stopReason: string | null;
   httpStatus: number | null;
-  tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number };
+  tokens: TokenUsage;
   /** null: no price is known for the model. */
   costUsd: number | null;
   error: string | null;

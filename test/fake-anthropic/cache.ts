@@ -17,7 +17,8 @@ export interface CacheUsage {
   cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
 }
 
-const strip = (v: unknown): unknown => (Array.isArray(v) ? v.map(strip) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "cache_control").map(([k, x]) => [k, strip(x)])) : v);
+/** A request's content without cache_control: markers are request metadata, not conversation. */
+export const strip = (v: unknown): unknown => (Array.isArray(v) ? v.map(strip) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "cache_control").map(([k, x]) => [k, strip(x)])) : v);
 
 /** The request as ordered blocks, each with its path, for prefix hashing and counting. */
 function units(body: Json): { path: string; value: unknown }[] {

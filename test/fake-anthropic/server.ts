@@ -324,7 +324,6 @@ export function toolResults(req: RecordedRequest): { name: string; input: Json; 
   return out;
 }
 
-export { findModel };
 
 /** A reply that proposes: the fields a test names, the rest of propose_experiment's strict input filled in. */
 export function proposing(p: { title: string; hypothesis: string; edits: { file: string; old: string; new: string }[]; fixes_experiment?: number; learned?: string; next_ideas?: string[] }): Reply {

@@ -5,6 +5,7 @@
  * refused; a block the current model cannot read is dropped without an error.
  */
 import crypto from "node:crypto";
+import { strip } from "./cache";
 import type { ApiError } from "./contract";
 import type { FakeModel } from "./models";
 
@@ -15,7 +16,6 @@ const mac = (...parts: string[]) => crypto.createHmac("sha256", SECRET).update(p
 
 /** What precedes the assistant message at `index`: cache_control is request metadata, not conversation. */
 export function prefixDigest(body: Json, index: number): string {
-  const strip = (v: unknown): unknown => (Array.isArray(v) ? v.map(strip) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "cache_control").map(([k, x]) => [k, strip(x)])) : v);
   const messages = ((body.messages as Json[]) ?? []).slice(0, index);
   return crypto.createHash("sha256").update(JSON.stringify(strip({ system: body.system ?? null, tools: body.tools ?? null, messages }))).digest("base64url");
 }
