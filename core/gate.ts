@@ -8,6 +8,7 @@ import { languageOf } from "./code/tokenize";
 import { codeChange } from "./gate/code-rules";
 import { TIME_CALLS } from "./gate/capabilities";
 import { nonLiteralConstant, pythonFindings, type PyFacts, type PyParse } from "./gate/python-rules";
+import { statementFindings } from "./gate/statement-rules";
 import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
 
 export type { RiskLevel, RuleId } from "./gate/rules";
@@ -121,12 +122,17 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     const py = parsed[file];
     let pyFound: ReturnType<typeof pythonFindings> = [];
     // Code Python cannot parse has no statements to judge: the token rules' reading of it would be noise.
-    if (code && py?.after.ok !== false) found.push(...(py?.after.ok ? clockReadsForOutput(code.findings, py.after) : code.findings));
+    const STATEMENT_RULES = new Set(["metric-output", "metric-computation", "timing", "fast-fail"]);
+    if (code && py?.after.ok !== false) found.push(...(py?.after.ok ? code.findings.filter((f) => !STATEMENT_RULES.has(f.rule)) : code.findings));
     if (py) {
       const protectedModules = config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
       const language = file.endsWith(".py") ? "python" : "javascript";
       pyFound = pythonFindings(py.before, py.after, { language, protectedModules, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
       for (const f of pyFound) found.push({ ...f, file });
+      if (py.after.ok && py.after.stmts && code) {
+        const prior = py.before?.ok ? py.before : { ...py.after, stmts: [], strings: [] };
+        for (const f of clockReadsForOutput(statementFindings(prior, py.after, { metricName: config.metric?.name ?? "val_bpb", timingVars: code.timingVars, metricVars: code.metricVars }), py.after)) found.push({ ...f, file });
+      }
     }
     let consts = constantsOnlyChange(file, b, a);
     // A "constant" is a literal to Python, or arithmetic on literals and other constants; anything else is code.

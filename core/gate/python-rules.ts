@@ -24,6 +24,23 @@ export interface PyFacts {
   uses?: { name: string; line: number }[];
   /** The file's top-level statements, by lines: a "constant" line holds exactly one. */
   statements?: { line: number; endLine: number }[];
+  /**
+   * Every statement with the headers around it (`while True` > `if step > 10`), the names it assigns and reads
+   * and what it calls; a compound statement by its header. Judged by core/gate/statement-rules.
+   */
+  stmts?: Stmt[];
+  /** Every string expression as it prints, constant parts joined ("val" "_bpb: {}"). */
+  strings?: { line: number; value: string }[];
+}
+export interface Stmt {
+  line: number;
+  endLine: number;
+  kind: string;
+  key: string;
+  path: string[];
+  targets: string[];
+  reads: string[];
+  calls: string[];
 }
 export type PyParse = PyFacts | { ok: false; error: string; line: number };
 

@@ -280,7 +280,8 @@ class Facts(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Call(self, node):
-        name = self.resolve(dotted(node.func))
+        name = call_name(node, self.resolve)
+        name = None if name == "(expression)" else name
         literal_strings = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
         mode = None
         for k in node.keywords:
@@ -321,6 +322,125 @@ class Facts(ast.NodeVisitor):
             self.dunders.append({"line": node.lineno, "attr": node.id})
 
 
+def folded(node):
+    """The text a string expression prints, with its constant parts joined ("val" "_bpb", "val" + f"_bpb: {x}",
+    f"{'val_bpb'}:"), and {} where a value goes; None when the node is not a string."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        out = []
+        for v in node.values:
+            inner = folded(v.value) if isinstance(v, ast.FormattedValue) else folded(v)
+            out.append(inner if inner is not None else "{}")
+        return "".join(out)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = folded(node.left), folded(node.right)
+        if left is not None or right is not None:
+            return (left if left is not None else "{}") + (right if right is not None else "{}")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return folded(node.left)
+    return None
+
+
+def strings_of(tree):
+    """Every string expression, folded, outermost first: what the code can print, however it is spelled."""
+    out = []
+    def walk(node):
+        value = folded(node) if isinstance(node, ast.expr) else None
+        if value is None:
+            for child in ast.iter_child_nodes(node):
+                walk(child)
+            return
+        out.append({"line": node.lineno, "value": value[:200]})
+        # Inside a string, only the values that are not strings themselves hold more code.
+        parts = [v.value for v in node.values if isinstance(v, ast.FormattedValue)] if isinstance(node, ast.JoinedStr) else [node.left, node.right] if isinstance(node, ast.BinOp) else []
+        for part in parts:
+            if folded(part) is None:
+                walk(part)
+    walk(tree)
+    return out
+
+
+HEADER_FIELDS = {"If": ["test"], "While": ["test"], "For": ["target", "iter"], "AsyncFor": ["target", "iter"], "With": ["items"], "AsyncWith": ["items"], "Try": [], "TryStar": [], "Match": ["subject"], "FunctionDef": ["args", "decorator_list"], "AsyncFunctionDef": ["args", "decorator_list"], "ClassDef": ["bases", "keywords", "decorator_list"]}
+
+
+def statements_of(tree, resolve):
+    """Every statement with the headers that enclose it (its path): moving a statement under a new `if`, `with` or
+    `try` changes its key, so a rule sees the move. Compound statements count by their header only."""
+    out = []
+    def header(node):
+        kind = type(node).__name__
+        if kind in ("FunctionDef", "AsyncFunctionDef", "ClassDef"):
+            return "%s %s" % ("class" if kind == "ClassDef" else "def", node.name), [getattr(node, f) for f in HEADER_FIELDS[kind]]
+        if kind in HEADER_FIELDS:
+            parts = [getattr(node, f) for f in HEADER_FIELDS[kind]]
+            text = kind.lower() + " " + " ; ".join(ast.unparse(p) if isinstance(p, ast.AST) else ", ".join(ast.unparse(x) for x in p) for p in parts)
+            return text.strip(), parts
+        return ast.unparse(node), [node]
+    def facts(parts):
+        reads, calls = [], []
+        stack = [p for p in parts for p in (p if isinstance(p, list) else [p]) if isinstance(p, ast.AST)]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n not in parts:
+                continue
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                reads.append(n.id)
+            if isinstance(n, ast.Call):
+                calls.append(call_name(n, resolve))
+            stack.extend(ast.iter_child_nodes(n))
+        return sorted(set(reads)), sorted(set(calls))
+    def targets_of(node):
+        names = []
+        def add(t):
+            if isinstance(t, ast.Name):
+                names.append(t.id)
+            elif isinstance(t, (ast.Tuple, ast.List)):
+                for e in t.elts:
+                    add(e)
+            elif isinstance(t, ast.Starred):
+                add(t.value)
+            elif isinstance(t, (ast.Attribute, ast.Subscript)):
+                base = t
+                while isinstance(base, (ast.Attribute, ast.Subscript)):
+                    base = base.value
+                if isinstance(base, ast.Name):
+                    names.append(base.id)
+        for t in getattr(node, "targets", None) or ([node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)) else []):
+            add(t)
+        for item in getattr(node, "items", []) or []:
+            if item.optional_vars is not None:
+                add(item.optional_vars)
+        for n in ast.walk(node) if not hasattr(node, "body") else []:
+            if isinstance(n, ast.NamedExpr):
+                add(n.target)
+        return sorted(set(names))
+    def visit(body, path):
+        for node in body:
+            key, parts = header(node)
+            reads, calls = facts(parts)
+            kind = type(node).__name__
+            out.append({"line": node.lineno, "endLine": node.end_lineno, "kind": kind, "key": key[:400], "path": path, "targets": targets_of(node), "reads": reads, "calls": calls})
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    visit(inner, path + [key[:200] + ("" if field == "body" else " :" + field)])
+            for h in getattr(node, "handlers", []) or []:
+                visit(h.body, path + [key[:200] + " :except " + (ast.unparse(h.type) if h.type else "")])
+            for c in getattr(node, "cases", []) or []:
+                visit(c.body, path + [key[:200] + " :case " + ast.unparse(c.pattern)])
+    visit(tree.body, [])
+    return out
+
+
+def call_name(node, resolve):
+    """The called name resolved through imports (np.exp -> numpy.exp); for a method of an expression, (expression).name."""
+    name = resolve(dotted(node.func))
+    if name is None and isinstance(node.func, ast.Attribute):
+        return "(expression)." + node.func.attr
+    return name or "(expression)"
+
+
 def facts_of(raw):
     try:
         encoding = tokenize.detect_encoding(io.BytesIO(raw).readline)[0]
@@ -352,6 +472,8 @@ def facts_of(raw):
         "instances": f.instances,
         "uses": f.uses,
         "statements": [{"line": n.lineno, "endLine": n.end_lineno} for n in tree.body],
+        "stmts": statements_of(tree, f.resolve),
+        "strings": strings_of(tree),
         "lines": text.count("\n") + 1,
     }
 

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as acorn from "acorn";
 import * as walk from "acorn-walk";
 import type { ParsedSources, PyFacts, PyParse } from "../../core/gate";
+import { dotted, statementsOf, stringsOf } from "./javascript-statements";
 
 type Node = acorn.Node & Record<string, unknown>;
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
@@ -32,22 +33,6 @@ function tricks(text: string, comments: { start: number; end: number }[], names:
   }
   for (const n of names) if (!/^[\x00-\x7f]*$/.test(n.name)) out.push({ line: n.line, kind: "non-ascii-name", what: `the name ${JSON.stringify(n.name)} is not ASCII` });
   return out;
-}
-
-/** a.b.c for a chain of identifiers and non-computed members; null otherwise. */
-function dotted(n: Node | null | undefined): string | null {
-  if (!n) return null;
-  if (n.type === "Identifier") return n.name as string;
-  if (n.type === "ThisExpression") return "this";
-  if (n.type === "MemberExpression" && !n.computed) {
-    const base = dotted(n.object as Node);
-    return base === null ? null : `${base}.${(n.property as Node).name as string}`;
-  }
-  if (n.type === "MemberExpression" && n.computed && (n.property as Node).type === "Literal") {
-    const base = dotted(n.object as Node);
-    return base === null ? null : `${base}.${String((n.property as Node).value)}`;
-  }
-  return null;
 }
 
 const isLiteral = (n: Node, constants: Set<string>): boolean => {
@@ -253,6 +238,8 @@ export function javascriptFacts(text: string): PyParse {
     },
   };
   walk.recursive(ast as unknown as acorn.Node, null, visitors as unknown as walk.RecursiveVisitors<null>, { ...walk.base });
+  f.stmts = statementsOf(ast as unknown as Node, text, resolve);
+  f.strings = stringsOf(ast as unknown as Node);
   // Declared names are not visited as identifiers: every binding's name is read too.
   f.tricks = tricks(text, comments, [...names, ...f.bindings.map((b) => ({ name: b.name, line: b.line }))]);
   return f;

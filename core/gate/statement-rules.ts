@@ -1,0 +1,122 @@
+/**
+ * Rules over the statements the language's own parser read (core/gate/python-rules SourceFacts `stmts`,
+ * `strings`): what a change does to the summary's text, the metric, the training-time budget and the fast-fail
+ * check. A statement is keyed by its text and the headers around it, so moving one under a new `if`, `with` or
+ * `try` counts as a change of it; strings are judged as they print, constant parts joined. Pure.
+ */
+import { FAST_FAIL_NAMES, TIME_CALLS } from "./capabilities";
+import { isSummaryString } from "./file-facts";
+import type { PyFacts, PyFinding, Stmt } from "./python-rules";
+
+export interface StatementContext {
+  metricName: string;
+  /** Names that hold training time, and the names the summary prints the metric from (core/gate/file-facts). */
+  timingVars: ReadonlySet<string>;
+  metricVars: ReadonlySet<string>;
+}
+
+const keyOf = (s: Stmt) => `${s.path.join(" › ")} ⟩ ${s.key}`;
+const isLoop = (header: string) => /^(while|for|do)\b/.test(header);
+const CONTROL = /^(Break|Continue|Return|Raise)(Statement)?$|^ThrowStatement$/;
+/** Calls that are not training work: the language's builtins and the clock. */
+const NOT_WORK = /^(print|len|range|min|max|int|float|str|abs|round|sum|next|iter|enumerate|zip|isinstance|Math\.\w+|console\.\w+|String|Number|process\.\w+(\.\w+)?)$/;
+
+function difference(before: Stmt[], after: Stmt[]): Stmt[] {
+  const left = new Map<string, number>();
+  for (const s of before) left.set(keyOf(s), (left.get(keyOf(s)) ?? 0) + 1);
+  return after.filter((s) => {
+    const n = left.get(keyOf(s)) ?? 0;
+    if (n > 0) left.set(keyOf(s), n - 1);
+    return n === 0;
+  });
+}
+
+/** The loop the budget's accumulator sits in (its path up to that loop), the conditions that guard it, and the fast-fail check's names. */
+function budgetShape(stmts: Stmt[], timingVars: ReadonlySet<string>) {
+  const accumulator = stmts.find((s) => s.targets.some((t) => timingVars.has(t)) && s.reads.some((r) => timingVars.has(r)) && s.path.some(isLoop));
+  let loop: string[] | null = null;
+  const guards = new Set<string>();
+  if (accumulator) {
+    const at = accumulator.path.map(isLoop).lastIndexOf(true);
+    loop = accumulator.path.slice(0, at + 1);
+    const headers = new Set(accumulator.path.slice(at + 1));
+    const inLoop = (s: Stmt) => loop!.every((p, i) => s.path[i] === p);
+    for (const s of stmts) {
+      const guardsAccumulator = headers.has(s.key) && inLoop(s) && s.path.length < accumulator.path.length;
+      const guardsStop = inLoop(s) && stmts.some((b) => /^Break/.test(b.kind) && b.path.at(-1) === s.key && b.path.length === s.path.length + 1);
+      if (guardsAccumulator || guardsStop) for (const r of s.reads) guards.add(r);
+    }
+  }
+  const fastFail = stmts.filter((s) => s.calls.some((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!)) && s.path.length < 8);
+  const fastFailVars = new Set(fastFail.filter((s) => /^If/.test(s.kind)).flatMap((s) => s.reads).filter((r) => !/^[A-Z]/.test(r)));
+  return { loop, guards, fastFailHeaders: new Set(fastFail.filter((s) => /^If/.test(s.kind)).map((s) => s.key)), fastFailVars };
+}
+
+export function statementFindings(before: PyFacts, after: PyFacts, ctx: StatementContext): PyFinding[] {
+  const out: PyFinding[] = [];
+  const add = (f: PyFinding) => {
+    if (!out.some((o) => o.rule === f.rule && o.line === f.line)) out.push(f);
+  };
+  // The summary's text, however it is spelled: "val" "_bpb:", "val" + "_bpb", f"{'val_bpb'}:".
+  const seen = new Map<string, number>();
+  for (const s of before.strings ?? []) seen.set(s.value, (seen.get(s.value) ?? 0) + 1);
+  for (const s of after.strings ?? []) {
+    const n = seen.get(s.value) ?? 0;
+    if (n > 0) seen.set(s.value, n - 1);
+    else if (isSummaryString(s.value, ctx.metricName)) add({ rule: "metric-output", message: `writes text that reads as the summary (${JSON.stringify(s.value.slice(0, 40))}, as it prints): only the unchanged harness may print the score`, line: s.line });
+  }
+  const b = before.stmts ?? [];
+  const a = after.stmts ?? [];
+  const shape = budgetShape(b, ctx.timingVars);
+  const changed = [...difference(a, b).map((s) => ({ s, verb: "removes" })), ...difference(b, a).map((s) => ({ s, verb: "adds" }))];
+  const inTimedLoop = (s: Stmt) => shape.loop !== null && shape.loop.every((p, i) => s.path[i] === p) && !s.path.slice(shape.loop.length).some((p) => /^(def|function|class) /.test(p));
+  const text = (s: Stmt) => s.key.slice(0, 70);
+  const COMPOUND = /^(If|While|For|AsyncFor|With|AsyncWith|Try|TryStar|Match|FunctionDef|AsyncFunctionDef|ClassDef)$|Statement$|Declaration$/;
+  const summaryIn = (facts: PyFacts, s: Stmt) =>
+    (facts.strings ?? []).find((x) => x.line >= s.line && x.line <= (COMPOUND.test(s.kind) && !/^(Expression|Return|Throw)Statement$/.test(s.kind) ? s.line : s.endLine) && isSummaryString(x.value, ctx.metricName));
+  for (const { s, verb } of changed) {
+    const summary = summaryIn(verb === "adds" ? after : before, s);
+    if (summary) add({ rule: "metric-output", message: `${verb} \`${text(s)}\`, output that reads as the summary (${JSON.stringify(summary.value.slice(0, 40))}): only the unchanged harness may print the score`, line: s.line });
+    const metric = s.targets.find((t) => ctx.metricVars.has(t));
+    if (metric) add({ rule: "metric-computation", message: `${verb} \`${text(s)}\`: it sets ${metric}, the value the summary reports as ${ctx.metricName}`, line: s.line });
+    const clock = s.calls.find((c) => TIME_CALLS.includes(c));
+    const timing = s.targets.find((t) => ctx.timingVars.has(t));
+    if (clock && verb === "adds") add({ rule: "timing", message: `reads the clock (${clock}): training time must be measured as the harness defines it`, line: s.line });
+    else if (timing) add({ rule: "timing", message: `${verb} \`${text(s)}\`, which sets ${timing}: training time, measured against the budget${s.path.length ? ` (inside ${s.path.at(-1)})` : ""}`, line: s.line });
+    else if (clock) add({ rule: "timing", message: `${verb} a clock read (\`${text(s)}\`): training time must be measured as the harness defines it`, line: s.line });
+    if (inTimedLoop(s) && CONTROL.test(s.kind)) add({ rule: "timing", message: `${verb} \`${text(s)}\` in the timed loop: it changes which steps count toward the budget, or when training stops`, line: s.line });
+    if (inTimedLoop(s) && s.calls.some((c) => /(^|\.)synchronize$/.test(c))) add({ rule: "timing", message: `${verb} \`${text(s)}\` in the timed loop: the clock must wait for the device, or the step's time goes uncounted`, line: s.line });
+    const guard = s.targets.find((t) => shape.guards.has(t) && !ctx.timingVars.has(t));
+    if (guard) add({ rule: "timing", message: `${verb} \`${text(s)}\`: it sets ${guard}, which the budget's conditions read (which steps count, when training stops)`, line: s.line });
+    const check = s.calls.find((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!) || /nan_to_num$/.test(c));
+    const feeds = s.targets.find((t) => shape.fastFailVars.has(t));
+    if (check || feeds || /["'`]FAIL["'`]/.test(s.key) || s.path.some((p) => shape.fastFailHeaders.has(p))) {
+      add({ rule: "fast-fail", message: `${verb} \`${text(s)}\`${feeds ? `, which sets ${feeds}, what the fast-fail check reads` : ", part of the fast-fail check"}: a diverging run must still stop`, line: s.line });
+    }
+  }
+  out.push(...untimedWork(b, a, shape.loop));
+  return out;
+}
+
+/** Training work (what the timed section calls) added in the loop outside the clock reads: compute the budget does not count. */
+function untimedWork(before: Stmt[], after: Stmt[], loop: string[] | null): PyFinding[] {
+  if (!loop) return [];
+  const inLoop = (s: Stmt) => loop.every((p, i) => s.path[i] === p);
+  const clocks = (stmts: Stmt[]) => stmts.filter((s) => inLoop(s) && s.calls.some((c) => TIME_CALLS.includes(c))).map((s) => s.line);
+  const section = (stmts: Stmt[]) => {
+    const lines = clocks(stmts);
+    return lines.length >= 2 ? { from: Math.min(...lines), to: Math.max(...lines) } : null;
+  };
+  const was = section(before);
+  const now = section(after);
+  if (!was || !now) return [];
+  const work = new Set(before.filter((s) => inLoop(s) && s.line > was.from && s.line < was.to).flatMap((s) => s.calls).filter((c) => !NOT_WORK.test(c) && !TIME_CALLS.includes(c) && (!c.startsWith("(expression).") || c === "(expression).backward")));
+  const loopStart = Math.min(...after.filter(inLoop).map((s) => s.line));
+  const out: PyFinding[] = [];
+  for (const s of difference(before, after)) {
+    if (s.line < loopStart || (s.line > now.from && s.line < now.to)) continue;
+    const call = s.calls.find((c) => work.has(c));
+    if (call) out.push({ rule: "timing", message: `calls ${call} outside the timed section (between the clock reads): training the budget does not count`, line: s.line });
+  }
+  return out;
+}
