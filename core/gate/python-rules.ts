@@ -4,7 +4,8 @@
  * introspection, imports outside the allowlist, file and descriptor writes — and whether its constants are
  * literals. Judged by difference: what the parent already did is the researcher's own code. Pure.
  */
-import { changedLines, removedLines } from "../changed-blocks";
+import { evaluatorFindings } from "./evaluator-rules";
+import { added, moduleOf } from "./multiset";
 import type { RuleId } from "./rules";
 
 export interface PyFacts {
@@ -17,7 +18,7 @@ export interface PyFacts {
   dynamic: { line: number; what: string }[];
   dunders: { line: number; attr: string }[];
   constants: { name: string; line: number; endLine: number; literal: boolean; value: string | null }[];
-  functions: { name: string; kind: string; line: number; endLine: number; hash: string }[];
+  functions: { name: string; kind: string; line: number; endLine: number; hash: string; decorators?: string[] }[];
   /** `var = Cls(…)…` for the file's own classes: what the evaluator is handed, traced back to its class. */
   instances: { var: string; cls: string; line: number }[];
   /** Attribute reads of imported modules and shared objects, resolved through aliases (os.environ, process.env). */
@@ -71,25 +72,6 @@ const DESCRIPTOR_CALLS = /^(os\.(write|open|fdopen|dup2?|pipe|writev|sendfile|tr
  */
 export const DEFAULT_ALLOWED_IMPORTS = ["torch", "numpy", "math", "cmath", "random", "statistics", "functools", "itertools", "operator", "collections", "dataclasses", "typing", "enum", "abc", "copy", "heapq", "bisect", "fractions", "decimal", "numbers", "string", "re", "textwrap", "contextlib", "warnings", "time", "einops", "triton", "kernels"];
 
-const keyed = <T>(items: T[], key: (t: T) => string) => {
-  const counts = new Map<string, number>();
-  for (const i of items) counts.set(key(i), (counts.get(key(i)) ?? 0) + 1);
-  return counts;
-};
-/** The items of `after` beyond what `before` had of each key (a multiset difference: lines move, counts matter). */
-function added<T>(before: T[], after: T[], key: (t: T) => string): T[] {
-  const left = keyed(before, key);
-  const out: T[] = [];
-  for (const a of after) {
-    const k = key(a);
-    const n = left.get(k) ?? 0;
-    if (n > 0) left.set(k, n - 1);
-    else out.push(a);
-  }
-  return out;
-}
-
-const moduleOf = (name: string) => name.replace(/^\.+/, "").split(".")[0]!;
 
 export interface PyRuleContext {
   /** The sets of builtins and modules differ; the facts and the rules are the same. */
@@ -183,66 +165,6 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
     out.push({ rule: "new-import", message: `imports ${i.module}${i.name ? ` (${i.name})` : ""}, which the parent did not and gate.allowedImports does not list: new reach for the candidate`, line: i.line });
   }
   out.push(...evaluatorFindings(b, after, ctx));
-  return out;
-}
-
-/** Words that mark the loss the evaluator scores, or a branch on whether it is being scored. */
-const SCORED = /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|training|_?is_grad_enabled|requires_grad|grad_fn|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
-
-/**
- * What the protected evaluation is handed (for autoresearch: evaluate_bpb(model, tokenizer, batch_size)), traced
- * back to the candidate's own classes and the classes and functions they build and call. Inside that code, a
- * change that touches the loss or branches on being scored is high; any other change there is named, at medium.
- */
-function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFinding[] {
-  const isProtected = (name: string) => ctx.protectedModules.includes(moduleOf(name)) && name.includes(".");
-  const evalCalls = a.calls.filter((c) => isProtected(c.name));
-  const out: PyFinding[] = [];
-  // The protected calls themselves: a changed argument changes what is trained on or scored.
-  for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
-    out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });
-  }
-  const passed = new Set(evalCalls.flatMap((c) => [...c.argNames, ...(c.argCalls ?? [])]));
-  const classes = new Set(a.functions.filter((f) => f.kind === "class" && !f.name.includes(".")).map((f) => f.name));
-  const topFunctions = new Set(a.functions.filter((f) => f.kind === "def" && !f.name.includes(".")).map((f) => f.name));
-  // Each class or function the evaluation reaches, with the protected call that reaches it and the name it is handed.
-  const reached = new Map<string, { by: string; via: string }>();
-  for (const c of evalCalls) {
-    const by = c.name.split(".").pop()!;
-    for (const v of [...c.argNames, ...(c.argCalls ?? [])]) {
-      for (const i of a.instances) if (i.var === v && !reached.has(i.cls)) reached.set(i.cls, { by, via: v });
-      if ((classes.has(v) || topFunctions.has(v)) && !reached.has(v)) reached.set(v, { by, via: v });
-    }
-  }
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const c of a.calls) {
-      const from = reached.get(c.scope.split(".")[0]!);
-      if (!from || reached.has(c.name) || !(classes.has(c.name) || topFunctions.has(c.name))) continue;
-      reached.set(c.name, from);
-      grew = true;
-    }
-  }
-  if (!reached.size) return out;
-  const scorer = [...reached.values()][0]!.by;
-  for (const w of added(b.attrWrites, a.attrWrites, (x) => `${x.target}|${x.via}`)) {
-    const head = w.target.split(".")[0]!;
-    if (passed.has(head) && !a.instances.some((i) => i.var === head && w.line === i.line)) out.push({ rule: "evaluator-loss", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}: ${head} is handed to ${scorer}, which scores the run with it`, line: w.line });
-  }
-  const lines = ctx.texts ? changedLines(ctx.texts.before, ctx.texts.after) : [];
-  const afterLines = ctx.texts?.after.split("\n") ?? [];
-  const removedText = ctx.texts ? removedLines(ctx.texts.before, ctx.texts.after) : [];
-  const beforeHash = new Map(b.functions.map((f) => [f.name, f.hash]));
-  for (const f of a.functions) {
-    const owner = f.name.split(".")[0]!;
-    const from = reached.get(owner);
-    if (f.kind === "class" || !from || beforeHash.get(f.name) === f.hash) continue;
-    const inside = lines.filter((l) => l >= f.line && l <= f.endLine);
-    const touched = [...inside.map((l) => afterLines[l - 1] ?? ""), ...removedText.filter((r) => r.near >= f.line && r.near <= f.endLine).map((r) => r.text)];
-    const scored = touched.find((t) => SCORED.test(t.replace(/#.*/, "")));
-    if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (evaluation, training mode, gradients or the call stack)"} — ${from.by} (protected) scores the run with it, handed ${from.via}: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
-    else out.push({ rule: "evaluator-code", message: `changes ${f.name}, which ${from.by} (protected) runs to score the run, handed ${from.via}: the score depends on it`, line: inside[0] ?? f.line });
-  }
   return out;
 }
 

@@ -250,7 +250,7 @@ class Facts(ast.NodeVisitor):
             self.visit(d)
         qual = ".".join(self.scope + [node.name])
         src = ast.dump(node, include_attributes=False)
-        self.functions.append({"name": qual, "kind": kind, "line": node.lineno, "endLine": node.end_lineno, "hash": hashlib.sha256(src.encode()).hexdigest()[:16]})
+        self.functions.append({"name": qual, "kind": kind, "line": node.lineno, "endLine": node.end_lineno, "hash": hashlib.sha256(src.encode()).hexdigest()[:16], "decorators": [self.resolve(dotted(d.func if isinstance(d, ast.Call) else d)) or ast.unparse(d) for d in getattr(node, "decorator_list", [])]})
         self.scope.append(node.name)
         if kind != "class":
             args = node.args

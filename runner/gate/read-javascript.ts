@@ -93,6 +93,7 @@ export function javascriptFacts(text: string): PyParse {
     }
   };
   const literalConstants = new Set<string>();
+  const namesOf = new Map<Node, string>();
   for (const st of ast.body as Node[]) {
     if (st.type === "ImportDeclaration") {
       const module = (st.source as Node).value as string;
@@ -138,6 +139,8 @@ export function javascriptFacts(text: string): PyParse {
       let r = root;
       while (r && (r.type === "CallExpression" || r.type === "NewExpression" || r.type === "MemberExpression")) r = (r.type === "MemberExpression" ? r.object : r.callee) as Node;
       if ((d.id as Node).type === "Identifier" && r?.type === "Identifier") f.instances.push({ var: (d.id as Node).name as string, cls: r.name as string, line: line(d) });
+      // `const sharpen = (…) => {…}`: the function has the constant's name.
+      if ((d.id as Node).type === "Identifier" && d.init && /^(ArrowFunctionExpression|FunctionExpression)$/.test((d.init as Node).type)) namesOf.set(d.init as Node, (d.id as Node).name as string);
       if (d.init) c(d.init as Node, st);
     },
     AssignmentExpression(n, st, c) {
@@ -166,7 +169,7 @@ export function javascriptFacts(text: string): PyParse {
     },
     Function(n, st, c) {
       const fn = n;
-      const name = (fn.id as Node | null)?.name as string | undefined;
+      const name = ((fn.id as Node | null)?.name as string | undefined) ?? namesOf.get(fn);
       if (name && fn.type === "FunctionDeclaration") f.bindings.push({ name, kind: "def", line: line(fn), scope: where() });
       if (name) f.functions.push({ name: [...scopes, name].join("."), kind: "def", line: line(fn), endLine: fn.loc!.end.line, hash: hashOf(fn) });
       scopes.push(name ?? "<anonymous>");
