@@ -127,11 +127,11 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     if (py) {
       const protectedModules = config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
       const language = file.endsWith(".py") ? "python" : "javascript";
-      pyFound = pythonFindings(py.before, py.after, { language, protectedModules, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
+      pyFound = pythonFindings(py.before, py.after, { language, protectedModules, protectedFiles: config.protected, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
       for (const f of pyFound) found.push({ ...f, file });
       if (py.after.ok && py.after.stmts && code) {
         const prior = py.before?.ok ? py.before : { ...py.after, stmts: [], strings: [] };
-        for (const f of clockReadsForOutput(statementFindings(prior, py.after, { metricName: config.metric?.name ?? "val_bpb", timingVars: code.timingVars, metricVars: code.metricVars }), py.after)) found.push({ ...f, file });
+        for (const f of clockReadsForOutput(statementFindings(prior, py.after, { metricName: config.metric?.name ?? "val_bpb", timingVars: code.timingVars, metricVars: code.metricVars, protectedModules }), py.after)) found.push({ ...f, file });
       }
     }
     let consts = constantsOnlyChange(file, b, a);

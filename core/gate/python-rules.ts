@@ -30,6 +30,8 @@ export interface PyFacts {
    * and what it calls; a compound statement by its header. Judged by core/gate/statement-rules.
    */
   stmts?: Stmt[];
+  /** Imported modules used as values, not through an attribute (f(math), [torch], with nullcontext(prepare)). */
+  moduleValues?: { name: string; line: number }[];
   /** Every string expression as it prints, constant parts joined ("val" "_bpb: {}"). */
   strings?: { line: number; value: string }[];
 }
@@ -76,8 +78,9 @@ export const DEFAULT_ALLOWED_IMPORTS = ["torch", "numpy", "math", "cmath", "rand
 export interface PyRuleContext {
   /** The sets of builtins and modules differ; the facts and the rules are the same. */
   language?: "python" | "javascript";
-  /** Protected files' module names (prepare.py → prepare). */
+  /** Protected files' module names (prepare.py → prepare), and the files themselves. */
   protectedModules: string[];
+  protectedFiles?: readonly string[];
   allowedImports: string[];
   /** The file's text before and after, for what a change does inside the code the evaluator runs. */
   texts?: { before: string; after: string };
@@ -95,6 +98,12 @@ const REACH: { re: RegExp; rule: RuleId; what: string }[] = [
 ];
 /** Builtins that, handed around as values, run code or reach attributes by name. */
 const DANGEROUS_VALUES = new Set(["exec", "eval", "compile", "__import__", "getattr", "setattr", "delattr", "open", "globals", "vars"]);
+const JS_DANGEROUS_VALUES = new Set(["eval", "Function", "require", "process", "globalThis", "global"]);
+/** Calls that read or write the engine's own tables: property descriptors, own keys, reflective calls. */
+const JS_INTROSPECTION_CALLS = /^(Object\.(getOwnPropertyDescriptors?|getOwnPropertyNames|getOwnPropertySymbols|getPrototypeOf)|Reflect\.\w+)$/;
+const JS_NETWORK_CALLS = /^(fetch|XMLHttpRequest|WebSocket|EventSource|navigator\.sendBeacon)$/;
+/** A path that leaves the run's folder: absolute, home, or up (".." alone counts: os.path.join("..", …)). */
+const OUTSIDE_PATH = /^(\/|~\/|\.\.\/)[\w.~-]|\/\.\.\/|^(\.\.|~)$/;
 
 export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRuleContext): PyFinding[] {
   if (!after.ok) return [{ rule: "unparsable", message: `Python cannot read the changed file (${after.error}, line ${after.line}): it cannot be judged, so a human must`, line: after.line }];
@@ -146,16 +155,35 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
   for (const c of newCalls) {
     const reach = REACH.find((r) => r.re.test(c.name));
     if (reach) out.push({ rule: reach.rule, message: `calls ${c.name}: ${reach.what}`, line: c.line });
-    if (/^torch\.load$/.test(c.name) && !/weights_only\s*=\s*True/.test(c.text)) out.push({ rule: "deserialization", message: `calls ${c.name} without weights_only=True: unpickling runs code`, line: c.line });
-    if (/^numpy\.load$/.test(c.name) && /allow_pickle\s*=\s*True/.test(c.text)) out.push({ rule: "deserialization", message: `calls ${c.name} with allow_pickle=True: unpickling runs code`, line: c.line });
-    const handed = c.argNames.find((n) => DANGEROUS_VALUES.has(n));
-    if (handed && !js) out.push({ rule: "introspection", message: `hands ${handed} to ${c.name} as a value: it runs code or reaches attributes by name later`, line: c.line });
+    // Only the literal itself is safe: `weights_only=True if 0 else False` is code.
+    if (/^torch\.load$/.test(c.name) && !/weights_only=True[,)]/.test(c.text.replace(/\s+/g, ""))) out.push({ rule: "deserialization", message: `calls ${c.name} without weights_only=True: unpickling runs code`, line: c.line });
+    if (/^numpy\.load$/.test(c.name) && /allow_pickle=/.test(c.text.replace(/\s+/g, "")) && !/allow_pickle=False[,)]/.test(c.text.replace(/\s+/g, ""))) out.push({ rule: "deserialization", message: `calls ${c.name} with allow_pickle other than False: unpickling runs code`, line: c.line });
+    if (/^(open|builtins\.open|io\.open)$/.test(c.name) && c.args > 1 && c.mode === null) out.push({ rule: "filesystem", message: `opens a file with a mode computed at run time (${c.text.slice(0, 60)}): it may write`, line: c.line });
+    if (js && JS_INTROSPECTION_CALLS.test(c.name)) out.push({ rule: "introspection", message: `calls ${c.name}: reaches properties past their names, the environment's and the harness's included`, line: c.line });
+    if (js && JS_NETWORK_CALLS.test(c.name)) out.push({ rule: "network", message: `calls ${c.name}: reaches the network`, line: c.line });
+    const handed = c.argNames.find((n) => (js ? JS_DANGEROUS_VALUES : DANGEROUS_VALUES).has(n));
+    if (handed) out.push({ rule: "introspection", message: `hands ${handed} to ${c.name} as a value: it runs code or reaches attributes by name later`, line: c.line });
   }
   // The training-time and metric variables, rebound in any form (walrus, for, with, match, …), not only assigned.
   for (const x of added(b.bindings, after.bindings, (x) => `${x.name}|${x.kind}|${x.scope}`)) {
     if (x.kind === "assign" || x.kind === "augassign" || x.kind === "annassign" || x.kind === "argument") continue; // the token rules judge assignments
     if (ctx.metricVars?.has(x.name)) out.push({ rule: "metric-computation", message: `rebinds ${x.name} (${x.kind}), the value the summary reports`, line: x.line });
     else if (ctx.timingVars?.has(x.name)) out.push({ rule: "timing", message: `rebinds ${x.name} (${x.kind}), which measures training time against the budget`, line: x.line });
+  }
+  // A module handed on as a value (an argument, a list element, a with subject): under another name it can be patched.
+  for (const m of added(b.moduleValues ?? [], after.moduleValues ?? [], (m) => m.name)) {
+    if (ctx.protectedModules.includes(moduleOf(m.name))) out.push({ rule: "protected-patch", message: `hands the protected module ${m.name} on as a value: under another name it can be changed where no rule reads it`, line: m.line });
+    else out.push({ rule: "introspection", message: `hands the module ${m.name} on as a value (an argument, a list, a with): under another name it can be patched where no rule reads it`, line: m.line });
+  }
+  // Strings as they print: a protected file's name, or a path out of the run's folder, however it is assembled.
+  for (const s of added(b.strings ?? [], after.strings ?? [], (s) => s.value)) {
+    const named = (ctx.protectedFiles ?? []).find((f) => s.value === f || s.value.endsWith(`/${f}`));
+    if (named) out.push({ rule: "filesystem", message: `names ${named}, a protected file (${JSON.stringify(s.value.slice(0, 40))}): reading or writing it reaches the harness`, line: s.line });
+    else if (OUTSIDE_PATH.test(s.value)) out.push({ rule: "filesystem", message: `names a path outside the run's folder (${JSON.stringify(s.value.slice(0, 40))}, as assembled)`, line: s.line });
+  }
+  // A name from a protected module that the parent did not import: the harness's data and settings are not the candidate's to reach.
+  for (const i of added(b.imports, after.imports, (i) => `${i.module}|${i.name ?? ""}`)) {
+    if (i.name && ctx.protectedModules.includes(moduleOf(i.module)) && !b.imports.some((x) => x.alias === i.alias)) out.push({ rule: "new-import", message: `imports ${i.name} from ${i.module} (protected), which the parent did not: new reach into the harness's data or settings`, line: i.line });
   }
   const parentModules = new Set(b.imports.map((i) => moduleOf(i.module)));
   const allowed = new Set([...(js ? [] : DEFAULT_ALLOWED_IMPORTS), ...ctx.allowedImports, ...ctx.protectedModules]);

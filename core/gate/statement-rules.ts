@@ -13,7 +13,12 @@ export interface StatementContext {
   /** Names that hold training time, and the names the summary prints the metric from (core/gate/file-facts). */
   timingVars: ReadonlySet<string>;
   metricVars: ReadonlySet<string>;
+  /** Protected files' module names: what their functions return is the harness's data (train, val, the tokenizer). */
+  protectedModules: readonly string[];
 }
+
+/** Methods that change an array or tensor in place. */
+const IN_PLACE = /^(fill|set|copyWithin|sort|reverse|splice|push|pop|shift|unshift|[a-z]\w*[a-z0-9]_)$/;
 
 const keyOf = (s: Stmt) => `${s.path.join(" › ")} ⟩ ${s.key}`;
 const isLoop = (header: string) => /^(while|for|do)\b/.test(header);
@@ -93,6 +98,16 @@ export function statementFindings(before: PyFacts, after: PyFacts, ctx: Statemen
     if (check || feeds || /["'`]FAIL["'`]/.test(s.key) || s.path.some((p) => shape.fastFailHeaders.has(p))) {
       add({ rule: "fast-fail", message: `${verb} \`${text(s)}\`${feeds ? `, which sets ${feeds}, what the fast-fail check reads` : ", part of the fast-fail check"}: a diverging run must still stop`, line: s.line });
     }
+  }
+  // The harness's data (what a protected function returns), rebound or changed in place: train = val, val.fill(…).
+  const fromHarness = (c: string) => ctx.protectedModules.includes(c.split(".")[0]!) && c.includes(".");
+  const data = new Map<string, string>();
+  for (const s of b) for (const c of s.calls.filter(fromHarness)) for (const t of s.targets) if (!ctx.metricVars.has(t)) data.set(t, c.split(".").slice(1).join("."));
+  for (const { s, verb } of changed) {
+    const rebound = s.targets.find((t) => data.has(t));
+    if (rebound) add({ rule: "evaluator-loss", message: `${verb} \`${text(s)}\`: it sets ${rebound}, which holds what ${data.get(rebound)} (protected) returns — the data trained on or scored`, line: s.line });
+    const mutated = verb === "adds" ? s.calls.map((c) => c.split(".")).find((p) => p.length === 2 && data.has(p[0]!) && IN_PLACE.test(p[1]!)) : undefined;
+    if (mutated) add({ rule: "evaluator-loss", message: `changes ${mutated[0]} in place (.${mutated[1]}): it holds what ${data.get(mutated[0]!)} (protected) returns — the data trained on or scored`, line: s.line });
   }
   out.push(...untimedWork(b, a, shape.loop));
   return out;

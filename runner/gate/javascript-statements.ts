@@ -27,7 +27,7 @@ export function dotted(n: Node | null | undefined): string | null {
 }
 
 const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && typeof (v as Node).type === "string";
-const children = (n: Node): Node[] =>
+export const children = (n: Node): Node[] =>
   Object.entries(n)
     .filter(([k]) => k !== "loc")
     .flatMap(([, v]) => (Array.isArray(v) ? v.filter(isNode) : isNode(v) ? [v] : []));

@@ -155,6 +155,13 @@ class Facts(ast.NodeVisitor):
             for t in node.targets:
                 if isinstance(t, ast.Name):
                     self.aliases[t.id] = self.resolve(source)
+        # `[cu] = [torch.cuda]`, `a, b = math, time`: element by element, the same aliasing.
+        for t in node.targets:
+            if isinstance(t, (ast.Tuple, ast.List)) and isinstance(node.value, (ast.Tuple, ast.List)) and len(t.elts) == len(node.value.elts):
+                for te, ve in zip(t.elts, node.value.elts):
+                    src = dotted(ve)
+                    if isinstance(te, ast.Name) and src is not None and src.split(".")[0] in self.aliases:
+                        self.aliases[te.id] = self.resolve(src)
         root = node.value
         while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
             root = root.func if isinstance(root, ast.Call) else root.value
@@ -433,6 +440,26 @@ def statements_of(tree, resolve):
     return out
 
 
+def module_values(tree, modules):
+    """Imported modules used as values (an argument, a list element, a `with` subject), not through an attribute:
+    under another name, a module can be patched where no rule reads its name."""
+    out = []
+    for parent in ast.walk(tree):
+        for child in ast.iter_child_nodes(parent):
+            if not (isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load) and child.id in modules):
+                continue
+            if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is child):
+                continue
+            # hasattr(torch, "compile") asks; it does not hand the module on.
+            if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "hasattr" and len(parent.args) == 2 and isinstance(parent.args[1], ast.Constant):
+                continue
+            # `tm = time` is an alias the rules follow already.
+            if isinstance(parent, ast.Assign) and parent.value is child and all(isinstance(t, ast.Name) for t in parent.targets):
+                continue
+            out.append({"name": modules[child.id], "line": child.lineno})
+    return out
+
+
 def call_name(node, resolve):
     """The called name resolved through imports (np.exp -> numpy.exp); for a method of an expression, (expression).name."""
     name = resolve(dotted(node.func))
@@ -473,6 +500,7 @@ def facts_of(raw):
         "uses": f.uses,
         "statements": [{"line": n.lineno, "endLine": n.end_lineno} for n in tree.body],
         "stmts": statements_of(tree, f.resolve),
+        "moduleValues": module_values(tree, {i["alias"]: i["module"] for i in f.imports if i["name"] is None and i["alias"]}),
         "strings": strings_of(tree),
         "lines": text.count("\n") + 1,
     }

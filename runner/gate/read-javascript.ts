@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as acorn from "acorn";
 import * as walk from "acorn-walk";
 import type { ParsedSources, PyFacts, PyParse } from "../../core/gate";
-import { dotted, statementsOf, stringsOf } from "./javascript-statements";
+import { children, dotted, statementsOf, stringsOf } from "./javascript-statements";
 
 type Node = acorn.Node & Record<string, unknown>;
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
@@ -56,6 +56,31 @@ const isLiteral = (n: Node, constants: Set<string>): boolean => {
 
 const hashOf = (n: Node) => createHash("sha256").update(JSON.stringify(n, (k, v) => (k === "start" || k === "end" || k === "loc" ? undefined : v))).digest("hex").slice(0, 16);
 
+/** Shared objects that, handed on as values, can be patched under another name ((M) => { M.log = … })(Math)). */
+const MODULE_ROOTS = new Set(["Math", "process", "console", "globalThis", "global", "Reflect", "JSON", "performance", "Object", "Function", "Date"]);
+
+function moduleValues(program: Node, namespaces: Set<string>): { name: string; line: number }[] {
+  const out: { name: string; line: number }[] = [];
+  const visit = (n: Node, parent: Node | null) => {
+    if (n.type === "Identifier" && (MODULE_ROOTS.has(n.name as string) || namespaces.has(n.name as string)) && parent) {
+      const p = parent;
+      const through =
+        (p.type === "MemberExpression" && p.object === n) ||
+        ((p.type === "CallExpression" || p.type === "NewExpression") && p.callee === n) ||
+        /^(Import|Export)\w*Specifier$/.test(p.type) ||
+        (p.type === "UnaryExpression" && p.operator === "typeof") ||
+        (p.type === "BinaryExpression" && p.operator === "instanceof") ||
+        (p.type === "Property" && p.key === n && !p.computed) ||
+        (p.type === "MemberExpression" && p.property === n && !p.computed) ||
+        (p.type === "VariableDeclarator" && (p.id === n || (p.init === n && (p.id as Node).type === "Identifier")));
+      if (!through) out.push({ name: n.name as string, line: n.loc!.start.line });
+    }
+    for (const c of children(n)) visit(c, n);
+  };
+  visit(program, null);
+  return out;
+}
+
 export function javascriptFacts(text: string): PyParse {
   const comments: acorn.Comment[] = [];
   let ast: acorn.Program;
@@ -69,7 +94,8 @@ export function javascriptFacts(text: string): PyParse {
   const aliases = new Map<string, string>();
   const resolve = (name: string | null) => {
     if (!name) return null;
-    const [head, ...rest] = name.split(".");
+    // globalThis.fetch is fetch: the global object's members are the globals.
+    const [head, ...rest] = name.replace(/^(globalThis|global|window|self)\.(?=\w)/, "").split(".");
     return [aliases.get(head!) ?? head, ...rest].join(".");
   };
   const names: { name: string; line: number }[] = [];
@@ -133,6 +159,7 @@ export function javascriptFacts(text: string): PyParse {
           const key = prop.key as Node | undefined;
           const value = prop.value as Node | undefined;
           if (key?.type === "Identifier" && value?.type === "Identifier") aliases.set(value.name as string, `${resolve(source)}.${key.name as string}`);
+          if (key?.type === "Identifier" && (aliases.has(source.split(".")[0]!) || SHARED_ROOTS.test(source))) f.uses!.push({ name: `${resolve(source)}.${key.name as string}`, line: line(d) });
         }
       }
       const root = d.init as Node | null;
@@ -242,6 +269,7 @@ export function javascriptFacts(text: string): PyParse {
   };
   walk.recursive(ast as unknown as acorn.Node, null, visitors as unknown as walk.RecursiveVisitors<null>, { ...walk.base });
   f.stmts = statementsOf(ast as unknown as Node, text, resolve);
+  f.moduleValues = moduleValues(ast as unknown as Node, new Set(f.imports.filter((i) => i.name === null && i.alias).map((i) => i.alias)));
   f.strings = stringsOf(ast as unknown as Node);
   // Declared names are not visited as identifiers: every binding's name is read too.
   f.tricks = tricks(text, comments, [...names, ...f.bindings.map((b) => ({ name: b.name, line: b.line }))]);
