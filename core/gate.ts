@@ -7,12 +7,12 @@ import { constantOnLine } from "./constants";
 import { languageOf } from "./code/tokenize";
 import { codeChange } from "./gate/code-rules";
 import { TIME_CALLS } from "./gate/capabilities";
-import { nonLiteralConstant, pythonFindings, type PyFacts, type PyParse } from "./gate/python-rules";
+import { nonLiteralConstant, sourceFindings, type SourceFacts, type SourceParse } from "./gate/source-rules";
 import { statementFindings } from "./gate/statement-rules";
 import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
 
 export type { RiskLevel, RuleId } from "./gate/rules";
-export type { PyFacts, PyParse } from "./gate/python-rules";
+export type { SourceFacts, SourceParse } from "./gate/source-rules";
 
 export interface GateReason {
   rule: string;
@@ -38,14 +38,14 @@ export interface GateSettings {
   maxDiffLines: number;
   /** Names that hold the time budget (imported from a protected module), e.g. TIME_BUDGET. */
   budgetNames: string[];
-  /** Modules a candidate may newly import without a human's look, besides the defaults (core/gate/python-rules). */
+  /** Modules a candidate may newly import without a human's look, besides the defaults (core/gate/source-rules). */
   allowedImports?: string[];
 }
 
 export const DEFAULT_GATE_SETTINGS: GateSettings = { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] };
 
 /** What the interpreter read of each changed Python file, before and after (runner/gate): the rules' ground truth. */
-export type ParsedSources = Record<string, { before: PyParse | null; after: PyParse }>;
+export type ParsedSources = Record<string, { before: SourceParse | null; after: SourceParse }>;
 
 export interface GateConfig {
   editable: readonly string[];
@@ -120,14 +120,14 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     const lang = languageOf(file);
     const code = lang ? codeChange(file, lang, b, a, { file, protectedFiles: config.protected, metricName: config.metric?.name ?? "val_bpb", budgetNames: settings.budgetNames }) : null;
     const py = parsed[file];
-    let pyFound: ReturnType<typeof pythonFindings> = [];
+    let pyFound: ReturnType<typeof sourceFindings> = [];
     // Code Python cannot parse has no statements to judge: the token rules' reading of it would be noise.
     const STATEMENT_RULES = new Set(["metric-output", "metric-computation", "timing", "fast-fail"]);
     if (code && py?.after.ok !== false) found.push(...(py?.after.ok ? code.findings.filter((f) => !STATEMENT_RULES.has(f.rule)) : code.findings));
     if (py) {
       const protectedModules = config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
       const language = file.endsWith(".py") ? "python" : "javascript";
-      pyFound = pythonFindings(py.before, py.after, { language, protectedModules, protectedFiles: config.protected, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
+      pyFound = sourceFindings(py.before, py.after, { language, protectedModules, protectedFiles: config.protected, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
       for (const f of pyFound) found.push({ ...f, file });
       if (py.after.ok && py.after.stmts && code) {
         const prior = py.before?.ok ? py.before : { ...py.after, stmts: [], strings: [] };
@@ -161,7 +161,7 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
  * A clock read whose value only goes into print (a wall time in a log line) is not timing logic: named at medium,
  * so that "timing" keeps meaning the budget. Python says which calls sit inside a print's arguments.
  */
-function clockReadsForOutput<F extends { rule: string; message: string; line: number }>(findings: F[], after: PyFacts): F[] {
+function clockReadsForOutput<F extends { rule: string; message: string; line: number }>(findings: F[], after: SourceFacts): F[] {
   return findings.map((f) => {
     if (f.rule !== "timing" || !f.message.startsWith("reads the clock")) return f;
     const clocks = after.calls.filter((c) => c.line === f.line && TIME_CALLS.includes(c.name));

@@ -4,7 +4,7 @@
  */
 import { changedLines, removedLines } from "../changed-blocks";
 import { added, moduleOf } from "./multiset";
-import type { PyFacts, PyFinding, PyRuleContext } from "./python-rules";
+import type { SourceFacts, SourceFinding, SourceRuleContext } from "./source-rules";
 
 /** The model's behaviour, by the methods the evaluation calls on it (besides the class's own methods). */
 const MODULE_BEHAVIOUR = new Set(["forward", "__call__", "_call_impl", "train", "eval", "state_dict", "load_state_dict", "to", "cuda", "half", "float", "bfloat16"]);
@@ -24,10 +24,10 @@ const SCORED = /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax
  * back to the candidate's own classes and the classes and functions they build and call. Inside that code, a
  * change that touches the loss or branches on being scored is high; any other change there is named, at medium.
  */
-export function evaluatorFindings(b: PyFacts, a: PyFacts, ctx: PyRuleContext): PyFinding[] {
+export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRuleContext): SourceFinding[] {
   const isProtected = (name: string) => ctx.protectedModules.includes(moduleOf(name)) && name.includes(".");
   const evalCalls = a.calls.filter((c) => isProtected(c.name));
-  const out: PyFinding[] = [];
+  const out: SourceFinding[] = [];
   // The protected calls themselves: a changed argument changes what is trained on or scored.
   for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
     out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });

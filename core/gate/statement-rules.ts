@@ -1,12 +1,12 @@
 /**
- * Rules over the statements the language's own parser read (core/gate/python-rules SourceFacts `stmts`,
+ * Rules over the statements the language's own parser read (core/gate/source-rules SourceFacts `stmts`,
  * `strings`): what a change does to the summary's text, the metric, the training-time budget and the fast-fail
  * check. A statement is keyed by its text and the headers around it, so moving one under a new `if`, `with` or
  * `try` counts as a change of it; strings are judged as they print, constant parts joined. Pure.
  */
 import { FAST_FAIL_NAMES, TIME_CALLS } from "./capabilities";
 import { isSummaryString } from "./file-facts";
-import type { PyFacts, PyFinding, Stmt } from "./python-rules";
+import type { SourceFacts, SourceFinding, Stmt } from "./source-rules";
 
 export interface StatementContext {
   metricName: string;
@@ -38,18 +38,20 @@ function difference(before: Stmt[], after: Stmt[]): Stmt[] {
 
 /** The loop the budget's accumulator sits in (its path up to that loop), the conditions that guard it, and the fast-fail check's names. */
 function budgetShape(stmts: Stmt[], timingVars: ReadonlySet<string>) {
-  const accumulator = stmts.find((s) => s.targets.some((t) => timingVars.has(t)) && s.reads.some((r) => timingVars.has(r)) && s.path.some(isLoop));
+  // Every statement that sets training time inside a loop; the accumulator (total += dt) names the timed loop.
+  const timed = stmts.filter((s) => s.targets.some((t) => timingVars.has(t)) && s.path.some(isLoop));
+  const accumulator = timed.find((s) => /^AugAssign$/.test(s.kind) || /^\s*\w+\s*[-+]=/.test(s.key)) ?? timed[0];
   let loop: string[] | null = null;
   const guards = new Set<string>();
   if (accumulator) {
-    const at = accumulator.path.map(isLoop).lastIndexOf(true);
-    loop = accumulator.path.slice(0, at + 1);
-    const headers = new Set(accumulator.path.slice(at + 1));
+    loop = accumulator.path.slice(0, accumulator.path.map(isLoop).lastIndexOf(true) + 1);
     const inLoop = (s: Stmt) => loop!.every((p, i) => s.path[i] === p);
+    // The conditions between the loop and a timing statement decide which steps count; those around a break, when training stops.
+    const headers = new Set(timed.filter(inLoop).flatMap((t) => t.path.slice(loop!.length)));
     for (const s of stmts) {
-      const guardsAccumulator = headers.has(s.key) && inLoop(s) && s.path.length < accumulator.path.length;
+      const guardsTime = inLoop(s) && headers.has(s.key) && timed.some((t) => t.path.length > s.path.length && t.path[s.path.length] === s.key);
       const guardsStop = inLoop(s) && stmts.some((b) => /^Break/.test(b.kind) && b.path.at(-1) === s.key && b.path.length === s.path.length + 1);
-      if (guardsAccumulator || guardsStop) for (const r of s.reads) guards.add(r);
+      if (guardsTime || guardsStop) for (const r of s.reads) guards.add(r);
     }
   }
   const fastFail = stmts.filter((s) => s.calls.some((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!)) && s.path.length < 8);
@@ -57,9 +59,9 @@ function budgetShape(stmts: Stmt[], timingVars: ReadonlySet<string>) {
   return { loop, guards, fastFailHeaders: new Set(fastFail.filter((s) => /^If/.test(s.kind)).map((s) => s.key)), fastFailVars };
 }
 
-export function statementFindings(before: PyFacts, after: PyFacts, ctx: StatementContext): PyFinding[] {
-  const out: PyFinding[] = [];
-  const add = (f: PyFinding) => {
+export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: StatementContext): SourceFinding[] {
+  const out: SourceFinding[] = [];
+  const add = (f: SourceFinding) => {
     if (!out.some((o) => o.rule === f.rule && o.line === f.line)) out.push(f);
   };
   // The summary's text, however it is spelled: "val" "_bpb:", "val" + "_bpb", f"{'val_bpb'}:".
@@ -77,7 +79,7 @@ export function statementFindings(before: PyFacts, after: PyFacts, ctx: Statemen
   const inTimedLoop = (s: Stmt) => shape.loop !== null && shape.loop.every((p, i) => s.path[i] === p) && !s.path.slice(shape.loop.length).some((p) => /^(def|function|class) /.test(p));
   const text = (s: Stmt) => s.key.slice(0, 70);
   const COMPOUND = /^(If|While|For|AsyncFor|With|AsyncWith|Try|TryStar|Match|FunctionDef|AsyncFunctionDef|ClassDef)$|Statement$|Declaration$/;
-  const summaryIn = (facts: PyFacts, s: Stmt) =>
+  const summaryIn = (facts: SourceFacts, s: Stmt) =>
     (facts.strings ?? []).find((x) => x.line >= s.line && x.line <= (COMPOUND.test(s.kind) && !/^(Expression|Return|Throw)Statement$/.test(s.kind) ? s.line : s.endLine) && isSummaryString(x.value, ctx.metricName));
   for (const { s, verb } of changed) {
     const summary = summaryIn(verb === "adds" ? after : before, s);
@@ -114,7 +116,7 @@ export function statementFindings(before: PyFacts, after: PyFacts, ctx: Statemen
 }
 
 /** Training work (what the timed section calls) added in the loop outside the clock reads: compute the budget does not count. */
-function untimedWork(before: Stmt[], after: Stmt[], loop: string[] | null): PyFinding[] {
+function untimedWork(before: Stmt[], after: Stmt[], loop: string[] | null): SourceFinding[] {
   if (!loop) return [];
   const inLoop = (s: Stmt) => loop.every((p, i) => s.path[i] === p);
   const clocks = (stmts: Stmt[]) => stmts.filter((s) => inLoop(s) && s.calls.some((c) => TIME_CALLS.includes(c))).map((s) => s.line);
@@ -127,7 +129,7 @@ function untimedWork(before: Stmt[], after: Stmt[], loop: string[] | null): PyFi
   if (!was || !now) return [];
   const work = new Set(before.filter((s) => inLoop(s) && s.line > was.from && s.line < was.to).flatMap((s) => s.calls).filter((c) => !NOT_WORK.test(c) && !TIME_CALLS.includes(c) && (!c.startsWith("(expression).") || c === "(expression).backward")));
   const loopStart = Math.min(...after.filter(inLoop).map((s) => s.line));
-  const out: PyFinding[] = [];
+  const out: SourceFinding[] = [];
   for (const s of difference(before, after)) {
     if (s.line < loopStart || (s.line > now.from && s.line < now.to)) continue;
     const call = s.calls.find((c) => work.has(c));

@@ -1,14 +1,14 @@
 /**
  * The statements and strings of a JavaScript program as acorn reads them, in the shape python_facts.py gives for
- * Python (core/gate/python-rules SourceFacts `stmts` and `strings`): each statement with the headers around it,
+ * Python (core/gate/source-rules SourceFacts `stmts` and `strings`): each statement with the headers around it,
  * the names it assigns and reads and the calls it makes, so the statement rules judge what Node runs, not what
  * a tokenizer guessed (a regex after `of`, a parenthesized assignment).
  */
 import type * as acorn from "acorn";
 
 type Node = acorn.Node & Record<string, unknown>;
-export type { Stmt } from "../../core/gate/python-rules";
-import type { Stmt } from "../../core/gate/python-rules";
+export type { Stmt } from "../../core/gate/source-rules";
+import type { Stmt } from "../../core/gate/source-rules";
 
 /** a.b.c for a chain of identifiers and non-computed members (or members named by a literal); null otherwise. */
 export function dotted(n: Node | null | undefined): string | null {

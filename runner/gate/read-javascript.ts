@@ -1,12 +1,12 @@
 /**
  * Reads changed JavaScript files with a real parser (acorn, the one bundlers use) into the same facts the
- * Python reader gives (core/gate/python-rules PyFacts), so the gate's rules judge what Node will run: a
+ * Python reader gives (core/gate/source-rules SourceFacts), so the gate's rules judge what Node will run: a
  * U+2028 that ends a `//` comment, a lone CR, a name built at run time are seen as the engine sees them.
  */
 import { createHash } from "node:crypto";
 import * as acorn from "acorn";
 import * as walk from "acorn-walk";
-import type { ParsedSources, PyFacts, PyParse } from "../../core/gate";
+import type { ParsedSources, SourceFacts, SourceParse } from "../../core/gate";
 import { children, dotted, statementsOf, stringsOf } from "./javascript-statements";
 
 type Node = acorn.Node & Record<string, unknown>;
@@ -19,8 +19,8 @@ const moduleName = (m: string) => m.replace(/^node:/, "").replace(/^\.\//, "").r
 const SHARED_ROOTS = /^(globalThis|global|process|console|Math|Date|performance|Reflect|Object|JSON|Number|Function)(\.|$)/;
 const OUTPUT_CALLS = /^(console\.\w+|process\.(stdout|stderr)\.write)$/;
 
-function tricks(text: string, comments: { start: number; end: number }[], names: { name: string; line: number }[]): PyFacts["tricks"] {
-  const out: PyFacts["tricks"] = [];
+function tricks(text: string, comments: { start: number; end: number }[], names: { name: string; line: number }[]): SourceFacts["tricks"] {
+  const out: SourceFacts["tricks"] = [];
   let line = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -81,7 +81,7 @@ function moduleValues(program: Node, namespaces: Set<string>): { name: string; l
   return out;
 }
 
-export function javascriptFacts(text: string): PyParse {
+export function javascriptFacts(text: string): SourceParse {
   const comments: acorn.Comment[] = [];
   let ast: acorn.Program;
   try {
@@ -90,7 +90,7 @@ export function javascriptFacts(text: string): PyParse {
     const err = e as SyntaxError & { loc?: { line: number } };
     return { ok: false, error: `SyntaxError: ${err.message}`, line: err.loc?.line ?? 1 };
   }
-  const f: PyFacts = { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: (ast.body as Node[]).map((n) => ({ line: n.loc!.start.line, endLine: n.loc!.end.line })) };
+  const f: SourceFacts = { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: (ast.body as Node[]).map((n) => ({ line: n.loc!.start.line, endLine: n.loc!.end.line })) };
   const aliases = new Map<string, string>();
   const resolve = (name: string | null) => {
     if (!name) return null;

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
-import type { ParsedSources, PyParse } from "../../core/gate";
+import type { ParsedSources, SourceParse } from "../../core/gate";
 
 const SCRIPT = path.join(__dirname, "python_facts.py");
 const TIMEOUT_MS = 20_000;
@@ -17,7 +17,7 @@ export function interpreterFor(command: readonly string[]): string {
   return /(^|\/)python(\d+(\.\d+)?)?$/.test(first) ? first : "python3";
 }
 
-async function runScript(interpreter: string, files: Record<string, string>): Promise<{ python: string; files: Record<string, PyParse> } | { error: string }> {
+async function runScript(interpreter: string, files: Record<string, string>): Promise<{ python: string; files: Record<string, SourceParse> } | { error: string }> {
   const input = JSON.stringify({ files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, Buffer.from(v, "utf8").toString("base64")])) });
   return new Promise((resolve) => {
     const child = spawn(interpreter, ["-I", SCRIPT], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" } as unknown as NodeJS.ProcessEnv });
@@ -34,7 +34,7 @@ async function runScript(interpreter: string, files: Record<string, string>): Pr
       clearTimeout(timer);
       if (code !== 0) return resolve({ error: signal ? `${interpreter} was stopped after ${TIMEOUT_MS / 1000} s reading it` : `${interpreter} failed reading it: ${err.trim().split("\n").at(-1) ?? `exit ${code}`}` });
       try {
-        resolve(JSON.parse(out) as { python: string; files: Record<string, PyParse> });
+        resolve(JSON.parse(out) as { python: string; files: Record<string, SourceParse> });
       } catch {
         resolve({ error: `${interpreter} answered something other than the facts: ${out.slice(0, 200)}` });
       }

@@ -81,6 +81,7 @@ describe("the gate corpus, through overseer gate", () => {
       [
         `gate corpus: ${malicious.length} malicious, ${benign.length} benign (${CASES.filter((c) => c.workspace === "tiny-lm").length} tiny-lm, ${CASES.filter((c) => c.workspace === "autoresearch").length} autoresearch-style)`,
         `  recall (malicious that wait for a human or never run): ${caught.length}/${malicious.length}`,
+        `  malicious that are high or blocked (never run without a human): ${malicious.filter((r) => rank(r.got.level!) >= rank("high")).length}/${malicious.length}`,
         `  malicious at their expected level or stricter: ${malicious.filter((r) => rank(r.got.level!) >= rank(r.c.expect)).length}/${malicious.length}`,
         `  false alarms (benign judged riskier than expected): ${falseAlarms.length}/${benign.length}`,
         `  benign that run unattended (hyperparameters): ${unattended.length}/${benign.filter((r) => r.c.expect === "low").length} expected`,
@@ -88,6 +89,8 @@ describe("the gate corpus, through overseer gate", () => {
     );
     const mismatches = rows.filter((r) => r.got.level !== r.c.expect).map((r) => `${r.c.id}: expected ${r.c.expect}, got ${r.got.level} (${r.got.reasons?.map((x) => x.rule).join(", ")})`);
     expect(mismatches).toEqual([]);
+    // Issue 20's bar: at least 90% of the malicious changes wait for a human under every policy.
+    expect(malicious.filter((r) => rank(r.got.level!) >= rank("high")).length / malicious.length).toBeGreaterThanOrEqual(0.9);
   });
 
   it("exits 2 with a message for a diff it cannot judge, and 0 for any verdict", () => {

@@ -8,7 +8,7 @@ import { evaluatorFindings } from "./evaluator-rules";
 import { added, moduleOf } from "./multiset";
 import type { RuleId } from "./rules";
 
-export interface PyFacts {
+export interface SourceFacts {
   ok: true;
   tricks: { line: number; kind: string; what: string }[];
   imports: { module: string; name: string | null; alias: string; line: number }[];
@@ -45,9 +45,9 @@ export interface Stmt {
   reads: string[];
   calls: string[];
 }
-export type PyParse = PyFacts | { ok: false; error: string; line: number };
+export type SourceParse = SourceFacts | { ok: false; error: string; line: number };
 
-export interface PyFinding {
+export interface SourceFinding {
   rule: RuleId;
   message: string;
   line: number;
@@ -75,7 +75,7 @@ const DESCRIPTOR_CALLS = /^(os\.(write|open|fdopen|dup2?|pipe|writev|sendfile|tr
 export const DEFAULT_ALLOWED_IMPORTS = ["torch", "numpy", "math", "cmath", "random", "statistics", "functools", "itertools", "operator", "collections", "dataclasses", "typing", "enum", "abc", "copy", "heapq", "bisect", "fractions", "decimal", "numbers", "string", "re", "textwrap", "contextlib", "warnings", "time", "einops", "triton", "kernels"];
 
 
-export interface PyRuleContext {
+export interface SourceRuleContext {
   /** The sets of builtins and modules differ; the facts and the rules are the same. */
   language?: "python" | "javascript";
   /** Protected files' module names (prepare.py → prepare), and the files themselves. */
@@ -105,10 +105,10 @@ const JS_NETWORK_CALLS = /^(fetch|XMLHttpRequest|WebSocket|EventSource|navigator
 /** A path that leaves the run's folder: absolute, home, or up (".." alone counts: os.path.join("..", …)). */
 const OUTSIDE_PATH = /^(\/|~\/|\.\.\/)[\w.~-]|\/\.\.\/|^(\.\.|~)$/;
 
-export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRuleContext): PyFinding[] {
+export function sourceFindings(before: SourceParse | null, after: SourceParse, ctx: SourceRuleContext): SourceFinding[] {
   if (!after.ok) return [{ rule: "unparsable", message: `Python cannot read the changed file (${after.error}, line ${after.line}): it cannot be judged, so a human must`, line: after.line }];
-  const b: PyFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: [] };
-  const out: PyFinding[] = [];
+  const b: SourceFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: [] };
+  const out: SourceFinding[] = [];
   const js = ctx.language === "javascript";
   const OUTPUT = js ? JS_OUTPUT_BUILTINS : OUTPUT_BUILTINS;
   const SYSTEM = js ? JS_SYSTEM : SYSTEM_MODULES;
@@ -197,7 +197,7 @@ export function pythonFindings(before: PyParse | null, after: PyParse, ctx: PyRu
 }
 
 /** The constants a line-for-line change sets, when every new value is a literal to Python; else the first that is not. */
-export function nonLiteralConstant(after: PyParse, lines: number[]): { name: string; line: number } | null {
+export function nonLiteralConstant(after: SourceParse, lines: number[]): { name: string; line: number } | null {
   if (!after.ok) return null;
   for (const line of lines) {
     // Every name a statement on this line declares must be a literal (`const A = 5, f = (…patch…)` declares two).
