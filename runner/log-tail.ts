@@ -5,6 +5,10 @@
  */
 import fs from "node:fs";
 import { logTailLines } from "../core/outcome";
+import { redact, secretsOf } from "../core/redact";
+
+/** The runner's own secrets, which no excerpt of a run's log may carry out (to the proposer, the database, the page). */
+export const withoutSecrets = (text: string) => redact(text, secretsOf(process.env));
 
 export interface LogTail {
   /** Reads whatever is left (up to the limit), then stops following. */
@@ -93,7 +97,7 @@ export function readLogTail(file: string | null, lines = 50): string | null {
   } finally {
     fs.closeSync(fd);
   }
-  return logTailLines(buf.toString("utf8"), lines).join("\n") || null;
+  return withoutSecrets(logTailLines(buf.toString("utf8"), lines).join("\n")) || null;
 }
 
 /** Hands a whole log to a callback in pieces, so a gigabyte of output never sits in memory at once. */

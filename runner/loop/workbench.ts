@@ -11,7 +11,7 @@ import { listExperiments, type ExperimentRow } from "../../db/queries/experiment
 import { seriesNames, seriesPoints } from "../../db/queries/metrics";
 import { getRun, getRuns, type RunRow } from "../../db/queries/runs";
 import { git } from "../git";
-import { readLogInChunks, readLogTail } from "../log-tail";
+import { readLogInChunks, readLogTail, withoutSecrets } from "../log-tail";
 import type { SessionGit } from "../session-git";
 import { fileAtCommit } from "../git";
 import type { ExperimentListing, Workbench } from "../proposers/workbench";
@@ -97,7 +97,7 @@ export function sessionWorkbench(db: Db, sessionId: number, g: SessionGit, bestC
           for (const l of lines) if (matches(l) && total++ < MAX_LOG_LINES) hits.push(l.slice(0, 2000));
         });
         if (matches(rest) && total++ < MAX_LOG_LINES) hits.push(rest.slice(0, 2000));
-        return { text: hits.length ? `${hits.join("\n")}${total > hits.length ? `\n… (${total - hits.length} more matching lines)` : ""}` : `no line contains ${wanted.map((w) => `"${w}"`).join(" or ")}` };
+        return { text: hits.length ? `${withoutSecrets(hits.join("\n"))}${total > hits.length ? `\n… (${total - hits.length} more matching lines)` : ""}` : `no line contains ${wanted.map((w) => `"${w}"`).join(" or ")}` };
       }
       return { text: readLogTail(run.logPath, Math.min(Math.max(1, tail ?? 50), MAX_LOG_LINES)) ?? "(the log is empty)" };
     },
