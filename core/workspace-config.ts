@@ -49,13 +49,15 @@ export const workspaceConfigSchema = z
       .object({
         network: z.boolean().default(false),
         writable: z.array(z.string().min(1)).default([]),
+        /** Paths a run may read besides its checkout, the system and its interpreter (data, a tokenizer, a package cache). */
+        read: z.array(z.string().min(1)).default([]),
         maxFileSizeMb: z.number().int().positive().default(20480),
         maxProcesses: z.number().int().positive().default(4096),
         /** The run's output (its log): past it the run is stopped. */
         maxLogMb: z.number().int().positive().default(DEFAULT_MAX_LOG_MB),
       })
       .strict()
-      .default({ network: false, writable: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: DEFAULT_MAX_LOG_MB }),
+      .default({ network: false, writable: [], read: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: DEFAULT_MAX_LOG_MB }),
     /** The gate's rules: a level (or "off") per rule id, the largest diff that is not "large", the budget's names. */
     gate: z
       .object({
@@ -111,7 +113,7 @@ const FIELD_HINTS: Record<string, string> = {
   minImprovement: "the smallest improvement worth keeping, e.g. 0.0003",
   protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
   timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
-  sandbox: '{"network": false, "writable": ["~/.cache/torch"], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
+  sandbox: '{"network": false, "read": ["~/.cache/autoresearch"], "writable": [], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"], "allowedImports": ["scipy"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

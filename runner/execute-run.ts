@@ -28,7 +28,7 @@ import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
 import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { groupAlive, stopGroup } from "./process-group";
-import { probeSandbox, sandboxedCommand } from "./sandbox";
+import { interpreterRoots, probeSandbox, sandboxedCommand } from "./sandbox";
 import { runTraining } from "./train-process";
 import { configAtCommit } from "./workspace";
 
@@ -58,6 +58,7 @@ export function runWorktree(settings: Settings, runId: number): string {
 export async function cleanUpAbandonedRun(db: Db, settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
   if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
   recoverPoints(db, run);
+  fs.rmSync(path.join(settings.dataDir, "runs", String(run.id), "scratch"), { recursive: true, force: true });
   await removeWorktree(repoRoot, runWorktree(settings, run.id)).catch(() => undefined);
 }
 
@@ -91,6 +92,7 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   } catch (e) {
     return end(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
+    fs.rmSync(path.join(runDir, "scratch"), { recursive: true, force: true });
     // Removed after the run is recorded, off the path to the next run's start; worktreeRemovals() waits for it.
     const removal: Promise<void> = removeWorktree(ws.repoRoot, worktree)
       .catch(() => undefined)
@@ -147,18 +149,22 @@ async function trainAndRecord(
   const guarded = guardedPaths(config, cwd, ws.path);
   const before = fingerprints(guarded);
 
-  // Caches (torch.compile, Triton, pip) go to a folder of the workspace's own: the sandbox lets runs write there.
-  const cacheDir = path.join(settings.dataDir, "cache", `workspace-${ws.id}`);
-  fs.mkdirSync(path.join(cacheDir, "tmp"), { recursive: true });
-  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(cacheDir), ...gpuEnv(opts.gpu), ...opts.extraEnv });
+  // The run's own home, TMPDIR and caches (torch.compile, Triton, pip), removed when it ends: nothing one run
+  // writes there can run in the next (a cache shared across runs would carry code from one to another).
+  const scratch = scratchDirs(logFile);
+  const probe = await probeSandbox();
+  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(scratch), ...(probe.available ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
-  const probe = await probeSandbox();
+
   const telemetry = opts.gpu ? startTelemetry(opts.gpu, settings, writer, elapsed) : null;
   if (opts.gpu) updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) });
-  const writable = [worktree, cacheDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))];
+  const mounts = {
+    writable: [worktree, scratch.root, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
+    readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].map((p) => resolveDataPath(p, ws.path))],
+  };
   const exit = await runTraining({
-    command: sandboxedCommand(config.command, { probe, settings: config.sandbox, writable }),
+    command: sandboxedCommand(config.command, { probe, settings: config.sandbox, mounts }),
     cwd,
     env,
     logFile,
@@ -211,6 +217,14 @@ async function trainAndRecord(
     return persistently(() => applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" }));
   }
   return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch));
+}
+
+/** A run's own home, tmp and cache, beside its log. */
+function scratchDirs(logFile: string): { root: string; home: string; tmp: string; cache: string } {
+  const root = path.join(path.dirname(logFile), "scratch");
+  const dirs = { root, home: path.join(root, "home"), tmp: path.join(root, "tmp"), cache: path.join(root, "cache") };
+  for (const d of [dirs.home, dirs.tmp, dirs.cache]) fs.mkdirSync(d, { recursive: true });
+  return dirs;
 }
 
 function describeStall(s: WriteStall): string {
@@ -280,8 +294,8 @@ function startTelemetry(gpu: GpuIdentity, settings: Settings, writer: MetricWrit
   };
 }
 
-function cacheEnv(dir: string): Record<string, string> {
-  return { XDG_CACHE_HOME: dir, TRITON_CACHE_DIR: path.join(dir, "triton"), TORCHINDUCTOR_CACHE_DIR: path.join(dir, "inductor"), TMPDIR: path.join(dir, "tmp") };
+function cacheEnv({ cache, tmp }: { cache: string; tmp: string }): Record<string, string> {
+  return { XDG_CACHE_HOME: cache, TRITON_CACHE_DIR: path.join(cache, "triton"), TORCHINDUCTOR_CACHE_DIR: path.join(cache, "inductor"), TMPDIR: tmp };
 }
 
 /** Why the command cannot start (not found, not executable), checked before the sandbox wraps it. */

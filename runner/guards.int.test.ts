@@ -72,11 +72,18 @@ describe("runtime guards", () => {
     // A folder of the user's beside the installation (not the run's checkout, cache or TMPDIR).
     fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
     const outside = fs.mkdtempSync(path.join(ROOT, ".tmp", "outside-"));
-    const dir = workspace("escape.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE"] });
+    const dir = workspace("escape.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE", "ESCAPE_READ", "ESCAPE_PLANTED"] });
     // A real runner process with the key in its environment, as `npm start` has it.
     const dataDir = tempDir("overseer-data-");
+    // What is the user's, not the run's: a private key in their home, Overseer's database; what another run left in /tmp and /dev/shm.
+    const home = tempDir("overseer-home-");
+    fs.mkdirSync(path.join(home, ".ssh"));
+    fs.writeFileSync(path.join(home, ".ssh", "id_ed25519"), "PRIVATE KEY");
+    const planted = [path.join(tempDir(), "left-by-another-run"), `/dev/shm/overseer-left-${process.pid}`];
+    for (const p of planted) fs.writeFileSync(p, "x");
+    const readAttempts = [path.join(home, ".ssh", "id_ed25519"), path.join(dataDir, "overseer.db")];
     const out = await new Promise<string>((resolve) => {
-      const env = { ...process.env, ANTHROPIC_API_KEY: "sk-ant-test-secret", ESCAPE_PORT: String(port), ESCAPE_OUTSIDE: outside, OVERSEER_DATA_DIR: dataDir };
+      const env = { ...process.env, HOME: home, ANTHROPIC_API_KEY: "sk-ant-test-secret", ESCAPE_PORT: String(port), ESCAPE_OUTSIDE: outside, ESCAPE_READ: readAttempts.join(":"), ESCAPE_PLANTED: planted.join(":"), OVERSEER_DATA_DIR: dataDir };
       execFile(path.join(ROOT, "bin/overseer"), ["run", dir, "--json"], { env }, (_e, stdout) => resolve(stdout));
     });
     server.close();
@@ -85,16 +92,19 @@ describe("runtime guards", () => {
     const result = JSON.parse(out) as { outcome: string; logFile: string };
     expect(result.outcome).toBe("finished");
     const log = fs.readFileSync(result.logFile, "utf8");
-    const escape = JSON.parse(/ESCAPE (.*)/.exec(log)![1]!) as { found: { env: string | null; proc: number[] }; network: string; wrote: string };
+    fs.rmSync(planted[1]!, { force: true });
+    const escape = JSON.parse(/ESCAPE (.*)/.exec(log)![1]!) as { found: { env: string | null; proc: number[] }; network: string; wrote: string; read: Record<string, string>; planted: string[] };
     expect(escape.found.env).toBeNull(); // never in its environment, sandbox or not
     const probe = await probeSandbox();
     if (probe.available) {
-      expect(escape).toEqual({ found: { env: null, proc: [] }, network: "ECONNREFUSED", wrote: "EROFS" });
+      // Denied by default: what the run was not given does not exist for it.
+      expect(escape).toEqual({ found: { env: null, proc: [] }, network: "ECONNREFUSED", wrote: "ENOENT", read: Object.fromEntries(readAttempts.map((p) => [p, "ENOENT"])), planted: [] });
       expect(escaped).toEqual([]);
     } else {
       // Without bubblewrap the run is not isolated: the runner records that, and the dashboard says it.
       expect(probe.detail).toMatch(/^unavailable: /);
       expect(escape.network).toBe("connected");
+      expect(escape.read[readAttempts[0]!]).toBe("read");
     }
   });
 });
