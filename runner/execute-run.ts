@@ -161,7 +161,7 @@ async function trainAndRecord(
   if (opts.gpu) updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) });
   const mounts = {
     writable: [worktree, scratch.root, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
-    readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].map((p) => resolveDataPath(p, ws.path))],
+    readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
   };
   const exit = await runTraining({
     command: sandboxedCommand(config.command, { probe, settings: config.sandbox, mounts }),
@@ -217,6 +217,17 @@ async function trainAndRecord(
     return persistently(() => applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" }));
   }
   return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch));
+}
+
+/**
+ * A path the run may read: `$NAME/…` is the value of a variable the workspace passes to runs (its "env"), so
+ * data found through one (TINY_LM_CORPUS_DIR) can be declared; unset, it names nothing.
+ */
+function readablePath(p: string, env: Readonly<Record<string, string>>, base: string): string[] {
+  const ref = /^\$\{?([A-Za-z_]\w*)\}?(\/.*)?$/.exec(p);
+  if (!ref) return [resolveDataPath(p, base)];
+  const value = env[ref[1]!];
+  return value ? [resolveDataPath(value + (ref[2] ?? ""), base)] : [];
 }
 
 /** A run's own home, tmp and cache, beside its log. */

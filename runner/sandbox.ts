@@ -70,7 +70,8 @@ export function interpreterRoots(program: string, pathVar: string, cwd: string):
   for (const p of found) {
     for (const q of [p, fs.existsSync(p) ? fs.realpathSync(p) : p]) {
       const dir = path.dirname(q);
-      const root = path.basename(dir) === "bin" ? path.dirname(dir) : dir;
+      // …/bin/python and pyenv's (or asdf's) …/shims/python3: the installation is the folder above.
+      const root = path.basename(dir) === "bin" || path.basename(dir) === "shims" ? path.dirname(dir) : dir;
       if (!underSystem(root) && root !== "/" && !root.startsWith(`${cwd}/`) && root !== cwd) roots.add(root);
     }
   }
