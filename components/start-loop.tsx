@@ -17,7 +17,10 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const [effort, setEffort] = useState<Effort | "default">("high");
   const [toolCalls, setToolCalls] = useState(12);
   const [proposalCost, setProposalCost] = useState(2);
+  const [unsandboxedOk, setUnsandboxedOk] = useState(false);
   const caps = useQuery(trpc.system.capabilities.queryOptions());
+  const runner = useQuery(trpc.system.runner.queryOptions());
+  const noSandbox = runner.data?.online && runner.data.sandbox?.startsWith("unavailable") ? runner.data.sandbox : null;
   const start = useMutation(trpc.session.start.mutationOptions({ onSuccess: (s) => router.push(`/sessions/${s.id}`) }));
   return (
     <form
@@ -26,7 +29,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         e.preventDefault();
         const claude = proposer === "claude" || reviewer;
         const picked = model.trim();
-        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, maxToolCalls: toolCalls, maxProposalCostUsd: proposalCost > 0 ? proposalCost : null, ...(picked ? { model: picked } : {}) } : {}) } });
+        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, requireSandbox: !unsandboxedOk, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, maxToolCalls: toolCalls, maxProposalCostUsd: proposalCost > 0 ? proposalCost : null, ...(picked ? { model: picked } : {}) } : {}) } });
       }}
     >
       <label>
@@ -85,6 +88,12 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       {caps.data?.claude && (
         <label title="Claude reads each diff too; the stricter of it and the gate's rules wins">
           <input type="checkbox" checked={reviewer} onChange={(e) => setReviewer(e.target.checked)} /> reviewer model
+        </label>
+      )}
+      {noSandbox && (
+        <label className="warning" title={noSandbox}>
+          <input type="checkbox" checked={unsandboxedOk} onChange={(e) => setUnsandboxedOk(e.target.checked)} aria-label="run without a sandbox" /> run candidates without a sandbox
+          (runs are not isolated: {noSandbox.replace(/^unavailable: /, "")}; unchecked, every candidate waits for your approval)
         </label>
       )}
       <button type="submit" disabled={disabled || start.isPending}>

@@ -25,8 +25,8 @@ export const sessionOptionsSchema = z.object({
   seed: z.number().int().min(0).default(0),
   /** A second model that reads each diff; the verdict is the stricter of it and the rules. Needs ANTHROPIC_API_KEY. */
   reviewer: z.enum(["none", "claude"]).default("none"),
-  /** Where runs cannot be sandboxed (no bubblewrap), nothing runs unattended: every candidate waits for a human. */
-  requireSandbox: z.boolean().default(false),
+  /** Where runs cannot be sandboxed (no bubblewrap), nothing runs unattended: every candidate waits for a human. On by default. */
+  requireSandbox: z.boolean().default(true),
   model: z.string().regex(MODEL_ID, "a model id such as claude-sonnet-5-5").optional(),
   /** How hard Claude thinks (output_config.effort); null leaves it to the model. High by default for the proposer. */
   effort: z.enum(EFFORTS).nullable().default("high"),

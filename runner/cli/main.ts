@@ -25,7 +25,7 @@ usage:
       (risky, the default: code changes wait for a human, hyperparameters run; auto: only high risk waits)
       --baseline-runs K   --seed S   --plateau N   --max-cost USD   --max-minutes M   --resume SESSION
       --runs-per-candidate N   --within-noise rerun|ask   (a gain within the noise after N runs: discard, or ask)
-      --require-sandbox   (without bubblewrap, every candidate waits for a human)
+      --allow-unsandboxed   (without bubblewrap every candidate waits for a human, unless this is given)
       --reviewer none|claude   (a second model reads each diff; the stricter of it and the rules wins)
       --gpus 0,1   (the GPUs to use, as nvidia-smi numbers them; default: all. One experiment runs on each at once)
   overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
