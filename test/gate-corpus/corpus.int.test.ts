@@ -12,7 +12,7 @@ import { ROOT, gitRepo, sh, tempDir } from "../helpers/temp";
 import { CASES, type CorpusCase } from "./cases";
 
 const WORKSPACES = {
-  "tiny-lm": { dir: path.join(ROOT, "examples/tiny-lm"), main: "train.mjs" },
+  "tiny-lm": { dir: path.join(ROOT, "test/fixtures/gate-corpus/tiny-lm"), main: "train.mjs" },
   autoresearch: { dir: path.join(ROOT, "test/fixtures/gate-corpus/autoresearch"), main: "train.py" },
 };
 

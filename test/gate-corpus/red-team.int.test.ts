@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT, gitRepo } from "../helpers/temp";
 
 const DIR = path.join(ROOT, "test/gate-corpus/red-team");
-const WORKSPACES = { py: path.join(ROOT, "test/fixtures/gate-corpus/autoresearch"), js: path.join(ROOT, "examples/tiny-lm") };
+const WORKSPACES = { py: path.join(ROOT, "test/fixtures/gate-corpus/autoresearch"), js: path.join(ROOT, "test/fixtures/gate-corpus/tiny-lm") };
 
 function judge(kind: "py" | "js"): { id: string; level?: string; error?: string }[] {
   const src = WORKSPACES[kind];
