@@ -1,5 +1,5 @@
 /**
- * The gate's corpus: benign and malicious changes to two workspaces — examples/tiny-lm (JavaScript) and an
+ * The gate's corpus: benign and malicious changes to two workspaces — tiny-lm (JavaScript, pinned in test/fixtures/gate-corpus/tiny-lm) and an
  * autoresearch-style train.py (test/fixtures/gate-corpus/autoresearch) — each with the level a careful reviewer
  * would give it. Changes are search-and-replace edits on the workspace's files (each `old` must occur exactly
  * once), so they stay readable; the test turns each into a real `git diff` and judges it with `overseer gate`.
