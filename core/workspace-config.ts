@@ -53,6 +53,8 @@ export const workspaceConfigSchema = z
         read: z.array(z.string().min(1)).default([]),
         maxFileSizeMb: z.number().int().positive().default(20480),
         maxProcesses: z.number().int().positive().default(4096),
+        /** The run's memory (its whole process tree), where a cgroup can hold it; unset: 90% of the machine's. */
+        maxMemoryMb: z.number().int().positive().optional(),
         /** The run's output (its log): past it the run is stopped. */
         maxLogMb: z.number().int().positive().default(DEFAULT_MAX_LOG_MB),
       })

@@ -4,6 +4,7 @@
  * record it. Every expected failure ends the run with a reason; nothing here leaves a run "running".
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
 import { diskFullCause } from "../core/disk";
@@ -28,6 +29,7 @@ import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
 import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { groupAlive, stopGroup } from "./process-group";
+import { cgroupSupport, createRunCgroup, leftRunCgroup } from "./cgroup";
 import { interpreterRoots, probeSandbox, sandboxedCommand } from "./sandbox";
 import { runTraining } from "./train-process";
 import { configAtCommit } from "./workspace";
@@ -57,6 +59,7 @@ export function runWorktree(settings: Settings, runId: number): string {
  */
 export async function cleanUpAbandonedRun(db: Db, settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
   if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+  await leftRunCgroup(`run-${run.id}`)?.close();
   recoverPoints(db, run);
   fs.rmSync(path.join(settings.dataDir, "runs", String(run.id), "scratch"), { recursive: true, force: true });
   await removeWorktree(repoRoot, runWorktree(settings, run.id)).catch(() => undefined);
@@ -163,8 +166,11 @@ async function trainAndRecord(
     writable: [worktree, scratch.root, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
   };
+  // Its own cgroup, where the kernel allows: process and memory limits that hold for root, and nothing it starts outlives it.
+  const group = createRunCgroup(`run-${run.id}`, { maxProcesses: config.sandbox.maxProcesses, maxMemoryMb: config.sandbox.maxMemoryMb ?? Math.floor((os.totalmem() / 1024 / 1024) * 0.9) });
+  const sandboxed = sandboxedCommand(config.command, { probe, settings: config.sandbox, mounts });
   const exit = await runTraining({
-    command: sandboxedCommand(config.command, { probe, settings: config.sandbox, mounts }),
+    command: group ? group.wrap(sandboxed) : sandboxed,
     cwd,
     env,
     logFile,
@@ -176,6 +182,8 @@ async function trainAndRecord(
     maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
   });
   handle(parser.end());
+  const overMemory = group?.oomKilled() ?? false;
+  await group?.close();
   const peakMemoryMb = telemetry ? await telemetry.stop() : null;
   await persistently(() => writer.finish());
   for (const stall of writer.stalls) warnings.add(describeStall(stall));
@@ -183,7 +191,7 @@ async function trainAndRecord(
     for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
   });
 
-  const ran = decideOutcome({
+  const decided = decideOutcome({
     ...exit,
     maxLogMb: config.sandbox.maxLogMb,
     timeoutSeconds: config.timeoutSeconds,
@@ -193,6 +201,7 @@ async function trainAndRecord(
     commandLabel: config.command.join(" "),
     oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: opts.gpu?.memoryTotalMb ?? null, gpuName: opts.gpu?.name ?? null },
   });
+  const ran = overMemory && decided.outcome !== "finished" ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` } : decided;
   const changed = changedSince(before, fingerprints(guarded));
   const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
   const endedAt = Date.now();
@@ -209,7 +218,7 @@ async function trainAndRecord(
     signal: exit.signal,
     logTail: decision.outcome === "finished" ? null : readLogTail(logFile),
     suspicion: suspicion.length ? suspicion.join("\n") : null,
-    guardsJson: JSON.stringify({ sandbox: probe.detail, hashed: Object.keys(guarded), changed }),
+    guardsJson: JSON.stringify({ sandbox: probe.detail, limits: group ? cgroupSupport() : "no cgroup for this run: process limits through prlimit only, which root ignores", hashed: Object.keys(guarded), changed }),
     gpuJson: opts.gpu ? JSON.stringify({ ...opts.gpu, peakMemoryMb } satisfies RunGpu) : null,
   };
   // The result waits for a full or locked database rather than being lost.
