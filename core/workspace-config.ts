@@ -60,6 +60,21 @@ export const workspaceConfigSchema = z
       })
       .strict()
       .default({ network: false, writable: [], read: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: DEFAULT_MAX_LOG_MB }),
+    /**
+     * Trusted evaluation: after training, Overseer runs this command (one of the protected files) in a sandbox of
+     * its own that reads the run's checkout and checkpoint (OVERSEER_CHECKPOINT_DIR) and `data`, which training
+     * cannot read; its summary's metric is the run's. What training printed is kept as "reported".
+     */
+    evaluate: z
+      .object({
+        command: z.array(z.string().min(1)).min(1),
+        data: z.array(z.string().min(1)).default([]),
+        timeoutSeconds: z.number().positive().max(24 * 3600).default(600),
+        /** The relative disagreement of reported and evaluated metric past which the run is suspicious. */
+        tolerance: z.number().min(0).max(1).default(0.001),
+      })
+      .strict()
+      .optional(),
     /** The gate's rules: a level (or "off") per rule id, the largest diff that is not "large", the budget's names. */
     gate: z
       .object({
@@ -76,6 +91,14 @@ export const workspaceConfigSchema = z
   .refine((c) => c.timeoutSeconds >= c.budgetSeconds, {
     message: "timeoutSeconds must be at least budgetSeconds, or every run is killed before its budget ends",
     path: ["timeoutSeconds"],
+  })
+  .refine((c) => !c.evaluate || c.evaluate.command.some((a) => c.protected.includes(a)), {
+    message: "evaluate.command must run one of the protected files (e.g. [\"node\", \"evaluate.mjs\"] with evaluate.mjs in \"protected\"), or a candidate could change how it is scored",
+    path: ["evaluate", "command"],
+  })
+  .refine((c) => !c.evaluate || !c.evaluate.data.some((d) => c.sandbox.read.includes(d) || c.protectedData.includes(d)), {
+    message: "evaluate.data must not also be in sandbox.read or protectedData: training must not read what scores it",
+    path: ["evaluate", "data"],
   });
 
 export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
@@ -116,6 +139,7 @@ const FIELD_HINTS: Record<string, string> = {
   protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
   timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
   sandbox: '{"network": false, "read": ["~/.cache/autoresearch"], "writable": [], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
+  evaluate: '{"command": ["node", "evaluate.mjs"], "data": ["~/.cache/my-val-data"], "timeoutSeconds": 600, "tolerance": 0.001}',
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"], "allowedImports": ["scipy"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

@@ -40,6 +40,10 @@ export const runs = sqliteTable(
     reason: text("reason"),
     metricName: text("metric_name"),
     metricValue: real("metric_value"),
+    /** With trusted evaluation: the metric the training run printed itself (metricValue is the evaluation's). */
+    reportedMetric: real("reported_metric"),
+    /** With trusted evaluation: { command, logPath, durationMs, summary } of the evaluation that scored the run. */
+    evaluationJson: text("evaluation_json"),
     summaryJson: text("summary_json"),
     exitCode: integer("exit_code"),
     signal: text("signal"),

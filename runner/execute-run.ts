@@ -4,7 +4,6 @@
  * record it. Every expected failure ends the run with a reason; nothing here leaves a run "running".
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
 import { diskFullCause } from "../core/disk";
@@ -29,9 +28,10 @@ import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
 import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { groupAlive, stopGroup } from "./process-group";
-import { cgroupSupport, createRunCgroup, leftRunCgroup } from "./cgroup";
-import { interpreterRoots, probeSandbox, sandboxedCommand } from "./sandbox";
-import { runTraining } from "./train-process";
+import { leftRunCgroup } from "./cgroup";
+import { interpreterRoots, probeSandbox } from "./sandbox";
+import { runSandboxed } from "./sandboxed-process";
+import { cacheEnv, gpuEnv, readablePath, scratchDirs } from "./run-env";
 import { configAtCommit } from "./workspace";
 
 export interface ExecuteOptions {
@@ -154,7 +154,7 @@ async function trainAndRecord(
 
   // The run's own home, TMPDIR and caches (torch.compile, Triton, pip), removed when it ends: nothing one run
   // writes there can run in the next (a cache shared across runs would carry code from one to another).
-  const scratch = scratchDirs(logFile);
+  const scratch = scratchDirs(path.dirname(logFile), "scratch");
   const probe = await probeSandbox();
   const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(scratch), ...(probe.available ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
@@ -166,11 +166,12 @@ async function trainAndRecord(
     writable: [worktree, scratch.root, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
   };
-  // Its own cgroup, where the kernel allows: process and memory limits that hold for root, and nothing it starts outlives it.
-  const group = createRunCgroup(`run-${run.id}`, { maxProcesses: config.sandbox.maxProcesses, maxMemoryMb: config.sandbox.maxMemoryMb ?? Math.floor((os.totalmem() / 1024 / 1024) * 0.9) });
-  const sandboxed = sandboxedCommand(config.command, { probe, settings: config.sandbox, mounts });
-  const exit = await runTraining({
-    command: group ? group.wrap(sandboxed) : sandboxed,
+  const exit = await runSandboxed({
+    name: `run-${run.id}`,
+    command: config.command,
+    probe,
+    sandbox: config.sandbox,
+    mounts,
     cwd,
     env,
     logFile,
@@ -182,8 +183,6 @@ async function trainAndRecord(
     maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
   });
   handle(parser.end());
-  const overMemory = group?.oomKilled() ?? false;
-  await group?.close();
   const peakMemoryMb = telemetry ? await telemetry.stop() : null;
   await persistently(() => writer.finish());
   for (const stall of writer.stalls) warnings.add(describeStall(stall));
@@ -201,7 +200,7 @@ async function trainAndRecord(
     commandLabel: config.command.join(" "),
     oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: opts.gpu?.memoryTotalMb ?? null, gpuName: opts.gpu?.name ?? null },
   });
-  const ran = overMemory && decided.outcome !== "finished" ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` } : decided;
+  const ran = exit.overMemory && decided.outcome !== "finished" ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` } : decided;
   const changed = changedSince(before, fingerprints(guarded));
   const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
   const endedAt = Date.now();
@@ -218,7 +217,7 @@ async function trainAndRecord(
     signal: exit.signal,
     logTail: decision.outcome === "finished" ? null : readLogTail(logFile),
     suspicion: suspicion.length ? suspicion.join("\n") : null,
-    guardsJson: JSON.stringify({ sandbox: probe.detail, limits: group ? cgroupSupport() : "no cgroup for this run: process limits through prlimit only, which root ignores", hashed: Object.keys(guarded), changed }),
+    guardsJson: JSON.stringify({ sandbox: probe.detail, limits: exit.limits, hashed: Object.keys(guarded), changed }),
     gpuJson: opts.gpu ? JSON.stringify({ ...opts.gpu, peakMemoryMb } satisfies RunGpu) : null,
   };
   // The result waits for a full or locked database rather than being lost.
@@ -228,24 +227,7 @@ async function trainAndRecord(
   return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch));
 }
 
-/**
- * A path the run may read: `$NAME/…` is the value of a variable the workspace passes to runs (its "env"), so
- * data found through one (TINY_LM_CORPUS_DIR) can be declared; unset, it names nothing.
- */
-function readablePath(p: string, env: Readonly<Record<string, string>>, base: string): string[] {
-  const ref = /^\$\{?([A-Za-z_]\w*)\}?(\/.*)?$/.exec(p);
-  if (!ref) return [resolveDataPath(p, base)];
-  const value = env[ref[1]!];
-  return value ? [resolveDataPath(value + (ref[2] ?? ""), base)] : [];
-}
 
-/** A run's own home, tmp and cache, beside its log. */
-function scratchDirs(logFile: string): { root: string; home: string; tmp: string; cache: string } {
-  const root = path.join(path.dirname(logFile), "scratch");
-  const dirs = { root, home: path.join(root, "home"), tmp: path.join(root, "tmp"), cache: path.join(root, "cache") };
-  for (const d of [dirs.home, dirs.tmp, dirs.cache]) fs.mkdirSync(d, { recursive: true });
-  return dirs;
-}
 
 function describeStall(s: WriteStall): string {
   const seconds = Math.max(1, Math.round((s.lastAt - s.firstAt) / 1000));
@@ -270,11 +252,6 @@ async function waitForDisk(run: RunRow, opts: ExecuteOptions): Promise<void> {
       updateRun(db, run.id, { waitingFor: why });
     },
   });
-}
-
-/** Pins the run to its GPU; PCI bus order makes CUDA's device numbers the same as nvidia-smi's. */
-function gpuEnv(gpu: GpuIdentity | null | undefined): Record<string, string> {
-  return gpu ? { CUDA_VISIBLE_DEVICES: String(gpu.index), CUDA_DEVICE_ORDER: "PCI_BUS_ID" } : {};
 }
 
 /** A GPU that still holds an earlier process's memory: the run stays queued, saying why, until it is freed. */
@@ -312,10 +289,6 @@ function startTelemetry(gpu: GpuIdentity, settings: Settings, writer: MetricWrit
       return peak;
     },
   };
-}
-
-function cacheEnv({ cache, tmp }: { cache: string; tmp: string }): Record<string, string> {
-  return { XDG_CACHE_HOME: cache, TRITON_CACHE_DIR: path.join(cache, "triton"), TORCHINDUCTOR_CACHE_DIR: path.join(cache, "inductor"), TMPDIR: tmp };
 }
 
 /** Why the command cannot start (not found, not executable), checked before the sandbox wraps it. */

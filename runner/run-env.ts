@@ -1,0 +1,38 @@
+/**
+ * What a run's processes (training, and its evaluation) are given besides the command: their own home, TMPDIR
+ * and caches, the GPU they are pinned to, and the paths they may read.
+ */
+import path from "node:path";
+import fs from "node:fs";
+import type { GpuIdentity } from "../core/gpu";
+import { resolveDataPath } from "./protected-hash";
+
+export type Scratch = { root: string; home: string; tmp: string; cache: string };
+
+/** A process's own home, tmp and cache, in `parent` (beside the run's log), removed when the run ends. */
+export function scratchDirs(parent: string, name: string): Scratch {
+  const root = path.join(parent, name);
+  const dirs = { root, home: path.join(root, "home"), tmp: path.join(root, "tmp"), cache: path.join(root, "cache") };
+  for (const d of [dirs.home, dirs.tmp, dirs.cache]) fs.mkdirSync(d, { recursive: true });
+  return dirs;
+}
+
+export function cacheEnv({ cache, tmp }: { cache: string; tmp: string }): Record<string, string> {
+  return { XDG_CACHE_HOME: cache, TRITON_CACHE_DIR: path.join(cache, "triton"), TORCHINDUCTOR_CACHE_DIR: path.join(cache, "inductor"), TMPDIR: tmp };
+}
+
+/** Pins the run to its GPU; PCI bus order makes CUDA's device numbers the same as nvidia-smi's. */
+export function gpuEnv(gpu: GpuIdentity | null | undefined): Record<string, string> {
+  return gpu ? { CUDA_VISIBLE_DEVICES: String(gpu.index), CUDA_DEVICE_ORDER: "PCI_BUS_ID" } : {};
+}
+
+/**
+ * A path the run may read: `$NAME/…` is the value of a variable the workspace passes to runs (its "env"), so
+ * data found through one (TINY_LM_CORPUS_DIR) can be declared; unset, it names nothing.
+ */
+export function readablePath(p: string, env: Readonly<Record<string, string>>, base: string): string[] {
+  const ref = /^\$\{?([A-Za-z_]\w*)\}?(\/.*)?$/.exec(p);
+  if (!ref) return [resolveDataPath(p, base)];
+  const value = env[ref[1]!];
+  return value ? [resolveDataPath(value + (ref[2] ?? ""), base)] : [];
+}
