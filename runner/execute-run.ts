@@ -9,6 +9,7 @@ import { buildChildEnv } from "../core/child-env";
 import { diskFullCause } from "../core/disk";
 import { GPU_SERIES, type GpuIdentity, type RunGpu } from "../core/gpu";
 import { LogParser, type LogEvent } from "../core/log-parser";
+import { withEvaluation } from "../core/evaluation";
 import { decideOutcome, summaryRecord } from "../core/outcome";
 import { SummaryWatch, timingSuspicions } from "../core/run-integrity";
 import type { SummaryEntry } from "../core/types";
@@ -29,7 +30,8 @@ import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { groupAlive, stopGroup } from "./process-group";
 import { leftRunCgroup } from "./cgroup";
-import { interpreterRoots, probeSandbox } from "./sandbox";
+import { interpreterRoots, probeSandbox, type SandboxProbe } from "./sandbox";
+import { runEvaluation } from "./evaluate-run";
 import { runSandboxed } from "./sandboxed-process";
 import { cacheEnv, gpuEnv, readablePath, scratchDirs } from "./run-env";
 import { configAtCommit } from "./workspace";
@@ -154,16 +156,20 @@ async function trainAndRecord(
 
   // The run's own home, TMPDIR and caches (torch.compile, Triton, pip), removed when it ends: nothing one run
   // writes there can run in the next (a cache shared across runs would carry code from one to another).
-  const scratch = scratchDirs(path.dirname(logFile), "scratch");
+  // Its checkpoint (OVERSEER_CHECKPOINT_DIR) is there too: what a trusted evaluation loads, removed with the rest.
+  const scratchParent = path.join(path.dirname(logFile), "scratch");
+  const scratch = scratchDirs(scratchParent, "train");
+  const checkpointDir = path.join(scratchParent, "checkpoint");
+  fs.mkdirSync(checkpointDir, { recursive: true });
   const probe = await probeSandbox();
-  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), ...cacheEnv(scratch), ...(probe.available ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
+  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), OVERSEER_CHECKPOINT_DIR: checkpointDir, ...cacheEnv(scratch), ...(probe.available ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
 
   const telemetry = opts.gpu ? startTelemetry(opts.gpu, settings, writer, elapsed) : null;
   if (opts.gpu) updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) });
   const mounts = {
-    writable: [worktree, scratch.root, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
+    writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
   };
   const exit = await runSandboxed({
@@ -200,18 +206,24 @@ async function trainAndRecord(
     commandLabel: config.command.join(" "),
     oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: opts.gpu?.memoryTotalMb ?? null, gpuName: opts.gpu?.name ?? null },
   });
-  const ran = exit.overMemory && decided.outcome !== "finished" ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` } : decided;
+  const trained = exit.overMemory && decided.outcome !== "finished" ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` } : decided;
+  // Trusted evaluation scores a run whose training ended cleanly, whatever it printed.
+  const cleanExit = exit.exitCode === 0 && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
+  const evaluated = config.evaluate && cleanExit ? await evaluateTrained(run, config as EvaluatedConfig, { worktree, cwd, checkpointDir, scratchParent, logFile, summary }, ws, probe, opts) : null;
+  const ran = evaluated?.trusted.decision ?? trained;
   const changed = changedSince(before, fingerprints(guarded));
   const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
   const endedAt = Date.now();
   const suspicion =
     decision.outcome === "finished"
-      ? [...watch.suspicions(), ...timingSuspicions({ summary, wallMs: elapsed(), firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance })]
+      ? [...(evaluated?.trusted.suspicion ? [evaluated.trusted.suspicion] : []), ...watch.suspicions(), ...timingSuspicions({ summary, wallMs: elapsed(), firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance })]
       : [];
   const patch = {
     endedAt,
     reason: decision.outcome === "finished" ? decision.reason : withDiskNote(decision.reason, settings),
     metricValue: decision.metricValue,
+    reportedMetric: evaluated ? evaluated.trusted.reported : null,
+    evaluationJson: evaluated ? JSON.stringify(evaluated.record) : null,
     summaryJson: JSON.stringify(summaryRecord(summary)),
     exitCode: exit.exitCode,
     signal: exit.signal,
@@ -227,7 +239,37 @@ async function trainAndRecord(
   return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, patch));
 }
 
+type EvaluatedConfig = WorkspaceConfig & { evaluate: NonNullable<WorkspaceConfig["evaluate"]> };
 
+/** The protected evaluation of a cleanly trained run, and its verdict against what the run printed. */
+async function evaluateTrained(
+  run: RunRow,
+  config: EvaluatedConfig,
+  at: { worktree: string; cwd: string; checkpointDir: string; scratchParent: string; logFile: string; summary: SummaryEntry[] },
+  ws: WorkspaceRow,
+  probe: SandboxProbe,
+  opts: ExecuteOptions,
+) {
+  const { outcome, record } = await runEvaluation({
+    runId: run.id,
+    config,
+    worktree: at.worktree,
+    cwd: at.cwd,
+    checkpointDir: at.checkpointDir,
+    scratchParent: at.scratchParent,
+    logFile: path.join(path.dirname(at.logFile), "evaluate.log"),
+    workspacePath: ws.path,
+    probe,
+    parentEnv: opts.parentEnv ?? process.env,
+    gpu: opts.gpu,
+    graceMs: opts.settings.killGraceMs,
+    signal: opts.signal,
+  });
+  const printed = at.summary.filter((e) => e.key === config.metric.name);
+  const values = [...new Set(printed.map((e) => e.value))];
+  const trusted = withEvaluation({ printed: { value: values.length === 1 ? (values[0] ?? null) : null, times: printed.length }, evaluation: outcome, metricName: config.metric.name, evaluator: record.command, tolerance: config.evaluate.tolerance });
+  return { trusted, record };
+}
 
 function describeStall(s: WriteStall): string {
   const seconds = Math.max(1, Math.round((s.lastAt - s.firstAt) / 1000));

@@ -1,0 +1,74 @@
+/**
+ * Trusted evaluation with real runs: the score comes from the workspace's protected evaluation, not from what the
+ * training run printed; the training run cannot read the evaluation's data; the evaluation cannot change the
+ * checkout it scores.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createRun } from "../db/queries/runs";
+import { TRAINERS, gitRepo, tempDb, tempDir, testSettings } from "../test/helpers/temp";
+import { executeRun } from "./execute-run";
+import { probeSandbox } from "./sandbox";
+import { loadWorkspace, registerWorkspace } from "./workspace";
+
+async function run(env: Record<string, string>, evaluate: Record<string, unknown> = {}) {
+  const data = path.join(tempDir("overseer-valdata-"), "val.txt");
+  fs.writeFileSync(data, "held-out text");
+  const dir = gitRepo({
+    "train.mjs": fs.readFileSync(path.join(TRAINERS, "checkpoint.mjs"), "utf8"),
+    "evaluate.mjs": fs.readFileSync(path.join(TRAINERS, "evaluate-checkpoint.mjs"), "utf8"),
+    "overseer.json": JSON.stringify({
+      command: ["node", "train.mjs"],
+      editable: ["train.mjs"],
+      protected: ["evaluate.mjs"],
+      budgetSeconds: 2,
+      timeoutSeconds: 20,
+      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL"],
+      evaluate: { command: ["node", "evaluate.mjs"], data: [data], ...evaluate },
+    }),
+  });
+  const dataDir = tempDir("overseer-data-");
+  const { db } = tempDb(dataDir);
+  const loaded = await loadWorkspace(dir);
+  if (!loaded.ok) throw new Error(loaded.error);
+  const ws = registerWorkspace(db, loaded.workspace, Date.now());
+  const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: { PATH: process.env.PATH, EVAL_DATA: data, ...env } });
+  const evaluation = final.evaluationJson ? (JSON.parse(final.evaluationJson) as { command: string; logPath: string }) : null;
+  return { final, log: fs.readFileSync(final.logPath!, "utf8"), evalLog: evaluation ? fs.readFileSync(evaluation.logPath, "utf8") : "", evaluation, runDir: path.dirname(final.logPath!) };
+}
+
+describe("trusted evaluation", () => {
+  it("scores an honest run by the evaluation, which agrees with what it printed", async () => {
+    const { final, evaluation } = await run({ QUALITY: "2.5" });
+    expect(final).toMatchObject({ status: "finished", metricValue: 2.5, reportedMetric: 2.5, suspicion: null, reason: "val_bpb = 2.500000 (evaluated by node evaluate.mjs)" });
+    expect(evaluation?.command).toBe("node evaluate.mjs");
+  });
+
+  it("replaces a forged score with the evaluated one, and holds the run as suspicious", async () => {
+    const { final } = await run({ QUALITY: "2.5", REPORTED: "0.5" });
+    expect(final).toMatchObject({ status: "finished", metricValue: 2.5, reportedMetric: 0.5 });
+    expect(final.suspicion).toContain("the run reported val_bpb 0.5, but Overseer's evaluation (node evaluate.mjs) gave 2.5");
+  });
+
+  it("scores a run that printed no summary at all", async () => {
+    const { final } = await run({ QUALITY: "3.25", REPORTED: "none" });
+    expect(final).toMatchObject({ status: "finished", metricValue: 3.25, reportedMetric: null, suspicion: null });
+  });
+
+  it("is a crash when the evaluation fails, with its reason and log", async () => {
+    const { final } = await run({ QUALITY: "2.5", EVAL_FAIL: "1" });
+    expect(final).toMatchObject({ status: "crashed", metricValue: null });
+    expect(final.reason).toMatch(/its evaluation \(node evaluate.mjs\) failed: node evaluate.mjs exited with code 1\nevaluate.log:\nthe checkpoint holds no weights/);
+  });
+
+  it("keeps the evaluation's data from training, and the checkout from the evaluation (sandbox), and leaves no checkpoint behind", async () => {
+    const { final, log, evalLog, runDir } = await run({ QUALITY: "2.5" });
+    expect(final.status).toBe("finished");
+    expect(fs.existsSync(path.join(runDir, "scratch"))).toBe(false);
+    if ((await probeSandbox()).available) {
+      expect(log).toContain("TRAINING saw the evaluation data: ENOENT");
+      expect(evalLog).toContain("EVALUATION read 13 bytes; writing the checkout: EROFS");
+    } else expect(log).toContain("TRAINING saw the evaluation data: read"); // without a sandbox nothing hides it: the page says so
+  });
+});
