@@ -64,6 +64,8 @@ function jsonResult(run: RunRow) {
     outcome: run.status,
     reason: run.reason,
     metric: run.metricName ? { name: run.metricName, value: run.metricValue } : null,
+    /** With trusted evaluation: what scored it and what the run printed itself; else null (self-reported). */
+    evaluation: run.evaluationJson ? { ...(JSON.parse(run.evaluationJson) as object), reported: run.reportedMetric } : null,
     summary,
     commit: run.commitSha,
     logFile: run.logPath,
@@ -79,6 +81,7 @@ function printSummary(run: RunRow): void {
   const width = Math.max(0, ...entries.map((e) => e.key.length));
   const out = [`run ${run.id} ${run.status}: ${run.reason ?? ""}`];
   if (entries.length) out.push("---", ...entries.map((e) => `${`${e.key}:`.padEnd(width + 2)}${e.raw}`));
+  if (run.evaluationJson) out.push("", `scored by ${(JSON.parse(run.evaluationJson) as { command: string }).command}${run.reportedMetric !== null ? ` (the run reported ${run.reportedMetric})` : ""}: ${run.metricName} ${run.metricValue ?? "none"}`);
   if (run.suspicion) out.push("", "suspicious (a loop would hold its keep for a human):", ...run.suspicion.split("\n").map((l) => `  ${l}`));
   if (run.logTail) out.push("", "last lines of the log:", run.logTail);
   out.push("", `log: ${run.logPath ?? "(none)"}`);
