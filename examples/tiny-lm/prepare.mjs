@@ -94,3 +94,119 @@ export function evaluateBpb(predictLogits, val) {
   }
   return nats / count / Math.LN2;
 }
+
+// ---- Trusted evaluation (overseer.json "evaluate": node evaluate.mjs) ----
+// The trained weights go to a checkpoint; the evaluation starts the candidate's model as a process of its own
+// (`node train.mjs --serve`) and asks it only for logits, over its stdin and stdout: the candidate's code never
+// runs in the process that computes and prints the score, and it never sees a target.
+
+/** Writes every parameter array (Float32Array by name) to dir: weights.bin, and model.json naming each one's place. */
+export function saveCheckpoint(dir, params) {
+  const layout = [];
+  let offset = 0;
+  for (const [name, p] of Object.entries(params)) {
+    layout.push({ name, offset, length: p.length });
+    offset += p.length;
+  }
+  const all = new Float32Array(offset);
+  for (const l of layout) all.set(params[l.name], l.offset);
+  fs.writeFileSync(path.join(dir, "weights.bin"), Buffer.from(all.buffer));
+  fs.writeFileSync(path.join(dir, "model.json"), JSON.stringify({ layout }));
+}
+
+/** Fills params (arrays of the same names and lengths) from a checkpoint; a mismatch is an error that says which. */
+export function loadCheckpoint(dir, params) {
+  const { layout } = JSON.parse(fs.readFileSync(path.join(dir, "model.json"), "utf8"));
+  const bytes = fs.readFileSync(path.join(dir, "weights.bin"));
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  for (const [name, p] of Object.entries(params)) {
+    const l = layout.find((x) => x.name === name);
+    if (!l || l.length !== p.length) throw new Error(`the checkpoint's ${name} has ${l ? l.length : "no"} values, the model ${p.length}`);
+    p.set(all.subarray(l.offset, l.offset + l.length));
+  }
+}
+
+/**
+ * The candidate's side: answers logits requests on stdin until it closes. A request is a uint32 n and n×MAX_CONTEXT
+ * ids (one byte each); the answer is n×VOCAB_SIZE float32 logits.
+ */
+export async function serveLogits(predictLogits) {
+  let pending = Buffer.alloc(0);
+  for await (const chunk of process.stdin) {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 4) {
+      const n = pending.readUInt32LE(0);
+      if (pending.length < 4 + n * MAX_CONTEXT) break;
+      const ids = new Int32Array(pending.subarray(4, 4 + n * MAX_CONTEXT));
+      pending = pending.subarray(4 + n * MAX_CONTEXT);
+      const logits = Float32Array.from(predictLogits(ids, n).subarray(0, n * VOCAB_SIZE));
+      if (logits.length !== n * VOCAB_SIZE) throw new Error(`the model returned ${logits.length} logits for ${n} contexts`);
+      process.stdout.write(Buffer.from(logits.buffer));
+    }
+  }
+}
+
+/** The evaluation's side: a model served by `command` as a predictLogits that answers asynchronously. */
+export async function servedModel(command, cwd) {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(command[0], command.slice(1), { cwd, stdio: ["pipe", "pipe", "inherit"] });
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? `exit code ${code}`)));
+  let pending = Buffer.alloc(0);
+  let waiting = null;
+  child.stdout.on("data", (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    waiting?.();
+  });
+  const predict = async (ids, n) => {
+    const request = Buffer.alloc(4 + n * MAX_CONTEXT);
+    request.writeUInt32LE(n, 0);
+    for (let i = 0; i < n * MAX_CONTEXT; i++) request[4 + i] = ids[i];
+    child.stdin.write(request);
+    const want = n * VOCAB_SIZE * 4;
+    while (pending.length < want) {
+      const why = await Promise.race([new Promise((r) => (waiting = () => r(null))), exited]);
+      if (why) throw new Error(`the model's process (${command.join(" ")}) ended (${why}) before it answered`);
+    }
+    const answer = pending.subarray(0, want);
+    pending = pending.subarray(want);
+    return new Float32Array(answer.buffer.slice(answer.byteOffset, answer.byteOffset + want));
+  };
+  return { predict, close: () => (child.stdin.end(), exited) };
+}
+
+/**
+ * Bits per byte as evaluateBpb computes them, from a served model; then the same positions one by one: a model
+ * whose prediction for a position changes with the other rows of its batch is reading them (the next rows'
+ * contexts hold this row's target), and is refused.
+ */
+export async function evaluateServedBpb(model, val) {
+  const stride = Math.max(1, Math.floor((val.length - MAX_CONTEXT) / EVAL_POSITIONS));
+  const BATCH = 256;
+  let nats = 0;
+  let count = 0;
+  const positionsAt = (start, n) => Array.from({ length: n }, (_, k) => MAX_CONTEXT + (start + k) * stride);
+  const seen = [];
+  for (let start = 0; start < EVAL_POSITIONS; start += BATCH) {
+    const n = Math.min(BATCH, EVAL_POSITIONS - start);
+    const positions = positionsAt(start, n);
+    const logits = await model.predict(contextsAt(val, positions), n);
+    if (start % (BATCH * 8) === 0) seen.push({ position: positions[n >> 1], logits: logits.slice((n >> 1) * VOCAB_SIZE, ((n >> 1) + 1) * VOCAB_SIZE) });
+    for (let b = 0; b < n; b++) {
+      let max = -Infinity;
+      for (let v = 0; v < VOCAB_SIZE; v++) max = Math.max(max, logits[b * VOCAB_SIZE + v]);
+      let sum = 0;
+      for (let v = 0; v < VOCAB_SIZE; v++) sum += Math.exp(logits[b * VOCAB_SIZE + v] - max);
+      nats += Math.log(sum) + max - logits[b * VOCAB_SIZE + val[positions[b]]];
+      count++;
+    }
+  }
+  for (const s of seen) {
+    const alone = await model.predict(contextsAt(val, [s.position]), 1);
+    for (let v = 0; v < VOCAB_SIZE; v++) {
+      if (Math.abs(alone[v] - s.logits[v]) > 1e-4 * Math.max(1, Math.abs(s.logits[v]))) {
+        throw new Error(`the model's logits for position ${s.position} differ alone (${alone[v]}) and in a batch (${s.logits[v]}): a prediction may use only its own context`);
+      }
+    }
+  }
+  return nats / count / Math.LN2;
+}

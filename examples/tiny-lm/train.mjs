@@ -1,6 +1,6 @@
 // tiny-lm: a byte-level MLP language model (Bengio et al. 2003) in plain JavaScript — the file an agent edits.
 // Prints autoresearch's progress records and summary, so Overseer reads it like karpathy/autoresearch's train.py.
-import { TIME_BUDGET, MAX_CONTEXT, VOCAB_SIZE, loadData, contextsAt, evaluateBpb } from "./prepare.mjs";
+import { TIME_BUDGET, MAX_CONTEXT, VOCAB_SIZE, loadData, contextsAt, evaluateBpb, saveCheckpoint, loadCheckpoint, serveLogits } from "./prepare.mjs";
 
 // Hyperparameters
 const CONTEXT = 12; // bytes of history the model looks at (at most MAX_CONTEXT)
@@ -12,13 +12,6 @@ const ADAM_BETAS = [0.9, 0.99];
 const WARMDOWN_RATIO = 0.4; // the last part of the budget during which the learning rate decays to zero
 const LOG_EVERY = 5; // steps between progress records
 const SEED = 1337;
-
-const t0 = Date.now();
-const { train, val } = loadData();
-console.log(`Vocab size: ${VOCAB_SIZE}`);
-console.log(`Train bytes: ${train.length.toLocaleString("en-US")}, validation bytes: ${val.length.toLocaleString("en-US")}`);
-console.log(`Model config: ${JSON.stringify({ CONTEXT, EMBED, HIDDEN, BATCH_SIZE })}`);
-console.log(`Time budget: ${TIME_BUDGET}s`);
 
 let seed = SEED >>> 0;
 function random() {
@@ -141,54 +134,72 @@ function adamUpdate(lr, t) {
 
 const lrMultiplier = (progress) => (progress < 1 - WARMDOWN_RATIO ? 1 : Math.max(0, (1 - progress) / WARMDOWN_RATIO));
 
-const buf = buffers(BATCH_SIZE);
-const contexts = new Int32Array(BATCH_SIZE * MAX_CONTEXT);
-const targets = new Int32Array(BATCH_SIZE);
-const positions = new Array(BATCH_SIZE);
-let trainingMs = 0;
-let smoothLoss = 0;
-let stepIndex = 0;
-let tokens = 0;
-for (;;) {
-  const stepStart = performance.now();
-  for (let b = 0; b < BATCH_SIZE; b++) positions[b] = MAX_CONTEXT + Math.floor(random() * (train.length - MAX_CONTEXT));
-  contextsAt(train, positions, contexts);
-  for (let b = 0; b < BATCH_SIZE; b++) targets[b] = train[positions[b]];
-  const progress = Math.min(1, trainingMs / 1000 / TIME_BUDGET);
-  const lrm = lrMultiplier(progress);
-  const loss = step(contexts, targets, BATCH_SIZE, buf);
-  adamUpdate(LEARNING_RATE * lrm, stepIndex + 1);
-  const dt = performance.now() - stepStart;
-  trainingMs += dt;
-  tokens += BATCH_SIZE;
-  smoothLoss = 0.9 * smoothLoss + 0.1 * loss;
-  const debiased = smoothLoss / (1 - 0.9 ** (stepIndex + 1));
-  if (!Number.isFinite(loss) || debiased > 100) {
-    console.log("FAIL");
-    process.exit(1);
-  }
-  if (stepIndex % LOG_EVERY === 0) {
-    const pct = (100 * Math.min(1, trainingMs / 1000 / TIME_BUDGET)).toFixed(1);
-    const remaining = Math.max(0, TIME_BUDGET - trainingMs / 1000).toFixed(0);
-    const tokPerSec = Math.round(BATCH_SIZE / (dt / 1000)).toLocaleString("en-US");
-    process.stdout.write(
-      `\rstep ${String(stepIndex).padStart(5, "0")} (${pct}%) | loss: ${debiased.toFixed(6)} | lrm: ${lrm.toFixed(2)} | dt: ${dt.toFixed(0)}ms | tok/sec: ${tokPerSec} | epoch: ${Math.floor(tokens / train.length)} | remaining: ${remaining}s    `,
-    );
-  }
-  stepIndex++;
-  if (trainingMs / 1000 >= TIME_BUDGET) break;
-}
-process.stdout.write("\n");
+/** Trains for the budget, prints the summary, and leaves the weights for a trusted evaluation. */
+function trainAndReport() {
+  const t0 = Date.now();
+  const { train, val } = loadData();
+  console.log(`Vocab size: ${VOCAB_SIZE}`);
+  console.log(`Train bytes: ${train.length.toLocaleString("en-US")}, validation bytes: ${val.length.toLocaleString("en-US")}`);
+  console.log(`Model config: ${JSON.stringify({ CONTEXT, EMBED, HIDDEN, BATCH_SIZE })}`);
+  console.log(`Time budget: ${TIME_BUDGET}s`);
 
-const evalBuf = buffers(256);
-const valBpb = evaluateBpb((ctx, batch) => forward(ctx, batch, evalBuf).slice(0, batch * VOCAB_SIZE), val);
-const line = (key, value) => console.log(`${`${key}:`.padEnd(18)}${value}`);
-console.log("---");
-line("val_bpb", valBpb.toFixed(6));
-line("training_seconds", (trainingMs / 1000).toFixed(1));
-line("total_seconds", ((Date.now() - t0) / 1000).toFixed(1));
-line("peak_rss_mb", (process.memoryUsage().rss / 1024 / 1024).toFixed(1));
-line("total_tokens_M", (tokens / 1e6).toFixed(1));
-line("num_steps", stepIndex);
-line("num_params_M", (numParams / 1e6).toFixed(3));
-line("context", CONTEXT);
+  const buf = buffers(BATCH_SIZE);
+  const contexts = new Int32Array(BATCH_SIZE * MAX_CONTEXT);
+  const targets = new Int32Array(BATCH_SIZE);
+  const positions = new Array(BATCH_SIZE);
+  let trainingMs = 0;
+  let smoothLoss = 0;
+  let stepIndex = 0;
+  let tokens = 0;
+  for (;;) {
+    const stepStart = performance.now();
+    for (let b = 0; b < BATCH_SIZE; b++) positions[b] = MAX_CONTEXT + Math.floor(random() * (train.length - MAX_CONTEXT));
+    contextsAt(train, positions, contexts);
+    for (let b = 0; b < BATCH_SIZE; b++) targets[b] = train[positions[b]];
+    const progress = Math.min(1, trainingMs / 1000 / TIME_BUDGET);
+    const lrm = lrMultiplier(progress);
+    const loss = step(contexts, targets, BATCH_SIZE, buf);
+    adamUpdate(LEARNING_RATE * lrm, stepIndex + 1);
+    const dt = performance.now() - stepStart;
+    trainingMs += dt;
+    tokens += BATCH_SIZE;
+    smoothLoss = 0.9 * smoothLoss + 0.1 * loss;
+    const debiased = smoothLoss / (1 - 0.9 ** (stepIndex + 1));
+    if (!Number.isFinite(loss) || debiased > 100) {
+      console.log("FAIL");
+      process.exit(1);
+    }
+    if (stepIndex % LOG_EVERY === 0) {
+      const pct = (100 * Math.min(1, trainingMs / 1000 / TIME_BUDGET)).toFixed(1);
+      const remaining = Math.max(0, TIME_BUDGET - trainingMs / 1000).toFixed(0);
+      const tokPerSec = Math.round(BATCH_SIZE / (dt / 1000)).toLocaleString("en-US");
+      process.stdout.write(
+        `\rstep ${String(stepIndex).padStart(5, "0")} (${pct}%) | loss: ${debiased.toFixed(6)} | lrm: ${lrm.toFixed(2)} | dt: ${dt.toFixed(0)}ms | tok/sec: ${tokPerSec} | epoch: ${Math.floor(tokens / train.length)} | remaining: ${remaining}s    `,
+      );
+    }
+    stepIndex++;
+    if (trainingMs / 1000 >= TIME_BUDGET) break;
+  }
+  process.stdout.write("\n");
+
+  const evalBuf = buffers(256);
+  const valBpb = evaluateBpb((ctx, batch) => forward(ctx, batch, evalBuf).slice(0, batch * VOCAB_SIZE), val);
+  const line = (key, value) => console.log(`${`${key}:`.padEnd(18)}${value}`);
+  console.log("---");
+  line("val_bpb", valBpb.toFixed(6));
+  line("training_seconds", (trainingMs / 1000).toFixed(1));
+  line("total_seconds", ((Date.now() - t0) / 1000).toFixed(1));
+  line("peak_rss_mb", (process.memoryUsage().rss / 1024 / 1024).toFixed(1));
+  line("total_tokens_M", (tokens / 1e6).toFixed(1));
+  line("num_steps", stepIndex);
+  line("num_params_M", (numParams / 1e6).toFixed(3));
+  line("context", CONTEXT);
+  if (process.env.OVERSEER_CHECKPOINT_DIR) saveCheckpoint(process.env.OVERSEER_CHECKPOINT_DIR, params);
+}
+
+if (process.argv[2] === "--serve") {
+  // For evaluate.mjs: the trained weights, answering logits requests (contexts only, never a target).
+  loadCheckpoint(process.env.OVERSEER_CHECKPOINT_DIR, params);
+  const served = buffers(256);
+  await serveLogits((ctx, n) => forward(ctx, n, n <= 256 ? served : buffers(n)));
+} else trainAndReport();
