@@ -61,7 +61,7 @@ const JS_PROCESS_CALLS = /^(child_process\.\w+|worker_threads\.\w+|cluster\.\w+|
 const JS_DESCRIPTOR_CALLS = /^(fs\.(write|writeSync|writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|openSync|open)|process\.on|process\.once)$/;
 const OUTPUT_BUILTINS = new Set(["print", "open", "input", "exec", "eval", "compile", "__import__", "getattr", "setattr", "delattr", "globals", "vars", "locals", "__builtins__", "builtins", "exit", "quit"]);
 /** Modules whose attributes, written, change the interpreter for everything else. */
-const SYSTEM_MODULES = new Set(["sys", "builtins", "os", "io", "math", "time", "random", "torch", "numpy"]);
+const SYSTEM_MODULES = new Set(["sys", "builtins", "os", "io", "math", "time", "random", "torch", "numpy", "__main__"]);
 const INTROSPECTION_ATTRS = new Set(["__dict__", "__globals__", "__builtins__", "__subclasses__", "__code__", "__closure__", "__defaults__", "__kwdefaults__", "__mro__", "__bases__", "__getattribute__", "__setattr__", "__import__", "__loader__", "__spec__", "f_globals", "f_locals", "f_back", "gi_frame", "tb_frame"]);
 const INTROSPECTION_CALLS = [/^(globals|vars|locals)$/, /^gc\.(get_objects|get_referrers|get_referents)$/, /^sys\._getframe$/, /^sys\.(settrace|setprofile|addaudithook|set_asyncgen_hooks)$/, /^(inspect|traceback)\./, /^builtins\./, /^importlib\./];
 /** Calls that start, replace or signal processes, or load native code: whatever the name's spelling of the family. */
@@ -100,7 +100,7 @@ const REACH: { re: RegExp; rule: RuleId; what: string }[] = [
 const DANGEROUS_VALUES = new Set(["exec", "eval", "compile", "__import__", "getattr", "setattr", "delattr", "open", "globals", "vars"]);
 const JS_DANGEROUS_VALUES = new Set(["eval", "Function", "require", "process", "globalThis", "global"]);
 /** Calls that read or write the engine's own tables: property descriptors, own keys, reflective calls. */
-const JS_INTROSPECTION_CALLS = /^(Object\.(getOwnPropertyDescriptors?|getOwnPropertyNames|getOwnPropertySymbols|getPrototypeOf)|Reflect\.\w+)$/;
+const JS_INTROSPECTION_CALLS = /^(Object\.(getOwnPropertyDescriptors?|getOwnPropertyNames|getOwnPropertySymbols|getPrototypeOf)|Reflect\.\w+|Proxy)$/
 const JS_NETWORK_CALLS = /^(fetch|XMLHttpRequest|WebSocket|EventSource|navigator\.sendBeacon)$/;
 /** A path that leaves the run's folder: absolute, home, or up (".." alone counts: os.path.join("..", …)). */
 const OUTSIDE_PATH = /^(\/|~\/|\.\.\/)[\w.~-]|\/\.\.\/|^(\.\.|~)$/;
@@ -130,7 +130,8 @@ export function sourceFindings(before: SourceParse | null, after: SourceParse, c
   }
   for (const w of added(b.attrWrites, after.attrWrites, (w) => `${w.target}|${w.via}`)) {
     const head = w.target.split(".")[0]!.replace(/\[\]$/, "");
-    const protectedFrom = protectedNames.get(head);
+    // The protected module itself, however it was reached (sys.modules["prepare"], an alias of it).
+    const protectedFrom = protectedNames.get(head) ?? (ctx.protectedModules.includes(head) ? head : undefined);
     if (protectedFrom) out.push({ rule: "protected-patch", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}, an attribute of ${protectedFrom} from a protected file`, line: w.line });
     else if (SYSTEM.has(head) || (importedModules.has(head) && after.imports.some((i) => i.alias === head && i.name === null))) {
       out.push({ rule: "module-patch", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}: changes the module ${head} for all code, the harness's included`, line: w.line });
@@ -158,7 +159,7 @@ export function sourceFindings(before: SourceParse | null, after: SourceParse, c
     // Only the literal itself is safe: `weights_only=True if 0 else False` is code.
     if (/^torch\.load$/.test(c.name) && !/weights_only=True[,)]/.test(c.text.replace(/\s+/g, ""))) out.push({ rule: "deserialization", message: `calls ${c.name} without weights_only=True: unpickling runs code`, line: c.line });
     if (/^numpy\.load$/.test(c.name) && /allow_pickle=/.test(c.text.replace(/\s+/g, "")) && !/allow_pickle=False[,)]/.test(c.text.replace(/\s+/g, ""))) out.push({ rule: "deserialization", message: `calls ${c.name} with allow_pickle other than False: unpickling runs code`, line: c.line });
-    if (/^(open|builtins\.open|io\.open)$/.test(c.name) && c.args > 1 && c.mode === null) out.push({ rule: "filesystem", message: `opens a file with a mode computed at run time (${c.text.slice(0, 60)}): it may write`, line: c.line });
+    if (/^(open|builtins\.open|io\.open)$/.test(c.name) && c.args > 1 && c.mode === null && !(js)) out.push({ rule: "filesystem", message: `opens a file with a mode computed at run time (${c.text.slice(0, 60)}): it may write`, line: c.line });
     if (js && JS_INTROSPECTION_CALLS.test(c.name)) out.push({ rule: "introspection", message: `calls ${c.name}: reaches properties past their names, the environment's and the harness's included`, line: c.line });
     if (js && JS_NETWORK_CALLS.test(c.name)) out.push({ rule: "network", message: `calls ${c.name}: reaches the network`, line: c.line });
     const handed = c.argNames.find((n) => (js ? JS_DANGEROUS_VALUES : DANGEROUS_VALUES).has(n));

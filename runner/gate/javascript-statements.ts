@@ -19,6 +19,11 @@ export function dotted(n: Node | null | undefined): string | null {
     const base = dotted(n.object as Node);
     return base === null ? null : `${base}.${(n.property as Node).name as string}`;
   }
+  // [globalThis][0].Math: the element a literal index picks out of an array literal.
+  if (n.type === "MemberExpression" && n.computed && (n.object as Node).type === "ArrayExpression" && (n.property as Node).type === "Literal" && typeof (n.property as Node).value === "number") {
+    const picked = ((n.object as Node).elements as (Node | null)[])[(n.property as Node).value as number];
+    return picked ? dotted(picked) : null;
+  }
   if (n.type === "MemberExpression" && n.computed && (n.property as Node).type === "Literal") {
     const base = dotted(n.object as Node);
     return base === null ? null : `${base}.${String((n.property as Node).value)}`;

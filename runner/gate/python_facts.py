@@ -52,12 +52,39 @@ def tricks_in(raw, text, tokens):
     return found
 
 
+def element(node):
+    """The element a constant index picks out of a literal container: [time.time][0], {"f": g}["f"]."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)):
+        return None
+    key = node.slice.value
+    if isinstance(node.value, (ast.List, ast.Tuple)) and isinstance(key, int) and -len(node.value.elts) <= key < len(node.value.elts):
+        return node.value.elts[key]
+    if isinstance(node.value, ast.Dict):
+        for k, v in zip(node.value.keys, node.value.values):
+            if isinstance(k, ast.Constant) and k.value == key:
+                return v
+    return None
+
+
 def dotted(node):
-    """a.b.c for a chain of names and attributes, else None."""
+    """a.b.c for a chain of names and attributes (through [x][0], getattr(x, "n"), sys.modules["m"]), else None."""
     parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif element(node) is not None:
+            node = element(node)
+        elif isinstance(node, ast.Subscript) and (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str) or isinstance(node.slice, ast.Name) and node.slice.id == "__name__"):
+            # modules["math"], modules[__name__]: kept in the name, so that resolve() can follow sys.modules.
+            base = dotted(node.value)
+            if base is None:
+                return None
+            key = node.slice.value if isinstance(node.slice, ast.Constant) else "__main__"
+            parts.append(base + "[" + key + "]")
+            return ".".join(reversed(parts))
+        else:
+            break
     if isinstance(node, ast.Name):
         parts.append(node.id)
         return ".".join(reversed(parts))
@@ -71,6 +98,57 @@ def dotted(node):
             parts.append(base + "." + node.args[1].value)
             return ".".join(reversed(parts))
     return None
+
+
+# Modules whose import has effects beyond defining names (a browser, a window, a poem): never imported here.
+UNSAFE_TO_IMPORT = {"antigravity", "this", "idlelib", "turtle", "turtledemo", "tkinter", "__hello__", "__phello__", "lib2to3", "ensurepip", "pydoc"}
+# Modules a chain can pass through to reach the outside, recognised by name where the root cannot be imported (torch.os).
+REACH_MODULES = {"os", "sys", "subprocess", "builtins", "importlib", "inspect", "ctypes", "socket", "shutil", "pickle", "marshal", "multiprocessing", "threading", "signal", "gc", "pty", "urllib", "http", "posix", "nt"}
+# os.path is posixpath (or ntpath) under another name: the rules know it as os.path.
+SPELLED = {"posixpath": "os.path", "ntpath": "os.path", "genericpath": "os.path"}
+_imported = {}
+
+
+def stdlib_module(name):
+    """The standard library's module of that name, imported once (only the standard library's own code runs)."""
+    if name in _imported:
+        return _imported[name]
+    module = None
+    if name in getattr(sys, "stdlib_module_names", ()) and name not in UNSAFE_TO_IMPORT:
+        try:
+            module = __import__(name)
+        except Exception:
+            module = None
+    _imported[name] = module
+    return module
+
+
+def canonical(name):
+    """The name as the interpreter would reach it: through every module a chain passes (contextlib.os.environ is
+    os.environ, typing.sys.modules["math"].log is math.log, sys.modules[__name__] is this module, __main__)."""
+    parts = name.split(".")
+    out = [parts[0]]
+    obj = stdlib_module(parts[0])
+    for p in parts[1:]:
+        if p.startswith("modules[") and p.endswith("]") and out == ["sys"]:
+            key = p[len("modules["):-1]
+            out, obj = key.split("."), stdlib_module(key)
+            continue
+        reached = getattr(obj, p, None) if obj is not None else None
+        if isinstance(reached, type(sys)):
+            # A module reached under another module's name: random._os is os, enum.bltns is builtins (os.path stays os.path).
+            named = SPELLED.get(reached.__name__, reached.__name__)
+            out = out + [p] if named == ".".join(out + [p]) else named.split(".")
+            obj = reached
+            continue
+        if obj is None and p.lstrip("_") in REACH_MODULES and out[0] not in REACH_MODULES:
+            # torch.os.system, np._sys: an attribute named like a module that reaches the outside, where the root
+            # cannot be imported here to look.
+            out, obj = [p.lstrip("_")], stdlib_module(p.lstrip("_"))
+            continue
+        out.append(p)
+        obj = None  # past a function or a value, the chain's names are its own
+    return ".".join(out)
 
 
 def is_literal(node, constants):
@@ -108,12 +186,13 @@ class Facts(ast.NodeVisitor):
         self.bindings.append({"name": name, "kind": kind, "line": node.lineno, "scope": self.where()})
 
     def resolve(self, name):
-        """A dotted name with its first part resolved through the file's imports (np.exp -> numpy.exp)."""
+        """A dotted name with its first part resolved through the file's imports (np.exp -> numpy.exp), then
+        through the modules it passes on the way (random._os.getenv -> os.getenv, see canonical())."""
         if name is None:
             return None
         head, _, rest = name.partition(".")
         base = self.aliases.get(head, head)
-        return base + ("." + rest if rest else "")
+        return canonical(base + ("." + rest if rest else ""))
 
     def targets(self, target, kind, node):
         if isinstance(target, ast.Name):
@@ -299,7 +378,7 @@ class Facts(ast.NodeVisitor):
         arg_names = [a.id for a in node.args if isinstance(a, ast.Name)] + [k.value.id for k in node.keywords if isinstance(k.value, ast.Name)]
         # Functions called inside the arguments (a lambda handed to the evaluator calls the model).
         arg_calls = [n.func.id for a in list(node.args) + [k.value for k in node.keywords] for n in ast.walk(a) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)]
-        self.calls.append({"name": name or "(expression)", "line": node.lineno, "strings": literal_strings[:4], "mode": mode if isinstance(mode, str) else None, "args": len(node.args), "scope": self.where(), "argNames": arg_names, "argCalls": arg_calls, "inOutput": self.in_output > 0, "text": ast.unparse(node)[:300]})
+        self.calls.append({"name": name or "(expression)", "line": node.lineno, "strings": literal_strings[:4], "mode": mode if isinstance(mode, str) else None, "args": len(node.args) + sum(1 for k in node.keywords if k.arg is None or k.arg == "mode") + sum(1 for a in node.args if isinstance(a, ast.Starred)), "scope": self.where(), "argNames": arg_names, "argCalls": arg_calls, "inOutput": self.in_output > 0, "text": ast.unparse(node)[:300]})
         short = name.rsplit(".", 1)[-1] if name else None
         if short in ("getattr", "setattr", "delattr", "hasattr") and name in (short, "builtins." + short):
             if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):

@@ -59,10 +59,17 @@ const hashOf = (n: Node) => createHash("sha256").update(JSON.stringify(n, (k, v)
 /** Shared objects that, handed on as values, can be patched under another name ((M) => { M.log = … })(Math)). */
 const MODULE_ROOTS = new Set(["Math", "process", "console", "globalThis", "global", "Reflect", "JSON", "performance", "Object", "Function", "Date"]);
 
-function moduleValues(program: Node, namespaces: Set<string>): { name: string; line: number }[] {
+function moduleValues(program: Node, namespaces: Set<string>, resolve: (name: string | null) => string | null): { name: string; line: number }[] {
   const out: { name: string; line: number }[] = [];
+  // A shared object under any spelling: Math, an alias of it (const gt = globalThis), globalThis.process.
+  const isRoot = (n: Node) => {
+    const name = n.type === "Identifier" ? (n.name as string) : n.type === "MemberExpression" ? dotted(n) : null;
+    if (!name) return false;
+    const resolved = resolve(name) ?? name;
+    return MODULE_ROOTS.has(resolved) || namespaces.has(resolved) || /^(globalThis|global|window|self)$/.test(resolved);
+  };
   const visit = (n: Node, parent: Node | null) => {
-    if (n.type === "Identifier" && (MODULE_ROOTS.has(n.name as string) || namespaces.has(n.name as string)) && parent) {
+    if ((n.type === "Identifier" || n.type === "MemberExpression") && isRoot(n) && parent) {
       const p = parent;
       const through =
         (p.type === "MemberExpression" && p.object === n) ||
@@ -73,7 +80,7 @@ function moduleValues(program: Node, namespaces: Set<string>): { name: string; l
         (p.type === "Property" && p.key === n && !p.computed) ||
         (p.type === "MemberExpression" && p.property === n && !p.computed) ||
         (p.type === "VariableDeclarator" && (p.id === n || (p.init === n && (p.id as Node).type === "Identifier")));
-      if (!through) out.push({ name: n.name as string, line: n.loc!.start.line });
+      if (!through) out.push({ name: resolve(n.type === "Identifier" ? (n.name as string) : dotted(n)) ?? "globalThis", line: n.loc!.start.line });
     }
     for (const c of children(n)) visit(c, n);
   };
@@ -94,9 +101,9 @@ export function javascriptFacts(text: string): SourceParse {
   const aliases = new Map<string, string>();
   const resolve = (name: string | null) => {
     if (!name) return null;
-    // globalThis.fetch is fetch: the global object's members are the globals.
-    const [head, ...rest] = name.replace(/^(globalThis|global|window|self)\.(?=\w)/, "").split(".");
-    return [aliases.get(head!) ?? head, ...rest].join(".");
+    const [head, ...rest] = name.split(".");
+    // globalThis.fetch is fetch (the global object's members are the globals), under any alias of globalThis.
+    return [aliases.get(head!) ?? head, ...rest].join(".").replace(/^((globalThis|global|window|self)\.)+(?=\w)/, "");
   };
   const names: { name: string; line: number }[] = [];
   const line = (n: Node) => n.loc!.start.line;
@@ -234,7 +241,7 @@ export function javascriptFacts(text: string): SourceParse {
         else if (!key && args.length > 1) f.dynamic.push({ line: line(call), what: `${name} with a property name computed at run time` });
       }
       if (/^(process\.getBuiltinModule|require|module\.createRequire|createRequire|module\.require)$/.test(name)) f.dynamic.push({ line: line(call), what: `${name}(${strings[0] ? JSON.stringify(strings[0]) : "…"}) loads a module at run time, past the imports` });
-      if (callee.type === "Identifier" && (callee.name === "eval" || callee.name === "Function")) f.dynamic.push({ line: line(call), what: `${callee.name as string}() runs code built at run time` });
+      if (name === "eval" || name === "Function") f.dynamic.push({ line: line(call), what: `${name}() runs code built at run time` });
       c(callee, st);
       // A value computed only to be logged (a clock in a log line) is output, not logic.
       const output = OUTPUT_CALLS.test(name);
@@ -245,7 +252,8 @@ export function javascriptFacts(text: string): SourceParse {
     NewExpression(n, st, c) {
       const x = n;
       const name = resolve(dotted(x.callee as Node)) ?? "(expression)";
-      f.calls.push({ name, line: line(x), strings: [], mode: null, args: (x.arguments as Node[]).length, scope: where(), argNames: [], inOutput: false, text: text.slice(x.start, x.end).slice(0, 300) });
+      f.calls.push({ name, line: line(x), strings: [], mode: null, args: (x.arguments as Node[]).length, scope: where(), argNames: (x.arguments as Node[]).filter((a) => a.type === "Identifier").map((a) => a.name as string), inOutput: false, text: text.slice(x.start, x.end).slice(0, 300) });
+      if (name === "Function") f.dynamic.push({ line: line(x), what: "new Function() runs code built at run time" });
       c(x.callee as Node, st);
       for (const a of x.arguments as Node[]) c(a, st);
     },
@@ -269,7 +277,7 @@ export function javascriptFacts(text: string): SourceParse {
   };
   walk.recursive(ast as unknown as acorn.Node, null, visitors as unknown as walk.RecursiveVisitors<null>, { ...walk.base });
   f.stmts = statementsOf(ast as unknown as Node, text, resolve);
-  f.moduleValues = moduleValues(ast as unknown as Node, new Set(f.imports.filter((i) => i.name === null && i.alias).map((i) => i.alias)));
+  f.moduleValues = moduleValues(ast as unknown as Node, new Set(f.imports.filter((i) => i.name === null && i.alias).map((i) => i.alias)), resolve);
   f.strings = stringsOf(ast as unknown as Node);
   // Declared names are not visited as identifiers: every binding's name is read too.
   f.tricks = tricks(text, comments, [...names, ...f.bindings.map((b) => ({ name: b.name, line: b.line }))]);
