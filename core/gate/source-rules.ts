@@ -44,6 +44,10 @@ export interface Stmt {
   targets: string[];
   reads: string[];
   calls: string[];
+  /** Names a call changes in place (val.fill(0), x.copy_(y)), by the chain's root. */
+  mutates?: string[];
+  /** Names a function is picked out of at run time (HOOKS[0](x)), by the chain's root. */
+  indirect?: string[];
 }
 export type SourceParse = SourceFacts | { ok: false; error: string; line: number };
 
@@ -181,6 +185,7 @@ export function sourceFindings(before: SourceParse | null, after: SourceParse, c
     const named = (ctx.protectedFiles ?? []).find((f) => s.value === f || s.value.endsWith(`/${f}`));
     if (named) out.push({ rule: "filesystem", message: `names ${named}, a protected file (${JSON.stringify(s.value.slice(0, 40))}): reading or writing it reaches the harness`, line: s.line });
     else if (OUTSIDE_PATH.test(s.value)) out.push({ rule: "filesystem", message: `names a path outside the run's folder (${JSON.stringify(s.value.slice(0, 40))}, as assembled)`, line: s.line });
+    else if (/^(val|valid|validation|test|heldout|held_out|eval)$/i.test(s.value)) out.push({ rule: "evaluator-loss", message: `names the data split ${JSON.stringify(s.value)}: the data that scores the run is not the candidate's to load`, line: s.line });
   }
   // A name from a protected module that the parent did not import: the harness's data and settings are not the candidate's to reach.
   for (const i of added(b.imports, after.imports, (i) => `${i.module}|${i.name ?? ""}`)) {

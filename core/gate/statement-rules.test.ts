@@ -54,7 +54,7 @@ describe("statement rules: the budget, the fast-fail check, the summary and the 
     { what: "the metric rebound", after: edited({ 17.5: st(17.5, "val_bpb = val_bpb * 0.9", [], { kind: "Assign", targets: ["val_bpb"], reads: ["val_bpb"] }) }), expect: ["metric-computation"] },
     { what: "a summary line spelled in pieces", after: PARENT, strings: [...SUMMARY, { line: 20, value: "val_bpb: 0.5" }], expect: ["metric-output"] },
     { what: "the harness's data rebound", after: edited({ 18.5: st(18.5, "val = val[:10]", [], { kind: "Assign", targets: ["val"], reads: ["val"] }) }), expect: ["evaluator-loss"] },
-    { what: "the harness's data changed in place", after: edited({ 18.5: st(18.5, "val.fill_(0)", [], { calls: ["val.fill_"] }) }), expect: ["evaluator-loss"] },
+    { what: "the harness's data changed in place", after: edited({ 18.5: st(18.5, "val.fill_(0)", [], { calls: ["val.fill_"], mutates: ["val"] }) }), expect: ["evaluator-loss"] },
     { what: "the harness's data read", after: edited({ 18.5: st(18.5, "print(len(val))", [], { reads: ["val"], calls: ["len", "print"] }) }), expect: [] },
   ];
   for (const row of table) {

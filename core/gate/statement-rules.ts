@@ -17,8 +17,7 @@ export interface StatementContext {
   protectedModules: readonly string[];
 }
 
-/** Methods that change an array or tensor in place. */
-const IN_PLACE = /^(fill|set|copyWithin|sort|reverse|splice|push|pop|shift|unshift|[a-z]\w*[a-z0-9]_)$/;
+
 
 const keyOf = (s: Stmt) => `${s.path.join(" › ")} ⟩ ${s.key}`;
 const isLoop = (header: string) => /^(while|for|do)\b/.test(header);
@@ -56,7 +55,15 @@ function budgetShape(stmts: Stmt[], timingVars: ReadonlySet<string>) {
   }
   const fastFail = stmts.filter((s) => s.calls.some((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!)) && s.path.length < 8);
   const fastFailVars = new Set(fastFail.filter((s) => /^If/.test(s.kind)).flatMap((s) => s.reads).filter((r) => !/^[A-Z]/.test(r)));
-  return { loop, guards, fastFailHeaders: new Set(fastFail.filter((s) => /^If/.test(s.kind)).map((s) => s.key)), fastFailVars };
+  // One step back along the values the check reads (train_loss_f = train_loss.item()): a value computed from
+  // others feeds the check through them; a value a function returns (loss = step(…)) feeds it through its returns.
+  const feeders = new Set<string>();
+  for (const s of stmts.filter((x) => x.targets.some((t) => fastFailVars.has(t)))) {
+    const own = s.calls.filter((c) => !c.startsWith("(expression).") && !s.reads.some((r) => c.startsWith(`${r}.`)) && !/^(Math|torch|numpy|math)\./.test(c) && !NOT_WORK.test(c));
+    for (const c of own) feeders.add(c);
+    if (!own.length) for (const r of s.reads) if (!/^[A-Z]/.test(r)) fastFailVars.add(r);
+  }
+  return { loop, guards, fastFailHeaders: new Set(fastFail.filter((s) => /^If/.test(s.kind)).map((s) => s.key)), fastFailVars, feeders };
 }
 
 export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: StatementContext): SourceFinding[] {
@@ -97,7 +104,8 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
     if (guard) add({ rule: "timing", message: `${verb} \`${text(s)}\`: it sets ${guard}, which the budget's conditions read (which steps count, when training stops)`, line: s.line });
     const check = s.calls.find((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!) || /nan_to_num$/.test(c));
     const feeds = s.targets.find((t) => shape.fastFailVars.has(t));
-    if (check || feeds || /["'`]FAIL["'`]/.test(s.key) || s.path.some((p) => shape.fastFailHeaders.has(p))) {
+    const returns = /^Return/.test(s.kind) && s.path.some((p) => shape.feeders.has(p.replace(/^(def|function) /, "")));
+    if (check || feeds || returns || /["'`]FAIL["'`]/.test(s.key) || s.path.some((p) => shape.fastFailHeaders.has(p))) {
       add({ rule: "fast-fail", message: `${verb} \`${text(s)}\`${feeds ? `, which sets ${feeds}, what the fast-fail check reads` : ", part of the fast-fail check"}: a diverging run must still stop`, line: s.line });
     }
   }
@@ -108,32 +116,78 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
   for (const { s, verb } of changed) {
     const rebound = s.targets.find((t) => data.has(t));
     if (rebound) add({ rule: "evaluator-loss", message: `${verb} \`${text(s)}\`: it sets ${rebound}, which holds what ${data.get(rebound)} (protected) returns — the data trained on or scored`, line: s.line });
-    const mutated = verb === "adds" ? s.calls.map((c) => c.split(".")).find((p) => p.length === 2 && data.has(p[0]!) && IN_PLACE.test(p[1]!)) : undefined;
-    if (mutated) add({ rule: "evaluator-loss", message: `changes ${mutated[0]} in place (.${mutated[1]}): it holds what ${data.get(mutated[0]!)} (protected) returns — the data trained on or scored`, line: s.line });
+    const mutated = verb === "adds" ? (s.mutates ?? []).find((m) => data.has(m)) : undefined;
+    if (mutated) add({ rule: "evaluator-loss", message: `changes ${mutated} in place (\`${text(s)}\`): it holds what ${data.get(mutated)} (protected) returns — the data trained on or scored`, line: s.line });
+  }
+  // The training loop reading data the parent's did not (val where it read train).
+  if (shape.loop) {
+    const inLoop = (x: Stmt) => shape.loop!.every((p, i) => x.path[i] === p);
+    const readBefore = new Set(b.filter(inLoop).flatMap((x) => x.reads));
+    for (const x of difference(b, a).filter(inLoop)) {
+      const fresh = x.reads.find((r) => data.has(r) && !readBefore.has(r));
+      if (fresh) add({ rule: "evaluator-loss", message: `the training loop now reads ${fresh} (\`${text(x)}\`), what ${data.get(fresh)} (protected) returns, which its parent's did not: training on the data that scores it?`, line: x.line });
+    }
+    // How much is trained in a step, made to depend on the counter that decides which steps count (a long untimed warm-up).
+    for (const x of difference(b, a).filter((y) => inLoop(y) && /^(For|While|If|ForStatement|WhileStatement|IfStatement|AsyncFor)$/.test(y.kind))) {
+      const guard = x.reads.find((r) => shape.guards.has(r) && !ctx.timingVars.has(r));
+      const trains = a.some((y) => y.path.includes(x.key) && y.calls.some((c) => /(^|\.)(backward|step)$/.test(c) || c === "model"));
+      if (guard && trains) add({ rule: "timing", message: `changes \`${text(x)}\`: how much is trained now depends on ${guard}, which decides which steps count toward the budget`, line: x.line });
+    }
   }
   out.push(...untimedWork(b, a, shape.loop));
   return out;
 }
 
-/** Training work (what the timed section calls) added in the loop outside the clock reads: compute the budget does not count. */
+/** `m2, o2 = model, optimizer`, `const f = step`: a name that is another name, position by position. */
+function nameAliases(stmts: Stmt[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of stmts) {
+    const m = /^(?:const |let |var )?\[?([\w$]+(?:\s*,\s*[\w$]+)*)\]?\s*=\s*\[?([\w$.]+(?:\s*,\s*[\w$.]+)*)\]?;?$/.exec(s.key);
+    if (!m) continue;
+    const targets = m[1]!.split(/\s*,\s*/);
+    const sources = m[2]!.split(/\s*,\s*/);
+    if (targets.length === sources.length) targets.forEach((t, i) => t !== sources[i] && out.set(t, sources[i]!));
+  }
+  return out;
+}
+
+/**
+ * Training work outside the timed section (between the loop's clock reads), wherever it is written: before the
+ * loop, after it, after the clock stops, or in a helper called from there, under any alias. Work is what the
+ * timed section calls (the model, optimizer.step, a step function), and any backward pass.
+ */
 function untimedWork(before: Stmt[], after: Stmt[], loop: string[] | null): SourceFinding[] {
   if (!loop) return [];
   const inLoop = (s: Stmt) => loop.every((p, i) => s.path[i] === p);
-  const clocks = (stmts: Stmt[]) => stmts.filter((s) => inLoop(s) && s.calls.some((c) => TIME_CALLS.includes(c))).map((s) => s.line);
   const section = (stmts: Stmt[]) => {
-    const lines = clocks(stmts);
+    const lines = stmts.filter((s) => inLoop(s) && s.calls.some((c) => TIME_CALLS.includes(c))).map((s) => s.line);
     return lines.length >= 2 ? { from: Math.min(...lines), to: Math.max(...lines) } : null;
   };
   const was = section(before);
   const now = section(after);
   if (!was || !now) return [];
-  const work = new Set(before.filter((s) => inLoop(s) && s.line > was.from && s.line < was.to).flatMap((s) => s.calls).filter((c) => !NOT_WORK.test(c) && !TIME_CALLS.includes(c) && (!c.startsWith("(expression).") || c === "(expression).backward")));
-  const loopStart = Math.min(...after.filter(inLoop).map((s) => s.line));
+  const isWorkName = (c: string) => !NOT_WORK.test(c) && !TIME_CALLS.includes(c) && (!c.startsWith("(expression).") || c === "(expression).backward");
+  const work = new Set(before.filter((s) => inLoop(s) && s.line > was.from && s.line < was.to).flatMap((s) => s.calls).filter(isWorkName));
+  const aliases = nameAliases(after);
+  const unalias = (c: string) => {
+    const [head, ...rest] = c.split(".");
+    return [aliases.get(head!) ?? head, ...rest].join(".");
+  };
+  const isWork = (c: string) => work.has(unalias(c)) || /(^|\.)backward$/.test(c);
+  const inside = (line: number) => line > now.from && line < now.to;
+  // A helper's body runs where it is called: inside the section only if every call of it is.
+  const defOf = (s: Stmt) => [...s.path].reverse().find((p) => /^(def|function) /.test(p))?.replace(/^(def|function) /, "");
+  const callSites = (fn: string) => after.filter((x) => x.calls.some((c) => unalias(c) === fn));
+  const runsInside = (s: Stmt, depth = 0): boolean => {
+    const fn = defOf(s);
+    if (!fn) return inside(s.line);
+    const sites = callSites(fn);
+    return depth < 4 && sites.length > 0 && sites.every((x) => runsInside(x, depth + 1));
+  };
   const out: SourceFinding[] = [];
   for (const s of difference(before, after)) {
-    if (s.line < loopStart || (s.line > now.from && s.line < now.to)) continue;
-    const call = s.calls.find((c) => work.has(c));
-    if (call) out.push({ rule: "timing", message: `calls ${call} outside the timed section (between the clock reads): training the budget does not count`, line: s.line });
+    const call = s.calls.find(isWork);
+    if (call && !runsInside(s)) out.push({ rule: "timing", message: `calls ${call} outside the timed section (between the loop's clock reads): training the budget does not count`, line: s.line });
   }
   return out;
 }

@@ -38,6 +38,9 @@ export const children = (n: Node): Node[] =>
     .flatMap(([, v]) => (Array.isArray(v) ? v.filter(isNode) : isNode(v) ? [v] : []));
 const isFunction = (n: Node) => /^(FunctionExpression|ArrowFunctionExpression|FunctionDeclaration|ClassExpression|ClassDeclaration)$/.test(n.type);
 
+/** Methods that change an array in place. */
+const IN_PLACE = /^(fill|set|copyWithin|sort|reverse|splice|push|pop|shift|unshift)$/;
+
 /** The text a string expression prints, constant parts joined, {} where a value goes; null when it is not a string. */
 export function folded(n: Node): string | null {
   if (n.type === "Literal") return typeof n.value === "string" ? n.value : null;
@@ -107,6 +110,13 @@ export function statementsOf(program: Node, text: string, resolve: (name: string
     const reads = new Set<string>();
     const calls = new Set<string>();
     const targets = new Set<string>();
+    const mutates = new Set<string>();
+    const indirect = new Set<string>();
+    const chainRoot = (p: Node): string | null => {
+      let x: Node | undefined = p;
+      while (x && (x.type === "MemberExpression" || x.type === "CallExpression")) x = (x.type === "MemberExpression" ? x.object : x.callee) as Node;
+      return x?.type === "Identifier" ? (x.name as string) : null;
+    };
     const root = (p: Node): string | null => {
       let x: Node | undefined = p;
       while (x && x.type === "MemberExpression") x = x.object as Node;
@@ -131,6 +141,9 @@ export function statementsOf(program: Node, text: string, resolve: (name: string
         const callee = n.callee as Node;
         const name = resolve(dotted(callee));
         calls.add(name ?? (callee.type === "MemberExpression" && !callee.computed ? `(expression).${(callee.property as Node).name as string}` : "(expression)"));
+        // train.subarray(…).set(val), val.fill(32): in place, on whatever the chain starts from.
+        if (callee.type === "MemberExpression" && !callee.computed && IN_PLACE.test((callee.property as Node).name as string) && chainRoot(callee.object as Node)) mutates.add(chainRoot(callee.object as Node)!);
+        if (name === null && callee.type !== "MemberExpression" && chainRoot(callee)) indirect.add(chainRoot(callee)!);
       }
       if (n.type === "MemberExpression") {
         visit(n.object as Node, false);
@@ -142,7 +155,7 @@ export function statementsOf(program: Node, text: string, resolve: (name: string
     };
     for (const p of parts) visit(p, false);
     for (const t of targets) reads.delete(t);
-    return { reads: [...reads].sort(), calls: [...calls].sort(), targets: [...targets].sort() };
+    return { reads: [...reads].sort(), calls: [...calls].sort(), targets: [...targets].sort(), mutates: [...mutates].sort(), indirect: [...indirect].sort() };
   };
   /** Function bodies written inside a statement's expressions (an arrow in a const): their statements count too. */
   const innerBodies = (n: Node): Node[] => {

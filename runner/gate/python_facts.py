@@ -447,6 +447,9 @@ def strings_of(tree):
     return out
 
 
+# Methods that change an array or tensor in place (torch's trailing underscore, and the sequence methods).
+IN_PLACE = __import__("re").compile(r"^([a-z][a-z0-9_]*[a-z0-9]_|fill|set|sort|reverse|extend|append|insert|update|setdefault|pop|clear)$")
+
 HEADER_FIELDS = {"If": ["test"], "While": ["test"], "For": ["target", "iter"], "AsyncFor": ["target", "iter"], "With": ["items"], "AsyncWith": ["items"], "Try": [], "TryStar": [], "Match": ["subject"], "FunctionDef": ["args", "decorator_list"], "AsyncFunctionDef": ["args", "decorator_list"], "ClassDef": ["bases", "keywords", "decorator_list"]}
 
 
@@ -463,8 +466,12 @@ def statements_of(tree, resolve):
             text = kind.lower() + " " + " ; ".join(ast.unparse(p) if isinstance(p, ast.AST) else ", ".join(ast.unparse(x) for x in p) for p in parts)
             return text.strip(), parts
         return ast.unparse(node), [node]
+    def root(n):
+        while isinstance(n, (ast.Attribute, ast.Subscript, ast.Call)):
+            n = n.func if isinstance(n, ast.Call) else n.value
+        return n.id if isinstance(n, ast.Name) else None
     def facts(parts):
-        reads, calls = [], []
+        reads, calls, mutates, indirect = [], [], [], []
         stack = [p for p in parts for p in (p if isinstance(p, list) else [p]) if isinstance(p, ast.AST)]
         while stack:
             n = stack.pop()
@@ -474,8 +481,14 @@ def statements_of(tree, resolve):
                 reads.append(n.id)
             if isinstance(n, ast.Call):
                 calls.append(call_name(n, resolve))
+                # x.fill_(0), val.copy_(…), t[:].mul_(…): in place, on whatever the chain starts from.
+                if isinstance(n.func, ast.Attribute) and IN_PLACE.match(n.func.attr) and root(n.func.value):
+                    mutates.append(root(n.func.value))
+                # _HOOKS[0](x), table["f"](x): a function picked out of a variable at run time.
+                if dotted(n.func) is None and not isinstance(n.func, ast.Attribute) and root(n.func):
+                    indirect.append(root(n.func))
             stack.extend(ast.iter_child_nodes(n))
-        return sorted(set(reads)), sorted(set(calls))
+        return sorted(set(reads)), sorted(set(calls)), sorted(set(mutates)), sorted(set(indirect))
     def targets_of(node):
         names = []
         def add(t):
@@ -504,9 +517,9 @@ def statements_of(tree, resolve):
     def visit(body, path):
         for node in body:
             key, parts = header(node)
-            reads, calls = facts(parts)
+            reads, calls, mutates, indirect = facts(parts)
             kind = type(node).__name__
-            out.append({"line": node.lineno, "endLine": node.end_lineno, "kind": kind, "key": key[:400], "path": path, "targets": targets_of(node), "reads": reads, "calls": calls})
+            out.append({"line": node.lineno, "endLine": node.end_lineno, "kind": kind, "key": key[:400], "path": path, "targets": targets_of(node), "reads": reads, "calls": calls, "mutates": mutates, "indirect": indirect})
             for field in ("body", "orelse", "finalbody"):
                 inner = getattr(node, field, None)
                 if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
