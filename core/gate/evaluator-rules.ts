@@ -95,7 +95,7 @@ export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRul
       out.push({ rule: "evaluator-loss", message: `defines ${f.name}, which overrides nn.Module's ${method}: ${scorer} (protected) calls it when it scores the run`, line: f.line });
     }
   }
-  out.push(...stateFindings(b, a, reached, scorer));
+  out.push(...stateFindings(b, a, reached));
   const lines = ctx.texts ? changedLines(ctx.texts.before, ctx.texts.after) : [];
   const afterLines = ctx.texts?.after.split("\n") ?? [];
   const removedText = ctx.texts ? removedLines(ctx.texts.before, ctx.texts.after) : [];
@@ -122,7 +122,7 @@ export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRul
  * _POST[0]) or branches on (a flag set after training), or data derived from the evaluation's split (a lookup
  * table built from val). The model's output should be a function of its weights and its input.
  */
-function stateFindings(b: SourceFacts, a: SourceFacts, reached: Map<string, { by: string; via: string }>, scorer: string): SourceFinding[] {
+function stateFindings(b: SourceFacts, a: SourceFacts, reached: Map<string, { by: string; via: string }>): SourceFinding[] {
   const stmts = a.stmts ?? [];
   const before = new Set((b.stmts ?? []).map((s) => `${s.path.join(" › ")} ⟩ ${s.key}`));
   const fresh = (s: Stmt) => !before.has(`${s.path.join(" › ")} ⟩ ${s.key}`);
@@ -149,8 +149,10 @@ function stateFindings(b: SourceFacts, a: SourceFacts, reached: Map<string, { by
     }
   }
   const out: SourceFinding[] = [];
-  const inReached = (s: Stmt) => a.functions.some((f) => f.kind !== "class" && reached.has(f.name.split(".")[0]!) && s.line >= f.line && s.line <= f.endLine);
-  for (const s of stmts.filter((x) => fresh(x) && inReached(x))) {
+  // The protected call that reaches the function a statement is in: it is what runs it.
+  const reachedBy = (s: Stmt) => a.functions.filter((f) => f.kind !== "class" && reached.has(f.name.split(".")[0]!) && s.line >= f.line && s.line <= f.endLine).map((f) => reached.get(f.name.split(".")[0]!)!.by)[0];
+  for (const s of stmts.filter((x) => fresh(x) && reachedBy(x))) {
+    const scorer = reachedBy(s)!;
     const through = [...(s.indirect ?? []), ...s.calls.map((c) => c.split(".")[0]!)].find((n) => variables.has(n));
     const flag = /^(If|While|IfStatement|WhileStatement)$/.test(s.kind) || / if .* else |\?/.test(s.key) ? s.reads.find((r) => mutated.has(r)) : undefined;
     const data = s.reads.find((r) => derived.has(r) || evalData.has(r));

@@ -154,7 +154,8 @@ export function sourceFindings(before: SourceParse | null, after: SourceParse, c
   }
   // What a name reaches, however it is spelled (an alias, getattr with a literal, destructuring): by use, not only by call.
   for (const u of added(b.uses ?? [], after.uses ?? [], (u) => u.name)) {
-    if (/^(os\.(environ\w*|getenv\w*|putenv|unsetenv)|process\.env)(\.|$)/.test(u.name)) out.push({ rule: "environment", message: `reads ${u.name}: the environment holds keys and tokens`, line: u.line });
+    if (/^sys\.modules(\.|\[|$)/.test(u.name)) out.push({ rule: "introspection", message: `reaches ${u.name}: every loaded module by name, the harness's and the interpreter's included`, line: u.line });
+    else if (/^(os\.(environ\w*|getenv\w*|putenv|unsetenv)|process\.env)(\.|$)/.test(u.name)) out.push({ rule: "environment", message: `reads ${u.name}: the environment holds keys and tokens`, line: u.line });
     else if ((js ? JS_PROCESS_CALLS : PROCESS_CALLS).test(u.name)) out.push({ rule: "process", message: `takes ${u.name}: a way to start or signal processes`, line: u.line });
   }
   for (const c of newCalls) {

@@ -532,13 +532,26 @@ def statements_of(tree, resolve):
     return out
 
 
-def module_values(tree, modules):
-    """Imported modules used as values (an argument, a list element, a `with` subject), not through an attribute:
-    under another name, a module can be patched where no rule reads its name."""
+def module_object(name):
+    """The module a canonical name is, when the standard library has it (os, os.path, sys), else None."""
+    parts = name.split(".")
+    obj = stdlib_module(parts[0])
+    for p in parts[1:]:
+        obj = getattr(obj, p, None) if obj is not None else None
+    return obj if isinstance(obj, type(sys)) else None
+
+
+def module_values(tree, modules, resolve):
+    """Modules used as values (an argument, a list element, a `with` subject), not through an attribute: under
+    another name, a module can be patched where no rule reads its name. `os.sys` is the module sys too."""
     out = []
     for parent in ast.walk(tree):
         for child in ast.iter_child_nodes(parent):
-            if not (isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load) and child.id in modules):
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load) and child.id in modules:
+                name = modules[child.id]
+            elif isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Load) and dotted(child) and dotted(child).split(".")[0] in modules and module_object(resolve(dotted(child)) or ""):
+                name = resolve(dotted(child))
+            else:
                 continue
             if isinstance(parent, ast.Attribute) or (isinstance(parent, ast.Call) and parent.func is child):
                 continue
@@ -548,7 +561,7 @@ def module_values(tree, modules):
             # `tm = time` is an alias the rules follow already.
             if isinstance(parent, ast.Assign) and parent.value is child and all(isinstance(t, ast.Name) for t in parent.targets):
                 continue
-            out.append({"name": modules[child.id], "line": child.lineno})
+            out.append({"name": name, "line": child.lineno})
     return out
 
 
@@ -592,7 +605,7 @@ def facts_of(raw):
         "uses": f.uses,
         "statements": [{"line": n.lineno, "endLine": n.end_lineno} for n in tree.body],
         "stmts": statements_of(tree, f.resolve),
-        "moduleValues": module_values(tree, {i["alias"]: i["module"] for i in f.imports if i["name"] is None and i["alias"]}),
+        "moduleValues": module_values(tree, {i["alias"]: i["module"] for i in f.imports if i["name"] is None and i["alias"]}, f.resolve),
         "strings": strings_of(tree),
         "lines": text.count("\n") + 1,
     }
