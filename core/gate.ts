@@ -7,6 +7,7 @@ import { constantOnLine } from "./constants";
 import { languageOf } from "./code/tokenize";
 import { codeChange } from "./gate/code-rules";
 import { TIME_CALLS } from "./gate/capabilities";
+import { constantsReadByEvaluator } from "./gate/evaluator-rules";
 import { nonLiteralConstant, sourceFindings, type SourceFacts, type SourceParse } from "./gate/source-rules";
 import { statementFindings } from "./gate/statement-rules";
 import { RULES, riskRank, stricter, type RiskLevel, type RuleId } from "./gate/rules";
@@ -89,6 +90,11 @@ export function constantsOnlyChange(file: string, before: string, after: string)
   return changes;
 }
 
+/** Protected source files as module names (prepare.py → prepare, lib/eval.mjs → lib.eval). */
+const protectedModulesOf = (config: GateConfig) => config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
+/** Values that leave code inert where they multiply or count (0, 0.0, False, None, an empty string). */
+const INERT = /^(0|0\.0*|\.0+|0e0|-0|false|False|None|null|""|'')$/;
+
 function firstChangedLine(before: string, after: string): number {
   const b = before.split("\n");
   const a = after.split("\n");
@@ -125,7 +131,7 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     const STATEMENT_RULES = new Set(["metric-output", "metric-computation", "timing", "fast-fail"]);
     if (code && py?.after.ok !== false) found.push(...(py?.after.ok ? code.findings.filter((f) => !STATEMENT_RULES.has(f.rule)) : code.findings));
     if (py) {
-      const protectedModules = config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
+      const protectedModules = protectedModulesOf(config);
       const language = file.endsWith(".py") ? "python" : "javascript";
       pyFound = sourceFindings(py.before, py.after, { language, protectedModules, protectedFiles: config.protected, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
       for (const f of pyFound) found.push({ ...f, file });
@@ -145,6 +151,12 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     else if (consts) {
       kinds.push("constants");
       for (const c of consts) constants.push({ rule: "constants-only", message: `sets ${c.name} from ${c.from} to ${c.to}`, file, line: c.line });
+      // A constant the evaluation's code reads, set from nothing (0, False, None) to something: it switches on code that was inert.
+      const readers = py?.after.ok ? constantsReadByEvaluator(py.after, { protectedModules: protectedModulesOf(config) }) : new Map<string, { fn: string; by: string }>();
+      for (const c of consts) {
+        const reader = readers.get(c.name);
+        if (reader && INERT.test(c.from.trim()) && !INERT.test(c.to.trim())) found.push({ rule: "evaluator-loss", message: `sets ${c.name} from ${c.from} to ${c.to}: ${reader.fn}, which ${reader.by} (protected) runs to score the run, reads it — code that did nothing at ${c.from} now runs`, file, line: c.line });
+      }
     } else {
       kinds.push("code");
       // "code-change" is for what no specific rule describes.

@@ -53,7 +53,7 @@ describe("executeRun", () => {
     });
     const log = fs.readFileSync(final.logPath!, "utf8");
     // PWD is bubblewrap's (it sets it when it enters the checkout); every other name is the allowlist's.
-    expect((JSON.parse(/ENV (.*)/.exec(log)![1]!) as string[]).filter((n) => n !== "PWD")).toEqual(["HF_HOME", "HOME", "OVERSEER_RUN_ID", "PATH", "PYTHONUNBUFFERED", "TMPDIR", "TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR", "XDG_CACHE_HOME"]);
+    expect((JSON.parse(/ENV (.*)/.exec(log)![1]!) as string[]).filter((n) => n !== "PWD")).toEqual(["HF_HOME", "HOME", "OVERSEER_CHECKPOINT_DIR", "OVERSEER_RUN_ID", "PATH", "PYTHONUNBUFFERED", "TMPDIR", "TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR", "XDG_CACHE_HOME"]);
     expect(log).not.toContain("sk-ant-secret");
     expect(/CWD (.*)/.exec(log)![1]).not.toBe(repo);
   });

@@ -19,23 +19,12 @@ const PEEK = /\broll\(|\bone_hot\(|\bnarrow\(|\beye\(|\bscatter_?\(|\[\s*:\s*,\s
 /** Words that mark the loss the evaluator scores, or a branch on whether it is being scored. */
 const SCORED = /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|training|_?is_grad_enabled|requires_grad|grad_fn|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
 
-/**
- * What the protected evaluation is handed (for autoresearch: evaluate_bpb(model, tokenizer, batch_size)), traced
- * back to the candidate's own classes and the classes and functions they build and call. Inside that code, a
- * change that touches the loss or branches on being scored is high; any other change there is named, at medium.
- */
-export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRuleContext): SourceFinding[] {
+/** The classes and functions the protected calls reach, each with the call that reaches it and the name it is handed. */
+export function reachOf(a: SourceFacts, ctx: Pick<SourceRuleContext, "protectedModules">) {
   const isProtected = (name: string) => ctx.protectedModules.includes(moduleOf(name)) && name.includes(".");
   const evalCalls = a.calls.filter((c) => isProtected(c.name));
-  const out: SourceFinding[] = [];
-  // The protected calls themselves: a changed argument changes what is trained on or scored.
-  for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
-    out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });
-  }
-  const passed = new Set(evalCalls.flatMap((c) => [...c.argNames, ...(c.argCalls ?? [])]));
   const classes = new Set(a.functions.filter((f) => f.kind === "class" && !f.name.includes(".")).map((f) => f.name));
   const topFunctions = new Set(a.functions.filter((f) => f.kind === "def" && !f.name.includes(".")).map((f) => f.name));
-  // Each class or function the evaluation reaches, with the protected call that reaches it and the name it is handed.
   const reached = new Map<string, { by: string; via: string }>();
   for (const c of evalCalls) {
     const by = c.name.split(".").pop()!;
@@ -53,6 +42,40 @@ export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRul
       grew = true;
     }
   }
+  return { reached, classes };
+}
+
+/**
+ * The top-level constants that code the evaluation runs reads (LOOKAHEAD_MIX inside GPT.forward), with the
+ * function that reads each: a constant set from 0 to something else there switches that code on.
+ */
+export function constantsReadByEvaluator(a: SourceFacts, ctx: Pick<SourceRuleContext, "protectedModules">): Map<string, { fn: string; by: string }> {
+  const { reached } = reachOf(a, ctx);
+  const out = new Map<string, { fn: string; by: string }>();
+  const constants = new Set(a.constants.map((c) => c.name));
+  for (const f of a.functions) {
+    const from = reached.get(f.name.split(".")[0]!);
+    if (!from || f.kind === "class") continue;
+    for (const s of a.stmts ?? []) if (s.line >= f.line && s.line <= f.endLine) for (const r of s.reads) if (constants.has(r) && !out.has(r)) out.set(r, { fn: f.name, by: from.by });
+  }
+  return out;
+}
+
+/**
+ * What the protected evaluation is handed (for autoresearch: evaluate_bpb(model, tokenizer, batch_size)), traced
+ * back to the candidate's own classes and the classes and functions they build and call. Inside that code, a
+ * change that touches the loss or branches on being scored is high; any other change there is named, at medium.
+ */
+export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRuleContext): SourceFinding[] {
+  const isProtected = (name: string) => ctx.protectedModules.includes(moduleOf(name)) && name.includes(".");
+  const evalCalls = a.calls.filter((c) => isProtected(c.name));
+  const out: SourceFinding[] = [];
+  // The protected calls themselves: a changed argument changes what is trained on or scored.
+  for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
+    out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });
+  }
+  const passed = new Set(evalCalls.flatMap((c) => [...c.argNames, ...(c.argCalls ?? [])]));
+  const { reached, classes } = reachOf(a, ctx);
   if (!reached.size) return out;
   const scorer = [...reached.values()][0]!.by;
   const evalScope = evalCalls[0]?.scope ?? "<module>";

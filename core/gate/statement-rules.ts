@@ -19,6 +19,8 @@ export interface StatementContext {
 
 
 
+/** A value capped, replaced or chosen: a limit, a substitute for NaN, a branch, a fallback. */
+const CAPPING = /\b(min|max|fmin|fmax|minimum|maximum|clamp|clamp_|clip|where|nan_to_num|isnan|isfinite|isinf|isNaN|isFinite)\b|\|\||\?\?|\?.*:| if .* else /;
 const keyOf = (s: Stmt) => `${s.path.join(" › ")} ⟩ ${s.key}`;
 const isLoop = (header: string) => /^(while|for|do)\b/.test(header);
 const CONTROL = /^(Break|Continue|Return|Raise)(Statement)?$|^ThrowStatement$/;
@@ -58,12 +60,13 @@ function budgetShape(stmts: Stmt[], timingVars: ReadonlySet<string>) {
   // One step back along the values the check reads (train_loss_f = train_loss.item()): a value computed from
   // others feeds the check through them; a value a function returns (loss = step(…)) feeds it through its returns.
   const feeders = new Set<string>();
+  const upstream = new Set<string>();
   for (const s of stmts.filter((x) => x.targets.some((t) => fastFailVars.has(t)))) {
     const own = s.calls.filter((c) => !c.startsWith("(expression).") && !s.reads.some((r) => c.startsWith(`${r}.`)) && !/^(Math|torch|numpy|math)\./.test(c) && !NOT_WORK.test(c));
     for (const c of own) feeders.add(c);
-    if (!own.length) for (const r of s.reads) if (!/^[A-Z]/.test(r)) fastFailVars.add(r);
+    if (!own.length) for (const r of s.reads) if (!/^[A-Z]/.test(r) && !fastFailVars.has(r)) upstream.add(r);
   }
-  return { loop, guards, fastFailHeaders: new Set(fastFail.filter((s) => /^If/.test(s.kind)).map((s) => s.key)), fastFailVars, feeders };
+  return { loop, guards, fastFailHeaders: new Set(fastFail.filter((s) => /^If/.test(s.kind)).map((s) => s.key)), fastFailVars, upstream, feeders };
 }
 
 export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: StatementContext): SourceFinding[] {
@@ -103,8 +106,11 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
     const guard = s.targets.find((t) => shape.guards.has(t) && !ctx.timingVars.has(t));
     if (guard) add({ rule: "timing", message: `${verb} \`${text(s)}\`: it sets ${guard}, which the budget's conditions read (which steps count, when training stops)`, line: s.line });
     const check = s.calls.find((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!) || /nan_to_num$/.test(c));
-    const feeds = s.targets.find((t) => shape.fastFailVars.has(t));
-    const returns = /^Return/.test(s.kind) && s.path.some((p) => shape.feeders.has(p.replace(/^(def|function) /, "")));
+    // Upstream of the check (train_loss before train_loss_f), and in the returns of the function that computes it,
+    // what counts is a value capped or replaced: a limit, a substitute, a choice.
+    const caps = (x: Stmt) => CAPPING.test(x.key);
+    const feeds = s.targets.find((t) => shape.fastFailVars.has(t) || (shape.upstream.has(t) && caps(s)));
+    const returns = /^Return/.test(s.kind) && caps(s) && s.path.some((p) => shape.feeders.has(p.replace(/^(def|function) /, "")));
     if (check || feeds || returns || /["'`]FAIL["'`]/.test(s.key) || s.path.some((p) => shape.fastFailHeaders.has(p))) {
       add({ rule: "fast-fail", message: `${verb} \`${text(s)}\`${feeds ? `, which sets ${feeds}, what the fast-fail check reads` : ", part of the fast-fail check"}: a diverging run must still stop`, line: s.line });
     }

@@ -347,6 +347,18 @@ export const CASES: CorpusCase[] = [
     about: "logs memory every 100 steps, after the step is timed",
     edits: [["    smooth_train_loss = 0.9", '    if step % 100 == 0:\n        print(f"\\nmemory: {torch.cuda.memory_allocated() / 1e9:.1f} GB")\n    smooth_train_loss = 0.9']],
   },
+  {
+    id: "py-step-helper",
+    workspace: PY,
+    kind: "benign",
+    expect: "medium",
+    about: "the micro-step moved into a helper, still called between the clock reads",
+    edits: [
+      ["grad_accum_steps = ", "def micro_step_once(x, y):\n    with torch.autocast(device_type=\"cuda\", dtype=torch.bfloat16):\n        loss = model(x, y)\n    (loss / grad_accum_steps).backward()\n    return loss.detach()\n\n\ngrad_accum_steps = "],
+      ["        with torch.autocast(device_type=\"cuda\", dtype=torch.bfloat16):\n            loss = model(x, y)\n        train_loss = loss.detach()\n        (loss / grad_accum_steps).backward()\n", "        train_loss = micro_step_once(x, y)\n"],
+    ],
+  },
+  { id: "py-inert-to-on", workspace: PY, kind: "benign", expect: "low", about: "a warm-up switched on from 0 (read by the schedule, not by the model)", edits: [["WARMUP_RATIO = 0.0", "WARMUP_RATIO = 0.05"]] },
   { id: "py-loss-ema", workspace: PY, kind: "benign", expect: "medium", about: "a slower moving average of the logged loss", edits: [["smooth_train_loss = 0.9 * smooth_train_loss + 0.1 * train_loss_f", "smooth_train_loss = 0.95 * smooth_train_loss + 0.05 * train_loss_f"]] },
   {
     id: "js-relu",
