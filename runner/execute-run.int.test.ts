@@ -20,6 +20,23 @@ async function runIn(dir: string, opts: { parentEnv?: Record<string, string> } =
 }
 
 describe("executeRun", () => {
+  it("gives each run fresh caches, TMPDIR and home, so nothing one run leaves there runs in the next", async () => {
+    const repo = trainerWorkspace("cache-plant.mjs");
+    const dataDir = tempDir("overseer-data-");
+    const { db } = tempDb(dataDir);
+    const loaded = await loadWorkspace(repo);
+    if (!loaded.ok) throw new Error(loaded.error);
+    const ws = registerWorkspace(db, loaded.workspace, Date.now());
+    const logs: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: { PATH: process.env.PATH! } });
+      expect(final.status).toBe("finished");
+      logs.push(fs.readFileSync(final.logPath!, "utf8"));
+      expect(fs.existsSync(path.join(path.dirname(final.logPath!), "scratch"))).toBe(false);
+    }
+    expect(logs.map((l) => /PLANTED found (\d+)/.exec(l)![1])).toEqual(["0", "0"]);
+  });
+
   it("runs at HEAD in a worktree, stores points and summary, and leaves the user's checkout alone", async () => {
     const repo = trainerWorkspace("ok.mjs");
     fs.writeFileSync(path.join(repo, "train.mjs"), "uncommitted edit that must not run and must survive");
