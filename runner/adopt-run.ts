@@ -14,6 +14,7 @@ import type { Db } from "../db/open";
 import { lastStepBySeries } from "../db/queries/metrics";
 import { applyRunEvent, type RunRow } from "../db/queries/runs";
 import { leftRunCgroup } from "./cgroup";
+import { cgroupName } from "./run-env";
 import { followLog, readLogInChunks, readLogTail } from "./log-tail";
 import { MetricWriter } from "./metric-writer";
 import { groupAlive, stopGroup } from "./process-group";
@@ -95,7 +96,7 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   replay.end();
   replay.writer.finish();
   // What the run started in its cgroup (a daemon of its own) ends with it, as under the runner that started it.
-  await leftRunCgroup(`run-${run.id}`)?.close();
+  await leftRunCgroup(cgroupName(settings.dataDir, run.id))?.close();
 
   const { summary, sawFail, oomLine } = replay.state;
   const endedAt = Date.now();

@@ -22,9 +22,10 @@ async function run(env: Record<string, string>, evaluate: Record<string, unknown
       command: ["node", "train.mjs"],
       editable: ["train.mjs"],
       protected: ["evaluate.mjs"],
-      budgetSeconds: 2,
-      timeoutSeconds: 20,
-      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL"],
+      budgetSeconds: 1,
+      timeoutSeconds: 30,
+      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER"],
+      timeTolerance: 0,
       evaluate: { command: ["node", "evaluate.mjs"], data: [data], ...evaluate },
     }),
   });
@@ -60,6 +61,13 @@ describe("trusted evaluation", () => {
     const { final } = await run({ QUALITY: "2.5", EVAL_FAIL: "1" });
     expect(final).toMatchObject({ status: "crashed", metricValue: null });
     expect(final.reason).toMatch(/its evaluation \(node evaluate.mjs\) failed: node evaluate.mjs exited with code 1\nevaluate.log:\nthe checkpoint holds no weights/);
+  });
+
+  it("stops a run that goes on past its budget after its first progress record, and records why", { timeout: 30_000 }, async () => {
+    const { final } = await run({ QUALITY: "2.5", LINGER: "20" });
+    expect(final, final.reason ?? "").toMatchObject({ status: "timed_out", metricValue: null });
+    expect(final.reason).toMatch(/^trained past its budget: stopped 11 s after its first progress record/);
+    expect(final.endedAt! - final.startedAt!).toBeLessThan(16_000);
   });
 
   it("keeps the evaluation's data from training, and the checkout from the evaluation (sandbox), and leaves no checkpoint behind", async () => {

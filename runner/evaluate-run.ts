@@ -19,6 +19,8 @@ import { runSandboxed } from "./sandboxed-process";
 
 export interface EvaluationSpec {
   runId: number;
+  /** Its cgroup's name (runner/run-env cgroupName). */
+  cgroup: string;
   config: WorkspaceConfig & { evaluate: NonNullable<WorkspaceConfig["evaluate"]> };
   /** The run's checkout and the folder under it the command runs in. */
   worktree: string;
@@ -53,7 +55,7 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
     for (const e of events) if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
   };
   const exit = await runSandboxed({
-    name: `run-${s.runId}-evaluate`,
+    name: s.cgroup,
     command: evaluate.command,
     probe: s.probe,
     sandbox: s.config.sandbox,

@@ -33,7 +33,7 @@ import { leftRunCgroup } from "./cgroup";
 import { interpreterRoots, probeSandbox, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
 import { runSandboxed } from "./sandboxed-process";
-import { cacheEnv, gpuEnv, readablePath, scratchDirs } from "./run-env";
+import { cacheEnv, cgroupName, gpuEnv, readablePath, scratchDirs } from "./run-env";
 import { configAtCommit } from "./workspace";
 
 export interface ExecuteOptions {
@@ -61,7 +61,7 @@ export function runWorktree(settings: Settings, runId: number): string {
  */
 export async function cleanUpAbandonedRun(db: Db, settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
   if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
-  await leftRunCgroup(`run-${run.id}`)?.close();
+  await leftRunCgroup(cgroupName(settings.dataDir, run.id))?.close();
   recoverPoints(db, run);
   fs.rmSync(path.join(settings.dataDir, "runs", String(run.id), "scratch"), { recursive: true, force: true });
   await removeWorktree(repoRoot, runWorktree(settings, run.id)).catch(() => undefined);
@@ -141,6 +141,7 @@ async function trainAndRecord(
       if (e.kind === "progress") {
         const t = elapsed();
         writer.add(e.step, e.values, t);
+        if (progressAt.first === null) budgetClock.start();
         progressAt.first ??= t;
         progressAt.last = t;
       } else if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
@@ -150,6 +151,12 @@ async function trainAndRecord(
       opts.onLogEvent?.(e, { startedAt, config });
     }
   };
+  // With trusted evaluation the runner keeps the budget: from the first progress record, the whole life of the
+  // training process is training time, and past the budget plus the tolerance it is stopped.
+  const budgetMs = config.budgetSeconds * 1000 * (1 + config.timeTolerance) + 10_000;
+  let stopForBudget: (() => void) | null = null;
+  let budgetTimer: NodeJS.Timeout | null = null;
+  const budgetClock = { start: () => config.evaluate && (budgetTimer = setTimeout(() => stopForBudget?.(), budgetMs)) };
   // The protected files in the run's checkout and in the workspace, and the data they name: before and after.
   const guarded = guardedPaths(config, cwd, ws.path);
   const before = fingerprints(guarded);
@@ -173,7 +180,7 @@ async function trainAndRecord(
     readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
   };
   const exit = await runSandboxed({
-    name: `run-${run.id}`,
+    name: cgroupName(settings.dataDir, run.id),
     command: config.command,
     probe,
     sandbox: config.sandbox,
@@ -187,7 +194,9 @@ async function trainAndRecord(
     onStart: (pid) => void persistently(() => updateRun(db, run.id, { pid })),
     onOutput: (bytes) => handle(parser.feed(bytes)),
     maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
+    budgetStop: (stop) => (stopForBudget = stop),
   });
+  if (budgetTimer) clearTimeout(budgetTimer);
   handle(parser.end());
   const peakMemoryMb = telemetry ? await telemetry.stop() : null;
   await persistently(() => writer.finish());
@@ -206,9 +215,13 @@ async function trainAndRecord(
     commandLabel: config.command.join(" "),
     oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: opts.gpu?.memoryTotalMb ?? null, gpuName: opts.gpu?.name ?? null },
   });
-  const trained = exit.overMemory && decided.outcome !== "finished" ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` } : decided;
+  const trained = exit.overBudget
+    ? { outcome: "timed_out" as const, metricValue: null, reason: `trained past its budget: stopped ${(budgetMs / 1000).toFixed(0)} s after its first progress record (budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts` }
+    : exit.overMemory && decided.outcome !== "finished"
+      ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` }
+      : decided;
   // Trusted evaluation scores a run whose training ended cleanly, whatever it printed.
-  const cleanExit = exit.exitCode === 0 && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
+  const cleanExit = exit.exitCode === 0 && !exit.overBudget && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
   const evaluated = config.evaluate && cleanExit ? await evaluateTrained(run, config as EvaluatedConfig, { worktree, cwd, checkpointDir, scratchParent, logFile, summary }, ws, probe, opts) : null;
   const ran = evaluated?.trusted.decision ?? trained;
   const changed = changedSince(before, fingerprints(guarded));
@@ -252,6 +265,7 @@ async function evaluateTrained(
 ) {
   const { outcome, record } = await runEvaluation({
     runId: run.id,
+    cgroup: cgroupName(opts.settings.dataDir, run.id, "evaluate"),
     config,
     worktree: at.worktree,
     cwd: at.cwd,

@@ -2,6 +2,7 @@
  * What a run's processes (training, and its evaluation) are given besides the command: their own home, TMPDIR
  * and caches, the GPU they are pinned to, and the paths they may read.
  */
+import { createHash } from "node:crypto";
 import path from "node:path";
 import fs from "node:fs";
 import type { GpuIdentity } from "../core/gpu";
@@ -35,4 +36,12 @@ export function readablePath(p: string, env: Readonly<Record<string, string>>, b
   if (!ref) return [resolveDataPath(p, base)];
   const value = env[ref[1]!];
   return value ? [resolveDataPath(value + (ref[2] ?? ""), base)] : [];
+}
+
+/**
+ * A run's cgroup name: unique to its data folder too, since run ids start at 1 in every database and two Overseers
+ * (or two test workers) on one machine must never stop each other's runs.
+ */
+export function cgroupName(dataDir: string, runId: number, part = ""): string {
+  return `${createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 12)}-run-${runId}${part ? `-${part}` : ""}`;
 }

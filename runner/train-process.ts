@@ -21,6 +21,8 @@ export interface TrainingSpec {
   onOutput: (bytes: Buffer) => void;
   /** Past this much output the run is stopped, so a print in the training loop cannot fill the disk. */
   maxLogBytes?: number;
+  /** Hands the caller a way to stop the run for going over its budget (trusted evaluation's budget, kept by the runner). */
+  budgetStop?: (stop: () => void) => void;
 }
 
 export interface TrainingExit {
@@ -31,6 +33,8 @@ export interface TrainingExit {
   cancelled: boolean;
   /** Stopped for writing more than maxLogBytes. */
   logLimitReached: boolean;
+  /** Stopped by the runner for training past its budget. */
+  overBudget?: boolean;
   durationMs: number;
 }
 
@@ -40,7 +44,12 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
   let timedOut = false;
   let cancelled = false;
   let logLimitReached = false;
+  let overBudget = false;
   let stopNow = () => {};
+  spec.budgetStop?.(() => {
+    overBudget = true;
+    stopNow();
+  });
   const tail = followLog(spec.logFile, spec.onOutput, {
     maxBytes: spec.maxLogBytes,
     onLimit: () => {
@@ -101,6 +110,7 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
     timedOut,
     cancelled: cancelled && !timedOut && !logLimitReached,
     logLimitReached,
+    overBudget,
     durationMs: Math.round(performance.now() - started),
   };
 }
