@@ -24,7 +24,7 @@ async function run(env: Record<string, string>, evaluate: Record<string, unknown
       protected: ["evaluate.mjs"],
       budgetSeconds: 1,
       timeoutSeconds: 30,
-      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER"],
+      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER", "FORGE"],
       timeTolerance: 0,
       evaluate: { command: ["node", "evaluate.mjs"], data: [data], ...evaluate },
     }),
@@ -50,6 +50,12 @@ describe("trusted evaluation", () => {
     const { final } = await run({ QUALITY: "2.5", REPORTED: "0.5" });
     expect(final).toMatchObject({ status: "finished", metricValue: 2.5, reportedMetric: 0.5 });
     expect(final.suspicion).toContain("the run reported val_bpb 0.5, but Overseer's evaluation (node evaluate.mjs) gave 2.5");
+  });
+
+  it.each(["fd-exit", "shadowed-log"])("replaces a score forged another way (%s) the same way", async (forge) => {
+    const { final } = await run({ QUALITY: "2.5", FORGE: forge });
+    expect(final).toMatchObject({ status: "finished", metricValue: 2.5, reportedMetric: 0.1 });
+    expect(final.suspicion).toContain("the run reported val_bpb 0.1, but Overseer's evaluation (node evaluate.mjs) gave 2.5");
   });
 
   it("scores a run that printed no summary at all", async () => {
