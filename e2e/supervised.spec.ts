@@ -110,7 +110,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
     const res = await fetch(`/api/trpc/experiment.byId?input=${encodeURIComponent(JSON.stringify({ id: experimentId }))}`);
     return JSON.stringify(await res.json());
   }, id);
-  expect(diff).toContain("+  smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
+  expect(diff).toContain("+    smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
 
   await page.goto(sessionUrl);
   await expect(page.getByText("reached 4 experiments")).toBeVisible({ timeout: 90_000 });
@@ -143,7 +143,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   const selectedDiff = test.info().outputPath("selection.diff");
   await selected.saveAs(selectedDiff);
   expect(fs.readFileSync(selectedDiff, "utf8")).toContain("+const HIDDEN = 32;");
-  expect(fs.readFileSync(selectedDiff, "utf8")).toContain("+  smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
+  expect(fs.readFileSync(selectedDiff, "utf8")).toContain("+    smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
   execFileSync("git", ["apply", "--check", selectedDiff], { cwd: ws.dir });
   await page.goto(sessionUrl);
 
