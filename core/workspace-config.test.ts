@@ -18,7 +18,7 @@ describe("parseWorkspaceConfig", () => {
         minImprovement: 0,
         protectedData: [],
         timeTolerance: 0.1,
-        sandbox: { network: false, writable: [], read: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: 256 },
+        sandbox: { network: false, writable: [], read: [], cacheReuse: false, maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: 256 },
         gate: { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] },
       },
     });

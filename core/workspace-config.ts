@@ -51,6 +51,8 @@ export const workspaceConfigSchema = z
         writable: z.array(z.string().min(1)).default([]),
         /** Paths a run may read besides its checkout, the system and its interpreter (data, a tokenizer, a package cache). */
         read: z.array(z.string().min(1)).default([]),
+        /** Start runs from the cache a kept, unsuspicious run left (compiled kernels), instead of an empty one. */
+        cacheReuse: z.boolean().default(false),
         maxFileSizeMb: z.number().int().positive().default(20480),
         maxProcesses: z.number().int().positive().default(4096),
         /** The run's memory (its whole process tree), where a cgroup can hold it; unset: 90% of the machine's. */
@@ -59,7 +61,7 @@ export const workspaceConfigSchema = z
         maxLogMb: z.number().int().positive().default(DEFAULT_MAX_LOG_MB),
       })
       .strict()
-      .default({ network: false, writable: [], read: [], maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: DEFAULT_MAX_LOG_MB }),
+      .default({ network: false, writable: [], read: [], cacheReuse: false, maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: DEFAULT_MAX_LOG_MB }),
     /**
      * Trusted evaluation: after training, Overseer runs this command (one of the protected files) in a sandbox of
      * its own that reads the run's checkout and checkpoint (OVERSEER_CHECKPOINT_DIR) and `data`, which training

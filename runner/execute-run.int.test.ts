@@ -6,6 +6,7 @@ import { seriesNames, seriesPoints } from "../db/queries/metrics";
 import { createRun, getRun } from "../db/queries/runs";
 import { gitRepo, sh, tempDb, tempDir, testSettings, trainerWorkspace, TRAINERS } from "../test/helpers/temp";
 import { executeRun, worktreeRemovals } from "./execute-run";
+import { settleRunCaches } from "./run-cache";
 import { loadWorkspace, registerWorkspace } from "./workspace";
 
 async function runIn(dir: string, opts: { parentEnv?: Record<string, string> } = {}) {
@@ -20,6 +21,25 @@ async function runIn(dir: string, opts: { parentEnv?: Record<string, string> } =
 }
 
 describe("executeRun", () => {
+  it("with sandbox.cacheReuse, starts a session's run from the cache of a kept run only", async () => {
+    const repo = trainerWorkspace("cache-plant.mjs", { sandbox: { cacheReuse: true } });
+    const dataDir = tempDir("overseer-data-");
+    const { db } = tempDb(dataDir);
+    const loaded = await loadWorkspace(repo);
+    if (!loaded.ok) throw new Error(loaded.error);
+    const ws = registerWorkspace(db, loaded.workspace, Date.now());
+    const once = async () => {
+      const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "session", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: { PATH: process.env.PATH! } });
+      return { id: final.id, found: Number(/PLANTED found (\d+)/.exec(fs.readFileSync(final.logPath!, "utf8"))![1]) };
+    };
+    const first = await once();
+    settleRunCaches(dataDir, ws.id, [first.id], false); // discarded: what it left is dropped
+    const second = await once();
+    settleRunCaches(dataDir, ws.id, [second.id], true); // kept: what it left is the shared cache
+    const third = await once();
+    expect([first.found, second.found, third.found]).toEqual([0, 0, 2]); // XDG_CACHE_HOME and TRITON_CACHE_DIR, not TMPDIR or home
+  });
+
   it("gives each run fresh caches, TMPDIR and home, so nothing one run leaves there runs in the next", async () => {
     const repo = trainerWorkspace("cache-plant.mjs");
     const dataDir = tempDir("overseer-data-");

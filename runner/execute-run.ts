@@ -33,6 +33,7 @@ import { leftRunCgroup } from "./cgroup";
 import { interpreterRoots, probeSandbox, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
 import { runSandboxed } from "./sandboxed-process";
+import { holdRunCache, seedRunCache } from "./run-cache";
 import { cacheEnv, cgroupName, gpuEnv, readablePath, scratchDirs } from "./run-env";
 import { configAtCommit } from "./workspace";
 
@@ -168,6 +169,9 @@ async function trainAndRecord(
   const scratch = scratchDirs(scratchParent, "train");
   const checkpointDir = path.join(scratchParent, "checkpoint");
   fs.mkdirSync(checkpointDir, { recursive: true });
+  // A session's run may start from the cache a kept run left, where the workspace allows it (runner/run-cache).
+  const reuseCache = config.sandbox.cacheReuse && run.origin === "session";
+  if (reuseCache) seedRunCache(settings.dataDir, ws.id, scratch.cache);
   const probe = await probeSandbox();
   const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), OVERSEER_CHECKPOINT_DIR: checkpointDir, ...cacheEnv(scratch), ...(probe.available ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
@@ -245,6 +249,7 @@ async function trainAndRecord(
     guardsJson: JSON.stringify({ sandbox: probe.detail, limits: exit.limits, hashed: Object.keys(guarded), changed }),
     gpuJson: opts.gpu ? JSON.stringify({ ...opts.gpu, peakMemoryMb } satisfies RunGpu) : null,
   };
+  if (reuseCache && decision.outcome === "finished" && !patch.suspicion) holdRunCache(settings.dataDir, ws.id, run.id, scratch.cache);
   // The result waits for a full or locked database rather than being lost.
   if (exit.cancelled && opts.signal?.reason === "shutdown") {
     return persistently(() => applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { ...patch, reason: "the runner was stopped while this run was in flight" }));

@@ -15,7 +15,7 @@ import type { GpuIdentity, RunGpu } from "../../core/gpu";
 import type { SessionOptions } from "../../core/session-options";
 import { countExperimentEvents } from "../../db/queries/events";
 import { applyExperimentEvent, getExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
-import { createRun, type RunRow } from "../../db/queries/runs";
+import { createRun, getRuns, type RunRow } from "../../db/queries/runs";
 import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
@@ -23,6 +23,7 @@ import { executeRun } from "../execute-run";
 import { readChangedJavaScript } from "../gate/read-javascript";
 import { readChangedPython } from "../gate/read-python";
 import type { Reviewer } from "../reviewer";
+import { settleRunCaches } from "../run-cache";
 import { probeSandbox } from "../sandbox";
 import type { ExportScheduler } from "../export";
 import type { ProposalOutcome } from "../proposers/types";
@@ -282,10 +283,19 @@ async function settle(d: StepDeps, exp: ExperimentRow, outcome: "kept" | "discar
     await advanceBranch(d.g, exp.commitSha!, s.bestCommit);
   }
   // The new best and the decision are one write: a kill leaves both or neither (then the run is done again).
-  return d.db.transaction(() => {
+  const decided = d.db.transaction(() => {
     if (outcome === "kept") updateSession(d.db, exp.sessionId, { bestCommit: exp.commitSha!, bestValue: mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
     return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), patch);
   });
+  settleCaches(d, exp, outcome === "kept");
+  return decided;
+}
+
+/** The caches its runs held (sandbox.cacheReuse): shared from a kept experiment whose runs nobody suspects, else dropped. */
+function settleCaches(d: StepDeps, exp: ExperimentRow, kept: boolean): void {
+  const runIds = JSON.parse(exp.runIdsJson) as number[];
+  const unsuspected = getRuns(d.db, runIds).every((r) => !r.suspicion);
+  settleRunCaches(d.settings.dataDir, d.ws.id, runIds, kept && unsuspected);
 }
 
 /** The summary's peak_vram_mb, else the most memory the GPU sampler saw (an out-of-memory run prints no summary). */
@@ -300,6 +310,7 @@ function keepBaseline(d: StepDeps, exp: ExperimentRow, values: number[]): Experi
   const sigma = stddev(values);
   const noise = sigma === null ? "" : ` (σ ${sigma.toPrecision(3)} over ${values.length} runs)`;
   updateSession(d.db, exp.sessionId, { bestValue: mean, bestExperimentId: exp.id, noiseSigma: sigma }, Date.now(), "session_baseline_measured");
+  settleCaches(d, exp, true);
   return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: "kept" }, Date.now(), {
     metricValue: mean,
     delta: 0,
