@@ -14,7 +14,7 @@ import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
 import { readLogTail } from "./log-tail";
 import { cacheEnv, gpuEnv, readablePath, scratchDirs } from "./run-env";
-import { interpreterRoots, type SandboxProbe } from "./sandbox";
+import { handOver, interpreterRoots, type SandboxProbe } from "./sandbox";
 import { runSandboxed } from "./sandboxed-process";
 
 export interface EvaluationSpec {
@@ -28,6 +28,9 @@ export interface EvaluationSpec {
   checkpointDir: string;
   /** Where its scratch folder and log go (the run's folder). */
   scratchParent: string;
+  /** Overseer's data folder and database, closed to it where it runs as another user. */
+  dataDir: string;
+  dbFile: string;
   logFile: string;
   workspacePath: string;
   probe: SandboxProbe;
@@ -47,13 +50,14 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
   const { evaluate } = s.config;
   const label = evaluate.command.join(" ");
   const scratch = scratchDirs(s.scratchParent, "evaluate");
-  const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, ...cacheEnv(scratch), ...(s.probe.available ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
+  const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, ...cacheEnv(scratch), ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
   const readable = [s.worktree, s.checkpointDir, ...interpreterRoots(evaluate.command[0]!, env.PATH ?? "", s.cwd), ...[...evaluate.data, ...s.config.sandbox.read, ...s.config.protectedData].flatMap((p) => readablePath(p, env, s.workspacePath))];
   const parser = new LogParser();
   const summary: SummaryEntry[] = [];
   const collect = (events: ReturnType<LogParser["feed"]>) => {
     for (const e of events) if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
   };
+  handOver(s.probe, { dataDir: s.dataDir, dbFile: s.dbFile, runDir: s.scratchParent, logFile: s.logFile, own: [scratch.root] });
   const exit = await runSandboxed({
     name: s.cgroup,
     command: evaluate.command,

@@ -30,7 +30,7 @@ import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { groupAlive, stopGroup } from "./process-group";
 import { leftRunCgroup } from "./cgroup";
-import { interpreterRoots, probeSandbox, type SandboxProbe } from "./sandbox";
+import { handOver, interpreterRoots, probeSandbox, takeBack, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
 import { runSandboxed } from "./sandboxed-process";
 import { holdRunCache, seedRunCache } from "./run-cache";
@@ -173,7 +173,7 @@ async function trainAndRecord(
   const reuseCache = config.sandbox.cacheReuse && run.origin === "session";
   if (reuseCache) seedRunCache(settings.dataDir, ws.id, scratch.cache);
   const probe = await probeSandbox();
-  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), OVERSEER_CHECKPOINT_DIR: checkpointDir, ...cacheEnv(scratch), ...(probe.available ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
+  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), OVERSEER_CHECKPOINT_DIR: checkpointDir, ...cacheEnv(scratch), ...(probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
 
@@ -183,6 +183,7 @@ async function trainAndRecord(
     writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
   };
+  handOver(probe, { dataDir: settings.dataDir, dbFile: settings.dbFile, runDir: path.dirname(logFile), logFile, own: [worktree, scratch.root, checkpointDir] });
   const exit = await runSandboxed({
     name: cgroupName(settings.dataDir, run.id),
     command: config.command,
@@ -268,6 +269,8 @@ async function evaluateTrained(
   probe: SandboxProbe,
   opts: ExecuteOptions,
 ) {
+  // The checkout and checkpoint are root's again: the evaluation reads them and cannot change them.
+  takeBack(probe, [at.worktree, at.checkpointDir]);
   const { outcome, record } = await runEvaluation({
     runId: run.id,
     cgroup: cgroupName(opts.settings.dataDir, run.id, "evaluate"),
@@ -276,6 +279,8 @@ async function evaluateTrained(
     cwd: at.cwd,
     checkpointDir: at.checkpointDir,
     scratchParent: at.scratchParent,
+    dataDir: opts.settings.dataDir,
+    dbFile: opts.settings.dbFile,
     logFile: path.join(path.dirname(at.logFile), "evaluate.log"),
     workspacePath: ws.path,
     probe,

@@ -107,4 +107,26 @@ describe("runtime guards", () => {
       expect(escape.read[readAttempts[0]!]).toBe("read");
     }
   });
+
+  it("without bubblewrap, as root, starts runs as nobody: no home, no database, no workspace writes (OVERSEER_ISOLATION=uid)", { timeout: 30_000 }, async () => {
+    const home = tempDir("overseer-home-");
+    fs.mkdirSync(path.join(home, ".ssh"));
+    fs.writeFileSync(path.join(home, ".ssh", "id_ed25519"), "PRIVATE KEY");
+    const dataDir = tempDir("overseer-data-");
+    const dir = workspace("escape.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE", "ESCAPE_READ"] });
+    const readAttempts = [path.join(home, ".ssh", "id_ed25519"), path.join(dataDir, "overseer.db")];
+    const out = await new Promise<string>((resolve) => {
+      const env = { ...process.env, HOME: home, OVERSEER_ISOLATION: "uid", ANTHROPIC_API_KEY: "sk-ant-test-secret", ESCAPE_PORT: "9", ESCAPE_OUTSIDE: dir, ESCAPE_READ: readAttempts.join(":"), OVERSEER_DATA_DIR: dataDir };
+      execFile(path.join(ROOT, "bin/overseer"), ["run", dir, "--json"], { env }, (_e, stdout) => resolve(stdout));
+    });
+    const result = JSON.parse(out) as { outcome: string; logFile: string };
+    const log = fs.readFileSync(result.logFile, "utf8");
+    const escape = JSON.parse(/ESCAPE (.*)/.exec(log)![1]!) as { found: { env: string | null; proc: number[] }; wrote: string; read: Record<string, string> };
+    if (process.getuid?.() === 0) {
+      expect(result.outcome).toBe("finished");
+      // The runner's environment is root's, its database root's alone, the workspace not the run's to write.
+      expect(escape).toMatchObject({ found: { env: null, proc: [] }, wrote: "EACCES", read: Object.fromEntries(readAttempts.map((p) => [p, "EACCES"])) });
+      expect(fs.existsSync(path.join(dir, "escaped.txt"))).toBe(false);
+    } else expect(escape.read[readAttempts[0]!]).toBe("read"); // not root: no other user to start runs as, so nothing isolates them
+  });
 });

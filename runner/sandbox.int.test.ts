@@ -20,7 +20,7 @@ describe("what a sandboxed run may read", () => {
   });
 
   it("binds nothing of home or /tmp but what it is given, and gives the run its own /tmp and /dev/shm", () => {
-    const argv = sandboxedCommand(["node", "train.mjs"], { probe: { available: true, detail: "" }, settings: { network: false, maxFileSizeMb: 1, maxProcesses: 10 }, mounts: { writable: ["/tmp"], readable: [] } });
+    const argv = sandboxedCommand(["node", "train.mjs"], { probe: { available: true, kind: "bubblewrap", detail: "" }, settings: { network: false, maxFileSizeMb: 1, maxProcesses: 10 }, mounts: { writable: ["/tmp"], readable: [] } });
     const binds = argv.flatMap((a, i) => (a === "--ro-bind" || a === "--bind" ? [argv[i + 1]!] : []));
     expect(binds.filter((b) => b.startsWith("/root") || b.startsWith("/home") || b === "/")).toEqual([]);
     expect(argv.join(" ")).toContain("--tmpfs /dev/shm");

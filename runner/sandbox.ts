@@ -19,29 +19,56 @@ export interface SandboxSettings {
 }
 
 export interface SandboxProbe {
+  /** Whether runs are sandboxed (bubblewrap): what `requireSandbox` asks for. */
   available: boolean;
+  /** What isolates runs: bubblewrap; where it cannot run and Overseer is root, a separate unprivileged user; or nothing. */
+  kind: "bubblewrap" | "uid" | "none";
+  /** The user runs are started as, for kind "uid". */
+  uid?: number;
   /** What isolates runs, or why nothing does, in words for the dashboard. */
   detail: string;
 }
 
 const BWRAP = "/usr/bin/bwrap";
 const PRLIMIT = "/usr/bin/prlimit";
+const SETPRIV = "/usr/bin/setpriv";
+/** nobody: the unprivileged user runs are started as where bubblewrap cannot run. */
+const NOBODY = 65534;
 
 let probed: Promise<SandboxProbe> | null = null;
 
-/** Whether bubblewrap can make the namespaces a run needs here (once per process). */
+/**
+ * How runs are isolated here (once per process). OVERSEER_ISOLATION chooses: auto (the default: bubblewrap,
+ * else a separate user when Overseer is root, else nothing), bubblewrap, uid or none.
+ */
 export function probeSandbox(): Promise<SandboxProbe> {
   probed ??= new Promise((resolve) => {
-    if (!fs.existsSync(BWRAP)) {
-      resolve({ available: false, detail: "unavailable: bubblewrap is not installed (apt-get install bubblewrap); runs can reach the network and write anywhere you can" });
-      return;
-    }
+    const mode = process.env.OVERSEER_ISOLATION ?? "auto";
+    const none = (why: string): SandboxProbe => ({ available: false, kind: "none", detail: `unavailable: ${why}; runs can reach the network and write anywhere you can` });
+    if (!["auto", "bubblewrap", "uid", "none"].includes(mode)) return resolve(none(`OVERSEER_ISOLATION=${mode} is not one of auto, bubblewrap, uid, none`));
+    if (mode === "none") return resolve(none("OVERSEER_ISOLATION=none"));
+    const fallback = (why: string) => resolve(mode === "auto" || mode === "uid" ? separateUser(why) : none(why));
+    if (mode === "uid") return fallback("OVERSEER_ISOLATION=uid");
+    if (!fs.existsSync(BWRAP)) return fallback("bubblewrap is not installed (apt-get install bubblewrap)");
     execFile(BWRAP, ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"], { timeout: 10_000 }, (err, _out, stderr) => {
-      if (err) resolve({ available: false, detail: `unavailable: bubblewrap cannot create namespaces here (${(stderr || err.message).trim().split("\n")[0]}); runs can reach the network and write anywhere you can` });
-      else resolve({ available: true, detail: "bubblewrap: reads only the system, its interpreter and declared data; writes only its checkout and its own home, tmp and cache; no network; its own /tmp, /dev/shm and process table" });
+      if (err) fallback(`bubblewrap cannot create namespaces here (${(stderr || err.message).trim().split("\n")[0]})`);
+      else resolve({ available: true, kind: "bubblewrap", detail: "bubblewrap: reads only the system, its interpreter and declared data; writes only its checkout and its own home, tmp and cache; no network; its own /tmp, /dev/shm and process table" });
     });
   });
   return probed;
+}
+
+/** The closest isolation without namespaces: runs as nobody, which root can start them as. */
+function separateUser(why: string): SandboxProbe {
+  const tail = "runs can reach the network and write anywhere you can";
+  if (process.getuid?.() !== 0) return { available: false, kind: "none", detail: `unavailable: ${why}, and Overseer does not run as root to start runs as another user; ${tail}` };
+  if (!fs.existsSync(SETPRIV)) return { available: false, kind: "none", detail: `unavailable: ${why}, and setpriv (util-linux) is missing; ${tail}` };
+  return {
+    available: false,
+    kind: "uid",
+    uid: NOBODY,
+    detail: `unavailable: ${why}; runs start as the user nobody (uid ${NOBODY}) instead, so they cannot read your home, Overseer's database and logs, nor write your workspace, but they can reach the network, /dev/shm and what any user may read`,
+  };
 }
 
 /** What a run may reach, besides the system's directories: absolute paths. */
@@ -97,6 +124,7 @@ function systemMounts(): string[] {
 /** The argv that runs `command` under the resource limits and, when available, inside bubblewrap. */
 export function sandboxedCommand(command: readonly string[], o: { probe: SandboxProbe; settings: SandboxSettings; mounts: SandboxMounts }): string[] {
   const limited = fs.existsSync(PRLIMIT) ? [PRLIMIT, `--fsize=${o.settings.maxFileSizeMb * 1024 * 1024}`, `--nproc=${o.settings.maxProcesses}`, "--", ...command] : [...command];
+  if (o.probe.kind === "uid") return [SETPRIV, `--reuid=${o.probe.uid}`, `--regid=${o.probe.uid}`, "--clear-groups", "--", ...limited];
   if (!o.probe.available) return limited;
   const existing = (paths: string[]) => [...new Set(paths)].filter((p) => fs.existsSync(p));
   const gpus = fs.readdirSync("/dev").filter((d) => GPU_DEVICE.test(d)).flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]);
@@ -120,4 +148,28 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     // (runner/adopt-run.ts) or stops it.
     ...limited,
   ];
+}
+
+/**
+ * For a run started as another user (kind "uid"): its checkout and scratch become its own, and Overseer's data
+ * folder is closed to it: folders it must pass through can be entered but not listed, the database and logs are
+ * root's alone.
+ */
+export function handOver(probe: SandboxProbe, o: { dataDir: string; dbFile: string; runDir: string; logFile: string; own: string[] }): void {
+  if (probe.kind !== "uid") return;
+  for (const d of [o.dataDir, path.dirname(o.runDir), o.runDir, path.join(o.dataDir, "worktrees")]) if (fs.existsSync(d)) fs.chmodSync(d, 0o711);
+  if (!fs.existsSync(o.logFile)) fs.writeFileSync(o.logFile, "");
+  for (const f of [o.dbFile, `${o.dbFile}-wal`, `${o.dbFile}-shm`, o.logFile]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+  for (const p of o.own) chownTree(p, probe.uid!);
+}
+
+/** Gives a tree back to root (a checkout the evaluation must only read). */
+export function takeBack(probe: SandboxProbe, paths: string[]): void {
+  if (probe.kind === "uid") for (const p of paths) chownTree(p, 0);
+}
+
+function chownTree(p: string, uid: number): void {
+  if (!fs.existsSync(p)) return;
+  fs.lchownSync(p, uid, uid);
+  if (fs.lstatSync(p).isDirectory()) for (const e of fs.readdirSync(p)) chownTree(path.join(p, e), uid);
 }
