@@ -17,7 +17,7 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   const queue = page.getByRole("region", { name: "awaiting a human" });
   await expect(queue).toBeVisible({ timeout: 60_000 });
   await expect(page).toHaveTitle(/^\(1\) waiting for you/);
-  await expect(page.getByRole("region", { name: "progress chart" }).locator(".recharts-scatter-symbol").first()).toBeVisible(); // the baseline's dot
+  await expect(page.getByRole("region", { name: "progress chart" }).locator(".recharts-scatter-symbol").first()).toBeVisible({ timeout: 30_000 }); // the baseline's dot (once its run is trained and evaluated)
   await shot(page, "session-waiting.png");
 
   // Its page shows the candidate against its parent in Monaco's diff editor, served by the app itself.
