@@ -90,6 +90,9 @@ export function constantsOnlyChange(file: string, before: string, after: string)
   return changes;
 }
 
+/** The rules core/gate/statement-rules judges from the parser's statements: the token rules' version is dropped where a parser read the file. */
+const STATEMENT_RULES = new Set(["metric-output", "metric-computation", "timing", "fast-fail"]);
+
 /** Protected source files as module names (prepare.py → prepare, lib/eval.mjs → lib.eval). */
 const protectedModulesOf = (config: GateConfig) => config.protected.filter((f) => /\.(py|m?js|cjs)$/.test(f)).map((f) => f.replace(/\.(py|m?js|cjs)$/, "").replace(/\//g, "."));
 /** Values that leave code inert where they multiply or count (0, 0.0, False, None, an empty string). */
@@ -128,7 +131,6 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     const py = parsed[file];
     let pyFound: ReturnType<typeof sourceFindings> = [];
     // Code Python cannot parse has no statements to judge: the token rules' reading of it would be noise.
-    const STATEMENT_RULES = new Set(["metric-output", "metric-computation", "timing", "fast-fail"]);
     if (code && py?.after.ok !== false) found.push(...(py?.after.ok ? code.findings.filter((f) => !STATEMENT_RULES.has(f.rule)) : code.findings));
     if (py) {
       const protectedModules = protectedModulesOf(config);

@@ -9,27 +9,29 @@ import { executeRun, worktreeRemovals } from "./execute-run";
 import { settleRunCaches } from "./run-cache";
 import { loadWorkspace, registerWorkspace } from "./workspace";
 
-async function runIn(dir: string, opts: { parentEnv?: Record<string, string> } = {}) {
+/** A registered workspace in a fresh data folder, and a way to run it there (again and again, one database). */
+async function workspaceIn(dir: string) {
   const dataDir = tempDir("overseer-data-");
   const { db } = tempDb(dataDir);
   const loaded = await loadWorkspace(dir);
   if (!loaded.ok) throw new Error(loaded.error);
   const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  const run = createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() });
-  const final = await executeRun(run, ws, { db, settings: testSettings(dataDir), parentEnv: opts.parentEnv ?? { PATH: process.env.PATH } });
-  return { db, final, dataDir, ws };
+  const run = (opts: { parentEnv?: Record<string, string>; origin?: "cli" | "session" } = {}) =>
+    executeRun(createRun(db, { workspaceId: ws.id, origin: opts.origin ?? "cli", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: opts.parentEnv ?? { PATH: process.env.PATH! } });
+  return { db, dataDir, ws, run };
+}
+
+async function runIn(dir: string, opts: { parentEnv?: Record<string, string> } = {}) {
+  const w = await workspaceIn(dir);
+  const final = await w.run(opts);
+  return { db: w.db, final, dataDir: w.dataDir, ws: w.ws };
 }
 
 describe("executeRun", () => {
   it("with sandbox.cacheReuse, starts a session's run from the cache of a kept run only", async () => {
-    const repo = trainerWorkspace("cache-plant.mjs", { sandbox: { cacheReuse: true } });
-    const dataDir = tempDir("overseer-data-");
-    const { db } = tempDb(dataDir);
-    const loaded = await loadWorkspace(repo);
-    if (!loaded.ok) throw new Error(loaded.error);
-    const ws = registerWorkspace(db, loaded.workspace, Date.now());
+    const { dataDir, ws, run } = await workspaceIn(trainerWorkspace("cache-plant.mjs", { sandbox: { cacheReuse: true } }));
     const once = async () => {
-      const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "session", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: { PATH: process.env.PATH! } });
+      const final = await run({ origin: "session" });
       return { id: final.id, found: Number(/PLANTED found (\d+)/.exec(fs.readFileSync(final.logPath!, "utf8"))![1]) };
     };
     const first = await once();
@@ -41,15 +43,10 @@ describe("executeRun", () => {
   });
 
   it("gives each run fresh caches, TMPDIR and home, so nothing one run leaves there runs in the next", async () => {
-    const repo = trainerWorkspace("cache-plant.mjs");
-    const dataDir = tempDir("overseer-data-");
-    const { db } = tempDb(dataDir);
-    const loaded = await loadWorkspace(repo);
-    if (!loaded.ok) throw new Error(loaded.error);
-    const ws = registerWorkspace(db, loaded.workspace, Date.now());
+    const { run } = await workspaceIn(trainerWorkspace("cache-plant.mjs"));
     const logs: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: { PATH: process.env.PATH! } });
+      const final = await run();
       expect(final.status).toBe("finished");
       logs.push(fs.readFileSync(final.logPath!, "utf8"));
       expect(fs.existsSync(path.join(path.dirname(final.logPath!), "scratch"))).toBe(false);

@@ -142,7 +142,7 @@ async function trainAndRecord(
       if (e.kind === "progress") {
         const t = elapsed();
         writer.add(e.step, e.values, t);
-        if (progressAt.first === null) budgetClock.start();
+        if (progressAt.first === null && config.evaluate) budgetTimer = setTimeout(() => stopForBudget?.(), budgetMs);
         progressAt.first ??= t;
         progressAt.last = t;
       } else if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
@@ -157,7 +157,6 @@ async function trainAndRecord(
   const budgetMs = config.budgetSeconds * 1000 * (1 + config.timeTolerance) + 10_000;
   let stopForBudget: (() => void) | null = null;
   let budgetTimer: NodeJS.Timeout | null = null;
-  const budgetClock = { start: () => config.evaluate && (budgetTimer = setTimeout(() => stopForBudget?.(), budgetMs)) };
   // The protected files in the run's checkout and in the workspace, and the data they name: before and after.
   const guarded = guardedPaths(config, cwd, ws.path);
   const before = fingerprints(guarded);

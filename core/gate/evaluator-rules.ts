@@ -42,7 +42,7 @@ export function reachOf(a: SourceFacts, ctx: Pick<SourceRuleContext, "protectedM
       grew = true;
     }
   }
-  return { reached, classes };
+  return { reached, classes, evalCalls, isProtected };
 }
 
 /**
@@ -67,15 +67,13 @@ export function constantsReadByEvaluator(a: SourceFacts, ctx: Pick<SourceRuleCon
  * change that touches the loss or branches on being scored is high; any other change there is named, at medium.
  */
 export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRuleContext): SourceFinding[] {
-  const isProtected = (name: string) => ctx.protectedModules.includes(moduleOf(name)) && name.includes(".");
-  const evalCalls = a.calls.filter((c) => isProtected(c.name));
+  const { reached, classes, evalCalls, isProtected } = reachOf(a, ctx);
   const out: SourceFinding[] = [];
   // The protected calls themselves: a changed argument changes what is trained on or scored.
   for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
     out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });
   }
   const passed = new Set(evalCalls.flatMap((c) => [...c.argNames, ...(c.argCalls ?? [])]));
-  const { reached, classes } = reachOf(a, ctx);
   if (!reached.size) return out;
   const scorer = [...reached.values()][0]!.by;
   const evalScope = evalCalls[0]?.scope ?? "<module>";
