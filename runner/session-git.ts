@@ -81,6 +81,20 @@ export async function pin(g: SessionGit, ref: string, sha: string): Promise<void
 }
 
 /**
+ * Pins every commit the database records for a session whose pin is missing or moved: a loop killed between
+ * recording an experiment and pinning it leaves its commit to `git gc` otherwise.
+ */
+export async function repinAll(g: SessionGit, commits: ReadonlyArray<{ idx: number; sha: string }>): Promise<void> {
+  const prefix = `refs/overseer/${g.sessionId}/`;
+  const listed = await git(g.repoRoot, ["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
+  const have = new Map(listed.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+  for (const c of commits) {
+    const ref = refFor(g.sessionId, c.idx);
+    if (have.get(ref) !== c.sha) await pin(g, ref, c.sha);
+  }
+}
+
+/**
  * Moves the session branch to a kept commit, only if it still points at the previous best. Finding it already
  * at the kept commit is success: a loop killed after this step and before recording it does it again.
  */

@@ -64,6 +64,8 @@ describe("bin/overseer loop", () => {
       });
       loop.kill("SIGKILL");
       await new Promise((r) => loop.once("exit", r));
+      // As if killed between recording the baseline and pinning it: its pin is missing.
+      sh(repo, "git", ["update-ref", "-d", `refs/overseer/${victim.sessionId}/0`]);
 
       const r = spawnSync(BIN, ["loop", "--resume", String(victim.sessionId)], { encoding: "utf8", env, timeout: 60_000 });
       expect(r.stderr).toBe("");
@@ -76,6 +78,7 @@ describe("bin/overseer loop", () => {
       const again = exps.find((e) => e.id === victim.id)!;
       const runs = (JSON.parse(again.runIdsJson) as number[]).map((id) => getRun(db, id)!);
       expect(runs.map((x) => x.status)).toEqual(["interrupted", "finished"]);
+      for (const e of exps) expect(sh(repo, "git", ["rev-parse", `refs/overseer/${victim.sessionId}/${e.idx}`]).trim()).toBe(e.commitSha);
       expect(getSession(db, victim.sessionId)).toMatchObject({ status: "finished", stopReason: "reached 3 experiments" });
       expect(sh(repo, "git", ["worktree", "list"]).trim().split("\n")).toHaveLength(1);
     } finally {

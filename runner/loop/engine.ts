@@ -23,7 +23,7 @@ import { configAtCommit } from "../workspace";
 import { cleanUpAbandonedRun, runWorktree, worktreeRemovals } from "../execute-run";
 import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
-import { openSessionGit, pin, readFilesAt, refFor, type SessionGit } from "../session-git";
+import { openSessionGit, pin, readFilesAt, refFor, repinAll, type SessionGit } from "../session-git";
 import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
 import { serialised } from "../serial";
@@ -66,6 +66,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   };
   try {
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);
+    await repinAll(g, listExperiments(db, sessionId).flatMap((e) => (e.commitSha ? [{ idx: e.idx, sha: e.commitSha }] : [])));
     if (s.status !== "running") updateSession(db, sessionId, { status: "running", requested: null, endedAt: null, stopReason: null }, Date.now(), "session_resumed");
     const gpus = pickGpus((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? [], sessionOptions(s).gpus);
     if (!gpus.ok) {
