@@ -70,7 +70,18 @@ export const workspaceConfigSchema = z
     evaluate: z
       .object({
         command: z.array(z.string().min(1)).min(1),
+        /**
+         * The held-out data only the evaluation reads: paths (`$VAR/…`, `~/…`, relative to the workspace; `*`, `?`
+         * and `[…]` in the last part) that training and the served model cannot read, even inside a folder they do.
+         */
         data: z.array(z.string().min(1)).default([]),
+        /**
+         * The candidate's model, served to the evaluation (e.g. ["node", "train.mjs", "--serve"]): a process of its
+         * own per use, sandboxed like training (it reads the checkpoint, never `data`), its stdin and stdout the
+         * evaluation's fds 3 and 4 (scoring) and 5 and 6 (a fresh one, for checks). Without it the evaluation
+         * must not run the candidate's code itself.
+         */
+        serve: z.array(z.string().min(1)).min(1).optional(),
         timeoutSeconds: z.number().positive().max(24 * 3600).default(600),
         /** The relative disagreement of reported and evaluated metric past which the run is suspicious. */
         tolerance: z.number().min(0).max(1).default(0.001),
@@ -141,7 +152,7 @@ const FIELD_HINTS: Record<string, string> = {
   protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
   timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
   sandbox: '{"network": false, "read": ["~/.cache/autoresearch"], "writable": [], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
-  evaluate: '{"command": ["node", "evaluate.mjs"], "data": ["~/.cache/my-val-data"], "timeoutSeconds": 600, "tolerance": 0.001}',
+  evaluate: '{"command": ["python3", "evaluate.py"], "serve": ["python3", "train.py", "--serve"], "data": ["~/.cache/autoresearch/data/shard_06542.parquet"], "timeoutSeconds": 600, "tolerance": 0.001}',
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"], "allowedImports": ["scipy"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

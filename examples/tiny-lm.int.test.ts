@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../db/open";
 import { seriesPoints } from "../db/queries/metrics";
+import { probeSandbox } from "../runner/sandbox";
 import { gitRepo, MIGRATIONS, ROOT, tempDir } from "../test/helpers/temp";
 
 const EXAMPLE = path.join(ROOT, "examples", "tiny-lm");
@@ -27,11 +28,12 @@ function runOnce(repo: string) {
 }
 
 describe("examples/tiny-lm", () => {
-  it("learns: val_bpb far below 8 bits, loss falling, in autoresearch's format", () => {
+  it("learns: val_bpb far below 8 bits, loss falling, in autoresearch's format", async () => {
     const { r, out, dataDir } = runOnce(shortCopy(4));
     expect(out.outcome, out.reason).toBe("finished");
-    // Scored by its protected evaluation, which agrees with what the honest run printed.
-    expect(out.evaluation).toMatchObject({ command: "node evaluate.mjs", reported: out.metric.value });
+    // Scored by its protected evaluation. In the sandbox training cannot read the held-out text, so it reports
+    // nothing; without one it reports what the evaluation agrees with.
+    expect(out.evaluation).toMatchObject({ command: "node evaluate.mjs", reported: (await probeSandbox()).available ? null : out.metric.value });
     expect(out.suspicion).toEqual([]);
     expect(r.status).toBe(0);
     expect(out.metric.value).toBeGreaterThan(1);
@@ -47,9 +49,10 @@ describe("examples/tiny-lm", () => {
   });
 
   it("scores a run that forges its summary by the evaluation, and holds it as suspicious", () => {
-    const { out } = runOnce(shortCopy(2, (t) => t.replace('line("val_bpb", valBpb.toFixed(6));', 'line("val_bpb", (valBpb * 0.5).toFixed(6));')));
+    const { out } = runOnce(shortCopy(2, (t) => t.replace('if (valBpb !== null) line("val_bpb", valBpb.toFixed(6));', 'line("val_bpb", "0.500000");')));
     expect(out.outcome).toBe("finished");
-    expect(out.metric.value).toBeCloseTo(out.evaluation.reported * 2, 4);
+    expect(out.evaluation.reported).toBe(0.5);
+    expect(out.metric.value).toBeGreaterThan(1);
     expect(out.suspicion.join("\n")).toMatch(/the run reported val_bpb [\d.]+, but Overseer's evaluation \(node evaluate.mjs\) gave [\d.]+/);
   });
 
@@ -62,6 +65,60 @@ describe("examples/tiny-lm", () => {
       );
     expect(peek("  return logits;\n}")).not.toBe("  return logits;\n}");
     const { out } = runOnce(shortCopy(2, peek));
+    expect(out.outcome).toBe("crashed");
+    expect(out.reason).toMatch(/evaluation \(node evaluate.mjs\) failed: .*\n[\s\S]*a prediction may use only its own context/);
+  });
+
+  it("gives the served model none of the held-out text: one that looks its answers up there scores as it learned", () => {
+    // Serving reads the corpus's held-out files (the split is in prepare.mjs, which it can read) and puts a
+    // large logit on the byte that follows each context there.
+    const lookup = (t: string) =>
+      t.replace(
+        "  await serveLogits((ctx, n) => forward(ctx, n, n <= 256 ? served : buffers(n)));",
+        [
+          "  const { val: held } = loadData();",
+          "  const next = new Map();",
+          "  for (let p = MAX_CONTEXT; held && p < held.length; p++) next.set(held.subarray(p - MAX_CONTEXT, p).join(), held[p]);",
+          "  console.error(`LOOKUP knows ${next.size} contexts`);",
+          "  await serveLogits((ctx, n) => {",
+          "    const logits = forward(ctx, n, n <= 256 ? served : buffers(n));",
+          "    for (let b = 0; b < n; b++) { const hit = next.get(Array.from(ctx.subarray(b * MAX_CONTEXT, (b + 1) * MAX_CONTEXT)).join()); if (hit !== undefined) logits[b * VOCAB_SIZE + hit] += 30; }",
+          "    return logits;",
+          "  });",
+        ].join("\n"),
+      );
+    const repo = shortCopy(2, lookup);
+    expect(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")).toContain("LOOKUP knows");
+    const { out } = runOnce(repo);
+    expect(out.outcome, out.reason).toBe("finished");
+    const serveLog = fs.readFileSync(path.join(path.dirname(out.evaluation.logPath), "serve-score.log"), "utf8");
+    expect(serveLog).toContain("LOOKUP knows 0 contexts");
+    expect(out.metric.value).toBeGreaterThan(1); // a lookup would score near 0
+  });
+
+  it("checks predictions with a fresh process: a model that peeks at the next row and replays its answers when asked alone is refused", () => {
+    // Serving peeks at the next row of its batch (its context holds this row's target) and remembers every answer,
+    // so that asked for a position alone later it gives the same logits.
+    const replay = (t: string) =>
+      t.replace(
+        "  await serveLogits((ctx, n) => forward(ctx, n, n <= 256 ? served : buffers(n)));",
+        [
+          "  const seen = new Map();",
+          "  await serveLogits((ctx, n) => {",
+          "    const logits = forward(ctx, n, n <= 256 ? served : buffers(n));",
+          "    for (let b = 0; b < n; b++) {",
+          "      const key = Array.from(ctx.subarray(b * MAX_CONTEXT, (b + 1) * MAX_CONTEXT)).join();",
+          "      const row = logits.subarray(b * VOCAB_SIZE, (b + 1) * VOCAB_SIZE);",
+          "      if (seen.has(key)) row.set(seen.get(key));",
+          "      else { if (b + 1 < n) row[ctx[(b + 1) * MAX_CONTEXT + MAX_CONTEXT - 1]] += 8; seen.set(key, Float32Array.from(row)); }",
+          "    }",
+          "    return logits;",
+          "  });",
+        ].join("\n"),
+      );
+    const repo = shortCopy(2, replay);
+    expect(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")).toContain("seen.set(key");
+    const { out } = runOnce(repo);
     expect(out.outcome).toBe("crashed");
     expect(out.reason).toMatch(/evaluation \(node evaluate.mjs\) failed: .*\n[\s\S]*a prediction may use only its own context/);
   });

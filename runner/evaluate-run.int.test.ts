@@ -12,9 +12,12 @@ import { executeRun } from "./execute-run";
 import { probeSandbox } from "./sandbox";
 import { loadWorkspace, registerWorkspace } from "./workspace";
 
-async function run(env: Record<string, string>, evaluate: Record<string, unknown> = {}) {
-  const data = path.join(tempDir("overseer-valdata-"), "val.txt");
+/** A run of the checkpoint trainer; `inside`: its held-out file lies in a folder training reads (sandbox.read), named by a pattern. */
+async function run(env: Record<string, string>, evaluate: Record<string, unknown> = {}, { inside = false } = {}) {
+  const dataRoot = tempDir("overseer-valdata-");
+  const data = path.join(dataRoot, "val.txt");
   fs.writeFileSync(data, "held-out text");
+  fs.writeFileSync(path.join(dataRoot, "train.txt"), "training text");
   const dir = gitRepo({
     "train.mjs": fs.readFileSync(path.join(TRAINERS, "checkpoint.mjs"), "utf8"),
     "evaluate.mjs": fs.readFileSync(path.join(TRAINERS, "evaluate-checkpoint.mjs"), "utf8"),
@@ -26,7 +29,8 @@ async function run(env: Record<string, string>, evaluate: Record<string, unknown
       timeoutSeconds: 30,
       env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER", "FORGE"],
       timeTolerance: 0,
-      evaluate: { command: ["node", "evaluate.mjs"], data: [data], ...evaluate },
+      evaluate: { command: ["node", "evaluate.mjs"], data: [inside ? path.join(dataRoot, "val*") : data], ...evaluate },
+      ...(inside ? { sandbox: { read: [dataRoot] } } : {}),
     }),
   });
   const dataDir = tempDir("overseer-data-");
@@ -84,5 +88,14 @@ describe("trusted evaluation", () => {
       expect(log).toContain("TRAINING saw the evaluation data: ENOENT");
       expect(evalLog).toContain("EVALUATION read 13 bytes; writing the checkout: EROFS");
     } else expect(log).toContain("TRAINING saw the evaluation data: read"); // without a sandbox nothing hides it: the page says so
+  });
+
+  it("hides the evaluation's data from training even inside a folder training reads, and the evaluation still reads it", async () => {
+    const { final, log, evalLog } = await run({ QUALITY: "2.5" }, {}, { inside: true });
+    expect(final.status).toBe("finished");
+    expect(evalLog).toContain("EVALUATION read 13 bytes");
+    if ((await probeSandbox()).available) expect(log).toContain("TRAINING saw the evaluation data: EACCES");
+    else expect(log).toContain("TRAINING saw the evaluation data: read 13 bytes");
+    expect(final.metricValue).toBe(2.5);
   });
 });

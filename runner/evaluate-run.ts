@@ -4,7 +4,9 @@
  * evaluation's data (which training could not read), and writes only a scratch folder of its own. Nothing the
  * training process left running or wrote elsewhere reaches it. Its summary's metric is the run's score.
  */
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
+import { PassThrough, Readable } from "node:stream";
 import { buildChildEnv } from "../core/child-env";
 import type { EvaluationOutcome } from "../core/evaluation";
 import type { GpuIdentity } from "../core/gpu";
@@ -15,6 +17,7 @@ import type { WorkspaceConfig } from "../core/workspace-config";
 import { readLogTail } from "./log-tail";
 import { cacheEnv, gpuEnv, readablePath, scratchDirs } from "./run-env";
 import { handOver, interpreterRoots, type SandboxProbe } from "./sandbox";
+import { relayModelServers, SERVER_FDS, type ModelServer, type ServerRole } from "./model-servers";
 import { runSandboxed } from "./sandboxed-process";
 
 export interface EvaluationSpec {
@@ -43,7 +46,7 @@ export interface EvaluationSpec {
 export interface EvaluationRecord {
   outcome: EvaluationOutcome;
   /** For evaluation_json: what ran, its log, how long it took, what it printed. */
-  record: { command: string; logPath: string; durationMs: number; summary: Record<string, string>; limits: string };
+  record: { command: string; logPath: string; durationMs: number; summary: Record<string, string>; limits: string; served?: { command: string; logPaths: string[] } };
 }
 
 export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord> {
@@ -58,6 +61,8 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
     for (const e of events) if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
   };
   handOver(s.probe, { dataDir: s.dataDir, dbFile: s.dbFile, runDir: s.scratchParent, logFile: s.logFile, own: [scratch.root] });
+  const serve = evaluate.serve;
+  let servers: { close(): Promise<void> } | null = null;
   const exit = await runSandboxed({
     name: s.cgroup,
     command: evaluate.command,
@@ -66,7 +71,8 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
     // The checkout is read-only to the evaluation: it scores the candidate's code as committed.
     mounts: { readable, writable: [scratch.root] },
     cwd: s.cwd,
-    env,
+    env: serve ? { ...env, OVERSEER_MODEL_FDS: `${SERVER_FDS.score.requests},${SERVER_FDS.score.answers},${SERVER_FDS.check.requests},${SERVER_FDS.check.answers}` } : env,
+    ...(serve ? { pipes: { extra: 4 }, onChild: (child) => (servers = relayModelServers(child, (role) => startServer(s, serve, role), s.graceMs)) } : {}),
     logFile: s.logFile,
     timeoutMs: evaluate.timeoutSeconds * 1000,
     graceMs: s.graceMs,
@@ -74,13 +80,60 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
     onOutput: (bytes) => collect(parser.feed(bytes)),
     maxLogBytes: s.config.sandbox.maxLogMb * 1024 * 1024,
   });
+  await (servers as { close(): Promise<void> } | null)?.close();
   collect(parser.end());
   const decided = decideOutcome({ ...exit, maxLogMb: s.config.sandbox.maxLogMb, timeoutSeconds: evaluate.timeoutSeconds, sawFail: false, summaryEntries: summary, metricName: s.config.metric.name, commandLabel: label });
-  const record = { command: label, logPath: s.logFile, durationMs: exit.durationMs, summary: Object.fromEntries(summary.map((e) => [e.key, e.raw])), limits: exit.limits };
+  const record = { command: label, logPath: s.logFile, durationMs: exit.durationMs, summary: Object.fromEntries(summary.map((e) => [e.key, e.raw])), limits: exit.limits, ...(serve ? { served: { command: serve.join(" "), logPaths: (["score", "check"] as const).map((role) => serverLog(s, role)) } } : {}) };
   if (decided.outcome === "finished" && decided.metricValue !== null) {
     const raw = summary.find((e) => e.key === s.config.metric.name)!.raw;
     return { outcome: { ok: true, value: decided.metricValue, raw }, record };
   }
-  const tail = readLogTail(s.logFile, 20);
-  return { outcome: { ok: false, reason: `${exit.overMemory ? "it went over sandbox.maxMemoryMb" : decided.reason}${tail ? `\n${path.basename(s.logFile)}:\n${tail}` : ""}` }, record };
+  const tails = [s.logFile, ...(serve ? (["score", "check"] as const).map((role) => serverLog(s, role)) : [])].flatMap((f) => {
+    const tail = readLogTail(f, 20);
+    return tail ? [`${path.basename(f)}:\n${tail}`] : [];
+  });
+  return { outcome: { ok: false, reason: [exit.overMemory ? "it went over sandbox.maxMemoryMb" : decided.reason, ...tails].join("\n") }, record };
+}
+
+const serverLog = (s: EvaluationSpec, role: ServerRole) => path.join(path.dirname(s.logFile), `serve-${role}.log`);
+
+/**
+ * One server of the candidate's model (runner/model-servers.ts): sandboxed like training, with the run's
+ * checkout and checkpoint and the data training reads, never the evaluation's; a scratch folder of its own.
+ */
+function startServer(s: EvaluationSpec, command: readonly string[], role: ServerRole): ModelServer {
+  const scratch = scratchDirs(s.scratchParent, `serve-${role}`);
+  const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, OVERSEER_SERVE_ROLE: role, ...cacheEnv(scratch), ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
+  const mounts = {
+    readable: [s.worktree, s.checkpointDir, ...interpreterRoots(command[0]!, env.PATH ?? "", s.cwd), ...[...s.config.sandbox.read, ...s.config.protectedData].flatMap((p) => readablePath(p, env, s.workspacePath))],
+    writable: [scratch.root],
+    hidden: s.config.evaluate.data.flatMap((p) => readablePath(p, env, s.workspacePath)),
+  };
+  handOver(s.probe, { dataDir: s.dataDir, dbFile: s.dbFile, runDir: s.scratchParent, logFile: serverLog(s, role), own: [scratch.root] });
+  const controller = new AbortController();
+  const stopOuter = () => controller.abort();
+  s.signal?.addEventListener("abort", stopOuter, { once: true });
+  let child: ChildProcess | null = null;
+  const exited = runSandboxed({
+    name: `${s.cgroup}-${role}`,
+    command,
+    probe: s.probe,
+    sandbox: s.config.sandbox,
+    mounts,
+    cwd: s.cwd,
+    env,
+    logFile: serverLog(s, role),
+    timeoutMs: s.config.evaluate.timeoutSeconds * 1000,
+    graceMs: s.graceMs,
+    signal: controller.signal,
+    onOutput: () => {},
+    maxLogBytes: s.config.sandbox.maxLogMb * 1024 * 1024,
+    pipes: { stdio: true },
+    onChild: (c) => (child = c),
+  }).then(() => s.signal?.removeEventListener("abort", stopOuter));
+  // runSandboxed starts the process before it first waits: a server that could not start answers nothing.
+  const started = child as ChildProcess | null;
+  const stdin = started?.stdin ?? new PassThrough();
+  const stdout = started?.stdout ?? Readable.from([]);
+  return { stdin, stdout, exited, stop: () => (controller.abort(), exited) };
 }

@@ -181,6 +181,8 @@ async function trainAndRecord(
   const mounts = {
     writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
+    // The evaluation's held-out data, even where it lies inside a folder training reads.
+    hidden: (config.evaluate?.data ?? []).flatMap((p) => readablePath(p, env, ws.path)),
   };
   handOver(probe, { dataDir: settings.dataDir, dbFile: settings.dbFile, runDir: path.dirname(logFile), logFile, own: [worktree, scratch.root, checkpointDir] });
   const exit = await runSandboxed({

@@ -33,9 +33,30 @@ export function gpuEnv(gpu: GpuIdentity | null | undefined): Record<string, stri
  */
 export function readablePath(p: string, env: Readonly<Record<string, string>>, base: string): string[] {
   const ref = /^\$\{?([A-Za-z_]\w*)\}?(\/.*)?$/.exec(p);
-  if (!ref) return [resolveDataPath(p, base)];
+  if (!ref) return expandLastPart(resolveDataPath(p, base));
   const value = env[ref[1]!];
-  return value ? [resolveDataPath(value + (ref[2] ?? ""), base)] : [];
+  return value ? expandLastPart(resolveDataPath(value + (ref[2] ?? ""), base)) : [];
+}
+
+/** `*`, `?` and `[…]` in a path's last part, matched against its folder's entries (the path itself without them). */
+function expandLastPart(p: string): string[] {
+  const name = path.basename(p);
+  if (!/[*?[]/.test(name)) return [p];
+  const source = name.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".").replace(/\[!/g, "[^");
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${source}$`);
+  } catch {
+    return [p];
+  }
+  const dir = path.dirname(p);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => re.test(e)).sort().map((e) => path.join(dir, e));
 }
 
 /**

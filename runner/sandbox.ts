@@ -75,6 +75,8 @@ function separateUser(why: string): SandboxProbe {
 export interface SandboxMounts {
   writable: string[];
   readable: string[];
+  /** Paths inside the others that stay out of reach (an evaluation's held-out data): empty in the sandbox. */
+  hidden?: string[];
 }
 
 /** The machine's own software and configuration: read-only to runs. Home folders, /tmp, /var, /run, /mnt are not. */
@@ -140,6 +142,8 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     "--tmpfs", "/tmp",
     ...existing(o.mounts.readable).flatMap((p) => ["--ro-bind", p, p]),
     ...existing(o.mounts.writable).flatMap((p) => ["--bind", p, p]),
+    // After the binds they lie in: a hidden folder is an empty one, a hidden file cannot be opened (a device node where devices are off).
+    ...hiddenMounts(o.mounts),
     "--unshare-pid",
     "--unshare-ipc",
     "--unshare-uts",
@@ -148,6 +152,31 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     // (runner/adopt-run.ts) or stops it.
     ...limited,
   ];
+}
+
+function hiddenMounts(m: SandboxMounts): string[] {
+  const within = (p: string, roots: string[]) => roots.some((r) => p === r || p.startsWith(`${r}/`));
+  const out: string[] = [];
+  // Under the name it was declared by and the one it resolves to: a folder mounted by either shows it.
+  const real = (p: string) => {
+    try {
+      return [p, fs.realpathSync(p)];
+    } catch {
+      return [];
+    }
+  };
+  for (const p of new Set((m.hidden ?? []).flatMap(real))) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      continue;
+    }
+    // A path outside everything mounted is not there to hide.
+    if (!within(p, [...m.readable, ...m.writable]) && !underSystem(p)) continue;
+    out.push(...(st.isDirectory() ? ["--tmpfs", p] : ["--ro-bind", "/dev/null", p]));
+  }
+  return out;
 }
 
 /**

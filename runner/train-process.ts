@@ -23,6 +23,10 @@ export interface TrainingSpec {
   maxLogBytes?: number;
   /** Hands the caller a way to stop the run for going over its budget (trusted evaluation's budget, kept by the runner). */
   budgetStop?: (stop: () => void) => void;
+  /** Pipes instead of the log: stdin and stdout (stderr still goes to the log), and `extra` more as fds 3, 4, …. */
+  pipes?: { stdio?: boolean; extra?: number };
+  /** The process once started: its pipes are child.stdio[…]. */
+  onChild?: (child: ChildProcess) => void;
 }
 
 export interface TrainingExit {
@@ -63,7 +67,8 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
     let child: ChildProcess;
     try {
       // detached: the child leads a new session and process group, so the whole tree can be signalled.
-      child = spawn(program, spec.command.slice(1), { cwd: spec.cwd, env: spec.env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", logFd, logFd] });
+      const stdio = [...(spec.pipes?.stdio ? ["pipe", "pipe"] : ["ignore", logFd]), logFd, ...Array<"pipe">(spec.pipes?.extra ?? 0).fill("pipe")] as ("pipe" | "ignore" | number)[];
+      child = spawn(program, spec.command.slice(1), { cwd: spec.cwd, env: spec.env as NodeJS.ProcessEnv, detached: true, stdio });
     } catch (e) {
       resolve({ code: null, signal: null, spawnError: describeSpawnError(program, e) });
       return;
@@ -86,6 +91,7 @@ export async function runTraining(spec: TrainingSpec): Promise<TrainingExit> {
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort, { once: true });
     if (pgid !== undefined) spec.onStart?.(pgid);
+    spec.onChild?.(child);
 
     child.once("error", (e: Error) => {
       clearTimeout(timer);

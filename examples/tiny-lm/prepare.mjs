@@ -34,14 +34,21 @@ function untag(raw) {
   return paragraphs.filter(Boolean).join("\n") + "\n";
 }
 
-/** Train and validation text, split by file so no sentence is in both. Returns byte arrays of vocab ids. */
+/** The held-out files: those whose number ends in 0 (ca10, …, cp20). overseer.json's evaluate.data names them too. */
+export const isHeldOut = (file) => /0$/.test(file);
+
+/**
+ * Train and validation text, split by file so no sentence is in both. Returns byte arrays of vocab ids; val is
+ * null where the held-out files cannot be read (under Overseer's trusted evaluation, training never reads them).
+ */
 export function loadData() {
   const dir = corpusDir();
   const files = fs.readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
-  const pick = (keep) => files.filter((_, i) => keep(i)).map((f) => untag(fs.readFileSync(path.join(dir, f), "latin1"))).join("");
-  const train = Buffer.from(pick((i) => i % 4 === 1), "latin1");
-  const val = Buffer.from(pick((i) => i % 20 === 0), "latin1");
-  return { train: toIds(train), val: toIds(val) };
+  const read = (list) => list.map((f) => untag(fs.readFileSync(path.join(dir, f), "latin1"))).join("");
+  const train = Buffer.from(read(files.filter((f) => !isHeldOut(f)).filter((_, i) => i % 4 === 1)), "latin1");
+  const heldOut = files.filter(isHeldOut);
+  const hidden = heldOut.every((f) => fs.statSync(path.join(dir, f)).size === 0);
+  return { train: toIds(train), val: hidden ? null : toIds(Buffer.from(read(heldOut), "latin1")) };
 }
 
 // The vocabulary: printable ASCII and newline; anything else maps to "?" (the corpus has almost none).
@@ -146,67 +153,108 @@ export async function serveLogits(predictLogits) {
   }
 }
 
-/** The evaluation's side: a model served by `command` as a predictLogits that answers asynchronously. */
-export async function servedModel(command, cwd) {
+/**
+ * The evaluation's side: the candidate's model, served. Under Overseer (evaluate.serve) through the pipes it
+ * relays (OVERSEER_MODEL_FDS: requests and answers of a scoring server, then of a fresh checking one); run by
+ * hand, as processes of its own running `command`.
+ */
+export async function modelServers(command, cwd) {
+  const fds = process.env.OVERSEER_MODEL_FDS?.split(",").map(Number);
+  if (fds?.length === 4) {
+    const net = await import("node:net");
+    const overPipes = (requests, answers) => {
+      const input = new net.Socket({ fd: requests, readable: false, writable: true });
+      const output = new net.Socket({ fd: answers, readable: true, writable: false });
+      const ended = new Promise((resolve) => output.once("end", () => resolve("its output closed")));
+      return talk(input, output, ended, "the served model (evaluate.serve)", () => (input.end(), output.destroy(), Promise.resolve()));
+    };
+    return { score: () => overPipes(fds[0], fds[1]), check: () => overPipes(fds[2], fds[3]) };
+  }
   const { spawn } = await import("node:child_process");
-  const child = spawn(command[0], command.slice(1), { cwd, stdio: ["pipe", "pipe", "inherit"] });
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? `exit code ${code}`)));
+  const spawned = () => {
+    const child = spawn(command[0], command.slice(1), { cwd, stdio: ["pipe", "pipe", "inherit"] });
+    const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? `exit code ${code}`)));
+    return talk(child.stdin, child.stdout, exited, command.join(" "), () => (child.stdin.end(), exited));
+  };
+  return { score: spawned, check: spawned };
+}
+
+/** A model behind a request stream and an answer stream, as a predictLogits that answers asynchronously. */
+function talk(input, output, ended, label, close) {
   let pending = Buffer.alloc(0);
   let waiting = null;
-  child.stdout.on("data", (chunk) => {
+  output.on("data", (chunk) => {
     pending = Buffer.concat([pending, chunk]);
     waiting?.();
   });
+  input.on("error", () => {});
   const predict = async (ids, n) => {
     const request = Buffer.alloc(4 + n * MAX_CONTEXT);
     request.writeUInt32LE(n, 0);
     for (let i = 0; i < n * MAX_CONTEXT; i++) request[4 + i] = ids[i];
-    child.stdin.write(request);
+    input.write(request);
     const want = n * VOCAB_SIZE * 4;
     while (pending.length < want) {
-      const why = await Promise.race([new Promise((r) => (waiting = () => r(null))), exited]);
-      if (why) throw new Error(`the model's process (${command.join(" ")}) ended (${why}) before it answered`);
+      const why = await Promise.race([new Promise((r) => (waiting = () => r(null))), ended]);
+      if (why) throw new Error(`${label} ended (${why}) before it answered`);
     }
     const answer = pending.subarray(0, want);
     pending = pending.subarray(want);
     return new Float32Array(answer.buffer.slice(answer.byteOffset, answer.byteOffset + want));
   };
-  return { predict, close: () => (child.stdin.end(), exited) };
+  return { predict, close };
 }
 
+/** Positions whose predictions a fresh server makes again, one at a time. */
+export const CHECKED_POSITIONS = 256;
+
 /**
- * Bits per byte as evaluateBpb computes them, from a served model; then the same positions one by one: a model
- * whose prediction for a position changes with the other rows of its batch is reading them (the next rows'
- * contexts hold this row's target), and is refused.
+ * Bits per byte as evaluateBpb computes them, from a served model; then positions drawn at random are asked
+ * again, one at a time, of a fresh server that saw nothing else: a model whose prediction for a position used
+ * anything besides its own context (the other rows of its batch hold its target; earlier requests, remembered)
+ * answers differently, and is refused. Cheating on a share f of the positions goes unseen with chance (1-f)^256.
  */
-export async function evaluateServedBpb(model, val) {
+export async function evaluateServedBpb(servers, val) {
+  const { randomInt } = await import("node:crypto");
   const stride = Math.max(1, Math.floor((val.length - MAX_CONTEXT) / EVAL_POSITIONS));
   const BATCH = 256;
+  const checked = new Set();
+  while (checked.size < Math.min(CHECKED_POSITIONS, EVAL_POSITIONS)) checked.add(randomInt(EVAL_POSITIONS));
   let nats = 0;
   let count = 0;
-  const positionsAt = (start, n) => Array.from({ length: n }, (_, k) => MAX_CONTEXT + (start + k) * stride);
+  const positionAt = (k) => MAX_CONTEXT + k * stride;
   const seen = [];
-  for (let start = 0; start < EVAL_POSITIONS; start += BATCH) {
-    const n = Math.min(BATCH, EVAL_POSITIONS - start);
-    const positions = positionsAt(start, n);
-    const logits = await model.predict(contextsAt(val, positions), n);
-    if (start % (BATCH * 8) === 0) seen.push({ position: positions[n >> 1], logits: logits.slice((n >> 1) * VOCAB_SIZE, ((n >> 1) + 1) * VOCAB_SIZE) });
-    for (let b = 0; b < n; b++) {
-      let max = -Infinity;
-      for (let v = 0; v < VOCAB_SIZE; v++) max = Math.max(max, logits[b * VOCAB_SIZE + v]);
-      let sum = 0;
-      for (let v = 0; v < VOCAB_SIZE; v++) sum += Math.exp(logits[b * VOCAB_SIZE + v] - max);
-      nats += Math.log(sum) + max - logits[b * VOCAB_SIZE + val[positions[b]]];
-      count++;
-    }
-  }
-  for (const s of seen) {
-    const alone = await model.predict(contextsAt(val, [s.position]), 1);
-    for (let v = 0; v < VOCAB_SIZE; v++) {
-      if (Math.abs(alone[v] - s.logits[v]) > 1e-4 * Math.max(1, Math.abs(s.logits[v]))) {
-        throw new Error(`the model's logits for position ${s.position} differ alone (${alone[v]}) and in a batch (${s.logits[v]}): a prediction may use only its own context`);
+  const score = await servers.score();
+  try {
+    for (let start = 0; start < EVAL_POSITIONS; start += BATCH) {
+      const n = Math.min(BATCH, EVAL_POSITIONS - start);
+      const positions = Array.from({ length: n }, (_, k) => positionAt(start + k));
+      const logits = await score.predict(contextsAt(val, positions), n);
+      for (let b = 0; b < n; b++) {
+        if (checked.has(start + b)) seen.push({ position: positions[b], logits: logits.slice(b * VOCAB_SIZE, (b + 1) * VOCAB_SIZE) });
+        let max = -Infinity;
+        for (let v = 0; v < VOCAB_SIZE; v++) max = Math.max(max, logits[b * VOCAB_SIZE + v]);
+        let sum = 0;
+        for (let v = 0; v < VOCAB_SIZE; v++) sum += Math.exp(logits[b * VOCAB_SIZE + v] - max);
+        nats += Math.log(sum) + max - logits[b * VOCAB_SIZE + val[positions[b]]];
+        count++;
       }
     }
+  } finally {
+    await score.close();
+  }
+  const check = await servers.check();
+  try {
+    for (const s of seen) {
+      const alone = await check.predict(contextsAt(val, [s.position]), 1);
+      for (let v = 0; v < VOCAB_SIZE; v++) {
+        if (Math.abs(alone[v] - s.logits[v]) > 1e-4 * Math.max(1, Math.abs(s.logits[v]))) {
+          throw new Error(`the model's logits for position ${s.position} differ asked alone of a fresh server (${alone[v]}) and in the scoring pass (${s.logits[v]}): a prediction may use only its own context`);
+        }
+      }
+    }
+  } finally {
+    await check.close();
   }
   return nats / count / Math.LN2;
 }

@@ -139,7 +139,7 @@ function trainAndReport() {
   const t0 = Date.now();
   const { train, val } = loadData();
   console.log(`Vocab size: ${VOCAB_SIZE}`);
-  console.log(`Train bytes: ${train.length.toLocaleString("en-US")}, validation bytes: ${val.length.toLocaleString("en-US")}`);
+  console.log(`Train bytes: ${train.length.toLocaleString("en-US")}, validation bytes: ${val ? val.length.toLocaleString("en-US") : "hidden (the trusted evaluation scores the run)"}`);
   console.log(`Model config: ${JSON.stringify({ CONTEXT, EMBED, HIDDEN, BATCH_SIZE })}`);
   console.log(`Time budget: ${TIME_BUDGET}s`);
 
@@ -183,10 +183,11 @@ function trainAndReport() {
   process.stdout.write("\n");
 
   const evalBuf = buffers(256);
-  const valBpb = evaluateBpb((ctx, batch) => forward(ctx, batch, evalBuf).slice(0, batch * VOCAB_SIZE), val);
+  // Where the held-out text is hidden (Overseer's trusted evaluation), evaluate.mjs scores the run instead.
+  const valBpb = val ? evaluateBpb((ctx, batch) => forward(ctx, batch, evalBuf).slice(0, batch * VOCAB_SIZE), val) : null;
   const line = (key, value) => console.log(`${`${key}:`.padEnd(18)}${value}`);
   console.log("---");
-  line("val_bpb", valBpb.toFixed(6));
+  if (valBpb !== null) line("val_bpb", valBpb.toFixed(6));
   line("training_seconds", (trainingMs / 1000).toFixed(1));
   line("total_seconds", ((Date.now() - t0) / 1000).toFixed(1));
   line("peak_rss_mb", (process.memoryUsage().rss / 1024 / 1024).toFixed(1));
