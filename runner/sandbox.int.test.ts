@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../test/helpers/temp";
-import { interpreterRoots, sandboxedCommand } from "./sandbox";
+import { interpreterRoots, probeSandbox, sandboxedCommand } from "./sandbox";
 
 describe("what a sandboxed run may read", () => {
   it("mounts an interpreter's installation when it lives outside the system's directories, by its path and its link", () => {
@@ -26,5 +27,26 @@ describe("what a sandboxed run may read", () => {
     expect(argv.join(" ")).toContain("--tmpfs /dev/shm");
     // The private /tmp comes before what is bound under it, or it would hide it.
     expect(argv.indexOf("--tmpfs", argv.indexOf("--tmpfs") + 1)).toBeLessThan(argv.lastIndexOf("/tmp"));
+  });
+});
+
+describe("what a sandboxed run may do", () => {
+  it("has no capabilities, even started by root: it cannot unmount what hides a file, nor remount a folder writable", async () => {
+    const probe = await probeSandbox();
+    if (!probe.available) return void console.warn("bubblewrap is not available here: the capability check needs it (CI installs it)");
+    const data = tempDir("overseer-hidden-");
+    fs.writeFileSync(path.join(data, "val.txt"), "held-out");
+    const script = [
+      "grep CapEff /proc/self/status",
+      `umount ${data}/val.txt 2>/dev/null && echo UNMOUNTED || echo umount refused`,
+      `mount -o remount,rw,bind ${data} 2>/dev/null && echo REMOUNTED || echo remount refused`,
+      `cat ${data}/val.txt 2>/dev/null || echo val unreadable`,
+    ].join("; ");
+    const argv = sandboxedCommand(["sh", "-c", script], { probe, settings: { network: false, maxFileSizeMb: 1, maxProcesses: 50 }, mounts: { writable: [], readable: [data], hidden: [path.join(data, "val.txt")] } });
+    const out = execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+    expect(out).toMatch(/CapEff:\s+0+\n/);
+    expect(out).toContain("umount refused");
+    expect(out).toContain("remount refused");
+    expect(out).toContain("val unreadable");
   });
 });

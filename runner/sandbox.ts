@@ -144,6 +144,9 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     ...existing(o.mounts.writable).flatMap((p) => ["--bind", p, p]),
     // After the binds they lie in: a hidden folder is an empty one, a hidden file cannot be opened (a device node where devices are off).
     ...hiddenMounts(o.mounts),
+    // Root inside is root outside, with every capability, unless they are dropped: it could unmount what hides
+    // the held-out data, remount the system's folders writable, or make device nodes.
+    "--cap-drop", "ALL",
     "--unshare-pid",
     "--unshare-ipc",
     "--unshare-uts",

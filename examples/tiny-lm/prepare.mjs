@@ -230,6 +230,8 @@ export async function evaluateServedBpb(servers, val) {
       const n = Math.min(BATCH, EVAL_POSITIONS - start);
       const positions = Array.from({ length: n }, (_, k) => positionAt(start + k));
       const logits = await score.predict(contextsAt(val, positions), n);
+      const bad = logits.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) throw new Error(`the model returned a logit that is not a finite number (${logits[bad]}) for position ${positions[Math.floor(bad / VOCAB_SIZE)]}`);
       for (let b = 0; b < n; b++) {
         if (checked.has(start + b)) seen.push({ position: positions[b], logits: logits.slice(b * VOCAB_SIZE, (b + 1) * VOCAB_SIZE) });
         let max = -Infinity;
@@ -246,10 +248,12 @@ export async function evaluateServedBpb(servers, val) {
   const check = await servers.check();
   try {
     for (const s of seen) {
-      const alone = await check.predict(contextsAt(val, [s.position]), 1);
+      // Compared as log-probabilities, within a fixed 1e-4: a shift of every logit changes neither the score
+      // nor the check, and a value that is not a number passes no comparison.
+      const [asked, scored] = [logSoftmax(await check.predict(contextsAt(val, [s.position]), 1)), logSoftmax(s.logits)];
       for (let v = 0; v < VOCAB_SIZE; v++) {
-        if (Math.abs(alone[v] - s.logits[v]) > 1e-4 * Math.max(1, Math.abs(s.logits[v]))) {
-          throw new Error(`the model's logits for position ${s.position} differ asked alone of a fresh server (${alone[v]}) and in the scoring pass (${s.logits[v]}): a prediction may use only its own context`);
+        if (!(Math.abs(asked[v] - scored[v]) <= 1e-4)) {
+          throw new Error(`the model's log-probabilities for position ${s.position} differ asked alone of a fresh server (${asked[v]}) and in the scoring pass (${scored[v]}): a prediction may use only its own context`);
         }
       }
     }
@@ -257,4 +261,15 @@ export async function evaluateServedBpb(servers, val) {
     await check.close();
   }
   return nats / count / Math.LN2;
+}
+
+/** Log-probabilities from one row of logits, in float64; not-a-number where a logit is not finite. */
+function logSoftmax(row) {
+  let max = -Infinity;
+  for (const x of row) max = Math.max(max, x);
+  let sum = 0;
+  for (const x of row) sum += Math.exp(x - max);
+  const out = new Float64Array(row.length);
+  for (let v = 0; v < row.length; v++) out[v] = Number.isFinite(row[v]) ? row[v] - max - Math.log(sum) : NaN;
+  return out;
 }
