@@ -36,6 +36,8 @@ export const sessionOptionsSchema = z.object({
   maxToolCalls: z.number().int().min(0).max(100).default(12),
   /** US dollars one proposal may spend (all its calls); null: no limit but the session's. */
   maxProposalCostUsd: z.number().positive().nullable().default(2),
+  /** Candidates that may wait for a human at once (an approval, a keep or discard) while the GPUs run the rest; past it nothing more is proposed. */
+  maxWaiting: z.number().int().min(1).max(50).default(3),
   /** Proposals failing in a row (the API down, answers unusable) before the session pauses instead of spinning. */
   maxFailedProposals: z.number().int().min(1).max(100).default(3),
   /** The GPUs (nvidia-smi indexes) the session runs on, one experiment on each at once; null: all it finds. */

@@ -42,6 +42,7 @@ const FLAGS: Record<string, string> = {
   effort: "--effort",
   maxToolCalls: "--max-tool-calls",
   maxProposalCostUsd: "--max-proposal-cost",
+  maxWaiting: "--max-waiting",
 };
 
 export async function loopCommand(args: string[], settings: Settings): Promise<number> {
@@ -69,6 +70,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
       effort: { type: "string" },
       "max-tool-calls": { type: "string" },
       "max-proposal-cost": { type: "string" },
+      "max-waiting": { type: "string" },
     },
   });
   const db = openRunnerDb(settings);
@@ -127,6 +129,7 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
     effort: v.effort === "default" ? null : v.effort,
     maxToolCalls: num(v["max-tool-calls"] as string | undefined),
     maxProposalCostUsd: num(v["max-proposal-cost"] as string | undefined),
+    maxWaiting: num(v["max-waiting"] as string | undefined),
     gpus: v.gpus === undefined ? undefined : String(v.gpus).split(",").map((g) => (/^\s*\d+\s*$/.test(g) ? Number(g) : g)),
   });
   if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;

@@ -28,6 +28,7 @@ usage:
       --allow-unsandboxed   (without bubblewrap every candidate waits for a human, unless this is given)
       --reviewer none|claude   (a second model reads each diff; the stricter of it and the rules wins)
       --gpus 0,1   (the GPUs to use, as nvidia-smi numbers them; default: all. One experiment runs on each at once)
+      --max-waiting K   (candidates that may wait for a human at once, 3 by default: the GPUs run the rest meanwhile)
   overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
                                  decide an experiment that awaits approval (its id, as the loop prints it)
   overseer keep EXPERIMENT [--note …] / overseer discard EXPERIMENT [--note …]

@@ -5,6 +5,7 @@ import { editsFromContents } from "../../core/edits-from-contents";
 import { applyExperimentEvent, listExperiments } from "../../db/queries/experiments";
 import { recordHumanEdit, recordHumanVerdict } from "../../db/queries/human-decisions";
 import { getSession, updateSession } from "../../db/queries/sessions";
+import { getRun } from "../../db/queries/runs";
 import { readFileChanges } from "../../db/queries/snapshots";
 import { loopSetup, scriptedProposer } from "../../test/helpers/loop";
 import { sh, waitFor } from "../../test/helpers/temp";
@@ -119,6 +120,38 @@ describe("the research loop", () => {
     const exps = listExperiments(db, session.id);
     expect(exps.find((e) => e.id === first.id)).toMatchObject({ status: "rejected", runIdsJson: "[]" });
     expect(["kept", "discarded", "crashed"]).toContain(exps.find((e) => e.id === second.id)!.status);
+  });
+
+  it("never idles the GPU for a human: while three code changes wait for approval, hyperparameter changes run", { timeout: 90_000 }, async () => {
+    const code = (n: number) => ({ title: `code ${n}`, edits: [{ file: "train.mjs", old: "const sleepMs = 300;\n", new: `const sleepMs = 300;\nconst note${n} = [${n}].map((x) => x * 2).length;\n` }] });
+    // Hyperparameter changes, each proposed on the best of its time (the third is prepared while the second trains).
+    const hp = (from: string, to: string) => ({ title: `hp ${to}`, edits: [{ file: "train.mjs", old: `const ${from};`, new: `const ${to};` }] });
+    const proposer = scriptedProposer([code(1), code(2), code(3), hp("LR = 0.4", "LR = 0.3"), hp("WIDTH = 3", "WIDTH = 5"), hp("LR = 0.3", "LR = 0.2")]);
+    const { db, session, deps, lines } = await loopSetup({ maxExperiments: 6, approve: "risky" }, { proposer, trainerSource: (t) => t.replace("const sleepMs = 0;", "const sleepMs = 300;") });
+    const loop = runSession(session.id, deps);
+    // Nobody approves anything until the three hyperparameter changes have run.
+    const ran = await waitFor(() => {
+      const exps = listExperiments(db, session.id);
+      const hps = exps.filter((e) => e.title.startsWith("hp"));
+      return hps.length === 3 && hps.every((e) => e.decidedAt) ? exps : null;
+    }, 60_000, "the hyperparameter changes to run").catch((e: Error) => {
+      throw new Error(`${e.message}\n${lines.join("\n")}\n${listExperiments(db, session.id).map((x) => `#${x.idx} ${x.title} ${x.status}`).join("\n")}`);
+    });
+    const waiting = ran.filter((e) => e.status === "awaiting_approval");
+    expect(waiting.map((e) => e.title)).toEqual(["code 1", "code 2", "code 3"]);
+    expect(ran.filter((e) => e.title.startsWith("hp")).map((e) => e.status)).toEqual(["kept", "kept", "kept"]);
+    // The GPU's idle time meanwhile: the gaps between one run's end and the next one's start.
+    const runs = ran.flatMap((e) => (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)!)).sort((a, b) => a.startedAt! - b.startedAt!);
+    const gaps = runs.slice(1).map((r, i) => r.startedAt! - runs[i]!.endedAt!);
+    console.log(`GPU idle between runs while three candidates waited for approval: ${gaps.map((g) => `${g} ms`).join(", ")}`);
+    expect(runs).toHaveLength(4);
+    for (const gap of gaps) expect(gap).toBeLessThan(2000);
+    for (const e of waiting) applyExperimentEvent(db, e.id, { type: "approved" }, Date.now());
+    const final = await loop;
+    expect(final).toMatchObject({ status: "finished", stopReason: "reached 6 experiments" });
+    const exps = listExperiments(db, session.id);
+    expect(exps.filter((e) => e.title.startsWith("code")).every((e) => ["kept", "discarded"].includes(e.status))).toBe(true);
+    expect(proposer.asked).toBe(6);
   });
 
   it("edit then approve: the human's version is built again, runs without asking twice, and is co-authored", async () => {

@@ -9,11 +9,12 @@ import { isExperimentOpen } from "../../core/experiment-lifecycle";
 import { describeGpus, identityOf, pickGpus, type GpuIdentity } from "../../core/gpu";
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
+import { decideNext, waitsForHuman } from "../../core/loop-scheduler";
 import { stopReason } from "../../core/stop-conditions";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
-import { applyExperimentEvent, createExperiment, getExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
 import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { addCosts, linkApiCalls } from "../../db/queries/api-calls";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
@@ -108,7 +109,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   let fatal: string | null = null;
   let failedInARow = 0;
   let autoPaused = false;
-  const propose = async () => deps.proposer.propose(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config), deps.signal);
+  const propose = async (waitingForHuman?: { count: number; full: boolean }) => deps.proposer.propose({ ...(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config)), waitingForHuman }, deps.signal);
   /** Records what the proposer answered and applies what follows from it: exhaustion, a fatal stop, a pause. */
   const take = async (outcome: ProposalOutcome) => {
     if (outcome.kind === "no_change") {
@@ -149,87 +150,79 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       });
     inFlight.set(exp.id, done);
   };
+  // What a human decided about a candidate that waited for approval (from the dashboard or the CLI), said once.
+  const lastStatus = new Map<number, string>();
+  const reportHumanDecisions = (experiments: ExperimentRow[]) => {
+    for (const e of experiments) {
+      if (lastStatus.get(e.id) === "awaiting_approval" && e.status !== "awaiting_approval" && e.status !== "proposed") deps.log(`#${e.idx} ${e.status}${e.reason ? `: ${e.reason}` : ""}`);
+      lastStatus.set(e.id, e.status);
+    }
+  };
   try {
     for (;;) {
       if (failure) throw failure;
       if (deps.signal?.aborted) return;
       const s = getSession(db, sessionId)!;
-      // A stop cancels the runs (their watchers abort them); a pause lets them finish and starts nothing new.
-      if (s.requested === "stop") {
-        if (inFlight.size) await waitForRuns();
-        else return finish(db, steps, sessionId, "stopped", "stopped by a human");
-        continue;
-      }
-      if (s.requested === "pause") {
-        if (s.status !== "paused" && inFlight.size === 0 && !pending) updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
-        if (autoPaused && deps.exitOnAutoPause && inFlight.size === 0 && !pending) return;
-        // A proposal already asked for is recorded when it comes, so its cost and its answer are not lost.
-        const arrived = await waitForRuns(pending);
-        if (arrived) {
-          pending = null;
-          await take(arrived);
-        }
-        continue;
-      }
-      if (s.status === "paused") {
-        updateSession(db, sessionId, { status: "running", stopReason: null }, Date.now(), "session_resumed");
-        autoPaused = false;
-        failedInARow = 0;
-      }
-      if (fatal) {
-        if (inFlight.size || pending) {
-          const arrived = await waitForRuns(pending);
-          if (arrived) pending = null;
-        } else return finish(db, steps, sessionId, "failed", fatal);
-        continue;
-      }
       const options = sessionOptions(s);
       const experiments = listExperiments(db, sessionId);
-      const baseline = experiments[0];
-      if (baseline && !isExperimentOpen(baseline.status) && baseline.status !== "kept") {
-        return finish(db, steps, sessionId, "failed", `the baseline ${baseline.status}: fix the unmodified code first (${baseline.reason?.split("\n")[0] ?? ""})`);
-      }
-      const next = experiments.find((e) => isExperimentOpen(e.status) && !inFlight.has(e.id));
-      const proposals = experiments.filter((e) => e.kind !== "baseline").length;
-      const canPropose = !exhausted && options.proposer !== "manual" && (options.maxExperiments === null || proposals + (pending ? 1 : 0) < options.maxExperiments);
+      reportHumanDecisions(experiments);
       const free = slots.filter((slot) => slot.experimentId === null);
-      if (next?.status === "approved") {
-        // The baseline takes every GPU at once; a candidate takes one.
-        const on = next.kind === "baseline" ? (free.length === slots.length ? free : []) : free.slice(0, 1);
-        if (on.length === 0) {
-          await waitForRuns();
-          continue;
+      const action = decideNext({
+        requested: s.requested,
+        paused: s.status === "paused",
+        exitWhenIdlePaused: autoPaused && Boolean(deps.exitOnAutoPause),
+        manualProposer: options.proposer === "manual",
+        maxExperiments: options.maxExperiments,
+        maxWaiting: options.maxWaiting,
+        experiments: experiments.map((e) => ({ id: e.id, idx: e.idx, kind: e.kind, status: e.status, hasVerdict: Boolean(e.humanVerdict), inFlight: inFlight.has(e.id), reason: e.reason })),
+        slots: { total: slots.length, free: free.length },
+        proposing: pending !== null,
+        exhausted,
+        fatal,
+        stopCondition: stopReason(options, { proposals: experiments.filter((e) => e.kind !== "baseline").length, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) }),
+      });
+      const exp = "experimentId" in action ? experiments.find((e) => e.id === action.experimentId)! : null;
+      switch (action.kind) {
+        case "start":
+          start(exp!, free.slice(0, action.slots));
+          break;
+        case "build":
+          await build(deps, steps, exp!);
+          break;
+        case "apply_verdict": {
+          const done = await applyHumanVerdict(steps, exp!);
+          steps.exports.schedule();
+          deps.log(`#${done.idx} ${done.status}: ${done.reason ?? ""}`);
+          break;
         }
-        start(next, on);
-        // The first proposal too is prepared while the baseline trains: its value is not needed to propose.
-        if (!pending && canPropose) pending = propose();
-        continue;
-      }
-      if (next) {
-        await advance(deps, steps, next);
-        continue;
-      }
-      const why = stopReason(options, { proposals, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) }) ?? exhausted;
-      if (why && !pending) {
-        if (inFlight.size) await waitForRuns();
-        else return finish(db, steps, sessionId, "finished", why);
-        continue;
-      }
-      if ((options.proposer === "manual" && !pending) || free.length === 0) {
-        // A human submits the next proposal through the API; or every GPU is busy: prepare the next meanwhile.
-        if (!pending && canPropose) pending = propose();
-        const arrived = await waitForRuns(free.length === 0 ? pending : null);
-        if (arrived) {
-          // Recorded now, it is built and gated (or waits for a human) while the GPU trains: ready when it frees.
-          pending = null;
-          await take(arrived);
+        case "requeue":
+          applyExperimentEvent(db, exp!.id, { type: "requeued" }, Date.now());
+          break;
+        case "propose":
+          pending = propose({ count: experiments.filter((e) => waitsForHuman({ status: e.status, hasVerdict: Boolean(e.humanVerdict) })).length, full: action.queueFull });
+          break;
+        case "wait": {
+          // A proposal already asked for is recorded when it comes (a pause too), so its cost and answer are not lost.
+          const arrived = await waitForRuns(pending);
+          if (arrived) {
+            pending = null;
+            await take(arrived);
+          }
+          break;
         }
-        continue;
+        case "mark_paused":
+          updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
+          break;
+        case "resume":
+          updateSession(db, sessionId, { status: "running", stopReason: null }, Date.now(), "session_resumed");
+          autoPaused = false;
+          failedInARow = 0;
+          break;
+        case "exit":
+          return;
+        case "finish":
+          return finish(db, steps, sessionId, action.status, action.reason);
       }
-      const outcome = await (pending ?? propose());
-      pending = null;
-      if (deps.signal?.aborted) return;
-      await take(outcome);
     }
   } finally {
     // A shutdown aborts the runs (they are recorded as interrupted and run again); wait for them to say so.
@@ -258,38 +251,12 @@ async function runOnSlots(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow, g
   }
 }
 
-/** Takes one open experiment one step forward. */
-async function advance(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Promise<void> {
-  switch (exp.status) {
-    case "proposed": {
-      const built = await buildCandidate(steps, exp);
-      if (built.status === "awaiting_approval") deps.log(`#${built.idx} ${built.title} awaits approval: overseer approve ${built.id}, or overseer reject ${built.id}`);
-      else if (built.status !== "approved") deps.log(`#${built.idx} ${built.status}: ${built.reason ?? ""}`);
-      return;
-    }
-    case "awaiting_approval": {
-      await sleep(deps.pollMs ?? 200); // the human's approve or reject changes the status
-      const now = getExperiment(deps.db, exp.id)!;
-      if (now.status === "proposed" && now.humanEdited) deps.log(`#${now.idx} edited by a human: built and gated again`);
-      else if (now.status !== exp.status) deps.log(`#${now.idx} ${now.status}${now.reason ? `: ${now.reason}` : ""}`);
-      return;
-    }
-    case "awaiting_decision": {
-      if (!exp.humanVerdict) {
-        await sleep(deps.pollMs ?? 200); // a human's keep or discard sets humanVerdict
-        return;
-      }
-      const done = await applyHumanVerdict(steps, exp);
-      steps.exports.schedule();
-      deps.log(`#${done.idx} ${done.status}: ${done.reason ?? ""}`);
-      return;
-    }
-    case "running":
-      applyExperimentEvent(deps.db, exp.id, { type: "requeued" }, Date.now());
-      return;
-    default:
-      throw new Error(`experiment ${exp.id} is not open (${exp.status})`);
-  }
+/** Builds and gates a proposed experiment (again, after a human's edit), and says what came of it. */
+async function build(deps: LoopDeps, steps: StepDeps, exp: ExperimentRow): Promise<void> {
+  if (exp.humanEdited) deps.log(`#${exp.idx} edited by a human: built and gated again`);
+  const built = await buildCandidate(steps, exp);
+  if (built.status === "awaiting_approval") deps.log(`#${built.idx} ${built.title} awaits approval: overseer approve ${built.id}, or overseer reject ${built.id}`);
+  else if (built.status !== "approved") deps.log(`#${built.idx} ${built.status}: ${built.reason ?? ""}`);
 }
 
 /**

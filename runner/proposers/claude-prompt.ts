@@ -87,6 +87,9 @@ export function statePrompt(ctx: ProposalContext): string {
   if (steering.length) parts.push(`## Steering notes from the human (follow them)\n${steering.map((s) => `- ${s.at ? `[${when(s.at)}] ` : ""}${s.text}`).join("\n")}`);
   if (rejections.length) parts.push(`## Proposals the human rejected, and why\n${rejections.map((r) => `- [${when(r.at)}] #${r.idx} ${r.title}: ${r.text}`).join("\n")}`);
   if (ctx.recentBlocks?.length) parts.push(`## Recently blocked by the gate (do not try these again)\n${ctx.recentBlocks.map((b) => `- #${b.idx} ${b.title}: ${b.reasons.join("; ")}`).join("\n")}`);
+  if (ctx.waitingForHuman?.full) {
+    parts.push(`## The human's queue is full\n${ctx.waitingForHuman.count} candidates are waiting for a human's approval or verdict. Until they decide, only a change that runs without approval keeps the GPU busy: change top-level constants (hyperparameters) only, with literal values; any code change would wait too.`);
+  }
   if (ctx.retryError) parts.push(`## Your previous answer could not be used\n${ctx.retryError}\nPropose again, quoting the current text exactly.`);
   parts.push(`Investigate as you need, then propose the next experiment with ${PROPOSE_TOOL}.`);
   return parts.join("\n\n");

@@ -52,6 +52,11 @@ export interface ProposalContext {
   /** Configurations already tried (core/mutate configSignature), including proposals not yet run. */
   tried: Set<string>;
   seed: number;
+  /**
+   * Candidates waiting for a human (core/loop-scheduler), and whether their queue is full: then only a change
+   * that runs unattended (top-level constants) keeps the GPU busy.
+   */
+  waitingForHuman?: { count: number; full: boolean };
   /** When the previous answer's edits did not apply: the error, for one more try. */
   retryError?: string;
   /** Read-only access to the workspace and the session's records, for a proposer that investigates. */
