@@ -83,6 +83,11 @@ export const workspaceConfigSchema = z
          */
         serve: z.array(z.string().min(1)).min(1).optional(),
         timeoutSeconds: z.number().positive().max(24 * 3600).default(600),
+        /**
+         * Training's start-up (imports, data, compilation) before its first progress record: past it plus the
+         * budget, a run that has printed none is stopped, so training cannot hide before its first record.
+         */
+        startupSeconds: z.number().positive().max(3600).default(120),
         /** The relative disagreement of reported and evaluated metric past which the run is suspicious. */
         tolerance: z.number().min(0).max(1).default(0.001),
       })
@@ -152,7 +157,7 @@ const FIELD_HINTS: Record<string, string> = {
   protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
   timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
   sandbox: '{"network": false, "read": ["~/.cache/autoresearch"], "writable": [], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
-  evaluate: '{"command": ["python3", "evaluate.py"], "serve": ["python3", "train.py", "--serve"], "data": ["~/.cache/autoresearch/data/shard_06542.parquet"], "timeoutSeconds": 600, "tolerance": 0.001}',
+  evaluate: '{"command": ["python3", "evaluate.py"], "serve": ["python3", "train.py", "--serve"], "data": ["~/.cache/autoresearch/data/shard_06542.parquet"], "timeoutSeconds": 600, "startupSeconds": 120, "tolerance": 0.001}',
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"], "allowedImports": ["scipy"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

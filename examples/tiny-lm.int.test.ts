@@ -17,6 +17,7 @@ function shortCopy(budget: number, edit = (train: string) => train): string {
   for (const f of fs.readdirSync(EXAMPLE)) files[f] = fs.readFileSync(path.join(EXAMPLE, f), "utf8");
   files["prepare.mjs"] = files["prepare.mjs"]!.replace(/^export const TIME_BUDGET = \d+;/m, `export const TIME_BUDGET = ${budget};`);
   expect(files["prepare.mjs"]).toContain(`TIME_BUDGET = ${budget};`);
+  files["overseer.json"] = JSON.stringify({ ...JSON.parse(files["overseer.json"]!), budgetSeconds: budget });
   files["train.mjs"] = edit(files["train.mjs"]!);
   return gitRepo(files);
 }
@@ -69,7 +70,7 @@ describe("examples/tiny-lm", () => {
     expect(out.reason).toMatch(/evaluation \(node evaluate.mjs\) failed: .*\n[\s\S]*a prediction may use only its own context/);
   });
 
-  it("gives the served model none of the held-out text: one that looks its answers up there scores as it learned", () => {
+  it("gives the served model no text to look answers up in: neither the held-out files nor the training data", () => {
     // Serving reads the corpus's held-out files (the split is in prepare.mjs, which it can read) and puts a
     // large logit on the byte that follows each context there.
     const lookup = (t: string) =>
@@ -90,10 +91,11 @@ describe("examples/tiny-lm", () => {
     const repo = shortCopy(2, lookup);
     expect(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")).toContain("LOOKUP knows");
     const { out } = runOnce(repo);
-    expect(out.outcome, out.reason).toBe("finished");
+    // The server reads no corpus at all (neither held-out nor training text): its lookup fails or finds nothing.
     const serveLog = fs.readFileSync(path.join(path.dirname(out.evaluation.logPath), "serve-score.log"), "utf8");
-    expect(serveLog).toContain("LOOKUP knows 0 contexts");
-    expect(out.metric.value).toBeGreaterThan(1); // a lookup would score near 0
+    expect(serveLog).not.toMatch(/LOOKUP knows [1-9]/);
+    if (out.outcome === "finished") expect(out.metric.value).toBeGreaterThan(1); // a lookup would score near 0
+    else expect(out.outcome, out.reason).toBe("crashed");
   });
 
   it("checks predictions with a fresh process: a model that peeks at the next row and replays its answers when asked alone is refused", () => {
@@ -126,13 +128,13 @@ describe("examples/tiny-lm", () => {
   // A red team's attacks on this evaluation (test/fixtures/attacks/tiny-lm, each a diff of train.mjs that once
   // scored far below an honest run): each is now refused, or scores as what it learned.
   const attacks = fs.readdirSync(path.join(ROOT, "test", "fixtures", "attacks", "tiny-lm")).filter((f) => f.endsWith(".diff"));
-  it.each(attacks)("an attack on the evaluation, %s, gains nothing", (diff) => {
+  it.each(attacks)("an attack on the evaluation, %s, gains nothing", { timeout: 60_000 }, (diff) => {
     const repo = shortCopy(2);
     sh(repo, "git", ["apply", path.join(ROOT, "test", "fixtures", "attacks", "tiny-lm", diff)]);
     sh(repo, "git", ["commit", "-qam", diff]);
     const { out } = runOnce(repo);
     if (out.outcome === "finished") expect(out.metric.value, diff).toBeGreaterThan(3.4); // honest at this budget: about 3.8
-    else expect(out.outcome, out.reason).toBe("crashed");
+    else expect(["crashed", "timed_out"], out.reason).toContain(out.outcome);
   });
 
   it("improves under the offline mutate proposer: a loop keeps at least one change and discards at least one", () => {

@@ -6,42 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createRun } from "../db/queries/runs";
-import { TRAINERS, gitRepo, tempDb, tempDir, testSettings } from "../test/helpers/temp";
-import { executeRun } from "./execute-run";
+import { trustedRun as run } from "../test/helpers/trusted-run";
 import { probeSandbox } from "./sandbox";
-import { loadWorkspace, registerWorkspace } from "./workspace";
-
-/** A run of the checkpoint trainer; `inside`: its held-out file lies in a folder training reads (sandbox.read), named by a pattern. */
-async function run(env: Record<string, string>, evaluate: Record<string, unknown> = {}, { inside = false } = {}) {
-  const dataRoot = tempDir("overseer-valdata-");
-  const data = path.join(dataRoot, "val.txt");
-  fs.writeFileSync(data, "held-out text");
-  fs.writeFileSync(path.join(dataRoot, "train.txt"), "training text");
-  const dir = gitRepo({
-    "train.mjs": fs.readFileSync(path.join(TRAINERS, "checkpoint.mjs"), "utf8"),
-    "evaluate.mjs": fs.readFileSync(path.join(TRAINERS, "evaluate-checkpoint.mjs"), "utf8"),
-    "overseer.json": JSON.stringify({
-      command: ["node", "train.mjs"],
-      editable: ["train.mjs"],
-      protected: ["evaluate.mjs"],
-      budgetSeconds: 1,
-      timeoutSeconds: 30,
-      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER", "FORGE", "PLANT"],
-      timeTolerance: 0,
-      evaluate: { command: ["node", "evaluate.mjs"], data: [inside ? path.join(dataRoot, "val*") : data], ...evaluate },
-      ...(inside ? { sandbox: { read: [dataRoot] } } : {}),
-    }),
-  });
-  const dataDir = tempDir("overseer-data-");
-  const { db } = tempDb(dataDir);
-  const loaded = await loadWorkspace(dir);
-  if (!loaded.ok) throw new Error(loaded.error);
-  const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: { PATH: process.env.PATH, EVAL_DATA: data, ...env } });
-  const evaluation = final.evaluationJson ? (JSON.parse(final.evaluationJson) as { command: string; logPath: string }) : null;
-  return { final, log: fs.readFileSync(final.logPath!, "utf8"), evalLog: evaluation ? fs.readFileSync(evaluation.logPath, "utf8") : "", evaluation, runDir: path.dirname(final.logPath!) };
-}
 
 describe("trusted evaluation", () => {
   it("scores an honest run by the evaluation, which agrees with what it printed", async () => {
@@ -78,6 +44,13 @@ describe("trusted evaluation", () => {
     expect(final, final.reason ?? "").toMatchObject({ status: "timed_out", metricValue: null });
     expect(final.reason).toMatch(/^trained past its budget: stopped 11 s after its first progress record/);
     expect(final.endedAt! - final.startedAt!).toBeLessThan(16_000);
+  });
+
+  it("stops a run that trains silently before its first progress record, past evaluate.startupSeconds and its budget", { timeout: 30_000 }, async () => {
+    const { final } = await run({ QUALITY: "2.5", SILENT: "20" }, { startupSeconds: 2 });
+    expect(final, final.reason ?? "").toMatchObject({ status: "timed_out", metricValue: null });
+    expect(final.reason).toMatch(/^trained past its budget: stopped 13 s after it started, with no progress record yet/);
+    expect(final.endedAt! - final.startedAt!).toBeLessThan(18_000);
   });
 
   it("keeps the evaluation's data from training, and the checkout from the evaluation (sandbox), and leaves no checkpoint behind", async () => {

@@ -142,7 +142,10 @@ async function trainAndRecord(
       if (e.kind === "progress") {
         const t = elapsed();
         writer.add(e.step, e.values, t);
-        if (progressAt.first === null && config.evaluate) budgetTimer = setTimeout(() => stopForBudget?.(), budgetMs);
+        if (progressAt.first === null && config.evaluate) {
+          if (budgetTimer) clearTimeout(budgetTimer);
+          budgetTimer = setTimeout(() => stopForBudget?.(), budgetMs);
+        }
         progressAt.first ??= t;
         progressAt.last = t;
       } else if (e.kind === "summary") summary.push({ key: e.key, raw: e.raw, value: e.value });
@@ -153,12 +156,14 @@ async function trainAndRecord(
     }
   };
   // With trusted evaluation the runner keeps the budget: from the first progress record, the whole life of the
-  // training process is training time, and past the budget plus the tolerance it is stopped.
+  // training process is training time, and past the budget plus the tolerance it is stopped. Before the first
+  // record, start-up gets evaluate.startupSeconds more: a run that trains without printing one is stopped too.
   const budgetMs = config.budgetSeconds * 1000 * (1 + config.timeTolerance) + 10_000;
+  const silentMs = (config.evaluate?.startupSeconds ?? 0) * 1000 + budgetMs;
   let stopForBudget: (() => void) | null = null;
   let budgetTimer: NodeJS.Timeout | null = null;
   // The protected files in the run's checkout and in the workspace, and the data they name: before and after.
-  const guarded = guardedPaths(config, cwd, ws.path);
+  const guarded = guardedPaths(config, cwd, ws.path, opts.parentEnv ?? process.env);
   const before = fingerprints(guarded);
 
   // The run's own home, TMPDIR and caches (torch.compile, Triton, pip), removed when it ends: nothing one run
@@ -197,7 +202,10 @@ async function trainAndRecord(
     timeoutMs: config.timeoutSeconds * 1000,
     graceMs: settings.killGraceMs,
     signal: opts.signal,
-    onStart: (pid) => void persistently(() => updateRun(db, run.id, { pid })),
+    onStart: (pid) => {
+      if (config.evaluate && progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), silentMs);
+      void persistently(() => updateRun(db, run.id, { pid }));
+    },
     onOutput: (bytes) => handle(parser.feed(bytes)),
     maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
     budgetStop: (stop) => (stopForBudget = stop),
@@ -222,7 +230,14 @@ async function trainAndRecord(
     oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: opts.gpu?.memoryTotalMb ?? null, gpuName: opts.gpu?.name ?? null },
   });
   const trained = exit.overBudget
-    ? { outcome: "timed_out" as const, metricValue: null, reason: `trained past its budget: stopped ${(budgetMs / 1000).toFixed(0)} s after its first progress record (budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts` }
+    ? {
+        outcome: "timed_out" as const,
+        metricValue: null,
+        reason:
+          progressAt.first === null
+            ? `trained past its budget: stopped ${(silentMs / 1000).toFixed(0)} s after it started, with no progress record yet (evaluate.startupSeconds ${config.evaluate!.startupSeconds} + budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts`
+            : `trained past its budget: stopped ${(budgetMs / 1000).toFixed(0)} s after its first progress record (budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts`,
+      }
     : exit.overMemory && decided.outcome !== "finished"
       ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` }
       : decided;
@@ -382,12 +397,14 @@ function missingProgram(program: string, cwd: string, PATH: string): string | nu
 }
 
 /** Labels (as the UI shows them) → absolute paths of everything a run must leave unchanged. */
-function guardedPaths(config: WorkspaceConfig, runCwd: string, workspacePath: string): Record<string, string> {
+function guardedPaths(config: WorkspaceConfig, runCwd: string, workspacePath: string, parentEnv: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of config.protected) {
     out[f] = path.join(runCwd, f);
     out[`${f} (in the workspace)`] = path.join(workspacePath, f);
   }
   for (const p of config.protectedData) out[p] = resolveDataPath(p, workspacePath);
+  // The evaluation's held-out data: nothing may change what scores the runs.
+  for (const p of config.evaluate?.data ?? []) for (const f of readablePath(p, parentEnv, workspacePath)) out[f] = f;
   return out;
 }

@@ -31,7 +31,7 @@ export function gpuEnv(gpu: GpuIdentity | null | undefined): Record<string, stri
  * A path the run may read: `$NAME/…` is the value of a variable the workspace passes to runs (its "env"), so
  * data found through one (TINY_LM_CORPUS_DIR) can be declared; unset, it names nothing.
  */
-export function readablePath(p: string, env: Readonly<Record<string, string>>, base: string): string[] {
+export function readablePath(p: string, env: Readonly<Record<string, string | undefined>>, base: string): string[] {
   const ref = /^\$\{?([A-Za-z_]\w*)\}?(\/.*)?$/.exec(p);
   if (!ref) return expandLastPart(resolveDataPath(p, base));
   const value = env[ref[1]!];
