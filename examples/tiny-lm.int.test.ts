@@ -28,7 +28,7 @@ function runOnce(repo: string) {
   return { r, out: JSON.parse(r.stdout), dataDir };
 }
 
-describe("examples/tiny-lm", () => {
+describe("examples/tiny-lm", { timeout: 60_000 }, () => {
   it("learns: val_bpb far below 8 bits, loss falling, in autoresearch's format", async () => {
     const { r, out, dataDir } = runOnce(shortCopy(4));
     expect(out.outcome, out.reason).toBe("finished");
@@ -137,7 +137,7 @@ describe("examples/tiny-lm", () => {
     else expect(["crashed", "timed_out"], out.reason).toContain(out.outcome);
   });
 
-  it("improves under the offline mutate proposer: a loop keeps at least one change and discards at least one", () => {
+  it("improves under the offline mutate proposer: a loop keeps at least one change and discards at least one", { timeout: 150_000 }, () => {
     const repo = shortCopy(2);
     const dataDir = tempDir();
     const r = spawnSync(path.join(ROOT, "bin", "overseer"), ["loop", repo, "--proposer", "mutate", "--experiments", "4", "--tag", "t"], {

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { LogParser, type LogEvent } from "../core/log-parser";
 import { decideOutcome, summaryRecord } from "../core/outcome";
 import type { SummaryEntry } from "../core/types";
-import { DEFAULT_MAX_LOG_MB, type WorkspaceConfig } from "../core/workspace-config";
+import { DEFAULT_CONFIG, parseWorkspaceConfig, type WorkspaceConfig } from "../core/workspace-config";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { lastStepBySeries } from "../db/queries/metrics";
@@ -66,13 +66,15 @@ export function canAdopt(run: RunRow): boolean {
  */
 export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; signal?: AbortSignal }): Promise<RunRow> {
   const { db, settings } = opts;
-  const config = JSON.parse(run.configJson!) as WorkspaceConfig;
+  // Parsed, not cast: a run stored by an earlier version gets the defaults of what it lacks.
+  const stored = parseWorkspaceConfig(run.configJson!, `run ${run.id}'s stored configuration`);
+  const config: WorkspaceConfig = stored.ok ? stored.config : DEFAULT_CONFIG;
   const pgid = run.pid!;
   const replay = logReplay(db, run);
   let timedOut = false;
   let cancelled = false;
   let logLimitReached = false;
-  const maxLogMb = config.sandbox?.maxLogMb ?? DEFAULT_MAX_LOG_MB;
+  const maxLogMb = config.sandbox.maxLogMb;
   const tail = followLog(run.logPath!, replay.feed, {
     maxBytes: maxLogMb * 1024 * 1024,
     onLimit: () => {

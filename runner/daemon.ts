@@ -18,7 +18,7 @@ import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithSt
 import { adoptRun, canAdopt } from "./adopt-run";
 import { readLogTail } from "./log-tail";
 import { getWorkspace } from "../db/queries/workspaces";
-import { nextWebSession, sessionOptions, updateSession, type SessionRow } from "../db/queries/sessions";
+import { applySessionEvent, nextWebSession, sessionOptions, type SessionRow } from "../db/queries/sessions";
 import { runSession } from "./loop/engine";
 import { startQueuedSession } from "./loop/start-session";
 import { createProposer } from "./proposers";
@@ -186,7 +186,7 @@ function processAlive(pid: number): boolean {
 /** Starts (if queued) and runs a session from the web until it ends or the daemon stops. */
 async function driveSession(db: Db, settings: Settings, session: SessionRow, signal: AbortSignal, log: (l: string) => void): Promise<void> {
   const ws = getWorkspace(db, session.workspaceId);
-  const fail = (reason: string) => updateSession(db, session.id, { status: "failed", stopReason: reason, endedAt: Date.now() }, Date.now(), "session_failed");
+  const fail = (reason: string) => void applySessionEvent(db, session.id, "failed", Date.now(), { stopReason: reason, endedAt: Date.now() });
   if (!ws) return fail("its workspace no longer exists");
   if (session.status === "queued") {
     const started = await startQueuedSession(db, session, ws);

@@ -1,12 +1,14 @@
 /** Sessions and their steering notes. */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { nextSessionStatus, type SessionEvent } from "../../core/session-lifecycle";
 import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
 import type { Db, DbLike } from "../open";
 import { sessions, steeringNotes } from "../schema";
 import { appendEvent } from "./events";
 
 export type SessionRow = typeof sessions.$inferSelect;
-type SessionPatch = Partial<Omit<SessionRow, "id" | "workspaceId">>;
+/** What a patch may change: anything but the status, which only applySessionEvent writes. */
+type SessionPatch = Partial<Omit<SessionRow, "id" | "workspaceId" | "status">>;
 
 /** One session row and the event that says how it came to be, in one transaction. */
 function insertSession(db: Db, values: typeof sessions.$inferInsert, eventType: string, at: number): SessionRow {
@@ -62,17 +64,47 @@ export function nextWebSession(db: Db): SessionRow | undefined {
 }
 
 
-/** Updates a session; a status change or a human's request is also recorded as an event. */
+/** Updates a session (not its status: applySessionEvent); a human's request is also recorded as an event. */
 export function updateSession(db: DbLike, id: number, patch: SessionPatch, at: number, eventType?: string): void {
   const row = db.update(sessions).set(patch).where(eq(sessions.id, id)).returning({ workspaceId: sessions.workspaceId }).get();
   if (row && eventType) appendEvent(db, { type: eventType, at, workspaceId: row.workspaceId, payload: { sessionId: id, ...patch } });
 }
 
+/**
+ * A session's status changes by its lifecycle (core/session-lifecycle): the new status, the rest of the patch and
+ * the event (`session_<event>`, unless named) in one transaction. Refuses a change the lifecycle does not allow.
+ */
+export function applySessionEvent(db: Db, id: number, event: SessionEvent, at: number, patch: SessionPatch = {}, eventType = `session_${event}`): SessionRow {
+  return db.transaction((tx) => {
+    const row = tx.select().from(sessions).where(eq(sessions.id, id)).get();
+    if (!row) throw new Error(`session ${id} does not exist`);
+    const status = nextSessionStatus(row.status, event);
+    const next = tx.update(sessions).set({ ...patch, status }).where(eq(sessions.id, id)).returning().get();
+    appendEvent(tx, { type: eventType, at, workspaceId: row.workspaceId, payload: { sessionId: id, status, ...patch } });
+    return next;
+  });
+}
+
 /** A session's options, with the defaults of options added since it was started (a session from an older Overseer resumes). */
+/**
+ * A session's options as the schema reads them: a session stored before an option existed gets its default, and
+ * a stored value the schema no longer accepts is replaced by its default rather than passed on unchecked.
+ */
 export function sessionOptions(s: SessionRow): SessionOptions {
-  const raw = JSON.parse(s.optionsJson) as unknown;
-  const parsed = sessionOptionsSchema.safeParse(raw);
-  return parsed.success ? parsed.data : (raw as SessionOptions);
+  let raw: Record<string, unknown>;
+  try {
+    const parsed = JSON.parse(s.optionsJson) as unknown;
+    raw = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? { ...(parsed as Record<string, unknown>) } : {};
+  } catch {
+    raw = {};
+  }
+  for (;;) {
+    const parsed = sessionOptionsSchema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const bad = parsed.error.issues.map((i) => String(i.path[0] ?? "")).filter((k) => k in raw);
+    if (!bad.length) return sessionOptionsSchema.parse({});
+    for (const key of bad) delete raw[key];
+  }
 }
 
 export function addSteeringNote(db: Db, sessionId: number, text: string, at: number) {

@@ -17,7 +17,7 @@ import type { Db } from "../../db/open";
 import { applyExperimentEvent, createExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
 import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { addCosts, linkApiCalls } from "../../db/queries/api-calls";
-import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { applySessionEvent, getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { configAtCommit } from "../workspace";
@@ -68,7 +68,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   try {
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);
     await repinAll(g, listExperiments(db, sessionId).flatMap((e) => (e.commitSha ? [{ idx: e.idx, sha: e.commitSha }] : [])));
-    if (s.status !== "running") updateSession(db, sessionId, { status: "running", requested: null, endedAt: null, stopReason: null }, Date.now(), "session_resumed");
+    if (s.status !== "running") applySessionEvent(db, sessionId, "resumed", Date.now(), { requested: null, endedAt: null, stopReason: null });
     const gpus = pickGpus((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? [], sessionOptions(s).gpus);
     if (!gpus.ok) {
       finish(db, steps, sessionId, "failed", gpus.error);
@@ -211,10 +211,10 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
           break;
         }
         case "mark_paused":
-          updateSession(db, sessionId, { status: "paused" }, Date.now(), "session_paused");
+          applySessionEvent(db, sessionId, "paused", Date.now());
           break;
         case "resume":
-          updateSession(db, sessionId, { status: "running", stopReason: null }, Date.now(), "session_resumed");
+          applySessionEvent(db, sessionId, "resumed", Date.now(), { stopReason: null });
           autoPaused = false;
           failedInARow = 0;
           break;
@@ -314,7 +314,7 @@ function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | 
   for (const e of listExperiments(db, sessionId)) {
     if (isExperimentOpen(e.status)) applyExperimentEvent(db, e.id, { type: "interrupted" }, Date.now(), { reason: `the session ${status}`, decidedAt: Date.now() });
   }
-  updateSession(db, sessionId, { status, stopReason: reason, endedAt: Date.now(), requested: null }, Date.now(), `session_${status}`);
+  applySessionEvent(db, sessionId, status, Date.now(), { stopReason: reason, endedAt: Date.now(), requested: null });
   steps.log(`session ${status}: ${reason}`);
 }
 

@@ -1,7 +1,7 @@
 /** Starting a session: a fresh branch overseer/<tag> at the workspace's HEAD, and the session row. */
 import type { SessionOptions } from "../../core/session-options";
 import type { Db } from "../../db/open";
-import { createSession, getSession, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { applySessionEvent, createSession, getSession, type SessionRow } from "../../db/queries/sessions";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import { headCommit } from "../git";
 import { branchExists, branchFor, createBranch, validTag } from "../session-git";
@@ -21,11 +21,11 @@ export async function defaultTag(repoRoot: string, now: Date): Promise<string> {
 export async function startQueuedSession(db: Db, s: SessionRow, ws: WorkspaceRow): Promise<SessionStart> {
   const started = await prepareBranch(ws, s.tag || undefined);
   if (!started.ok) {
-    updateSession(db, s.id, { status: "failed", stopReason: started.error, endedAt: Date.now() }, Date.now(), "session_failed");
+    applySessionEvent(db, s.id, "failed", Date.now(), { stopReason: started.error, endedAt: Date.now() });
     return started;
   }
   const { tag, branch, head } = started;
-  updateSession(db, s.id, { status: "running", tag, branch, baselineCommit: head, bestCommit: head }, Date.now(), "session_started");
+  applySessionEvent(db, s.id, "started", Date.now(), { tag, branch, baselineCommit: head, bestCommit: head });
   return { ok: true, session: getSession(db, s.id)! };
 }
 

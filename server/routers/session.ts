@@ -12,7 +12,7 @@ import { editsFromContents } from "../../core/edits-from-contents";
 import { applyExperimentEvent, createExperiment, getExperiment, listExperimentPage } from "../../db/queries/experiments";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
-import { addSteeringNote, getSession, listSessions, queueSession, updateSession } from "../../db/queries/sessions";
+import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
 import { sessionOverview } from "../session-overview";
@@ -60,8 +60,9 @@ export const sessionRouter = router({
     if (s.origin === "import") throw new TRPCError({ code: "BAD_REQUEST", message: IMPORTED_IS_A_RECORD(s.id) });
     if (s.origin !== "web") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} runs from the command line: resume it with overseer loop --resume ${s.id}` });
     if (s.status === "queued" || (s.status === "running" && !s.requested)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is already ${s.status}` });
-    const patch = isSessionEnded(s.status) && s.baselineCommit ? { requested: null, status: "running" as const } : { requested: null };
-    updateSession(db, s.id, patch, Date.now(), "session_resume_requested");
+    // An ended session runs again (the runner picks it up); a paused one has its request lifted.
+    if (isSessionEnded(s.status) && s.baselineCommit) applySessionEvent(db, s.id, "resumed", Date.now(), { requested: null }, "session_resume_requested");
+    else updateSession(db, s.id, { requested: null }, Date.now(), "session_resume_requested");
     return sessionView(getSession(db, s.id)!);
   }),
 
@@ -120,7 +121,7 @@ function request(db: Db, id: number, what: "pause" | "stop") {
   const s = mustGetSession(db, id);
   if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has already ${s.status}` });
   if (s.status === "queued" && what === "stop") {
-    updateSession(db, s.id, { status: "stopped", stopReason: "stopped before it started", endedAt: Date.now() }, Date.now(), "session_stopped");
+    applySessionEvent(db, s.id, "stopped", Date.now(), { stopReason: "stopped before it started", endedAt: Date.now() });
   } else updateSession(db, s.id, { requested: what }, Date.now(), `session_${what}_requested`);
   return sessionView(getSession(db, s.id)!);
 }
