@@ -12,6 +12,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const [proposer, setProposer] = useState<"mutate" | "claude" | "manual">("mutate");
   const [experiments, setExperiments] = useState(10);
   const [approve, setApprove] = useState<"auto" | "risky" | "all">("risky");
+  const [maxWaiting, setMaxWaiting] = useState(3);
   const [reviewer, setReviewer] = useState(false);
   const [model, setModel] = useState("");
   const [effort, setEffort] = useState<Effort | "default">("high");
@@ -29,7 +30,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         e.preventDefault();
         const claude = proposer === "claude" || reviewer;
         const picked = model.trim();
-        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, requireSandbox: !unsandboxedOk, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, maxToolCalls: toolCalls, maxProposalCostUsd: proposalCost > 0 ? proposalCost : null, ...(picked ? { model: picked } : {}) } : {}) } });
+        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, maxWaiting, requireSandbox: !unsandboxedOk, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, maxToolCalls: toolCalls, maxProposalCostUsd: proposalCost > 0 ? proposalCost : null, ...(picked ? { model: picked } : {}) } : {}) } });
       }}
     >
       <label>
@@ -52,6 +53,9 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
           <option value="auto">ask me only for high-risk changes</option>
           <option value="all">ask me for every change</option>
         </select>
+      </label>
+      <label title="Candidates that may wait for you at once: meanwhile the GPU runs what may run, and once this many wait the proposer is asked only for changes that run unattended">
+        waiting <input type="number" min={1} max={50} value={maxWaiting} onChange={(e) => setMaxWaiting(Number(e.target.value))} aria-label="candidates waiting at once" />
       </label>
       {caps.data?.claude && (proposer === "claude" || reviewer) && (
         <>

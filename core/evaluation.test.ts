@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withEvaluation } from "./evaluation";
+import { summaryWithEvaluation, withEvaluation } from "./evaluation";
 
 const base = { metricName: "val_bpb", evaluator: "node evaluate.mjs", tolerance: 0.001 };
 
@@ -14,5 +14,18 @@ describe("trusted evaluation's verdict", () => {
   ])("%s", (_what, printed, evaluation, expected) => {
     const r = withEvaluation({ ...base, printed, evaluation });
     expect({ outcome: r.decision.outcome, metricValue: r.decision.metricValue, reported: r.reported, suspicion: r.suspicion }).toEqual(expected);
+  });
+});
+
+describe("summaryWithEvaluation", () => {
+  it("shows what the evaluation printed over what training printed, and training's summary alone without one", () => {
+    const printed = { val_bpb: { key: "val_bpb", raw: "0.5", value: 0.5 }, training_seconds: { key: "training_seconds", raw: "30.1", value: 30.1 } };
+    expect(summaryWithEvaluation(printed, { val_bpb: "3.1", eval_seconds: "1.7" })).toEqual({
+      val_bpb: { key: "val_bpb", raw: "3.1", value: 3.1 },
+      training_seconds: printed.training_seconds,
+      eval_seconds: { key: "eval_seconds", raw: "1.7", value: 1.7 },
+    });
+    expect(summaryWithEvaluation(null, { val_bpb: "nan?" })).toEqual({ val_bpb: { key: "val_bpb", raw: "nan?", value: null } });
+    expect(summaryWithEvaluation(printed, null)).toBe(printed);
   });
 });

@@ -4,6 +4,7 @@
  * the tolerance makes it suspicious (its keep waits for a human). Pure.
  */
 import type { OutcomeDecision } from "./outcome";
+import type { SummaryEntry } from "./types";
 
 export type EvaluationOutcome = { ok: true; value: number; raw: string } | { ok: false; reason: string };
 
@@ -26,4 +27,14 @@ export function withEvaluation(o: { printed: { value: number | null; times: numb
     why.push(`the run reported ${o.metricName} ${reported}, but Overseer's evaluation (${o.evaluator}) gave ${evaluated}`);
   }
   return { decision: { outcome: "finished", reason: `${o.metricName} = ${o.evaluation.raw} (evaluated by ${o.evaluator})`, metricValue: evaluated }, reported, suspicion: why.length ? why.join("\n") : null };
+}
+
+/**
+ * The summary a run page shows: what training printed, with what the trusted evaluation printed over it (its
+ * metric is the run's; training may not have printed one at all, having no held-out data to compute it on).
+ */
+export function summaryWithEvaluation(printed: Record<string, SummaryEntry> | null, evaluated: Record<string, string> | null): Record<string, SummaryEntry> | null {
+  if (!evaluated) return printed;
+  const fromEvaluation = Object.fromEntries(Object.entries(evaluated).map(([key, raw]) => [key, { key, raw, value: Number.isFinite(Number(raw)) ? Number(raw) : null }]));
+  return { ...(printed ?? {}), ...fromEvaluation };
 }

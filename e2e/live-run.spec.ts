@@ -40,9 +40,10 @@ test("a baseline run of tiny-lm streams a growing loss curve, then its summary",
   const bpb = Number((await page.getByLabel("metric").innerText()).replace(/[^0-9.]/g, ""));
   expect(bpb).toBeGreaterThan(1);
   expect(bpb).toBeLessThan(5);
-  // Scored by tiny-lm's protected evaluation, which agrees with what the run printed.
+  // Scored by tiny-lm's protected evaluation. In the sandbox training cannot read the held-out text and reports
+  // nothing; without one, what it reports agrees.
   const shown = await page.getByLabel("metric").locator("strong").innerText();
-  await expect(page.getByLabel("scored by")).toHaveText(`evaluated by node evaluate.mjs; the run reported ${shown}`);
+  await expect(page.getByLabel("scored by")).toHaveText(new RegExp(`^evaluated by node evaluate\\.mjs(; the run reported ${shown.replace(".", "\\.")})?$`));
   await page.screenshot({ path: info.outputPath("run-finished.png"), fullPage: true });
   console.log(`e2e figures: first point on the page ${firstPointMs} ms after the click (run queued, worktree, node start, data load); val_bpb ${bpb} after 8 s`);
 });

@@ -47,6 +47,8 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await card.getByLabel("proposer").selectOption("claude");
   await card.getByLabel("experiments").fill("4");
   await card.getByLabel("approval").selectOption("risky");
+  // One candidate may wait before the proposer is held to changes that run unattended; a second stops it until a human decides.
+  await card.getByLabel("candidates waiting at once").fill("1");
   await card.getByLabel("model", { exact: true }).fill("claude-opus-5-5");
   await card.getByLabel("effort", { exact: true }).selectOption("max");
   await card.getByLabel("tool calls per proposal").fill("5");
@@ -75,19 +77,23 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await expect(api).toContainText(/1 call · [\d,]+ input tokens/);
   await shot(page, "experiment-notebook.png");
 
-  // #2 changes code: it waits, with the gate's reason; approved by a click.
+  // #2 and #3 change code: both wait, and nothing more is proposed meanwhile. #3 is rejected with a note, which
+  // the proposer reads in its next request (the one the rejection makes room for).
+  await page.goto(sessionUrl);
+  await expect(page.getByRole("region", { name: "awaiting a human" }).getByRole("link")).toHaveCount(2, { timeout: 90_000 });
+  expect(fake.requests).toHaveLength(3);
+  await openWaiting(page, sessionUrl, 3);
+  await page.getByLabel("note").fill("keep the debiasing: it is what autoresearch prints");
+  await page.getByRole("button", { name: "Reject" }).click();
+  await expect(page.locator(".run-head .badge").first()).toHaveText("rejected");
+
+  // #2 waited with the gate's reason; approved by a click.
   await openWaiting(page, sessionUrl, 2);
   const verdict = page.getByRole("region", { name: "risk verdict" });
   await expect(verdict).toContainText("medium");
   await expect(verdict).toContainText("changes code in train.mjs");
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.locator(".run-head .badge").first()).toHaveText(/approved|running|kept|discarded|crashed/, { timeout: 30_000 });
-
-  // #3 is rejected with a note, which the proposer reads in its next request.
-  await openWaiting(page, sessionUrl, 3);
-  await page.getByLabel("note").fill("keep the debiasing: it is what autoresearch prints");
-  await page.getByRole("button", { name: "Reject" }).click();
-  await expect(page.locator(".run-head .badge").first()).toHaveText("rejected");
 
   // #4 is edited in Monaco, then approved: built and gated again, run, and co-authored.
   await openWaiting(page, sessionUrl, 4);
