@@ -13,10 +13,10 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   await expect(page).toHaveURL(/\/sessions\/\d+$/);
   const sessionUrl = page.url();
 
-  // The first proposal waits; the tab's title says so.
+  // The proposals wait (the second is proposed while the first waits: nothing stalls for a human); the tab's title counts them.
   const queue = page.getByRole("region", { name: "awaiting a human" });
   await expect(queue).toBeVisible({ timeout: 60_000 });
-  await expect(page).toHaveTitle(/^\(1\) waiting for you/);
+  await expect(page).toHaveTitle(/^\([12]\) waiting for you/);
   await expect(page.getByRole("region", { name: "progress chart" }).locator(".recharts-scatter-symbol").first()).toBeVisible({ timeout: 30_000 }); // the baseline's dot (once its run is trained and evaluated)
   await shot(page, "session-waiting.png");
 
@@ -25,7 +25,7 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   page.on("request", (r) => {
     if (!r.url().startsWith("http://127.0.0.1")) offsite.push(r.url());
   });
-  await queue.getByRole("link").first().click();
+  await queue.getByRole("link").filter({ hasText: "#1" }).click();
   await expect(page).toHaveURL(/\/experiments\/\d+$/);
   const editor = page.locator(".monaco-diff-editor");
   await expect(editor).toBeVisible({ timeout: 30_000 });
