@@ -1,8 +1,10 @@
 /**
  * decide: keep or discard a finished experiment against the current best, aware of the metric's noise.
- * An improvement smaller than max(2σ, the workspace's minImprovement) is within the noise: it is run again
- * (another seed) and judged on the mean of its runs, whose noise shrinks as 1/√n; a gain still within the noise
- * after the last run is discarded, or left to a human when the session's policy says so.
+ * The gain is a difference of two means, the candidate's n runs and the m runs behind the best, so its noise
+ * is σ·√(1/n + 1/m); a gain under max(2σ·√(1/n + 1/m), minImprovement) is within the noise. A first run's
+ * clear gain or loss is settled at once; otherwise the candidate runs a fixed, declared number of times in all
+ * (maxRuns) and is judged once, on their mean — never re-run until it happens to pass (optional stopping).
+ * A gain still within the noise then is discarded, or left to a human when the session's policy says so.
  */
 import type { MetricGoal } from "./types";
 
@@ -13,6 +15,8 @@ export interface DecideInput {
   goal: MetricGoal;
   /** σ of the metric measured on repeated baseline runs; null when it was run once. */
   sigma: number | null;
+  /** Runs behind the best (m): the baseline's runs, or the kept experiment's. */
+  bestRuns: number;
   minImprovement: number;
   /** How many runs a candidate may have in all before a gain within the noise is settled. */
   maxRuns: number;
@@ -20,9 +24,8 @@ export interface DecideInput {
   withinNoise: "rerun" | "ask";
 }
 
-export type Decision =
-  | { decision: "kept" | "discarded"; delta: number; mean: number; reason: string }
-  | { decision: "rerun" | "ask"; delta: number; mean: number; reason: string };
+/** Every decision says how many runs it rests on: the candidate's (n) and the best's (m). */
+export type Decision = { decision: "kept" | "discarded" | "rerun" | "ask"; delta: number; mean: number; reason: string; runs: number; bestRuns: number };
 
 export function improvement(value: number, best: number, goal: MetricGoal): number {
   return goal === "minimize" ? best - value : value - best;
@@ -30,20 +33,31 @@ export function improvement(value: number, best: number, goal: MetricGoal): numb
 
 export function decide(i: DecideInput): Decision {
   const n = i.values.length;
+  const m = Math.max(1, i.bestRuns);
   const mean = i.values.reduce((a, b) => a + b, 0) / n;
   const delta = improvement(mean, i.best, i.goal);
   const fmt = (x: number) => x.toPrecision(4);
+  const at = (decision: Decision["decision"], reason: string): Decision => ({ decision, delta, mean, reason, runs: n, bestRuns: m });
   const over = n > 1 ? `the mean of ${n} runs (${fmt(mean)})` : fmt(mean);
-  if (delta <= 0) return { decision: "discarded", delta, mean, reason: `${over} is ${delta === 0 ? "equal to" : "worse than"} the best ${fmt(i.best)}` };
-  const noise = i.sigma !== null ? (2 * i.sigma) / Math.sqrt(n) : 0;
-  const threshold = Math.max(noise, i.minImprovement);
-  const effect = i.sigma ? ` (${(delta / (i.sigma / Math.sqrt(n))).toFixed(1)}σ)` : "";
-  if (delta >= threshold) return { decision: "kept", delta, mean, reason: `${over} beats the best ${fmt(i.best)} by ${fmt(delta)}${effect}` };
+  const best = `the best ${fmt(i.best)}${m > 1 ? ` (${m} runs)` : ""}`;
+  const se = i.sigma !== null ? i.sigma * Math.sqrt(1 / n + 1 / m) : null;
+  const threshold = Math.max(se !== null ? 2 * se : 0, i.minImprovement);
+  const effect = se ? ` (${(delta / se).toFixed(1)} standard errors)` : "";
+  // Between the first run and the last declared one, nothing is judged: the runs are taken, then the mean.
+  const last = n >= i.maxRuns;
+  if (n > 1 && !last) return at("rerun", `run ${n} of ${i.maxRuns}: judged on the mean once all have run`);
+  if (delta <= 0 && (n === 1 || last)) return at("discarded", `${over} is ${delta === 0 ? "equal to" : "worse than"} ${best}`);
+  if (delta >= threshold) return at("kept", `${over} beats ${best} by ${fmt(delta)}${effect}`);
   const why = `a gain of ${fmt(delta)}${effect} is under the threshold ${fmt(threshold)}`;
-  if (n < i.maxRuns) return { decision: "rerun", delta, mean, reason: `${why}: running it again with another seed` };
+  if (!last) return at("rerun", `${why}: running it ${i.maxRuns - 1} more time${i.maxRuns - 1 > 1 ? "s" : ""} with other seeds, then judging the mean of ${i.maxRuns}`);
   const runs = `${n} run${n > 1 ? "s" : ""}`;
-  if (i.withinNoise === "ask") return { decision: "ask", delta, mean, reason: `${why} after ${runs}: within the noise, a human keeps or discards it` };
-  return { decision: "discarded", delta, mean, reason: `${why} after ${runs}: within the noise` };
+  if (i.withinNoise === "ask") return at("ask", `${why} after ${runs}: within the noise, a human keeps or discards it`);
+  return at("discarded", `${why} after ${runs}: within the noise`);
+}
+
+/** The smallest gain a first run must show to be kept at once: max(2σ·√(1 + 1/m), minImprovement). */
+export function firstRunThreshold(sigma: number | null, bestRuns: number, minImprovement: number): number {
+  return Math.max(sigma !== null ? 2 * sigma * Math.sqrt(1 + 1 / Math.max(1, bestRuns)) : 0, minImprovement);
 }
 
 /** Sample standard deviation; null for fewer than two values. */

@@ -1,4 +1,5 @@
 /** Builds what a proposer sees from the database and the best commit, and the read-only workbench it may use. */
+import { firstRunThreshold } from "../../core/decide";
 import { CRASH_STATUSES } from "../../core/types";
 import type { GateVerdict } from "../../core/gate";
 import type { WorkspaceConfig } from "../../core/workspace-config";
@@ -78,6 +79,8 @@ export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit,
     .map((e) => ({ idx: e.idx, title: e.title, reasons: (JSON.parse(e.verdictJson!) as GateVerdict).reasons.filter((r) => r.level === "blocked" || !r.level).map((r) => r.message) }));
   const lastRuns = lastRunsOf(db, experiments);
   const baselineRuns = experiments[0] ? (JSON.parse(experiments[0].runIdsJson) as number[]).length : 0;
+  const bestExp = experiments.find((e) => e.id === s.bestExperimentId);
+  const bestRuns = Math.max(1, bestExp ? (JSON.parse(bestExp.runIdsJson) as number[]).length : baselineRuns);
   const sigma = s.noiseSigma;
   return {
     instructions,
@@ -88,7 +91,7 @@ export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit,
     best: s.bestValue,
     bestCommit: s.bestCommit,
     budgetSeconds: config.budgetSeconds,
-    noise: { sigma, keepThreshold: Math.max(sigma !== null ? 2 * sigma : 0, config.minImprovement), minImprovement: config.minImprovement, baselineRuns },
+    noise: { sigma, keepThreshold: firstRunThreshold(sigma, bestRuns, config.minImprovement), minImprovement: config.minImprovement, baselineRuns, bestRuns },
     history: experiments.map((e) => ({
       idx: e.idx,
       title: e.title,

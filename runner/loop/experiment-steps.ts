@@ -224,11 +224,13 @@ const MAX_REBASES = 2;
 async function decideAfterRun(d: StepDeps, exp: ExperimentRow, values: number[], suspicions: string[], options: SessionOptions): Promise<ExperimentRow | null> {
   const s = getSession(d.db, exp.sessionId)!;
   const stale = exp.parentCommit !== s.bestCommit;
+  const bestExp = stale ? keptAt(d.db, s.id, exp.parentCommit!) : s.bestExperimentId !== null ? getExperiment(d.db, s.bestExperimentId) : undefined;
   const verdict = decide({
     values,
-    best: stale ? keptValueAt(d.db, s.id, exp.parentCommit!) ?? s.bestValue! : s.bestValue!,
+    best: stale ? bestExp?.metricValue ?? s.bestValue! : s.bestValue!,
     goal: d.config.metric.goal,
     sigma: s.noiseSigma,
+    bestRuns: bestExp ? scoredRuns(d.db, bestExp) : 1,
     minImprovement: d.config.minImprovement,
     maxRuns: options.maxRunsPerCandidate,
     withinNoise: options.withinNoise,
@@ -247,9 +249,14 @@ async function decideAfterRun(d: StepDeps, exp: ExperimentRow, values: number[],
   return settle(d, exp, verdict.decision, verdict.mean, { ...patch, decidedAt: Date.now() });
 }
 
-/** The metric of the kept experiment at a commit (the best when a candidate started). */
-function keptValueAt(db: Db, sessionId: number, commit: string): number | null {
-  return listExperiments(db, sessionId).find((e) => e.commitSha === commit && e.status === "kept")?.metricValue ?? null;
+/** The kept experiment at a commit (the best when a candidate started). */
+function keptAt(db: Db, sessionId: number, commit: string): ExperimentRow | undefined {
+  return listExperiments(db, sessionId).find((e) => e.commitSha === commit && e.status === "kept");
+}
+
+/** How many runs an experiment's metric is the mean of: its finished runs that printed one. */
+function scoredRuns(db: Db, e: ExperimentRow): number {
+  return Math.max(1, getRuns(db, JSON.parse(e.runIdsJson) as number[]).filter((r) => r.status === "finished" && r.metricValue !== null).length);
 }
 
 function rebaseOrGiveUp(d: StepDeps, exp: ExperimentRow, patch: { metricValue: number; delta: number; reason: string }): ExperimentRow {

@@ -71,7 +71,7 @@ export function statePrompt(ctx: ProposalContext): string {
   parts.push(`## Current best\n${ctx.metric.name} = ${ctx.best ?? "not measured yet"} (${goal})`);
   if (ctx.noise) {
     const n = ctx.noise;
-    parts.push(`## Noise and the keep rule\nThe baseline ran ${n.baselineRuns} time(s); σ = ${n.sigma === null ? "not measured (one run)" : num(n.sigma)}. A candidate is kept only if it is ${ctx.metric.goal === "minimize" ? "lower" : "higher"} than the best by more than ${num(n.keepThreshold)} (max(2σ/√runs, minImprovement ${num(n.minImprovement)})); gains within that are re-run and then discarded as noise.`);
+    parts.push(`## Noise and the keep rule\nThe baseline ran ${n.baselineRuns} time(s); σ = ${n.sigma === null ? "not measured (one run)" : num(n.sigma)}. A candidate's first run is kept at once only if it is ${ctx.metric.goal === "minimize" ? "lower" : "higher"} than the best by more than ${num(n.keepThreshold)} (max(2σ·√(1/n + 1/m), minImprovement ${num(n.minImprovement)}), with n its runs and m the best's${n.bestRuns ? `, here ${n.bestRuns}` : ""}); a smaller gain runs a fixed number of times in all and is judged on the mean, then discarded if still within the noise.`);
   }
   const { rows, omitted } = compactHistory(ctx.history);
   const omittedText = Object.entries(omitted).map(([s, c]) => `${c} ${s}`).join(", ");

@@ -39,7 +39,7 @@ export interface ProposalContext {
   bestCommit?: string;
   budgetSeconds: number;
   /** The metric's noise σ over the baseline's runs, and the smallest gain that is kept. */
-  noise?: { sigma: number | null; keepThreshold: number; minImprovement: number; baselineRuns: number };
+  noise?: { sigma: number | null; keepThreshold: number; minImprovement: number; baselineRuns: number; bestRuns?: number };
   /** Every experiment so far, oldest first (a results.tsv-like table is built from it). */
   history: HistoryEntry[];
   /** The last crash, when the proposer may try a fix of the same idea. */
