@@ -29,7 +29,9 @@ import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
 import { serialised } from "../serial";
 import { buildProposalContext } from "./context";
-import { applyHumanVerdict, buildCandidate, runAndDecide, type StepDeps } from "./experiment-steps";
+import { buildCandidate } from "./build-candidate";
+import { applyHumanVerdict, runAndDecide } from "./run-and-decide";
+import type { StepDeps } from "./step-deps";
 
 export interface LoopDeps {
   db: Db;
