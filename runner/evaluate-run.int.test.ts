@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../test/helpers/temp";
 import { trustedRun as run } from "../test/helpers/trusted-run";
 import { probeSandbox } from "./sandbox";
 
@@ -67,6 +68,14 @@ describe("trusted evaluation", () => {
     const { final, evalLog } = await run({ QUALITY: "2.5", PLANT: "1" });
     expect(final.status).toBe("finished");
     expect(evalLog).toContain("EVALUATION found planted.mjs: false; train.mjs changed: false");
+  });
+
+  it("never lets the runner's git follow a .git the run rewrote: a planted repository's filter does not run", async () => {
+    const marker = path.join(tempDir("overseer-escape-"), "escaped");
+    const { final, log } = await run({ QUALITY: "2.5", GITFILE: marker });
+    expect(log).toMatch(/TRAINING (redirected .git|could not redirect .git)/);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(final.status).toBe("finished");
   });
 
   it("hides the evaluation's data from training even inside a folder training reads, and the evaluation still reads it", async () => {

@@ -22,7 +22,7 @@ import { appendEvent } from "../db/queries/events";
 import { applyRunEvent, getRun, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
 import { recoverPoints } from "./adopt-run";
-import { addWorktree, git, headCommit, removeWorktree } from "./git";
+import { addWorktree, checkoutGitDir, gitInCheckout, headCommit, removeWorktree } from "./git";
 import { readLogTail } from "./log-tail";
 import { MetricWriter, type WriteStall } from "./metric-writer";
 import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
@@ -94,7 +94,8 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   const worktree = runWorktree(settings, run.id);
   try {
     await addWorktree(ws.repoRoot, worktree, commit);
-    return await trainAndRecord(run, ws, config, { worktree, cwd: path.join(worktree, ws.subdir) }, logFile, startedAt, opts);
+    const gitDir = await checkoutGitDir(worktree);
+    return await trainAndRecord(run, ws, config, { worktree, cwd: path.join(worktree, ws.subdir), gitDir }, logFile, startedAt, opts);
   } catch (e) {
     return end(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
@@ -118,7 +119,7 @@ async function trainAndRecord(
   run: RunRow,
   ws: WorkspaceRow,
   config: WorkspaceConfig,
-  { worktree, cwd }: { worktree: string; cwd: string },
+  { worktree, cwd, gitDir }: { worktree: string; cwd: string; gitDir: string },
   logFile: string,
   startedAt: number,
   opts: ExecuteOptions,
@@ -185,6 +186,8 @@ async function trainAndRecord(
   if (opts.gpu) updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) });
   const mounts = {
     writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
+    // The checkout's .git file names its repository: a run must not point the runner's git elsewhere.
+    readonly: [path.join(worktree, ".git")],
     readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
     // The evaluation's held-out data, even where it lies inside a folder training reads.
     hidden: (config.evaluate?.data ?? []).flatMap((p) => readablePath(p, env, ws.path)),
@@ -245,7 +248,7 @@ async function trainAndRecord(
   const cleanExit = exit.exitCode === 0 && !exit.overBudget && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
   // What training changed is measured before the evaluation cleans the checkout.
   const changedInTraining = changedSince(before, fingerprints(guarded));
-  const evaluated = config.evaluate && cleanExit ? await evaluateTrained(run, config as EvaluatedConfig, { worktree, cwd, checkpointDir, scratchParent, logFile, summary }, ws, probe, opts) : null;
+  const evaluated = config.evaluate && cleanExit ? await evaluateTrained(run, config as EvaluatedConfig, { worktree, cwd, gitDir, checkpointDir, scratchParent, logFile, summary }, ws, probe, opts) : null;
   const ran = evaluated?.trusted.decision ?? trained;
   const changed = [...new Set([...changedInTraining, ...changedSince(before, fingerprints(guarded))])];
   const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
@@ -282,7 +285,7 @@ type EvaluatedConfig = WorkspaceConfig & { evaluate: NonNullable<WorkspaceConfig
 async function evaluateTrained(
   run: RunRow,
   config: EvaluatedConfig,
-  at: { worktree: string; cwd: string; checkpointDir: string; scratchParent: string; logFile: string; summary: SummaryEntry[] },
+  at: { worktree: string; cwd: string; gitDir: string; checkpointDir: string; scratchParent: string; logFile: string; summary: SummaryEntry[] },
   ws: WorkspaceRow,
   probe: SandboxProbe,
   opts: ExecuteOptions,
@@ -291,8 +294,8 @@ async function evaluateTrained(
   takeBack(probe, [at.worktree, at.checkpointDir]);
   // And the checkout is the candidate's commit again: nothing training changed or left there (a planted module
   // or package the evaluation would import first) reaches it.
-  await git(at.worktree, ["reset", "-q", "--hard", "HEAD"]);
-  await git(at.worktree, ["clean", "-q", "-ffdx"]);
+  await gitInCheckout(at.gitDir, at.worktree, ["reset", "-q", "--hard", "HEAD"]);
+  await gitInCheckout(at.gitDir, at.worktree, ["clean", "-q", "-ffdx"]);
   const { outcome, record } = await runEvaluation({
     runId: run.id,
     cgroup: cgroupName(opts.settings.dataDir, run.id, "evaluate"),

@@ -97,12 +97,27 @@ export async function addWorktree(repoRoot: string, dir: string, commit: string)
   await git(repoRoot, ["worktree", "add", "--detach", "--force", dir, commit]);
 }
 
+/**
+ * Removes a run's checkout: the folder first, then git forgets it. Never `git worktree remove`, which reads the
+ * checkout's `.git` file, one a run could have pointed at a repository of its own (and its filters).
+ */
 export async function removeWorktree(repoRoot: string, dir: string): Promise<void> {
-  try {
-    await git(repoRoot, ["worktree", "remove", "--force", dir]);
-  } catch {
-    // The folder may be half made or already gone; remove what is left and let git forget it.
-    await fs.rm(dir, { recursive: true, force: true });
-    await git(repoRoot, ["worktree", "prune"]);
-  }
+  await fs.rm(dir, { recursive: true, force: true });
+  await git(repoRoot, ["worktree", "prune"]);
+}
+
+/**
+ * git for a run's checkout after the run had it: with the repository named by the runner (what its `.git` file
+ * said when the checkout was made), never what the checkout's `.git` says now.
+ */
+export async function gitInCheckout(gitDir: string, worktree: string, args: string[]): Promise<string> {
+  return git(worktree, [`--git-dir=${gitDir}`, `--work-tree=${worktree}`, ...args]);
+}
+
+/** Where a checkout's git folder is, from its `.git` file (read while the runner alone has written it). */
+export async function checkoutGitDir(worktree: string): Promise<string> {
+  const text = await fs.readFile(path.join(worktree, ".git"), "utf8");
+  const m = /^gitdir: (.+)$/m.exec(text);
+  if (!m) throw new Error(`${worktree}/.git does not name a git folder`);
+  return path.resolve(worktree, m[1]!.trim());
 }

@@ -77,6 +77,8 @@ export interface SandboxMounts {
   readable: string[];
   /** Paths inside the others that stay out of reach (an evaluation's held-out data): empty in the sandbox. */
   hidden?: string[];
+  /** Paths inside writable ones that stay read-only (a checkout's .git file). */
+  readonly?: string[];
 }
 
 /** The machine's own software and configuration: read-only to runs. Home folders, /tmp, /var, /run, /mnt are not. */
@@ -142,6 +144,7 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     "--tmpfs", "/tmp",
     ...existing(o.mounts.readable).flatMap((p) => ["--ro-bind", p, p]),
     ...existing(o.mounts.writable).flatMap((p) => ["--bind", p, p]),
+    ...existing(o.mounts.readonly ?? []).flatMap((p) => ["--ro-bind", p, p]),
     // After the binds they lie in: a hidden folder is an empty one, a hidden file cannot be opened (a device node where devices are off).
     ...hiddenMounts(o.mounts),
     // Root inside is root outside, with every capability, unless they are dropped: it could unmount what hides

@@ -21,7 +21,7 @@ export async function trustedRun(env: Record<string, string>, evaluate: Record<s
       protected: ["evaluate.mjs"],
       budgetSeconds: 1,
       timeoutSeconds: 30,
-      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER", "FORGE", "PLANT", "SILENT", "TAMPER"],
+      env: ["QUALITY", "REPORTED", "EVAL_DATA", "EVAL_FAIL", "LINGER", "FORGE", "PLANT", "SILENT", "TAMPER", "GITFILE"],
       timeTolerance: 0,
       evaluate: { command: ["node", "evaluate.mjs"], data: [inside ? path.join(dataRoot, "val*") : data], ...evaluate },
       ...(inside ? { sandbox: { read: [dataRoot] } } : {}),
