@@ -50,3 +50,31 @@ describe("what a sandboxed run may do", () => {
     expect(out).toContain("val unreadable");
   });
 });
+
+describe("what two sandboxed processes share", () => {
+  it("not the kernel keyring: a key one adds, the next cannot find", async () => {
+    const probe = await probeSandbox();
+    if (!probe.available) return void console.warn("bubblewrap is not available here: the keyring check needs it (CI installs it)");
+    const script = path.join(tempDir("overseer-keyring-"), "key.py");
+    fs.writeFileSync(
+      script,
+      [
+        "import ctypes, sys",
+        "libc = ctypes.CDLL(None, use_errno=True)",
+        "libc.syscall.restype = ctypes.c_long",
+        "if sys.argv[1] == 'add':",
+        "    print('added', libc.syscall(248, b'user', b'overseer-channel', b'answers', 7, ctypes.c_int(-4)) > 0)",
+        "else:",
+        "    found = libc.syscall(250, 10, ctypes.c_int(-4), b'user', b'overseer-channel', 0)",
+        "    print('found', found > 0)",
+        "    if found > 0: libc.syscall(250, 21, ctypes.c_long(found))",
+      ].join("\n"),
+    );
+    const sandboxed = (arg: string) => {
+      const argv = sandboxedCommand(["python3", script, arg], { probe, settings: { network: false, maxFileSizeMb: 1, maxProcesses: 50 }, mounts: { writable: [], readable: [path.dirname(script), ...interpreterRoots("python3", process.env.PATH ?? "", "/")] } });
+      return execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+    };
+    expect(sandboxed("add")).toContain("added True");
+    expect(sandboxed("find")).toContain("found False");
+  });
+});

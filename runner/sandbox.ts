@@ -50,7 +50,7 @@ export function probeSandbox(): Promise<SandboxProbe> {
     const fallback = (why: string) => resolve(mode === "auto" || mode === "uid" ? separateUser(why) : none(why));
     if (mode === "uid") return fallback("OVERSEER_ISOLATION=uid");
     if (!fs.existsSync(BWRAP)) return fallback("bubblewrap is not installed (apt-get install bubblewrap)");
-    execFile(BWRAP, ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"], { timeout: 10_000 }, (err, _out, stderr) => {
+    execFile(BWRAP, ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-user", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"], { timeout: 10_000 }, (err, _out, stderr) => {
       if (err) fallback(`bubblewrap cannot create namespaces here (${(stderr || err.message).trim().split("\n")[0]})`);
       else resolve({ available: true, kind: "bubblewrap", detail: "bubblewrap: reads only the system, its interpreter and declared data; writes only its checkout and its own home, tmp and cache; no network; its own /tmp, /dev/shm and process table" });
     });
@@ -150,6 +150,9 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     // Root inside is root outside, with every capability, unless they are dropped: it could unmount what hides
     // the held-out data, remount the system's folders writable, or make device nodes.
     "--cap-drop", "ALL",
+    // A user namespace of its own: no kernel keyring (nor anything else kept per user) shared with other runs,
+    // the model servers included.
+    "--unshare-user",
     "--unshare-pid",
     "--unshare-ipc",
     "--unshare-uts",
