@@ -82,6 +82,11 @@ export const workspaceConfigSchema = z
          * must not run the candidate's code itself.
          */
         serve: z.array(z.string().min(1)).min(1).optional(),
+        /**
+         * How long each model server may live, in seconds (default: timeoutSeconds). A server's time is compute the
+         * budget does not count: an honest one only loads the checkpoint and answers.
+         */
+        serveSeconds: z.number().positive().max(24 * 3600).optional(),
         timeoutSeconds: z.number().positive().max(24 * 3600).default(600),
         /**
          * Training's start-up (imports, data, compilation) before its first progress record: past it plus the

@@ -5,6 +5,7 @@
  * training process left running or wrote elsewhere reaches it. Its summary's metric is the run's score.
  */
 import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { buildChildEnv } from "../core/child-env";
@@ -125,14 +126,17 @@ function startServer(s: EvaluationSpec, command: readonly string[], role: Server
     cwd: s.cwd,
     env,
     logFile: serverLog(s, role),
-    timeoutMs: s.config.evaluate.timeoutSeconds * 1000,
+    timeoutMs: (s.config.evaluate.serveSeconds ?? s.config.evaluate.timeoutSeconds) * 1000,
     graceMs: s.graceMs,
     signal: controller.signal,
     onOutput: () => {},
     maxLogBytes: s.config.sandbox.maxLogMb * 1024 * 1024,
     pipes: { stdio: true },
     onChild: (c) => (child = c),
-  }).then(() => s.signal?.removeEventListener("abort", stopOuter));
+  }).then((exit) => {
+    s.signal?.removeEventListener("abort", stopOuter);
+    if (exit.timedOut) fs.appendFileSync(serverLog(s, role), `\noverseer: the ${role} server was stopped after evaluate.serveSeconds (${s.config.evaluate.serveSeconds ?? s.config.evaluate.timeoutSeconds} s)\n`);
+  });
   // runSandboxed starts the process before it first waits: a server that could not start answers nothing.
   const started = child as ChildProcess | null;
   const stdin = started?.stdin ?? new PassThrough();
