@@ -66,7 +66,7 @@ export type LoopAction =
 const OPEN: readonly ExperimentStatus[] = ["proposed", "awaiting_approval", "approved", "running", "awaiting_decision"];
 
 /** Waiting for a human: an approval, or a keep or discard not yet given. */
-export const waitsForHuman = (e: Pick<ExperimentOutline, "status" | "hasVerdict">) => e.status === "awaiting_approval" || (e.status === "awaiting_decision" && !e.hasVerdict);
+export const waitsForHuman = (e: ExperimentOutline) => e.status === "awaiting_approval" || (e.status === "awaiting_decision" && !e.hasVerdict);
 
 export function decideNext(v: SchedulerView): LoopAction {
   const inFlight = v.experiments.filter((e) => e.inFlight).length;

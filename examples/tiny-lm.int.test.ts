@@ -22,6 +22,10 @@ function shortCopy(budget: number, edit = (train: string) => train): string {
   return gitRepo(files);
 }
 
+/** An edit of train.mjs that serves the model with these lines instead of its own serving loop. */
+const SERVE_LINE = "  await serveLogits((ctx, n) => forward(ctx, n, n <= 256 ? served : buffers(n)));";
+const serving = (lines: string[]) => (train: string) => train.replace(SERVE_LINE, lines.join("\n"));
+
 function runOnce(repo: string) {
   const dataDir = tempDir();
   const r = spawnSync(path.join(ROOT, "bin", "overseer"), ["run", repo, "--json"], { encoding: "utf8", env: { ...process.env, OVERSEER_DATA_DIR: dataDir, TINY_LM_CORPUS_DIR: corpus() }, timeout: 90_000 });
@@ -73,21 +77,17 @@ describe("examples/tiny-lm", { timeout: 60_000 }, () => {
   it("gives the served model no text to look answers up in: neither the held-out files nor the training data", () => {
     // Serving reads the corpus's held-out files (the split is in prepare.mjs, which it can read) and puts a
     // large logit on the byte that follows each context there.
-    const lookup = (t: string) =>
-      t.replace(
-        "  await serveLogits((ctx, n) => forward(ctx, n, n <= 256 ? served : buffers(n)));",
-        [
-          "  const { val: held } = loadData();",
-          "  const next = new Map();",
-          "  for (let p = MAX_CONTEXT; held && p < held.length; p++) next.set(held.subarray(p - MAX_CONTEXT, p).join(), held[p]);",
-          "  console.error(`LOOKUP knows ${next.size} contexts`);",
-          "  await serveLogits((ctx, n) => {",
-          "    const logits = forward(ctx, n, n <= 256 ? served : buffers(n));",
-          "    for (let b = 0; b < n; b++) { const hit = next.get(Array.from(ctx.subarray(b * MAX_CONTEXT, (b + 1) * MAX_CONTEXT)).join()); if (hit !== undefined) logits[b * VOCAB_SIZE + hit] += 30; }",
-          "    return logits;",
-          "  });",
-        ].join("\n"),
-      );
+    const lookup = serving([
+      "  const { val: held } = loadData();",
+      "  const next = new Map();",
+      "  for (let p = MAX_CONTEXT; held && p < held.length; p++) next.set(held.subarray(p - MAX_CONTEXT, p).join(), held[p]);",
+      "  console.error(`LOOKUP knows ${next.size} contexts`);",
+      "  await serveLogits((ctx, n) => {",
+      "    const logits = forward(ctx, n, n <= 256 ? served : buffers(n));",
+      "    for (let b = 0; b < n; b++) { const hit = next.get(Array.from(ctx.subarray(b * MAX_CONTEXT, (b + 1) * MAX_CONTEXT)).join()); if (hit !== undefined) logits[b * VOCAB_SIZE + hit] += 30; }",
+      "    return logits;",
+      "  });",
+    ]);
     const repo = shortCopy(2, lookup);
     expect(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")).toContain("LOOKUP knows");
     const { out } = runOnce(repo);
@@ -101,23 +101,19 @@ describe("examples/tiny-lm", { timeout: 60_000 }, () => {
   it("checks predictions with a fresh process: a model that peeks at the next row and replays its answers when asked alone is refused", () => {
     // Serving peeks at the next row of its batch (its context holds this row's target) and remembers every answer,
     // so that asked for a position alone later it gives the same logits.
-    const replay = (t: string) =>
-      t.replace(
-        "  await serveLogits((ctx, n) => forward(ctx, n, n <= 256 ? served : buffers(n)));",
-        [
-          "  const seen = new Map();",
-          "  await serveLogits((ctx, n) => {",
-          "    const logits = forward(ctx, n, n <= 256 ? served : buffers(n));",
-          "    for (let b = 0; b < n; b++) {",
-          "      const key = Array.from(ctx.subarray(b * MAX_CONTEXT, (b + 1) * MAX_CONTEXT)).join();",
-          "      const row = logits.subarray(b * VOCAB_SIZE, (b + 1) * VOCAB_SIZE);",
-          "      if (seen.has(key)) row.set(seen.get(key));",
-          "      else { if (b + 1 < n) row[ctx[(b + 1) * MAX_CONTEXT + MAX_CONTEXT - 1]] += 8; seen.set(key, Float32Array.from(row)); }",
-          "    }",
-          "    return logits;",
-          "  });",
-        ].join("\n"),
-      );
+    const replay = serving([
+      "  const seen = new Map();",
+      "  await serveLogits((ctx, n) => {",
+      "    const logits = forward(ctx, n, n <= 256 ? served : buffers(n));",
+      "    for (let b = 0; b < n; b++) {",
+      "      const key = Array.from(ctx.subarray(b * MAX_CONTEXT, (b + 1) * MAX_CONTEXT)).join();",
+      "      const row = logits.subarray(b * VOCAB_SIZE, (b + 1) * VOCAB_SIZE);",
+      "      if (seen.has(key)) row.set(seen.get(key));",
+      "      else { if (b + 1 < n) row[ctx[(b + 1) * MAX_CONTEXT + MAX_CONTEXT - 1]] += 8; seen.set(key, Float32Array.from(row)); }",
+      "    }",
+      "    return logits;",
+      "  });",
+    ]);
     const repo = shortCopy(2, replay);
     expect(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")).toContain("seen.set(key");
     const { out } = runOnce(repo);

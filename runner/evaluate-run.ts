@@ -16,7 +16,7 @@ import { decideOutcome } from "../core/outcome";
 import type { SummaryEntry } from "../core/types";
 import type { WorkspaceConfig } from "../core/workspace-config";
 import { readLogTail } from "./log-tail";
-import { cacheEnv, gpuEnv, readablePath, scratchDirs } from "./run-env";
+import { cacheEnv, gpuEnv, readablePaths, scratchDirs } from "./run-env";
 import { handOver, interpreterRoots, type SandboxProbe } from "./sandbox";
 import { relayModelServers, SERVER_FDS, type ModelServer, type ServerRole } from "./model-servers";
 import { runSandboxed } from "./sandboxed-process";
@@ -55,7 +55,7 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
   const label = evaluate.command.join(" ");
   const scratch = scratchDirs(s.scratchParent, "evaluate");
   const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, ...cacheEnv(scratch), ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
-  const readable = [s.worktree, s.checkpointDir, ...interpreterRoots(evaluate.command[0]!, env.PATH ?? "", s.cwd), ...[...evaluate.data, ...s.config.sandbox.read, ...s.config.protectedData].flatMap((p) => readablePath(p, env, s.workspacePath))];
+  const readable = [s.worktree, s.checkpointDir, ...interpreterRoots(evaluate.command[0]!, env.PATH ?? "", s.cwd), ...readablePaths([...evaluate.data, ...s.config.sandbox.read, ...s.config.protectedData], env, s.workspacePath)];
   const parser = new LogParser();
   const summary: SummaryEntry[] = [];
   const collect = (events: ReturnType<LogParser["feed"]>) => {
@@ -108,9 +108,9 @@ function startServer(s: EvaluationSpec, command: readonly string[], role: Server
   const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, OVERSEER_SERVE_ROLE: role, ...cacheEnv(scratch), ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
   const mounts = {
     // Not the training data (sandbox.read): a server that could read it could go on training before it answers.
-    readable: [s.worktree, s.checkpointDir, ...interpreterRoots(command[0]!, env.PATH ?? "", s.cwd), ...s.config.protectedData.flatMap((p) => readablePath(p, env, s.workspacePath))],
+    readable: [s.worktree, s.checkpointDir, ...interpreterRoots(command[0]!, env.PATH ?? "", s.cwd), ...readablePaths(s.config.protectedData, env, s.workspacePath)],
     writable: [scratch.root],
-    hidden: s.config.evaluate.data.flatMap((p) => readablePath(p, env, s.workspacePath)),
+    hidden: readablePaths(s.config.evaluate.data, env, s.workspacePath),
   };
   handOver(s.probe, { dataDir: s.dataDir, dbFile: s.dbFile, runDir: s.scratchParent, logFile: serverLog(s, role), own: [scratch.root] });
   const controller = new AbortController();

@@ -34,7 +34,7 @@ import { handOver, interpreterRoots, probeSandbox, takeBack, type SandboxProbe }
 import { runEvaluation } from "./evaluate-run";
 import { runSandboxed } from "./sandboxed-process";
 import { holdRunCache, seedRunCache } from "./run-cache";
-import { cacheEnv, cgroupName, gpuEnv, readablePath, scratchDirs } from "./run-env";
+import { cacheEnv, cgroupName, gpuEnv, readablePaths, scratchDirs } from "./run-env";
 import { configAtCommit } from "./workspace";
 
 export interface ExecuteOptions {
@@ -188,9 +188,9 @@ async function trainAndRecord(
     writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     // The checkout's .git file names its repository: a run must not point the runner's git elsewhere.
     readonly: [path.join(worktree, ".git")],
-    readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...[...config.sandbox.read, ...config.protectedData].flatMap((p) => readablePath(p, env, ws.path))],
+    readable: [...interpreterRoots(config.command[0]!, env.PATH ?? "", cwd), ...readablePaths([...config.sandbox.read, ...config.protectedData], env, ws.path)],
     // The evaluation's held-out data, even where it lies inside a folder training reads.
-    hidden: (config.evaluate?.data ?? []).flatMap((p) => readablePath(p, env, ws.path)),
+    hidden: readablePaths(config.evaluate?.data ?? [], env, ws.path),
   };
   handOver(probe, { dataDir: settings.dataDir, dbFile: settings.dbFile, runDir: path.dirname(logFile), logFile, own: [worktree, scratch.root, checkpointDir] });
   const exit = await runSandboxed({
@@ -408,6 +408,6 @@ function guardedPaths(config: WorkspaceConfig, runCwd: string, workspacePath: st
   }
   for (const p of config.protectedData) out[p] = resolveDataPath(p, workspacePath);
   // The evaluation's held-out data: nothing may change what scores the runs.
-  for (const p of config.evaluate?.data ?? []) for (const f of readablePath(p, parentEnv, workspacePath)) out[f] = f;
+  for (const f of readablePaths(config.evaluate?.data ?? [], parentEnv, workspacePath)) out[f] = f;
   return out;
 }

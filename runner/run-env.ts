@@ -38,6 +38,9 @@ export function readablePath(p: string, env: Readonly<Record<string, string | un
   return value ? expandLastPart(resolveDataPath(value + (ref[2] ?? ""), base)) : [];
 }
 
+/** Every path a list of declared ones names (readablePath of each). */
+export const readablePaths = (paths: readonly string[], env: Readonly<Record<string, string | undefined>>, base: string): string[] => paths.flatMap((p) => readablePath(p, env, base));
+
 /** `*`, `?` and `[…]` in a path's last part, matched against its folder's entries (the path itself without them). */
 function expandLastPart(p: string): string[] {
   const name = path.basename(p);

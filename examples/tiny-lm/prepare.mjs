@@ -233,12 +233,9 @@ export async function evaluateServedBpb(servers, val) {
       const bad = logits.findIndex((x) => !Number.isFinite(x));
       if (bad >= 0) throw new Error(`the model returned a logit that is not a finite number (${logits[bad]}) for position ${positions[Math.floor(bad / VOCAB_SIZE)]}`);
       for (let b = 0; b < n; b++) {
-        if (checked.has(start + b)) seen.push({ position: positions[b], logits: logits.slice(b * VOCAB_SIZE, (b + 1) * VOCAB_SIZE) });
-        let max = -Infinity;
-        for (let v = 0; v < VOCAB_SIZE; v++) max = Math.max(max, logits[b * VOCAB_SIZE + v]);
-        let sum = 0;
-        for (let v = 0; v < VOCAB_SIZE; v++) sum += Math.exp(logits[b * VOCAB_SIZE + v] - max);
-        nats += Math.log(sum) + max - logits[b * VOCAB_SIZE + val[positions[b]]];
+        const row = logits.slice(b * VOCAB_SIZE, (b + 1) * VOCAB_SIZE);
+        if (checked.has(start + b)) seen.push({ position: positions[b], logits: row });
+        nats -= logSoftmax(row)[val[positions[b]]];
         count++;
       }
     }

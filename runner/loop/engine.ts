@@ -169,6 +169,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       const experiments = listExperiments(db, sessionId);
       reportHumanDecisions(experiments);
       const free = slots.filter((slot) => slot.experimentId === null);
+      const outlines = experiments.map((e) => ({ id: e.id, idx: e.idx, kind: e.kind, status: e.status, hasVerdict: Boolean(e.humanVerdict), inFlight: inFlight.has(e.id), reason: e.reason }));
       const action = decideNext({
         requested: s.requested,
         paused: s.status === "paused",
@@ -176,7 +177,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
         manualProposer: options.proposer === "manual",
         maxExperiments: options.maxExperiments,
         maxWaiting: options.maxWaiting,
-        experiments: experiments.map((e) => ({ id: e.id, idx: e.idx, kind: e.kind, status: e.status, hasVerdict: Boolean(e.humanVerdict), inFlight: inFlight.has(e.id), reason: e.reason })),
+        experiments: outlines,
         slots: { total: slots.length, free: free.length },
         proposing: pending !== null,
         exhausted,
@@ -201,7 +202,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
           applyExperimentEvent(db, exp!.id, { type: "requeued" }, Date.now());
           break;
         case "propose":
-          pending = propose({ count: experiments.filter((e) => waitsForHuman({ status: e.status, hasVerdict: Boolean(e.humanVerdict) })).length, full: action.queueFull });
+          pending = propose({ count: outlines.filter(waitsForHuman).length, full: action.queueFull });
           break;
         case "wait": {
           // A proposal already asked for is recorded when it comes (a pause too), so its cost and answer are not lost.
