@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideNext, type ExperimentOutline, type LoopAction, type SchedulerView } from "./loop-scheduler";
+import { decideNext, slotDemand, type ExperimentOutline, type LoopAction, type SchedulerView } from "./loop-scheduler";
 
 const exp = (idx: number, status: ExperimentOutline["status"], more: Partial<ExperimentOutline> = {}): ExperimentOutline => ({ id: 100 + idx, idx, kind: idx === 0 ? "baseline" : "proposal", status, hasVerdict: false, inFlight: false, ...more });
 const kept = exp(0, "kept");
@@ -79,4 +79,17 @@ describe("decideNext", () => {
       }
     }
   });
+});
+
+describe("slotDemand", () => {
+  const demand: [string, Partial<SchedulerView>, number][] = [
+    ["an approved baseline waits for every slot of the session", { experiments: [exp(0, "approved")], slots: { total: 4, free: 1 } }, 4],
+    ["an approved candidate waits for one slot, even with none free", { experiments: [kept, exp(1, "approved")], slots: { total: 2, free: 0 } }, 1],
+    ["nothing approved: no slot is held for the session", { experiments: [kept, exp(1, "awaiting_approval"), exp(2, "proposed")] }, 0],
+    ["a candidate approved while the baseline trains waits for the baseline, not for a slot", { experiments: [exp(0, "running", { inFlight: true }), exp(1, "approved")], slots: { total: 2, free: 1 } }, 0],
+    ["a paused session holds no slot", { paused: true, experiments: [kept, exp(1, "approved")] }, 0],
+    ["a stopping session holds no slot", { requested: "stop", experiments: [kept, exp(1, "approved")] }, 0],
+    ["a candidate in flight is not waiting", { experiments: [kept, exp(1, "approved", { inFlight: true })] }, 0],
+  ];
+  it.each(demand)("%s", (_name, v, expected) => expect(slotDemand(view(v))).toBe(expected));
 });

@@ -83,13 +83,11 @@ export function decideNext(v: SchedulerView): LoopAction {
   const baseline = v.experiments.find((e) => e.kind === "baseline");
   if (baseline && !OPEN.includes(baseline.status) && baseline.status !== "kept") return { kind: "finish", status: "failed", reason: `the baseline ${baseline.status}: fix the unmodified code first (${baseline.reason?.split("\n")[0] ?? ""})` };
 
-  const idle = v.experiments.filter((e) => OPEN.includes(e.status) && !e.inFlight).sort((a, b) => a.idx - b.idx);
-  // The baseline goes first and alone: every candidate is measured against it.
-  const baselineOpen = baseline !== undefined && OPEN.includes(baseline.status);
+  const idle = idleOpen(v);
   for (const e of idle) {
     if (e.status === "approved") {
-      const needs = e.kind === "baseline" ? v.slots.total : 1;
-      if (v.slots.free >= needs && (!baselineOpen || e.kind === "baseline")) return { kind: "start", experimentId: e.id, slots: needs };
+      const needs = slotsFor(v, e);
+      if (v.slots.free >= needs && mayStart(v, e)) return { kind: "start", experimentId: e.id, slots: needs };
     } else if (e.status === "proposed") return { kind: "build", experimentId: e.id };
     else if (e.status === "awaiting_decision" && e.hasVerdict) return { kind: "apply_verdict", experimentId: e.id };
     else if (e.status === "running") return { kind: "requeue", experimentId: e.id };
@@ -117,4 +115,22 @@ export function decideNext(v: SchedulerView): LoopAction {
   if (waiting > v.maxWaiting) return { kind: "wait", why: `${waiting} candidates wait for a human (maxWaiting ${v.maxWaiting})` };
   if (v.manualProposer) return { kind: "wait", why: "waiting for a proposal from a human" };
   return { kind: "wait", why: inFlight ? "every slot is training" : "waiting" };
+}
+
+const idleOpen = (v: SchedulerView) => v.experiments.filter((e) => OPEN.includes(e.status) && !e.inFlight).sort((a, b) => a.idx - b.idx);
+const slotsFor = (v: SchedulerView, e: ExperimentOutline) => (e.kind === "baseline" ? v.slots.total : 1);
+/** The baseline goes first and alone: every candidate is measured against it. */
+const mayStart = (v: SchedulerView, e: ExperimentOutline) => {
+  const baseline = v.experiments.find((x) => x.kind === "baseline");
+  return e.kind === "baseline" || baseline === undefined || !OPEN.includes(baseline.status);
+};
+
+/**
+ * How many slots the session waits for: those its next approved experiment needs (0 when none may start, or the
+ * session is stopping or paused). It holds the session's place in line for slots shared with other work.
+ */
+export function slotDemand(v: SchedulerView): number {
+  if (v.requested || v.paused || v.fatal) return 0;
+  const next = idleOpen(v).find((e) => e.status === "approved" && mayStart(v, e));
+  return next ? slotsFor(v, next) : 0;
 }

@@ -123,4 +123,79 @@ describe("runner daemon and sessions", () => {
       await daemon.stop();
     }
   });
+
+  it("runs a queued single run while a session's candidates wait for approval (one CPU slot, shared)", async () => {
+    const { queueSession, getSession } = await import("../db/queries/sessions");
+    const { listExperiments } = await import("../db/queries/experiments");
+    const { sessionOptionsSchema } = await import("../core/session-options");
+    const { db, ws, settings } = await setup("quadratic.mjs");
+    const queued = queueSession(db, { workspaceId: ws.id, tag: "side", options: sessionOptionsSchema.parse({ approve: "all", maxExperiments: 2 }), at: Date.now() });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      await waitFor(() => listExperiments(db, queued.id).some((e) => e.status === "awaiting_approval"), 20_000, "a candidate to wait for approval");
+      const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      const done = await waitFor(() => {
+        const r = getRun(db, run.id);
+        return r && isTerminal(r.status) ? r : null;
+      }, 15_000, "the single run to end beside the session");
+      expect(done).toMatchObject({ status: "finished", metricValue: expect.any(Number) });
+      expect(getSession(db, queued.id)!.status).toBe("running");
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it("on two GPUs, a single run trains beside a session's candidate, each on its own GPU", async () => {
+    const { queueSession } = await import("../db/queries/sessions");
+    const { listExperiments } = await import("../db/queries/experiments");
+    const { sessionOptionsSchema } = await import("../core/session-options");
+    const { fakeNvidiaSmi } = await import("../test/helpers/fake-nvidia-smi");
+    const { tempDir, sh } = await import("../test/helpers/temp");
+    const fs = await import("node:fs");
+    const { db, ws, settings } = await setup("quadratic.mjs");
+    // Each run takes 1.5 s, so that runs can be seen side by side.
+    const train = path.join(ws.repoRoot, "train.mjs");
+    fs.writeFileSync(train, fs.readFileSync(train, "utf8").replace("const sleepMs = 0;", "const sleepMs = 1500;"));
+    sh(ws.repoRoot, "git", ["commit", "-qam", "slower"]);
+    settings.gpu = { ...settings.gpu, nvidiaSmi: fakeNvidiaSmi(tempDir()).bin, sampleMs: 200 };
+    const session = queueSession(db, { workspaceId: ws.id, tag: "two", options: sessionOptionsSchema.parse({ approve: "auto", maxExperiments: 1 }), at: Date.now() });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      // Queued once the baseline (which takes both GPUs) has begun: the run waits for it, then trains beside the candidate.
+      await waitFor(() => listExperiments(db, session.id).some((e) => e.status === "running"), 20_000, "the baseline to start");
+      const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      const single = await waitFor(() => {
+        const r = getRun(db, run.id);
+        return r && isTerminal(r.status) ? r : null;
+      }, 30_000, "the single run");
+      expect(single.status).toBe("finished");
+      const sessionRuns = listExperiments(db, session.id).flatMap((e) => (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)!));
+      const beside = sessionRuns.filter((r) => r.startedAt! < single.endedAt! && single.startedAt! < (r.endedAt ?? Infinity));
+      expect(beside.length).toBeGreaterThan(0);
+      for (const r of beside) expect(JSON.parse(r.gpuJson!).index).not.toBe(JSON.parse(single.gpuJson!).index);
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it("a session waiting for a human does not hold up the next session", async () => {
+    const { queueSession, getSession } = await import("../db/queries/sessions");
+    const { listExperiments } = await import("../db/queries/experiments");
+    const { sessionOptionsSchema } = await import("../core/session-options");
+    const { db, ws, settings } = await setup("quadratic.mjs");
+    const waiting = queueSession(db, { workspaceId: ws.id, tag: "waits", options: sessionOptionsSchema.parse({ approve: "all", maxExperiments: 2 }), at: Date.now() });
+    const next = queueSession(db, { workspaceId: ws.id, tag: "next", options: sessionOptionsSchema.parse({ approve: "auto", maxExperiments: 2 }), at: Date.now() });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    try {
+      const done = await waitFor(() => {
+        const s = getSession(db, next.id);
+        return s && ["finished", "failed"].includes(s.status) ? s : null;
+      }, 20_000, "the second session to finish");
+      expect(done).toMatchObject({ status: "finished", stopReason: "reached 2 experiments" });
+      expect(getSession(db, waiting.id)!.status).toBe("running");
+      expect(listExperiments(db, waiting.id).filter((e) => e.status === "awaiting_approval").length).toBeGreaterThan(0);
+    } finally {
+      await daemon.stop();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * The runner daemon: holds the database's runner lease, reconciles runs left in flight by a dead runner,
- * starts queued runs one at a time, and stops a run when a human asks. Unexpected errors are recorded as
+ * drives the web's sessions and starts its queued runs side by side up to the GPU slots, and stops a run when a
+ * human asks. Unexpected errors are recorded as
  * events and the loop goes on; it gives up after the same error repeats.
  */
 import { randomUUID } from "node:crypto";
@@ -18,11 +19,12 @@ import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithSt
 import { adoptRun, canAdopt } from "./adopt-run";
 import { readLogTail } from "./log-tail";
 import { getWorkspace } from "../db/queries/workspaces";
-import { applySessionEvent, nextWebSession, sessionOptions, type SessionRow } from "../db/queries/sessions";
+import { applySessionEvent, activeWebSessions, sessionOptions, type SessionRow } from "../db/queries/sessions";
 import { runSession } from "./loop/engine";
 import { startQueuedSession } from "./loop/start-session";
 import { createProposer } from "./proposers";
 import { cleanUpAbandonedRun, executeRun, worktreeRemovals } from "./execute-run";
+import { createSlotPool, type SlotPool } from "./slot-pool";
 
 export interface DaemonOptions {
   db: Db;
@@ -32,12 +34,14 @@ export interface DaemonOptions {
 }
 
 export interface Daemon {
-  /** Stops the active run (recorded as interrupted), releases the lease, resolves when done. */
+  /** Stops the runs and sessions in flight (recorded as interrupted, resumable), releases the lease, resolves when done. */
   stop(): Promise<void>;
   done: Promise<void>;
 }
 
 const MAX_SAME_ERROR = 5;
+/** The single runs' place in line for slots (runner/slot-pool). */
+const RUNS = "runs";
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { db, settings } = opts;
@@ -66,7 +70,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   claudeTimer.unref();
 
   let stopping = false;
-  let active: { kind: "run" | "session"; id: number; controller: AbortController; promise: Promise<unknown> } | null = null;
+  // What this runner drives at once: single runs and sessions, side by side up to the slots (runner/slot-pool).
+  const pool = createSlotPool(gpus.map(identityOf));
+  type Work = { kind: "run" | "session"; id: number; controller: AbortController; promise: Promise<unknown> };
+  const active = new Map<string, Work>();
+  const track = (work: Omit<Work, "promise">, promise: Promise<unknown>) => {
+    const key = `${work.kind}:${work.id}`;
+    active.set(key, { ...work, promise: promise.finally(() => active.delete(key)) });
+  };
   // Live trainers a dead runner left: followed to their end, one after the other, before anything new starts.
   const adoptNext = () => {
     const run = orphans.shift();
@@ -74,21 +85,44 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const controller = new AbortController();
     log(`run ${run.id}: taken over from a runner that died (pid ${run.pid} still trains); following it to its end`);
     appendEvent(db, { type: "run_adopted", at: Date.now(), workspaceId: run.workspaceId, runId: run.id, payload: { pid: run.pid } });
-    const promise = adoptRun(run, { db, settings, signal: controller.signal })
-      .then(async (r) => {
-        log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`);
-        const ws = getWorkspace(db, r.workspaceId);
-        if (ws) await cleanUpAbandonedRun(db, settings, ws.repoRoot, r);
-      })
-      .finally(() => {
-        active = null;
-      });
-    active = { kind: "run", id: run.id, controller, promise };
+    const promise = adoptRun(run, { db, settings, signal: controller.signal }).then(async (r) => {
+      log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`);
+      const ws = getWorkspace(db, r.workspaceId);
+      if (ws) await cleanUpAbandonedRun(db, settings, ws.repoRoot, r);
+    });
+    track({ kind: "run", id: run.id, controller }, promise);
   };
+  let adopting = orphans.length > 0;
   adoptNext();
   let lastError = "";
   let sameErrors = 0;
   let stopRequested: () => Promise<void> = async () => undefined;
+
+  /** Starts the next queued single run if a slot may be granted to the runs; false when none started. */
+  const startQueuedRun = (): boolean => {
+    const run = nextQueuedRun(db, [...active.values()].filter((w) => w.kind === "run").map((w) => w.id));
+    pool.want(RUNS, run ? 1 : 0, pool.slots);
+    if (!run) return false;
+    const ws = getWorkspace(db, run.workspaceId);
+    if (!ws) {
+      applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { reason: "its workspace no longer exists" });
+      return true;
+    }
+    if (run.cancelRequestedAt) {
+      applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled before it started" });
+      return true;
+    }
+    const slot = pool.claim(RUNS, 1, pool.slots);
+    if (!slot) return false;
+    const controller = new AbortController();
+    const gpu = slot[0]!.gpu;
+    log(`run ${run.id}: starting ${ws.name}${gpu ? ` (GPU ${gpu.index})` : ""}`);
+    const promise = executeRun(run, ws, { db, settings, signal: controller.signal, gpu })
+      .then((r) => log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`))
+      .finally(() => pool.release(slot));
+    track({ kind: "run", id: run.id, controller }, promise);
+    return true;
+  };
 
   let renewedAt = -Infinity;
   const tick = () => {
@@ -98,40 +132,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (!renewLease(db, owner, Date.now())) throw new Error("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
       renewedAt = performance.now();
     }
-    if (active) {
-      if (active.kind === "run" && cancelRequestedRunIds(db).includes(active.id)) active.controller.abort("cancel");
-      return;
+    const cancels = cancelRequestedRunIds(db);
+    for (const w of active.values()) if (w.kind === "run" && cancels.includes(w.id)) w.controller.abort("cancel");
+    if (adopting) {
+      if (active.size) return;
+      if (orphans.length) return adoptNext();
+      adopting = false;
     }
-    if (orphans.length) return adoptNext();
-    const session = nextWebSession(db);
-    if (session) {
+    for (const session of activeWebSessions(db)) {
+      if (active.has(`session:${session.id}`)) continue;
       const controller = new AbortController();
-      const promise = driveSession(db, settings, session, controller.signal, log).finally(() => {
-        active = null;
-      });
-      active = { kind: "session", id: session.id, controller, promise };
-      return;
+      track({ kind: "session", id: session.id, controller }, driveSession(db, settings, session, pool, controller.signal, log));
     }
-    const run = nextQueuedRun(db);
-    if (!run) return;
-    const ws = getWorkspace(db, run.workspaceId);
-    if (!ws) {
-      applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { reason: "its workspace no longer exists" });
-      return;
-    }
-    if (run.cancelRequestedAt) {
-      applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled before it started" });
-      return;
-    }
-    const controller = new AbortController();
-    log(`run ${run.id}: starting ${ws.name}`);
-    const gpu = gpus[0] ? identityOf(gpus[0]) : null;
-    const promise = executeRun(run, ws, { db, settings, signal: controller.signal, gpu })
-      .then((r) => log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`))
-      .finally(() => {
-        active = null;
-      });
-    active = { kind: "run", id: run.id, controller, promise };
+    while (startQueuedRun());
   };
 
   const done = new Promise<void>((resolve, reject) => {
@@ -159,10 +172,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stopRequested = async () => {
       stopping = true;
       clearInterval(timer);
-      if (active) {
-        active.controller.abort("shutdown");
-        await active.promise.catch(() => undefined);
-      }
+      for (const w of active.values()) w.controller.abort("shutdown");
+      await Promise.all([...active.values()].map((w) => w.promise.catch(() => undefined)));
       await worktreeRemovals();
       clearInterval(claudeTimer);
       releaseLease(db, owner);
@@ -184,7 +195,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** Starts (if queued) and runs a session from the web until it ends or the daemon stops. */
-async function driveSession(db: Db, settings: Settings, session: SessionRow, signal: AbortSignal, log: (l: string) => void): Promise<void> {
+async function driveSession(db: Db, settings: Settings, session: SessionRow, pool: SlotPool, signal: AbortSignal, log: (l: string) => void): Promise<void> {
   const ws = getWorkspace(db, session.workspaceId);
   const fail = (reason: string) => void applySessionEvent(db, session.id, "failed", Date.now(), { stopReason: reason, endedAt: Date.now() });
   if (!ws) return fail("its workspace no longer exists");
@@ -200,7 +211,7 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, sig
   }
   log(`session ${session.id}: running on ${ws.name}`);
   try {
-    const final = await runSession(session.id, { db, settings, proposer, signal, log: (l) => log(`session ${session.id}: ${l}`) });
+    const final = await runSession(session.id, { db, settings, proposer, signal, pool, log: (l) => log(`session ${session.id}: ${l}`) });
     log(`session ${session.id}: ${final.status}`);
   } catch (e) {
     // Recorded on the session, and the daemon goes on with other work.

@@ -2,7 +2,7 @@
  * Runs. A run's status changes only in applyRunEvent: one transaction that checks the transition with the
  * pure lifecycle, writes the new status and appends the event row.
  */
-import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, notInArray } from "drizzle-orm";
 import { nextRunStatus, type RunEvent } from "../../core/run-lifecycle";
 import type { Db, DbLike } from "../open";
 import { runs } from "../schema";
@@ -57,8 +57,15 @@ export function listRuns(db: Db, opts: { workspaceId?: number; limit?: number } 
 }
 
 /** The oldest run queued by the web, for the runner daemon to start. */
-export function nextQueuedRun(db: Db): RunRow | undefined {
-  return db.select().from(runs).where(and(eq(runs.status, "queued"), eq(runs.origin, "web"))).orderBy(asc(runs.id)).limit(1).get();
+/** The web's oldest queued run, leaving out those already being started (`starting`). */
+export function nextQueuedRun(db: Db, starting: readonly number[] = []): RunRow | undefined {
+  return db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.status, "queued"), eq(runs.origin, "web"), ...(starting.length ? [notInArray(runs.id, [...starting])] : [])))
+    .orderBy(asc(runs.id))
+    .limit(1)
+    .get();
 }
 
 export function runsWithStatus(db: Db, status: RunRow["status"]): RunRow[] {

@@ -53,14 +53,14 @@ export function listSessions(db: Db, workspaceId?: number): SessionRow[] {
 }
 
 /** The oldest session the daemon should drive: asked for from the web, and not ended. */
-export function nextWebSession(db: Db): SessionRow | undefined {
+/** The web's sessions the runner is to drive: queued, running or paused, oldest first. */
+export function activeWebSessions(db: Db): SessionRow[] {
   return db
     .select()
     .from(sessions)
     .where(and(eq(sessions.origin, "web"), inArray(sessions.status, ["queued", "running", "paused"])))
     .orderBy(asc(sessions.id))
-    .limit(1)
-    .get();
+    .all();
 }
 
 

@@ -9,7 +9,7 @@ import { isExperimentOpen } from "../../core/experiment-lifecycle";
 import { describeGpus, identityOf, pickGpus, type GpuIdentity } from "../../core/gpu";
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
-import { decideNext, waitsForHuman } from "../../core/loop-scheduler";
+import { decideNext, slotDemand, waitsForHuman, type SchedulerView } from "../../core/loop-scheduler";
 import { stopReason } from "../../core/stop-conditions";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
@@ -27,6 +27,7 @@ import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { openSessionGit, pin, readFilesAt, refFor, repinAll, type SessionGit } from "../session-git";
 import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
+import { createSlotPool, type Slot, type SlotPool } from "../slot-pool";
 import { serialised } from "../serial";
 import { buildProposalContext } from "./context";
 import { buildCandidate } from "./build-candidate";
@@ -44,6 +45,8 @@ export interface LoopDeps {
   pollMs?: number;
   /** Return (leaving the session paused) when the loop pauses itself after proposals failed in a row: the headless CLI. */
   exitOnAutoPause?: boolean;
+  /** The runner's slots, shared with its single runs and other sessions; without one the session has its GPUs to itself. */
+  pool?: SlotPool;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,16 +74,21 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);
     await repinAll(g, listExperiments(db, sessionId).flatMap((e) => (e.commitSha ? [{ idx: e.idx, sha: e.commitSha }] : [])));
     if (s.status !== "running") applySessionEvent(db, sessionId, "resumed", Date.now(), { requested: null, endedAt: null, stopReason: null });
-    const gpus = pickGpus((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? [], sessionOptions(s).gpus);
+    const pool = deps.pool ?? createSlotPool(((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? []).map(identityOf));
+    const gpus = pickGpus(pool.slots.flatMap((slot) => (slot.gpu ? [slot.gpu] : [])), sessionOptions(s).gpus);
     if (!gpus.ok) {
       finish(db, steps, sessionId, "failed", gpus.error);
       return getSession(db, sessionId)!;
     }
     deps.log(describeGpus(gpus.gpus) + (gpus.gpus.length > 1 ? `: ${gpus.gpus.length} experiments at once, one per GPU` : ""));
     if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s, config);
-    updateSession(db, sessionId, { gpusJson: JSON.stringify(gpus.gpus.map(identityOf)) }, Date.now());
-    const slots = gpus.gpus.length ? gpus.gpus.map((g) => ({ gpu: identityOf(g), experimentId: null })) : [{ gpu: null, experimentId: null }];
-    await loop(deps, steps, sessionId, config, slots);
+    updateSession(db, sessionId, { gpusJson: JSON.stringify(gpus.gpus) }, Date.now());
+    const mine = pool.slots.filter((slot) => slot.gpu === null || gpus.gpus.includes(slot.gpu));
+    try {
+      await loop(deps, steps, sessionId, config, pool, mine);
+    } finally {
+      pool.forget(`session:${sessionId}`);
+    }
   } finally {
     await exports.flush();
     await worktreeRemovals();
@@ -89,19 +97,14 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   return s;
 }
 
-/** One GPU (or the CPU, on a machine without one) and the experiment running on it. */
-interface Slot {
-  gpu: GpuIdentity | null;
-  experimentId: number | null;
-}
-
 /**
  * Keeps every slot busy: the first open experiment that is not running is taken a step forward (built,
  * gated, awaiting a human) or started on a free slot; the next proposal is prepared while runs train.
  * Runs go on in the background; their decisions are serialised (StepDeps.decisions).
  */
-async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: WorkspaceConfig, slots: Slot[]): Promise<void> {
+async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: WorkspaceConfig, pool: SlotPool, mine: readonly Slot[]): Promise<void> {
   const { db } = deps;
+  const holder = `session:${sessionId}`;
   const inFlight = new Map<number, Promise<void>>();
   let failure: unknown = null;
   let pending: Promise<ProposalOutcome> | null = null;
@@ -138,16 +141,22 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   // Wakes when a run ends, or after a poll interval (a human's request, a status changed from the web), or when
   // `proposal` arrives first: then it is returned (null otherwise).
   const waitForRuns = async (proposal: Promise<ProposalOutcome> | null = null) => {
-    const outcome = await Promise.race([...(proposal ? [proposal] : []), ...[...inFlight.values()].map((run) => run.then(() => null)), sleep(deps.pollMs ?? 200).then(() => null)]);
+    const outcome = await Promise.race([
+      ...(proposal ? [proposal] : []),
+      ...[...inFlight.values()].map((run) => run.then(() => null)),
+      pool.released().then(() => null),
+      sleep(deps.pollMs ?? 200).then(() => null),
+    ]);
     if (failure) throw failure;
     return outcome;
   };
-  const start = (exp: ExperimentRow, on: Slot[]) => {
-    for (const slot of on) slot.experimentId = exp.id;
+  const start = (exp: ExperimentRow, count: number) => {
+    const on = pool.claim(holder, count, mine);
+    if (!on) throw new Error(`internal error: ${count} slot(s) were free a moment ago and are not now`);
     const done = runOnSlots(deps, steps, exp, on.map((slot) => slot.gpu))
       .catch((e: unknown) => void (failure ??= e))
       .finally(() => {
-        for (const slot of on) slot.experimentId = null;
+        pool.release(on);
         inFlight.delete(exp.id);
       });
     inFlight.set(exp.id, done);
@@ -168,9 +177,8 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       const options = sessionOptions(s);
       const experiments = listExperiments(db, sessionId);
       reportHumanDecisions(experiments);
-      const free = slots.filter((slot) => slot.experimentId === null);
       const outlines = experiments.map((e) => ({ id: e.id, idx: e.idx, kind: e.kind, status: e.status, hasVerdict: Boolean(e.humanVerdict), inFlight: inFlight.has(e.id), reason: e.reason }));
-      const action = decideNext({
+      const view: SchedulerView = {
         requested: s.requested,
         paused: s.status === "paused",
         exitWhenIdlePaused: autoPaused && Boolean(deps.exitOnAutoPause),
@@ -178,16 +186,19 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
         maxExperiments: options.maxExperiments,
         maxWaiting: options.maxWaiting,
         experiments: outlines,
-        slots: { total: slots.length, free: free.length },
+        slots: { total: mine.length, free: 0 },
         proposing: pending !== null,
         exhausted,
         fatal,
         stopCondition: stopReason(options, { proposals: experiments.filter((e) => e.kind !== "baseline").length, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) }),
-      });
+      };
+      // Place in line for the slots the next approved experiment needs, then what may be taken now.
+      pool.want(holder, slotDemand(view), mine);
+      const action = decideNext({ ...view, slots: { total: mine.length, free: pool.grantable(holder, mine).length } });
       const exp = "experimentId" in action ? experiments.find((e) => e.id === action.experimentId)! : null;
       switch (action.kind) {
         case "start":
-          start(exp!, free.slice(0, action.slots));
+          start(exp!, action.slots);
           break;
         case "build":
           await build(deps, steps, exp!);
