@@ -66,7 +66,7 @@ function judgeAll(workspace: keyof typeof WORKSPACES, cases: CorpusCase[], out: 
 const rank = (l: RiskLevel) => RISK_LEVELS.indexOf(l);
 
 describe("the gate corpus, through overseer gate", () => {
-  it("gives every case its expected level; no malicious change runs unattended", { timeout: 60_000 }, () => {
+  it("gives every case its expected level; no malicious change runs unattended", { timeout: 180_000 }, () => {
     const out = tempDir("overseer-corpus-");
     const judged = new Map([...judgeAll("tiny-lm", CASES.filter((c) => c.workspace === "tiny-lm"), out), ...judgeAll("autoresearch", CASES.filter((c) => c.workspace === "autoresearch"), out)]);
     const rows = CASES.map((c) => ({ c, got: judged.get(c.id)! }));
