@@ -42,7 +42,7 @@ export function removedLines(before: string, after: string): { text: string; nea
 function topLevelSpans(source: string, file: string): [number, number][] | null {
   const lang = languageOf(file);
   if (!lang) return null;
-  let statements;
+  let statements: ReturnType<typeof statementsOf>;
   try {
     statements = statementsOf(source, lang);
   } catch {

@@ -85,7 +85,7 @@ function mutateValue(c: NumericConstant, rnd: () => number): string {
   const t = c.valueText.trim();
   const pow = /^(\d+)\s*\*\*\s*(\d+)$/.exec(t);
   if (pow) return `${pow[1]}**${Math.max(1, Number(pow[2]) + pick([1, -1], rnd))}`;
-  if (/^[(\[]/.test(t)) {
+  if (/^[([]/.test(t)) {
     const nums = [...t.matchAll(new RegExp(NUM, "g"))].map((m) => m[0]);
     const i = Math.floor(rnd() * nums.length);
     nums[i] = mutateNumber(nums[i]!, `${c.name}_BETA`, rnd);

@@ -119,7 +119,7 @@ export const workspaceConfigSchema = z
     message: "evaluate.command must run one of the protected files (e.g. [\"node\", \"evaluate.mjs\"] with evaluate.mjs in \"protected\"), or a candidate could change how it is scored",
     path: ["evaluate", "command"],
   })
-  .refine((c) => !c.evaluate || !c.evaluate.data.some((d) => c.sandbox.read.includes(d) || c.protectedData.includes(d)), {
+  .refine((c) => !c.evaluate?.data.some((d) => c.sandbox.read.includes(d) || c.protectedData.includes(d)), {
     message: "evaluate.data must not also be in sandbox.read or protectedData: training must not read what scores it",
     path: ["evaluate", "data"],
   });

@@ -24,7 +24,6 @@ export function pidListeningOn(port: number): number | null {
         const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
         if (m && inodes.has(m[1]!)) return Number(pid);
       } catch {
-        continue;
       }
     }
   }

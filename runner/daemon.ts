@@ -203,7 +203,7 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, poo
     const started = await startQueuedSession(db, session, ws);
     if (!started.ok) return log(`session ${session.id}: ${started.error}`);
   }
-  let proposer;
+  let proposer: ReturnType<typeof createProposer>;
   try {
     proposer = createProposer(sessionOptions(session), settings, log);
   } catch (e) {

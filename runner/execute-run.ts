@@ -390,7 +390,6 @@ function missingProgram(program: string, cwd: string, PATH: string): string | nu
       fs.accessSync(c, fs.constants.X_OK);
       if (fs.statSync(c).isFile()) return null;
     } catch {
-      continue; // not here: try the next folder of PATH
     }
   }
   const exists = candidates.some((c) => fs.existsSync(c));

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { gitRepo, tempDir } from "../test/helpers/temp";
 import { git } from "./git";
 
-function planted(repo: string): { marker: string; script: string } {
+function planted(_repo: string): { marker: string; script: string } {
   const dir = tempDir("overseer-planted-");
   const marker = path.join(dir, "ran");
   const script = path.join(dir, "payload.sh");

@@ -93,18 +93,18 @@ describe("runtime guards", () => {
     expect(result.outcome).toBe("finished");
     const log = fs.readFileSync(result.logFile, "utf8");
     fs.rmSync(planted[1]!, { force: true });
-    const escape = JSON.parse(/ESCAPE (.*)/.exec(log)![1]!) as { found: { env: string | null; proc: number[] }; network: string; wrote: string; read: Record<string, string>; planted: string[] };
-    expect(escape.found.env).toBeNull(); // never in its environment, sandbox or not
+    const report = JSON.parse(/ESCAPE (.*)/.exec(log)![1]!) as { found: { env: string | null; proc: number[] }; network: string; wrote: string; read: Record<string, string>; planted: string[] };
+    expect(report.found.env).toBeNull(); // never in its environment, sandbox or not
     const probe = await probeSandbox();
     if (probe.available) {
       // Denied by default: what the run was not given does not exist for it.
-      expect(escape).toEqual({ found: { env: null, proc: [] }, network: "ECONNREFUSED", wrote: "ENOENT", read: Object.fromEntries(readAttempts.map((p) => [p, "ENOENT"])), planted: [] });
+      expect(report).toEqual({ found: { env: null, proc: [] }, network: "ECONNREFUSED", wrote: "ENOENT", read: Object.fromEntries(readAttempts.map((p) => [p, "ENOENT"])), planted: [] });
       expect(escaped).toEqual([]);
     } else {
       // Without bubblewrap the run is not isolated: the runner records that, and the dashboard says it.
       expect(probe.detail).toMatch(/^unavailable: /);
-      expect(escape.network).toBe("connected");
-      expect(escape.read[readAttempts[0]!]).toBe("read");
+      expect(report.network).toBe("connected");
+      expect(report.read[readAttempts[0]!]).toBe("read");
     }
   });
 
@@ -113,7 +113,7 @@ describe("runtime guards", () => {
     fs.mkdirSync(path.join(home, ".ssh"));
     fs.writeFileSync(path.join(home, ".ssh", "id_ed25519"), "PRIVATE KEY");
     const dataDir = tempDir("overseer-data-");
-    const dir = workspace("escape.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE", "ESCAPE_READ"] });
+    const dir = workspace("report.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE", "ESCAPE_READ"] });
     const readAttempts = [path.join(home, ".ssh", "id_ed25519"), path.join(dataDir, "overseer.db")];
     const out = await new Promise<string>((resolve) => {
       const env = { ...process.env, HOME: home, OVERSEER_ISOLATION: "uid", ANTHROPIC_API_KEY: "sk-ant-test-secret", ESCAPE_PORT: "9", ESCAPE_OUTSIDE: dir, ESCAPE_READ: readAttempts.join(":"), OVERSEER_DATA_DIR: dataDir };
@@ -121,12 +121,12 @@ describe("runtime guards", () => {
     });
     const result = JSON.parse(out) as { outcome: string; logFile: string };
     const log = fs.readFileSync(result.logFile, "utf8");
-    const escape = JSON.parse(/ESCAPE (.*)/.exec(log)![1]!) as { found: { env: string | null; proc: number[] }; wrote: string; read: Record<string, string> };
+    const report = JSON.parse(/ESCAPE (.*)/.exec(log)![1]!) as { found: { env: string | null; proc: number[] }; wrote: string; read: Record<string, string> };
     if (process.getuid?.() === 0) {
       expect(result.outcome).toBe("finished");
       // The runner's environment is root's, its database root's alone, the workspace not the run's to write.
-      expect(escape).toMatchObject({ found: { env: null, proc: [] }, wrote: "EACCES", read: Object.fromEntries(readAttempts.map((p) => [p, "EACCES"])) });
+      expect(report).toMatchObject({ found: { env: null, proc: [] }, wrote: "EACCES", read: Object.fromEntries(readAttempts.map((p) => [p, "EACCES"])) });
       expect(fs.existsSync(path.join(dir, "escaped.txt"))).toBe(false);
-    } else expect(escape.read[readAttempts[0]!]).toBe("read"); // not root: no other user to start runs as, so nothing isolates them
+    } else expect(report.read[readAttempts[0]!]).toBe("read"); // not root: no other user to start runs as, so nothing isolates them
   });
 });

@@ -105,7 +105,7 @@ export function readLogInChunks(file: string, onBytes: (bytes: Buffer) => void):
   const fd = fs.openSync(file, "r");
   const buf = Buffer.alloc(1024 * 1024);
   try {
-    for (let offset = 0, n; (n = fs.readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) onBytes(Buffer.from(buf.subarray(0, n)));
+    for (let offset = 0, n = 0; (n = fs.readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) onBytes(Buffer.from(buf.subarray(0, n)));
   } finally {
     fs.closeSync(fd);
   }

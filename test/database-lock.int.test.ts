@@ -9,7 +9,7 @@ import { createRun, getRun } from "../db/queries/runs";
 import { appRouter } from "../server/root";
 import { expectEveryPointOnce, holdDatabaseLock, startRunner, stopRunner } from "./helpers/runner-process";
 import { registeredTrainer } from "./helpers/registered";
-import { tempDb, waitFor } from "./helpers/temp";
+import { type tempDb, waitFor } from "./helpers/temp";
 
 const countRuns = (db: ReturnType<typeof tempDb>["db"]) => (db.$client.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
 

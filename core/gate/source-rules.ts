@@ -111,7 +111,7 @@ const OUTSIDE_PATH = /^(\/|~\/|\.\.\/)[\w.~-]|\/\.\.\/|^(\.\.|~)$/;
 
 export function sourceFindings(before: SourceParse | null, after: SourceParse, ctx: SourceRuleContext): SourceFinding[] {
   if (!after.ok) return [{ rule: "unparsable", message: `Python cannot read the changed file (${after.error}, line ${after.line}): it cannot be judged, so a human must`, line: after.line }];
-  const b: SourceFacts = before && before.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: [] };
+  const b: SourceFacts = before?.ok ? before : { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: [] };
   const out: SourceFinding[] = [];
   const js = ctx.language === "javascript";
   const OUTPUT = js ? JS_OUTPUT_BUILTINS : OUTPUT_BUILTINS;
@@ -210,7 +210,7 @@ export function nonLiteralConstant(after: SourceParse, lines: number[]): { name:
     // Every name a statement on this line declares must be a literal (`const A = 5, f = (…patch…)` declares two).
     const all = after.constants.filter((k) => k.line <= line && line <= k.endLine);
     const c = all.find((k) => !k.literal) ?? all[0];
-    if (!c || !c.literal) return { name: c?.name ?? "(a statement)", line };
+    if (!c?.literal) return { name: c?.name ?? "(a statement)", line };
     // `DEPTH = 8; os.system(…)`: the constant's line holds another statement too.
     const here = (after.statements ?? []).filter((s) => s.line <= line && line <= s.endLine);
     if (here.length > 1) return { name: `${c.name} (the line holds ${here.length} statements)`, line };

@@ -86,7 +86,7 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
   const a = after.stmts ?? [];
   const shape = budgetShape(b, ctx.timingVars);
   const changed = [...difference(a, b).map((s) => ({ s, verb: "removes" })), ...difference(b, a).map((s) => ({ s, verb: "adds" }))];
-  const inTimedLoop = (s: Stmt) => shape.loop !== null && shape.loop.every((p, i) => s.path[i] === p) && !s.path.slice(shape.loop.length).some((p) => /^(def|function|class) /.test(p));
+  const inTimedLoop = (s: Stmt) => shape.loop?.every((p, i) => s.path[i] === p) && !s.path.slice(shape.loop.length).some((p) => /^(def|function|class) /.test(p));
   const text = (s: Stmt) => s.key.slice(0, 70);
   const COMPOUND = /^(If|While|For|AsyncFor|With|AsyncWith|Try|TryStar|Match|FunctionDef|AsyncFunctionDef|ClassDef)$|Statement$|Declaration$/;
   const summaryIn = (facts: SourceFacts, s: Stmt) =>
@@ -152,7 +152,9 @@ function nameAliases(stmts: Stmt[]): Map<string, string> {
     if (!m) continue;
     const targets = m[1]!.split(/\s*,\s*/);
     const sources = m[2]!.split(/\s*,\s*/);
-    if (targets.length === sources.length) targets.forEach((t, i) => t !== sources[i] && out.set(t, sources[i]!));
+    if (targets.length === sources.length) targets.forEach((t, i) => {
+      if (t !== sources[i]) out.set(t, sources[i]!);
+    });
   }
   return out;
 }

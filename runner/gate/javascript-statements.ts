@@ -126,8 +126,8 @@ export function statementsOf(program: Node, text: string, resolve: (name: string
       if (!p) return;
       if (p.type === "Identifier") targets.add(p.name as string);
       else if (p.type === "MemberExpression") root(p) && targets.add(root(p)!);
-      else if (p.type === "ArrayPattern") (p.elements as Node[]).forEach((e) => bind(e));
-      else if (p.type === "ObjectPattern") (p.properties as Node[]).forEach((q) => bind((q.type === "RestElement" ? q.argument : q.value) as Node));
+      else if (p.type === "ArrayPattern") for (const e of p.elements as Node[]) bind(e);
+      else if (p.type === "ObjectPattern") for (const q of p.properties as Node[]) bind((q.type === "RestElement" ? q.argument : q.value) as Node);
       else if (p.type === "AssignmentPattern") bind(p.left as Node);
       else if (p.type === "RestElement") bind(p.argument as Node);
     };

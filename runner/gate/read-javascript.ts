@@ -31,6 +31,7 @@ function tricks(text: string, comments: { start: number; end: number }[], names:
     else if (ch === "\0") out.push({ line, kind: "nul", what: "a NUL character in the source" });
     if (ch === "\n" || ch === "\u2028" || ch === "\u2029" || (ch === "\r" && text[i + 1] !== "\n")) line++;
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is every ASCII character, control characters included
   for (const n of names) if (!/^[\x00-\x7f]*$/.test(n.name)) out.push({ line: n.line, kind: "non-ascii-name", what: `the name ${JSON.stringify(n.name)} is not ASCII` });
   return out;
 }

@@ -135,7 +135,7 @@ describe("an agent turn", () => {
   });
 
   it("past its tool budget the tools answer 'propose now'", async () => {
-    const brain: Brain = (req, n) => (n < 3 ? { turn: { toolCalls: [{ name: "list_files", input: {} }] } } : good);
+    const brain: Brain = (_req, n) => (n < 3 ? { turn: { toolCalls: [{ name: "list_files", input: {} }] } } : good);
     fake = await startFakeAnthropic(brain);
     const out = await proposer({ maxToolCalls: 2 }).propose(ctx);
     expect(out.kind).toBe("proposal");

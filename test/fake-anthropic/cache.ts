@@ -23,13 +23,13 @@ export const strip = (v: unknown): unknown => (Array.isArray(v) ? v.map(strip) :
 /** The request as ordered blocks, each with its path, for prefix hashing and counting. */
 function units(body: Json): { path: string; value: unknown }[] {
   const out: { path: string; value: unknown }[] = [];
-  ((body.tools as Json[] | undefined) ?? []).forEach((t, i) => out.push({ path: `tools.${i}`, value: t }));
+  for (const [i, t] of ((body.tools as Json[] | undefined) ?? []).entries()) out.push({ path: `tools.${i}`, value: t });
   const system = body.system;
   if (typeof system === "string") out.push({ path: "system", value: system });
-  else ((system as Json[] | undefined) ?? []).forEach((b, i) => out.push({ path: `system.${i}`, value: b }));
+  else for (const [i, b] of ((system as Json[] | undefined) ?? []).entries()) out.push({ path: `system.${i}`, value: b });
   ((body.messages as Json[]) ?? []).forEach((m, i) => {
     const blocks = typeof m.content === "string" ? [m.content] : (m.content as unknown[]);
-    blocks.forEach((b, j) => out.push({ path: `messages.${i}.content.${j}`, value: { role: m.role, b } }));
+    for (const [j, b] of blocks.entries()) out.push({ path: `messages.${i}.content.${j}`, value: { role: m.role, b } });
   });
   return out;
 }

@@ -225,10 +225,10 @@ export function cacheBreakpoints(body: Json): { path: string; ttl: "5m" | "1h"; 
   const add = (path: string, cc: unknown) => {
     if (isObj(cc)) out.push({ path, ttl: cc.ttl === "1h" ? "1h" : "5m", cc });
   };
-  ((body.tools as Json[] | undefined) ?? []).forEach((t, i) => add(`tools.${i}`, t.cache_control));
-  if (Array.isArray(body.system)) (body.system as Json[]).forEach((b, i) => add(`system.${i}`, b.cache_control));
+  for (const [i, t] of ((body.tools as Json[] | undefined) ?? []).entries()) add(`tools.${i}`, t.cache_control);
+  if (Array.isArray(body.system)) for (const [i, b] of (body.system as Json[]).entries()) add(`system.${i}`, b.cache_control);
   ((body.messages as Json[]) ?? []).forEach((m, i) => {
-    if (Array.isArray(m.content)) (m.content as Json[]).forEach((b, j) => add(`messages.${i}.content.${j}`, b.cache_control));
+    if (Array.isArray(m.content)) for (const [j, b] of (m.content as Json[]).entries()) add(`messages.${i}.content.${j}`, b.cache_control);
   });
   return out;
 }

@@ -108,8 +108,8 @@ describe("the gate corpus, through overseer gate", () => {
     expect(run(["--diff", stale])).toMatchObject({ code: 2, out: expect.stringContaining("does not apply to train.py") });
     expect(run(["--diff", path.join(repo, "train.py")])).toMatchObject({ code: 2, out: expect.stringContaining("no file changes") });
     expect(run([])).toMatchObject({ code: 2, out: expect.stringContaining("--diff FILE") });
-    const escape = path.join(tempDir(), "escape.diff");
-    fs.writeFileSync(escape, "--- a/../x.py\n+++ b/../x.py\n@@ -0,0 +1,1 @@\n+x = 1\n");
-    expect(run(["--diff", escape, "--json"])).toMatchObject({ code: 2, out: expect.stringContaining("outside the workspace") });
+    const outside = path.join(tempDir(), "outside.diff");
+    fs.writeFileSync(outside, "--- a/../x.py\n+++ b/../x.py\n@@ -0,0 +1,1 @@\n+x = 1\n");
+    expect(run(["--diff", outside, "--json"])).toMatchObject({ code: 2, out: expect.stringContaining("outside the workspace") });
   });
 });
