@@ -113,7 +113,7 @@ describe("runtime guards", () => {
     fs.mkdirSync(path.join(home, ".ssh"));
     fs.writeFileSync(path.join(home, ".ssh", "id_ed25519"), "PRIVATE KEY");
     const dataDir = tempDir("overseer-data-");
-    const dir = workspace("report.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE", "ESCAPE_READ"] });
+    const dir = workspace("escape.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE", "ESCAPE_READ"] });
     const readAttempts = [path.join(home, ".ssh", "id_ed25519"), path.join(dataDir, "overseer.db")];
     const out = await new Promise<string>((resolve) => {
       const env = { ...process.env, HOME: home, OVERSEER_ISOLATION: "uid", ANTHROPIC_API_KEY: "sk-ant-test-secret", ESCAPE_PORT: "9", ESCAPE_OUTSIDE: dir, ESCAPE_READ: readAttempts.join(":"), OVERSEER_DATA_DIR: dataDir };
