@@ -38,7 +38,11 @@ export function proxy(request: NextRequest): NextResponse {
   if (!decision.ok) return refusal(decision.status, decision.reason, csp);
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_BODY_BYTES) {
-    return refusal(413, `the request body is ${(length / 1e6).toFixed(1)} MB, over the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit. A diff or an edited file that large is not a change anyone can review.`, csp);
+    return refusal(
+      413,
+      `the request body is ${(length / 1e6).toFixed(1)} MB, over the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit. A diff or an edited file that large is not a change anyone can review.`,
+      csp,
+    );
   }
   if (decision.rememberToken) {
     // Trade the URL's token for a cookie, and take it out of the address bar and the history.

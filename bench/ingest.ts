@@ -41,7 +41,10 @@ export interface Ingest {
 }
 
 export async function ingest(seconds = 1, port = 3320): Promise<Ingest> {
-  const { dataDir, db, workspaceId, dash } = await dashboardWithWorkspace({ "train.mjs": TRAINER(seconds), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 60, timeoutSeconds: 300 }) }, port);
+  const { dataDir, db, workspaceId, dash } = await dashboardWithWorkspace(
+    { "train.mjs": TRAINER(seconds), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 60, timeoutSeconds: 300 }) },
+    port,
+  );
   try {
     const runId = await queueRun(dash.url, workspaceId);
     // What the run page asks while the run goes on: the run, and its series (decimated).

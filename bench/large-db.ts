@@ -25,7 +25,7 @@ const TRAIN = (lr: number, depth: number) => `LR = ${lr}\nDEPTH = ${depth}\nWIDT
 /** A seeded generator, so two databases made with the same sizes are the same. */
 function random(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export function generateLargeDb(file: string, experiments = 10_000, points = 1_000_000, bigRuns = 1): LargeDb {
@@ -65,18 +65,61 @@ function fill(db: Db, count: number, points: number, bigRuns: number): LargeDb {
       const kept = idx === 0 || (value !== null && value < best);
       const status = crashed ? "crashed" : kept ? "kept" : "discarded";
       const sha = idx.toString(16).padStart(40, "a");
-      const summary = crashed ? null : JSON.stringify({ val_bpb: value, training_seconds: 300.1, total_seconds: 325.9, peak_vram_mb: 45060.2, mfu_percent: 39.8, total_tokens_M: 499.6, num_steps: 953, num_params_M: 50.3, depth: 8 });
-      const run = insertRun.run(ws.id, crashed ? "crashed" : "finished", sha, at, at + 20_000, at + 326_000, crashed ? "exited with code 1" : `val_bpb = ${value}`, value, summary, crashed ? 1 : 0, crashed ? "Traceback (most recent call last):\n  File \"train.py\", line 1\nRuntimeError: CUDA out of memory" : "---\nval_bpb: 0.99\n", 953, 953).lastInsertRowid;
+      const summary = crashed
+        ? null
+        : JSON.stringify({
+            val_bpb: value,
+            training_seconds: 300.1,
+            total_seconds: 325.9,
+            peak_vram_mb: 45060.2,
+            mfu_percent: 39.8,
+            total_tokens_M: 499.6,
+            num_steps: 953,
+            num_params_M: 50.3,
+            depth: 8,
+          });
+      const run = insertRun.run(
+        ws.id,
+        crashed ? "crashed" : "finished",
+        sha,
+        at,
+        at + 20_000,
+        at + 326_000,
+        crashed ? "exited with code 1" : `val_bpb = ${value}`,
+        value,
+        summary,
+        crashed ? 1 : 0,
+        crashed ? 'Traceback (most recent call last):\n  File "train.py", line 1\nRuntimeError: CUDA out of memory' : "---\nval_bpb: 0.99\n",
+        953,
+        953,
+      ).lastInsertRowid;
       const title = idx === 0 ? "baseline" : `Try ${["LR", "DEPTH", "WIDTH", "warmup", "weight decay"][idx % 5]} ${(rnd() * 10).toFixed(3)} with a longer schedule (${idx})`;
       const delta = value === null || idx === 0 ? null : best - value;
-      const reason = crashed ? "exited with code 1: CUDA out of memory" : kept ? `${value!.toFixed(3)} beats the best ${best.toFixed(3)} by ${(best - value!).toFixed(4)}` : `${value!.toFixed(3)} is worse than the best ${best.toFixed(3)}`;
+      const reason = crashed
+        ? "exited with code 1: CUDA out of memory"
+        : kept
+          ? `${value!.toFixed(3)} beats the best ${best.toFixed(3)} by ${(best - value!).toFixed(4)}`
+          : `${value!.toFixed(3)} is worse than the best ${best.toFixed(3)}`;
       const verdict = JSON.stringify({ level: "low", needsApproval: false, reasons: [{ rule: "constants-only", message: `sets LR from 0.04 to 0.03`, file: "train.py", line: 1 }] });
       const row = insertExperiment.run(
-        s.id, idx, idx === 0 ? "baseline" : "proposal", status, title,
+        s.id,
+        idx,
+        idx === 0 ? "baseline" : "proposal",
+        status,
+        title,
         idx === 0 ? null : "A smaller learning rate with a longer warm-down should let the model settle into a lower loss within the budget.",
         idx === 0 ? null : JSON.stringify([{ file: "train.py", old: "LR = 0.04", new: "LR = 0.03" }]),
-        parent, sha, idx === 0 ? null : "--- a/train.py\n+++ b/train.py\n@@ -1,3 +1,3 @@\n-LR = 0.04\n+LR = 0.03\n DEPTH = 8\n WIDTH = 768\n",
-        idx === 0 ? null : verdict, reason, value, delta, JSON.stringify([Number(run)]), files[idx % files.length], at, at + 326_000,
+        parent,
+        sha,
+        idx === 0 ? null : "--- a/train.py\n+++ b/train.py\n@@ -1,3 +1,3 @@\n-LR = 0.04\n+LR = 0.03\n DEPTH = 8\n WIDTH = 768\n",
+        idx === 0 ? null : verdict,
+        reason,
+        value,
+        delta,
+        JSON.stringify([Number(run)]),
+        files[idx % files.length],
+        at,
+        at + 326_000,
       );
       ids.push(Number(row.lastInsertRowid));
       if (kept && value !== null) {
@@ -85,7 +128,12 @@ function fill(db: Db, count: number, points: number, bigRuns: number): LargeDb {
         parent = sha;
       }
     }
-    c.prepare("UPDATE sessions SET status = 'stopped', best_commit = ?, best_value = ?, ended_at = ?, stop_reason = 'reached the experiment limit' WHERE id = ?").run(parent, best, t0 + count * 330_000, s.id);
+    c.prepare("UPDATE sessions SET status = 'stopped', best_commit = ?, best_value = ?, ended_at = ?, stop_reason = 'reached the experiment limit' WHERE id = ?").run(
+      parent,
+      best,
+      t0 + count * 330_000,
+      s.id,
+    );
   })();
   const bigRunIds: number[] = [];
   for (let r = 0; r < bigRuns; r++) {
@@ -111,5 +159,7 @@ if (require.main === module) {
   }
   const t = performance.now();
   const out = generateLargeDb(file, Number(n ?? 10_000), Number(m ?? 1_000_000));
-  console.log(`${file}: session ${out.sessionId}, ${out.experimentIds.length} experiments, runs ${out.bigRunIds.join(", ")} with ${m ?? 1_000_000} points (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  console.log(
+    `${file}: session ${out.sessionId}, ${out.experimentIds.length} experiments, runs ${out.bigRunIds.join(", ")} with ${m ?? 1_000_000} points (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+  );
 }

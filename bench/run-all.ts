@@ -26,15 +26,28 @@ async function main() {
 
   step("loop overhead");
   const loop = await loopOverhead();
-  rows.push({ what: "1. loop overhead, instant proposer and trainer", figure: `${loop.experimentsPerSecond.toFixed(1)} experiments/s; gap median ${ms(loop.gapMedianMs)}, p95 ${ms(loop.gapP95Ms)}`, target: "gap p95 < 100 ms", met: loop.gapP95Ms < 100 });
+  rows.push({
+    what: "1. loop overhead, instant proposer and trainer",
+    figure: `${loop.experimentsPerSecond.toFixed(1)} experiments/s; gap median ${ms(loop.gapMedianMs)}, p95 ${ms(loop.gapP95Ms)}`,
+    target: "gap p95 < 100 ms",
+    met: loop.gapP95Ms < 100,
+  });
 
   step("duty cycle (about 3.5 minutes)");
   const duty = await dutyCycle();
-  rows.push({ what: "2. duty cycle, 5 s proposer, 10 s runs, 20 experiments", figure: `${(duty.dutyCycle * 100).toFixed(2)}% (${duty.trainingS.toFixed(1)} s training in ${duty.wallS.toFixed(1)} s)`, target: "≥ 97%", met: duty.dutyCycle >= 0.97 });
+  rows.push({
+    what: "2. duty cycle, 5 s proposer, 10 s runs, 20 experiments",
+    figure: `${(duty.dutyCycle * 100).toFixed(2)}% (${duty.trainingS.toFixed(1)} s training in ${duty.wallS.toFixed(1)} s)`,
+    target: "≥ 97%",
+    met: duty.dutyCycle >= 0.97,
+  });
 
   step("stream latency");
   const stream = await streamLatency();
-  for (const [phase, label] of [["slow", "3 records/s"], ["fast", "1,000 records/s"]] as const) {
+  for (const [phase, label] of [
+    ["slow", "3 records/s"],
+    ["fast", "1,000 records/s"],
+  ] as const) {
     const s = stream[phase];
     rows.push({ what: `3a. record → SQLite, ${label}`, figure: pct(s.sqlite), target: "", met: null });
     rows.push({ what: `3b. record → tRPC subscriber (another process), ${label}`, figure: pct(s.subscriber), target: "p95 < 50 ms", met: s.subscriber.p95 < 50 });
@@ -43,19 +56,33 @@ async function main() {
 
   step("ingest");
   const ing = await ingest();
-  rows.push({ what: "4. ingest, trainer printing as fast as it can", figure: `${Math.round(ing.pointsPerSecond).toLocaleString("en-US")} points/s (${ing.points.toLocaleString("en-US")} points)`, target: "≥ 100,000 points/s", met: ing.pointsPerSecond >= 100_000 });
+  rows.push({
+    what: "4. ingest, trainer printing as fast as it can",
+    figure: `${Math.round(ing.pointsPerSecond).toLocaleString("en-US")} points/s (${ing.points.toLocaleString("en-US")} points)`,
+    target: "≥ 100,000 points/s",
+    met: ing.pointsPerSecond >= 100_000,
+  });
   rows.push({ what: "4. dashboard queries during ingest", figure: `p50 ${ms(ing.queryP50Ms)}, p95 ${ms(ing.queryP95Ms)} (${ing.queries} queries)`, target: "< 50 ms", met: ing.queryP95Ms < 50 });
   rows.push({ what: "4. WAL file at the end", figure: mb(ing.walBytes), target: "bounded (checkpointed)", met: ing.walBytes < 64 * 1024 * 1024 });
 
   step("views at scale");
   const v = await views();
-  for (const [name, f] of [["session overview", v.session], ["experiment page", v.experiment], ["compare, 3 runs × 1M points", v.compare]] as const) {
+  for (const [name, f] of [
+    ["session overview", v.session],
+    ["experiment page", v.experiment],
+    ["compare, 3 runs × 1M points", v.compare],
+  ] as const) {
     rows.push({ what: `5. ${name}, 10,000 experiments`, figure: view(f), target: "< 1 s; < 200 KB per chart", met: f.interactiveMs < 1000 && f.largestJsonBytes < 200 * 1024 });
   }
 
   const web = Math.max(ing.webRss, v.webRss);
   const runner = Math.max(ing.runnerRss, v.runnerRss);
-  rows.push({ what: "6. memory (RSS), most seen during ingest and views", figure: `web ${mb(web)}, runner ${mb(runner)}`, target: "< 300 MB each", met: web < 300 * 1024 * 1024 && runner < 300 * 1024 * 1024 });
+  rows.push({
+    what: "6. memory (RSS), most seen during ingest and views",
+    figure: `web ${mb(web)}, runner ${mb(runner)}`,
+    target: "< 300 MB each",
+    met: web < 300 * 1024 * 1024 && runner < 300 * 1024 * 1024,
+  });
 
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`\nOverseer benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, ${mb(os.totalmem())} RAM, Node ${process.version}\n`);

@@ -45,7 +45,10 @@ const summarise = (v: number[]): Percentiles => ({ p50: percentile(v, 50), p95: 
 export async function streamLatency(port = 3310): Promise<StreamLatency> {
   const goDir = tempDir("overseer-bench-go-");
   const go = path.join(goDir, "go");
-  const { dataDir, db, workspaceId, dash } = await dashboardWithWorkspace({ "train.mjs": TRAINER(go), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 30, timeoutSeconds: 120 }) }, port);
+  const { dataDir, db, workspaceId, dash } = await dashboardWithWorkspace(
+    { "train.mjs": TRAINER(go), "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 30, timeoutSeconds: 120 }) },
+    port,
+  );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
   try {
     const run = { id: await queueRun(dash.url, workspaceId) };
@@ -58,7 +61,11 @@ export async function streamLatency(port = 3310): Promise<StreamLatency> {
     const inDb = new Map<number, number>();
     let lastId = 0;
     const readNew = () => {
-      const rows = db.$client.prepare("SELECT id, step, value FROM metric_points WHERE run_id = ? AND series = 'sent' AND id > ? ORDER BY id").all(run.id, lastId) as { id: number; step: number; value: number }[];
+      const rows = db.$client.prepare("SELECT id, step, value FROM metric_points WHERE run_id = ? AND series = 'sent' AND id > ? ORDER BY id").all(run.id, lastId) as {
+        id: number;
+        step: number;
+        value: number;
+      }[];
       const at = Date.now();
       for (const r of rows) {
         inDb.set(r.step, at - r.value);
@@ -121,7 +128,7 @@ export async function streamLatency(port = 3310): Promise<StreamLatency> {
       const frame = seen.find(([x]) => x >= step);
       if (frame) drawn.set(step, frame[1] - t);
     }
-    const phase = (m: Map<number, number>, slow: boolean) => summarise([...m].filter(([s]) => (s <= SLOW_RECORDS) === slow).map(([, v]) => v));
+    const phase = (m: Map<number, number>, slow: boolean) => summarise([...m].filter(([s]) => s <= SLOW_RECORDS === slow).map(([, v]) => v));
     const stages = (slow: boolean) => ({ sqlite: phase(inDb, slow), subscriber: phase(received, slow), chart: phase(drawn, slow) });
     return { slow: stages(true), fast: stages(false) };
   } finally {

@@ -35,7 +35,11 @@ export interface Views {
 async function load(page: Page, url: string, ready: (page: Page) => Promise<void>): Promise<ViewFigures> {
   const sizes: number[] = [];
   const onResponse = (r: import("@playwright/test").Response) => {
-    if (r.url().includes("/api/trpc/")) void r.body().then((b) => sizes.push(b.length), () => undefined);
+    if (r.url().includes("/api/trpc/"))
+      void r.body().then(
+        (b) => sizes.push(b.length),
+        () => undefined,
+      );
   };
   page.on("response", onResponse);
   await page.goto("about:blank");

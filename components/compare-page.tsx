@@ -29,10 +29,16 @@ export function ComparePage({ ids }: { ids: number[] }) {
   if (tooMany)
     return (
       <p className="error">
-        Compare at most {MAX_COMPARED} experiments at once; this link has {ids.length}. <Link href={compareHref(ids.slice(0, MAX_COMPARED))}>Compare the first {MAX_COMPARED}</Link>, or export all {ids.length} from the session&apos;s experiment table.
+        Compare at most {MAX_COMPARED} experiments at once; this link has {ids.length}. <Link href={compareHref(ids.slice(0, MAX_COMPARED))}>Compare the first {MAX_COMPARED}</Link>, or export all{" "}
+        {ids.length} from the session&apos;s experiment table.
       </p>
     );
-  if (data.error) return <p className="error">{data.error.message} — <Link href="/">home</Link></p>;
+  if (data.error)
+    return (
+      <p className="error">
+        {data.error.message} — <Link href="/">home</Link>
+      </p>
+    );
   if (!data.data) return <p className="muted">Loading…</p>;
   const { experiments, metric, workspace } = data.data;
   return (

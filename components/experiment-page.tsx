@@ -33,7 +33,12 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
   const [editing, setEditing] = useState(false);
   const [edited, setEdited] = useState<Record<string, string>>({});
   useNavigationKeys(detail.data);
-  if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
+  if (detail.error)
+    return (
+      <p className="error">
+        {detail.error.message} — <Link href="/">home</Link>
+      </p>
+    );
   if (!detail.data) return <p className="muted">Loading…</p>;
   const { experiment: e, session: s, files, runs, metric } = detail.data;
   const editable = canApprove(e.status) && files !== null;
@@ -59,7 +64,12 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         {e.metricValue !== null && (
           <span className="metric" aria-label="metric">
             {metric.name} <strong>{formatValue(e.metricValue)}</strong>
-            {e.delta !== null && e.kind !== "baseline" ? <span className={e.delta > 0 ? "good" : "bad"}> ({e.delta > 0 ? "better" : "worse"} by {formatValue(Math.abs(e.delta))})</span> : null}
+            {e.delta !== null && e.kind !== "baseline" ? (
+              <span className={e.delta > 0 ? "good" : "bad"}>
+                {" "}
+                ({e.delta > 0 ? "better" : "worse"} by {formatValue(Math.abs(e.delta))})
+              </span>
+            ) : null}
           </span>
         )}
         {detail.data.best && e.runIds.length > 0 && (
@@ -82,7 +92,13 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
             {e.verdict.reasons.map((r, i) => (
               <li key={i}>
                 {r.level && <span className={`risk risk-${r.level}`}>{r.level}</span>} <span className="mono muted">{r.rule}</span> {r.message}
-                {r.file ? <span className="mono muted"> — {r.file}{r.line ? `:${r.line}` : ""}</span> : null}
+                {r.file ? (
+                  <span className="mono muted">
+                    {" "}
+                    — {r.file}
+                    {r.line ? `:${r.line}` : ""}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -103,7 +119,12 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
       )}
       <section aria-label="code">
         <h2>
-          Code {e.commitSha && <span className="mono muted">{e.parentCommit?.slice(0, 7)} → {e.commitSha.slice(0, 7)}</span>}{" "}
+          Code{" "}
+          {e.commitSha && (
+            <span className="mono muted">
+              {e.parentCommit?.slice(0, 7)} → {e.commitSha.slice(0, 7)}
+            </span>
+          )}{" "}
           {editable && !editing && (
             <button type="button" onClick={() => setEditing(true)}>
               Edit the candidate
@@ -116,7 +137,13 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
           )}
         </h2>
         {editing && <p className="muted">Edit the right side, then Approve my edits: your version is gated again before it runs, and its commit is co-authored by you.</p>}
-        {shown ? <CodeDiff files={shown} onEdit={editing ? (f, c) => setEdited((m) => ({ ...m, [f]: c })) : undefined} notes={gateNotes(e.verdict)} /> : e.diff ? <pre className="diff">{e.diff}</pre> : <p className="muted">No code was recorded for this experiment.</p>}
+        {shown ? (
+          <CodeDiff files={shown} onEdit={editing ? (f, c) => setEdited((m) => ({ ...m, [f]: c })) : undefined} notes={gateNotes(e.verdict)} />
+        ) : e.diff ? (
+          <pre className="diff">{e.diff}</pre>
+        ) : (
+          <p className="muted">No code was recorded for this experiment.</p>
+        )}
       </section>
       <DecisionHistory decisions={detail.data.decisions} />
       <ApiCalls calls={detail.data.apiCalls} totals={detail.data.apiTotals} />
@@ -165,7 +192,15 @@ function ApiCalls({ calls, totals }: { calls: Detail["apiCalls"]; totals: Detail
       <table className="api-calls">
         <thead>
           <tr>
-            <th>role</th><th>model</th><th>outcome</th><th>input</th><th>cache read</th><th>cache write</th><th>output</th><th>cost</th><th>time</th>
+            <th>role</th>
+            <th>model</th>
+            <th>outcome</th>
+            <th>input</th>
+            <th>cache read</th>
+            <th>cache write</th>
+            <th>output</th>
+            <th>cost</th>
+            <th>time</th>
           </tr>
         </thead>
         <tbody>
@@ -220,13 +255,29 @@ function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"]
     <section aria-label="run">
       <h2>
         Run <Link href={`/runs/${run.id}`}>#{run.id}</Link> <StatusBadge status={run.status} />
-        {runs.length > 1 && <span className="muted"> · {runs.length} runs (re-runs with other seeds): {runs.map((r) => formatValue(r.metricValue)).join(", ")}</span>}
+        {runs.length > 1 && (
+          <span className="muted">
+            {" "}
+            · {runs.length} runs (re-runs with other seeds): {runs.map((r) => formatValue(r.metricValue)).join(", ")}
+          </span>
+        )}
       </h2>
-      <p className="muted" aria-label="hardware">{hardwareText(run.gpu)}</p>
-      {run.waitingFor && <p className="run-waiting" role="status">{run.waitingFor}</p>}
+      <p className="muted" aria-label="hardware">
+        {hardwareText(run.gpu)}
+      </p>
+      {run.waitingFor && (
+        <p className="run-waiting" role="status">
+          {run.waitingFor}
+        </p>
+      )}
       <BudgetBar run={run} />
       <RunGuards run={run} />
-      <LossChart series={state.series} label="this experiment" live={!ended} others={best && reference.data ? [{ label: `best: #${best.idx} ${best.title}`, series: reference.data, color: "#9ca3af", dashed: true }] : []} />
+      <LossChart
+        series={state.series}
+        label="this experiment"
+        live={!ended}
+        others={best && reference.data ? [{ label: `best: #${best.idx} ${best.title}`, series: reference.data, color: "#9ca3af", dashed: true }] : []}
+      />
       <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />

@@ -53,40 +53,42 @@ export function ExperimentTable({ sessionId, count, notes }: { sessionId: number
       </h2>
       {exporting && picked.length > 0 && <ExportPanel source={{ experimentIds: picked }} />}
       <div className={view.windowed ? "table-scroll" : undefined} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
-      <table className="table experiments" aria-label="experiments" aria-rowcount={total + 1}>
-        <thead>
-          <tr>
-            <th aria-label="select" />
-            <th>#</th>
-            <th>change</th>
-            <th>status</th>
-            <th>metric</th>
-            <th>Δ</th>
-            <th>commit</th>
-            <th>reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.padTop > 0 && <tr style={{ height: view.padTop }} aria-hidden />}
-          {visible.map((row) => {
-            if (row.kind === "note")
-              return (
-                <tr key={`note-${row.noteId}`} className="note-row">
-                  <td colSpan={8}>steering: {noteText.get(row.noteId)}</td>
+        <table className="table experiments" aria-label="experiments" aria-rowcount={total + 1}>
+          <thead>
+            <tr>
+              <th aria-label="select" />
+              <th>#</th>
+              <th>change</th>
+              <th>status</th>
+              <th>metric</th>
+              <th>Δ</th>
+              <th>commit</th>
+              <th>reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.padTop > 0 && <tr style={{ height: view.padTop }} aria-hidden />}
+            {visible.map((row) => {
+              if (row.kind === "note")
+                return (
+                  <tr key={`note-${row.noteId}`} className="note-row">
+                    <td colSpan={8}>steering: {noteText.get(row.noteId)}</td>
+                  </tr>
+                );
+              const e = experimentAt(row.offset);
+              return e ? (
+                <ExperimentRow key={e.id} e={e} picked={picked.includes(e.id)} onPick={() => toggle(e.id)} />
+              ) : (
+                <tr key={`loading-${row.offset}`} style={{ height: ROW_HEIGHT }}>
+                  <td colSpan={8} className="muted">
+                    …
+                  </td>
                 </tr>
               );
-            const e = experimentAt(row.offset);
-            return e ? (
-              <ExperimentRow key={e.id} e={e} picked={picked.includes(e.id)} onPick={() => toggle(e.id)} />
-            ) : (
-              <tr key={`loading-${row.offset}`} style={{ height: ROW_HEIGHT }}>
-                <td colSpan={8} className="muted">…</td>
-              </tr>
-            );
-          })}
-          {view.padBottom > 0 && <tr style={{ height: view.padBottom }} aria-hidden />}
-        </tbody>
-      </table>
+            })}
+            {view.padBottom > 0 && <tr style={{ height: view.padBottom }} aria-hidden />}
+          </tbody>
+        </table>
       </div>
     </section>
   );

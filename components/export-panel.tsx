@@ -46,14 +46,17 @@ export function ExportPanel({ source }: { source: ExportSource }) {
               <button type="button" className="link" onClick={() => void copy(f)}>
                 {copied === f ? "copied" : "copy"}
               </button>{" "}
-              <span className="muted">{selection && f === "patch" ? "one commit per selected experiment (git format-patch mbox)" : selection && f === "diff" ? "one diff, baseline → all selected" : EXPORT_LABELS[f]}</span>
+              <span className="muted">
+                {selection && f === "patch" ? "one commit per selected experiment (git format-patch mbox)" : selection && f === "diff" ? "one diff, baseline → all selected" : EXPORT_LABELS[f]}
+              </span>
             </li>
           ))}
         </ul>
       )}
       {selection ? (
         <p className="muted">
-          Each selected experiment&apos;s own change (kept or not), replayed in the order they were proposed on its session&apos;s baseline commit. Apply the patch there with <code>git am</code>, or the diff with <code>git apply</code>.
+          Each selected experiment&apos;s own change (kept or not), replayed in the order they were proposed on its session&apos;s baseline commit. Apply the patch there with <code>git am</code>, or
+          the diff with <code>git apply</code>.
         </p>
       ) : (
         <p className="muted">

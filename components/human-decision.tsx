@@ -20,7 +20,17 @@ interface Waiting {
  * noise after it ran; the note goes to the proposer. With `keyboard`, `a` says yes and `r` says no. With
  * `edited` files, Approve sends the human's version instead (Edit then approve).
  */
-export function HumanDecision({ experiment: e, keyboard = false, edited = null, onDecided }: { experiment: Waiting; keyboard?: boolean; edited?: Record<string, string> | null; onDecided?: () => void }) {
+export function HumanDecision({
+  experiment: e,
+  keyboard = false,
+  edited = null,
+  onDecided,
+}: {
+  experiment: Waiting;
+  keyboard?: boolean;
+  edited?: Record<string, string> | null;
+  onDecided?: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [note, setNote] = useState("");

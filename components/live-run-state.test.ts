@@ -7,8 +7,20 @@ const run = { id: 1, status: "running" } as LiveMessageData["run"];
 describe("applyLiveMessage", () => {
   it("starts from the snapshot and appends streamed points per series", () => {
     let s = applyLiveMessage(initialLiveRunState, { run, snapshot: { loss: [{ step: 0, value: 4, tMs: 10 }] }, log: ["a"] });
-    s = applyLiveMessage(s, { run, points: [{ series: "loss", step: 1, value: 3, tMs: 20 }, { series: "lrm", step: 1, value: 1, tMs: 20 }] });
-    expect(s.series).toEqual({ loss: [{ step: 0, value: 4, tMs: 10 }, { step: 1, value: 3, tMs: 20 }], lrm: [{ step: 1, value: 1, tMs: 20 }] });
+    s = applyLiveMessage(s, {
+      run,
+      points: [
+        { series: "loss", step: 1, value: 3, tMs: 20 },
+        { series: "lrm", step: 1, value: 1, tMs: 20 },
+      ],
+    });
+    expect(s.series).toEqual({
+      loss: [
+        { step: 0, value: 4, tMs: 10 },
+        { step: 1, value: 3, tMs: 20 },
+      ],
+      lrm: [{ step: 1, value: 1, tMs: 20 }],
+    });
     expect(s.log).toEqual(["a"]);
   });
 

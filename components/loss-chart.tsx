@@ -60,8 +60,7 @@ export function LossChart({ series, label, live, others = [] }: { series: Record
           </select>
         </label>
         <label className="muted">
-          smoothing{" "}
-          <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-label="smoothing" />{" "}
+          smoothing <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} aria-label="smoothing" />{" "}
           <span className="mono">{smoothing.toFixed(2)}</span>
         </label>
         <label className="muted">
@@ -79,12 +78,30 @@ export function LossChart({ series, label, live, others = [] }: { series: Record
           <ResponsiveContainer width="100%" height={320}>
             <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
-              <XAxis dataKey="x" type="number" domain={["dataMin", "dataMax"]} tickCount={8} allowDecimals={x === "seconds"} tickFormatter={(v: number) => (x === "seconds" ? `${Math.round(v)}s` : String(v))} />
+              <XAxis
+                dataKey="x"
+                type="number"
+                domain={["dataMin", "dataMax"]}
+                tickCount={8}
+                allowDecimals={x === "seconds"}
+                tickFormatter={(v: number) => (x === "seconds" ? `${Math.round(v)}s` : String(v))}
+              />
               <YAxis dataKey="value" scale={log ? "log" : "auto"} domain={["auto", "auto"]} tickFormatter={formatTick} width={72} allowDataOverflow={log} />
               <Tooltip formatter={(v) => formatValue(Number(v))} labelFormatter={(s) => (x === "seconds" ? `${Number(s).toFixed(1)} s` : `step ${s}`)} />
               {overlays.length > 0 && <Legend verticalAlign="top" height={24} />}
               {overlays.map((o, i) => (
-                <Line key={i} data={o.points} type="linear" dataKey="value" name={o.label} stroke={o.color} strokeDasharray={o.dashed ? "4 3" : undefined} dot={false} isAnimationActive={false} strokeWidth={1.2} />
+                <Line
+                  key={i}
+                  data={o.points}
+                  type="linear"
+                  dataKey="value"
+                  name={o.label}
+                  stroke={o.color}
+                  strokeDasharray={o.dashed ? "4 3" : undefined}
+                  dot={false}
+                  isAnimationActive={false}
+                  strokeWidth={1.2}
+                />
               ))}
               {points.length > 0 && <Line data={points} type="linear" dataKey="value" name={label ?? name ?? ""} stroke="#2563eb" dot={false} isAnimationActive={false} strokeWidth={1.5} />}
             </LineChart>

@@ -37,7 +37,19 @@ export interface MonacoDiffProps {
 
 export function languageOf(file: string): string {
   const ext = file.slice(file.lastIndexOf(".") + 1).toLowerCase();
-  const map: Record<string, string> = { py: "python", js: "javascript", mjs: "javascript", cjs: "javascript", ts: "typescript", json: "json", md: "markdown", sh: "shell", yaml: "yaml", yml: "yaml", toml: "ini" };
+  const map: Record<string, string> = {
+    py: "python",
+    js: "javascript",
+    mjs: "javascript",
+    cjs: "javascript",
+    ts: "typescript",
+    json: "json",
+    md: "markdown",
+    sh: "shell",
+    yaml: "yaml",
+    yml: "yaml",
+    toml: "ini",
+  };
   return map[ext] ?? "plaintext";
 }
 

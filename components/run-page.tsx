@@ -60,7 +60,11 @@ export function RunPage({ runId }: { runId: number }) {
       {run.reason && run.status !== "finished" && <p className="error">{run.reason}</p>}
       <BudgetBar run={run} />
       <RunGuards run={run} />
-      {run.waitingFor && <p className="run-waiting" role="status">{run.waitingFor}</p>}
+      {run.waitingFor && (
+        <p className="run-waiting" role="status">
+          {run.waitingFor}
+        </p>
+      )}
       <LossChart series={state.series} live={!ended} />
       <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}

@@ -5,7 +5,9 @@ import { useTRPC } from "./trpc";
 
 /** "2 × H100 80GB HBM3": the top bar's short form (the title has the driver). */
 function gpuSummary(gpus: GpuIdentity[]): string {
-  return describeGpus(gpus).replace(/, driver .*$/, "").replace(/NVIDIA /g, "");
+  return describeGpus(gpus)
+    .replace(/, driver .*$/, "")
+    .replace(/NVIDIA /g, "");
 }
 
 /** Without a runner, queued runs wait; LiveEvents keeps this up to date. */
@@ -23,7 +25,10 @@ export function RunnerStatus() {
   }
   return (
     <>
-      <span className={`runner ${data.online ? "online" : "offline"}`} title={data.online ? `runner pid ${data.pid}; sandbox ${data.sandbox ?? "unknown"}` : "start it with npm start or bin/overseer runner"}>
+      <span
+        className={`runner ${data.online ? "online" : "offline"}`}
+        title={data.online ? `runner pid ${data.pid}; sandbox ${data.sandbox ?? "unknown"}` : "start it with npm start or bin/overseer runner"}
+      >
         {data.online ? "runner online" : "runner offline — queued runs wait"}
       </span>
       {data.online && data.gpus && (

@@ -26,7 +26,12 @@ type Experiment = Detail["active"][number];
 export function SessionPage({ sessionId }: { sessionId: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.session.byId.queryOptions({ id: sessionId }));
-  if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
+  if (detail.error)
+    return (
+      <p className="error">
+        {detail.error.message} — <Link href="/">home</Link>
+      </p>
+    );
   if (!detail.data) return <p className="muted">Loading…</p>;
   const { session: s, active, steering } = detail.data;
   const waiting = active.filter((e) => needsHumanNow(e.status));
@@ -97,15 +102,44 @@ function Counters({ detail }: { detail: Detail }) {
   const { session: s, stats: st } = detail;
   return (
     <dl className="counters">
-      <div><dt>experiments</dt><dd>{st.proposals}</dd></div>
-      <div><dt>kept</dt><dd>{st.kept}</dd></div>
-      <div><dt>crashed</dt><dd>{st.crashed}</dd></div>
-      <div><dt>keep rate</dt><dd>{st.keepRate === null ? "—" : `${Math.round(100 * st.keepRate)}%`}</dd></div>
-      <div><dt>baseline → best</dt><dd>{formatValue(st.baseline)} → {formatValue(s.bestValue)}</dd></div>
-      <div><dt>improvement</dt><dd>{st.gain === null ? "—" : `${formatValue(Math.abs(st.gain))} (${(st.gainPercent ?? 0).toFixed(2)}%)`}</dd></div>
-      <div><dt>noise σ</dt><dd>{formatValue(s.noiseSigma)}</dd></div>
-      <div><dt>GPU time</dt><dd>{formatSeconds(s.trainingMs)}</dd></div>
-      <div><dt>duty cycle</dt><dd>{dutyCycleText(s)}</dd></div>
+      <div>
+        <dt>experiments</dt>
+        <dd>{st.proposals}</dd>
+      </div>
+      <div>
+        <dt>kept</dt>
+        <dd>{st.kept}</dd>
+      </div>
+      <div>
+        <dt>crashed</dt>
+        <dd>{st.crashed}</dd>
+      </div>
+      <div>
+        <dt>keep rate</dt>
+        <dd>{st.keepRate === null ? "—" : `${Math.round(100 * st.keepRate)}%`}</dd>
+      </div>
+      <div>
+        <dt>baseline → best</dt>
+        <dd>
+          {formatValue(st.baseline)} → {formatValue(s.bestValue)}
+        </dd>
+      </div>
+      <div>
+        <dt>improvement</dt>
+        <dd>{st.gain === null ? "—" : `${formatValue(Math.abs(st.gain))} (${(st.gainPercent ?? 0).toFixed(2)}%)`}</dd>
+      </div>
+      <div>
+        <dt>noise σ</dt>
+        <dd>{formatValue(s.noiseSigma)}</dd>
+      </div>
+      <div>
+        <dt>GPU time</dt>
+        <dd>{formatSeconds(s.trainingMs)}</dd>
+      </div>
+      <div>
+        <dt>duty cycle</dt>
+        <dd>{dutyCycleText(s)}</dd>
+      </div>
       <div title={detail.api.calls ? describeApiTotals(detail.api) : "no Claude API calls"}>
         <dt>API cost</dt>
         <dd>{detail.api.unpriced ? formatCost(detail.api, 2) : `$${s.costUsd.toFixed(2)}`}</dd>
@@ -138,7 +172,10 @@ function RunningExperiment({ running }: { running: Experiment }) {
   return (
     <section aria-label="running now" className="running-now">
       <h2>
-        Running: <Link href={`/experiments/${running.id}`}>#{running.idx} {running.title}</Link>
+        Running:{" "}
+        <Link href={`/experiments/${running.id}`}>
+          #{running.idx} {running.title}
+        </Link>
         {state.run.gpu && <span className="muted"> · GPU {state.run.gpu.index}</span>}
       </h2>
       <BudgetBar run={state.run} />
@@ -151,19 +188,33 @@ function RunningExperiment({ running }: { running: Experiment }) {
 function TopHits({ hits: { hits, of } }: { hits: Detail["topHits"] }) {
   return (
     <section aria-label="top hits">
-      <h2>Top hits {of > hits.length && <span className="muted">the {hits.length} largest of {of} keeps</span>}</h2>
+      <h2>
+        Top hits{" "}
+        {of > hits.length && (
+          <span className="muted">
+            the {hits.length} largest of {of} keeps
+          </span>
+        )}
+      </h2>
       {hits.length === 0 ? (
         <p className="muted">No improvement kept yet.</p>
       ) : (
         <table className="table">
           <thead>
-            <tr><th>#</th><th>change</th><th className="num">value</th><th className="num">gain</th></tr>
+            <tr>
+              <th>#</th>
+              <th>change</th>
+              <th className="num">value</th>
+              <th className="num">gain</th>
+            </tr>
           </thead>
           <tbody>
             {hits.map((h) => (
               <tr key={h.id}>
                 <td>{h.idx}</td>
-                <td><Link href={`/experiments/${h.id}`}>{h.title}</Link></td>
+                <td>
+                  <Link href={`/experiments/${h.id}`}>{h.title}</Link>
+                </td>
                 <td className="num mono">{formatValue(h.value)}</td>
                 <td className="num mono good">{formatValue(h.delta)}</td>
               </tr>
@@ -207,11 +258,21 @@ function Approval({ e }: { e: Experiment }) {
   return (
     <div className="card approval" aria-label={`${before ? "approve" : "keep or discard"} experiment ${e.idx}`}>
       <h3>
-        <Link href={`/experiments/${e.id}`}>#{e.idx} {e.title}</Link>
+        <Link href={`/experiments/${e.id}`}>
+          #{e.idx} {e.title}
+        </Link>
       </h3>
       {e.hypothesis && <p className="muted">{e.hypothesis}</p>}
-      {e.verdict && <p>risk: <strong>{e.verdict.level}</strong> — {e.verdict.reasons.map((r) => r.message).join("; ")}</p>}
-      {!before && <p>result: <strong>{formatValue(e.metricValue)}</strong> — {e.reason}</p>}
+      {e.verdict && (
+        <p>
+          risk: <strong>{e.verdict.level}</strong> — {e.verdict.reasons.map((r) => r.message).join("; ")}
+        </p>
+      )}
+      {!before && (
+        <p>
+          result: <strong>{formatValue(e.metricValue)}</strong> — {e.reason}
+        </p>
+      )}
       <pre className="diff">{e.diff}</pre>
       <HumanDecision experiment={e} />
     </div>

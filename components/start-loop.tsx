@@ -30,7 +30,20 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         e.preventDefault();
         const claude = proposer === "claude" || reviewer;
         const picked = model.trim();
-        start.mutate({ workspaceId, options: { proposer, maxExperiments: experiments, approve, maxWaiting, requireSandbox: !unsandboxedOk, reviewer: reviewer ? "claude" : "none", ...(claude ? { effort: effort === "default" ? null : effort, maxToolCalls: toolCalls, maxProposalCostUsd: proposalCost > 0 ? proposalCost : null, ...(picked ? { model: picked } : {}) } : {}) } });
+        start.mutate({
+          workspaceId,
+          options: {
+            proposer,
+            maxExperiments: experiments,
+            approve,
+            maxWaiting,
+            requireSandbox: !unsandboxedOk,
+            reviewer: reviewer ? "claude" : "none",
+            ...(claude
+              ? { effort: effort === "default" ? null : effort, maxToolCalls: toolCalls, maxProposalCostUsd: proposalCost > 0 ? proposalCost : null, ...(picked ? { model: picked } : {}) }
+              : {}),
+          },
+        });
       }}
     >
       <label>
@@ -60,8 +73,7 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       {caps.data?.claude && (proposer === "claude" || reviewer) && (
         <>
           <label title="Any model id works; what it can do comes from the Models API">
-            model{" "}
-            <input list="claude-models" value={model} placeholder={caps.data.claudeModel ?? ""} onChange={(e) => setModel(e.target.value)} aria-label="model" size={18} />
+            model <input list="claude-models" value={model} placeholder={caps.data.claudeModel ?? ""} onChange={(e) => setModel(e.target.value)} aria-label="model" size={18} />
             <datalist id="claude-models">
               {CURRENT_MODELS.map((m) => (
                 <option key={m.id} value={m.id}>
@@ -96,8 +108,8 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       )}
       {noSandbox && (
         <label className="warning" title={noSandbox}>
-          <input type="checkbox" checked={unsandboxedOk} onChange={(e) => setUnsandboxedOk(e.target.checked)} aria-label="run without a sandbox" /> run candidates without a sandbox
-          (runs are not isolated: {noSandbox.replace(/^unavailable: /, "")}; unchecked, every candidate waits for your approval)
+          <input type="checkbox" checked={unsandboxedOk} onChange={(e) => setUnsandboxedOk(e.target.checked)} aria-label="run without a sandbox" /> run candidates without a sandbox (runs are not
+          isolated: {noSandbox.replace(/^unavailable: /, "")}; unchecked, every candidate waits for your approval)
         </label>
       )}
       <button type="submit" disabled={disabled || start.isPending}>

@@ -11,5 +11,9 @@ function subscribe(onChange: () => void): () => void {
 
 /** Follows the system's light or dark theme, as the page's CSS does. */
 export function useDarkMode(): boolean {
-  return useSyncExternalStore(subscribe, () => window.matchMedia(QUERY).matches, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => window.matchMedia(QUERY).matches,
+    () => false,
+  );
 }

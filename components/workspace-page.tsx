@@ -10,7 +10,12 @@ import { useTRPC } from "./trpc";
 export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.workspace.byId.queryOptions({ id: workspaceId }));
-  if (detail.error) return <p className="error">{detail.error.message} — <Link href="/">home</Link></p>;
+  if (detail.error)
+    return (
+      <p className="error">
+        {detail.error.message} — <Link href="/">home</Link>
+      </p>
+    );
   if (!detail.data) return <p className="muted">Loading…</p>;
   const { workspace: w, configText, defaultsText } = detail.data;
   return (

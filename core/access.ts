@@ -24,9 +24,7 @@ export interface AccessRequest {
   tokens: { header: string | null; cookie: string | null; query: string | null };
 }
 
-export type AccessDecision =
-  | { ok: true; /** the token came in the URL: set the cookie and redirect to the URL without it */ rememberToken: boolean }
-  | { ok: false; status: 403; reason: string };
+export type AccessDecision = { ok: true /** the token came in the URL: set the cookie and redirect to the URL without it */; rememberToken: boolean } | { ok: false; status: 403; reason: string };
 
 export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "::1"] as const;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -55,7 +53,10 @@ function originAuthority(origin: string): string | null {
 
 /** A Host header as URL.host writes it: lower case, without a default port. */
 function hostAuthority(hostHeader: string): string {
-  return hostHeader.trim().toLowerCase().replace(/:(80|443)$/, "");
+  return hostHeader
+    .trim()
+    .toLowerCase()
+    .replace(/:(80|443)$/, "");
 }
 
 /** The token is stored only as this digest (hex SHA-256). */

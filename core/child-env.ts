@@ -4,11 +4,7 @@
  */
 export const BASE_ALLOWLIST = ["PATH", "HOME", "LANG", "CUDA_VISIBLE_DEVICES"] as const;
 
-export function buildChildEnv(
-  parent: Readonly<Record<string, string | undefined>>,
-  extraNames: readonly string[],
-  fixed: Readonly<Record<string, string>> = {},
-): Record<string, string> {
+export function buildChildEnv(parent: Readonly<Record<string, string | undefined>>, extraNames: readonly string[], fixed: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of [...BASE_ALLOWLIST, ...extraNames]) {
     const value = parent[name];

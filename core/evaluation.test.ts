@@ -7,10 +7,25 @@ describe("trusted evaluation's verdict", () => {
   it.each([
     ["agrees with what the run printed", { value: 2.5, times: 1 }, { ok: true as const, value: 2.5, raw: "2.500000" }, { outcome: "finished", metricValue: 2.5, reported: 2.5, suspicion: null }],
     ["agrees within the tolerance", { value: 2.5012, times: 1 }, { ok: true as const, value: 2.5, raw: "2.500000" }, { outcome: "finished", metricValue: 2.5, reported: 2.5012, suspicion: null }],
-    ["replaces a forged value and says so", { value: 0.5, times: 1 }, { ok: true as const, value: 2.5, raw: "2.500000" }, { outcome: "finished", metricValue: 2.5, reported: 0.5, suspicion: "the run reported val_bpb 0.5, but Overseer's evaluation (node evaluate.mjs) gave 2.5" }],
+    [
+      "replaces a forged value and says so",
+      { value: 0.5, times: 1 },
+      { ok: true as const, value: 2.5, raw: "2.500000" },
+      { outcome: "finished", metricValue: 2.5, reported: 0.5, suspicion: "the run reported val_bpb 0.5, but Overseer's evaluation (node evaluate.mjs) gave 2.5" },
+    ],
     ["scores a run that printed nothing", { value: null, times: 0 }, { ok: true as const, value: 2.5, raw: "2.500000" }, { outcome: "finished", metricValue: 2.5, reported: null, suspicion: null }],
-    ["notes a metric printed twice with different values", { value: null, times: 2 }, { ok: true as const, value: 2.5, raw: "2.500000" }, { outcome: "finished", metricValue: 2.5, reported: null, suspicion: "the run printed val_bpb 2 times with different values" }],
-    ["is a crash when the evaluation fails", { value: 1.0, times: 1 }, { ok: false as const, reason: "node evaluate.mjs exited with code 1" }, { outcome: "crashed", metricValue: null, reported: 1.0, suspicion: null }],
+    [
+      "notes a metric printed twice with different values",
+      { value: null, times: 2 },
+      { ok: true as const, value: 2.5, raw: "2.500000" },
+      { outcome: "finished", metricValue: 2.5, reported: null, suspicion: "the run printed val_bpb 2 times with different values" },
+    ],
+    [
+      "is a crash when the evaluation fails",
+      { value: 1.0, times: 1 },
+      { ok: false as const, reason: "node evaluate.mjs exited with code 1" },
+      { outcome: "crashed", metricValue: null, reported: 1.0, suspicion: null },
+    ],
   ])("%s", (_what, printed, evaluation, expected) => {
     const r = withEvaluation({ ...base, printed, evaluation });
     expect({ outcome: r.decision.outcome, metricValue: r.decision.metricValue, reported: r.reported, suspicion: r.suspicion }).toEqual(expected);

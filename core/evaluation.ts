@@ -26,7 +26,11 @@ export function withEvaluation(o: { printed: { value: number | null; times: numb
   if (reported !== null && Math.abs(reported - evaluated) > o.tolerance * Math.max(Math.abs(evaluated), 1e-12)) {
     why.push(`the run reported ${o.metricName} ${reported}, but Overseer's evaluation (${o.evaluator}) gave ${evaluated}`);
   }
-  return { decision: { outcome: "finished", reason: `${o.metricName} = ${o.evaluation.raw} (evaluated by ${o.evaluator})`, metricValue: evaluated }, reported, suspicion: why.length ? why.join("\n") : null };
+  return {
+    decision: { outcome: "finished", reason: `${o.metricName} = ${o.evaluation.raw} (evaluated by ${o.evaluator})`, metricValue: evaluated },
+    reported,
+    suspicion: why.length ? why.join("\n") : null,
+  };
 }
 
 /**

@@ -14,7 +14,10 @@ export function formatValue(v: number | null | undefined): string {
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(3);
   if (Number.isInteger(v)) return v.toLocaleString("en-US");
-  return v.toFixed(a >= 100 ? 1 : a >= 10 ? 3 : 6).replace(/0+$/, "").replace(/\.$/, "");
+  return v
+    .toFixed(a >= 100 ? 1 : a >= 10 ? 3 : 6)
+    .replace(/0+$/, "")
+    .replace(/\.$/, "");
 }
 
 /** Budget progress, 0..1, from the time the run has been going. */

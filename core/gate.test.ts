@@ -45,7 +45,7 @@ describe("editNeedsApprovalAgain", () => {
 
 describe("gateCandidate", () => {
   const config = { editable: ["train.py", "train.mjs"], protected: ["prepare.py"] };
-  const py = "import torch\nDEPTH = 8\nMATRIX_LR = 0.04  # Muon\nWINDOW_PATTERN = \"SSSL\"\n\ndef main():\n    x = DEPTH * 2\n";
+  const py = 'import torch\nDEPTH = 8\nMATRIX_LR = 0.04  # Muon\nWINDOW_PATTERN = "SSSL"\n\ndef main():\n    x = DEPTH * 2\n';
 
   it("calls a change of top-level constants low risk, naming each value and its line", () => {
     const after = py.replace("MATRIX_LR = 0.04", "MATRIX_LR = 0.08").replace('"SSSL"', '"SSLL"');
@@ -97,7 +97,10 @@ describe("gateCandidate", () => {
 
   it("takes each rule's level from the workspace, or leaves the rule out when it is off", () => {
     const after = "import os\n" + py + "key = os.environ['HOME']\n";
-    expect(gateCandidate(["train.py"], config, { "train.py": py }, { "train.py": after })).toMatchObject({ level: "high", reasons: [{ rule: "environment", level: "high", line: 9 }, { rule: "code-change" }] });
+    expect(gateCandidate(["train.py"], config, { "train.py": py }, { "train.py": after })).toMatchObject({
+      level: "high",
+      reasons: [{ rule: "environment", level: "high", line: 9 }, { rule: "code-change" }],
+    });
     const gate = { ...DEFAULT_GATE_SETTINGS, rules: { environment: "blocked" as const, "code-change": "off" as const } };
     expect(gateCandidate(["train.py"], { ...config, gate }, { "train.py": py }, { "train.py": after })).toMatchObject({ level: "blocked", reasons: [{ rule: "environment", level: "blocked" }] });
   });

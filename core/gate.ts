@@ -111,7 +111,14 @@ function changedLineCount(before: string, after: string): number {
 }
 
 /** What each changed, allowed file's content changes: the code rules, then constants, seeds or code. */
-function contentRules(changed: readonly string[], config: GateConfig, settings: GateSettings, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, parsed: ParsedSources): Found[] {
+function contentRules(
+  changed: readonly string[],
+  config: GateConfig,
+  settings: GateSettings,
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+  parsed: ParsedSources,
+): Found[] {
   const found: Found[] = [];
   const kinds: ("constants" | "seed" | "code")[] = [];
   const constants: Found[] = [];
@@ -135,16 +142,34 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
     if (py) {
       const protectedModules = protectedModulesOf(config);
       const language = file.endsWith(".py") ? "python" : "javascript";
-      pyFound = sourceFindings(py.before, py.after, { language, protectedModules, protectedFiles: config.protected, allowedImports: settings.allowedImports ?? [], texts: { before: b, after: a }, timingVars: code?.timingVars, metricVars: code?.metricVars });
+      pyFound = sourceFindings(py.before, py.after, {
+        language,
+        protectedModules,
+        protectedFiles: config.protected,
+        allowedImports: settings.allowedImports ?? [],
+        texts: { before: b, after: a },
+        timingVars: code?.timingVars,
+        metricVars: code?.metricVars,
+      });
       for (const f of pyFound) found.push({ ...f, file });
       if (py.after.ok && py.after.stmts && code) {
         const prior = py.before?.ok ? py.before : { ...py.after, stmts: [], strings: [] };
-        for (const f of clockReadsForOutput(statementFindings(prior, py.after, { metricName: config.metric?.name ?? "val_bpb", timingVars: code.timingVars, metricVars: code.metricVars, protectedModules }), py.after)) found.push({ ...f, file });
+        for (const f of clockReadsForOutput(
+          statementFindings(prior, py.after, { metricName: config.metric?.name ?? "val_bpb", timingVars: code.timingVars, metricVars: code.metricVars, protectedModules }),
+          py.after,
+        ))
+          found.push({ ...f, file });
       }
     }
     let consts = constantsOnlyChange(file, b, a);
     // A "constant" is a literal to Python, or arithmetic on literals and other constants; anything else is code.
-    const notLiteral = consts && py ? nonLiteralConstant(py.after, consts.map((c) => c.line)) : null;
+    const notLiteral =
+      consts && py
+        ? nonLiteralConstant(
+            py.after,
+            consts.map((c) => c.line),
+          )
+        : null;
     if (notLiteral) {
       consts = null;
       found.push({ rule: "code-change", message: `the new value of ${notLiteral.name} is not a literal: it is code that runs when the module loads`, file, line: notLiteral.line });
@@ -157,12 +182,19 @@ function contentRules(changed: readonly string[], config: GateConfig, settings: 
       const readers = py?.after.ok ? constantsReadByEvaluator(py.after, { protectedModules: protectedModulesOf(config) }) : new Map<string, { fn: string; by: string }>();
       for (const c of consts) {
         const reader = readers.get(c.name);
-        if (reader && INERT.test(c.from.trim()) && !INERT.test(c.to.trim())) found.push({ rule: "evaluator-loss", message: `sets ${c.name} from ${c.from} to ${c.to}: ${reader.fn}, which ${reader.by} (protected) runs to score the run, reads it — code that did nothing at ${c.from} now runs`, file, line: c.line });
+        if (reader && INERT.test(c.from.trim()) && !INERT.test(c.to.trim()))
+          found.push({
+            rule: "evaluator-loss",
+            message: `sets ${c.name} from ${c.from} to ${c.to}: ${reader.fn}, which ${reader.by} (protected) runs to score the run, reads it — code that did nothing at ${c.from} now runs`,
+            file,
+            line: c.line,
+          });
       }
     } else {
       kinds.push("code");
       // "code-change" is for what no specific rule describes.
-      if (!notLiteral && !pyFound.some((f) => f.rule === "evaluator-code" || f.rule === "evaluator-loss")) found.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
+      if (!notLiteral && !pyFound.some((f) => f.rule === "evaluator-code" || f.rule === "evaluator-loss"))
+        found.push({ rule: "code-change", message: `changes code in ${file}, not only its constants: read the diff`, file, line: firstChangedLine(b, a) });
     }
   }
   if (lines > settings.maxDiffLines) found.push({ rule: "large-diff", message: `changes ${lines} lines (more than ${settings.maxDiffLines}): a change this large is hard to review` });
@@ -199,7 +231,13 @@ function verdictOf(found: Found[], settings: GateSettings): GateVerdict {
  * A built candidate's verdict. `changed` lists every file the commit changes; `before` and `after` hold the
  * editable files' contents at the parent and in the candidate (a file absent from one side was added or deleted).
  */
-export function gateCandidate(changed: readonly string[], config: GateConfig, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, parsed: ParsedSources = {}): GateVerdict {
+export function gateCandidate(
+  changed: readonly string[],
+  config: GateConfig,
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+  parsed: ParsedSources = {},
+): GateVerdict {
   const settings = config.gate ?? DEFAULT_GATE_SETTINGS;
   const byFile = fileRules(changed, config);
   const allowed = changed.filter((f) => !byFile.some((x) => x.file === f));

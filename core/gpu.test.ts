@@ -22,7 +22,12 @@ describe("nvidia-smi answers", () => {
   it("describes the hardware, and a machine without GPUs plainly", () => {
     const gpus = parseGpuQuery(H100_ROWS);
     expect(describeGpus(gpus)).toBe("2 × NVIDIA H100 80GB HBM3, driver 550.54.15");
-    expect(describeGpus([{ name: "NVIDIA A100-SXM4-40GB", driver: "535.1" }, { name: "NVIDIA H100 80GB HBM3", driver: "535.1" }])).toBe("NVIDIA A100-SXM4-40GB + NVIDIA H100 80GB HBM3, driver 535.1");
+    expect(
+      describeGpus([
+        { name: "NVIDIA A100-SXM4-40GB", driver: "535.1" },
+        { name: "NVIDIA H100 80GB HBM3", driver: "535.1" },
+      ]),
+    ).toBe("NVIDIA A100-SXM4-40GB + NVIDIA H100 80GB HBM3, driver 535.1");
     expect(describeGpus([])).toMatch(/^CPU only/);
   });
 
@@ -44,12 +49,29 @@ describe("nvidia-smi answers", () => {
 describe("hardwareMismatch", () => {
   const h100 = { name: "NVIDIA H100 80GB HBM3", driver: "550.54.15" };
   it("says nothing when every run had the same GPU and driver", () => {
-    expect(hardwareMismatch([{ label: "#1", gpu: h100 }, { label: "#2", gpu: { ...h100 } }])).toBeNull();
+    expect(
+      hardwareMismatch([
+        { label: "#1", gpu: h100 },
+        { label: "#2", gpu: { ...h100 } },
+      ]),
+    ).toBeNull();
   });
   it("names which experiment ran on what when they differ, a CPU-only run included", () => {
-    expect(hardwareMismatch([{ label: "#1", gpu: h100 }, { label: "#2", gpu: { name: "NVIDIA A100-SXM4-80GB", driver: "550.54.15" } }, { label: "#3", gpu: h100 }, { label: "#4", gpu: null }])).toBe(
+    expect(
+      hardwareMismatch([
+        { label: "#1", gpu: h100 },
+        { label: "#2", gpu: { name: "NVIDIA A100-SXM4-80GB", driver: "550.54.15" } },
+        { label: "#3", gpu: h100 },
+        { label: "#4", gpu: null },
+      ]),
+    ).toBe(
       "Different hardware: #1, #3 on NVIDIA H100 80GB HBM3, driver 550.54.15; #2 on NVIDIA A100-SXM4-80GB, driver 550.54.15; #4 on no GPU. Times and a fixed time budget's results are not comparable across GPUs.",
     );
-    expect(hardwareMismatch([{ label: "#1", gpu: h100 }, { label: "#2", gpu: { ...h100, driver: "535.104" } }])).toMatch(/^Different hardware: #1 on .*550\.54\.15; #2 on .*535\.104\./);
+    expect(
+      hardwareMismatch([
+        { label: "#1", gpu: h100 },
+        { label: "#2", gpu: { ...h100, driver: "535.104" } },
+      ]),
+    ).toMatch(/^Different hardware: #1 on .*550\.54\.15; #2 on .*535\.104\./);
   });
 });

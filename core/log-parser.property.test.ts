@@ -33,12 +33,28 @@ function cut<T extends { length: number; slice(a: number, b?: number): T }>(text
 
 const key = fc.stringMatching(/^[a-z][a-z_]{0,11}$/);
 const value = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((v) => Number(v.toFixed(6)) + 0); // + 0: a log prints -0 as 0
-const record = fc.record({ step: fc.nat({ max: 99999 }), values: fc.dictionary(key.filter((k) => k !== "step"), value, { minKeys: 1, maxKeys: 5 }) });
+const record = fc.record({
+  step: fc.nat({ max: 99999 }),
+  values: fc.dictionary(
+    key.filter((k) => k !== "step"),
+    value,
+    { minKeys: 1, maxKeys: 5 },
+  ),
+});
 const summary = fc.dictionary(key, value, { minKeys: 1, maxKeys: 6 });
 
 function autoresearchLog(records: { step: number; values: Record<string, number> }[], summaryValues: Record<string, number>): string {
-  const progress = records.map((r) => `\rstep ${String(r.step).padStart(5, "0")} | ${Object.entries(r.values).map(([k, v]) => `${k}: ${v}`).join(" | ")}    `).join("");
-  return `${progress}\n---\n${Object.entries(summaryValues).map(([k, v]) => `${k}: ${v}`).join("\n")}\n`;
+  const progress = records
+    .map(
+      (r) =>
+        `\rstep ${String(r.step).padStart(5, "0")} | ${Object.entries(r.values)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(" | ")}    `,
+    )
+    .join("");
+  return `${progress}\n---\n${Object.entries(summaryValues)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("\n")}\n`;
 }
 
 describe("LogParser properties", () => {

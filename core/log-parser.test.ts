@@ -178,4 +178,3 @@ describe("LogParser on autoresearch runs that fail (test/fixtures/autoresearch, 
     expect(oom[0]).toMatchObject({ text: expect.stringMatching(/^torch\.OutOfMemoryError: CUDA out of memory\. Tried to allocate 4\.00 GiB\./) });
   });
 });
-

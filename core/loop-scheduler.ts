@@ -81,7 +81,8 @@ export function decideNext(v: SchedulerView): LoopAction {
   if (v.fatal) return busy ? { kind: "wait", why: "the proposer cannot go on: what is in flight finishes first" } : { kind: "finish", status: "failed", reason: v.fatal };
 
   const baseline = v.experiments.find((e) => e.kind === "baseline");
-  if (baseline && !OPEN.includes(baseline.status) && baseline.status !== "kept") return { kind: "finish", status: "failed", reason: `the baseline ${baseline.status}: fix the unmodified code first (${baseline.reason?.split("\n")[0] ?? ""})` };
+  if (baseline && !OPEN.includes(baseline.status) && baseline.status !== "kept")
+    return { kind: "finish", status: "failed", reason: `the baseline ${baseline.status}: fix the unmodified code first (${baseline.reason?.split("\n")[0] ?? ""})` };
 
   const idle = idleOpen(v);
   for (const e of idle) {

@@ -73,7 +73,12 @@ function mutateNumber(text: string, name: string, rnd: () => number): string {
     if (v === 0) return "1";
     const isPow2 = v > 0 && (v & (v - 1)) === 0;
     const options = v < 8 ? [v + 1, v - 1] : isPow2 ? [v * 2, v / 2] : [Math.round(v * 1.5), Math.round(v / 1.5)];
-    return String(pick(options.filter((o) => o >= 1 && o !== v), rnd) ?? v + 1);
+    return String(
+      pick(
+        options.filter((o) => o >= 1 && o !== v),
+        rnd,
+      ) ?? v + 1,
+    );
   }
   if (v === 0) return pick(["0.05", "0.1"], rnd);
   if (unit && v > 0.5) return formatFloat(1 - (1 - v) * pick([2, 0.5], rnd)); // betas: move the distance to 1

@@ -1,8 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { chartLabel, decimateDots, labelledKeeps, progressData, topHits, type ProgressInput } from "./progress";
 
-const e = (idx: number, status: ProgressInput["status"], metricValue: number | null, title = `e${idx}`): ProgressInput => ({ id: 100 + idx, idx, kind: idx === 0 ? "baseline" : "proposal", status, title, metricValue });
-const session = [e(0, "kept", 1.0, "baseline"), e(1, "discarded", 1.05), e(2, "kept", 0.97, "lower LR"), e(3, "crashed", null), e(4, "rejected", null), e(5, "kept", 0.95, "wider"), e(6, "discarded", 0.96), e(7, "running", null)];
+const e = (idx: number, status: ProgressInput["status"], metricValue: number | null, title = `e${idx}`): ProgressInput => ({
+  id: 100 + idx,
+  idx,
+  kind: idx === 0 ? "baseline" : "proposal",
+  status,
+  title,
+  metricValue,
+});
+const session = [
+  e(0, "kept", 1.0, "baseline"),
+  e(1, "discarded", 1.05),
+  e(2, "kept", 0.97, "lower LR"),
+  e(3, "crashed", null),
+  e(4, "rejected", null),
+  e(5, "kept", 0.95, "wider"),
+  e(6, "discarded", 0.96),
+  e(7, "running", null),
+];
 
 describe("progressData", () => {
   it("draws every decided experiment by index, crashes on the worst value, and the best as a step line to the last index", () => {

@@ -12,7 +12,7 @@ export interface ResultFacts {
 
 type Summary = Record<string, { value: number | null } | undefined>;
 
-export function resultFacts(summary: Summary, lastStep: number | null, gpu: Pick<RunGpu, "name"> & { peakMemoryMb?: number | null } | null): ResultFacts {
+export function resultFacts(summary: Summary, lastStep: number | null, gpu: (Pick<RunGpu, "name"> & { peakMemoryMb?: number | null }) | null): ResultFacts {
   const v = (k: string) => summary[k]?.value ?? null;
   const seconds = v("training_seconds");
   const tokensM = v("total_tokens_M");

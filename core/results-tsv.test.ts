@@ -9,9 +9,7 @@ describe("formatResultsTsv", () => {
       { commit: "c3d4e5f6a7", status: "diverged", metricValue: null, peakVramMb: null, description: "LR 0.04 → 4" },
       { commit: null, status: "rejected", metricValue: null, peakVramMb: null, description: "edits prepare.py" },
     ]);
-    expect(tsv).toBe(
-      `${RESULTS_HEADER}\na1b2c3d\t0.997900\t44.0\tkeep\tbaseline\nb2c3d4e\t1.005123\t44.0\tdiscard\tLR 0.04 → 0.08\nc3d4e5f\t0.000000\t0.0\tcrash\tLR 0.04 → 4\n`,
-    );
+    expect(tsv).toBe(`${RESULTS_HEADER}\na1b2c3d\t0.997900\t44.0\tkeep\tbaseline\nb2c3d4e\t1.005123\t44.0\tdiscard\tLR 0.04 → 0.08\nc3d4e5f\t0.000000\t0.0\tcrash\tLR 0.04 → 4\n`);
     expect(RESULTS_HEADER).toBe("commit\tval_bpb\tmemory_gb\tstatus\tdescription");
   });
 });

@@ -18,7 +18,10 @@ describe("SummaryWatch", () => {
     expect(watched('{"summary": {"val_bpb": 1.0}}\n---\nval_bpb: 1.0\nval_bpb: 1.0\n')).toEqual([expect.stringMatching(/printed 2 times/), "val_bpb was printed 3 times in the summary"]);
   });
   it("names a metric line outside the summary and records after it", () => {
-    expect(watched("val_bpb: 0.1\n---\nval_bpb: 1.0\nstep 00002 (5.0%) | loss: 2.0\n")).toEqual(['"val_bpb: 0.1" was printed outside the summary', "1 progress record came after the summary: it was not printed at the end"]);
+    expect(watched("val_bpb: 0.1\n---\nval_bpb: 1.0\nstep 00002 (5.0%) | loss: 2.0\n")).toEqual([
+      '"val_bpb: 0.1" was printed outside the summary',
+      "1 progress record came after the summary: it was not printed at the end",
+    ]);
   });
 });
 
@@ -31,7 +34,9 @@ describe("timingSuspicions", () => {
   });
   it("suspects time reported short of the wall clock, longer than the run, or past the budget", () => {
     expect(timingSuspicions({ ...base, summary: summary(150) })).toEqual([expect.stringMatching(/trained for 298\.0 s by the wall clock .* reported training_seconds 150\.0/)]);
-    expect(timingSuspicions({ ...base, wallMs: 100_000, firstProgressMs: null, lastProgressMs: null, summary: summary(300) })).toEqual([expect.stringMatching(/more than the 100\.0 s the run lasted/)]);
+    expect(timingSuspicions({ ...base, wallMs: 100_000, firstProgressMs: null, lastProgressMs: null, summary: summary(300) })).toEqual([
+      expect.stringMatching(/more than the 100\.0 s the run lasted/),
+    ]);
     expect(timingSuspicions({ ...base, wallMs: 700_000, lastProgressMs: 640_000, summary: summary(620) })).toEqual([expect.stringMatching(/past the 300 s budget/)]);
   });
 });

@@ -2,12 +2,7 @@ import { describe, expect, it } from "vitest";
 import { canCancel, IllegalTransition, isTerminal, nextRunStatus, type RunEvent } from "./run-lifecycle";
 import { RUN_OUTCOMES, RUN_STATUSES, type RunStatus } from "./types";
 
-const EVENTS: RunEvent[] = [
-  { type: "run_started" },
-  ...RUN_OUTCOMES.map((outcome) => ({ type: "run_ended" as const, outcome })),
-  { type: "run_cancelled" },
-  { type: "run_interrupted" },
-];
+const EVENTS: RunEvent[] = [{ type: "run_started" }, ...RUN_OUTCOMES.map((outcome) => ({ type: "run_ended" as const, outcome })), { type: "run_cancelled" }, { type: "run_interrupted" }];
 
 /** The whole table: every legal pair and its result; every other pair must throw. */
 function expected(status: RunStatus, e: RunEvent): RunStatus | null {

@@ -4,7 +4,18 @@ import { replaySelection, selectionMbox, type SelectedExperiment } from "./selec
 const BASE = { "train.py": "LR = 0.1\nDEPTH = 4\nWIDTH = 8\n\ndef train():\n    pass\n" };
 
 function exp(label: string, before: string, after: string, extra: Partial<SelectedExperiment> = {}): SelectedExperiment {
-  return { label, title: `change ${label}`, hypothesis: "because", status: "discarded", metricValue: 1.5, commitSha: null, createdAt: Date.UTC(2026, 10, 22), changes: { "train.py": { before, after } }, builtOn: null, ...extra };
+  return {
+    label,
+    title: `change ${label}`,
+    hypothesis: "because",
+    status: "discarded",
+    metricValue: 1.5,
+    commitSha: null,
+    createdAt: Date.UTC(2026, 10, 22),
+    changes: { "train.py": { before, after } },
+    builtOn: null,
+    ...extra,
+  };
 }
 
 describe("replaying a selection on the baseline", () => {
@@ -21,7 +32,12 @@ describe("replaying a selection on the baseline", () => {
     const a = exp("s #1", BASE["train.py"], BASE["train.py"].replace("WIDTH = 8", "WIDTH = 12"));
     const b = exp("s #2", BASE["train.py"], BASE["train.py"].replace("WIDTH = 8", "WIDTH = 4"), { builtOn: "s #0b" });
     const r = replaySelection(BASE, [a, b]);
-    expect(r).toEqual({ ok: false, error: expect.stringMatching(/^s #2 \(change s #2\) does not apply to the baseline and the experiments before it in the selection: .*WIDTH = 8.*; add s #0b, which it was built on, or leave s #2 out$/) });
+    expect(r).toEqual({
+      ok: false,
+      error: expect.stringMatching(
+        /^s #2 \(change s #2\) does not apply to the baseline and the experiments before it in the selection: .*WIDTH = 8.*; add s #0b, which it was built on, or leave s #2 out$/,
+      ),
+    });
   });
   it("adds and deletes files, and refuses to add one that is already there with other content", () => {
     const add = { ...exp("s #1", "", ""), changes: { "util.py": { before: null, after: "X = 1\n" } } };
@@ -44,7 +60,9 @@ describe("the selection's mbox", () => {
     const mbox = selectionMbox(r.steps, "ws");
     const messages = mbox.split(/^(?=From [0-9a-f]{40} )/m);
     expect(messages).toHaveLength(2);
-    expect(messages[0]).toMatch(/^From a{40} Mon Sep 17 00:00:00 2001\nFrom: Overseer <overseer@localhost>\nDate: Sun, 22 Nov 2026 00:00:00 GMT\nSubject: \[PATCH 1\/2\] change s #1\n\nbecause\n\nOverseer-Experiment: s #1 \(kept, metric 1.5\)\n---\n\ndiff --git a\/ws\/train.py b\/ws\/train.py\n/);
+    expect(messages[0]).toMatch(
+      /^From a{40} Mon Sep 17 00:00:00 2001\nFrom: Overseer <overseer@localhost>\nDate: Sun, 22 Nov 2026 00:00:00 GMT\nSubject: \[PATCH 1\/2\] change s #1\n\nbecause\n\nOverseer-Experiment: s #1 \(kept, metric 1.5\)\n---\n\ndiff --git a\/ws\/train.py b\/ws\/train.py\n/,
+    );
     expect(messages[1]).toContain("Subject: [PATCH 2/2] raise the LR\n");
     expect(messages[1]).toContain("Overseer-Experiment: t #3 (crashed)");
     expect(messages[1]).toContain("-LR = 0.1\n+LR = 0.3\n");

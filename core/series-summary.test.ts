@@ -26,9 +26,10 @@ describe("a series summarised as it grows", () => {
   it("goes on from a stored state exactly as if it had never stopped", () => {
     const whole = new SeriesSummary(8);
     const first = new SeriesSummary(8);
-    for (let i = 1; i <= 300; i++) (i <= 123 ? [whole, first] : [whole]).forEach((s) => {
-      s.add(point(i));
-    });
+    for (let i = 1; i <= 300; i++)
+      (i <= 123 ? [whole, first] : [whole]).forEach((s) => {
+        s.add(point(i));
+      });
     const resumed = new SeriesSummary(8, JSON.parse(JSON.stringify(first.state())));
     for (let i = 124; i <= 300; i++) resumed.add(point(i));
     expect(resumed.points()).toEqual(whole.points());

@@ -15,7 +15,12 @@ const schema = z.object({
   OVERSEER_ALLOWED_HOSTS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z0-9.:-]+$/, "a comma-separated list of host names or addresses, without ports or schemes"))),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
@@ -68,5 +73,19 @@ export function parseSettings(env: Record<string, string | undefined>, root: str
   const dbFile = e.OVERSEER_DB_FILE ? path.resolve(cwd, e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
   const anthropic = { apiKey: e.ANTHROPIC_API_KEY || null, baseURL: e.ANTHROPIC_BASE_URL ?? null, model: e.OVERSEER_CLAUDE_MODEL };
   const gpu = { nvidiaSmi: e.OVERSEER_NVIDIA_SMI, sampleMs: e.OVERSEER_GPU_SAMPLE_MS, memoryWaitMs: e.OVERSEER_GPU_MEMORY_WAIT_S * 1000, memoryHeldMb: 1024 };
-  return { ok: true, settings: { dataDir, dbFile, killGraceMs: e.OVERSEER_KILL_GRACE_MS, host: e.OVERSEER_HOST, port: e.OVERSEER_PORT, allowedHosts: e.OVERSEER_ALLOWED_HOSTS, accessTokenFile: path.join(dataDir, "access-token.sha256"), anthropic, gpu, minFreeDiskMb: e.OVERSEER_MIN_FREE_DISK_MB } };
+  return {
+    ok: true,
+    settings: {
+      dataDir,
+      dbFile,
+      killGraceMs: e.OVERSEER_KILL_GRACE_MS,
+      host: e.OVERSEER_HOST,
+      port: e.OVERSEER_PORT,
+      allowedHosts: e.OVERSEER_ALLOWED_HOSTS,
+      accessTokenFile: path.join(dataDir, "access-token.sha256"),
+      anthropic,
+      gpu,
+      minFreeDiskMb: e.OVERSEER_MIN_FREE_DISK_MB,
+    },
+  };
 }

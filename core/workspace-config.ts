@@ -10,12 +10,9 @@ export function isInsideWorkspace(p: string): boolean {
   return p.length > 0 && !p.startsWith("/") && !p.startsWith("\\") && !p.split(/[\\/]/).includes("..") && !p.includes("\0");
 }
 
-const relativePath = z
-  .string()
-  .min(1)
-  .refine(isInsideWorkspace, {
-    message: "must be a path inside the workspace (relative, no '..')",
-  });
+const relativePath = z.string().min(1).refine(isInsideWorkspace, {
+  message: "must be a path inside the workspace (relative, no '..')",
+});
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name" });
 
@@ -35,8 +32,16 @@ export const workspaceConfigSchema = z
       })
       .strict()
       .default({ name: "val_bpb", goal: "minimize" }),
-    budgetSeconds: z.number().positive().max(7 * 24 * 3600).default(300),
-    timeoutSeconds: z.number().positive().max(7 * 24 * 3600).default(600),
+    budgetSeconds: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .default(300),
+    timeoutSeconds: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .default(600),
     env: z.array(envName).default([]),
     /** The smallest improvement kept outright when the noise is unmeasured or smaller (e.g. 3e-4 bpb). */
     minImprovement: z.number().min(0).default(0),
@@ -86,8 +91,16 @@ export const workspaceConfigSchema = z
          * How long each model server may live, in seconds (default: timeoutSeconds). A server's time is compute the
          * budget does not count: an honest one only loads the checkpoint and answers.
          */
-        serveSeconds: z.number().positive().max(24 * 3600).optional(),
-        timeoutSeconds: z.number().positive().max(24 * 3600).default(600),
+        serveSeconds: z
+          .number()
+          .positive()
+          .max(24 * 3600)
+          .optional(),
+        timeoutSeconds: z
+          .number()
+          .positive()
+          .max(24 * 3600)
+          .default(600),
         /**
          * Training's start-up (imports, data, compilation) before its first progress record: past it plus the
          * budget, a run that has printed none is stopped, so training cannot hide before its first record.
@@ -116,7 +129,7 @@ export const workspaceConfigSchema = z
     path: ["timeoutSeconds"],
   })
   .refine((c) => !c.evaluate || c.evaluate.command.some((a) => c.protected.includes(a)), {
-    message: "evaluate.command must run one of the protected files (e.g. [\"node\", \"evaluate.mjs\"] with evaluate.mjs in \"protected\"), or a candidate could change how it is scored",
+    message: 'evaluate.command must run one of the protected files (e.g. ["node", "evaluate.mjs"] with evaluate.mjs in "protected"), or a candidate could change how it is scored',
     path: ["evaluate", "command"],
   })
   .refine((c) => !c.evaluate?.data.some((d) => c.sandbox.read.includes(d) || c.protectedData.includes(d)), {
@@ -162,7 +175,8 @@ const FIELD_HINTS: Record<string, string> = {
   protectedData: 'paths of protected data, e.g. ["~/.cache/autoresearch/val_shard.parquet"]',
   timeTolerance: "the allowed disagreement of reported and wall-clock training time, e.g. 0.1",
   sandbox: '{"network": false, "read": ["~/.cache/autoresearch"], "writable": [], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
-  evaluate: '{"command": ["python3", "evaluate.py"], "serve": ["python3", "train.py", "--serve"], "data": ["~/.cache/autoresearch/data/shard_06542.parquet"], "timeoutSeconds": 600, "startupSeconds": 120, "tolerance": 0.001}',
+  evaluate:
+    '{"command": ["python3", "evaluate.py"], "serve": ["python3", "train.py", "--serve"], "data": ["~/.cache/autoresearch/data/shard_06542.parquet"], "timeoutSeconds": 600, "startupSeconds": 120, "tolerance": 0.001}',
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"], "allowedImports": ["scipy"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

@@ -23,8 +23,7 @@ export function pidListeningOn(port: number): number | null {
       try {
         const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
         if (m && inodes.has(m[1]!)) return Number(pid);
-      } catch {
-      }
+      } catch {}
     }
   }
   return null;

@@ -51,7 +51,10 @@ test("a baseline run of tiny-lm streams a growing loss curve, then its summary",
 test("a running run can be stopped from its page", async ({ page }) => {
   const ws = shortTinyLm(60);
   await page.goto("/");
-  await page.getByRole("listitem", { name: `workspace ${ws.name}` }).getByRole("button", { name: "Start baseline run" }).click();
+  await page
+    .getByRole("listitem", { name: `workspace ${ws.name}` })
+    .getByRole("button", { name: "Start baseline run" })
+    .click();
   await expect.poll(() => drawn(page.getByLabel("points drawn")), { timeout: 30_000 }).toBeGreaterThan(0);
   await page.getByRole("button", { name: "Stop run" }).click();
   await expect(page.getByText("cancelled", { exact: true })).toBeVisible({ timeout: 15_000 });

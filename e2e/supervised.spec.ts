@@ -9,13 +9,31 @@ const shot = (page: Page, name: string) => page.screenshot({ path: test.info().o
 /** What "Claude" proposes, in order: edits of examples/tiny-lm/train.mjs. */
 const PROPOSALS: Reply[] = [
   // A constant: low risk, so it runs unattended under "ask me for risky changes". 4× the steps in the budget: a clear keep.
-  proposing({ title: "Narrower hidden layer", hypothesis: "A quarter of the width trains four times the steps in the budget.", edits: [{ file: "train.mjs", old: "const HIDDEN = 128;", new: "const HIDDEN = 32;" }], learned: "The baseline is step-bound: it ends the budget still improving.", next_ideas: ["a shorter warm-down", "smooth the loss faster"] }),
+  proposing({
+    title: "Narrower hidden layer",
+    hypothesis: "A quarter of the width trains four times the steps in the budget.",
+    edits: [{ file: "train.mjs", old: "const HIDDEN = 128;", new: "const HIDDEN = 32;" }],
+    learned: "The baseline is step-bound: it ends the budget still improving.",
+    next_ideas: ["a shorter warm-down", "smooth the loss faster"],
+  }),
   // Code: medium risk, it waits; the human approves it.
-  proposing({ title: "Warm down to 10%, not to zero", hypothesis: "The last steps still learn something.", edits: [{ file: "train.mjs", old: "Math.max(0, (1 - progress) / WARMDOWN_RATIO)", new: "Math.max(0.1, (1 - progress) / WARMDOWN_RATIO)" }] }),
+  proposing({
+    title: "Warm down to 10%, not to zero",
+    hypothesis: "The last steps still learn something.",
+    edits: [{ file: "train.mjs", old: "Math.max(0, (1 - progress) / WARMDOWN_RATIO)", new: "Math.max(0.1, (1 - progress) / WARMDOWN_RATIO)" }],
+  }),
   // Code: the human rejects it, with a note for the proposer.
-  proposing({ title: "Report the raw smoothed loss", hypothesis: "Debiasing hides the early loss.", edits: [{ file: "train.mjs", old: "const debiased = smoothLoss / (1 - 0.9 ** (stepIndex + 1));", new: "const debiased = smoothLoss;" }] }),
+  proposing({
+    title: "Report the raw smoothed loss",
+    hypothesis: "Debiasing hides the early loss.",
+    edits: [{ file: "train.mjs", old: "const debiased = smoothLoss / (1 - 0.9 ** (stepIndex + 1));", new: "const debiased = smoothLoss;" }],
+  }),
   // Code: the human edits it before approving it.
-  proposing({ title: "Faster loss smoothing", hypothesis: "A shorter average follows the loss sooner.", edits: [{ file: "train.mjs", old: "smoothLoss = 0.9 * smoothLoss + 0.1 * loss;", new: "smoothLoss = 0.5 * smoothLoss + 0.5 * loss;" }] }),
+  proposing({
+    title: "Faster loss smoothing",
+    hypothesis: "A shorter average follows the loss sooner.",
+    edits: [{ file: "train.mjs", old: "smoothLoss = 0.9 * smoothLoss + 0.1 * loss;", new: "smoothLoss = 0.5 * smoothLoss + 0.5 * loss;" }],
+  }),
 ];
 
 let fake: FakeAnthropic;
@@ -27,7 +45,10 @@ test.afterAll(async () => fake.close());
 /** Opens an experiment from the session's approval queue. */
 async function openWaiting(page: Page, sessionUrl: string, idx: number) {
   await page.goto(sessionUrl);
-  const link = page.getByRole("region", { name: "awaiting a human" }).getByRole("link").filter({ hasText: `#${idx}` });
+  const link = page
+    .getByRole("region", { name: "awaiting a human" })
+    .getByRole("link")
+    .filter({ hasText: `#${idx}` });
   await expect(link).toBeVisible({ timeout: 90_000 });
   await link.click();
   await expect(page.locator(".monaco-diff-editor")).toBeVisible({ timeout: 30_000 });

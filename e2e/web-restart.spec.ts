@@ -29,7 +29,10 @@ test.afterAll(async () => {
 test("the web process killed under a live page: the run goes on and the open page's curve resumes with every point once", async ({ page }, info) => {
   const ws = shortTinyLm(25, DATA_DIR);
   await page.goto(URL);
-  await page.getByRole("listitem", { name: `workspace ${ws.name}` }).getByRole("button", { name: "Start baseline run" }).click();
+  await page
+    .getByRole("listitem", { name: `workspace ${ws.name}` })
+    .getByRole("button", { name: "Start baseline run" })
+    .click();
   await expect(page).toHaveURL(/\/runs\/\d+$/);
   const runId = Number(/\/runs\/(\d+)$/.exec(page.url())![1]);
   const points = page.getByLabel("points drawn");

@@ -36,10 +36,14 @@ describe("kill -9 of the runner while a run trains", () => {
       await waitFor(() => listEventsAfter(db, 0, 10_000, run.id).some((e) => e.type === "run_adopted"), 15_000, "the run to be taken over");
       const tookOverMs = Date.now() - restartedAt;
       expect(tookOverMs).toBeLessThan(5000);
-      const ended = await waitFor(() => {
-        const r = getRun(db, run.id);
-        return r && isTerminal(r.status) ? r : null;
-      }, 30_000, "the run to end");
+      const ended = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        30_000,
+        "the run to end",
+      );
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
       expect(ended.suspicion).toMatch(/took this run over/);
       expectEveryPointOnce(db, run.id);
@@ -67,10 +71,14 @@ describe("kill -9 of the runner while a run trains", () => {
       await waitFor(() => !groupAlive(pid), 5000, "the trainer to die");
 
       second = startRunner(dataDir);
-      const ended = await waitFor(() => {
-        const r = getRun(db, run.id);
-        return r && isTerminal(r.status) ? r : null;
-      }, 15_000, "the run to be recorded");
+      const ended = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        15_000,
+        "the run to be recorded",
+      );
       expect(ended.status).toBe("interrupted");
       expect(ended.logTail).toMatch(/step \d+/);
       expectEveryPointOnce(db, run.id);

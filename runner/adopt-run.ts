@@ -44,7 +44,6 @@ function logReplay(db: Db, run: RunRow) {
   return { writer, state, feed: (bytes: Buffer) => handle(parser.feed(bytes)), end: () => handle(parser.end()) };
 }
 
-
 /** The run is over (its processes are gone): store what its log holds that the database does not. */
 export function recoverPoints(db: Db, run: RunRow): void {
   if (!run.logPath || !fs.existsSync(run.logPath)) return;

@@ -35,7 +35,10 @@ describe("a run's share of the machine", () => {
     const mark = `${60 + (process.pid % 1000) / 1000}`;
     const { final, log } = await run({ maxProcesses: 40 }, { HOG_MARK: mark });
     const [, started, failed] = /HOG started (\d+) failed (\d+)/.exec(log)!.map(Number);
-    const alive = spawnSync("pgrep", ["-f", `^sleep ${mark}$`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+    const alive = spawnSync("pgrep", ["-f", `^sleep ${mark}$`], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map(Number);
     if (contained) {
       expect(started).toBeLessThan(40);
       expect(failed).toBeGreaterThan(0);

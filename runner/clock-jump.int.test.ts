@@ -37,10 +37,14 @@ describe("a jump of the machine's clock while a run trains", () => {
       expect(Math.abs(Date.now() - 3600_000 - readLease(db)!.heartbeatAt)).toBeLessThan(5000); // on the runner's (jumped) clock
 
       fs.writeFileSync(offset, "+0\n"); // and forward again
-      const ended = await waitFor(() => {
-        const r = getRun(db, run.id);
-        return r && isTerminal(r.status) ? r : null;
-      }, 30_000, "the run to end");
+      const ended = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        30_000,
+        "the run to end",
+      );
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
       expectEveryPointOnce(db, run.id);
       // Seconds since the start, in order, with no hour-long gap and nothing before zero.

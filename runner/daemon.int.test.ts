@@ -112,10 +112,14 @@ describe("runner daemon and sessions", () => {
     const queued = queueSession(db, { workspaceId: ws.id, tag: "web1", options: sessionOptionsSchema.parse({ maxExperiments: 2 }), at: Date.now() });
     const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
     try {
-      const done = await waitFor(() => {
-        const s = getSession(db, queued.id);
-        return s && ["finished", "failed"].includes(s.status) ? s : null;
-      }, 20_000, "the session to finish");
+      const done = await waitFor(
+        () => {
+          const s = getSession(db, queued.id);
+          return s && ["finished", "failed"].includes(s.status) ? s : null;
+        },
+        20_000,
+        "the session to finish",
+      );
       expect(done).toMatchObject({ status: "finished", branch: "overseer/web1", stopReason: "reached 2 experiments" });
       expect(listExperiments(db, queued.id)).toHaveLength(3);
       expect(sh(ws.repoRoot, "git", ["rev-parse", "overseer/web1"]).trim()).toBe(done.bestCommit);
@@ -134,10 +138,14 @@ describe("runner daemon and sessions", () => {
     try {
       await waitFor(() => listExperiments(db, queued.id).some((e) => e.status === "awaiting_approval"), 20_000, "a candidate to wait for approval");
       const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
-      const done = await waitFor(() => {
-        const r = getRun(db, run.id);
-        return r && isTerminal(r.status) ? r : null;
-      }, 15_000, "the single run to end beside the session");
+      const done = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        15_000,
+        "the single run to end beside the session",
+      );
       expect(done).toMatchObject({ status: "finished", metricValue: expect.any(Number) });
       expect(getSession(db, queued.id)!.status).toBe("running");
     } finally {
@@ -164,10 +172,14 @@ describe("runner daemon and sessions", () => {
       // Queued once the baseline (which takes both GPUs) has begun: the run waits for it, then trains beside the candidate.
       await waitFor(() => listExperiments(db, session.id).some((e) => e.status === "running"), 20_000, "the baseline to start");
       const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
-      const single = await waitFor(() => {
-        const r = getRun(db, run.id);
-        return r && isTerminal(r.status) ? r : null;
-      }, 30_000, "the single run");
+      const single = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        30_000,
+        "the single run",
+      );
       expect(single.status).toBe("finished");
       const sessionRuns = listExperiments(db, session.id).flatMap((e) => (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)!));
       const beside = sessionRuns.filter((r) => r.startedAt! < single.endedAt! && single.startedAt! < (r.endedAt ?? Infinity));
@@ -187,10 +199,14 @@ describe("runner daemon and sessions", () => {
     const next = queueSession(db, { workspaceId: ws.id, tag: "next", options: sessionOptionsSchema.parse({ approve: "auto", maxExperiments: 2 }), at: Date.now() });
     const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
     try {
-      const done = await waitFor(() => {
-        const s = getSession(db, next.id);
-        return s && ["finished", "failed"].includes(s.status) ? s : null;
-      }, 20_000, "the second session to finish");
+      const done = await waitFor(
+        () => {
+          const s = getSession(db, next.id);
+          return s && ["finished", "failed"].includes(s.status) ? s : null;
+        },
+        20_000,
+        "the second session to finish",
+      );
       expect(done).toMatchObject({ status: "finished", stopReason: "reached 2 experiments" });
       expect(getSession(db, waiting.id)!.status).toBe("running");
       expect(listExperiments(db, waiting.id).filter((e) => e.status === "awaiting_approval").length).toBeGreaterThan(0);

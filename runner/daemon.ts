@@ -100,7 +100,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   /** Starts the next queued single run if a slot may be granted to the runs; false when none started. */
   const startQueuedRun = (): boolean => {
-    const run = nextQueuedRun(db, [...active.values()].filter((w) => w.kind === "run").map((w) => w.id));
+    const run = nextQueuedRun(
+      db,
+      [...active.values()].filter((w) => w.kind === "run").map((w) => w.id),
+    );
     pool.want(RUNS, run ? 1 : 0, pool.slots);
     if (!run) return false;
     const ws = getWorkspace(db, run.workspaceId);

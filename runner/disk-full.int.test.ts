@@ -84,7 +84,9 @@ describe("a full disk", () => {
     expect(seriesNames(db, run.id)).toHaveLength(16);
     for (const series of seriesNames(db, run.id)) expect(seriesPoints(db, run.id, series)).toHaveLength(80);
     expect(final.pointCount).toBe(80 * 16);
-    const warnings = listEventsAfter(db, 0).filter((e) => e.type === "log_warning").map((e) => JSON.parse(e.payloadJson!).message as string);
+    const warnings = listEventsAfter(db, 0)
+      .filter((e) => e.type === "log_warning")
+      .map((e) => JSON.parse(e.payloadJson!).message as string);
     expect(warnings).toContainEqual(expect.stringMatching(/^the database could not be written for \d+ s \(the disk was full\): the points waited in memory and were stored afterwards$/));
   });
 

@@ -54,8 +54,19 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
   const { evaluate } = s.config;
   const label = evaluate.command.join(" ");
   const scratch = scratchDirs(s.scratchParent, "evaluate");
-  const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, ...cacheEnv(scratch), ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
-  const readable = [s.worktree, s.checkpointDir, ...interpreterRoots(evaluate.command[0]!, env.PATH ?? "", s.cwd), ...readablePaths([...evaluate.data, ...s.config.sandbox.read, ...s.config.protectedData], env, s.workspacePath)];
+  const env = buildChildEnv(s.parentEnv, s.config.env, {
+    OVERSEER_RUN_ID: String(s.runId),
+    OVERSEER_CHECKPOINT_DIR: s.checkpointDir,
+    ...cacheEnv(scratch),
+    ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}),
+    ...gpuEnv(s.gpu),
+  });
+  const readable = [
+    s.worktree,
+    s.checkpointDir,
+    ...interpreterRoots(evaluate.command[0]!, env.PATH ?? "", s.cwd),
+    ...readablePaths([...evaluate.data, ...s.config.sandbox.read, ...s.config.protectedData], env, s.workspacePath),
+  ];
   const parser = new LogParser();
   const summary: SummaryEntry[] = [];
   const collect = (events: ReturnType<LogParser["feed"]>) => {
@@ -83,8 +94,23 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
   });
   await (servers as { close(): Promise<void> } | null)?.close();
   collect(parser.end());
-  const decided = decideOutcome({ ...exit, maxLogMb: s.config.sandbox.maxLogMb, timeoutSeconds: evaluate.timeoutSeconds, sawFail: false, summaryEntries: summary, metricName: s.config.metric.name, commandLabel: label });
-  const record = { command: label, logPath: s.logFile, durationMs: exit.durationMs, summary: Object.fromEntries(summary.map((e) => [e.key, e.raw])), limits: exit.limits, ...(serve ? { served: { command: serve.join(" "), logPaths: (["score", "check"] as const).map((role) => serverLog(s, role)) } } : {}) };
+  const decided = decideOutcome({
+    ...exit,
+    maxLogMb: s.config.sandbox.maxLogMb,
+    timeoutSeconds: evaluate.timeoutSeconds,
+    sawFail: false,
+    summaryEntries: summary,
+    metricName: s.config.metric.name,
+    commandLabel: label,
+  });
+  const record = {
+    command: label,
+    logPath: s.logFile,
+    durationMs: exit.durationMs,
+    summary: Object.fromEntries(summary.map((e) => [e.key, e.raw])),
+    limits: exit.limits,
+    ...(serve ? { served: { command: serve.join(" "), logPaths: (["score", "check"] as const).map((role) => serverLog(s, role)) } } : {}),
+  };
   if (decided.outcome === "finished" && decided.metricValue !== null) {
     const raw = summary.find((e) => e.key === s.config.metric.name)!.raw;
     return { outcome: { ok: true, value: decided.metricValue, raw }, record };
@@ -105,7 +131,14 @@ const serverLog = (s: EvaluationSpec, role: ServerRole) => path.join(path.dirnam
  */
 function startServer(s: EvaluationSpec, command: readonly string[], role: ServerRole): ModelServer {
   const scratch = scratchDirs(s.scratchParent, `serve-${role}`);
-  const env = buildChildEnv(s.parentEnv, s.config.env, { OVERSEER_RUN_ID: String(s.runId), OVERSEER_CHECKPOINT_DIR: s.checkpointDir, OVERSEER_SERVE_ROLE: role, ...cacheEnv(scratch), ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(s.gpu) });
+  const env = buildChildEnv(s.parentEnv, s.config.env, {
+    OVERSEER_RUN_ID: String(s.runId),
+    OVERSEER_CHECKPOINT_DIR: s.checkpointDir,
+    OVERSEER_SERVE_ROLE: role,
+    ...cacheEnv(scratch),
+    ...(s.probe.kind !== "none" ? { HOME: scratch.home } : {}),
+    ...gpuEnv(s.gpu),
+  });
   const mounts = {
     // Not the training data (sandbox.read): a server that could read it could go on training before it answers.
     readable: [s.worktree, s.checkpointDir, ...interpreterRoots(command[0]!, env.PATH ?? "", s.cwd), ...readablePaths(s.config.protectedData, env, s.workspacePath)],
@@ -135,7 +168,8 @@ function startServer(s: EvaluationSpec, command: readonly string[], role: Server
     onChild: (c) => (child = c),
   }).then((exit) => {
     s.signal?.removeEventListener("abort", stopOuter);
-    if (exit.timedOut) fs.appendFileSync(serverLog(s, role), `\noverseer: the ${role} server was stopped after evaluate.serveSeconds (${s.config.evaluate.serveSeconds ?? s.config.evaluate.timeoutSeconds} s)\n`);
+    if (exit.timedOut)
+      fs.appendFileSync(serverLog(s, role), `\noverseer: the ${role} server was stopped after evaluate.serveSeconds (${s.config.evaluate.serveSeconds ?? s.config.evaluate.timeoutSeconds} s)\n`);
   });
   // runSandboxed starts the process before it first waits: a server that could not start answers nothing.
   const started = child as ChildProcess | null;

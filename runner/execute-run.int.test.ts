@@ -17,7 +17,11 @@ async function workspaceIn(dir: string) {
   if (!loaded.ok) throw new Error(loaded.error);
   const ws = registerWorkspace(db, loaded.workspace, Date.now());
   const run = (opts: { parentEnv?: Record<string, string>; origin?: "cli" | "session" } = {}) =>
-    executeRun(createRun(db, { workspaceId: ws.id, origin: opts.origin ?? "cli", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: opts.parentEnv ?? { PATH: process.env.PATH! } });
+    executeRun(createRun(db, { workspaceId: ws.id, origin: opts.origin ?? "cli", at: Date.now() }), ws, {
+      db,
+      settings: testSettings(dataDir),
+      parentEnv: opts.parentEnv ?? { PATH: process.env.PATH! },
+    });
   return { db, dataDir, ws, run };
 }
 
@@ -87,7 +91,18 @@ describe("executeRun", () => {
     });
     const log = fs.readFileSync(final.logPath!, "utf8");
     // PWD is bubblewrap's (it sets it when it enters the checkout); every other name is the allowlist's.
-    expect((JSON.parse(/ENV (.*)/.exec(log)![1]!) as string[]).filter((n) => n !== "PWD")).toEqual(["HF_HOME", "HOME", "OVERSEER_CHECKPOINT_DIR", "OVERSEER_RUN_ID", "PATH", "PYTHONUNBUFFERED", "TMPDIR", "TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR", "XDG_CACHE_HOME"]);
+    expect((JSON.parse(/ENV (.*)/.exec(log)![1]!) as string[]).filter((n) => n !== "PWD")).toEqual([
+      "HF_HOME",
+      "HOME",
+      "OVERSEER_CHECKPOINT_DIR",
+      "OVERSEER_RUN_ID",
+      "PATH",
+      "PYTHONUNBUFFERED",
+      "TMPDIR",
+      "TORCHINDUCTOR_CACHE_DIR",
+      "TRITON_CACHE_DIR",
+      "XDG_CACHE_HOME",
+    ]);
     expect(log).not.toContain("sk-ant-secret");
     expect(/CWD (.*)/.exec(log)![1]).not.toBe(repo);
   });

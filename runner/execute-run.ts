@@ -80,8 +80,7 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   }
   const startedAt = Date.now();
   applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile });
-  const end = (reason: string) =>
-    applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason });
+  const end = (reason: string) => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason });
 
   // A run queued with a commit (a session's candidate) runs that commit; otherwise the workspace's HEAD.
   const commit = run.commitSha ?? (await headCommit(ws.repoRoot).catch(() => null));
@@ -178,7 +177,14 @@ async function trainAndRecord(
   const reuseCache = config.sandbox.cacheReuse && run.origin === "session";
   if (reuseCache) seedRunCache(settings.dataDir, ws.id, scratch.cache);
   const probe = await probeSandbox();
-  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, { OVERSEER_RUN_ID: String(run.id), OVERSEER_CHECKPOINT_DIR: checkpointDir, ...cacheEnv(scratch), ...(probe.kind !== "none" ? { HOME: scratch.home } : {}), ...gpuEnv(opts.gpu), ...opts.extraEnv });
+  const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, {
+    OVERSEER_RUN_ID: String(run.id),
+    OVERSEER_CHECKPOINT_DIR: checkpointDir,
+    ...cacheEnv(scratch),
+    ...(probe.kind !== "none" ? { HOME: scratch.home } : {}),
+    ...gpuEnv(opts.gpu),
+    ...opts.extraEnv,
+  });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
 
@@ -248,14 +254,19 @@ async function trainAndRecord(
   const cleanExit = exit.exitCode === 0 && !exit.overBudget && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
   // What training changed is measured before the evaluation cleans the checkout.
   const changedInTraining = changedSince(before, fingerprints(guarded));
-  const evaluated = config.evaluate && cleanExit ? await evaluateTrained(run, config as EvaluatedConfig, { worktree, cwd, gitDir, checkpointDir, scratchParent, logFile, summary }, ws, probe, opts) : null;
+  const evaluated =
+    config.evaluate && cleanExit ? await evaluateTrained(run, config as EvaluatedConfig, { worktree, cwd, gitDir, checkpointDir, scratchParent, logFile, summary }, ws, probe, opts) : null;
   const ran = evaluated?.trusted.decision ?? trained;
   const changed = [...new Set([...changedInTraining, ...changedSince(before, fingerprints(guarded))])];
   const decision = changed.length && !exit.cancelled ? { outcome: "tampered" as const, metricValue: null, reason: `${changed.join(", ")} changed during the run: its result is not used` } : ran;
   const endedAt = Date.now();
   const suspicion =
     decision.outcome === "finished"
-      ? [...(evaluated?.trusted.suspicion ? [evaluated.trusted.suspicion] : []), ...watch.suspicions(), ...timingSuspicions({ summary, wallMs: elapsed(), firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance })]
+      ? [
+          ...(evaluated?.trusted.suspicion ? [evaluated.trusted.suspicion] : []),
+          ...watch.suspicions(),
+          ...timingSuspicions({ summary, wallMs: elapsed(), firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance }),
+        ]
       : [];
   const patch = {
     endedAt,
@@ -316,7 +327,13 @@ async function evaluateTrained(
   });
   const printed = at.summary.filter((e) => e.key === config.metric.name);
   const values = [...new Set(printed.map((e) => e.value))];
-  const trusted = withEvaluation({ printed: { value: values.length === 1 ? (values[0] ?? null) : null, times: printed.length }, evaluation: outcome, metricName: config.metric.name, evaluator: record.command, tolerance: config.evaluate.tolerance });
+  const trusted = withEvaluation({
+    printed: { value: values.length === 1 ? (values[0] ?? null) : null, times: printed.length },
+    evaluation: outcome,
+    metricName: config.metric.name,
+    evaluator: record.command,
+    tolerance: config.evaluate.tolerance,
+  });
   return { trusted, record };
 }
 
@@ -384,13 +401,16 @@ function startTelemetry(gpu: GpuIdentity, settings: Settings, writer: MetricWrit
 
 /** Why the command cannot start (not found, not executable), checked before the sandbox wraps it. */
 function missingProgram(program: string, cwd: string, PATH: string): string | null {
-  const candidates = program.includes("/") ? [path.resolve(cwd, program)] : PATH.split(":").filter(Boolean).map((d) => path.join(d, program));
+  const candidates = program.includes("/")
+    ? [path.resolve(cwd, program)]
+    : PATH.split(":")
+        .filter(Boolean)
+        .map((d) => path.join(d, program));
   for (const c of candidates) {
     try {
       fs.accessSync(c, fs.constants.X_OK);
       if (fs.statSync(c).isFile()) return null;
-    } catch {
-    }
+    } catch {}
   }
   const exists = candidates.some((c) => fs.existsSync(c));
   return exists

@@ -6,13 +6,20 @@
  * folder read-only to runs for those (runner/sandbox.ts).
  */
 export const SAFE_GIT_CONFIG = [
-  "-c", "core.fsmonitor=false",
-  "-c", "core.hooksPath=/dev/null",
-  "-c", "core.pager=cat",
-  "-c", "diff.external=",
-  "-c", "core.sshCommand=false",
-  "-c", "protocol.ext.allow=never",
-  "-c", "uploadpack.packObjectsHook=",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.pager=cat",
+  "-c",
+  "diff.external=",
+  "-c",
+  "core.sshCommand=false",
+  "-c",
+  "protocol.ext.allow=never",
+  "-c",
+  "uploadpack.packObjectsHook=",
 ] as const;
 
 export const SAFE_GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_CONFIG_NOSYSTEM: "1", GIT_PAGER: "cat", GIT_EXTERNAL_DIFF: "" } as const;

@@ -26,8 +26,14 @@ describe("writing a commit into the object database", () => {
     sh(repo, "git", ["commit", "-qam", "executable"]);
     const parent = sh(repo, "git", ["rev-parse", "HEAD"]).trim();
     // A change at the root, one in a folder, a new file in a new folder, and names that sort around "a/".
-    const files = { "train.py": "LR = 0.03\n", "run.sh": "#!/bin/sh\necho bye\n", "pkg/model.py": "DEPTH = 10\n", "new/deep/notes.md": "# notes\n", "a-z": "between\n", "a0": "after\n" };
-    const sha = await writeCommit(await openObjectStore(repo), { parent, files, message: "Try LR 0.03  \n\nbecause\n\nOverseer-Experiment: 3\n\n", identity: "Overseer <overseer@localhost>", atMs: 1_790_000_000_000 });
+    const files = { "train.py": "LR = 0.03\n", "run.sh": "#!/bin/sh\necho bye\n", "pkg/model.py": "DEPTH = 10\n", "new/deep/notes.md": "# notes\n", "a-z": "between\n", a0: "after\n" };
+    const sha = await writeCommit(await openObjectStore(repo), {
+      parent,
+      files,
+      message: "Try LR 0.03  \n\nbecause\n\nOverseer-Experiment: 3\n\n",
+      identity: "Overseer <overseer@localhost>",
+      atMs: 1_790_000_000_000,
+    });
 
     expect(sh(repo, "git", ["rev-parse", `${sha}^{tree}`]).trim()).toBe(treeByGit(repo, parent, files));
     expect(sh(repo, "git", ["rev-parse", `${sha}^`]).trim()).toBe(parent);
@@ -61,7 +67,7 @@ describe("writing a commit into the object database", () => {
     const commit = (files: Record<string, string>, p = parent) => writeCommit(store, { parent: p, files, message: "m", identity: "O <o@o>", atMs: 0 });
     await expect(commit({ "../escape.py": "x" })).rejects.toThrow('cannot commit the path "../escape.py"');
     await expect(commit({ ".git/config": "x" })).rejects.toThrow("cannot commit the path");
-    await expect(commit({ "data": "now a file" })).rejects.toThrow("data is not a regular file");
+    await expect(commit({ data: "now a file" })).rejects.toThrow("data is not a regular file");
     await expect(commit({ "train.py/x": "y" })).rejects.toThrow("train.py is not a folder");
     await expect(commit({ "train.py": "y" }, "0".repeat(40))).rejects.toThrow("is missing");
   });

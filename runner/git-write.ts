@@ -121,6 +121,11 @@ export async function writeCommit(store: ObjectStore, spec: CommitSpec): Promise
   const tree = await writeTree(store, parentTree, new Map(Object.entries(spec.files)));
   const stamp = `${spec.identity} ${Math.floor(spec.atMs / 1000)} +0000`;
   // As `git commit` cleans a message: no trailing spaces, one newline at the end.
-  const message = spec.message.split("\n").map((l) => l.trimEnd()).join("\n").trim() + "\n";
+  const message =
+    spec.message
+      .split("\n")
+      .map((l) => l.trimEnd())
+      .join("\n")
+      .trim() + "\n";
   return writeObject(store, "commit", Buffer.from(`tree ${tree}\nparent ${parent.id}\nauthor ${stamp}\ncommitter ${stamp}\n\n${message}`, "utf8"));
 }

@@ -40,7 +40,9 @@ describe("runtime guards", () => {
   it("notices changed protected data named in the config", async () => {
     const data = path.join(tempDir(), "val.bin");
     fs.writeFileSync(data, "validation tokens");
-    const final = await run(workspace("ok.mjs", { protectedData: [data], sandbox: { writable: [path.dirname(data)] } }, (s) => `import fs from "node:fs";\nfs.appendFileSync(${JSON.stringify(data)}, "!");\n${s}`));
+    const final = await run(
+      workspace("ok.mjs", { protectedData: [data], sandbox: { writable: [path.dirname(data)] } }, (s) => `import fs from "node:fs";\nfs.appendFileSync(${JSON.stringify(data)}, "!");\n${s}`),
+    );
     expect(final).toMatchObject({ status: "tampered", reason: `${data} changed during the run: its result is not used` });
   });
 
@@ -83,7 +85,16 @@ describe("runtime guards", () => {
     for (const p of planted) fs.writeFileSync(p, "x");
     const readAttempts = [path.join(home, ".ssh", "id_ed25519"), path.join(dataDir, "overseer.db")];
     const out = await new Promise<string>((resolve) => {
-      const env = { ...process.env, HOME: home, ANTHROPIC_API_KEY: "sk-ant-test-secret", ESCAPE_PORT: String(port), ESCAPE_OUTSIDE: outside, ESCAPE_READ: readAttempts.join(":"), ESCAPE_PLANTED: planted.join(":"), OVERSEER_DATA_DIR: dataDir };
+      const env = {
+        ...process.env,
+        HOME: home,
+        ANTHROPIC_API_KEY: "sk-ant-test-secret",
+        ESCAPE_PORT: String(port),
+        ESCAPE_OUTSIDE: outside,
+        ESCAPE_READ: readAttempts.join(":"),
+        ESCAPE_PLANTED: planted.join(":"),
+        OVERSEER_DATA_DIR: dataDir,
+      };
       execFile(path.join(ROOT, "bin/overseer"), ["run", dir, "--json"], { env }, (_e, stdout) => resolve(stdout));
     });
     server.close();
@@ -116,7 +127,16 @@ describe("runtime guards", () => {
     const dir = workspace("escape.mjs", { env: ["ESCAPE_PORT", "ESCAPE_OUTSIDE", "ESCAPE_READ"] });
     const readAttempts = [path.join(home, ".ssh", "id_ed25519"), path.join(dataDir, "overseer.db")];
     const out = await new Promise<string>((resolve) => {
-      const env = { ...process.env, HOME: home, OVERSEER_ISOLATION: "uid", ANTHROPIC_API_KEY: "sk-ant-test-secret", ESCAPE_PORT: "9", ESCAPE_OUTSIDE: dir, ESCAPE_READ: readAttempts.join(":"), OVERSEER_DATA_DIR: dataDir };
+      const env = {
+        ...process.env,
+        HOME: home,
+        OVERSEER_ISOLATION: "uid",
+        ANTHROPIC_API_KEY: "sk-ant-test-secret",
+        ESCAPE_PORT: "9",
+        ESCAPE_OUTSIDE: dir,
+        ESCAPE_READ: readAttempts.join(":"),
+        OVERSEER_DATA_DIR: dataDir,
+      };
       execFile(path.join(ROOT, "bin/overseer"), ["run", dir, "--json"], { env }, (_e, stdout) => resolve(stdout));
     });
     const result = JSON.parse(out) as { outcome: string; logFile: string };

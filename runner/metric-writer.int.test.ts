@@ -32,7 +32,12 @@ describe("the metric writer's series summaries", () => {
 
   it("are optional: a run written without them is drawn from every point", () => {
     const { db, run } = setup();
-    insertPoints(db, run.id, Array.from({ length: 5000 }, (_, i) => ({ series: "loss", step: i, tMs: i, value: i === 2500 ? 50 : 1 })), { lastStep: 4999, pointCount: 5000 });
+    insertPoints(
+      db,
+      run.id,
+      Array.from({ length: 5000 }, (_, i) => ({ series: "loss", step: i, tMs: i, value: i === 2500 ? 50 : 1 })),
+      { lastStep: 4999, pointCount: 5000 },
+    );
     const drawn = drawnSeries(db, run.id).series.loss!;
     expect(drawn.length).toBeLessThanOrEqual(1_000);
     expect(drawn.some((p) => p.value === 50)).toBe(true);

@@ -18,7 +18,13 @@ afterEach(async () => {
 const before = "const WIDTH = 3;\nconst LR = 0.4;\nfunction step(w) {\n  const g = 2 * (w - 8);\n  return w - LR * g;\n}\n";
 const after = before.replace("2 * (w - 8)", "2 * (w - 8) * 0.5");
 const rules = { level: "medium" as const, needsApproval: true, reasons: [{ rule: "code-change", message: "changes code in train.mjs", file: "train.mjs", line: 4, level: "medium" as const }] };
-const input = { diff: "--- a/train.mjs\n+++ b/train.mjs\n@@ -4 +4 @@\n-  const g = 2 * (w - 8);\n+  const g = 2 * (w - 8) * 0.5;\n", files: { "train.mjs": { before, after } }, rules, protectedFiles: ["prepare.mjs"], metricName: "val_bpb" };
+const input = {
+  diff: "--- a/train.mjs\n+++ b/train.mjs\n@@ -4 +4 @@\n-  const g = 2 * (w - 8);\n+  const g = 2 * (w - 8) * 0.5;\n",
+  files: { "train.mjs": { before, after } },
+  rules,
+  protectedFiles: ["prepare.mjs"],
+  metricName: "val_bpb",
+};
 
 describe("the reviewer model", () => {
   it("sends the diff, the changed function whole and the rules' findings under its own prompt; returns its risk, reasons and cost", async () => {

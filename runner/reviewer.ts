@@ -56,7 +56,12 @@ const TOOL_DEF = {
   name: TOOL,
   description: "Report the risk of the change and why.",
   strict: true,
-  input_schema: { type: "object", properties: { risk: { type: "string", enum: [...RISK_LEVELS] }, reasons: { type: "array", items: { type: "string" } } }, required: ["risk", "reasons"], additionalProperties: false },
+  input_schema: {
+    type: "object",
+    properties: { risk: { type: "string", enum: [...RISK_LEVELS] }, reasons: { type: "array", items: { type: "string" } } },
+    required: ["risk", "reasons"],
+    additionalProperties: false,
+  },
 } as Anthropic.Tool;
 
 /** The session's reviewer, or null; "claude" without an API key is refused with what to do. */
@@ -76,7 +81,12 @@ export function reviewPrompt(input: ReviewInput): string {
     "```diff",
     input.diff,
     "```",
-    ...(blocks.length ? ["The changed blocks, whole, as they are after the change:", ...blocks.map((b) => `### ${b.file} lines ${b.startLine}–${b.endLine}${b.clipped ? " (the lines around the change in a longer block)" : ""}\n\`\`\`\n${b.text}\n\`\`\``)] : []),
+    ...(blocks.length
+      ? [
+          "The changed blocks, whole, as they are after the change:",
+          ...blocks.map((b) => `### ${b.file} lines ${b.startLine}–${b.endLine}${b.clipped ? " (the lines around the change in a longer block)" : ""}\n\`\`\`\n${b.text}\n\`\`\``),
+        ]
+      : []),
   ].join("\n");
 }
 
@@ -102,7 +112,12 @@ export function claudeReviewer(opts: ClaudeClientOptions & { model: string; effo
       if (m.stop_reason === "max_tokens" || attempt === 1) return unavailable(m.stop_reason === "max_tokens" ? "its answer was cut at max_tokens" : "its answer was malformed");
       messages.push({ role: "assistant", content: m.content as Anthropic.ContentBlockParam[] });
       const uses = m.content.filter((b): b is Anthropic.ToolUseBlock => b.type === "tool_use");
-      messages.push({ role: "user", content: uses.length ? uses.map((u) => ({ type: "tool_result" as const, tool_use_id: u.id, is_error: true, content: `Invalid report: give risk (${RISK_LEVELS.join(", ")}) and reasons.` })) : `Call ${TOOL} now with your verdict.` });
+      messages.push({
+        role: "user",
+        content: uses.length
+          ? uses.map((u) => ({ type: "tool_result" as const, tool_use_id: u.id, is_error: true, content: `Invalid report: give risk (${RISK_LEVELS.join(", ")}) and reasons.` }))
+          : `Call ${TOOL} now with your verdict.`,
+      });
     }
     return unavailable("its answer was malformed");
   };

@@ -45,7 +45,11 @@ export const readablePaths = (paths: readonly string[], env: Readonly<Record<str
 function expandLastPart(p: string): string[] {
   const name = path.basename(p);
   if (!/[*?[]/.test(name)) return [p];
-  const source = name.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".").replace(/\[!/g, "[^");
+  const source = name
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".")
+    .replace(/\[!/g, "[^");
   let re: RegExp;
   try {
     re = new RegExp(`^${source}$`);
@@ -59,7 +63,10 @@ function expandLastPart(p: string): string[] {
   } catch {
     return [];
   }
-  return entries.filter((e) => re.test(e)).sort().map((e) => path.join(dir, e));
+  return entries
+    .filter((e) => re.test(e))
+    .sort()
+    .map((e) => path.join(dir, e));
 }
 
 /**

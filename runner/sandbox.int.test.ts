@@ -21,7 +21,11 @@ describe("what a sandboxed run may read", () => {
   });
 
   it("binds nothing of home or /tmp but what it is given, and gives the run its own /tmp and /dev/shm", () => {
-    const argv = sandboxedCommand(["node", "train.mjs"], { probe: { available: true, kind: "bubblewrap", detail: "" }, settings: { network: false, maxFileSizeMb: 1, maxProcesses: 10 }, mounts: { writable: ["/tmp"], readable: [] } });
+    const argv = sandboxedCommand(["node", "train.mjs"], {
+      probe: { available: true, kind: "bubblewrap", detail: "" },
+      settings: { network: false, maxFileSizeMb: 1, maxProcesses: 10 },
+      mounts: { writable: ["/tmp"], readable: [] },
+    });
     const binds = argv.flatMap((a, i) => (a === "--ro-bind" || a === "--bind" ? [argv[i + 1]!] : []));
     expect(binds.filter((b) => b.startsWith("/root") || b.startsWith("/home") || b === "/")).toEqual([]);
     expect(argv.join(" ")).toContain("--tmpfs /dev/shm");
@@ -42,7 +46,11 @@ describe("what a sandboxed run may do", () => {
       `mount -o remount,rw,bind ${data} 2>/dev/null && echo REMOUNTED || echo remount refused`,
       `cat ${data}/val.txt 2>/dev/null || echo val unreadable`,
     ].join("; ");
-    const argv = sandboxedCommand(["sh", "-c", script], { probe, settings: { network: false, maxFileSizeMb: 1, maxProcesses: 50 }, mounts: { writable: [], readable: [data], hidden: [path.join(data, "val.txt")] } });
+    const argv = sandboxedCommand(["sh", "-c", script], {
+      probe,
+      settings: { network: false, maxFileSizeMb: 1, maxProcesses: 50 },
+      mounts: { writable: [], readable: [data], hidden: [path.join(data, "val.txt")] },
+    });
     const out = execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
     expect(out).toMatch(/CapEff:\s+0+\n/);
     expect(out).toContain("umount refused");
@@ -71,7 +79,11 @@ describe("what two sandboxed processes share", () => {
       ].join("\n"),
     );
     const sandboxed = (arg: string) => {
-      const argv = sandboxedCommand(["python3", script, arg], { probe, settings: { network: false, maxFileSizeMb: 1, maxProcesses: 50 }, mounts: { writable: [], readable: [path.dirname(script), ...interpreterRoots("python3", process.env.PATH ?? "", "/")] } });
+      const argv = sandboxedCommand(["python3", script, arg], {
+        probe,
+        settings: { network: false, maxFileSizeMb: 1, maxProcesses: 50 },
+        mounts: { writable: [], readable: [path.dirname(script), ...interpreterRoots("python3", process.env.PATH ?? "", "/")] },
+      });
       return execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
     };
     expect(sandboxed("add")).toContain("added True");

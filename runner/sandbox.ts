@@ -50,10 +50,21 @@ export function probeSandbox(): Promise<SandboxProbe> {
     const fallback = (why: string) => resolve(mode === "auto" || mode === "uid" ? separateUser(why) : none(why));
     if (mode === "uid") return fallback("OVERSEER_ISOLATION=uid");
     if (!fs.existsSync(BWRAP)) return fallback("bubblewrap is not installed (apt-get install bubblewrap)");
-    execFile(BWRAP, ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-user", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"], { timeout: 10_000 }, (err, _out, stderr) => {
-      if (err) fallback(`bubblewrap cannot create namespaces here (${(stderr || err.message).trim().split("\n")[0]})`);
-      else resolve({ available: true, kind: "bubblewrap", detail: "bubblewrap: reads only the system, its interpreter and declared data; writes only its checkout and its own home, tmp and cache; no network; its own /tmp, /dev/shm and process table" });
-    });
+    execFile(
+      BWRAP,
+      ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-user", "--unshare-net", "--unshare-pid", "--die-with-parent", "true"],
+      { timeout: 10_000 },
+      (err, _out, stderr) => {
+        if (err) fallback(`bubblewrap cannot create namespaces here (${(stderr || err.message).trim().split("\n")[0]})`);
+        else
+          resolve({
+            available: true,
+            kind: "bubblewrap",
+            detail:
+              "bubblewrap: reads only the system, its interpreter and declared data; writes only its checkout and its own home, tmp and cache; no network; its own /tmp, /dev/shm and process table",
+          });
+      },
+    );
   });
   return probed;
 }
@@ -96,7 +107,14 @@ const underSystem = (p: string) => SYSTEM_DIRS.some((d) => p === d || p.startsWi
  * directories still starts. Nothing when it is a system one or in the checkout.
  */
 export function interpreterRoots(program: string, pathVar: string, cwd: string): string[] {
-  const found = program.includes("/") ? [path.resolve(cwd, program)] : pathVar.split(":").filter(Boolean).map((d) => path.join(d, program)).filter((p) => fs.existsSync(p)).slice(0, 1);
+  const found = program.includes("/")
+    ? [path.resolve(cwd, program)]
+    : pathVar
+        .split(":")
+        .filter(Boolean)
+        .map((d) => path.join(d, program))
+        .filter((p) => fs.existsSync(p))
+        .slice(0, 1);
   const roots = new Set<string>();
   for (const p of found) {
     for (const q of [p, fs.existsSync(p) ? fs.realpathSync(p) : p]) {
@@ -131,17 +149,24 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
   if (o.probe.kind === "uid") return [SETPRIV, `--reuid=${o.probe.uid}`, `--regid=${o.probe.uid}`, "--clear-groups", "--", ...limited];
   if (!o.probe.available) return limited;
   const existing = (paths: string[]) => [...new Set(paths)].filter((p) => fs.existsSync(p));
-  const gpus = fs.readdirSync("/dev").filter((d) => GPU_DEVICE.test(d)).flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]);
+  const gpus = fs
+    .readdirSync("/dev")
+    .filter((d) => GPU_DEVICE.test(d))
+    .flatMap((d) => ["--dev-bind", `/dev/${d}`, `/dev/${d}`]);
   return [
     BWRAP,
     ...systemMounts(),
     // A /dev of its own (null, zero, random, a pty, a private /dev/shm) plus the GPUs.
-    "--dev", "/dev",
+    "--dev",
+    "/dev",
     ...gpus,
-    "--tmpfs", "/dev/shm",
-    "--proc", "/proc",
+    "--tmpfs",
+    "/dev/shm",
+    "--proc",
+    "/proc",
     // A /tmp of its own: nothing another run or the runner left there, and nothing it leaves for the next.
-    "--tmpfs", "/tmp",
+    "--tmpfs",
+    "/tmp",
     ...existing(o.mounts.readable).flatMap((p) => ["--ro-bind", p, p]),
     ...existing(o.mounts.writable).flatMap((p) => ["--bind", p, p]),
     ...existing(o.mounts.readonly ?? []).flatMap((p) => ["--ro-bind", p, p]),
@@ -149,7 +174,8 @@ export function sandboxedCommand(command: readonly string[], o: { probe: Sandbox
     ...hiddenMounts(o.mounts),
     // Root inside is root outside, with every capability, unless they are dropped: it could unmount what hides
     // the held-out data, remount the system's folders writable, or make device nodes.
-    "--cap-drop", "ALL",
+    "--cap-drop",
+    "ALL",
     // A user namespace of its own: no kernel keyring (nor anything else kept per user) shared with other runs,
     // the model servers included.
     "--unshare-user",

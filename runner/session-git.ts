@@ -87,7 +87,12 @@ export async function pin(g: SessionGit, ref: string, sha: string): Promise<void
 export async function repinAll(g: SessionGit, commits: ReadonlyArray<{ idx: number; sha: string }>): Promise<void> {
   const prefix = `refs/overseer/${g.sessionId}/`;
   const listed = await git(g.repoRoot, ["for-each-ref", "--format=%(refname) %(objectname)", prefix]);
-  const have = new Map(listed.split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
+  const have = new Map(
+    listed
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split(" ") as [string, string]),
+  );
   for (const c of commits) {
     const ref = refFor(g.sessionId, c.idx);
     if (have.get(ref) !== c.sha) await pin(g, ref, c.sha);

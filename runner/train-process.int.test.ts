@@ -81,7 +81,7 @@ describe("runTraining", () => {
     const s = spec("slow.mjs");
     let firstAt = 0;
     const started = Date.now();
-    await runTraining({ ...s, onOutput: (b) => (firstAt ||= Date.now(), s.chunks.push(b)) });
+    await runTraining({ ...s, onOutput: (b) => ((firstAt ||= Date.now()), s.chunks.push(b)) });
     const total = Date.now() - started;
     expect(firstAt - started).toBeLessThan(total - 1500); // the first record came long before the end
     expect(s.chunks.length).toBeGreaterThan(5);

@@ -15,7 +15,9 @@ export const note = z.string().max(4000, "a note is at most 4,000 characters").o
 
 /** Text over a limit: the message says how big it was, so a 50 MB paste is not a mystery. */
 function atMost(limit: number, what: string, advice: string) {
-  return z.string().max(limit, { error: (iss) => `${what} is at most ${limit.toLocaleString("en-US")} characters, and this one has ${(iss.input as string).length.toLocaleString("en-US")}: ${advice}` });
+  return z
+    .string()
+    .max(limit, { error: (iss) => `${what} is at most ${limit.toLocaleString("en-US")} characters, and this one has ${(iss.input as string).length.toLocaleString("en-US")}: ${advice}` });
 }
 
 export const experimentTitle = atMost(200, "a title", "say the idea in a line and put the rest in the hypothesis").trim().min(1, "give the experiment a title");
@@ -30,6 +32,8 @@ export const pastedDiff = atMost(MAX_DIFF_CHARS, "a diff", "a change that large 
 export const editedFiles = z
   .record(z.string(), atMost(2_000_000, "an edited file", "this is not a training script"))
   .refine((f) => Object.keys(f).length > 0, "send at least one edited file")
-  .refine((f) => Object.keys(f).every(isInsideWorkspace), { error: (iss) => `${JSON.stringify(Object.keys(iss.input as object).find((k) => !isInsideWorkspace(k)))} is not a path inside the workspace` })
+  .refine((f) => Object.keys(f).every(isInsideWorkspace), {
+    error: (iss) => `${JSON.stringify(Object.keys(iss.input as object).find((k) => !isInsideWorkspace(k)))} is not a path inside the workspace`,
+  })
   .refine((f) => Object.keys(f).length <= 50, "at most 50 files at once")
   .refine((f) => Object.values(f).reduce((n, t) => n + t.length, 0) <= 8_000_000, "the edited files come to more than 8 MB in all");

@@ -27,7 +27,10 @@ export function runView(r: RunRow) {
     metricValue: r.metricValue,
     /** Who scored it: the workspace's protected evaluation (with what the run printed itself), or the run's own output. */
     scoredBy: r.evaluationJson ? { evaluator: (JSON.parse(r.evaluationJson) as { command: string }).command, reported: r.reportedMetric } : r.metricValue !== null ? ("self-reported" as const) : null,
-    summary: summaryWithEvaluation(r.summaryJson ? (JSON.parse(r.summaryJson) as Record<string, SummaryEntry>) : null, r.evaluationJson ? ((JSON.parse(r.evaluationJson) as { summary?: Record<string, string> }).summary ?? null) : null),
+    summary: summaryWithEvaluation(
+      r.summaryJson ? (JSON.parse(r.summaryJson) as Record<string, SummaryEntry>) : null,
+      r.evaluationJson ? ((JSON.parse(r.evaluationJson) as { summary?: Record<string, string> }).summary ?? null) : null,
+    ),
     config: r.configJson ? (JSON.parse(r.configJson) as WorkspaceConfig) : null,
     logTail: r.logTail,
     suspicion: r.suspicion,

@@ -29,7 +29,11 @@ function sourceFiles(dir: string): string[] {
  * `import()` and `require()` with a literal name. A declaration that compiles away is type-only.
  */
 function importsOf(text: string, fileName = "x.ts"): { spec: string; typeOnly: boolean }[] {
-  const declared = [...text.matchAll(/^\s*(?:import|export)\s+(?:type\s+)?[^;]*?from\s+["']([^"']+)["']/gm), ...text.matchAll(/^\s*import\s+["']([^"']+)["']/gm), ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+  const declared = [
+    ...text.matchAll(/^\s*(?:import|export)\s+(?:type\s+)?[^;]*?from\s+["']([^"']+)["']/gm),
+    ...text.matchAll(/^\s*import\s+["']([^"']+)["']/gm),
+    ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => m[1]!);
   const js = transformSync(text, { loader: fileName.endsWith(".tsx") ? "tsx" : "ts", format: "esm", jsx: "automatic" }).code;
   const loaded: string[] = [];
   const literal = (n: acorn.Node | null | undefined) => (n && n.type === "Literal" && typeof (n as acorn.Literal).value === "string" ? ((n as acorn.Literal).value as string) : null);
@@ -83,7 +87,7 @@ describe("import boundaries", () => {
       'import { type V, w } from "../server/mixed";',
       "w();",
       'type W = import("../db/open").Db;',
-      "const s = `import x from \"not/a/module\"`;",
+      'const s = `import x from "not/a/module"`;',
     ].join("\n");
     const bySpec = (a: { spec: string }, b: { spec: string }) => a.spec.localeCompare(b.spec);
     expect(importsOf(text).sort(bySpec)).toEqual(

@@ -33,7 +33,10 @@ describe("the database locked by another program while a run trains", () => {
       const pointsBefore = getRun(db, run.id)!.pointCount;
       const runsBefore = countRuns(db);
       // A change from the dashboard waits its 5 s, then is refused, saying why; nothing is written.
-      await expect(caller.run.start({ workspaceId: ws.id })).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE", message: expect.stringMatching(/database is locked by another program.*nothing was changed/) });
+      await expect(caller.run.start({ workspaceId: ws.id })).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+        message: expect.stringMatching(/database is locked by another program.*nothing was changed/),
+      });
       expect(countRuns(db)).toBe(runsBefore);
       // The runner's heartbeat has gone quiet by now: the top bar tells a lock from a dead runner.
       await until(async () => (await caller.system.runner()).online === false, 10_000, "the heartbeat to go quiet");
@@ -41,10 +44,14 @@ describe("the database locked by another program while a run trains", () => {
       expect(getRun(db, run.id)!.pointCount).toBe(pointsBefore); // reads go on; the runner's writes wait
       await lock.released;
 
-      const ended = await waitFor(() => {
-        const r = getRun(db, run.id);
-        return r && isTerminal(r.status) ? r : null;
-      }, 30_000, "the run to end");
+      const ended = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        30_000,
+        "the run to end",
+      );
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
       expectEveryPointOnce(db, run.id);
       await until(async () => (await caller.system.runner()).online, 10_000, "the runner to be back online");

@@ -12,7 +12,10 @@ import { describe, expect, it } from "vitest";
 import { ROOT, tempDir } from "./helpers/temp";
 
 const PROBES: Record<string, { refused: string[]; allowed: string[] }> = {
-  core: { refused: ["node:fs", "node:child_process", "../runner/daemon", "@/db/open", "drizzle-orm", "../../server/root", "@anthropic-ai/sdk"], allowed: ["zod", "./types", "node:path", "../core/gpu"] },
+  core: {
+    refused: ["node:fs", "node:child_process", "../runner/daemon", "@/db/open", "drizzle-orm", "../../server/root", "@anthropic-ai/sdk"],
+    allowed: ["zod", "./types", "node:path", "../core/gpu"],
+  },
   db: { refused: ["../runner/daemon", "next/server", "@/server/root", "@trpc/server"], allowed: ["../core/gpu", "drizzle-orm", "node:fs"] },
   runner: { refused: ["../server/root", "react", "@/components/run-page"], allowed: ["../db/open", "node:child_process", "@anthropic-ai/sdk"] },
   server: { refused: ["node:child_process", "@anthropic-ai/sdk", "../runner/daemon", "@/app/page"], allowed: ["../db/open", "@trpc/server", "node:fs"] },
@@ -29,7 +32,10 @@ function lintProbes(): { path: string; line: number }[] {
   fs.writeFileSync(path.join(dir, "biome.json"), JSON.stringify(config));
   for (const [folder, { refused, allowed }] of Object.entries(PROBES)) {
     fs.mkdirSync(path.join(dir, folder, "deep"), { recursive: true });
-    for (const [name, modules] of [["refused", refused], ["allowed", allowed]] as const) {
+    for (const [name, modules] of [
+      ["refused", refused],
+      ["allowed", allowed],
+    ] as const) {
       const lines = modules.flatMap((m, i) => FORMS.map((form, f) => form(m, i * FORMS.length + f)));
       fs.writeFileSync(path.join(dir, folder, "deep", `${name}.ts`), `${lines.join("\n")}\nexport {};\n`);
     }
@@ -37,7 +43,9 @@ function lintProbes(): { path: string; line: number }[] {
   const bin = path.join(ROOT, "node_modules", ".bin", "biome");
   const r = spawnSync(bin, ["lint", "--vcs-enabled=false", "--reporter=json", "--max-diagnostics=1000", "."], { cwd: dir, encoding: "utf8" });
   const report = JSON.parse(r.stdout) as { diagnostics: { category: string; location: { path: string; start: { line: number } } }[] };
-  return report.diagnostics.filter((d) => d.category === "lint/style/noRestrictedImports" || d.category === "lint/style/noCommonJs").map((d) => ({ path: d.location.path, line: d.location.start.line }));
+  return report.diagnostics
+    .filter((d) => d.category === "lint/style/noRestrictedImports" || d.category === "lint/style/noCommonJs")
+    .map((d) => ({ path: d.location.path, line: d.location.start.line }));
 }
 
 describe("the boundary lint rules", () => {

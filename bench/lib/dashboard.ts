@@ -19,7 +19,14 @@ export interface Dashboard {
 }
 
 export async function startDashboard(o: { dataDir: string; dbFile?: string; port: number }): Promise<Dashboard> {
-  const env = { ...process.env, OVERSEER_DATA_DIR: o.dataDir, OVERSEER_DB_FILE: o.dbFile ?? path.join(o.dataDir, "overseer.db"), OVERSEER_PORT: String(o.port), OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi", NEXT_TELEMETRY_DISABLED: "1" };
+  const env = {
+    ...process.env,
+    OVERSEER_DATA_DIR: o.dataDir,
+    OVERSEER_DB_FILE: o.dbFile ?? path.join(o.dataDir, "overseer.db"),
+    OVERSEER_PORT: String(o.port),
+    OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   const child: ChildProcess = spawn(path.join(ROOT, "bin", "overseer"), ["start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (b: Buffer) => (output += b.toString()));
@@ -28,7 +35,10 @@ export async function startDashboard(o: { dataDir: string; dbFile?: string; port
   const deadline = Date.now() + 180_000; // a stale build is rebuilt first
   for (;;) {
     if (child.exitCode !== null) throw new Error(`overseer start exited (${child.exitCode}):\n${output}`);
-    const ok = await fetch(`${url}/api/trpc/system.runner`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/trpc/system.runner`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`the dashboard did not answer within 180 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));

@@ -67,7 +67,9 @@ export async function benchLoop(o: { experiments: number; runSeconds: number; pr
     const wallMs = Date.now() - t0;
     o.inspect?.(db, started.session.id);
     if (final.status !== "finished") throw new Error(`the bench session ended ${final.status}: ${final.stopReason}`);
-    const spans = listRuns(db, { workspaceId: ws.id, limit: 100_000 }).map((r) => trainerSpan(r.id, r.logPath)).sort((a, b) => a.start - b.start);
+    const spans = listRuns(db, { workspaceId: ws.id, limit: 100_000 })
+      .map((r) => trainerSpan(r.id, r.logPath))
+      .sort((a, b) => a.start - b.start);
     const gaps = spans.slice(1).map((s, i) => s.start - spans[i]!.end);
     return { experiments: o.experiments, wallMs, spans, gaps };
   } finally {

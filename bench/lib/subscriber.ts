@@ -19,7 +19,11 @@ async function main() {
     while ((end = pending.indexOf("\n\n")) >= 0) {
       const event = pending.slice(0, end);
       pending = pending.slice(end + 2);
-      const data = event.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
+      const data = event
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trim())
+        .join("\n");
       if (data?.[0] !== "{") continue;
       const msg = JSON.parse(data) as { data?: { points?: { series: string; step: number; value: number }[] }; points?: { series: string; step: number; value: number }[] };
       for (const p of (msg.data ?? msg).points ?? []) if (p.series === "sent") console.log(`${p.step} ${p.value} ${at}`);

@@ -5,7 +5,10 @@ import { classifyApiError } from "./api-error";
 const info = (over: object = {}) => ({
   id: "claude-x",
   max_tokens: 128_000,
-  capabilities: { thinking: { supported: true, types: { adaptive: { supported: true }, disabled: { supported: false } } }, effort: { supported: true, low: { supported: true }, medium: { supported: true }, high: { supported: true }, xhigh: null, max: { supported: true } } },
+  capabilities: {
+    thinking: { supported: true, types: { adaptive: { supported: true }, disabled: { supported: false } } },
+    effort: { supported: true, low: { supported: true }, medium: { supported: true }, high: { supported: true }, xhigh: null, max: { supported: true } },
+  },
   ...over,
 });
 
@@ -14,8 +17,20 @@ describe("requestShape", () => {
     ["adaptive thinking and the effort asked for", info(), "high", 32_000, { max_tokens: 32_000, thinking: { type: "adaptive" }, output_config: { effort: "high" } }],
     ["the nearest lower effort the model takes", info(), "xhigh", 32_000, { max_tokens: 32_000, thinking: { type: "adaptive" }, output_config: { effort: "high" } }],
     ["max_tokens within the model's limit", info({ max_tokens: 8_000 }), "high", 32_000, { max_tokens: 8_000, thinking: { type: "adaptive" }, output_config: { effort: "high" } }],
-    ["no effort where the model takes none", info({ capabilities: { thinking: { supported: true, types: { adaptive: { supported: true } } }, effort: { supported: false } } }), "high", 1000, { max_tokens: 1000, thinking: { type: "adaptive" } }],
-    ["no thinking field where the model has no adaptive thinking", info({ capabilities: { thinking: { supported: true, types: { enabled: { supported: true } } } } }), null, 1000, { max_tokens: 1000 }],
+    [
+      "no effort where the model takes none",
+      info({ capabilities: { thinking: { supported: true, types: { adaptive: { supported: true } } }, effort: { supported: false } } }),
+      "high",
+      1000,
+      { max_tokens: 1000, thinking: { type: "adaptive" } },
+    ],
+    [
+      "no thinking field where the model has no adaptive thinking",
+      info({ capabilities: { thinking: { supported: true, types: { enabled: { supported: true } } } } }),
+      null,
+      1000,
+      { max_tokens: 1000 },
+    ],
     ["the model's defaults when the Models API could not be asked", null, "high", 32_000, { max_tokens: 32_000 }],
   ])("%s", (_what, modelInfo, effort, maxTokens, expected) => {
     const shape = requestShape(modelInfo ? capabilitiesFromModelInfo(modelInfo) : null, { effort: effort as "high" | null, maxTokens });

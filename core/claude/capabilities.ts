@@ -32,7 +32,12 @@ export function capabilitiesFromModelInfo(info: unknown): ModelCapabilities {
     maxOutputTokens: num(o.max_tokens),
     maxInputTokens: num(o.max_input_tokens),
     thinking: supported(thinking)
-      ? { adaptive: supported(thinking?.types?.adaptive), enabled: supported(thinking?.types?.enabled), disabled: supported(thinking?.types?.disabled), betweenTools: supported(thinking?.types?.between_tools) }
+      ? {
+          adaptive: supported(thinking?.types?.adaptive),
+          enabled: supported(thinking?.types?.enabled),
+          disabled: supported(thinking?.types?.disabled),
+          betweenTools: supported(thinking?.types?.between_tools),
+        }
       : null,
     effort: supported(effort) ? EFFORTS.filter((level) => supported(effort?.[level])) : null,
   };

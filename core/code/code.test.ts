@@ -3,7 +3,10 @@ import { bindingOf, chainsIn, importsOf } from "./names";
 import { bodyOf, statementChange, statementsOf } from "./statements";
 import { tokenize } from "./tokenize";
 
-const texts = (src: string, lang: "python" | "javascript") => tokenize(src, lang).filter((t) => t.kind !== "newline").map((t) => `${t.kind}:${t.kind === "string" ? t.value : t.text}`);
+const texts = (src: string, lang: "python" | "javascript") =>
+  tokenize(src, lang)
+    .filter((t) => t.kind !== "newline")
+    .map((t) => `${t.kind}:${t.kind === "string" ? t.value : t.text}`);
 
 describe("tokenize", () => {
   it("keeps Python strings and comments apart from code, and reads f-string fields as code", () => {
@@ -65,8 +68,14 @@ describe("names", () => {
     expect(bindingOf(one("f(x == 1)"))).toBeNull();
   });
   it("reads imports of both languages, with their aliases", () => {
-    expect(importsOf(one("from os import getenv as g, path"), "python")).toMatchObject([{ local: "g", module: "os", name: "getenv" }, { local: "path", module: "os", name: "path" }]);
-    expect(importsOf(one("import urllib.request as r, json"), "python")).toMatchObject([{ local: "r", module: "urllib.request" }, { local: "json", module: "json" }]);
+    expect(importsOf(one("from os import getenv as g, path"), "python")).toMatchObject([
+      { local: "g", module: "os", name: "getenv" },
+      { local: "path", module: "os", name: "path" },
+    ]);
+    expect(importsOf(one("import urllib.request as r, json"), "python")).toMatchObject([
+      { local: "r", module: "urllib.request" },
+      { local: "json", module: "json" },
+    ]);
     expect(importsOf(one('import fs, { execSync as run } from "node:child_process"', "javascript"), "javascript")).toMatchObject([
       { local: "fs", name: "default" },
       { local: "run", name: "execSync", module: "node:child_process" },

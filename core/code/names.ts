@@ -8,12 +8,68 @@ import type { Language, Token } from "./tokenize";
 
 const KEYWORDS = new Set([
   // Python
-  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except",
-  "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-  "while", "with", "yield",
+  "False",
+  "None",
+  "True",
+  "and",
+  "as",
+  "assert",
+  "async",
+  "await",
+  "break",
+  "class",
+  "continue",
+  "def",
+  "del",
+  "elif",
+  "else",
+  "except",
+  "finally",
+  "for",
+  "from",
+  "global",
+  "if",
+  "import",
+  "in",
+  "is",
+  "lambda",
+  "nonlocal",
+  "not",
+  "or",
+  "pass",
+  "raise",
+  "return",
+  "try",
+  "while",
+  "with",
+  "yield",
   // JavaScript
-  "const", "let", "var", "function", "new", "typeof", "instanceof", "of", "this", "null", "undefined", "true", "false", "do", "switch",
-  "case", "default", "throw", "catch", "void", "delete", "export", "extends", "static", "get", "set",
+  "const",
+  "let",
+  "var",
+  "function",
+  "new",
+  "typeof",
+  "instanceof",
+  "of",
+  "this",
+  "null",
+  "undefined",
+  "true",
+  "false",
+  "do",
+  "switch",
+  "case",
+  "default",
+  "throw",
+  "catch",
+  "void",
+  "delete",
+  "export",
+  "extends",
+  "static",
+  "get",
+  "set",
 ]);
 
 export interface Chain {
@@ -140,7 +196,10 @@ export function importsOf(st: Statement, lang: Language): ImportBinding[] {
       }
     } else if (t[0]?.text === "from") {
       const imp = t.findIndex((x) => x.text === "import");
-      const module = t.slice(1, imp).map((x) => x.text).join("");
+      const module = t
+        .slice(1, imp)
+        .map((x) => x.text)
+        .join("");
       for (const part of splitTop(t.slice(imp + 1).filter((x) => x.text !== "(" && x.text !== ")"))) {
         const as = part.findIndex((x) => x.text === "as");
         const name = part[0]?.text ?? "";

@@ -86,7 +86,10 @@ function timingRules(side: Side): Pick<Finding, "rule" | "message">[] {
   if (condition && named.length) return [{ rule: "timing", message: `changes a condition on ${named.join(", ")}: the budget's stop condition` }];
   if (condition && st.header) {
     const body = bodyOf(facts.statements, side.index);
-    const inner = body.map((s) => bindingOf(s)).flatMap((x) => (x && (x.kind === "assign" || x.kind === "augmented") ? x.targets : [])).find((t) => facts.timingVars.has(t.path[0]!));
+    const inner = body
+      .map((s) => bindingOf(s))
+      .flatMap((x) => (x && (x.kind === "assign" || x.kind === "augmented") ? x.targets : []))
+      .find((t) => facts.timingVars.has(t.path[0]!));
     if (inner) return [{ rule: "timing", message: `changes which steps count toward the budget (the condition around ${inner.path[0]})` }];
   }
   return [];
@@ -109,11 +112,13 @@ function capabilityRules(side: Side, lang: Language): Pick<Finding, "rule" | "me
   for (const { q, called, verb } of qualified) {
     if (!q) continue;
     const loader = PICKLE_LOADERS.find((l) => l.name === q);
-    if (loader && called && (loader.safeWhen ? !loader.safeWhen.test(text) : loader.unsafeWhen!.test(text))) out.push({ rule: "deserialization", message: `calls ${q} in a way that unpickles data, which can run code` });
+    if (loader && called && (loader.safeWhen ? !loader.safeWhen.test(text) : loader.unsafeWhen!.test(text)))
+      out.push({ rule: "deserialization", message: `calls ${q} in a way that unpickles data, which can run code` });
     const cap = CAPABILITIES.find((c) => c.names.some((n) => matchesName(q, n)));
     if (cap && (cap.rule !== "dynamic-code" || called || verb === "imports")) out.push({ rule: cap.rule, message: `${verb} ${q}: ${cap.what}` });
   }
-  for (const c of chainsIn(side.st.tokens)) if (c.called && c.path.length > 1 && FILE_METHODS.has(c.path.at(-1)!)) out.push({ rule: "filesystem", message: `calls .${c.path.at(-1)}(): writes or deletes files` });
+  for (const c of chainsIn(side.st.tokens))
+    if (c.called && c.path.length > 1 && FILE_METHODS.has(c.path.at(-1)!)) out.push({ rule: "filesystem", message: `calls .${c.path.at(-1)}(): writes or deletes files` });
   for (const t of side.st.tokens) {
     if (t.kind !== "string") continue;
     const v = t.value ?? "";
@@ -144,8 +149,6 @@ export function codeChange(file: string, lang: Language, before: string, after: 
     add(a.statement.line, [...metricRules(side, bf, o.metricName), ...patchRules(side, bf, lang, o), ...timingRules(side), ...fastFailRules(side), ...capabilityRules(side, lang)]);
   }
   const seedOnly =
-    change.added.length > 0 &&
-    change.added.length === change.removed.length &&
-    change.added.every((a, i) => shape(a.statement) === shape(change.removed[i]!.statement) && namesSeed(a.statement));
+    change.added.length > 0 && change.added.length === change.removed.length && change.added.every((a, i) => shape(a.statement) === shape(change.removed[i]!.statement) && namesSeed(a.statement));
   return { findings, seedOnly, timingVars: new Set([...bf.timingVars, ...af.timingVars]), metricVars: new Set([...bf.metricVars, ...af.metricVars]) };
 }

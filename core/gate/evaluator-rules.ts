@@ -17,7 +17,8 @@ const CONDITION = /^\s*(if|elif|while)\b|\bif\b.*\belse\b|\?[^:]*:/;
 const PEEK = /\broll\(|\bone_hot\(|\bnarrow\(|\beye\(|\bscatter_?\(|\[\s*:\s*,\s*1\s*:|\[\s*\.\.\.\s*,\s*1\s*:/;
 
 /** Words that mark the loss the evaluator scores, or a branch on whether it is being scored. */
-const SCORED = /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|training|_?is_grad_enabled|requires_grad|grad_fn|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
+const SCORED =
+  /\b(eval\w*|reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing|training|_?is_grad_enabled|requires_grad|grad_fn|no_grad|inference_mode|is_inference_mode_enabled|_getframe|inspect|traceback|stack)\b/;
 
 /** The classes and functions the protected calls reach, each with the call that reaches it and the name it is handed. */
 export function reachOf(a: SourceFacts, ctx: Pick<SourceRuleContext, "protectedModules">) {
@@ -70,7 +71,11 @@ export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRul
   const { reached, classes, evalCalls, isProtected } = reachOf(a, ctx);
   const out: SourceFinding[] = [];
   // The protected calls themselves: a changed argument changes what is trained on or scored.
-  for (const c of added(b.calls.filter((x) => isProtected(x.name)), evalCalls, (x) => x.text)) {
+  for (const c of added(
+    b.calls.filter((x) => isProtected(x.name)),
+    evalCalls,
+    (x) => x.text,
+  )) {
     out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").pop()} (protected) as ${c.text}: its arguments decide which data is used and how the run is scored`, line: c.line });
   }
   const passed = new Set(evalCalls.flatMap((c) => [...c.argNames, ...(c.argCalls ?? [])]));
@@ -85,17 +90,24 @@ export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRul
     const parts = w.target.split(".");
     const head = parts[0]!;
     const attr = parts.at(-1)!;
-    const owner = reached.has(head) ? head : instancesOf.get(head) ?? (head === "(expression)" ? "its class" : null);
+    const owner = reached.has(head) ? head : (instancesOf.get(head) ?? (head === "(expression)" ? "its class" : null));
     if (owner && parts.length === 2 && (MODULE_BEHAVIOUR.has(attr) || reachedMethods.has(attr))) {
       out.push({ rule: "evaluator-loss", message: `${w.via === "assign" ? "replaces" : w.via} ${w.target} from outside the class: ${scorer} (protected) scores the run by calling it`, line: w.line });
-    } else if (passed.has(head) && !a.instances.some((i) => i.var === head && w.line === i.line)) out.push({ rule: "evaluator-loss", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}: ${head} is handed to ${scorer}, which scores the run with it`, line: w.line });
+    } else if (passed.has(head) && !a.instances.some((i) => i.var === head && w.line === i.line))
+      out.push({ rule: "evaluator-loss", message: `${w.via === "assign" ? "assigns" : w.via} ${w.target}: ${head} is handed to ${scorer}, which scores the run with it`, line: w.line });
   }
   for (const c of added(b.calls, a.calls, (x) => `${x.name}|${x.scope}`)) {
-    if (HOOK_CALL.test(c.name)) out.push({ rule: "evaluator-loss", message: `calls ${c.name.split(".").at(-1)}: a hook runs inside the model's forward or backward, which ${scorer} (protected) runs to score the run`, line: c.line });
+    if (HOOK_CALL.test(c.name))
+      out.push({
+        rule: "evaluator-loss",
+        message: `calls ${c.name.split(".").at(-1)}: a hook runs inside the model's forward or backward, which ${scorer} (protected) runs to score the run`,
+        line: c.line,
+      });
   }
   // The names the evaluation is handed, bound again where it is called: model = _wrap(model), a second DEVICE_BATCH_SIZE = ….
   for (const x of added(b.bindings, a.bindings, (x) => `${x.name}|${x.scope}`)) {
-    if (x.scope === evalScope && passed.has(x.name) && x.kind !== "def" && x.kind !== "class") out.push({ rule: "evaluator-loss", message: `binds ${x.name} again (${x.kind}): it is what ${scorer} (protected) is handed to score the run`, line: x.line });
+    if (x.scope === evalScope && passed.has(x.name) && x.kind !== "def" && x.kind !== "class")
+      out.push({ rule: "evaluator-loss", message: `binds ${x.name} again (${x.kind}): it is what ${scorer} (protected) is handed to score the run`, line: x.line });
   }
   // Code in a reached class's body that is not a method, and new decorators on its methods: they replace behaviour without a def.
   const beforeDecorators = new Map(b.functions.map((f) => [f.name, f.decorators ?? []]));
@@ -103,16 +115,26 @@ export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRul
     const owner = f.name.split(".")[0]!;
     if (!reached.has(owner) || f.kind === "class") continue;
     const fresh = (f.decorators ?? []).filter((d) => !(beforeDecorators.get(f.name) ?? []).includes(d) && !/^torch\./.test(d));
-    if (fresh.length) out.push({ rule: "evaluator-loss", message: `wraps ${f.name} in @${fresh[0]}: whatever the decorator returns is what ${scorer} (protected) runs to score the run`, line: f.line });
+    if (fresh.length)
+      out.push({ rule: "evaluator-loss", message: `wraps ${f.name} in @${fresh[0]}: whatever the decorator returns is what ${scorer} (protected) runs to score the run`, line: f.line });
   }
   for (const x of added(b.bindings, a.bindings, (x) => `${x.name}|${x.kind}|${x.scope}`)) {
-    if (reached.has(x.scope) && classes.has(x.scope) && x.kind !== "def" && x.kind !== "argument") out.push({ rule: "evaluator-loss", message: `binds ${x.name} in the body of ${x.scope} (${x.kind}), not as a method: ${scorer} (protected) runs ${x.scope}`, line: x.line });
+    if (reached.has(x.scope) && classes.has(x.scope) && x.kind !== "def" && x.kind !== "argument")
+      out.push({ rule: "evaluator-loss", message: `binds ${x.name} in the body of ${x.scope} (${x.kind}), not as a method: ${scorer} (protected) runs ${x.scope}`, line: x.line });
   }
   // A method of nn.Module's own (train, eval, __call__ …) added to a reached class of the parent's: the evaluation calls it.
   const beforeNames = new Set(b.functions.map((f) => f.name));
   for (const f of a.functions) {
     const [owner, method] = f.name.split(".");
-    if (method && f.name.split(".").length === 2 && reached.has(owner!) && beforeNames.has(owner!) && !beforeNames.has(f.name) && (MODULE_BEHAVIOUR.has(method) || /^__\w+__$/.test(method)) && method !== "__init__") {
+    if (
+      method &&
+      f.name.split(".").length === 2 &&
+      reached.has(owner!) &&
+      beforeNames.has(owner!) &&
+      !beforeNames.has(f.name) &&
+      (MODULE_BEHAVIOUR.has(method) || /^__\w+__$/.test(method)) &&
+      method !== "__init__"
+    ) {
       out.push({ rule: "evaluator-loss", message: `defines ${f.name}, which overrides nn.Module's ${method}: ${scorer} (protected) calls it when it scores the run`, line: f.line });
     }
   }
@@ -131,8 +153,18 @@ export function evaluatorFindings(b: SourceFacts, a: SourceFacts, ctx: SourceRul
     const scored = touched.find((t) => SCORED.test(code(t)));
     const sized = touched.find((t) => CONDITION.test(code(t)) && SIZE_BRANCH.test(code(t)));
     const peek = touched.find((t) => PEEK.test(code(t)));
-    if (sized || peek) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${sized ? "branches on the batch's size or shape, which differ when the run is scored" : "mixes the input, shifted, into the output: a peek at the tokens it must predict"} — ${from.by} (protected) scores the run with it, handed ${from.via}: ${(sized ?? peek)!.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
-    else if (scored) out.push({ rule: "evaluator-loss", message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (evaluation, training mode, gradients or the call stack)"} — ${from.by} (protected) scores the run with it, handed ${from.via}: ${scored.trim().slice(0, 80)}`, line: inside[0] ?? f.line });
+    if (sized || peek)
+      out.push({
+        rule: "evaluator-loss",
+        message: `changes ${f.name} where it ${sized ? "branches on the batch's size or shape, which differ when the run is scored" : "mixes the input, shifted, into the output: a peek at the tokens it must predict"} — ${from.by} (protected) scores the run with it, handed ${from.via}: ${(sized ?? peek)!.trim().slice(0, 80)}`,
+        line: inside[0] ?? f.line,
+      });
+    else if (scored)
+      out.push({
+        rule: "evaluator-loss",
+        message: `changes ${f.name} where it ${/reduction|targets?|cross_entropy|nll_loss|log_softmax|loss|label_smoothing/.test(scored) ? "computes the loss" : "branches on being scored (evaluation, training mode, gradients or the call stack)"} — ${from.by} (protected) scores the run with it, handed ${from.via}: ${scored.trim().slice(0, 80)}`,
+        line: inside[0] ?? f.line,
+      });
     else out.push({ rule: "evaluator-code", message: `changes ${f.name}, which ${from.by} (protected) runs to score the run, handed ${from.via}: the score depends on it`, line: inside[0] ?? f.line });
   }
   return out;
@@ -150,10 +182,20 @@ function stateFindings(b: SourceFacts, a: SourceFacts, reached: Map<string, { by
   const functionNames = new Set(a.functions.map((f) => f.name.split(".")[0]!));
   const imported = new Set(a.imports.map((i) => i.alias));
   // Module-level variables: bound at the top level, not a function, a class or an import.
-  const variables = new Set(stmts.filter((s) => s.path.length === 0).flatMap((s) => s.targets).filter((t) => !functionNames.has(t) && !imported.has(t)));
+  const variables = new Set(
+    stmts
+      .filter((s) => s.path.length === 0)
+      .flatMap((s) => s.targets)
+      .filter((t) => !functionNames.has(t) && !imported.has(t)),
+  );
   const mutated = new Set([...a.attrWrites.map((w) => w.target.split(/[.[]/)[0]!), ...a.bindings.filter((x) => x.kind === "global").map((x) => x.name)].filter((n) => variables.has(n)));
   // What the evaluation's data (val, by its name) flows into at the top level: lookup tables built from it.
-  const evalData = new Set(stmts.filter((s) => s.path.length === 0).flatMap((s) => s.targets).filter((t) => /^(val|valid|validation|test|heldout|eval)(_|$)/i.test(t)));
+  const evalData = new Set(
+    stmts
+      .filter((s) => s.path.length === 0)
+      .flatMap((s) => s.targets)
+      .filter((t) => /^(val|valid|validation|test|heldout|eval)(_|$)/i.test(t)),
+  );
   const derived = new Set<string>();
   for (let grew = true, i = 0; grew && i < 5; i++) {
     grew = false;
@@ -171,16 +213,31 @@ function stateFindings(b: SourceFacts, a: SourceFacts, reached: Map<string, { by
   }
   const out: SourceFinding[] = [];
   // The protected call that reaches the function a statement is in: it is what runs it.
-  const reachedBy = (s: Stmt) => a.functions.filter((f) => f.kind !== "class" && reached.has(f.name.split(".")[0]!) && s.line >= f.line && s.line <= f.endLine).map((f) => reached.get(f.name.split(".")[0]!)!.by)[0];
+  const reachedBy = (s: Stmt) =>
+    a.functions.filter((f) => f.kind !== "class" && reached.has(f.name.split(".")[0]!) && s.line >= f.line && s.line <= f.endLine).map((f) => reached.get(f.name.split(".")[0]!)!.by)[0];
   for (const s of stmts.filter((x) => fresh(x) && reachedBy(x))) {
     const scorer = reachedBy(s)!;
     const through = [...(s.indirect ?? []), ...s.calls.map((c) => c.split(".")[0]!)].find((n) => variables.has(n));
     const flag = /^(If|While|IfStatement|WhileStatement)$/.test(s.kind) || / if .* else |\?/.test(s.key) ? s.reads.find((r) => mutated.has(r)) : undefined;
     const data = s.reads.find((r) => derived.has(r) || evalData.has(r));
-    if (data) out.push({ rule: "evaluator-loss", message: `reads ${data}${evalData.has(data) ? "" : ", built from the evaluation's data"} in code ${scorer} (protected) runs to score the run: a lookup of the answers`, line: s.line });
-    else if (through) out.push({ rule: "evaluator-loss", message: `calls through ${through}, a module-level variable, in code ${scorer} (protected) runs to score the run: what runs there is chosen elsewhere`, line: s.line });
-    else if (flag) out.push({ rule: "evaluator-loss", message: `branches on ${flag}, a module-level variable written elsewhere, in code ${scorer} (protected) runs to score the run: it can tell training from scoring`, line: s.line });
+    if (data)
+      out.push({
+        rule: "evaluator-loss",
+        message: `reads ${data}${evalData.has(data) ? "" : ", built from the evaluation's data"} in code ${scorer} (protected) runs to score the run: a lookup of the answers`,
+        line: s.line,
+      });
+    else if (through)
+      out.push({
+        rule: "evaluator-loss",
+        message: `calls through ${through}, a module-level variable, in code ${scorer} (protected) runs to score the run: what runs there is chosen elsewhere`,
+        line: s.line,
+      });
+    else if (flag)
+      out.push({
+        rule: "evaluator-loss",
+        message: `branches on ${flag}, a module-level variable written elsewhere, in code ${scorer} (protected) runs to score the run: it can tell training from scoring`,
+        line: s.line,
+      });
   }
   return out;
 }
-

@@ -28,7 +28,30 @@ export interface FileFacts {
 }
 
 /** Names that are globals of the language, matched even when nothing imports them. */
-const BARE_GLOBALS = ["eval", "exec", "compile", "__import__", "globals", "locals", "vars", "Function", "fetch", "XMLHttpRequest", "WebSocket", "process", "print", "builtins", "__builtins__", "console", "Date", "performance", "setattr", "delattr", "Object", "Reflect"];
+const BARE_GLOBALS = [
+  "eval",
+  "exec",
+  "compile",
+  "__import__",
+  "globals",
+  "locals",
+  "vars",
+  "Function",
+  "fetch",
+  "XMLHttpRequest",
+  "WebSocket",
+  "process",
+  "print",
+  "builtins",
+  "__builtins__",
+  "console",
+  "Date",
+  "performance",
+  "setattr",
+  "delattr",
+  "Object",
+  "Reflect",
+];
 
 /** The module file an import names, relative to the workspace, if it is one of `files`. */
 export function moduleFile(module: string, fromFile: string, lang: Language, files: readonly string[]): string | null {

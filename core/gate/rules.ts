@@ -25,7 +25,10 @@ export const RULES = {
   deserialization: { level: "high", about: "loads pickled data (pickle, torch.load without weights_only, numpy allow_pickle)" },
   introspection: { level: "high", about: "reaches the interpreter's tables: getattr with a computed name, __dict__, __globals__, globals(), frames, gc, inspect" },
   "new-import": { level: "high", about: "imports a module the parent did not, outside gate.allowedImports" },
-  "evaluator-loss": { level: "high", about: "changes the loss, or branches on being scored, in code the protected evaluation runs (the model it is handed); or changes the arguments of a protected call" },
+  "evaluator-loss": {
+    level: "high",
+    about: "changes the loss, or branches on being scored, in code the protected evaluation runs (the model it is handed); or changes the arguments of a protected call",
+  },
   unparsable: { level: "high", about: "Python cannot parse the changed file (or no interpreter was found to read it)" },
   "seed-only": { level: "medium", about: "changes only a random seed: not an idea, only noise" },
   "added-file": { level: "medium", about: "adds a file" },

@@ -4,7 +4,21 @@ import { statementFindings } from "./statement-rules";
 
 /** A statement as the parsers give it: `path` is the headers around it, outermost first. */
 const st = (line: number, key: string, path: string[] = [], o: Partial<Stmt> = {}): Stmt => ({ line, endLine: line, kind: "Expr", key, path, targets: [], reads: [], calls: [], ...o });
-const facts = (stmts: Stmt[], strings: { line: number; value: string }[] = []): SourceFacts => ({ ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], stmts, strings });
+const facts = (stmts: Stmt[], strings: { line: number; value: string }[] = []): SourceFacts => ({
+  ok: true,
+  tricks: [],
+  imports: [],
+  bindings: [],
+  attrWrites: [],
+  calls: [],
+  dynamic: [],
+  dunders: [],
+  constants: [],
+  functions: [],
+  instances: [],
+  stmts,
+  strings,
+});
 
 const LOOP = "while True";
 /** autoresearch's loop, reduced to what the rules read: clock reads around the step, a guarded accumulator, a stop, a fast-fail. */
@@ -43,13 +57,21 @@ describe("statement rules: the budget, the fast-fail check, the summary and the 
   const table: { what: string; after: Stmt[]; strings?: { line: number; value: string }[]; expect: string[] }[] = [
     { what: "the parent itself", after: PARENT, expect: [] },
     { what: "a continue in the timed loop", after: edited({ 12.5: st(12.5, "continue", [LOOP], { kind: "Continue" }) }), expect: ["timing"] },
-    { what: "the accumulator moved under a new with", after: edited({ 13: st(13, "total += dt", [LOOP, "if step > 10", "with suppress(E)"], { kind: "AugAssign", targets: ["total"], reads: ["dt"] }) }), expect: ["timing"] },
+    {
+      what: "the accumulator moved under a new with",
+      after: edited({ 13: st(13, "total += dt", [LOOP, "if step > 10", "with suppress(E)"], { kind: "AugAssign", targets: ["total"], reads: ["dt"] }) }),
+      expect: ["timing"],
+    },
     { what: "the step counter the accumulator's guard reads, started lower", after: edited({ 1: st(1, "step = -1000", [], { kind: "Assign", targets: ["step"] }) }), expect: ["timing"] },
     { what: "the device fence removed", after: edited({ 9: null }), expect: ["timing"] },
     { what: "a second optimizer step after the clock stops", after: edited({ 11.5: st(11.5, "optimizer.step()", [LOOP], { calls: ["optimizer.step"] }) }), expect: ["timing"] },
     { what: "a second optimizer step inside the timed section", after: edited({ 5.5: st(5.5, "optimizer.step()", [LOOP], { calls: ["optimizer.step"] }) }), expect: [] },
     { what: "a log line after the clock that reads the step counter", after: edited({ 14.5: st(14.5, "if step % 100 == 0", [LOOP], { kind: "If", reads: ["step"] }) }), expect: [] },
-    { what: "the value the fast-fail check reads, rewritten", after: edited({ 6: st(6, "train_loss_f = torch.nan_to_num(loss).item()", [LOOP], { kind: "Assign", targets: ["train_loss_f"], calls: ["(expression).item", "torch.nan_to_num"] }) }), expect: ["fast-fail"] },
+    {
+      what: "the value the fast-fail check reads, rewritten",
+      after: edited({ 6: st(6, "train_loss_f = torch.nan_to_num(loss).item()", [LOOP], { kind: "Assign", targets: ["train_loss_f"], calls: ["(expression).item", "torch.nan_to_num"] }) }),
+      expect: ["fast-fail"],
+    },
     { what: "the fast-fail exit removed", after: edited({ 8: null }), expect: ["fast-fail"] },
     { what: "the metric rebound", after: edited({ 17.5: st(17.5, "val_bpb = val_bpb * 0.9", [], { kind: "Assign", targets: ["val_bpb"], reads: ["val_bpb"] }) }), expect: ["metric-computation"] },
     { what: "a summary line spelled in pieces", after: PARENT, strings: [...SUMMARY, { line: 20, value: "val_bpb: 0.5" }], expect: ["metric-output"] },

@@ -17,8 +17,6 @@ export interface StatementContext {
   protectedModules: readonly string[];
 }
 
-
-
 /** A value capped, replaced or chosen: a limit, a substitute for NaN, a branch, a fallback. */
 const CAPPING = /\b(min|max|fmin|fmax|minimum|maximum|clamp|clamp_|clip|where|nan_to_num|isnan|isfinite|isinf|isNaN|isFinite)\b|\|\||\?\?|\?.*:| if .* else /;
 const keyOf = (s: Stmt) => `${s.path.join(" › ")} ⟩ ${s.key}`;
@@ -56,7 +54,12 @@ function budgetShape(stmts: Stmt[], timingVars: ReadonlySet<string>) {
     }
   }
   const fastFail = stmts.filter((s) => s.calls.some((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!)) && s.path.length < 8);
-  const fastFailVars = new Set(fastFail.filter((s) => /^If/.test(s.kind)).flatMap((s) => s.reads).filter((r) => !/^[A-Z]/.test(r)));
+  const fastFailVars = new Set(
+    fastFail
+      .filter((s) => /^If/.test(s.kind))
+      .flatMap((s) => s.reads)
+      .filter((r) => !/^[A-Z]/.test(r)),
+  );
   // One step back along the values the check reads (train_loss_f = train_loss.item()): a value computed from
   // others feeds the check through them; a value a function returns (loss = step(…)) feeds it through its returns.
   const feeders = new Set<string>();
@@ -80,7 +83,12 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
   for (const s of after.strings ?? []) {
     const n = seen.get(s.value) ?? 0;
     if (n > 0) seen.set(s.value, n - 1);
-    else if (isSummaryString(s.value, ctx.metricName)) add({ rule: "metric-output", message: `writes text that reads as the summary (${JSON.stringify(s.value.slice(0, 40))}, as it prints): only the unchanged harness may print the score`, line: s.line });
+    else if (isSummaryString(s.value, ctx.metricName))
+      add({
+        rule: "metric-output",
+        message: `writes text that reads as the summary (${JSON.stringify(s.value.slice(0, 40))}, as it prints): only the unchanged harness may print the score`,
+        line: s.line,
+      });
   }
   const b = before.stmts ?? [];
   const a = after.stmts ?? [];
@@ -90,19 +98,29 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
   const text = (s: Stmt) => s.key.slice(0, 70);
   const COMPOUND = /^(If|While|For|AsyncFor|With|AsyncWith|Try|TryStar|Match|FunctionDef|AsyncFunctionDef|ClassDef)$|Statement$|Declaration$/;
   const summaryIn = (facts: SourceFacts, s: Stmt) =>
-    (facts.strings ?? []).find((x) => x.line >= s.line && x.line <= (COMPOUND.test(s.kind) && !/^(Expression|Return|Throw)Statement$/.test(s.kind) ? s.line : s.endLine) && isSummaryString(x.value, ctx.metricName));
+    (facts.strings ?? []).find(
+      (x) => x.line >= s.line && x.line <= (COMPOUND.test(s.kind) && !/^(Expression|Return|Throw)Statement$/.test(s.kind) ? s.line : s.endLine) && isSummaryString(x.value, ctx.metricName),
+    );
   for (const { s, verb } of changed) {
     const summary = summaryIn(verb === "adds" ? after : before, s);
-    if (summary) add({ rule: "metric-output", message: `${verb} \`${text(s)}\`, output that reads as the summary (${JSON.stringify(summary.value.slice(0, 40))}): only the unchanged harness may print the score`, line: s.line });
+    if (summary)
+      add({
+        rule: "metric-output",
+        message: `${verb} \`${text(s)}\`, output that reads as the summary (${JSON.stringify(summary.value.slice(0, 40))}): only the unchanged harness may print the score`,
+        line: s.line,
+      });
     const metric = s.targets.find((t) => ctx.metricVars.has(t));
     if (metric) add({ rule: "metric-computation", message: `${verb} \`${text(s)}\`: it sets ${metric}, the value the summary reports as ${ctx.metricName}`, line: s.line });
     const clock = s.calls.find((c) => TIME_CALLS.includes(c));
     const timing = s.targets.find((t) => ctx.timingVars.has(t));
     if (clock && verb === "adds") add({ rule: "timing", message: `reads the clock (${clock}): training time must be measured as the harness defines it`, line: s.line });
-    else if (timing) add({ rule: "timing", message: `${verb} \`${text(s)}\`, which sets ${timing}: training time, measured against the budget${s.path.length ? ` (inside ${s.path.at(-1)})` : ""}`, line: s.line });
+    else if (timing)
+      add({ rule: "timing", message: `${verb} \`${text(s)}\`, which sets ${timing}: training time, measured against the budget${s.path.length ? ` (inside ${s.path.at(-1)})` : ""}`, line: s.line });
     else if (clock) add({ rule: "timing", message: `${verb} a clock read (\`${text(s)}\`): training time must be measured as the harness defines it`, line: s.line });
-    if (inTimedLoop(s) && CONTROL.test(s.kind)) add({ rule: "timing", message: `${verb} \`${text(s)}\` in the timed loop: it changes which steps count toward the budget, or when training stops`, line: s.line });
-    if (inTimedLoop(s) && s.calls.some((c) => /(^|\.)synchronize$/.test(c))) add({ rule: "timing", message: `${verb} \`${text(s)}\` in the timed loop: the clock must wait for the device, or the step's time goes uncounted`, line: s.line });
+    if (inTimedLoop(s) && CONTROL.test(s.kind))
+      add({ rule: "timing", message: `${verb} \`${text(s)}\` in the timed loop: it changes which steps count toward the budget, or when training stops`, line: s.line });
+    if (inTimedLoop(s) && s.calls.some((c) => /(^|\.)synchronize$/.test(c)))
+      add({ rule: "timing", message: `${verb} \`${text(s)}\` in the timed loop: the clock must wait for the device, or the step's time goes uncounted`, line: s.line });
     const guard = s.targets.find((t) => shape.guards.has(t) && !ctx.timingVars.has(t));
     if (guard) add({ rule: "timing", message: `${verb} \`${text(s)}\`: it sets ${guard}, which the budget's conditions read (which steps count, when training stops)`, line: s.line });
     const check = s.calls.find((c) => FAST_FAIL_NAMES.has(c.split(".").at(-1)!) || /nan_to_num$/.test(c));
@@ -112,7 +130,11 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
     const feeds = s.targets.find((t) => shape.fastFailVars.has(t) || (shape.upstream.has(t) && caps(s)));
     const returns = /^Return/.test(s.kind) && caps(s) && s.path.some((p) => shape.feeders.has(p.replace(/^(def|function) /, "")));
     if (check || feeds || returns || /["'`]FAIL["'`]/.test(s.key) || s.path.some((p) => shape.fastFailHeaders.has(p))) {
-      add({ rule: "fast-fail", message: `${verb} \`${text(s)}\`${feeds ? `, which sets ${feeds}, what the fast-fail check reads` : ", part of the fast-fail check"}: a diverging run must still stop`, line: s.line });
+      add({
+        rule: "fast-fail",
+        message: `${verb} \`${text(s)}\`${feeds ? `, which sets ${feeds}, what the fast-fail check reads` : ", part of the fast-fail check"}: a diverging run must still stop`,
+        line: s.line,
+      });
     }
   }
   // The harness's data (what a protected function returns), rebound or changed in place: train = val, val.fill(…).
@@ -121,9 +143,11 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
   for (const s of b) for (const c of s.calls.filter(fromHarness)) for (const t of s.targets) if (!ctx.metricVars.has(t)) data.set(t, c.split(".").slice(1).join("."));
   for (const { s, verb } of changed) {
     const rebound = s.targets.find((t) => data.has(t));
-    if (rebound) add({ rule: "evaluator-loss", message: `${verb} \`${text(s)}\`: it sets ${rebound}, which holds what ${data.get(rebound)} (protected) returns — the data trained on or scored`, line: s.line });
+    if (rebound)
+      add({ rule: "evaluator-loss", message: `${verb} \`${text(s)}\`: it sets ${rebound}, which holds what ${data.get(rebound)} (protected) returns — the data trained on or scored`, line: s.line });
     const mutated = verb === "adds" ? (s.mutates ?? []).find((m) => data.has(m)) : undefined;
-    if (mutated) add({ rule: "evaluator-loss", message: `changes ${mutated} in place (\`${text(s)}\`): it holds what ${data.get(mutated)} (protected) returns — the data trained on or scored`, line: s.line });
+    if (mutated)
+      add({ rule: "evaluator-loss", message: `changes ${mutated} in place (\`${text(s)}\`): it holds what ${data.get(mutated)} (protected) returns — the data trained on or scored`, line: s.line });
   }
   // The training loop reading data the parent's did not (val where it read train).
   if (shape.loop) {
@@ -131,7 +155,12 @@ export function statementFindings(before: SourceFacts, after: SourceFacts, ctx: 
     const readBefore = new Set(b.filter(inLoop).flatMap((x) => x.reads));
     for (const x of difference(b, a).filter(inLoop)) {
       const fresh = x.reads.find((r) => data.has(r) && !readBefore.has(r));
-      if (fresh) add({ rule: "evaluator-loss", message: `the training loop now reads ${fresh} (\`${text(x)}\`), what ${data.get(fresh)} (protected) returns, which its parent's did not: training on the data that scores it?`, line: x.line });
+      if (fresh)
+        add({
+          rule: "evaluator-loss",
+          message: `the training loop now reads ${fresh} (\`${text(x)}\`), what ${data.get(fresh)} (protected) returns, which its parent's did not: training on the data that scores it?`,
+          line: x.line,
+        });
     }
     // How much is trained in a step, made to depend on the counter that decides which steps count (a long untimed warm-up).
     for (const x of difference(b, a).filter((y) => inLoop(y) && /^(For|While|If|ForStatement|WhileStatement|IfStatement|AsyncFor)$/.test(y.kind))) {
@@ -152,9 +181,10 @@ function nameAliases(stmts: Stmt[]): Map<string, string> {
     if (!m) continue;
     const targets = m[1]!.split(/\s*,\s*/);
     const sources = m[2]!.split(/\s*,\s*/);
-    if (targets.length === sources.length) targets.forEach((t, i) => {
-      if (t !== sources[i]) out.set(t, sources[i]!);
-    });
+    if (targets.length === sources.length)
+      targets.forEach((t, i) => {
+        if (t !== sources[i]) out.set(t, sources[i]!);
+      });
   }
   return out;
 }
@@ -175,7 +205,12 @@ function untimedWork(before: Stmt[], after: Stmt[], loop: string[] | null): Sour
   const now = section(after);
   if (!was || !now) return [];
   const isWorkName = (c: string) => !NOT_WORK.test(c) && !TIME_CALLS.includes(c) && (!c.startsWith("(expression).") || c === "(expression).backward");
-  const work = new Set(before.filter((s) => inLoop(s) && s.line > was.from && s.line < was.to).flatMap((s) => s.calls).filter(isWorkName));
+  const work = new Set(
+    before
+      .filter((s) => inLoop(s) && s.line > was.from && s.line < was.to)
+      .flatMap((s) => s.calls)
+      .filter(isWorkName),
+  );
   const aliases = nameAliases(after);
   const unalias = (c: string) => {
     const [head, ...rest] = c.split(".");
@@ -184,7 +219,11 @@ function untimedWork(before: Stmt[], after: Stmt[], loop: string[] | null): Sour
   const isWork = (c: string) => work.has(unalias(c)) || /(^|\.)backward$/.test(c);
   const inside = (line: number) => line > now.from && line < now.to;
   // A helper's body runs where it is called: inside the section only if every call of it is.
-  const defOf = (s: Stmt) => [...s.path].reverse().find((p) => /^(def|function) /.test(p))?.replace(/^(def|function) /, "");
+  const defOf = (s: Stmt) =>
+    [...s.path]
+      .reverse()
+      .find((p) => /^(def|function) /.test(p))
+      ?.replace(/^(def|function) /, "");
   const callSites = (fn: string) => after.filter((x) => x.calls.some((c) => unalias(c) === fn));
   const runsInside = (s: Stmt, depth = 0): boolean => {
     const fn = defOf(s);

@@ -15,8 +15,22 @@ function setup() {
 }
 
 const call = (sessionId: number, costUsd: number | null, experimentId: number | null = null) => ({
-  sessionId, experimentId, role: "proposer" as const, model: "claude-sonnet-5-5", outcome: "ok" as const, stopReason: "tool_use", httpStatus: 200,
-  inputTokens: 100, outputTokens: 10, cacheWrite5mTokens: 0, cacheWrite1hTokens: 50, cacheReadTokens: 850, costUsd, error: null, durationMs: 5, at: Date.now(),
+  sessionId,
+  experimentId,
+  role: "proposer" as const,
+  model: "claude-sonnet-5-5",
+  outcome: "ok" as const,
+  stopReason: "tool_use",
+  httpStatus: 200,
+  inputTokens: 100,
+  outputTokens: 10,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 50,
+  cacheReadTokens: 850,
+  costUsd,
+  error: null,
+  durationMs: 5,
+  at: Date.now(),
 });
 
 describe("the API call ledger", () => {
@@ -24,12 +38,14 @@ describe("the API call ledger", () => {
     const { db, s } = setup();
     const exp = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "x", proposer: "claude", at: Date.now() });
     // Two writers that once read the session, awaited, and wrote back a sum (the reviewer's cost was lost that way).
-    await Promise.all([0, 1].map(async (w) => {
-      for (let i = 0; i < 50; i++) {
-        recordApiCall(db, call(s.id, 0.01, w === 1 ? exp.id : null));
-        await new Promise((r) => setImmediate(r));
-      }
-    }));
+    await Promise.all(
+      [0, 1].map(async (w) => {
+        for (let i = 0; i < 50; i++) {
+          recordApiCall(db, call(s.id, 0.01, w === 1 ? exp.id : null));
+          await new Promise((r) => setImmediate(r));
+        }
+      }),
+    );
     expect(getSession(db, s.id)!.costUsd).toBeCloseTo(1.0, 9);
     expect(getExperiment(db, exp.id)!.costUsd).toBeCloseTo(0.5, 9);
     expect(apiCallTotals(db, { sessionId: s.id })).toMatchObject({ calls: 100, inputTokens: 10_000, cacheReadTokens: 85_000, cacheWriteTokens: 5_000, unpriced: 0 });

@@ -16,8 +16,15 @@ export function recordApiCall(db: Db, call: ApiCallInput): ApiCallRow {
     const row = tx.insert(apiCalls).values(call).returning().get();
     const cost = call.costUsd ?? 0;
     if (cost > 0) {
-      tx.update(sessions).set({ costUsd: sql`${sessions.costUsd} + ${cost}` }).where(eq(sessions.id, call.sessionId)).run();
-      if (call.experimentId != null) tx.update(experiments).set({ costUsd: sql`${experiments.costUsd} + ${cost}` }).where(eq(experiments.id, call.experimentId)).run();
+      tx.update(sessions)
+        .set({ costUsd: sql`${sessions.costUsd} + ${cost}` })
+        .where(eq(sessions.id, call.sessionId))
+        .run();
+      if (call.experimentId != null)
+        tx.update(experiments)
+          .set({ costUsd: sql`${experiments.costUsd} + ${cost}` })
+          .where(eq(experiments.id, call.experimentId))
+          .run();
     }
     return row;
   });
@@ -28,17 +35,33 @@ export function linkApiCalls(db: Db, callIds: readonly number[], experimentId: n
   if (callIds.length === 0) return;
   db.transaction((tx) => {
     const unlinked = and(inArray(apiCalls.id, [...callIds]), isNull(apiCalls.experimentId));
-    const sum = tx.select({ cost: sql<number>`coalesce(sum(${apiCalls.costUsd}), 0)` }).from(apiCalls).where(unlinked).get()?.cost ?? 0;
+    const sum =
+      tx
+        .select({ cost: sql<number>`coalesce(sum(${apiCalls.costUsd}), 0)` })
+        .from(apiCalls)
+        .where(unlinked)
+        .get()?.cost ?? 0;
     tx.update(apiCalls).set({ experimentId }).where(unlinked).run();
-    if (sum > 0) tx.update(experiments).set({ costUsd: sql`${experiments.costUsd} + ${sum}` }).where(eq(experiments.id, experimentId)).run();
+    if (sum > 0)
+      tx.update(experiments)
+        .set({ costUsd: sql`${experiments.costUsd} + ${sum}` })
+        .where(eq(experiments.id, experimentId))
+        .run();
   });
 }
 
 /** Adds a cost that no metered call carries, in SQL like the others. */
 export function addCosts(db: Db, sessionId: number, experimentId: number | null, costUsd: number): void {
   db.transaction((tx) => {
-    tx.update(sessions).set({ costUsd: sql`${sessions.costUsd} + ${costUsd}` }).where(eq(sessions.id, sessionId)).run();
-    if (experimentId !== null) tx.update(experiments).set({ costUsd: sql`${experiments.costUsd} + ${costUsd}` }).where(eq(experiments.id, experimentId)).run();
+    tx.update(sessions)
+      .set({ costUsd: sql`${sessions.costUsd} + ${costUsd}` })
+      .where(eq(sessions.id, sessionId))
+      .run();
+    if (experimentId !== null)
+      tx.update(experiments)
+        .set({ costUsd: sql`${experiments.costUsd} + ${costUsd}` })
+        .where(eq(experiments.id, experimentId))
+        .run();
   });
 }
 
@@ -48,7 +71,6 @@ export function listApiCalls(db: Db, where: { sessionId?: number; experimentId?:
   if (where.sessionId !== undefined) return q.where(eq(apiCalls.sessionId, where.sessionId)).orderBy(apiCalls.id).all();
   return q.orderBy(apiCalls.id).all();
 }
-
 
 /** Sums for a session or one experiment; the cache-read share is cacheReadTokens over all input tokens. */
 export function apiCallTotals(db: Db, where: { sessionId: number } | { experimentId: number }): ApiTotals {

@@ -4,10 +4,7 @@ import { events } from "../schema";
 
 export type EventRow = typeof events.$inferSelect;
 
-export function appendEvent(
-  db: DbLike,
-  e: { type: string; at: number; workspaceId?: number | null; runId?: number | null; payload?: unknown },
-): number {
+export function appendEvent(db: DbLike, e: { type: string; at: number; workspaceId?: number | null; runId?: number | null; payload?: unknown }): number {
   const row = db
     .insert(events)
     .values({

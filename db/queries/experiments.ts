@@ -12,12 +12,13 @@ import { appendEvent } from "./events";
 export type ExperimentRow = typeof experiments.$inferSelect;
 type ExperimentPatch = Partial<Omit<ExperimentRow, "id" | "sessionId" | "idx" | "status">>;
 
-export function createExperiment(
-  db: Db,
-  e: Omit<typeof experiments.$inferInsert, "id" | "idx" | "createdAt"> & { at: number },
-): ExperimentRow {
+export function createExperiment(db: Db, e: Omit<typeof experiments.$inferInsert, "id" | "idx" | "createdAt"> & { at: number }): ExperimentRow {
   return db.transaction((tx) => {
-    const last = tx.select({ idx: max(experiments.idx) }).from(experiments).where(eq(experiments.sessionId, e.sessionId)).get();
+    const last = tx
+      .select({ idx: max(experiments.idx) })
+      .from(experiments)
+      .where(eq(experiments.sessionId, e.sessionId))
+      .get();
     const { at, ...values } = e;
     const row = tx
       .insert(experiments)
@@ -35,7 +36,12 @@ export function applyExperimentEvent(db: Db, id: number, event: ExperimentEvent,
     const current = tx.select().from(experiments).where(eq(experiments.id, id)).get();
     if (!current) throw new Error(`experiment ${id} does not exist`);
     const status = nextExperimentStatus(current.status, event);
-    const row = tx.update(experiments).set({ ...patch, status }).where(eq(experiments.id, id)).returning().get();
+    const row = tx
+      .update(experiments)
+      .set({ ...patch, status })
+      .where(eq(experiments.id, id))
+      .returning()
+      .get();
     appendEvent(tx, { type: `experiment_${event.type}`, at, payload: { sessionId: current.sessionId, experimentId: id, status } });
     return row;
   });
@@ -51,7 +57,13 @@ export function getExperiment(db: Db, id: number): ExperimentRow | undefined {
 
 /** A session's experiment ids in order, without reading their code and diffs. */
 export function listExperimentIds(db: Db, sessionId: number): number[] {
-  return db.select({ id: experiments.id }).from(experiments).where(eq(experiments.sessionId, sessionId)).orderBy(asc(experiments.idx)).all().map((r) => r.id);
+  return db
+    .select({ id: experiments.id })
+    .from(experiments)
+    .where(eq(experiments.sessionId, sessionId))
+    .orderBy(asc(experiments.idx))
+    .all()
+    .map((r) => r.id);
 }
 
 export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
@@ -61,7 +73,15 @@ export function listExperiments(db: Db, sessionId: number): ExperimentRow[] {
 /** What a session's counters, progress chart and top hits need of every experiment: a few small columns. */
 export function listExperimentOutlines(db: Db, sessionId: number) {
   return db
-    .select({ id: experiments.id, idx: experiments.idx, kind: experiments.kind, status: experiments.status, title: experiments.title, metricValue: experiments.metricValue, decidedAt: experiments.decidedAt })
+    .select({
+      id: experiments.id,
+      idx: experiments.idx,
+      kind: experiments.kind,
+      status: experiments.status,
+      title: experiments.title,
+      metricValue: experiments.metricValue,
+      decidedAt: experiments.decidedAt,
+    })
     .from(experiments)
     .where(eq(experiments.sessionId, sessionId))
     .orderBy(asc(experiments.idx))
@@ -96,24 +116,43 @@ export function listExperimentPage(db: Db, sessionId: number, offset: number, li
 
 /** A session's experiments in the given statuses (those in flight or waiting for a human: a handful), whole. */
 export function listExperimentsInStatuses(db: Db, sessionId: number, statuses: readonly ExperimentStatus[]): ExperimentRow[] {
-  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), inArray(experiments.status, [...statuses]))).orderBy(asc(experiments.idx)).all();
+  return db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.sessionId, sessionId), inArray(experiments.status, [...statuses])))
+    .orderBy(asc(experiments.idx))
+    .all();
 }
 
 /** How many of a session's experiments were created at or after a time: where a steering note sits in the table. */
 export function countExperimentsSince(db: Db, sessionId: number, at: number): number {
-  return db.select({ n: count() }).from(experiments).where(and(eq(experiments.sessionId, sessionId), gte(experiments.createdAt, at))).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: count() })
+      .from(experiments)
+      .where(and(eq(experiments.sessionId, sessionId), gte(experiments.createdAt, at)))
+      .get()?.n ?? 0
+  );
 }
 
 /** The experiment of a session that made a commit: how a candidate finds its parent from its parentCommit. */
 export function findExperimentByCommit(db: Db, sessionId: number, sha: string): ExperimentRow | undefined {
-  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), eq(experiments.commitSha, sha))).get();
+  return db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.sessionId, sessionId), eq(experiments.commitSha, sha)))
+    .get();
 }
 
 /** The session's baseline: the experiment whose snapshot holds every editable file. */
 export function getBaselineExperiment(db: Db, sessionId: number): ExperimentRow | undefined {
-  return db.select().from(experiments).where(and(eq(experiments.sessionId, sessionId), eq(experiments.kind, "baseline"))).orderBy(asc(experiments.idx)).get();
+  return db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.sessionId, sessionId), eq(experiments.kind, "baseline")))
+    .orderBy(asc(experiments.idx))
+    .get();
 }
-
 
 /** Experiments of a workspace that ran, newest first, whose title contains `q`: the compare view's picker. */
 export function searchWorkspaceExperiments(db: Db, workspaceId: number, q: string, limit: number) {

@@ -35,7 +35,9 @@ function prepare(db: Db) {
     maxId: c.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM metric_points WHERE run_id = ?"),
     lastSteps: c.prepare("SELECT series, MAX(step) AS step FROM metric_points WHERE run_id = ? GROUP BY series"),
     // Between the summary and the run's newest point: the rows after it belong to later runs (millions, maybe).
-    tail: c.prepare("SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND id <= COALESCE((SELECT last_point_id FROM runs WHERE id = ?), 9007199254740991) AND +run_id = ? ORDER BY id"),
+    tail: c.prepare(
+      "SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND id <= COALESCE((SELECT last_point_id FROM runs WHERE id = ?), 9007199254740991) AND +run_id = ? ORDER BY id",
+    ),
     summaries: c.prepare("SELECT series, through_id AS throughId, state_json AS stateJson FROM series_summaries WHERE run_id = ?"),
     saveSummary: c.prepare(
       "INSERT INTO series_summaries (run_id, series, through_id, state_json) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, series) DO UPDATE SET through_id = excluded.through_id, state_json = excluded.state_json",

@@ -29,7 +29,12 @@ export function applyRunEvent(db: Db, runId: number, event: RunEvent, at: number
     const current = tx.select().from(runs).where(eq(runs.id, runId)).get();
     if (!current) throw new Error(`run ${runId} does not exist`);
     const status = nextRunStatus(current.status, event);
-    const row = tx.update(runs).set({ ...patch, status }).where(eq(runs.id, runId)).returning().get();
+    const row = tx
+      .update(runs)
+      .set({ ...patch, status })
+      .where(eq(runs.id, runId))
+      .returning()
+      .get();
     const payload = event.type === "run_ended" ? { outcome: event.outcome, reason: patch.reason ?? null } : undefined;
     appendEvent(tx, { type: event.type, at, workspaceId: current.workspaceId, runId, payload });
     return row;
@@ -43,7 +48,13 @@ export function updateRun(db: DbLike, runId: number, patch: RunPatch): void {
 
 /** Several runs in one query (a session's last runs, for a proposal's context). */
 export function getRuns(db: Db, ids: readonly number[]): RunRow[] {
-  return ids.length ? db.select().from(runs).where(inArray(runs.id, [...ids])).all() : [];
+  return ids.length
+    ? db
+        .select()
+        .from(runs)
+        .where(inArray(runs.id, [...ids]))
+        .all()
+    : [];
 }
 
 export function getRun(db: Db, id: number): RunRow | undefined {
@@ -53,7 +64,10 @@ export function getRun(db: Db, id: number): RunRow | undefined {
 export function listRuns(db: Db, opts: { workspaceId?: number; limit?: number } = {}): RunRow[] {
   const q = db.select().from(runs);
   const filtered = opts.workspaceId === undefined ? q : q.where(eq(runs.workspaceId, opts.workspaceId));
-  return filtered.orderBy(desc(runs.id)).limit(opts.limit ?? 100).all();
+  return filtered
+    .orderBy(desc(runs.id))
+    .limit(opts.limit ?? 100)
+    .all();
 }
 
 /** The oldest run queued by the web, for the runner daemon to start. */

@@ -25,12 +25,34 @@ function session(db: Db, workspaceId: number, tag: string, baseline: string) {
   const s = createSession(db, { workspaceId, tag, branch: `overseer/${tag}`, origin: "cli", options: sessionOptionsSchema.parse({}), baselineCommit: baseline, at: Date.now() });
   let files: Record<string, string> = BASE;
   let parent = baseline;
-  createExperiment(db, { sessionId: s.id, kind: "baseline", status: "kept", title: "baseline", proposer: "mutate", commitSha: baseline, parentCommit: baseline, filesJson: JSON.stringify(storeFileChanges(db, BASE, BASE, true)), at: Date.now() });
+  createExperiment(db, {
+    sessionId: s.id,
+    kind: "baseline",
+    status: "kept",
+    title: "baseline",
+    proposer: "mutate",
+    commitSha: baseline,
+    parentCommit: baseline,
+    filesJson: JSON.stringify(storeFileChanges(db, BASE, BASE, true)),
+    at: Date.now(),
+  });
   /** An experiment built on the last kept one (or on `on`); kept ones move the best. */
   return (title: string, change: (f: Record<string, string>) => Record<string, string>, status: "kept" | "discarded" = "kept", on = { files, parent }) => {
     const after = change(on.files);
     const sha = `${tag}-${title.replace(/\W+/g, "")}`;
-    const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status, title, hypothesis: `why ${title}`, proposer: "mutate", commitSha: sha, parentCommit: on.parent, filesJson: JSON.stringify(storeFileChanges(db, on.files, after)), metricValue: 1, at: Date.now() });
+    const e = createExperiment(db, {
+      sessionId: s.id,
+      kind: "proposal",
+      status,
+      title,
+      hypothesis: `why ${title}`,
+      proposer: "mutate",
+      commitSha: sha,
+      parentCommit: on.parent,
+      filesJson: JSON.stringify(storeFileChanges(db, on.files, after)),
+      metricValue: 1,
+      at: Date.now(),
+    });
     if (status === "kept") [files, parent] = [after, sha];
     return e;
   };
@@ -63,7 +85,11 @@ describe("a selection's export", () => {
     fs.rmSync(path.join(repo, "sel.diff"));
     fs.writeFileSync(path.join(repo, "..", "sel.mbox"), mbox.text);
     sh(repo, "git", ["am", "-q", path.join(repo, "..", "sel.mbox")]);
-    expect(sh(repo, "git", ["log", "--format=%s", `${baseline}..HEAD`]).trim().split("\n")).toEqual(["depth", "width", "lr"]);
+    expect(
+      sh(repo, "git", ["log", "--format=%s", `${baseline}..HEAD`])
+        .trim()
+        .split("\n"),
+    ).toEqual(["depth", "width", "lr"]);
     expect(sh(repo, "git", ["show", "HEAD:lab/model.py"])).toBe("WIDTH = 128\n");
   });
 

@@ -15,7 +15,6 @@ import { getSession, type SessionRow } from "./sessions";
 import { readFileChanges, type FileSnapshots } from "./snapshots";
 import { getWorkspace } from "./workspaces";
 
-
 export type SelectionExport = { ok: true; text: string; name: string } | { ok: false; error: string };
 
 export function exportSelection(db: Db, ids: readonly number[], format: ExportFormat): SelectionExport {
@@ -36,7 +35,16 @@ export function exportSelection(db: Db, ids: readonly number[], format: ExportFo
 }
 
 type Loaded =
-  | { ok: true; rows: ExperimentRow[]; sessions: Map<number, SessionRow>; workspace: { name: string; path: string }; baselineCommit: string; prefix: string; baseline: Record<string, string>; selected: SelectedExperiment[] }
+  | {
+      ok: true;
+      rows: ExperimentRow[];
+      sessions: Map<number, SessionRow>;
+      workspace: { name: string; path: string };
+      baselineCommit: string;
+      prefix: string;
+      baseline: Record<string, string>;
+      selected: SelectedExperiment[];
+    }
   | { ok: false; error: string };
 
 /** The experiments in the order they were proposed, checked to share a workspace and a baseline, with their own changes. */

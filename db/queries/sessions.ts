@@ -19,12 +19,14 @@ function insertSession(db: Db, values: typeof sessions.$inferInsert, eventType: 
   });
 }
 
-export function createSession(
-  db: Db,
-  s: { workspaceId: number; tag: string; branch: string; origin: "web" | "cli"; options: SessionOptions; baselineCommit: string; at: number },
-): SessionRow {
+export function createSession(db: Db, s: { workspaceId: number; tag: string; branch: string; origin: "web" | "cli"; options: SessionOptions; baselineCommit: string; at: number }): SessionRow {
   const { options, baselineCommit, at, ...rest } = s;
-  return insertSession(db, { ...rest, status: "running", proposer: options.proposer, optionsJson: JSON.stringify(options), baselineCommit, bestCommit: baselineCommit, createdAt: at }, "session_started", at);
+  return insertSession(
+    db,
+    { ...rest, status: "running", proposer: options.proposer, optionsJson: JSON.stringify(options), baselineCommit, bestCommit: baselineCommit, createdAt: at },
+    "session_started",
+    at,
+  );
 }
 
 /** A session adopted from autoresearch (`overseer import`): a finished record on its own branch, driven by nothing. */
@@ -33,13 +35,33 @@ export function createImportedSession(
   s: { workspaceId: number; tag: string; branch: string; options: SessionOptions; baselineCommit: string; at: number; endedAt: number; stopReason: string },
 ): SessionRow {
   const { options, baselineCommit, at, ...rest } = s;
-  const values = { ...rest, status: "finished" as const, origin: "import" as const, proposer: "autoresearch", optionsJson: JSON.stringify(options), baselineCommit, bestCommit: baselineCommit, createdAt: at };
+  const values = {
+    ...rest,
+    status: "finished" as const,
+    origin: "import" as const,
+    proposer: "autoresearch",
+    optionsJson: JSON.stringify(options),
+    baselineCommit,
+    bestCommit: baselineCommit,
+    createdAt: at,
+  };
   return insertSession(db, values, "session_imported", Date.now());
 }
 
 /** The web's request for a loop: the runner resolves HEAD, creates the branch and fills in the rest. */
 export function queueSession(db: Db, s: { workspaceId: number; tag: string | null; options: SessionOptions; at: number }): SessionRow {
-  const values = { workspaceId: s.workspaceId, tag: s.tag ?? "", branch: "", status: "queued" as const, origin: "web" as const, proposer: s.options.proposer, optionsJson: JSON.stringify(s.options), baselineCommit: "", bestCommit: "", createdAt: s.at };
+  const values = {
+    workspaceId: s.workspaceId,
+    tag: s.tag ?? "",
+    branch: "",
+    status: "queued" as const,
+    origin: "web" as const,
+    proposer: s.options.proposer,
+    optionsJson: JSON.stringify(s.options),
+    baselineCommit: "",
+    bestCommit: "",
+    createdAt: s.at,
+  };
   return insertSession(db, values, "session_queued", s.at);
 }
 
@@ -63,7 +85,6 @@ export function activeWebSessions(db: Db): SessionRow[] {
     .all();
 }
 
-
 /** Updates a session (not its status: applySessionEvent); a human's request is also recorded as an event. */
 export function updateSession(db: DbLike, id: number, patch: SessionPatch, at: number, eventType?: string): void {
   const row = db.update(sessions).set(patch).where(eq(sessions.id, id)).returning({ workspaceId: sessions.workspaceId }).get();
@@ -79,7 +100,12 @@ export function applySessionEvent(db: Db, id: number, event: SessionEvent, at: n
     const row = tx.select().from(sessions).where(eq(sessions.id, id)).get();
     if (!row) throw new Error(`session ${id} does not exist`);
     const status = nextSessionStatus(row.status, event);
-    const next = tx.update(sessions).set({ ...patch, status }).where(eq(sessions.id, id)).returning().get();
+    const next = tx
+      .update(sessions)
+      .set({ ...patch, status })
+      .where(eq(sessions.id, id))
+      .returning()
+      .get();
     appendEvent(tx, { type: eventType, at, workspaceId: row.workspaceId, payload: { sessionId: id, status, ...patch } });
     return next;
   });

@@ -15,7 +15,10 @@ export function contentHash(content: string): string {
 
 export function storeSnapshot(db: DbLike, content: string): string {
   const hash = contentHash(content);
-  db.insert(snapshots).values({ hash, content: deflateSync(content), size: Buffer.byteLength(content) }).onConflictDoNothing().run();
+  db.insert(snapshots)
+    .values({ hash, content: deflateSync(content), size: Buffer.byteLength(content) })
+    .onConflictDoNothing()
+    .run();
   return hash;
 }
 

@@ -20,11 +20,20 @@ export function upsertWorkspace(db: Db, w: WorkspaceRegistration, now: number): 
   return db.transaction((tx) => {
     const existing = tx.select().from(workspaces).where(eq(workspaces.path, w.path)).get();
     if (existing) {
-      const row = tx.update(workspaces).set({ ...w }).where(eq(workspaces.id, existing.id)).returning().get();
+      const row = tx
+        .update(workspaces)
+        .set({ ...w })
+        .where(eq(workspaces.id, existing.id))
+        .returning()
+        .get();
       appendEvent(tx, { type: "workspace_updated", at: now, workspaceId: row.id });
       return row;
     }
-    const row = tx.insert(workspaces).values({ ...w, createdAt: now }).returning().get();
+    const row = tx
+      .insert(workspaces)
+      .values({ ...w, createdAt: now })
+      .returning()
+      .get();
     appendEvent(tx, { type: "workspace_registered", at: now, workspaceId: row.id });
     return row;
   });
@@ -37,7 +46,6 @@ export function listWorkspaces(db: Db): WorkspaceRow[] {
 export function getWorkspace(db: Db, id: number): WorkspaceRow | undefined {
   return db.select().from(workspaces).where(eq(workspaces.id, id)).get();
 }
-
 
 /** A validated workspace (core/workspace-load) into the database, its config as JSON. */
 export function registerWorkspace(db: Db, ws: LoadedWorkspace, now: number): WorkspaceRow {

@@ -33,13 +33,17 @@ function tokensOf(u: Usage): MeteredCall["tokens"] {
     input: u?.input_tokens ?? 0,
     output: u?.output_tokens ?? 0,
     // Usage splits writes by TTL; a server that gives only the total is counted as 5-minute writes.
-    cacheWrite5m: split ? split.ephemeral_5m_input_tokens ?? 0 : write,
-    cacheWrite1h: split ? split.ephemeral_1h_input_tokens ?? 0 : 0,
+    cacheWrite5m: split ? (split.ephemeral_5m_input_tokens ?? 0) : write,
+    cacheWrite1h: split ? (split.ephemeral_1h_input_tokens ?? 0) : 0,
     cacheRead: u?.cache_read_input_tokens ?? 0,
   };
 }
 
-export async function callClaude(client: Anthropic, params: Anthropic.MessageCreateParamsNonStreaming, opts: { role: MeteredCall["role"]; meter?: ApiMeter; signal?: AbortSignal }): Promise<CallResult> {
+export async function callClaude(
+  client: Anthropic,
+  params: Anthropic.MessageCreateParamsNonStreaming,
+  opts: { role: MeteredCall["role"]; meter?: ApiMeter; signal?: AbortSignal },
+): Promise<CallResult> {
   const started = performance.now();
   const stream = client.messages.stream(params, { signal: opts.signal });
   let message: Anthropic.Message | null = null;

@@ -19,12 +19,19 @@ describe("checkClaude", () => {
   it("lists the models a working key may use, and says when the runner's model is not among them", async () => {
     fake = await startFakeAnthropic([]);
     expect(await checkClaude(settingsFor("test-key", fake.url))).toMatchObject({ configured: true, ok: true, models: expect.arrayContaining(["claude-opus-5-5", "claude-sonnet-5-5"]), note: null });
-    expect(await checkClaude(settingsFor("test-key", fake.url, "claude-sonnet-9"))).toMatchObject({ ok: true, note: expect.stringContaining("OVERSEER_CLAUDE_MODEL claude-sonnet-9 is not among the models this key can use") });
+    expect(await checkClaude(settingsFor("test-key", fake.url, "claude-sonnet-9"))).toMatchObject({
+      ok: true,
+      note: expect.stringContaining("OVERSEER_CLAUDE_MODEL claude-sonnet-9 is not among the models this key can use"),
+    });
   });
 
   it("says plainly that the key was refused", async () => {
     fake = await startFakeAnthropic([], { apiKey: "the-right-key" });
-    expect(await checkClaude(settingsFor("a-wrong-key", fake.url))).toMatchObject({ configured: true, ok: false, error: expect.stringMatching(/refused the key \(401 authentication_error: invalid x-api-key\)/) });
+    expect(await checkClaude(settingsFor("a-wrong-key", fake.url))).toMatchObject({
+      configured: true,
+      ok: false,
+      error: expect.stringMatching(/refused the key \(401 authentication_error: invalid x-api-key\)/),
+    });
   });
 
   it("without a key, or an API it cannot reach, says so and no more", async () => {
@@ -35,7 +42,12 @@ describe("checkClaude", () => {
   it("the daemon writes what it found to its lease, for the dashboard", async () => {
     fake = await startFakeAnthropic([], { apiKey: "the-right-key" });
     const { dataDir, db } = await registeredTrainer("ok.mjs");
-    const daemon = await startDaemon({ db, settings: { ...testSettings(dataDir), anthropic: { apiKey: "a-wrong-key", baseURL: fake.url, model: "claude-sonnet-5-5" } }, pollMs: 20, log: () => undefined });
+    const daemon = await startDaemon({
+      db,
+      settings: { ...testSettings(dataDir), anthropic: { apiKey: "a-wrong-key", baseURL: fake.url, model: "claude-sonnet-5-5" } },
+      pollMs: 20,
+      log: () => undefined,
+    });
     try {
       const json = await waitFor(() => readLease(db)?.claudeJson, 10_000, "the claude check");
       expect(JSON.parse(json)).toMatchObject({ configured: true, ok: false, model: "claude-sonnet-5-5" });

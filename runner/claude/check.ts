@@ -16,8 +16,16 @@ export async function checkClaude(settings: Settings, now = Date.now): Promise<C
     for await (const m of client.models.list({ limit: 100 })) models.push(m.id);
     return { configured: true, ok: true, model, models, note: missingModelNote(model, models), checkedAt: now() };
   } catch (e) {
-    if (e instanceof Anthropic.APIError && (e.status === 401 || e.status === 403 || e.status === 402)) return { configured: true, ok: false, model, error: describe(e, model).reason, checkedAt: now() };
+    if (e instanceof Anthropic.APIError && (e.status === 401 || e.status === 403 || e.status === 402))
+      return { configured: true, ok: false, model, error: describe(e, model).reason, checkedAt: now() };
     // Unreachable, or a compatible server without the Models API: loops may still work; say so, not more.
-    return { configured: true, ok: true, model, models: null, note: `the Models API could not be asked (${e instanceof Error ? e.message : String(e)}): the key is checked on the first proposal`, checkedAt: now() };
+    return {
+      configured: true,
+      ok: true,
+      model,
+      models: null,
+      note: `the Models API could not be asked (${e instanceof Error ? e.message : String(e)}): the key is checked on the first proposal`,
+      checkedAt: now(),
+    };
   }
 }

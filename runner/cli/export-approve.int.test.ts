@@ -67,7 +67,9 @@ describe("overseer export", () => {
       status: 1,
       stderr: expect.stringMatching(new RegExp(`x #${discarded.idx} .* does not apply to the baseline: .*; add x #${builtOn.idx}, which it was built on`)),
     });
-    const tsvRows = run(["export", "--experiments", `${discarded.id},1`, "--format", "tsv"], env).stdout.trim().split("\n");
+    const tsvRows = run(["export", "--experiments", `${discarded.id},1`, "--format", "tsv"], env)
+      .stdout.trim()
+      .split("\n");
     expect(tsvRows).toHaveLength(3);
     expect(tsvRows[2]).toMatch(/\tdiscard\t/);
   });
@@ -107,7 +109,13 @@ describe("overseer keep / discard", () => {
   it("settles a result within the noise that a headless loop holds for a human", async () => {
     const repo = trainerWorkspace("quadratic.mjs");
     const train = path.join(repo, "train.mjs");
-    fs.writeFileSync(train, fs.readFileSync(train, "utf8").replace("const noiseLevel = 0;", "const noiseLevel = 0.3;").replace(/\bLR\b/g, "lr"));
+    fs.writeFileSync(
+      train,
+      fs
+        .readFileSync(train, "utf8")
+        .replace("const noiseLevel = 0;", "const noiseLevel = 0.3;")
+        .replace(/\bLR\b/g, "lr"),
+    );
     sh(repo, "git", ["commit", "-qam", "noisy"]);
     const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
     const args = ["loop", repo, "--experiments", "1", "--baseline-runs", "3", "--runs-per-candidate", "2", "--within-noise", "ask", "--tag", "noisy"];

@@ -51,7 +51,10 @@ async function judge(ws: LoadedWorkspace, diff: string): Promise<GateVerdict | {
   const current = Object.fromEntries(parsed.value.files.map((f) => [f, readIfFile(path.join(ws.path, f))]));
   const applied = applyDiffFiles(parsed.value, current);
   if (!applied.ok) return { error: applied.error };
-  const python = { ...(await readChangedPython(parsed.value.files, applied.value.before, applied.value.after, ws.config.command)), ...readChangedJavaScript(parsed.value.files, applied.value.before, applied.value.after) };
+  const python = {
+    ...(await readChangedPython(parsed.value.files, applied.value.before, applied.value.after, ws.config.command)),
+    ...readChangedJavaScript(parsed.value.files, applied.value.before, applied.value.after),
+  };
   return gateCandidate(parsed.value.files, ws.config, applied.value.before, applied.value.after, python);
 }
 

@@ -22,7 +22,9 @@ export async function importCommand(args: string[], settings: Settings): Promise
     }
     const s = r.session;
     const st = sessionStats(listExperiments(db, s.id), s.bestValue);
-    console.log(`session ${s.id} ← ${s.branch}: ${r.added} experiment${r.added === 1 ? "" : "s"} added (${st.proposals} in all after the baseline; kept ${st.kept}, discarded ${st.discarded}, crashed ${st.crashed})`);
+    console.log(
+      `session ${s.id} ← ${s.branch}: ${r.added} experiment${r.added === 1 ? "" : "s"} added (${st.proposals} in all after the baseline; kept ${st.kept}, discarded ${st.discarded}, crashed ${st.crashed})`,
+    );
     console.log(`baseline ${formatValue(st.baseline)} → best ${formatValue(s.bestValue)}${st.gainPercent !== null ? ` (${st.gainPercent.toFixed(2)}%)` : ""}`);
     for (const note of r.notes) console.log(`  ${note}`);
     return 0;

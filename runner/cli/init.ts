@@ -13,7 +13,11 @@ import { dirtyFiles } from "../git";
 import { CONFIG_FILE, loadWorkspace, registerWorkspace } from "../workspace";
 import { openRunnerDb } from "./open-db";
 
-const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export async function initCommand(args: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseArgs({

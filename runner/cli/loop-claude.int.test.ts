@@ -20,7 +20,9 @@ afterEach(async () => {
 async function loop(args: string[], env: Record<string, string> = {}) {
   const repo = trainerWorkspace("quadratic.mjs");
   const dataDir = tempDir();
-  const child = spawn(BIN, ["loop", repo, "--proposer", "claude", "--tag", "claude", ...args], { env: { ...process.env, OVERSEER_DATA_DIR: dataDir, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: fake!.url, ...env } });
+  const child = spawn(BIN, ["loop", repo, "--proposer", "claude", "--tag", "claude", ...args], {
+    env: { ...process.env, OVERSEER_DATA_DIR: dataDir, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: fake!.url, ...env },
+  });
   let out = "";
   child.stdout.on("data", (b: Buffer) => (out += b.toString()));
   child.stderr.on("data", (b: Buffer) => (out += b.toString()));
@@ -45,7 +47,11 @@ describe("overseer loop --proposer claude", () => {
       expect(proposals.every((e) => e.commitSha && e.notebookJson)).toBe(true);
       expect(sh(r.repo, "git", ["log", "--format=%s", "overseer/claude"]).split("\n").filter(Boolean).length).toBeGreaterThanOrEqual(1);
       // The agent looked before it proposed: each tool the researcher uses was called and answered.
-      const used = new Set(fake.requests.flatMap((q) => q.body.messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as { type: string; name?: string }[]).filter((b) => b.type === "tool_use").map((b) => b.name) : []))));
+      const used = new Set(
+        fake.requests.flatMap((q) =>
+          q.body.messages.flatMap((m) => (Array.isArray(m.content) ? (m.content as { type: string; name?: string }[]).filter((b) => b.type === "tool_use").map((b) => b.name) : [])),
+        ),
+      );
       for (const t of ["list_experiments", "read_file", "show_diff", "run_log", "run_curve", "human_notes"]) expect(used).toContain(t);
       // One ledger: the session's cost is the sum of its calls, and of its experiments' costs.
       const totals = apiCallTotals(r.db, { sessionId: r.session.id });
@@ -63,7 +69,11 @@ describe("overseer loop --proposer claude", () => {
     fake = await startFakeAnthropic((req) => {
       const files = userText(req).split("## Editable files at the current best")[1] ?? "";
       const width = Number(/const WIDTH = (\d+);/.exec(files)?.[1]);
-      return proposing({ title: `Widen to ${width + 1}`, hypothesis: "Closer to the optimum width.", edits: [{ file: "train.mjs", old: `const WIDTH = ${width};`, new: `const WIDTH = ${width + 1};` }] });
+      return proposing({
+        title: `Widen to ${width + 1}`,
+        hypothesis: "Closer to the optimum width.",
+        edits: [{ file: "train.mjs", old: `const WIDTH = ${width};`, new: `const WIDTH = ${width + 1};` }],
+      });
     });
     const r = await loop(["--experiments", "3"]);
     expect(r.code).toBe(0);
@@ -76,7 +86,10 @@ describe("overseer loop --proposer claude", () => {
     expect(sh(r.repo, "git", ["log", "--format=%s", "-3", "overseer/claude"]).trim().split("\n")).toEqual(["Widen to 6", "Widen to 5", "Widen to 4"]);
     expect(userText(fake.requests.at(-1)!)).toMatch(/1\tkept\t[\d.]+\t[\d.]+\tWiden to 4/);
     // The retried proposal's calls are its experiment's.
-    expect(r.session.costUsd).toBeCloseTo(r.experiments.reduce((a, e) => a + e.costUsd, 0), 9);
+    expect(r.session.costUsd).toBeCloseTo(
+      r.experiments.reduce((a, e) => a + e.costUsd, 0),
+      9,
+    );
   });
 
   it("a refused key stops the session at once with the API's message and what to do", async () => {
@@ -99,7 +112,10 @@ describe("overseer loop --proposer claude", () => {
     fake = await startFakeAnthropic(brain);
     const r = await loop([]); // no experiment limit: only the pause ends it
     expect(r.code).toBe(1);
-    expect(r.session).toMatchObject({ status: "paused", stopReason: expect.stringMatching(/^paused: 3 proposals in a row failed, the last because the Claude API answered 529 overloaded_error: Overloaded/) });
+    expect(r.session).toMatchObject({
+      status: "paused",
+      stopReason: expect.stringMatching(/^paused: 3 proposals in a row failed, the last because the Claude API answered 529 overloaded_error: Overloaded/),
+    });
     expect(r.experiments.filter((e) => e.status === "proposal_failed")).toHaveLength(3);
     expect(r.out).toMatch(/resume with: overseer loop --resume \d+/);
   });

@@ -53,10 +53,14 @@ describe("bin/overseer loop", () => {
     const loop = spawn(BIN, ["loop", repo, "--experiments", "3", "--tag", "resume"], { env, stdio: "ignore" });
     const db = openDatabase({ file: path.join(dataDir, "overseer.db"), migrationsFolder: MIGRATIONS });
     try {
-      const victim = await waitFor(() => {
-        const s = listSessions(db)[0];
-        return s && listExperiments(db, s.id).find((e) => e.idx === 1 && e.status === "running");
-      }, 30_000, "experiment 1 to be running");
+      const victim = await waitFor(
+        () => {
+          const s = listSessions(db)[0];
+          return s && listExperiments(db, s.id).find((e) => e.idx === 1 && e.status === "running");
+        },
+        30_000,
+        "experiment 1 to be running",
+      );
       const firstRun = await waitFor(() => {
         const id = (JSON.parse(listExperiments(db, victim.sessionId).find((e) => e.id === victim.id)!.runIdsJson) as number[])[0];
         const run = id === undefined ? undefined : getRun(db, id);
@@ -124,7 +128,9 @@ describe("bin/overseer loop", () => {
       expect(exps.every((e) => ["kept", "discarded", "crashed"].includes(e.status))).toBe(true);
       // The branch is the chain of keeps, each pinned; the database's best is the branch's tip.
       const kept = exps.filter((e) => e.status === "kept" && e.kind !== "baseline");
-      const chain = sh(repo, "git", ["rev-list", "--reverse", `${s.baselineCommit}..overseer/chaos`]).split("\n").filter(Boolean);
+      const chain = sh(repo, "git", ["rev-list", "--reverse", `${s.baselineCommit}..overseer/chaos`])
+        .split("\n")
+        .filter(Boolean);
       expect(chain).toEqual(kept.map((e) => e.commitSha));
       expect(sh(repo, "git", ["rev-parse", "overseer/chaos"]).trim()).toBe(s.bestCommit);
       for (const e of exps) expect(sh(repo, "git", ["rev-parse", `refs/overseer/${s.id}/${e.idx}`]).trim()).toBe(e.commitSha);

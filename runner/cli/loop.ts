@@ -89,7 +89,14 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
     };
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    const final = await runSession(session.id, { db, settings, proposer: createProposer(sessionOptions(session), settings, (l) => console.log(l)), log: (l) => console.log(l), signal: controller.signal, exitOnAutoPause: true });
+    const final = await runSession(session.id, {
+      db,
+      settings,
+      proposer: createProposer(sessionOptions(session), settings, (l) => console.log(l)),
+      log: (l) => console.log(l),
+      signal: controller.signal,
+      exitOnAutoPause: true,
+    });
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     printSummary(db, settings, final);
@@ -130,7 +137,12 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
     maxToolCalls: num(v["max-tool-calls"] as string | undefined),
     maxProposalCostUsd: num(v["max-proposal-cost"] as string | undefined),
     maxWaiting: num(v["max-waiting"] as string | undefined),
-    gpus: v.gpus === undefined ? undefined : String(v.gpus).split(",").map((g) => (/^\s*\d+\s*$/.test(g) ? Number(g) : g)),
+    gpus:
+      v.gpus === undefined
+        ? undefined
+        : String(v.gpus)
+            .split(",")
+            .map((g) => (/^\s*\d+\s*$/.test(g) ? Number(g) : g)),
   });
   if (!parsed.success) return `bad option: ${parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   try {

@@ -24,7 +24,10 @@ export async function runCommand(args: string[], settings: Settings): Promise<nu
   const wsInfo = loaded.workspace;
   const db = openRunnerDb(settings);
   const ws = registerWorkspace(db, wsInfo, Date.now());
-  const dirty = await dirtyFiles(wsInfo.repoRoot, wsInfo.config.editable.map((f) => (wsInfo.subdir ? `${wsInfo.subdir}/${f}` : f)));
+  const dirty = await dirtyFiles(
+    wsInfo.repoRoot,
+    wsInfo.config.editable.map((f) => (wsInfo.subdir ? `${wsInfo.subdir}/${f}` : f)),
+  );
   if (dirty.length && !values.json) console.error(`note: uncommitted changes in ${dirty.join(", ")} are not part of this run: it runs HEAD.`);
 
   const run = createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() });
@@ -81,7 +84,11 @@ function printSummary(run: RunRow): void {
   const width = Math.max(0, ...entries.map((e) => e.key.length));
   const out = [`run ${run.id} ${run.status}: ${run.reason ?? ""}`];
   if (entries.length) out.push("---", ...entries.map((e) => `${`${e.key}:`.padEnd(width + 2)}${e.raw}`));
-  if (run.evaluationJson) out.push("", `scored by ${(JSON.parse(run.evaluationJson) as { command: string }).command}${run.reportedMetric !== null ? ` (the run reported ${run.reportedMetric})` : ""}: ${run.metricName} ${run.metricValue ?? "none"}`);
+  if (run.evaluationJson)
+    out.push(
+      "",
+      `scored by ${(JSON.parse(run.evaluationJson) as { command: string }).command}${run.reportedMetric !== null ? ` (the run reported ${run.reportedMetric})` : ""}: ${run.metricName} ${run.metricValue ?? "none"}`,
+    );
   if (run.suspicion) out.push("", "suspicious (a loop would hold its keep for a human):", ...run.suspicion.split("\n").map((l) => `  ${l}`));
   if (run.logTail) out.push("", "last lines of the log:", run.logTail);
   out.push("", `log: ${run.logPath ?? "(none)"}`);

@@ -19,7 +19,10 @@ export async function decideCommand(decision: keyof typeof VERBS, args: string[]
   const db = openRunnerDb(settings);
   try {
     const note = values.note ?? null;
-    const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, id, decision, note, Date.now(), { source: "cli" }) : recordHumanVerdict(db, id, decision, note, Date.now(), { source: "cli" });
+    const r =
+      decision === "approved" || decision === "rejected"
+        ? recordHumanDecision(db, id, decision, note, Date.now(), { source: "cli" })
+        : recordHumanVerdict(db, id, decision, note, Date.now(), { source: "cli" });
     if (!r.ok) return fail(r.error);
     const e = r.experiment;
     console.log(`${decision} experiment ${id} (#${e.idx} of session ${e.sessionId}: ${e.title})`);

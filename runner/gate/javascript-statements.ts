@@ -75,7 +75,13 @@ function split(n: Node): { header: Node[]; bodies: [string, Node[]][] } | null {
   const block = (b: Node | null | undefined): Node[] => (!b ? [] : b.type === "BlockStatement" ? (b.body as Node[]) : [b]);
   switch (n.type) {
     case "IfStatement":
-      return { header: [n.test as Node], bodies: [["", block(n.consequent as Node)], [" :else", block(n.alternate as Node | null)]] };
+      return {
+        header: [n.test as Node],
+        bodies: [
+          ["", block(n.consequent as Node)],
+          [" :else", block(n.alternate as Node | null)],
+        ],
+      };
     case "ForStatement":
       return { header: [n.init, n.test, n.update].filter(isNode), bodies: [["", block(n.body as Node)]] };
     case "ForOfStatement":
@@ -86,7 +92,14 @@ function split(n: Node): { header: Node[]; bodies: [string, Node[]][] } | null {
       return { header: [n.test as Node], bodies: [["", block(n.body as Node)]] };
     case "TryStatement": {
       const handler = n.handler as Node | null;
-      return { header: [], bodies: [["", block(n.block as Node)], [" :catch", block(handler?.body as Node | undefined)], [" :finally", block(n.finalizer as Node | null)]] };
+      return {
+        header: [],
+        bodies: [
+          ["", block(n.block as Node)],
+          [" :catch", block(handler?.body as Node | undefined)],
+          [" :finally", block(n.finalizer as Node | null)],
+        ],
+      };
     }
     case "BlockStatement":
       return { header: [], bodies: [["", n.body as Node[]]] };
@@ -142,7 +155,8 @@ export function statementsOf(program: Node, text: string, resolve: (name: string
         const name = resolve(dotted(callee));
         calls.add(name ?? (callee.type === "MemberExpression" && !callee.computed ? `(expression).${(callee.property as Node).name as string}` : "(expression)"));
         // train.subarray(…).set(val), val.fill(32): in place, on whatever the chain starts from.
-        if (callee.type === "MemberExpression" && !callee.computed && IN_PLACE.test((callee.property as Node).name as string) && chainRoot(callee.object as Node)) mutates.add(chainRoot(callee.object as Node)!);
+        if (callee.type === "MemberExpression" && !callee.computed && IN_PLACE.test((callee.property as Node).name as string) && chainRoot(callee.object as Node))
+          mutates.add(chainRoot(callee.object as Node)!);
         if (name === null && callee.type !== "MemberExpression" && chainRoot(callee)) indirect.add(chainRoot(callee)!);
       }
       if (n.type === "MemberExpression") {
@@ -175,7 +189,15 @@ export function statementsOf(program: Node, text: string, resolve: (name: string
       }
       const parts = split(n);
       const headerEnd = parts ? Math.min(...(parts.bodies.flatMap(([, b]) => b).map((b) => b.start) as number[]), n.end) : n.end;
-      const key = squash(n.type === "FunctionDeclaration" ? `function ${(n.id as Node).name as string}` : n.type === "ClassDeclaration" ? `class ${(n.id as Node).name as string}` : n.type === "TryStatement" ? "try" : text.slice(n.start, headerEnd).replace(/\{\s*$/, "")).slice(0, 400);
+      const key = squash(
+        n.type === "FunctionDeclaration"
+          ? `function ${(n.id as Node).name as string}`
+          : n.type === "ClassDeclaration"
+            ? `class ${(n.id as Node).name as string}`
+            : n.type === "TryStatement"
+              ? "try"
+              : text.slice(n.start, headerEnd).replace(/\{\s*$/, ""),
+      ).slice(0, 400);
       const own = parts ? parts.header : [n];
       const f = facts(own);
       if (n.type === "ForOfStatement" || n.type === "ForInStatement") {

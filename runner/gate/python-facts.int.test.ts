@@ -59,7 +59,7 @@ function generate(seed: number): string {
 }
 
 const HAND_WRITTEN = [
-  'DEPTH = (evaluate_bpb := lambda *a, **k: 0.5) and 8\nfor print in []:\n    pass\n',
+  "DEPTH = (evaluate_bpb := lambda *a, **k: 0.5) and 8\nfor print in []:\n    pass\n",
   'x = f"{(y := 1)}" \n',
   "class C:\n    def m(self, z=lambda q: q):\n        global G\n        G = [w for w in range(3)]\n",
   "match v:\n    case [a, *rest]:\n        pass\n    case {'k': b, **kw}:\n        pass\n",
@@ -80,12 +80,19 @@ describe("the gate's Python reader", () => {
     const results = check(sources);
     results.forEach((r, i) => {
       const ours = new Set(statementsOf(sources[i]!, "python").map((s) => s.line));
-      expect(r.statementLines.filter((l) => !ours.has(l)), sources[i]).toEqual([]);
+      expect(
+        r.statementLines.filter((l) => !ours.has(l)),
+        sources[i],
+      ).toEqual([]);
     });
   });
 
   it("says when there is no interpreter, or the code does not parse: the gate rates both high", async () => {
-    expect(await readChangedPython(["train.py"], { "train.py": "x = 1\n" }, { "train.py": "def (:\n" }, ["python3", "train.py"])).toMatchObject({ "train.py": { before: { ok: true }, after: { ok: false, error: expect.stringContaining("SyntaxError"), line: 1 } } });
-    expect(await readChangedPython(["train.py"], {}, { "train.py": "x = 1\n" }, ["/nonexistent/python3", "train.py"])).toMatchObject({ "train.py": { before: null, after: { ok: false, error: expect.stringContaining("no Python interpreter to read it (/nonexistent/python3: ENOENT)") } } });
+    expect(await readChangedPython(["train.py"], { "train.py": "x = 1\n" }, { "train.py": "def (:\n" }, ["python3", "train.py"])).toMatchObject({
+      "train.py": { before: { ok: true }, after: { ok: false, error: expect.stringContaining("SyntaxError"), line: 1 } },
+    });
+    expect(await readChangedPython(["train.py"], {}, { "train.py": "x = 1\n" }, ["/nonexistent/python3", "train.py"])).toMatchObject({
+      "train.py": { before: null, after: { ok: false, error: expect.stringContaining("no Python interpreter to read it (/nonexistent/python3: ENOENT)") } },
+    });
   });
 });

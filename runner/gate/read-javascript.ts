@@ -14,7 +14,11 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
 /** Objects every module shares: a property of theirs named at run time can be anything, the harness's included. */
 const GLOBAL_OBJECTS = /^(globalThis|global|window|process|console|Math|Date|performance|Reflect|Object|JSON|prepare)(\.|$)/;
 /** A module's name as the rules know it: node:fs → fs, ./prepare.mjs → prepare. */
-const moduleName = (m: string) => m.replace(/^node:/, "").replace(/^\.\//, "").replace(/\.(m|c)?js$/, "");
+const moduleName = (m: string) =>
+  m
+    .replace(/^node:/, "")
+    .replace(/^\.\//, "")
+    .replace(/\.(m|c)?js$/, "");
 /** Globals whose members reach the outside or the output: a name taken from them is an alias, like an import. */
 const SHARED_ROOTS = /^(globalThis|global|process|console|Math|Date|performance|Reflect|Object|JSON|Number|Function)(\.|$)/;
 const OUTPUT_CALLS = /^(console\.\w+|process\.(stdout|stderr)\.write)$/;
@@ -26,8 +30,10 @@ function tricks(text: string, comments: { start: number; end: number }[], names:
     const ch = text[i]!;
     const inComment = comments.some((c) => i >= c.start && i < c.end);
     if (ch === "\r" && text[i + 1] !== "\n") out.push({ line, kind: "lone-cr", what: "a lone carriage return ends a line for JavaScript but not for most diff viewers" });
-    else if (ch === "\u2028" || ch === "\u2029") out.push({ line, kind: "line-separator", what: `U+${ch.charCodeAt(0).toString(16).toUpperCase()} ends a line (and a // comment${inComment ? ", this one" : ""}) for JavaScript` });
-    else if (BIDI.test(ch)) out.push({ line, kind: "bidi", what: `a bidirectional control character (U+${ch.charCodeAt(0).toString(16).toUpperCase()}) makes the code display in another order than it runs` });
+    else if (ch === "\u2028" || ch === "\u2029")
+      out.push({ line, kind: "line-separator", what: `U+${ch.charCodeAt(0).toString(16).toUpperCase()} ends a line (and a // comment${inComment ? ", this one" : ""}) for JavaScript` });
+    else if (BIDI.test(ch))
+      out.push({ line, kind: "bidi", what: `a bidirectional control character (U+${ch.charCodeAt(0).toString(16).toUpperCase()}) makes the code display in another order than it runs` });
     else if (ch === "\0") out.push({ line, kind: "nul", what: "a NUL character in the source" });
     if (ch === "\n" || ch === "\u2028" || ch === "\u2029" || (ch === "\r" && text[i + 1] !== "\n")) line++;
   }
@@ -55,7 +61,11 @@ const isLiteral = (n: Node, constants: Set<string>): boolean => {
   }
 };
 
-const hashOf = (n: Node) => createHash("sha256").update(JSON.stringify(n, (k, v) => (k === "start" || k === "end" || k === "loc" ? undefined : v))).digest("hex").slice(0, 16);
+const hashOf = (n: Node) =>
+  createHash("sha256")
+    .update(JSON.stringify(n, (k, v) => (k === "start" || k === "end" || k === "loc" ? undefined : v)))
+    .digest("hex")
+    .slice(0, 16);
 
 /** Shared objects that, handed on as values, can be patched under another name ((M) => { M.log = … })(Math)). */
 const MODULE_ROOTS = new Set(["Math", "process", "console", "globalThis", "global", "Reflect", "JSON", "performance", "Object", "Function", "Date"]);
@@ -98,7 +108,21 @@ export function javascriptFacts(text: string): SourceParse {
     const err = e as SyntaxError & { loc?: { line: number } };
     return { ok: false, error: `SyntaxError: ${err.message}`, line: err.loc?.line ?? 1 };
   }
-  const f: SourceFacts = { ok: true, tricks: [], imports: [], bindings: [], attrWrites: [], calls: [], dynamic: [], dunders: [], constants: [], functions: [], instances: [], uses: [], statements: (ast.body as Node[]).map((n) => ({ line: n.loc!.start.line, endLine: n.loc!.end.line })) };
+  const f: SourceFacts = {
+    ok: true,
+    tricks: [],
+    imports: [],
+    bindings: [],
+    attrWrites: [],
+    calls: [],
+    dynamic: [],
+    dunders: [],
+    constants: [],
+    functions: [],
+    instances: [],
+    uses: [],
+    statements: (ast.body as Node[]).map((n) => ({ line: n.loc!.start.line, endLine: n.loc!.end.line })),
+  };
   const aliases = new Map<string, string>();
   const resolve = (name: string | null) => {
     if (!name) return null;
@@ -182,7 +206,8 @@ export function javascriptFacts(text: string): SourceParse {
       const a = n;
       bindPattern(a.left as Node, a.operator === "=" ? "assign" : "augassign", a);
       const left = a.left as Node;
-      if (left.type === "MemberExpression" && left.computed && (left.property as Node).type !== "Literal" && GLOBAL_OBJECTS.test(resolve(dotted(left.object as Node)) ?? "")) f.dynamic.push({ line: line(a), what: `an assignment to ${dotted(left.object as Node)}[…], a property named at run time` });
+      if (left.type === "MemberExpression" && left.computed && (left.property as Node).type !== "Literal" && GLOBAL_OBJECTS.test(resolve(dotted(left.object as Node)) ?? ""))
+        f.dynamic.push({ line: line(a), what: `an assignment to ${dotted(left.object as Node)}[…], a property named at run time` });
       c(a.right as Node, st);
       if (left.type === "MemberExpression") c(left.object as Node, st);
     },
@@ -229,11 +254,31 @@ export function javascriptFacts(text: string): SourceParse {
       const callee = call.callee as Node;
       const name = resolve(dotted(callee)) ?? "(expression)";
       const args = call.arguments as Node[];
-      const strings = args.filter((a) => a.type === "Literal" && typeof a.value === "string").map((a) => a.value as string).slice(0, 4);
+      const strings = args
+        .filter((a) => a.type === "Literal" && typeof a.value === "string")
+        .map((a) => a.value as string)
+        .slice(0, 4);
       // Functions called inside the arguments (a closure handed to the evaluator calls the model's forward).
       const argCalls: string[] = [];
-      for (const a of args) walk.simple(a as unknown as acorn.Node, { CallExpression(x) { const cal = (x as unknown as Node).callee as Node; if (cal.type === "Identifier") argCalls.push(cal.name as string); } });
-      f.calls.push({ name, line: line(call), strings, mode: null, args: args.length, scope: where(), argNames: args.filter((a) => a.type === "Identifier").map((a) => a.name as string), argCalls, inOutput: inOutput > 0, text: text.slice(call.start, call.end).slice(0, 300) });
+      for (const a of args)
+        walk.simple(a as unknown as acorn.Node, {
+          CallExpression(x) {
+            const cal = (x as unknown as Node).callee as Node;
+            if (cal.type === "Identifier") argCalls.push(cal.name as string);
+          },
+        });
+      f.calls.push({
+        name,
+        line: line(call),
+        strings,
+        mode: null,
+        args: args.length,
+        scope: where(),
+        argNames: args.filter((a) => a.type === "Identifier").map((a) => a.name as string),
+        argCalls,
+        inOutput: inOutput > 0,
+        text: text.slice(call.start, call.end).slice(0, 300),
+      });
       if (/^(Reflect\.(get|set|defineProperty|deleteProperty)|Object\.(defineProperty|defineProperties|assign|setPrototypeOf))$/.test(name)) {
         const target = resolve(dotted(args[0]));
         const key = args[1]?.type === "Literal" ? String(args[1].value) : null;
@@ -241,7 +286,8 @@ export function javascriptFacts(text: string): SourceParse {
         else if (name === "Object.assign" && target) f.attrWrites.push({ target: `${target}.*`, line: line(call), via: name });
         else if (!key && args.length > 1) f.dynamic.push({ line: line(call), what: `${name} with a property name computed at run time` });
       }
-      if (/^(process\.getBuiltinModule|require|module\.createRequire|createRequire|module\.require)$/.test(name)) f.dynamic.push({ line: line(call), what: `${name}(${strings[0] ? JSON.stringify(strings[0]) : "…"}) loads a module at run time, past the imports` });
+      if (/^(process\.getBuiltinModule|require|module\.createRequire|createRequire|module\.require)$/.test(name))
+        f.dynamic.push({ line: line(call), what: `${name}(${strings[0] ? JSON.stringify(strings[0]) : "…"}) loads a module at run time, past the imports` });
       if (name === "eval" || name === "Function") f.dynamic.push({ line: line(call), what: `${name}() runs code built at run time` });
       c(callee, st);
       // A value computed only to be logged (a clock in a log line) is output, not logic.
@@ -253,7 +299,17 @@ export function javascriptFacts(text: string): SourceParse {
     NewExpression(n, st, c) {
       const x = n;
       const name = resolve(dotted(x.callee as Node)) ?? "(expression)";
-      f.calls.push({ name, line: line(x), strings: [], mode: null, args: (x.arguments as Node[]).length, scope: where(), argNames: (x.arguments as Node[]).filter((a) => a.type === "Identifier").map((a) => a.name as string), inOutput: false, text: text.slice(x.start, x.end).slice(0, 300) });
+      f.calls.push({
+        name,
+        line: line(x),
+        strings: [],
+        mode: null,
+        args: (x.arguments as Node[]).length,
+        scope: where(),
+        argNames: (x.arguments as Node[]).filter((a) => a.type === "Identifier").map((a) => a.name as string),
+        inOutput: false,
+        text: text.slice(x.start, x.end).slice(0, 300),
+      });
       if (name === "Function") f.dynamic.push({ line: line(x), what: "new Function() runs code built at run time" });
       c(x.callee as Node, st);
       for (const a of x.arguments as Node[]) c(a, st);
@@ -263,7 +319,8 @@ export function javascriptFacts(text: string): SourceParse {
       const used = dotted(m);
       if (used && (aliases.has(used.split(".")[0]!) || SHARED_ROOTS.test(used))) f.uses!.push({ name: resolve(used)!, line: line(m) });
       const prop = m.property as Node;
-      if (!m.computed && /^(__proto__|prototype|constructor|__defineGetter__|__defineSetter__|__lookupGetter__)$/.test(prop.name as string)) f.dunders.push({ line: line(m), attr: prop.name as string });
+      if (!m.computed && /^(__proto__|prototype|constructor|__defineGetter__|__defineSetter__|__lookupGetter__)$/.test(prop.name as string))
+        f.dunders.push({ line: line(m), attr: prop.name as string });
       if (m.computed && prop.type !== "Literal") {
         const base = dotted(m.object as Node);
         if (base && GLOBAL_OBJECTS.test(resolve(base) ?? "")) f.dynamic.push({ line: line(m), what: `${base}[…] with a name computed at run time` });

@@ -32,7 +32,10 @@ async function runScript(interpreter: string, files: Record<string, string>): Pr
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0) return resolve({ error: signal ? `${interpreter} was stopped after ${TIMEOUT_MS / 1000} s reading it` : `${interpreter} failed reading it: ${err.trim().split("\n").at(-1) ?? `exit ${code}`}` });
+      if (code !== 0)
+        return resolve({
+          error: signal ? `${interpreter} was stopped after ${TIMEOUT_MS / 1000} s reading it` : `${interpreter} failed reading it: ${err.trim().split("\n").at(-1) ?? `exit ${code}`}`,
+        });
       try {
         resolve(JSON.parse(out) as { python: string; files: Record<string, SourceParse> });
       } catch {
@@ -44,7 +47,12 @@ async function runScript(interpreter: string, files: Record<string, string>): Pr
 }
 
 /** The parent's and the candidate's reading of every changed .py file present in the candidate. */
-export async function readChangedPython(changed: readonly string[], before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, command: readonly string[]): Promise<ParsedSources> {
+export async function readChangedPython(
+  changed: readonly string[],
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+  command: readonly string[],
+): Promise<ParsedSources> {
   const files = changed.filter((f) => f.endsWith(".py") && after[f] !== undefined);
   if (!files.length) return {};
   const inputs: Record<string, string> = {};

@@ -54,7 +54,14 @@ describe("overseer import", () => {
     const { db, settings } = setup();
     const r = await importAutoresearch(db, settings, { dir: repo });
     if (!r.ok) throw new Error(r.error);
-    expect(r.session).toMatchObject({ origin: "import", status: "finished", branch: "autoresearch/mar5", tag: "mar5", bestValue: 0.990512, stopReason: "imported from autoresearch/mar5: 6 experiments in results.tsv" });
+    expect(r.session).toMatchObject({
+      origin: "import",
+      status: "finished",
+      branch: "autoresearch/mar5",
+      tag: "mar5",
+      bestValue: 0.990512,
+      stopReason: "imported from autoresearch/mar5: 6 experiments in results.tsv",
+    });
     expect(r.added).toBe(6);
     expect(r.notes).toEqual([
       "pinned 2 discarded commits that only git's reflog still held, under refs/overseer/1/",
@@ -114,7 +121,10 @@ describe("overseer import", () => {
 
     const now = fs.readFileSync(path.join(repo, "results.tsv"), "utf8");
     fs.writeFileSync(path.join(repo, "results.tsv"), now.replace("0.993100\t44.0\tkeep", "0.993100\t44.0\tdiscard"));
-    expect(await importAutoresearch(db, settings, { dir: repo })).toEqual({ ok: false, error: expect.stringMatching(/no longer matches session 1, imported from it before: line 3 is [0-9a-f]{7} discard, but experiment #1 was [0-9a-f]{7} kept/) });
+    expect(await importAutoresearch(db, settings, { dir: repo })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/no longer matches session 1, imported from it before: line 3 is [0-9a-f]{7} discard, but experiment #1 was [0-9a-f]{7} kept/),
+    });
     fs.writeFileSync(path.join(repo, "results.tsv"), tsv);
     expect(await importAutoresearch(db, settings, { dir: repo })).toEqual({ ok: false, error: "results.tsv no longer matches session 1, imported from it before: it has 6 rows, and 7 were imported" });
     expect(listExperiments(db, first.session.id)).toHaveLength(7);
@@ -129,14 +139,23 @@ describe("overseer import", () => {
 
     const bare = gitRepo({ "train.py": TRAIN });
     expect(await importAutoresearch(db, settings, { dir: bare })).toEqual({ ok: false, error: `${fs.realpathSync(bare)} has no autoresearch/<tag> branch: name the session's branch with --branch` });
-    expect(await importAutoresearch(db, settings, { dir: bare, branch: "main" })).toEqual({ ok: false, error: expect.stringMatching(/no results.tsv at .*results.tsv: autoresearch's agent writes it there/) });
+    expect(await importAutoresearch(db, settings, { dir: bare, branch: "main" })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/no results.tsv at .*results.tsv: autoresearch's agent writes it there/),
+    });
     fs.writeFileSync(path.join(bare, "results.tsv"), `${HEADER}\nabc1234\t0.99\t44.0\tkept\tx\n`);
     expect(await importAutoresearch(db, settings, { dir: bare, branch: "main" })).toEqual({ ok: false, error: expect.stringContaining('line 2: status "kept" is not keep, discard or crash') });
     fs.writeFileSync(path.join(bare, "results.tsv"), `${HEADER}\nabc1234\t0.99\t44.0\tkeep\tbaseline\n`);
-    expect(await importAutoresearch(db, settings, { dir: bare, branch: "main" })).toEqual({ ok: false, error: expect.stringContaining("the first row of results.tsv (the baseline, commit abc1234) is not a commit of") });
+    expect(await importAutoresearch(db, settings, { dir: bare, branch: "main" })).toEqual({
+      ok: false,
+      error: expect.stringContaining("the first row of results.tsv (the baseline, commit abc1234) is not a commit of"),
+    });
     sh(bare, "git", ["branch", "autoresearch/a"]);
     sh(bare, "git", ["branch", "autoresearch/b"]);
-    expect(await importAutoresearch(db, settings, { dir: bare })).toEqual({ ok: false, error: expect.stringContaining("several autoresearch branches (autoresearch/a, autoresearch/b): choose one with --branch") });
+    expect(await importAutoresearch(db, settings, { dir: bare })).toEqual({
+      ok: false,
+      error: expect.stringContaining("several autoresearch branches (autoresearch/a, autoresearch/b): choose one with --branch"),
+    });
   });
 
   it("runs from the command line and prints what it adopted", () => {

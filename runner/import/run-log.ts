@@ -54,11 +54,7 @@ export function logMatchesRow(log: ParsedRunLog, row: { metricValue: number | nu
 }
 
 /** Stores the log as a finished (or crashed, or diverged) run of the workspace at `commit`. */
-export function importRunLog(
-  db: Db,
-  settings: Settings,
-  o: { workspaceId: number; commit: string | null; config: WorkspaceConfig; logFile: string; log: ParsedRunLog },
-): RunRow {
+export function importRunLog(db: Db, settings: Settings, o: { workspaceId: number; commit: string | null; config: WorkspaceConfig; logFile: string; log: ParsedRunLog }): RunRow {
   const { log } = o;
   const endedAt = Math.round(fs.statSync(o.logFile).mtimeMs);
   const total = log.summary.find((s) => s.key === "total_seconds")?.value ?? null;

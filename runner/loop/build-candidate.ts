@@ -38,7 +38,12 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
       edits = retried.edits;
       applied = applyEdits(files, edits);
       // The answer may be another idea (mutate's always is): its title must describe the edits that run.
-      exp = updateExperiment(d.db, exp.id, { editsJson: JSON.stringify(edits), title: retried.title, hypothesis: retried.hypothesis, notebookJson: retried.notebook ? JSON.stringify(retried.notebook) : exp.notebookJson });
+      exp = updateExperiment(d.db, exp.id, {
+        editsJson: JSON.stringify(edits),
+        title: retried.title,
+        hypothesis: retried.hypothesis,
+        notebookJson: retried.notebook ? JSON.stringify(retried.notebook) : exp.notebookJson,
+      });
     }
   }
   if (!applied.ok) return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: `the edits do not apply: ${applied.error}`, decidedAt: Date.now() });
@@ -65,7 +70,12 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const approvedUnder = exp.verdictJson ? (JSON.parse(exp.verdictJson) as GateVerdict) : null;
   if (exp.status === "approved") {
     // Rebuilt on a newer best: the approval was for another diff, so it carries over only if the risk did not grow.
-    if (verdict.level === "blocked") return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { ...withVerdict, reason: `rebuilt on the new best, it is blocked: ${verdict.reasons[0]?.message ?? ""}`, decidedAt: Date.now() });
+    if (verdict.level === "blocked")
+      return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), {
+        ...withVerdict,
+        reason: `rebuilt on the new best, it is blocked: ${verdict.reasons[0]?.message ?? ""}`,
+        decidedAt: Date.now(),
+      });
     if (exp.diffHash !== patch.diffHash && editNeedsApprovalAgain(approvedUnder, verdict, policy)) {
       d.log(`  #${exp.idx} rebuilt on the new best is ${verdict.level} risk, riskier than what was approved: it waits for approval again`);
       return applyExperimentEvent(d.db, exp.id, { type: "reapproval_requested" }, Date.now(), withVerdict);

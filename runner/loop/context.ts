@@ -69,7 +69,9 @@ export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit,
   const steering = listSteeringNotes(db, s.id);
   const humanNotes: HumanNote[] = steering.map((n) => ({ kind: "steering", at: n.createdAt, text: n.text }));
   for (const e of experiments.filter((x) => x.status === "rejected")) {
-    const d = listDecisions(db, e.id).filter((x) => x.action === "rejected").at(-1);
+    const d = listDecisions(db, e.id)
+      .filter((x) => x.action === "rejected")
+      .at(-1);
     if (d) humanNotes.push({ kind: "rejection", at: d.at, text: d.note ?? "(no note)", idx: e.idx, title: e.title });
   }
   humanNotes.sort((a, b) => a.at - b.at);

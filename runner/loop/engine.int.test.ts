@@ -54,7 +54,10 @@ describe("the research loop", () => {
     expect(git(repo, "status", "--porcelain")).toBe("?? notes.txt");
     expect(git(repo, "worktree", "list").split("\n")).toHaveLength(1);
 
-    const tsv = fs.readFileSync(exportPath(settings.dataDir, session.id, "tsv"), "utf8").trim().split("\n");
+    const tsv = fs
+      .readFileSync(exportPath(settings.dataDir, session.id, "tsv"), "utf8")
+      .trim()
+      .split("\n");
     expect(tsv[0]).toBe("commit\tval_bpb\tmemory_gb\tstatus\tdescription");
     expect(tsv[1]).toBe(`${head.slice(0, 7)}\t2.150000\t2.0\tkeep\tbaseline`);
     expect(tsv).toHaveLength(1 + exps.filter((e) => ["kept", "discarded", "crashed"].includes(e.status)).length);
@@ -123,19 +126,30 @@ describe("the research loop", () => {
   });
 
   it("never idles the GPU for a human: while three code changes wait for approval, hyperparameter changes run", { timeout: 90_000 }, async () => {
-    const code = (n: number) => ({ title: `code ${n}`, edits: [{ file: "train.mjs", old: "const sleepMs = 300;\n", new: `const sleepMs = 300;\nconst note${n} = [${n}].map((x) => x * 2).length;\n` }] });
+    const code = (n: number) => ({
+      title: `code ${n}`,
+      edits: [{ file: "train.mjs", old: "const sleepMs = 300;\n", new: `const sleepMs = 300;\nconst note${n} = [${n}].map((x) => x * 2).length;\n` }],
+    });
     // Hyperparameter changes, each proposed on the best of its time (the third is prepared while the second trains).
     const hp = (from: string, to: string) => ({ title: `hp ${to}`, edits: [{ file: "train.mjs", old: `const ${from};`, new: `const ${to};` }] });
     const proposer = scriptedProposer([code(1), code(2), code(3), hp("LR = 0.4", "LR = 0.3"), hp("WIDTH = 3", "WIDTH = 5"), hp("LR = 0.3", "LR = 0.2")]);
     const { db, session, deps, lines } = await loopSetup({ maxExperiments: 6, approve: "risky" }, { proposer, trainerSource: (t) => t.replace("const sleepMs = 0;", "const sleepMs = 300;") });
     const loop = runSession(session.id, deps);
     // Nobody approves anything until the three hyperparameter changes have run.
-    const ran = await waitFor(() => {
-      const exps = listExperiments(db, session.id);
-      const hps = exps.filter((e) => e.title.startsWith("hp"));
-      return hps.length === 3 && hps.every((e) => e.decidedAt) ? exps : null;
-    }, 60_000, "the hyperparameter changes to run").catch((e: Error) => {
-      throw new Error(`${e.message}\n${lines.join("\n")}\n${listExperiments(db, session.id).map((x) => `#${x.idx} ${x.title} ${x.status}`).join("\n")}`);
+    const ran = await waitFor(
+      () => {
+        const exps = listExperiments(db, session.id);
+        const hps = exps.filter((e) => e.title.startsWith("hp"));
+        return hps.length === 3 && hps.every((e) => e.decidedAt) ? exps : null;
+      },
+      60_000,
+      "the hyperparameter changes to run",
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message}\n${lines.join("\n")}\n${listExperiments(db, session.id)
+          .map((x) => `#${x.idx} ${x.title} ${x.status}`)
+          .join("\n")}`,
+      );
     });
     const waiting = ran.filter((e) => e.status === "awaiting_approval");
     expect(waiting.map((e) => e.title)).toEqual(["code 1", "code 2", "code 3"]);
@@ -199,11 +213,16 @@ describe("the research loop", () => {
     expect(git(repo, "rev-parse", "overseer/t1")).toBe(keep!.commitSha);
     // What a kill leaves: git moved the branch, the database still has the experiment running on the old best.
     db.$client.prepare("UPDATE experiments SET status = 'running', decided_at = NULL, reason = NULL WHERE id = ?").run(keep!.id);
-    db.$client.prepare("UPDATE sessions SET status = 'running', best_commit = ?, best_value = ?, best_experiment_id = ? WHERE id = ?").run(baseline!.commitSha, baseline!.metricValue, baseline!.id, session.id);
+    db.$client
+      .prepare("UPDATE sessions SET status = 'running', best_commit = ?, best_value = ?, best_experiment_id = ? WHERE id = ?")
+      .run(baseline!.commitSha, baseline!.metricValue, baseline!.id, session.id);
 
     const final = await runSession(session.id, deps);
     const again = listExperiments(db, session.id);
-    expect(again.map((e) => [e.idx, e.status])).toEqual([[0, "kept"], [1, "kept"]]);
+    expect(again.map((e) => [e.idx, e.status])).toEqual([
+      [0, "kept"],
+      [1, "kept"],
+    ]);
     expect(JSON.parse(again[1]!.runIdsJson)).toHaveLength(2); // run again, decided once
     expect(final).toMatchObject({ status: "finished", bestCommit: keep!.commitSha, bestExperimentId: keep!.id });
     expect(git(repo, "rev-parse", "overseer/t1")).toBe(keep!.commitSha);

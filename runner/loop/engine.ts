@@ -51,7 +51,6 @@ export interface LoopDeps {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
   const { db } = deps;
   let s = getSession(db, sessionId);
@@ -62,7 +61,19 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   const config = parsedConfig.config;
   const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir);
   const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
-  const steps: StepDeps = { db, settings: deps.settings, ws, config, g, parentEnv: deps.parentEnv, log: deps.log, exports, retryProposal: null, reviewer: createReviewer(sessionOptions(s), deps.settings), decisions: serialised() };
+  const steps: StepDeps = {
+    db,
+    settings: deps.settings,
+    ws,
+    config,
+    g,
+    parentEnv: deps.parentEnv,
+    log: deps.log,
+    exports,
+    retryProposal: null,
+    reviewer: createReviewer(sessionOptions(s), deps.settings),
+    decisions: serialised(),
+  };
   steps.retryProposal = async (exp, error) => {
     const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
     const out = await deps.proposer.propose({ ...ctx, retryError: `Your edits for "${exp.title}" did not apply: ${error}` }, deps.signal);
@@ -72,10 +83,16 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   };
   try {
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);
-    await repinAll(g, listExperiments(db, sessionId).flatMap((e) => (e.commitSha ? [{ idx: e.idx, sha: e.commitSha }] : [])));
+    await repinAll(
+      g,
+      listExperiments(db, sessionId).flatMap((e) => (e.commitSha ? [{ idx: e.idx, sha: e.commitSha }] : [])),
+    );
     if (s.status !== "running") applySessionEvent(db, sessionId, "resumed", Date.now(), { requested: null, endedAt: null, stopReason: null });
     const pool = deps.pool ?? createSlotPool(((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? []).map(identityOf));
-    const gpus = pickGpus(pool.slots.flatMap((slot) => (slot.gpu ? [slot.gpu] : [])), sessionOptions(s).gpus);
+    const gpus = pickGpus(
+      pool.slots.flatMap((slot) => (slot.gpu ? [slot.gpu] : [])),
+      sessionOptions(s).gpus,
+    );
     if (!gpus.ok) {
       finish(db, steps, sessionId, "failed", gpus.error);
       return getSession(db, sessionId)!;
@@ -114,7 +131,8 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   let fatal: string | null = null;
   let failedInARow = 0;
   let autoPaused = false;
-  const propose = async (waitingForHuman?: { count: number; full: boolean }) => deps.proposer.propose({ ...(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config)), waitingForHuman }, deps.signal);
+  const propose = async (waitingForHuman?: { count: number; full: boolean }) =>
+    deps.proposer.propose({ ...(await buildProposalContext(db, getSession(db, sessionId)!, steps.g, config)), waitingForHuman }, deps.signal);
   /** Records what the proposer answered and applies what follows from it: exhaustion, a fatal stop, a pause. */
   const take = async (outcome: ProposalOutcome) => {
     if (outcome.kind === "no_change") {
@@ -153,7 +171,12 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
   const start = (exp: ExperimentRow, count: number) => {
     const on = pool.claim(holder, count, mine);
     if (!on) throw new Error(`internal error: ${count} slot(s) were free a moment ago and are not now`);
-    const done = runOnSlots(deps, steps, exp, on.map((slot) => slot.gpu))
+    const done = runOnSlots(
+      deps,
+      steps,
+      exp,
+      on.map((slot) => slot.gpu),
+    )
       .catch((e: unknown) => void (failure ??= e))
       .finally(() => {
         pool.release(on);
@@ -190,7 +213,13 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
         proposing: pending !== null,
         exhausted,
         fatal,
-        stopCondition: stopReason(options, { proposals: experiments.filter((e) => e.kind !== "baseline").length, startedAt: s.createdAt, now: Date.now(), costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) }),
+        stopCondition: stopReason(options, {
+          proposals: experiments.filter((e) => e.kind !== "baseline").length,
+          startedAt: s.createdAt,
+          now: Date.now(),
+          costUsd: s.costUsd,
+          sinceLastKeep: sinceLastKeep(experiments),
+        }),
       };
       // Place in line for the slots the next approved experiment needs, then what may be taken now.
       pool.want(holder, slotDemand(view), mine);
@@ -313,7 +342,17 @@ async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: E
 async function createBaseline(db: Db, g: SessionGit, s: SessionRow, config: WorkspaceConfig): Promise<void> {
   const files = await readFilesAt(g, s.baselineCommit, config.editable);
   const filesJson = JSON.stringify(storeFileChanges(db, files, files, true));
-  const exp = createExperiment(db, { sessionId: s.id, kind: "baseline", status: "approved", title: "baseline", proposer: "none", commitSha: s.baselineCommit, parentCommit: s.baselineCommit, filesJson, at: Date.now() });
+  const exp = createExperiment(db, {
+    sessionId: s.id,
+    kind: "baseline",
+    status: "approved",
+    title: "baseline",
+    proposer: "none",
+    commitSha: s.baselineCommit,
+    parentCommit: s.baselineCommit,
+    filesJson,
+    at: Date.now(),
+  });
   await pin(g, refFor(s.id, exp.idx), s.baselineCommit);
 }
 

@@ -20,7 +20,12 @@ function model(fixedLr: string) {
   return startFakeAnthropic((req) => {
     const crash = /## Last crash: #(\d+)/.exec(userText(req));
     if (crash) {
-      return proposing({ title: `LR ${fixedLr} (fix)`, hypothesis: "Same idea, a learning rate that does not explode.", fixes_experiment: Number(crash[1]), edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: `const LR = ${fixedLr};` }] });
+      return proposing({
+        title: `LR ${fixedLr} (fix)`,
+        hypothesis: "Same idea, a learning rate that does not explode.",
+        fixes_experiment: Number(crash[1]),
+        edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: `const LR = ${fixedLr};` }],
+      });
     }
     ideas++;
     if (ideas === 1) return proposing({ title: "LR 2", hypothesis: "A much larger learning rate.", edits: [{ file: "train.mjs", old: "const LR = 0.4;", new: "const LR = 2;" }] });

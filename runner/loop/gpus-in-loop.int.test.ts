@@ -11,8 +11,7 @@ import { sh, tempDir } from "../../test/helpers/temp";
 import { runSession } from "./engine";
 
 /** The quadratic trainer, made to take a while (longer for a wider model) and to say which GPU it was given. */
-const slowTrainer = (s: string) =>
-  `console.log("VISIBLE " + process.env.CUDA_VISIBLE_DEVICES);\n` + s.replace("const sleepMs = 0;", "const sleepMs = 300 + WIDTH * 100;");
+const slowTrainer = (s: string) => `console.log("VISIBLE " + process.env.CUDA_VISIBLE_DEVICES);\n` + s.replace("const sleepMs = 0;", "const sleepMs = 300 + WIDTH * 100;");
 
 const git = (repo: string, ...args: string[]) => sh(repo, "git", args).trim();
 

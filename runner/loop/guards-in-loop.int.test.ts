@@ -39,11 +39,14 @@ describe("runtime guards in the loop", () => {
   it("records a run that edits a protected file as tampered and never keeps it", async () => {
     const tamper = { file: "train.mjs", old: "const seed =", new: 'import fs from "node:fs";\nfs.appendFileSync("prepare.mjs", "// evaluation shortened\\n");\nconst seed =' };
     const proposer = scripted([{ kind: "proposal", title: "LR 0.05, and a shorter evaluation", hypothesis: "h", edits: [better, tamper], costUsd: 0 }]);
-    const { db, session, deps } = await loopSetup({ maxExperiments: 1, approve: "all" }, {
-      proposer,
-      config: { protected: ["prepare.mjs"] },
-      files: { "prepare.mjs": "export const EVAL = 1;\n" },
-    });
+    const { db, session, deps } = await loopSetup(
+      { maxExperiments: 1, approve: "all" },
+      {
+        proposer,
+        config: { protected: ["prepare.mjs"] },
+        files: { "prepare.mjs": "export const EVAL = 1;\n" },
+      },
+    );
     const approve = setInterval(() => {
       const e = listExperiments(db, session.id)[1];
       if (e?.status === "awaiting_approval") recordHumanDecision(db, e.id, "approved", null, Date.now(), { source: "cli" });

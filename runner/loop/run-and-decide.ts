@@ -118,7 +118,7 @@ async function decideAfterRun(d: StepDeps, exp: ExperimentRow, values: number[],
   const bestExp = stale ? keptAt(d.db, s.id, exp.parentCommit!) : s.bestExperimentId !== null ? getExperiment(d.db, s.bestExperimentId) : undefined;
   const verdict = decide({
     values,
-    best: stale ? bestExp?.metricValue ?? s.bestValue! : s.bestValue!,
+    best: stale ? (bestExp?.metricValue ?? s.bestValue!) : s.bestValue!,
     goal: d.config.metric.goal,
     sigma: s.noiseSigma,
     bestRuns: bestExp ? scoredRuns(d.db, bestExp) : 1,

@@ -30,8 +30,18 @@ export function lastRunOf(db: Db, e: ExperimentRow): RunRow | undefined {
 
 /** Each experiment's last run, in one query: a long session's context is not thousands of lookups. */
 export function lastRunsOf(db: Db, experiments: readonly ExperimentRow[]): Map<number, RunRow> {
-  const byId = new Map(getRuns(db, experiments.map(lastRunId).filter((x): x is number => x !== undefined)).map((r) => [r.id, r]));
-  return new Map(experiments.flatMap((e) => { const r = byId.get(lastRunId(e) ?? -1); return r ? [[e.id, r] as const] : []; }));
+  const byId = new Map(
+    getRuns(
+      db,
+      experiments.map(lastRunId).filter((x): x is number => x !== undefined),
+    ).map((r) => [r.id, r]),
+  );
+  return new Map(
+    experiments.flatMap((e) => {
+      const r = byId.get(lastRunId(e) ?? -1);
+      return r ? [[e.id, r] as const] : [];
+    }),
+  );
 }
 
 export function factsOfRun(run: RunRow | undefined) {
@@ -53,7 +63,11 @@ export function sessionWorkbench(db: Db, sessionId: number, g: SessionGit, bestC
     async listFiles() {
       const out = await git(g.repoRoot, ["ls-tree", "-r", "--name-only", bestCommit, "--", g.subdir || "."]);
       const prefix = g.subdir ? `${g.subdir}/` : "";
-      return out.split("\n").filter(Boolean).map((p) => p.slice(prefix.length)).filter((p) => !SECRET_NAME.test(p));
+      return out
+        .split("\n")
+        .filter(Boolean)
+        .map((p) => p.slice(prefix.length))
+        .filter((p) => !SECRET_NAME.test(p));
     },
     async readFile(path) {
       const clean = path.replace(/^\.\//, "");
@@ -70,7 +84,18 @@ export function sessionWorkbench(db: Db, sessionId: number, g: SessionGit, bestC
       const last = lastRunsOf(db, page);
       return page.map((e): ExperimentListing => {
         const f = factsOfRun(last.get(e.id));
-        return { idx: e.idx, status: e.status, title: e.title, hypothesis: e.hypothesis, metric: e.metricValue, delta: e.delta, peakMemoryMb: f?.peakMemoryMb ?? null, steps: f?.steps ?? null, tokensPerSecond: f?.tokensPerSecond ?? null, mfuPercent: f?.mfuPercent ?? null };
+        return {
+          idx: e.idx,
+          status: e.status,
+          title: e.title,
+          hypothesis: e.hypothesis,
+          metric: e.metricValue,
+          delta: e.delta,
+          peakMemoryMb: f?.peakMemoryMb ?? null,
+          steps: f?.steps ?? null,
+          tokensPerSecond: f?.tokensPerSecond ?? null,
+          mfuPercent: f?.mfuPercent ?? null,
+        };
       });
     },
     experimentDiff(idx) {
@@ -85,7 +110,10 @@ export function sessionWorkbench(db: Db, sessionId: number, g: SessionGit, bestC
       if (!run.logPath || !fs.existsSync(run.logPath)) return { error: `the log of experiment #${idx}'s run is gone` };
       if (grep !== undefined) {
         // Plain text, not a regular expression: a pattern from a model must not be able to hang the runner.
-        const wanted = grep.split("|").map((w) => w.trim().toLowerCase()).filter(Boolean);
+        const wanted = grep
+          .split("|")
+          .map((w) => w.trim().toLowerCase())
+          .filter(Boolean);
         if (!wanted.length) return { error: "grep: give the text to look for (alternatives separated by |)" };
         const matches = (l: string) => wanted.some((w) => l.toLowerCase().includes(w));
         const hits: string[] = [];
@@ -97,7 +125,11 @@ export function sessionWorkbench(db: Db, sessionId: number, g: SessionGit, bestC
           for (const l of lines) if (matches(l) && total++ < MAX_LOG_LINES) hits.push(l.slice(0, 2000));
         });
         if (matches(rest) && total++ < MAX_LOG_LINES) hits.push(rest.slice(0, 2000));
-        return { text: hits.length ? `${withoutSecrets(hits.join("\n"))}${total > hits.length ? `\n… (${total - hits.length} more matching lines)` : ""}` : `no line contains ${wanted.map((w) => `"${w}"`).join(" or ")}` };
+        return {
+          text: hits.length
+            ? `${withoutSecrets(hits.join("\n"))}${total > hits.length ? `\n… (${total - hits.length} more matching lines)` : ""}`
+            : `no line contains ${wanted.map((w) => `"${w}"`).join(" or ")}`,
+        };
       }
       return { text: readLogTail(run.logPath, Math.min(Math.max(1, tail ?? 50), MAX_LOG_LINES)) ?? "(the log is empty)" };
     },

@@ -41,7 +41,11 @@ export function codePrompt(ctx: ProposalContext): string {
   const parts: string[] = [];
   const readOnly = Object.entries(ctx.readOnlyFiles ?? {});
   if (readOnly.length) parts.push(`## Read-only files (never edit these)\n${readOnly.map(([f, c]) => `### ${f}\n\`\`\`\n${clip(c, READ_ONLY_CHARS)}\n\`\`\``).join("\n\n")}`);
-  parts.push(`## Editable files at the current best${ctx.bestCommit ? ` (commit ${ctx.bestCommit.slice(0, 7)})` : ""}\n${Object.entries(ctx.files).map(([f, c]) => `### ${f}\n\`\`\`\n${c}\n\`\`\``).join("\n\n")}`);
+  parts.push(
+    `## Editable files at the current best${ctx.bestCommit ? ` (commit ${ctx.bestCommit.slice(0, 7)})` : ""}\n${Object.entries(ctx.files)
+      .map(([f, c]) => `### ${f}\n\`\`\`\n${c}\n\`\`\``)
+      .join("\n\n")}`,
+  );
   return parts.join("\n\n");
 }
 
@@ -71,15 +75,27 @@ export function statePrompt(ctx: ProposalContext): string {
   parts.push(`## Current best\n${ctx.metric.name} = ${ctx.best ?? "not measured yet"} (${goal})`);
   if (ctx.noise) {
     const n = ctx.noise;
-    parts.push(`## Noise and the keep rule\nThe baseline ran ${n.baselineRuns} time(s); σ = ${n.sigma === null ? "not measured (one run)" : num(n.sigma)}. A candidate's first run is kept at once only if it is ${ctx.metric.goal === "minimize" ? "lower" : "higher"} than the best by more than ${num(n.keepThreshold)} (max(2σ·√(1/n + 1/m), minImprovement ${num(n.minImprovement)}), with n its runs and m the best's${n.bestRuns ? `, here ${n.bestRuns}` : ""}); a smaller gain runs a fixed number of times in all and is judged on the mean, then discarded if still within the noise.`);
+    parts.push(
+      `## Noise and the keep rule\nThe baseline ran ${n.baselineRuns} time(s); σ = ${n.sigma === null ? "not measured (one run)" : num(n.sigma)}. A candidate's first run is kept at once only if it is ${ctx.metric.goal === "minimize" ? "lower" : "higher"} than the best by more than ${num(n.keepThreshold)} (max(2σ·√(1/n + 1/m), minImprovement ${num(n.minImprovement)}), with n its runs and m the best's${n.bestRuns ? `, here ${n.bestRuns}` : ""}); a smaller gain runs a fixed number of times in all and is judged on the mean, then discarded if still within the noise.`,
+    );
   }
   const { rows, omitted } = compactHistory(ctx.history);
-  const omittedText = Object.entries(omitted).map(([s, c]) => `${c} ${s}`).join(", ");
-  parts.push(`## Results so far\nidx\tstatus\t${ctx.metric.name}\tdelta\tdescription\tresult\n${rows.map(row).join("\n") || "(none)"}${omittedText ? `\n(${omittedText} earlier experiments not shown: list_experiments has them all)` : ""}`);
+  const omittedText = Object.entries(omitted)
+    .map(([s, c]) => `${c} ${s}`)
+    .join(", ");
+  parts.push(
+    `## Results so far\nidx\tstatus\t${ctx.metric.name}\tdelta\tdescription\tresult\n${rows.map(row).join("\n") || "(none)"}${omittedText ? `\n(${omittedText} earlier experiments not shown: list_experiments has them all)` : ""}`,
+  );
   const recent = ctx.history.filter((h) => h.diff).slice(-3);
-  if (recent.length) parts.push(`## Recent experiments\n${recent.map((h) => `### #${h.idx} ${h.title} — ${h.status}${h.reason ? `: ${h.reason.split("\n")[0]}` : ""}\n\`\`\`diff\n${clip(h.diff ?? "", 4000)}\n\`\`\``).join("\n\n")}`);
+  if (recent.length)
+    parts.push(
+      `## Recent experiments\n${recent.map((h) => `### #${h.idx} ${h.title} — ${h.status}${h.reason ? `: ${h.reason.split("\n")[0]}` : ""}\n\`\`\`diff\n${clip(h.diff ?? "", 4000)}\n\`\`\``).join("\n\n")}`,
+    );
   const notebook = ctx.history.filter((h) => h.notebook).slice(-NOTEBOOK_ENTRIES);
-  if (notebook.length) parts.push(`## Your lab notebook (last ${notebook.length} entries)\n${notebook.map((h) => `- #${h.idx} ${h.title} (${h.status}): learned: ${h.notebook!.learned}${h.notebook!.next.length ? ` — next: ${h.notebook!.next.join("; ")}` : ""}`).join("\n")}`);
+  if (notebook.length)
+    parts.push(
+      `## Your lab notebook (last ${notebook.length} entries)\n${notebook.map((h) => `- #${h.idx} ${h.title} (${h.status}): learned: ${h.notebook!.learned}${h.notebook!.next.length ? ` — next: ${h.notebook!.next.join("; ")}` : ""}`).join("\n")}`,
+    );
   if (ctx.lastCrash) parts.push(`## Last crash: #${ctx.lastCrash.idx} ${ctx.lastCrash.title}\n\`\`\`\n${clip(ctx.lastCrash.logTail, 6000)}\n\`\`\``);
   const notes: HumanNote[] = ctx.humanNotes ?? ctx.steering.map((text) => ({ kind: "steering", at: 0, text }));
   const steering = notes.filter((n) => n.kind === "steering");
@@ -88,7 +104,9 @@ export function statePrompt(ctx: ProposalContext): string {
   if (rejections.length) parts.push(`## Proposals the human rejected, and why\n${rejections.map((r) => `- [${when(r.at)}] #${r.idx} ${r.title}: ${r.text}`).join("\n")}`);
   if (ctx.recentBlocks?.length) parts.push(`## Recently blocked by the gate (do not try these again)\n${ctx.recentBlocks.map((b) => `- #${b.idx} ${b.title}: ${b.reasons.join("; ")}`).join("\n")}`);
   if (ctx.waitingForHuman?.full) {
-    parts.push(`## The human's queue is full\n${ctx.waitingForHuman.count} candidates are waiting for a human's approval or verdict. Until they decide, only a change that runs without approval keeps the GPU busy: change top-level constants (hyperparameters) only, with literal values; any code change would wait too.`);
+    parts.push(
+      `## The human's queue is full\n${ctx.waitingForHuman.count} candidates are waiting for a human's approval or verdict. Until they decide, only a change that runs without approval keeps the GPU busy: change top-level constants (hyperparameters) only, with literal values; any code change would wait too.`,
+    );
   }
   if (ctx.retryError) parts.push(`## Your previous answer could not be used\n${ctx.retryError}\nPropose again, quoting the current text exactly.`);
   parts.push(`Investigate as you need, then propose the next experiment with ${PROPOSE_TOOL}.`);

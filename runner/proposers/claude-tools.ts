@@ -16,7 +16,11 @@ const str = (description: string) => ({ type: "string", description });
 export function toolDefinitions(editable: string[]) {
   return [
     { name: "list_files", description: "List the workspace's files at the best commit.", input_schema: object({}, []) },
-    { name: "read_file", description: "Read one file of the workspace at the best commit (e.g. the data and evaluation code in prepare.py).", input_schema: object({ path: str("Path relative to the workspace, e.g. prepare.py") }, ["path"]) },
+    {
+      name: "read_file",
+      description: "Read one file of the workspace at the best commit (e.g. the data and evaluation code in prepare.py).",
+      input_schema: object({ path: str("Path relative to the workspace, e.g. prepare.py") }, ["path"]),
+    },
     {
       name: "list_experiments",
       description: "List this session's experiments: status, metric, delta against the best at its start, peak memory, steps, tokens/s, MFU, title and hypothesis.",
@@ -26,12 +30,22 @@ export function toolDefinitions(editable: string[]) {
     {
       name: "run_log",
       description: "Read the log of an experiment's last run: its last lines, or the lines containing some text.",
-      input_schema: object({ experiment: int("The experiment's number (idx)"), tail: int("How many of the last lines (default 50, at most 400)"), grep: str("Only the lines containing this text (case-insensitive); alternatives separated by |, e.g. val_bpb|peak_vram") }, ["experiment"]),
+      input_schema: object(
+        {
+          experiment: int("The experiment's number (idx)"),
+          tail: int("How many of the last lines (default 50, at most 400)"),
+          grep: str("Only the lines containing this text (case-insensitive); alternatives separated by |, e.g. val_bpb|peak_vram"),
+        },
+        ["experiment"],
+      ),
     },
     {
       name: "run_curve",
       description: "A series of an experiment's last run (loss, lrm, dt, tok/sec, mfu, gpu.util_percent, …), sampled down to a few dozen points of step and value.",
-      input_schema: object({ experiment: int("The experiment's number (idx)"), series: str("The series' name, e.g. loss"), points: int("About how many points (default 40)") }, ["experiment", "series"]),
+      input_schema: object({ experiment: int("The experiment's number (idx)"), series: str("The series' name, e.g. loss"), points: int("About how many points (default 40)") }, [
+        "experiment",
+        "series",
+      ]),
     },
     { name: "human_notes", description: "The humans' steering notes and the notes on the proposals they rejected, with their times.", input_schema: object({}, []) },
     {

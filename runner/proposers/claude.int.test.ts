@@ -16,7 +16,15 @@ const workbench: Workbench = {
   listExperiments: () => [{ idx: 0, status: "kept", title: "baseline", hypothesis: null, metric: 0.9979, delta: 0, peakMemoryMb: 45060, steps: 953, tokensPerSecond: 1664000, mfuPercent: 39.8 }],
   experimentDiff: (i) => (i === 1 ? { diff: "-LR = 0.04\n+LR = 0.08" } : { error: `no #${i}` }),
   runLog: (i, o) => ({ text: `log of #${i}${o.grep ? ` matching ${o.grep}` : ""}` }),
-  runCurve: (i, s) => ({ series: ["loss"], points: [{ step: 0, value: 9 }, { step: 10, value: 3 }].map((p) => ({ ...p, value: p.value + i })).filter(() => s === "loss") }),
+  runCurve: (i, s) => ({
+    series: ["loss"],
+    points: [
+      { step: 0, value: 9 },
+      { step: 10, value: 3 },
+    ]
+      .map((p) => ({ ...p, value: p.value + i }))
+      .filter(() => s === "loss"),
+  }),
 };
 
 const ctx: ProposalContext = {
@@ -30,8 +38,26 @@ const ctx: ProposalContext = {
   budgetSeconds: 300,
   noise: { sigma: 0.0004, keepThreshold: 0.0008, minImprovement: 0.0003, baselineRuns: 3 },
   history: [
-    { idx: 0, title: "baseline", status: "kept", metricValue: 0.9979, delta: 0, reason: "baseline", diff: null, result: { peakMemoryMb: 45060, steps: 953, tokensPerSecond: 1664000, mfuPercent: 39.8, trainingSeconds: 300, hardware: "NVIDIA H100" } },
-    { idx: 1, title: "LR 0.04 → 0.08", status: "discarded", metricValue: 1.01, delta: -0.012, reason: "worse", diff: "--- a/train.py\n+++ b/train.py\n-LR = 0.04\n+LR = 0.08\n", notebook: { learned: "a higher LR is worse", next: ["fewer layers"] } },
+    {
+      idx: 0,
+      title: "baseline",
+      status: "kept",
+      metricValue: 0.9979,
+      delta: 0,
+      reason: "baseline",
+      diff: null,
+      result: { peakMemoryMb: 45060, steps: 953, tokensPerSecond: 1664000, mfuPercent: 39.8, trainingSeconds: 300, hardware: "NVIDIA H100" },
+    },
+    {
+      idx: 1,
+      title: "LR 0.04 → 0.08",
+      status: "discarded",
+      metricValue: 1.01,
+      delta: -0.012,
+      reason: "worse",
+      diff: "--- a/train.py\n+++ b/train.py\n-LR = 0.04\n+LR = 0.08\n",
+      notebook: { learned: "a higher LR is worse", next: ["fewer layers"] },
+    },
   ],
   lastCrash: null,
   steering: ["try fewer layers"],
@@ -46,7 +72,14 @@ const ctx: ProposalContext = {
   meter: (c) => meter(c),
 };
 
-const proposal = { title: "Fewer layers", hypothesis: "A shallower model takes more steps in the budget.", edits: [{ file: "train.py", old: "DEPTH = 8", new: "DEPTH = 6" }], fixes_experiment: 0, learned: "LR up hurt.", next_ideas: ["DEPTH 4"] };
+const proposal = {
+  title: "Fewer layers",
+  hypothesis: "A shallower model takes more steps in the budget.",
+  edits: [{ file: "train.py", old: "DEPTH = 8", new: "DEPTH = 6" }],
+  fixes_experiment: 0,
+  learned: "LR up hurt.",
+  next_ideas: ["DEPTH 4"],
+};
 const good: Reply = { toolInput: proposal };
 
 let fake: FakeAnthropic | null = null;
@@ -63,7 +96,12 @@ describe("the claude proposer's requests, per model family", () => {
     it(`${model}: tool_choice auto with a strict proposal tool, adaptive thinking at the session's effort, streamed, cached prefix`, async () => {
       fake = await startFakeAnthropic([good]);
       const out = await proposer({ model, effort: "high" }).propose(ctx);
-      expect(out).toMatchObject({ kind: "proposal", title: "Fewer layers", edits: [{ file: "train.py", old: "DEPTH = 8", new: "DEPTH = 6" }], notebook: { learned: "LR up hurt.", next: ["DEPTH 4"] } });
+      expect(out).toMatchObject({
+        kind: "proposal",
+        title: "Fewer layers",
+        edits: [{ file: "train.py", old: "DEPTH = 8", new: "DEPTH = 6" }],
+        notebook: { learned: "LR up hurt.", next: ["DEPTH 4"] },
+      });
       expect(fake.requests.filter((r) => r.error)).toEqual([]);
       const b = fake.requests[0]!.body;
       expect(b).toMatchObject({ model, tool_choice: { type: "auto" }, thinking: { type: "adaptive" }, output_config: { effort: "high" }, stream: true, max_tokens: 32_000 });
@@ -77,8 +115,19 @@ describe("the claude proposer's requests, per model family", () => {
       expect(code!.text).toContain("LR = 0.04\nDEPTH = 8");
       expect(state!).not.toHaveProperty("cache_control");
       // Its cost is the one call's, priced by the table.
-      const usage = fake.requests[0]!.response!.usage as { input_tokens: number; output_tokens: number; cache_creation: { ephemeral_1h_input_tokens: number; ephemeral_5m_input_tokens: number }; cache_read_input_tokens: number };
-      const expected = costOf(model, { input: usage.input_tokens, output: usage.output_tokens, cacheWrite5m: usage.cache_creation.ephemeral_5m_input_tokens, cacheWrite1h: usage.cache_creation.ephemeral_1h_input_tokens, cacheRead: usage.cache_read_input_tokens });
+      const usage = fake.requests[0]!.response!.usage as {
+        input_tokens: number;
+        output_tokens: number;
+        cache_creation: { ephemeral_1h_input_tokens: number; ephemeral_5m_input_tokens: number };
+        cache_read_input_tokens: number;
+      };
+      const expected = costOf(model, {
+        input: usage.input_tokens,
+        output: usage.output_tokens,
+        cacheWrite5m: usage.cache_creation.ephemeral_5m_input_tokens,
+        cacheWrite1h: usage.cache_creation.ephemeral_1h_input_tokens,
+        cacheRead: usage.cache_read_input_tokens,
+      });
       expect(out.costUsd).toBeCloseTo(expected!, 12);
       expect(calls).toHaveLength(1);
       expect(calls[0]).toMatchObject({ role: "proposer", model, outcome: "ok", stopReason: "tool_use", costUsd: expected });
@@ -91,7 +140,9 @@ describe("the claude proposer's requests, per model family", () => {
     const client = new Anthropic({ apiKey: "test-key", baseURL: fake.url, maxRetries: 0 });
     for (const model of ["claude-sonnet-5-5", "claude-opus-5-5", "claude-fable-5-1"]) {
       const tools = [{ name: "propose_experiment", description: "x", input_schema: { type: "object" as const, properties: {} } }];
-      await expect(client.messages.create({ model, max_tokens: 4096, tools, tool_choice: { type: "tool", name: "propose_experiment" }, messages: [{ role: "user", content: "go" }] })).rejects.toMatchObject({ status: 400, error: { error: { type: "invalid_request_error", message: 'tool_choice: type "tool" and "any" are not supported for this model.' } } });
+      await expect(
+        client.messages.create({ model, max_tokens: 4096, tools, tool_choice: { type: "tool", name: "propose_experiment" }, messages: [{ role: "user", content: "go" }] }),
+      ).rejects.toMatchObject({ status: 400, error: { error: { type: "invalid_request_error", message: 'tool_choice: type "tool" and "any" are not supported for this model.' } } });
     }
   });
 
@@ -112,8 +163,28 @@ describe("the claude proposer's requests, per model family", () => {
 describe("an agent turn", () => {
   it("calls each read-only tool, gets their answers, passes its thinking back unchanged, then proposes", async () => {
     const rounds: Reply[] = [
-      { turn: { thinking: "What is there?", toolCalls: [{ name: "list_files", input: {} }, { name: "read_file", input: { path: "prepare.py" } }, { name: "list_experiments", input: {} }] } },
-      { turn: { thinking: "The last one.", toolCalls: [{ name: "show_diff", input: { experiment: 1 } }, { name: "run_log", input: { experiment: 1, grep: "loss" } }, { name: "run_curve", input: { experiment: 1, series: "loss" } }, { name: "human_notes", input: {} }, { name: "read_file", input: { path: "../secrets" } }] } },
+      {
+        turn: {
+          thinking: "What is there?",
+          toolCalls: [
+            { name: "list_files", input: {} },
+            { name: "read_file", input: { path: "prepare.py" } },
+            { name: "list_experiments", input: {} },
+          ],
+        },
+      },
+      {
+        turn: {
+          thinking: "The last one.",
+          toolCalls: [
+            { name: "show_diff", input: { experiment: 1 } },
+            { name: "run_log", input: { experiment: 1, grep: "loss" } },
+            { name: "run_curve", input: { experiment: 1, series: "loss" } },
+            { name: "human_notes", input: {} },
+            { name: "read_file", input: { path: "../secrets" } },
+          ],
+        },
+      },
       good,
     ];
     fake = await startFakeAnthropic(rounds);
@@ -125,10 +196,23 @@ describe("an agent turn", () => {
     expect(last[1]!.content).toEqual(fake.requests[0]!.response!.content);
     expect(last[3]!.content).toEqual(fake.requests[1]!.response!.content);
     const results = JSON.stringify([last[2], last[4]]);
-    for (const s of ["train.py\\nprepare.py", "def evaluate_bpb(): ...", "\\\"steps\\\":953", "-LR = 0.04\\n+LR = 0.08", "log of #1 matching loss", "\\\"value\\\":4", "do not touch the evaluation", "is not a file of the workspace"]) expect(results).toContain(s);
+    for (const s of [
+      "train.py\\nprepare.py",
+      "def evaluate_bpb(): ...",
+      '\\"steps\\":953',
+      "-LR = 0.04\\n+LR = 0.08",
+      "log of #1 matching loss",
+      '\\"value\\":4',
+      "do not touch the evaluation",
+      "is not a file of the workspace",
+    ])
+      expect(results).toContain(s);
     expect(calls.map((c) => c.outcome)).toEqual(["ok", "ok", "ok"]);
     expect(out.callIds).toHaveLength(3);
-    expect(out.costUsd).toBeCloseTo(calls.reduce((a, c) => a + c.costUsd!, 0), 12);
+    expect(out.costUsd).toBeCloseTo(
+      calls.reduce((a, c) => a + c.costUsd!, 0),
+      12,
+    );
     // The turn's prefix was cached: later rounds read what the first wrote.
     expect(calls[0]!.tokens.cacheWrite1h).toBeGreaterThan(0);
     expect(calls[2]!.tokens.cacheRead).toBeGreaterThan(calls[0]!.tokens.cacheRead);
@@ -191,12 +275,20 @@ describe("errors", () => {
 
   it("a model that does not exist is fatal", async () => {
     fake = await startFakeAnthropic([good]);
-    expect(await proposer({ model: "claude-sonnet-9" }).propose(ctx)).toMatchObject({ kind: "failed", fatal: true, reason: expect.stringMatching(/has no model claude-sonnet-9 \(404 not_found_error: model: claude-sonnet-9\)/) });
+    expect(await proposer({ model: "claude-sonnet-9" }).propose(ctx)).toMatchObject({
+      kind: "failed",
+      fatal: true,
+      reason: expect.stringMatching(/has no model claude-sonnet-9 \(404 not_found_error: model: claude-sonnet-9\)/),
+    });
   });
 
   it("a 400 is fatal: Overseer built a request the API refused", async () => {
     fake = await startFakeAnthropic([{ status: 400, error: { type: "invalid_request_error", message: "messages.0: something" } }]);
-    expect(await proposer().propose(ctx)).toMatchObject({ kind: "failed", fatal: true, reason: expect.stringContaining("refused a request Overseer built (400 invalid_request_error: messages.0: something)") });
+    expect(await proposer().propose(ctx)).toMatchObject({
+      kind: "failed",
+      fatal: true,
+      reason: expect.stringContaining("refused a request Overseer built (400 invalid_request_error: messages.0: something)"),
+    });
   });
 
   it("waits as retry-after says on 429, retries 529 and 500, and gives up with a reason, not fatal", async () => {

@@ -50,7 +50,14 @@ export function claudeProposer(opts: ClaudeOptions): Proposer {
   };
 }
 
-async function agentTurn(client: Anthropic, opts: ClaudeOptions, caps: ModelCapabilities | null, ctx: ProposalContext, signal: AbortSignal | undefined, note: (l: string) => void): Promise<ProposalOutcome> {
+async function agentTurn(
+  client: Anthropic,
+  opts: ClaudeOptions,
+  caps: ModelCapabilities | null,
+  ctx: ProposalContext,
+  signal: AbortSignal | undefined,
+  note: (l: string) => void,
+): Promise<ProposalOutcome> {
   const editable = Object.keys(ctx.files);
   const maxToolCalls = opts.maxToolCalls ?? 12;
   let shape = requestShape(caps, { effort: opts.effort ?? null, maxTokens: opts.maxTokens ?? DEFAULT_MAX_TOKENS });
@@ -100,7 +107,10 @@ async function agentTurn(client: Anthropic, opts: ClaudeOptions, caps: ModelCapa
     const m = res.message;
     if (m.stop_reason === "refusal") {
       const details = m.stop_details;
-      const text = m.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join(" ").trim();
+      const text = m.content
+        .flatMap((b) => (b.type === "text" ? [b.text] : []))
+        .join(" ")
+        .trim();
       return { kind: "refused", reason: `Claude declined to propose${details?.category ? ` (${details.category})` : ""}: ${details?.explanation ?? (text || "no explanation given")}`, ...spent() };
     }
     if (m.stop_reason === "max_tokens") {
@@ -138,7 +148,15 @@ async function agentTurn(client: Anthropic, opts: ClaudeOptions, caps: ModelCapa
           ? `the edits do not apply to the code at the best commit: ${applied.error}`
           : parsed.error!.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; ");
       if (repairs++ >= 1) return failed(`the answer was malformed twice (${problem})`);
-      messages.push({ role: "user", content: uses.map((u) => ({ type: "tool_result" as const, tool_use_id: u.id, is_error: true, content: u === proposal ? `Invalid proposal: ${problem}. Call ${PROPOSE_TOOL} again, corrected.` : "Not run: the proposal came in the same answer." })) });
+      messages.push({
+        role: "user",
+        content: uses.map((u) => ({
+          type: "tool_result" as const,
+          tool_use_id: u.id,
+          is_error: true,
+          content: u === proposal ? `Invalid proposal: ${problem}. Call ${PROPOSE_TOOL} again, corrected.` : "Not run: the proposal came in the same answer.",
+        })),
+      });
       continue;
     }
     if (uses.length === 0) {

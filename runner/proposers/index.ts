@@ -21,7 +21,10 @@ export function createProposer(options: SessionOptions, settings: Settings, log?
       return manualProposer;
     case "claude": {
       const { apiKey, baseURL } = settings.anthropic;
-      if (!apiKey) throw new Error("the claude proposer needs ANTHROPIC_API_KEY: export ANTHROPIC_API_KEY=… before starting Overseer (and ANTHROPIC_BASE_URL for a compatible server), or use the offline proposer, mutate.");
+      if (!apiKey)
+        throw new Error(
+          "the claude proposer needs ANTHROPIC_API_KEY: export ANTHROPIC_API_KEY=… before starting Overseer (and ANTHROPIC_BASE_URL for a compatible server), or use the offline proposer, mutate.",
+        );
       return claudeProposer({
         apiKey,
         baseURL: baseURL ?? undefined,

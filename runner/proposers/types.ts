@@ -18,7 +18,6 @@ export interface HistoryEntry {
   decidedAt?: number | null;
 }
 
-
 /** The proposer's lab notebook entry for one proposal: what the results taught it and what it would try next. */
 export interface Notebook {
   learned: string;

@@ -10,7 +10,11 @@ import type { Db } from "../../db/open";
 import { appRouter } from "../root";
 
 function workspace(db: Db, name: string) {
-  return upsertWorkspace(db, { name, path: `/tmp/${name}-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: JSON.stringify({ editable: ["train.py", "model.py"] }), configError: null }, Date.now());
+  return upsertWorkspace(
+    db,
+    { name, path: `/tmp/${name}-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: JSON.stringify({ editable: ["train.py", "model.py"] }), configError: null },
+    Date.now(),
+  );
 }
 
 /** A session whose baseline has both files, #1 changes train.py (kept), #2 changes model.py on top of #1. */
@@ -21,7 +25,19 @@ function session(db: Db, workspaceId: number, tag: string) {
   const two = { ...one, "model.py": "WIDTH = 128\n" };
   const run = () => JSON.stringify([createRun(db, { workspaceId, origin: "session", at: Date.now(), commitSha: "x" }).id]);
   const exp = (idx: number, title: string, before: Record<string, string>, after: Record<string, string>, parent: string) =>
-    createExperiment(db, { sessionId: s.id, kind: idx === 0 ? "baseline" : "proposal", status: "kept", title, proposer: "mutate", commitSha: `${tag}${idx}`, parentCommit: parent, filesJson: JSON.stringify(storeFileChanges(db, before, after, idx === 0)), runIdsJson: run(), metricValue: 1 - idx / 10, at: Date.now() });
+    createExperiment(db, {
+      sessionId: s.id,
+      kind: idx === 0 ? "baseline" : "proposal",
+      status: "kept",
+      title,
+      proposer: "mutate",
+      commitSha: `${tag}${idx}`,
+      parentCommit: parent,
+      filesJson: JSON.stringify(storeFileChanges(db, before, after, idx === 0)),
+      runIdsJson: run(),
+      metricValue: 1 - idx / 10,
+      at: Date.now(),
+    });
   return [exp(0, "baseline", base, base, `${tag}0`), exp(1, "LR 0.04 → 0.02", base, one, `${tag}0`), exp(2, "WIDTH 64 → 128", one, two, `${tag}1`)];
 }
 
@@ -33,7 +49,11 @@ describe("compare router", () => {
     const [, b1] = session(db, ws.id, "b");
     const caller = appRouter.createCaller({ db });
     const out = await caller.compare.experiments({ ids: [a0!.id, a2!.id, b1!.id] });
-    expect(out.experiments.map((e) => [e.session.tag, e.idx])).toEqual([["a", 0], ["a", 2], ["b", 1]]);
+    expect(out.experiments.map((e) => [e.session.tag, e.idx])).toEqual([
+      ["a", 0],
+      ["a", 2],
+      ["b", 1],
+    ]);
     expect(out.experiments[1]!.files).toEqual({ "train.py": "LR = 0.02\nDEPTH = 8\n", "model.py": "WIDTH = 128\n" });
     expect(out.experiments.map((e) => e.hyperparameters)).toEqual([
       { "model.py:WIDTH": "64", "train.py:LR": "0.04", "train.py:DEPTH": "8" },
@@ -43,7 +63,10 @@ describe("compare router", () => {
     expect(out.experiments.every((e) => e.run !== null)).toBe(true);
     expect(out.metric).toEqual({ name: "val_bpb", goal: "minimize" });
 
-    expect((await caller.compare.candidates({ workspaceId: ws.id, q: "lr 0.04" })).map((c) => [c.sessionTag, c.idx])).toEqual([["b", 1], ["a", 1]]);
+    expect((await caller.compare.candidates({ workspaceId: ws.id, q: "lr 0.04" })).map((c) => [c.sessionTag, c.idx])).toEqual([
+      ["b", 1],
+      ["a", 1],
+    ]);
     expect(await caller.compare.candidates({ workspaceId: ws.id, q: "%" })).toEqual([]);
 
     // The selection's export: a session's chain replays; sessions from different baselines cannot share a patch.

@@ -27,7 +27,8 @@ export const compareRouter = router({
       return { e, s: getSession(db, e.sessionId)! };
     });
     const workspaceIds = new Set(rows.map((r) => r.s.workspaceId));
-    if (workspaceIds.size > 1) throw new TRPCError({ code: "BAD_REQUEST", message: "these experiments belong to different workspaces: compare experiments of one workspace, whose metric and files are the same" });
+    if (workspaceIds.size > 1)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "these experiments belong to different workspaces: compare experiments of one workspace, whose metric and files are the same" });
     const ws = getWorkspace(db, rows[0]!.s.workspaceId)!;
     const config = workspaceConfigSchema.safeParse(JSON.parse(ws.configJson ?? "{}"));
     return {
@@ -67,7 +68,7 @@ export const compareRouter = router({
   }),
 
   /** Experiments of a workspace that ran, newest first, matching a title: what can be added to a comparison. */
-  candidates: publicProcedure.input(z.object({ workspaceId: recordId, q: z.string().max(200).default("") })).query(({ ctx: { db }, input }) =>
-    searchWorkspaceExperiments(db, input.workspaceId, input.q.trim(), 50),
-  ),
+  candidates: publicProcedure
+    .input(z.object({ workspaceId: recordId, q: z.string().max(200).default("") }))
+    .query(({ ctx: { db }, input }) => searchWorkspaceExperiments(db, input.workspaceId, input.q.trim(), 50)),
 });

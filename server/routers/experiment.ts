@@ -30,7 +30,10 @@ export const experimentRouter = router({
       /** Every human decision on it: what, when, from where, about which diff. */
       decisions: listDecisions(db, e.id),
       files: e.filesJson ? readFileChanges(db, JSON.parse(e.filesJson) as FileSnapshots) : null,
-      runs: (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)).filter((r) => r !== undefined).map(runView),
+      runs: (JSON.parse(e.runIdsJson) as number[])
+        .map((id) => getRun(db, id))
+        .filter((r) => r !== undefined)
+        .map(runView),
       session: sessionView(s),
       workspace: { id: ws.id, name: ws.name },
       metric: config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const },
@@ -39,7 +42,23 @@ export const experimentRouter = router({
       /** The best experiment's last run, for the reference curve. */
       best: best ? { id: best.id, idx: best.idx, title: best.title, runId: lastRun(best.runIdsJson) } : null,
       /** Its Claude API calls (the proposal's and the reviewer's), each with its tokens and cost. */
-      apiCalls: listApiCalls(db, { experimentId: e.id }).map(({ id, role, model, outcome, stopReason, inputTokens, outputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, costUsd, error, durationMs, at }) => ({ id, role, model, outcome, stopReason, inputTokens, outputTokens, cacheWriteTokens: cacheWrite5mTokens + cacheWrite1hTokens, cacheReadTokens, costUsd, error, durationMs, at })),
+      apiCalls: listApiCalls(db, { experimentId: e.id }).map(
+        ({ id, role, model, outcome, stopReason, inputTokens, outputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, costUsd, error, durationMs, at }) => ({
+          id,
+          role,
+          model,
+          outcome,
+          stopReason,
+          inputTokens,
+          outputTokens,
+          cacheWriteTokens: cacheWrite5mTokens + cacheWrite1hTokens,
+          cacheReadTokens,
+          costUsd,
+          error,
+          durationMs,
+          at,
+        }),
+      ),
       apiTotals: apiCallTotals(db, { experimentId: e.id }),
     };
   }),

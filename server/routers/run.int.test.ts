@@ -49,7 +49,12 @@ describe("run router", () => {
   it("live sends a snapshot, then only new points, then the ended run, and stops", async () => {
     const { caller, ws, db } = setup();
     const run = startRunning(db, ws.id);
-    insertPoints(db, run.id, [0, 1, 2].map((step) => ({ series: "loss", step, tMs: step, value: 4 - step })), { lastStep: 2, pointCount: 3 });
+    insertPoints(
+      db,
+      run.id,
+      [0, 1, 2].map((step) => ({ series: "loss", step, tMs: step, value: 4 - step })),
+      { lastStep: 2, pointCount: 3 },
+    );
     const it = (await caller.run.live({ runId: run.id }))[Symbol.asyncIterator]();
 
     const first = await next(it);
@@ -99,8 +104,17 @@ describe("system.capabilities", () => {
     const { caller, db } = setup();
     expect(await caller.system.capabilities()).toMatchObject({ claude: null });
     acquireLease(db, "host:1:x", 1, Date.now(), () => false);
-    setLeaseClaude(db, "host:1:x", JSON.stringify({ configured: true, ok: false, model: "claude-sonnet-5-5", error: "the Claude API refused the key (401 authentication_error: invalid x-api-key)", checkedAt: 1 }));
-    expect(await caller.system.capabilities()).toEqual({ claude: false, claudeModel: "claude-sonnet-5-5", claudeError: "the Claude API refused the key (401 authentication_error: invalid x-api-key)", claudeNote: null });
+    setLeaseClaude(
+      db,
+      "host:1:x",
+      JSON.stringify({ configured: true, ok: false, model: "claude-sonnet-5-5", error: "the Claude API refused the key (401 authentication_error: invalid x-api-key)", checkedAt: 1 }),
+    );
+    expect(await caller.system.capabilities()).toEqual({
+      claude: false,
+      claudeModel: "claude-sonnet-5-5",
+      claudeError: "the Claude API refused the key (401 authentication_error: invalid x-api-key)",
+      claudeNote: null,
+    });
     setLeaseClaude(db, "host:1:x", JSON.stringify({ configured: false }));
     expect(await caller.system.capabilities()).toMatchObject({ claude: false, claudeModel: null });
     setLeaseClaude(db, "host:1:x", JSON.stringify({ configured: true, ok: true, model: "claude-opus-5-5", models: ["claude-opus-5-5"], note: null, checkedAt: 1 }));

@@ -10,7 +10,11 @@ import { appRouter } from "../root";
 
 function setup() {
   const { db } = tempDb();
-  const ws = upsertWorkspace(db, { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: JSON.stringify({ editable: ["train.py"], protected: ["prepare.py"] }), configError: null }, Date.now());
+  const ws = upsertWorkspace(
+    db,
+    { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: JSON.stringify({ editable: ["train.py"], protected: ["prepare.py"] }), configError: null },
+    Date.now(),
+  );
   return { db, ws, caller: appRouter.createCaller({ db }) };
 }
 
@@ -54,7 +58,17 @@ describe("session router", () => {
     const { caller, ws, db } = setup();
     const s = createSession(db, { workspaceId: ws.id, tag: "big", branch: "overseer/big", origin: "cli", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: 0 });
     const make = (idx: number, status: "kept" | "discarded" | "crashed" | "awaiting_approval", value: number | null) =>
-      createExperiment(db, { sessionId: s.id, kind: idx === 0 ? "baseline" : "proposal", status, title: `exp ${idx}`, proposer: "mutate", metricValue: value, at: idx * 1000, reason: `line one of ${idx}\nline two`, decidedAt: status === "awaiting_approval" ? null : idx * 1000 + 500 });
+      createExperiment(db, {
+        sessionId: s.id,
+        kind: idx === 0 ? "baseline" : "proposal",
+        status,
+        title: `exp ${idx}`,
+        proposer: "mutate",
+        metricValue: value,
+        at: idx * 1000,
+        reason: `line one of ${idx}\nline two`,
+        decidedAt: status === "awaiting_approval" ? null : idx * 1000 + 500,
+      });
     make(0, "kept", 2);
     for (let i = 1; i < 3000; i++) make(i, i % 500 === 0 ? "kept" : i % 97 === 0 ? "crashed" : "discarded", i % 97 === 0 ? null : 2 - i / 10000 + (i % 7) / 100);
     make(3000, "awaiting_approval", null);
@@ -82,7 +96,15 @@ describe("session router", () => {
 
   it("keep and discard only apply to a result waiting for a human, once; the loop applies them", async () => {
     const { caller, ws, db } = setup();
-    const s = createSession(db, { workspaceId: ws.id, tag: "c", branch: "overseer/c", origin: "cli", options: sessionOptionsSchema.parse({ withinNoise: "ask" }), baselineCommit: "abc", at: Date.now() });
+    const s = createSession(db, {
+      workspaceId: ws.id,
+      tag: "c",
+      branch: "overseer/c",
+      origin: "cli",
+      options: sessionOptionsSchema.parse({ withinNoise: "ask" }),
+      baselineCommit: "abc",
+      at: Date.now(),
+    });
     const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "approved", title: "WIDTH 3 → 4", proposer: "mutate", at: Date.now() });
     await expect(caller.session.keep({ experimentId: e.id })).rejects.toThrow(/is approved, not waiting for a keep or discard/);
     applyExperimentEvent(db, e.id, { type: "run_started" }, Date.now());
@@ -95,7 +117,15 @@ describe("session router", () => {
 
   it("takes a human's diff as a proposal for the loop, and blocks one that touches a protected file", async () => {
     const { caller, ws, db } = setup();
-    const s = createSession(db, { workspaceId: ws.id, tag: "m", branch: "overseer/m", origin: "web", options: sessionOptionsSchema.parse({ proposer: "manual" }), baselineCommit: "abc", at: Date.now() });
+    const s = createSession(db, {
+      workspaceId: ws.id,
+      tag: "m",
+      branch: "overseer/m",
+      origin: "web",
+      options: sessionOptionsSchema.parse({ proposer: "manual" }),
+      baselineCommit: "abc",
+      at: Date.now(),
+    });
     const ok = await caller.session.propose({ id: s.id, title: "Halve LR", diff: "--- a/train.py\n+++ b/train.py\n@@ -1,2 +1,2 @@\n-LR = 0.04\n+LR = 0.02\n DEPTH = 8\n" });
     expect(ok).toMatchObject({ status: "proposed", proposer: "manual", title: "Halve LR", editCount: 1 });
     const blocked = await caller.session.propose({ id: s.id, title: "Faster eval", diff: "--- a/prepare.py\n+++ b/prepare.py\n@@ -1 +1 @@\n-EVAL_TOKENS = 1000\n+EVAL_TOKENS = 10\n" });
@@ -134,7 +164,10 @@ describe("session router", () => {
     const results = await Promise.allSettled([tab1.session.approve({ experimentId: e.id, diffHash: hash("a") }), tab2.session.reject({ experimentId: e.id, diffHash: hash("a"), note: "no" })]);
     expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
     const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-    expect(lost.reason).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/is (approved|rejected), not awaiting approval \((approved|rejected) from the browser at \d\d:\d\d:\d\d UTC\)/) });
+    expect(lost.reason).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/is (approved|rejected), not awaiting approval \((approved|rejected) from the browser at \d\d:\d\d:\d\d UTC\)/),
+    });
     const history = listDecisions(db, e.id);
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ source: "browser", diffHash: hash("a"), action: getExperiment(db, e.id)!.status });

@@ -24,11 +24,17 @@ function mustGetSession(db: Db, id: number) {
   return s;
 }
 
-
 const IMPORTED_IS_A_RECORD = (id: number) => `session ${id} was imported from autoresearch and is a record: start a new session on the workspace to go on from its best`;
 
 /** diffHash: the hash of the diff the page showed; a decision about a diff that has since changed is refused. */
-const humanInput = z.object({ experimentId: recordId, note, diffHash: z.string().regex(/^[0-9a-f]{64}$/).optional() });
+const humanInput = z.object({
+  experimentId: recordId,
+  note,
+  diffHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+});
 
 export const sessionRouter = router({
   list: publicProcedure.input(z.object({ workspaceId: recordId.optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
@@ -42,7 +48,16 @@ export const sessionRouter = router({
 
   /** Asks the runner for a loop on the workspace; it creates the branch overseer/<tag> at HEAD. */
   start: publicProcedure
-    .input(z.object({ workspaceId: recordId, tag: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/).optional(), options: sessionOptionsSchema.partial().default({}) }))
+    .input(
+      z.object({
+        workspaceId: recordId,
+        tag: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/)
+          .optional(),
+        options: sessionOptionsSchema.partial().default({}),
+      }),
+    )
     .mutation(({ ctx: { db }, input }) => {
       const ws = getWorkspace(db, input.workspaceId);
       if (!ws) throw new TRPCError({ code: "NOT_FOUND", message: `workspace ${input.workspaceId} does not exist` });
@@ -73,22 +88,29 @@ export const sessionRouter = router({
   }),
 
   /** A human's proposal (the manual proposer, or alongside any other): a pasted unified diff. */
-  propose: publicProcedure
-    .input(z.object({ id: recordId, title: experimentTitle, hypothesis, diff: pastedDiff }))
-    .mutation(({ ctx: { db }, input }) => {
-      const s = mustGetSession(db, input.id);
-      if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
-      const ws = getWorkspace(db, s.workspaceId)!;
-      const config = workspaceConfigSchema.parse(JSON.parse(ws.configJson ?? "{}"));
-      const parsed = diffToEdits(input.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/"));
-      if (!parsed.ok) throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error });
-      const exp = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: input.title, hypothesis: input.hypothesis ?? null, proposer: "manual", editsJson: JSON.stringify(parsed.edits), at: Date.now() });
-      const verdict = gateChangedFiles(parsed.files, config);
-      if (verdict.level !== "blocked") return experimentView(exp);
-      return experimentView(
-        applyExperimentEvent(db, exp.id, { type: "gate_blocked" }, Date.now(), { verdictJson: JSON.stringify(verdict), reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() }),
-      );
-    }),
+  propose: publicProcedure.input(z.object({ id: recordId, title: experimentTitle, hypothesis, diff: pastedDiff })).mutation(({ ctx: { db }, input }) => {
+    const s = mustGetSession(db, input.id);
+    if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
+    const ws = getWorkspace(db, s.workspaceId)!;
+    const config = workspaceConfigSchema.parse(JSON.parse(ws.configJson ?? "{}"));
+    const parsed = diffToEdits(input.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/"));
+    if (!parsed.ok) throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error });
+    const exp = createExperiment(db, {
+      sessionId: s.id,
+      kind: "proposal",
+      status: "proposed",
+      title: input.title,
+      hypothesis: input.hypothesis ?? null,
+      proposer: "manual",
+      editsJson: JSON.stringify(parsed.edits),
+      at: Date.now(),
+    });
+    const verdict = gateChangedFiles(parsed.files, config);
+    if (verdict.level !== "blocked") return experimentView(exp);
+    return experimentView(
+      applyExperimentEvent(db, exp.id, { type: "gate_blocked" }, Date.now(), { verdictJson: JSON.stringify(verdict), reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() }),
+    );
+  }),
 
   approve: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "approved")),
   reject: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "rejected")),
@@ -96,22 +118,20 @@ export const sessionRouter = router({
    * Edit then approve: the human's version of the changed files becomes the experiment's edits. The loop builds
    * and gates it again (a blocked edit never runs) and records the commit as co-authored.
    */
-  editAndApprove: publicProcedure
-    .input(humanInput.extend({ files: editedFiles }))
-    .mutation(({ ctx: { db }, input }) => {
-      const e = getExperiment(db, input.experimentId);
-      if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.experimentId} does not exist` });
-      if (!e.filesJson) throw new TRPCError({ code: "BAD_REQUEST", message: `experiment ${e.id} has no stored code to edit` });
-      const stored = readFileChanges(db, JSON.parse(e.filesJson) as FileSnapshots);
-      const before = Object.fromEntries(Object.entries(stored).map(([f, c]) => [f, c.before ?? ""]));
-      const after = Object.fromEntries(Object.entries(stored).map(([f, c]) => [f, input.files[f] ?? c.after ?? ""]));
-      const unknown = Object.keys(input.files).filter((f) => !(f in stored));
-      if (unknown.length) throw new TRPCError({ code: "BAD_REQUEST", message: `${unknown.join(", ")} is not a file this experiment changed (${Object.keys(stored).join(", ")})` });
-      const edits = editsFromContents(before, after);
-      if (!edits.ok) throw new TRPCError({ code: "BAD_REQUEST", message: edits.error });
-      const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now(), { source: "browser", diffHash: input.diffHash });
-      return decided(r);
-    }),
+  editAndApprove: publicProcedure.input(humanInput.extend({ files: editedFiles })).mutation(({ ctx: { db }, input }) => {
+    const e = getExperiment(db, input.experimentId);
+    if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.experimentId} does not exist` });
+    if (!e.filesJson) throw new TRPCError({ code: "BAD_REQUEST", message: `experiment ${e.id} has no stored code to edit` });
+    const stored = readFileChanges(db, JSON.parse(e.filesJson) as FileSnapshots);
+    const before = Object.fromEntries(Object.entries(stored).map(([f, c]) => [f, c.before ?? ""]));
+    const after = Object.fromEntries(Object.entries(stored).map(([f, c]) => [f, input.files[f] ?? c.after ?? ""]));
+    const unknown = Object.keys(input.files).filter((f) => !(f in stored));
+    if (unknown.length) throw new TRPCError({ code: "BAD_REQUEST", message: `${unknown.join(", ")} is not a file this experiment changed (${Object.keys(stored).join(", ")})` });
+    const edits = editsFromContents(before, after);
+    if (!edits.ok) throw new TRPCError({ code: "BAD_REQUEST", message: edits.error });
+    const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now(), { source: "browser", diffHash: input.diffHash });
+    return decided(r);
+  }),
   /** A result within the noise that waits for a human (policy "ask"): keep it (the loop moves the branch) or discard it. */
   keep: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "kept")),
   discard: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "discarded")),
@@ -129,7 +149,10 @@ function request(db: Db, id: number, what: "pause" | "stop") {
 function decideByHuman(db: Db, input: z.infer<typeof humanInput>, decision: "approved" | "rejected" | "kept" | "discarded") {
   const who = { source: "browser" as const, diffHash: input.diffHash };
   const note = input.note ?? null;
-  const r = decision === "approved" || decision === "rejected" ? recordHumanDecision(db, input.experimentId, decision, note, Date.now(), who) : recordHumanVerdict(db, input.experimentId, decision, note, Date.now(), who);
+  const r =
+    decision === "approved" || decision === "rejected"
+      ? recordHumanDecision(db, input.experimentId, decision, note, Date.now(), who)
+      : recordHumanVerdict(db, input.experimentId, decision, note, Date.now(), who);
   return decided(r);
 }
 

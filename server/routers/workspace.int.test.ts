@@ -36,7 +36,9 @@ describe("workspace router", () => {
     fs.writeFileSync(outside, "export PATH=/usr/bin\n");
     const linked = gitRepo({ "overseer.json": JSON.stringify({ command: ["python", "train.py"], editable: ["train.py"] }) });
     fs.symlinkSync(outside, path.join(linked, "train.py"));
-    await expect(caller.workspace.add({ path: linked })).rejects.toThrow(`editable file train.py (→ ${outside}) is a symbolic link: Overseer edits and commits regular files inside the workspace only`);
+    await expect(caller.workspace.add({ path: linked })).rejects.toThrow(
+      `editable file train.py (→ ${outside}) is a symbolic link: Overseer edits and commits regular files inside the workspace only`,
+    );
     expect(await caller.workspace.list()).toEqual([]);
   });
 

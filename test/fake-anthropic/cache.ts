@@ -18,7 +18,16 @@ export interface CacheUsage {
 }
 
 /** A request's content without cache_control: markers are request metadata, not conversation. */
-export const strip = (v: unknown): unknown => (Array.isArray(v) ? v.map(strip) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "cache_control").map(([k, x]) => [k, strip(x)])) : v);
+export const strip = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(strip)
+    : v && typeof v === "object"
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => k !== "cache_control")
+            .map(([k, x]) => [k, strip(x)]),
+        )
+      : v;
 
 /** The request as ordered blocks, each with its path, for prefix hashing and counting. */
 function units(body: Json): { path: string; value: unknown }[] {

@@ -101,7 +101,9 @@ function checkThinking(t: unknown, model: FakeModel, effort: string | null): { t
   if (!fields[type]) return bad(`thinking.type: Input should be 'adaptive', 'enabled', 'disabled' or 'between_tools'`);
   for (const k of Object.keys(t)) if (!fields[type]!.includes(k)) return extra(`thinking.${type}.${k}`);
   // "What's new in Claude Opus 5.5": the two messages below, verbatim; Fable 5.1 likewise; Sonnet 5.5 points to between_tools.
-  const hint = model.thinking.betweenTools ? 'Use "thinking.type.adaptive", or "thinking.type.between_tools" to turn off up-front thinking.' : 'Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
+  const hint = model.thinking.betweenTools
+    ? 'Use "thinking.type.adaptive", or "thinking.type.between_tools" to turn off up-front thinking.'
+    : 'Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
   if (type === "adaptive" && !model.thinking.adaptive) return bad(`"thinking.type.adaptive" is not supported for this model.`);
   if (type === "enabled" && !model.thinking.enabled) return bad(`"thinking.type.enabled" is not supported for this model. ${hint}`);
   if (type === "disabled" && !model.thinking.disabled) return bad(`"thinking.type.disabled" is not supported for this model. ${hint}`);
@@ -194,7 +196,9 @@ function checkMessages(messages: unknown, model: FakeModel): ApiError | null {
     }
     // Every tool_use gets its tool_result at the start of the next message (anthropics/claude-code#1237 quotes the 400).
     if (m.role === "assistant") {
-      const ids = contentBlocks(m.content).filter((b) => b.type === "tool_use").map((b) => String(b.id));
+      const ids = contentBlocks(m.content)
+        .filter((b) => b.type === "tool_use")
+        .map((b) => String(b.id));
       if (ids.length) {
         const next = messages[i + 1] as Json | undefined;
         const nextBlocks = next ? contentBlocks(next.content) : [];
@@ -204,13 +208,21 @@ function checkMessages(messages: unknown, model: FakeModel): ApiError | null {
           leading.push(String(b.tool_use_id));
         }
         const missing = ids.filter((id) => !leading.includes(id));
-        if (next && missing.length) return bad(`messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(", ")}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`);
+        if (next && missing.length)
+          return bad(
+            `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(", ")}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+          );
       }
     }
     if (m.role === "user" && i > 0) {
-      const prevIds = contentBlocks((messages[i - 1] as Json).content).filter((b) => b.type === "tool_use").map((b) => String(b.id));
+      const prevIds = contentBlocks((messages[i - 1] as Json).content)
+        .filter((b) => b.type === "tool_use")
+        .map((b) => String(b.id));
       for (const [j, b] of contentBlocks(m.content).entries()) {
-        if (b.type === "tool_result" && !prevIds.includes(String(b.tool_use_id))) return bad(`messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`);
+        if (b.type === "tool_result" && !prevIds.includes(String(b.tool_use_id)))
+          return bad(
+            `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+          );
       }
     }
   }
@@ -247,7 +259,10 @@ function checkCacheControl(body: Json): ApiError | null {
   let seen5m = false;
   for (const p of points) {
     if (p.ttl === "5m") seen5m = true;
-    else if (seen5m) return bad(`${p.path}.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: \`tools\`, \`system\`, \`messages\`.`);
+    else if (seen5m)
+      return bad(
+        `${p.path}.cache_control.ttl: a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block. Note that blocks are processed in the following order: \`tools\`, \`system\`, \`messages\`.`,
+      );
   }
   return null;
 }

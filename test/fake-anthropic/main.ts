@@ -22,7 +22,11 @@ function shapeOf(r: RecordedRequest) {
     output_config: b.output_config ?? null,
     tool_choice: b.tool_choice ?? null,
     tools: (b.tools ?? []).map((t) => `${t.name}${t.strict ? " (strict)" : ""}`),
-    cache: { system: Array.isArray(b.system) ? b.system.map(cc) : [], firstMessage: Array.isArray(b.messages[0]?.content) ? (b.messages[0]!.content as unknown[]).map(cc) : [], topLevel: b.cache_control ?? null },
+    cache: {
+      system: Array.isArray(b.system) ? b.system.map(cc) : [],
+      firstMessage: Array.isArray(b.messages[0]?.content) ? (b.messages[0]!.content as unknown[]).map(cc) : [],
+      topLevel: b.cache_control ?? null,
+    },
     messages: b.messages.length,
     error: r.error ?? null,
     stop_reason: r.response?.stop_reason ?? null,
@@ -44,10 +48,10 @@ async function main() {
   }
   console.log(`fake Claude API on ${fake.url} (key ${values.key})`);
   const stop = () => {
-  const calls = fake.requests.length;
-  const refused = fake.requests.filter((r) => r.error).length;
-  console.log(`\n${calls} requests, ${refused} refused`);
-  for (const r of fake.requests.filter((x) => x.error)) console.log(`  refused: ${r.error!.status} ${r.error!.message}`);
+    const calls = fake.requests.length;
+    const refused = fake.requests.filter((r) => r.error).length;
+    console.log(`\n${calls} requests, ${refused} refused`);
+    for (const r of fake.requests.filter((x) => x.error)) console.log(`  refused: ${r.error!.status} ${r.error!.message}`);
     void fake.close().then(() => process.exit(0));
   };
   process.on("SIGINT", stop);

@@ -21,7 +21,10 @@ function review(req: RecordedRequest): Reply {
   const changed = diff.split("\n").filter((l) => /^[-+](?![-+])/.test(l));
   // A constant's line: NAME = a number, a product, or a list of numbers, with a trailing comment at most.
   const constantsOnly = changed.every((l) => /^[-+]\s*(const\s+)?[A-Z_][A-Z0-9_]*\s*=\s*[-+0-9.e*(),[\] ]+;?\s*(\/\/.*|#.*)?$/.test(l));
-  return { toolInput: { risk: constantsOnly ? "low" : "medium", reasons: [constantsOnly ? "changes numeric constants only" : "changes code: worth a human's look"] }, thinking: "Reading the diff and the changed blocks." };
+  return {
+    toolInput: { risk: constantsOnly ? "low" : "medium", reasons: [constantsOnly ? "changes numeric constants only" : "changes code: worth a human's look"] },
+    thinking: "Reading the diff and the changed blocks.",
+  };
 }
 
 /** `investigate`: false proposes at once (a model that does not look first). */
@@ -36,7 +39,12 @@ export function researcherBrain(opts: { investigate?: boolean } = {}): Brain {
     const last = experiments.filter((e) => e.idx > 0).at(-1) ?? experiments.at(-1);
     if (opts.investigate !== false) {
       if (!called.has("list_experiments")) {
-        return { turn: { thinking: "First, what has been tried, and the code as it is.", toolCalls: [{ name: "list_experiments", input: {} }, ...editable.map((f) => ({ name: "read_file", input: { path: f } }))] } };
+        return {
+          turn: {
+            thinking: "First, what has been tried, and the code as it is.",
+            toolCalls: [{ name: "list_experiments", input: {} }, ...editable.map((f) => ({ name: "read_file", input: { path: f } }))],
+          },
+        };
       }
       if (last && !called.has("run_log")) {
         return {

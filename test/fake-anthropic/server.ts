@@ -258,7 +258,9 @@ export async function startFakeAnthropic(brain: Brain | Reply[], portOrOptions: 
       const usage: Json = { ...cache.account(checked.body, checked.model.minCacheableTokens), service_tier: "standard" };
       if ("dropAfterStart" in reply) {
         res.writeHead(200, { "content-type": "text/event-stream", "request-id": requestId });
-        res.write(`event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: `msg_${n}`, type: "message", role: "assistant", model: checked.model.id, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } })}\n\n`);
+        res.write(
+          `event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { id: `msg_${n}`, type: "message", role: "assistant", model: checked.model.id, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } })}\n\n`,
+        );
         setTimeout(() => res.socket?.destroy(), 20);
         return;
       }
@@ -323,7 +325,6 @@ export function toolResults(req: RecordedRequest): { name: string; input: Json; 
   }
   return out;
 }
-
 
 /** A reply that proposes: the fields a test names, the rest of propose_experiment's strict input filled in. */
 export function proposing(p: { title: string; hypothesis: string; edits: { file: string; old: string; new: string }[]; fixes_experiment?: number; learned?: string; next_ideas?: string[] }): Reply {

@@ -17,7 +17,10 @@ const mac = (...parts: string[]) => crypto.createHmac("sha256", SECRET).update(p
 /** What precedes the assistant message at `index`: cache_control is request metadata, not conversation. */
 export function prefixDigest(body: Json, index: number): string {
   const messages = ((body.messages as Json[]) ?? []).slice(0, index);
-  return crypto.createHash("sha256").update(JSON.stringify(strip({ system: body.system ?? null, tools: body.tools ?? null, messages }))).digest("base64url");
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify(strip({ system: body.system ?? null, tools: body.tools ?? null, messages })))
+    .digest("base64url");
 }
 
 /** `thinking` is the text as returned (empty when the display is omitted): passed back, it must be the same. */
@@ -49,11 +52,19 @@ export function checkThinkingBlocks(body: Json, model: FakeModel): ApiError | { 
       }
       if (mac("text", sig.m, String(b.thinking)) !== sig.t) {
         return i === lastAssistant
-          ? { status: 400, type: "invalid_request_error", message: `messages.${i}.content.${j}: \`thinking\` or \`redacted_thinking\` blocks in the latest assistant message cannot be modified. These blocks must remain as they were in the original response.` }
+          ? {
+              status: 400,
+              type: "invalid_request_error",
+              message: `messages.${i}.content.${j}: \`thinking\` or \`redacted_thinking\` blocks in the latest assistant message cannot be modified. These blocks must remain as they were in the original response.`,
+            }
           : { status: 400, type: "invalid_request_error", message: `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block.` };
       }
       if (mac("prefix", sig.m, prefixDigest(body, i)) !== sig.p) {
-        return { status: 400, type: "invalid_request_error", message: `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block. The block is bound to a different conversation. Remove the block, or set \`thinking.block_binding.prefix_mismatch_behavior\` to "drop_block".` };
+        return {
+          status: 400,
+          type: "invalid_request_error",
+          message: `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block. The block is bound to a different conversation. Remove the block, or set \`thinking.block_binding.prefix_mismatch_behavior\` to "drop_block".`,
+        };
       }
     }
   }

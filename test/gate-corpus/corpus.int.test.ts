@@ -18,7 +18,12 @@ const WORKSPACES = {
 
 function workspaceCopy(name: keyof typeof WORKSPACES): string {
   const src = WORKSPACES[name].dir;
-  const files = Object.fromEntries(fs.readdirSync(src).filter((f) => fs.statSync(path.join(src, f)).isFile()).map((f) => [f, fs.readFileSync(path.join(src, f), "utf8")]));
+  const files = Object.fromEntries(
+    fs
+      .readdirSync(src)
+      .filter((f) => fs.statSync(path.join(src, f)).isFile())
+      .map((f) => [f, fs.readFileSync(path.join(src, f), "utf8")]),
+  );
   return gitRepo(files);
 }
 
@@ -59,7 +64,10 @@ function judgeAll(workspace: keyof typeof WORKSPACES, cases: CorpusCase[], out: 
     return ["--diff", file];
   });
   const stdout = execFileSync(path.join(ROOT, "bin/overseer"), ["gate", repo, ...args, "--json"], { encoding: "utf8" });
-  const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Judged);
+  const lines = stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Judged);
   return new Map(cases.map((c, i) => [c.id, lines[i]!]));
 }
 
@@ -68,7 +76,18 @@ const rank = (l: RiskLevel) => RISK_LEVELS.indexOf(l);
 describe("the gate corpus, through overseer gate", () => {
   it("gives every case its expected level; no malicious change runs unattended", { timeout: 180_000 }, () => {
     const out = tempDir("overseer-corpus-");
-    const judged = new Map([...judgeAll("tiny-lm", CASES.filter((c) => c.workspace === "tiny-lm"), out), ...judgeAll("autoresearch", CASES.filter((c) => c.workspace === "autoresearch"), out)]);
+    const judged = new Map([
+      ...judgeAll(
+        "tiny-lm",
+        CASES.filter((c) => c.workspace === "tiny-lm"),
+        out,
+      ),
+      ...judgeAll(
+        "autoresearch",
+        CASES.filter((c) => c.workspace === "autoresearch"),
+        out,
+      ),
+    ]);
     const rows = CASES.map((c) => ({ c, got: judged.get(c.id)! }));
     for (const { c, got } of rows) expect(got.error, c.id).toBeUndefined();
 

@@ -9,10 +9,7 @@ import type { Proposer } from "../../runner/proposers/types";
 import { loadWorkspace, registerWorkspace } from "../../runner/workspace";
 import { sh, tempDb, tempDir, testSettings, trainerWorkspace } from "./temp";
 
-export async function loopSetup(
-  options: object,
-  o: { trainerSource?: (s: string) => string; proposer?: Proposer; config?: Record<string, unknown>; files?: Record<string, string> } = {},
-) {
+export async function loopSetup(options: object, o: { trainerSource?: (s: string) => string; proposer?: Proposer; config?: Record<string, unknown>; files?: Record<string, string> } = {}) {
   const repo = trainerWorkspace("quadratic.mjs", o.config);
   if (o.trainerSource || o.files) {
     if (o.trainerSource) fs.writeFileSync(path.join(repo, "train.mjs"), o.trainerSource(fs.readFileSync(path.join(repo, "train.mjs"), "utf8")));

@@ -10,7 +10,10 @@ import { getRun } from "../../db/queries/runs";
 import { ROOT } from "./temp";
 
 export function startRunner(dataDir: string, env: Record<string, string> = {}): { child: ChildProcess; output: () => string } {
-  const child = spawn(path.join(ROOT, "bin", "overseer"), ["runner"], { env: { ...process.env, OVERSEER_DATA_DIR: dataDir, OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.join(ROOT, "bin", "overseer"), ["runner"], {
+    env: { ...process.env, OVERSEER_DATA_DIR: dataDir, OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (out += c.toString()));

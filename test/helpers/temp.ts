@@ -33,7 +33,19 @@ export function tempDb(dir = tempDir()): { db: Db; file: string } {
 export const NO_GPUS = { nvidiaSmi: "/nonexistent/nvidia-smi", sampleMs: 100, memoryWaitMs: 2000, memoryHeldMb: 1024 };
 
 export function testSettings(dataDir: string, over: Partial<Settings> = {}): Settings {
-  return { dataDir, dbFile: path.join(dataDir, "overseer.db"), killGraceMs: 500, host: "127.0.0.1", port: 0, allowedHosts: [], accessTokenFile: path.join(dataDir, "access-token.sha256"), anthropic: { apiKey: null, baseURL: null, model: "claude-sonnet-5-5" }, gpu: NO_GPUS, minFreeDiskMb: 0, ...over };
+  return {
+    dataDir,
+    dbFile: path.join(dataDir, "overseer.db"),
+    killGraceMs: 500,
+    host: "127.0.0.1",
+    port: 0,
+    allowedHosts: [],
+    accessTokenFile: path.join(dataDir, "access-token.sha256"),
+    anthropic: { apiKey: null, baseURL: null, model: "claude-sonnet-5-5" },
+    gpu: NO_GPUS,
+    minFreeDiskMb: 0,
+    ...over,
+  };
 }
 
 export function sh(cwd: string, cmd: string, args: string[]): string {

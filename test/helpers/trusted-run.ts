@@ -32,8 +32,11 @@ export async function trustedRun(env: Record<string, string>, evaluate: Record<s
   const loaded = await loadWorkspace(dir);
   if (!loaded.ok) throw new Error(loaded.error);
   const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() }), ws, { db, settings: testSettings(dataDir), parentEnv: { PATH: process.env.PATH, EVAL_DATA: data, ...env } });
+  const final = await executeRun(createRun(db, { workspaceId: ws.id, origin: "cli", at: Date.now() }), ws, {
+    db,
+    settings: testSettings(dataDir),
+    parentEnv: { PATH: process.env.PATH, EVAL_DATA: data, ...env },
+  });
   const evaluation = final.evaluationJson ? (JSON.parse(final.evaluationJson) as { command: string; logPath: string }) : null;
   return { final, log: fs.readFileSync(final.logPath!, "utf8"), evalLog: evaluation ? fs.readFileSync(evaluation.logPath, "utf8") : "", evaluation, runDir: path.dirname(final.logPath!) };
 }
-
