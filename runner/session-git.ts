@@ -112,6 +112,16 @@ export async function advanceBranch(g: SessionGit, to: string, from: string): Pr
   }
 }
 
+/** The commit the session branch points at, or null when it is gone. */
+export async function branchTip(g: SessionGit): Promise<string | null> {
+  return (await git(g.repoRoot, ["rev-parse", "--verify", "--quiet", `refs/heads/${g.branch}`]).catch(() => "")).trim() || null;
+}
+
+/** Moves the session branch back to the recorded best, only if it is still where it was found. */
+export async function moveBranchBack(g: SessionGit, to: string, from: string): Promise<void> {
+  await git(g.repoRoot, ["update-ref", `refs/heads/${g.branch}`, to, from]);
+}
+
 /** Who a human edit is credited to: the repository's git identity, as `Name <email>`, or a plain fallback. */
 export async function humanIdentity(g: SessionGit): Promise<string> {
   const read = async (key: string) => (await git(g.repoRoot, ["config", "--get", key]).catch(() => "")).trim();

@@ -144,4 +144,45 @@ describe("bin/overseer loop", () => {
       db.$client.close();
     }
   }, 120_000);
+
+  it("killed between moving the branch to a keep and recording it, resumes with the branch back at the recorded best", async () => {
+    // The run's score is raised by a variable the resumed loop sets, so the killed keep is discarded when run again.
+    const repo = trainerWorkspace("quadratic.mjs", { env: ["QUADRATIC_PENALTY"] });
+    const file = path.join(repo, "train.mjs");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("const value = 1 +", "const value = Number(process.env.QUADRATIC_PENALTY ?? 0) + 1 +"));
+    sh(repo, "git", ["commit", "-qam", "penalty"]);
+    // A git on PATH that, the first time it moves a session branch from one commit to another, does so and then
+    // kills the loop that called it: the window between settle()'s update-ref and its database write.
+    const bin = tempDir("overseer-git-wrapper-");
+    const mark = path.join(bin, "killed");
+    const realGit = spawnSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).stdout.trim();
+    fs.writeFileSync(
+      path.join(bin, "git"),
+      `#!/bin/sh\nafter=""; n=0\nfor a in "$@"; do [ -n "$after" ] && n=$((n+1)); [ "$a" = update-ref ] && after=1; done\ncase "$*" in *"update-ref refs/heads/overseer/"*) if [ "$n" = 3 ] && [ ! -e '${mark}' ]; then '${realGit}' "$@"; touch '${mark}'; kill -9 $PPID; exit 0; fi;; esac\nexec '${realGit}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const dataDir = tempDir();
+    const env = { ...process.env, OVERSEER_DATA_DIR: dataDir };
+    const first = spawnSync(BIN, ["loop", repo, "--experiments", "3", "--tag", "window"], { encoding: "utf8", env: { ...env, PATH: `${bin}:${process.env.PATH}` }, timeout: 60_000 });
+    expect(first.signal).toBe("SIGKILL");
+    expect(fs.existsSync(mark)).toBe(true);
+    const db = openDatabase({ file: path.join(dataDir, "overseer.db"), migrationsFolder: MIGRATIONS });
+    try {
+      const s = listSessions(db)[0]!;
+      const moved = sh(repo, "git", ["rev-parse", "overseer/window"]).trim();
+      expect(moved).not.toBe(s.bestCommit); // the window: git says kept, the database does not
+
+      const r = spawnSync(BIN, ["loop", "--resume", String(s.id)], { encoding: "utf8", env: { ...env, QUADRATIC_PENALTY: "10" }, timeout: 60_000 });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      const after = getSession(db, s.id)!;
+      expect(after.status).toBe("finished");
+      expect(sh(repo, "git", ["rev-parse", "overseer/window"]).trim()).toBe(after.bestCommit);
+      expect(r.stdout).toMatch(/the branch was at #\d, whose keep was never recorded .*: moved back to the best/);
+      const victim = listExperiments(db, s.id).find((e) => e.commitSha === moved)!;
+      expect(victim.status).toBe("discarded");
+    } finally {
+      db.$client.close();
+    }
+  }, 120_000);
 });

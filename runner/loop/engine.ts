@@ -24,7 +24,8 @@ import { configAtCommit } from "../workspace";
 import { cleanUpAbandonedRun, runWorktree, worktreeRemovals } from "../execute-run";
 import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
-import { openSessionGit, pin, readFilesAt, refFor, repinAll, type SessionGit } from "../session-git";
+import { branchTip, moveBranchBack, openSessionGit, pin, readFilesAt, refFor, repinAll, type SessionGit } from "../session-git";
+import { branchRepair } from "../../core/branch-repair";
 import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
 import { createSlotPool, type Slot, type SlotPool } from "../slot-pool";
@@ -83,6 +84,7 @@ export async function runSession(sessionId: number, deps: LoopDeps): Promise<Ses
   };
   try {
     await reconcile(db, deps.settings, sessionId, ws.repoRoot);
+    await repairBranch(g, getSession(db, sessionId)!, listExperiments(db, sessionId), deps.log);
     await repinAll(
       g,
       listExperiments(db, sessionId).flatMap((e) => (e.commitSha ? [{ idx: e.idx, sha: e.commitSha }] : [])),
@@ -375,6 +377,19 @@ function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | 
  * A loop that died left experiments running: their runs are stopped and they run again. A run it had queued
  * but not started is cancelled, and a worktree it had not yet removed is removed.
  */
+/** Puts the branch back where the database says the best is, when a kill came between moving it and recording the keep. */
+async function repairBranch(g: SessionGit, s: SessionRow, experiments: ExperimentRow[], log: (line: string) => void): Promise<void> {
+  const repair = branchRepair(await branchTip(g), s.bestCommit, experiments);
+  if (repair.kind === "move_back") {
+    await moveBranchBack(g, repair.to, repair.from);
+    log(`the branch was at #${repair.idx}, whose keep was never recorded (the loop was stopped in between): moved back to the best, ${repair.to.slice(0, 8)}`);
+  } else if (repair.kind === "foreign") {
+    log(
+      `warning: ${g.branch} is ${repair.tip ? `at ${repair.tip.slice(0, 8)}` : "gone"}, not at the session's best ${s.bestCommit.slice(0, 8)}; keeps fail until it is put back (git branch -f ${g.branch} ${s.bestCommit.slice(0, 8)})`,
+    );
+  }
+}
+
 async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot: string): Promise<void> {
   for (const e of listExperiments(db, sessionId)) {
     for (const runId of JSON.parse(e.runIdsJson) as number[]) {
