@@ -48,6 +48,8 @@ export const runs = sqliteTable(
     exitCode: integer("exit_code"),
     signal: text("signal"),
     pid: integer("pid"),
+    /** Which process `pid` was (runner/process-identity): a pid reused since, or from before a reboot, is not ours. */
+    pidIdentity: text("pid_identity"),
     logPath: text("log_path"),
     logTail: text("log_tail"),
     lastStep: real("last_step"),
@@ -119,6 +121,8 @@ export const runnerLease = sqliteTable("runner_lease", {
   id: integer("id").primaryKey(),
   owner: text("owner").notNull(),
   pid: integer("pid").notNull(),
+  /** Which process `pid` is (runner/process-identity): a dead runner's zombie or a reused pid does not hold the lease. */
+  pidIdentity: text("pid_identity"),
   startedAt: integer("started_at").notNull(),
   heartbeatAt: integer("heartbeat_at").notNull(),
   /** What isolates runs on this runner's machine ("bubblewrap …"), or why nothing does ("unavailable: …"). */

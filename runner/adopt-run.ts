@@ -18,6 +18,7 @@ import { cgroupName } from "./run-env";
 import { followLog, readLogInChunks, readLogTail } from "./log-tail";
 import { MetricWriter } from "./metric-writer";
 import { groupAlive, stopGroup } from "./process-group";
+import { ownGroupAlive } from "./process-identity";
 
 interface LogState {
   summary: SummaryEntry[];
@@ -55,7 +56,7 @@ export function recoverPoints(db: Db, run: RunRow): void {
 
 /** Whether a new runner can follow this run: its trainer is alive and it got far enough to have a log and a config. */
 export function canAdopt(run: RunRow): boolean {
-  return run.pid !== null && groupAlive(run.pid) && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
+  return run.pid !== null && ownGroupAlive(run.pid, run.pidIdentity) && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
 }
 
 /**

@@ -1,8 +1,11 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isTerminal } from "../core/run-lifecycle";
-import { readLease } from "../db/queries/runner-lease";
+import { acquireLease, readLease } from "../db/queries/runner-lease";
+import { processIdentity } from "./process-identity";
 import { applyRunEvent, createRun, getRun, requestCancel, updateRun } from "../db/queries/runs";
 import { groupAlive } from "./process-group";
 import { registeredTrainer } from "../test/helpers/registered";
@@ -68,6 +71,44 @@ describe("runner daemon", () => {
       await expect(startDaemon({ db, settings, log: quiet })).rejects.toThrow(/another runner \(pid \d+/);
     } finally {
       await first.stop();
+    }
+  });
+
+  it("takes the lease of a runner that died a moment ago and is still a zombie (its parent has not reaped it)", async () => {
+    const { db, settings } = await setup("ok.mjs");
+    // The dead runner: a process that exits under a parent that never waits for it.
+    const parent = spawn("sh", ["-c", "sleep 0.3 & echo $!; exec sleep 30"], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const pid = Number(await new Promise<string>((r) => parent.stdout!.once("data", (b: Buffer) => r(b.toString().trim()))));
+      acquireLease(db, `${os.hostname()}:${pid}:dead`, pid, processIdentity(pid), Date.now());
+      await waitFor(() => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z"), 5000, "the dead runner to be a zombie");
+      const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+      expect(readLease(db)?.pid).toBe(process.pid);
+      await daemon.stop();
+    } finally {
+      process.kill(-parent.pid!, "SIGKILL");
+    }
+  });
+
+  it("on start, leaves alone a process that got a dead run's pid since (another start time), and marks the run interrupted", async () => {
+    const { db, ws, settings } = await setup("ok.mjs");
+    const stranger = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
+    try {
+      await waitFor(() => processIdentity(stranger.pid!), 5000, "the stranger to start");
+      const [boot, start] = processIdentity(stranger.pid!)!.split(":");
+      const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      applyRunEvent(db, run.id, { type: "run_started" }, Date.now(), { startedAt: Date.now() });
+      // Recorded when the pid was the trainer's, which started earlier than the process that has it now.
+      updateRun(db, run.id, { pid: stranger.pid!, pidIdentity: `${boot}:${Number(start) - 100}` });
+      const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+      try {
+        expect(getRun(db, run.id)).toMatchObject({ status: "interrupted" });
+        expect(groupAlive(stranger.pid!)).toBe(true);
+      } finally {
+        await daemon.stop();
+      }
+    } finally {
+      stranger.kill("SIGKILL");
     }
   });
 

@@ -25,6 +25,7 @@ import { startQueuedSession } from "./loop/start-session";
 import { createProposer } from "./proposers";
 import { cleanUpAbandonedRun, executeRun, worktreeRemovals } from "./execute-run";
 import { createSlotPool, type SlotPool } from "./slot-pool";
+import { processIdentity, sameProcessAlive } from "./process-identity";
 
 export interface DaemonOptions {
   db: Db;
@@ -47,7 +48,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { db, settings } = opts;
   const log = opts.log ?? ((l: string) => console.log(l));
   const owner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
-  const lease = acquireLease(db, owner, process.pid, Date.now(), (held) => !held.owner.startsWith(`${os.hostname()}:`) || processAlive(held.pid));
+  // A holder on this machine is checked by process identity: a dead runner is a zombie until reaped, and its pid may be reused.
+  const lease = acquireLease(db, owner, process.pid, processIdentity(process.pid), Date.now(), (held) => !held.owner.startsWith(`${os.hostname()}:`) || sameProcessAlive(held.pid, held.pidIdentity));
   if (!lease.ok) {
     throw new Error(`another runner (pid ${lease.holder.pid}, ${lease.holder.owner}) is using ${settings.dbFile}; stop it first, or set OVERSEER_DATA_DIR to use another database.`);
   }
@@ -185,16 +187,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   log(`runner ready (database ${settings.dbFile})`);
   return { stop: () => stopRequested().then(() => done), done };
-}
-
-/** A process of this machine exists (signal 0 checks without sending anything; EPERM: it exists, not ours). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Starts (if queued) and runs a session from the web until it ends or the daemon stops. */

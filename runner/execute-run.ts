@@ -28,7 +28,8 @@ import { MetricWriter, type WriteStall } from "./metric-writer";
 import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
 import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
-import { groupAlive, stopGroup } from "./process-group";
+import { stopGroup } from "./process-group";
+import { ownGroupAlive, processIdentity } from "./process-identity";
 import { leftRunCgroup } from "./cgroup";
 import { handOver, interpreterRoots, probeSandbox, takeBack, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
@@ -61,7 +62,7 @@ export function runWorktree(settings: Settings, runId: number): string {
  * process had not, and remove its worktree.
  */
 export async function cleanUpAbandonedRun(db: Db, settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
-  if (run.pid && groupAlive(run.pid)) await stopGroup(run.pid, settings.killGraceMs);
+  if (run.pid && ownGroupAlive(run.pid, run.pidIdentity)) await stopGroup(run.pid, settings.killGraceMs);
   await leftRunCgroup(cgroupName(settings.dataDir, run.id))?.close();
   recoverPoints(db, run);
   fs.rmSync(path.join(settings.dataDir, "runs", String(run.id), "scratch"), { recursive: true, force: true });
@@ -213,7 +214,9 @@ async function trainAndRecord(
     signal: opts.signal,
     onStart: (pid) => {
       if (config.evaluate && progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), silentMs);
-      void persistently(() => updateRun(db, run.id, { pid }));
+      // Read now, while the process is surely this one: later a reused pid must not pass for it.
+      const pidIdentity = processIdentity(pid);
+      void persistently(() => updateRun(db, run.id, { pid, pidIdentity }));
     },
     onOutput: (bytes) => handle(parser.feed(bytes)),
     maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,

@@ -22,14 +22,21 @@ export type LeaseRow = typeof runnerLease.$inferSelect;
  * Takes the lease unless another live runner holds it; returns the holder when refused. holderAlive lets a
  * runner restarted after a kill -9 take over at once instead of waiting for the heartbeat to go stale.
  */
-export function acquireLease(db: Db, owner: string, pid: number, now: number, holderAlive: (held: LeaseRow) => boolean = () => true): { ok: true } | { ok: false; holder: LeaseRow } {
+export function acquireLease(
+  db: Db,
+  owner: string,
+  pid: number,
+  pidIdentity: string | null,
+  now: number,
+  holderAlive: (held: LeaseRow) => boolean = () => true,
+): { ok: true } | { ok: false; holder: LeaseRow } {
   return db.transaction(
     (tx) => {
       const held = tx.select().from(runnerLease).where(eq(runnerLease.id, 1)).get();
       if (held && held.owner !== owner && heartbeatFresh(held.heartbeatAt, now) && holderAlive(held)) return { ok: false as const, holder: held };
       tx.insert(runnerLease)
-        .values({ id: 1, owner, pid, startedAt: now, heartbeatAt: now })
-        .onConflictDoUpdate({ target: runnerLease.id, set: { owner, pid, startedAt: now, heartbeatAt: now } })
+        .values({ id: 1, owner, pid, pidIdentity, startedAt: now, heartbeatAt: now })
+        .onConflictDoUpdate({ target: runnerLease.id, set: { owner, pid, pidIdentity, startedAt: now, heartbeatAt: now } })
         .run();
       return { ok: true as const };
     },

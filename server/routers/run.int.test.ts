@@ -103,7 +103,7 @@ describe("system.capabilities", () => {
   it("tells the dashboard what the runner's key is worth, from the lease (the web holds no key)", async () => {
     const { caller, db } = setup();
     expect(await caller.system.capabilities()).toMatchObject({ claude: null });
-    acquireLease(db, "host:1:x", 1, Date.now(), () => false);
+    acquireLease(db, "host:1:x", 1, null, Date.now(), () => false);
     setLeaseClaude(
       db,
       "host:1:x",
