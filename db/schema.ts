@@ -50,6 +50,8 @@ export const runs = sqliteTable(
     pid: integer("pid"),
     /** Which process `pid` was (runner/process-identity): a pid reused since, or from before a reboot, is not ours. */
     pidIdentity: text("pid_identity"),
+    /** The process driving the run, "<host>:<pid>:<identity>" (runner/process-identity): once it is gone, any runner reconciles the run. */
+    driver: text("driver"),
     logPath: text("log_path"),
     logTail: text("log_tail"),
     lastStep: real("last_step"),

@@ -3,15 +3,16 @@
  * its own process group. The restarted runner takes the run over (or records it interrupted when the trainer
  * is gone too), and every point of the log is in the database exactly once.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isTerminal } from "../core/run-lifecycle";
 import { listEventsAfter } from "../db/queries/events";
-import { createRun, getRun } from "../db/queries/runs";
+import { createRun, getRun, listRuns } from "../db/queries/runs";
 import { expectEveryPointOnce, killHard, lossInLog, startRunner, stopRunner } from "../test/helpers/runner-process";
 import { registeredTrainer } from "../test/helpers/registered";
-import { waitFor } from "../test/helpers/temp";
+import { ROOT, waitFor } from "../test/helpers/temp";
 import { groupAlive, signalGroup } from "./process-group";
 
 async function setup(seconds: number) {
@@ -90,4 +91,66 @@ describe("kill -9 of the runner while a run trains", () => {
       if (second) await stopRunner(second.child);
     }
   }, 90_000);
+
+  it("a run that finished while no runner was up keeps its result: read from its log by the next runner", async () => {
+    const { db, dataDir, ws } = await setup(3);
+    const first = startRunner(dataDir);
+    let second: ReturnType<typeof startRunner> | null = null;
+    try {
+      const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      await waitFor(() => (getRun(db, run.id)?.pointCount ?? 0) >= 2, 30_000, "points from the first runner");
+      await killHard(first.child);
+      const pid = getRun(db, run.id)!.pid!;
+      await waitFor(() => !groupAlive(pid), 15_000, "the trainer to finish with no runner there");
+      expect(fs.readFileSync(getRun(db, run.id)!.logPath!, "utf8")).toMatch(/val_bpb/);
+
+      second = startRunner(dataDir);
+      const ended = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        15_000,
+        "the run to be recorded",
+      );
+      expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
+      expect(ended.suspicion).toMatch(/took this run over/);
+      expectEveryPointOnce(db, run.id);
+    } finally {
+      await stopRunner(first.child);
+      if (second) await stopRunner(second.child);
+    }
+  }, 60_000);
+});
+
+describe("kill -9 of overseer run while its run trains", () => {
+  it("the runner takes the orphaned run over within seconds and follows it to its summary", async () => {
+    const { db, dataDir, ws } = await setup(5);
+    const runner = startRunner(dataDir);
+    const cli = spawn(path.join(ROOT, "bin", "overseer"), ["run", ws.repoRoot], {
+      env: { ...process.env, OVERSEER_DATA_DIR: dataDir, OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi" },
+      stdio: "ignore",
+    });
+    try {
+      const run = await waitFor(() => listRuns(db).find((r) => r.origin === "cli" && r.pointCount >= 2), 30_000, "the CLI's run to train");
+      await killHard(cli);
+      const killedAt = Date.now();
+      await waitFor(() => listEventsAfter(db, 0, 10_000, run.id).some((e) => e.type === "run_adopted"), 15_000, "the runner to take the run over");
+      const tookOverMs = Date.now() - killedAt;
+      const ended = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        30_000,
+        "the run to end",
+      );
+      expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
+      expectEveryPointOnce(db, run.id);
+      console.log(`a killed overseer run's run taken over ${tookOverMs} ms after the kill`);
+    } finally {
+      if (cli.exitCode === null && cli.signalCode === null) cli.kill("SIGKILL");
+      await stopRunner(runner.child);
+    }
+  }, 60_000);
 });

@@ -54,9 +54,12 @@ export function recoverPoints(db: Db, run: RunRow): void {
   replay.writer.finish();
 }
 
-/** Whether a new runner can follow this run: its trainer is alive and it got far enough to have a log and a config. */
+/**
+ * Whether a new runner can take this run over: it got far enough to have a trainer, a log and a config. Its
+ * trainer may have ended meanwhile: then the outcome is read from the log at once.
+ */
 export function canAdopt(run: RunRow): boolean {
-  return run.pid !== null && ownGroupAlive(run.pid, run.pidIdentity) && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
+  return run.pid !== null && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
 }
 
 /**
@@ -83,7 +86,9 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
     },
   });
   const deadline = (run.startedAt ?? Date.now()) + config.timeoutSeconds * 1000;
-  while (groupAlive(pgid)) {
+  // Checked once by identity: a pid that now names a stranger is neither followed nor stopped.
+  const aliveAtStart = ownGroupAlive(pgid, run.pidIdentity);
+  while (aliveAtStart && groupAlive(pgid)) {
     if (!timedOut && !cancelled && Date.now() >= deadline) {
       timedOut = true;
       void stopGroup(pgid, settings.killGraceMs);
@@ -105,7 +110,23 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   const shutdown = cancelled && opts.signal?.reason === "shutdown";
   if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readLogTail(run.logPath) });
   const printedMetric = summary.some((e) => e.key === config.metric.name);
+  // Its score is its evaluation's, which the runner that started it would have run: what training printed is not a score.
+  if (config.evaluate && !timedOut && !cancelled && !logLimitReached && !sawFail && !oomLine) {
+    return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, {
+      endedAt,
+      reason: "its training ended without the runner that started it, so its evaluation (which scores it) never ran: run it again; every point of its log is kept",
+      logTail: readLogTail(run.logPath),
+    });
+  }
   if (!timedOut && !cancelled && !logLimitReached && !sawFail && !oomLine && !printedMetric) {
+    // Found dead with nothing in its log that says how it ended: not the candidate's fault as far as anyone knows.
+    if (!aliveAtStart) {
+      return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, {
+        endedAt,
+        reason: "what drove this run (a runner, or overseer run) stopped while it was in flight, and its trainer is gone; every point of its log is kept",
+        logTail: readLogTail(run.logPath),
+      });
+    }
     return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, endedAt, {
       endedAt,
       reason: "it ended while a new runner followed it (the old one had died), without a summary; its exit status cannot be known",

@@ -123,7 +123,7 @@ describe("runner daemon", () => {
     const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
     try {
       expect(getRun(db, run.id)).toMatchObject({ status: "interrupted" });
-      expect(getRun(db, run.id)!.reason).toMatch(/runner stopped while this run was in flight/);
+      expect(getRun(db, run.id)!.reason).toMatch(/stopped while it was in flight, and its trainer is gone/);
       expect(groupAlive(orphan.pid!)).toBe(false);
     } finally {
       await daemon.stop();

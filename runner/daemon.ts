@@ -15,7 +15,7 @@ import { acquireLease, releaseLease, renewLease, setLeaseClaude, setLeaseGpus, s
 import { checkClaude } from "./claude/check";
 import { queryGpus } from "./gpu";
 import { probeSandbox } from "./sandbox";
-import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus, type RunRow } from "../db/queries/runs";
+import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus, updateRun, type RunRow } from "../db/queries/runs";
 import { adoptRun, canAdopt } from "./adopt-run";
 import { readLogTail } from "./log-tail";
 import { getWorkspace } from "../db/queries/workspaces";
@@ -24,6 +24,7 @@ import { runSession } from "./loop/engine";
 import { startQueuedSession } from "./loop/start-session";
 import { createProposer } from "./proposers";
 import { cleanUpAbandonedRun, executeRun, worktreeRemovals } from "./execute-run";
+import { driverAlive, ownGroupAlive, selfDriver } from "./process-identity";
 import { createSlotPool, type SlotPool } from "./slot-pool";
 import { processIdentity, sameProcessAlive } from "./process-identity";
 
@@ -43,6 +44,7 @@ export interface Daemon {
 const MAX_SAME_ERROR = 5;
 /** The single runs' place in line for slots (runner/slot-pool). */
 const RUNS = "runs";
+const ORPHAN_CHECK_MS = 3000;
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { db, settings } = opts;
@@ -85,7 +87,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const run = orphans.shift();
     if (!run) return;
     const controller = new AbortController();
-    log(`run ${run.id}: taken over from a runner that died (pid ${run.pid} still trains); following it to its end`);
+    // This runner drives it now: a later runner finds it by this one.
+    updateRun(db, run.id, { driver: selfDriver() });
+    log(
+      `run ${run.id}: taken over from a driver that is gone; ${ownGroupAlive(run.pid!, run.pidIdentity) ? `following it to its end (pid ${run.pid} still trains)` : "its trainer ended meanwhile: reading its outcome from the log"}`,
+    );
     appendEvent(db, { type: "run_adopted", at: Date.now(), workspaceId: run.workspaceId, runId: run.id, payload: { pid: run.pid } });
     const promise = adoptRun(run, { db, settings, signal: controller.signal }).then(async (r) => {
       log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`);
@@ -130,12 +136,28 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
 
   let renewedAt = -Infinity;
+  let orphansCheckedAt = performance.now();
+  let checkingOrphans = false;
   const tick = () => {
     // The heartbeat is a write; once a second is plenty for a 5 s staleness limit. Timed on the monotonic
     // clock: after the wall clock jumps back, a wall-clock interval would stop the heartbeat for as long.
     if (performance.now() - renewedAt >= 1000) {
       if (!renewLease(db, owner, Date.now())) throw new Error("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
       renewedAt = performance.now();
+    }
+    // Every few seconds: single runs whose driver died while this runner was up (a killed `overseer run`).
+    if (!adopting && !checkingOrphans && performance.now() - orphansCheckedAt >= ORPHAN_CHECK_MS) {
+      checkingOrphans = true;
+      void reconcile(db, settings, log, false)
+        .then((found) => {
+          orphans.push(...found);
+          while (orphans.length) adoptNext();
+        })
+        .catch((e: unknown) => log(`runner error: reconciling orphaned runs: ${(e as Error).message}`))
+        .finally(() => {
+          checkingOrphans = false;
+          orphansCheckedAt = performance.now();
+        });
     }
     const cancels = cancelRequestedRunIds(db);
     for (const w of active.values()) if (w.kind === "run" && cancels.includes(w.id)) w.controller.abort("cancel");
@@ -216,14 +238,21 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, poo
 }
 
 /**
- * Runs a dead runner left in flight: those whose trainer still runs are returned, to be followed to their end;
- * the others keep every point of their log and are marked interrupted.
+ * Single runs in flight whose driver is gone: a dead runner's, or a killed `overseer run`'s (a live one drives its
+ * own). A session's runs are its loop's, reconciled when it resumes. Rows from before drivers were recorded: the
+ * web's, at the runner's start only.
  */
-async function reconcile(db: Db, settings: Settings, log: (l: string) => void): Promise<RunRow[]> {
+function orphanedRuns(db: Db, atStart: boolean): RunRow[] {
+  return runsWithStatus(db, "running").filter((r) => (r.origin === "web" || r.origin === "cli") && (r.driver ? !driverAlive(r.driver) : atStart && r.origin === "web"));
+}
+
+/**
+ * Runs a dead driver left in flight: those with a log are returned, to be followed to their end (at once if the
+ * trainer is gone too: the outcome is read from the log); the others are marked interrupted.
+ */
+async function reconcile(db: Db, settings: Settings, log: (l: string) => void, atStart = true): Promise<RunRow[]> {
   const orphans: RunRow[] = [];
-  // Only runs the daemon itself started: a foreground `overseer run` or `overseer loop` owns its own, and a
-  // session's loop reconciles its runs when it resumes.
-  for (const run of runsWithStatus(db, "running").filter((r) => r.origin === "web")) {
+  for (const run of orphanedRuns(db, atStart)) {
     if (canAdopt(run)) {
       orphans.push(run);
       continue;
@@ -234,10 +263,10 @@ async function reconcile(db: Db, settings: Settings, log: (l: string) => void): 
     if (fresh && !isTerminal(fresh.status)) {
       applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), {
         endedAt: Date.now(),
-        reason: "the runner stopped while this run was in flight, and its trainer is gone; every point of its log is kept",
+        reason: "what drove this run (a runner, or overseer run) stopped while it was in flight, and its trainer is gone; every point of its log is kept",
         logTail: readLogTail(run.logPath),
       });
-      log(`run ${run.id}: marked interrupted (left in flight by an earlier runner)`);
+      log(`run ${run.id}: marked interrupted (left in flight by a process that is gone)`);
     }
   }
   return orphans;

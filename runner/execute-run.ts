@@ -29,7 +29,7 @@ import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
 import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { stopGroup } from "./process-group";
-import { ownGroupAlive, processIdentity } from "./process-identity";
+import { ownGroupAlive, processIdentity, selfDriver } from "./process-identity";
 import { leftRunCgroup } from "./cgroup";
 import { handOver, interpreterRoots, probeSandbox, takeBack, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
@@ -80,7 +80,7 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
     return applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled while it waited to start" });
   }
   const startedAt = Date.now();
-  applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile });
+  applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile, driver: selfDriver() });
   const end = (reason: string) => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason });
 
   // A run queued with a commit (a session's candidate) runs that commit; otherwise the workspace's HEAD.

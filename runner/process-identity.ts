@@ -5,6 +5,7 @@
  * names someone else. Where /proc is not there, the identity is null and the bare pid is all there is.
  */
 import fs from "node:fs";
+import os from "node:os";
 import { groupAlive } from "./process-group";
 
 let boot: string | null | undefined;
@@ -65,4 +66,17 @@ export function ownGroupAlive(pgid: number, identity: string | null): boolean {
     if (leader !== null && `${bootId()}:${leader.start}` !== identity) return false;
   }
   return groupAlive(pgid);
+}
+
+/** This process as a run's driver: "<host>:<pid>:<identity>". */
+export function selfDriver(): string {
+  return `${os.hostname()}:${process.pid}:${processIdentity(process.pid) ?? ""}`;
+}
+
+/** Whether a run's driver lives. One on another machine cannot be checked from here and counts as alive. */
+export function driverAlive(driver: string): boolean {
+  const m = /^(.*):(\d+):(.*)$/.exec(driver);
+  if (!m) return false;
+  if (m[1] !== os.hostname()) return true;
+  return sameProcessAlive(Number(m[2]), m[3] || null);
 }
