@@ -130,6 +130,25 @@ describe("runner daemon", () => {
     }
   });
 
+  it("on losing its lease, stops its work at once (the run interrupted, its trainer gone) and ends with the reason", async () => {
+    const { db, ws, settings } = await setup("slow.mjs", { command: ["node", "train.mjs", "30"], timeoutSeconds: 60, budgetSeconds: 30 });
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    const ended = daemon.done.then(
+      () => null,
+      (e: Error) => e,
+    );
+    const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+    await waitFor(() => (getRun(db, run.id)?.pointCount ?? 0) > 0, 10_000, "first points");
+    // Another runner took the lease (this one was stalled past the heartbeat's limit).
+    db.$client.prepare("UPDATE runner_lease SET owner = 'elsewhere:1:x', heartbeat_at = ?").run(Date.now());
+    const error = await ended;
+    expect(error?.message).toMatch(/lost its lease/);
+    const after = getRun(db, run.id)!;
+    expect(after.status).toBe("interrupted");
+    expect(groupAlive(after.pid!)).toBe(false);
+    expect(readLease(db)?.owner).toBe("elsewhere:1:x"); // the new holder's lease is left alone
+  });
+
   it("records a run in flight as interrupted when the runner itself is stopped", async () => {
     const { db, ws, settings } = await setup("slow.mjs", { command: ["node", "train.mjs", "30"], timeoutSeconds: 60, budgetSeconds: 30 });
     const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });

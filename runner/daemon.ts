@@ -42,6 +42,8 @@ export interface Daemon {
 }
 
 const MAX_SAME_ERROR = 5;
+
+class LeaseLost extends Error {}
 /** The single runs' place in line for slots (runner/slot-pool). */
 const RUNS = "runs";
 const ORPHAN_CHECK_MS = 3000;
@@ -142,7 +144,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // The heartbeat is a write; once a second is plenty for a 5 s staleness limit. Timed on the monotonic
     // clock: after the wall clock jumps back, a wall-clock interval would stop the heartbeat for as long.
     if (performance.now() - renewedAt >= 1000) {
-      if (!renewLease(db, owner, Date.now())) throw new Error("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
+      if (!renewLease(db, owner, Date.now())) throw new LeaseLost("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
       renewedAt = performance.now();
     }
     // Every few seconds: single runs whose driver died while this runner was up (a killed `overseer run`).
@@ -190,20 +192,29 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         } catch {
           // the database itself is failing; the repeated-error limit below ends the process
         }
-        if (sameErrors >= MAX_SAME_ERROR) {
-          clearInterval(timer);
-          reject(new Error(`the same error ${MAX_SAME_ERROR} times in a row: ${message}`));
-        }
+        // Without the lease another runner may drive the same work: stop at once. After the same error again and
+        // again, give up. Either way the work in flight stops first (runs interrupted, sessions resumable).
+        if (e instanceof LeaseLost) void shutDown().then(() => reject(e));
+        else if (sameErrors >= MAX_SAME_ERROR) void shutDown().then(() => reject(new Error(`the same error ${MAX_SAME_ERROR} times in a row: ${message}`)));
       }
     }, opts.pollMs ?? 100);
-    stopRequested = async () => {
+    let shutting: Promise<void> | null = null;
+    const shutDown = () => (shutting ??= shutDownOnce());
+    const shutDownOnce = async () => {
       stopping = true;
       clearInterval(timer);
       for (const w of active.values()) w.controller.abort("shutdown");
       await Promise.all([...active.values()].map((w) => w.promise.catch(() => undefined)));
       await worktreeRemovals();
       clearInterval(claudeTimer);
-      releaseLease(db, owner);
+      try {
+        releaseLease(db, owner); // only if still ours
+      } catch {
+        // the database is failing: the lease goes stale by itself
+      }
+    };
+    stopRequested = async () => {
+      await shutDown();
       resolve();
     };
   });
