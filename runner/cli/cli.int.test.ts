@@ -22,6 +22,29 @@ describe("bin/overseer", () => {
     expect(out.commit).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it("run prints what the trainer wrote with its control sequences made visible: no window title, clipboard write or screen clear reaches the terminal", () => {
+    const trainer = [
+      'console.log("---");',
+      'console.log("val_bpb:          1.000000");',
+      'console.log("note:  \\x1b]52;c;SGVsbG8=\\x07\\x1b[2J\\u009b2J");',
+      'console.error("Traceback \\x1b]0;pwned\\x07");',
+      "process.exit(1);",
+    ].join("\n");
+    const repo = gitRepo({ "train.mjs": trainer, "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], budgetSeconds: 5, timeoutSeconds: 20 }) });
+    for (const args of [
+      ["run", repo],
+      ["run", repo, "--json"],
+    ]) {
+      const r = overseer(args, tempDir());
+      const out = r.stdout + r.stderr;
+      expect(out).toMatch(/note/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+      expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(out).toContain("\\u001b]52;c;SGVsbG8=");
+      if (args.includes("--json")) expect(JSON.parse(r.stdout).summary.note).toBe("\u001b]52;c;SGVsbG8=\u0007\u001b[2J\u009b2J");
+    }
+  });
+
   it("run exits non-zero for a crash and prints the reason and the log's end", () => {
     const r = overseer(["run", trainerWorkspace("crash.mjs")], tempDir());
     expect(r.code).toBe(1);

@@ -10,6 +10,7 @@ import { runCommand } from "./run";
 import { runnerCommand } from "./runner";
 import { startCommand } from "./start";
 import { tokenCommand } from "./token";
+import { makeConsoleTerminalSafe } from "./terminal-safe";
 
 const USAGE = `overseer — supervised autoresearch
 
@@ -95,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+makeConsoleTerminalSafe();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
