@@ -7,9 +7,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { decideAccess, tokenMatchesDigest } from "./core/access";
 import { accessPolicy, webSettings } from "./server/access-policy";
 import { contentSecurityPolicy, setSecurityHeaders } from "./server/security-headers";
-
-/** Next buffers at most 10 MiB of a body for the proxy and silently cuts the rest: refuse more, and say so. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+import { bodyTooLarge, MAX_BODY_BYTES } from "./server/body-limit";
 
 function refusal(status: number, reason: string, csp: string): NextResponse {
   const refused = new NextResponse(`Overseer refused this request: ${reason}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -37,13 +35,9 @@ export function proxy(request: NextRequest): NextResponse {
 
   if (!decision.ok) return refusal(decision.status, decision.reason, csp);
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    return refusal(
-      413,
-      `the request body is ${(length / 1e6).toFixed(1)} MB, over the ${MAX_BODY_BYTES / 1024 / 1024} MiB limit. A diff or an edited file that large is not a change anyone can review.`,
-      csp,
-    );
-  }
+  // Next buffers a body for the proxy and cuts it at the limit: refuse a declared length over it here (a chunked
+  // body has none: the route refuses it, server/body-limit).
+  if (length > MAX_BODY_BYTES) return refusal(413, bodyTooLarge(length), csp);
   if (decision.rememberToken) {
     // Trade the URL's token for a cookie, and take it out of the address bar and the history.
     // Built on the (checked) Host header: behind a wildcard bind or a tunnel, the server's idea of its own URL is wrong.

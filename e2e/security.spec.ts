@@ -90,6 +90,24 @@ test("a foreign Host, a foreign Origin, a missing token and a forged cross-site 
   const huge = await request("POST", "/api/trpc/session.propose", { ...auth(), "content-type": "application/json" }, JSON.stringify({ id: 1, title: "big", diff: "+".repeat(11 * 1024 * 1024) }));
   expect(huge.status).toBe(413);
   expect(huge.body).toContain("over the 10 MiB limit");
+  // The same sent chunked, with no length to check before it is read: still 413, not a JSON error on a cut body.
+  const chunked = await request(
+    "POST",
+    "/api/trpc/session.propose",
+    { ...auth(), "content-type": "application/json", "transfer-encoding": "chunked" },
+    JSON.stringify({ id: 1, title: "big", diff: "+".repeat(11 * 1024 * 1024) }),
+  );
+  expect(chunked.status).toBe(413);
+  expect(chunked.body).toContain("over the 10 MiB limit");
+  // Just under the limit, chunked, it is read whole: the answer is about its content, not its size.
+  const under = await request(
+    "POST",
+    "/api/trpc/session.propose",
+    { ...auth(), "content-type": "application/json", "transfer-encoding": "chunked" },
+    JSON.stringify({ id: 999999, title: "big", diff: "+".repeat(10 * 1024 * 1024 - 100) }),
+  );
+  expect(under.status).not.toBe(413);
+  expect(under.body).not.toMatch(/JSON|Unexpected end/);
 
   expect(await runCount()).toBe(before);
 
