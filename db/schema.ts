@@ -148,6 +148,8 @@ export const sessions = sqliteTable("sessions", {
   /** Who drives it: "web" (the runner daemon), "cli" (an `overseer loop` process in the foreground), or
    * "import" (an autoresearch session adopted by `overseer import`, which nothing drives). */
   origin: text("origin").$type<"web" | "cli" | "import">().notNull(),
+  /** The process driving its loop now, "<host>:<pid>:<identity>" (runner/process-identity); null when none does. One at a time. */
+  driver: text("driver"),
   proposer: text("proposer").notNull(),
   /** The session's options (stop conditions, approval policy, noise handling), as JSON. */
   optionsJson: text("options_json").notNull(),

@@ -20,7 +20,7 @@ import { adoptRun, canAdopt } from "./adopt-run";
 import { readLogTail } from "./log-tail";
 import { getWorkspace } from "../db/queries/workspaces";
 import { applySessionEvent, activeWebSessions, sessionOptions, type SessionRow } from "../db/queries/sessions";
-import { runSession } from "./loop/engine";
+import { runSession, SessionDriven } from "./loop/engine";
 import { startQueuedSession } from "./loop/start-session";
 import { createProposer } from "./proposers";
 import { cleanUpAbandonedRun, executeRun, worktreeRemovals } from "./execute-run";
@@ -170,6 +170,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     for (const session of activeWebSessions(db)) {
       if (active.has(`session:${session.id}`)) continue;
+      // Resumed from the CLI while no runner was up: that loop drives it until it ends.
+      if (session.driver && driverAlive(session.driver)) continue;
       const controller = new AbortController();
       track({ kind: "session", id: session.id, controller }, driveSession(db, settings, session, pool, controller.signal, log));
     }
@@ -242,6 +244,8 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, poo
     const final = await runSession(session.id, { db, settings, proposer, signal, pool, log: (l) => log(`session ${session.id}: ${l}`) });
     log(`session ${session.id}: ${final.status}`);
   } catch (e) {
+    // Another process took it first: it is that one's, nothing to record.
+    if (e instanceof SessionDriven) return log(`session ${session.id}: ${e.message}`);
     // Recorded on the session, and the daemon goes on with other work.
     fail(`internal error: ${(e as Error).message}`);
     log(`session ${session.id}: failed: ${(e as Error).stack ?? e}`);

@@ -8,7 +8,7 @@ import { appendEvent } from "./events";
 
 export type SessionRow = typeof sessions.$inferSelect;
 /** What a patch may change: anything but the status, which only applySessionEvent writes. */
-type SessionPatch = Partial<Omit<SessionRow, "id" | "workspaceId" | "status">>;
+type SessionPatch = Partial<Omit<SessionRow, "id" | "workspaceId" | "status" | "driver">>;
 
 /** One session row and the event that says how it came to be, in one transaction. */
 function insertSession(db: Db, values: typeof sessions.$inferInsert, eventType: string, at: number): SessionRow {
@@ -83,6 +83,29 @@ export function activeWebSessions(db: Db): SessionRow[] {
     .where(and(eq(sessions.origin, "web"), inArray(sessions.status, ["queued", "running", "paused"])))
     .orderBy(asc(sessions.id))
     .all();
+}
+
+/**
+ * Takes the session for `driver` (one process drives a session's loop at a time), unless another driver holds it
+ * and still lives (`holderAlive`, by process identity). Both in one transaction: two loops starting together
+ * cannot both win.
+ */
+export function claimSession(db: Db, id: number, driver: string, holderAlive: (holder: string) => boolean): { ok: true } | { ok: false; holder: string } {
+  return db.transaction((tx) => {
+    const row = tx.select({ driver: sessions.driver }).from(sessions).where(eq(sessions.id, id)).get();
+    if (!row) throw new Error(`session ${id} does not exist`);
+    if (row.driver && row.driver !== driver && holderAlive(row.driver)) return { ok: false as const, holder: row.driver };
+    tx.update(sessions).set({ driver }).where(eq(sessions.id, id)).run();
+    return { ok: true as const };
+  });
+}
+
+/** Lets the session go, if `driver` still holds it. */
+export function releaseSession(db: Db, id: number, driver: string): void {
+  db.update(sessions)
+    .set({ driver: null })
+    .where(and(eq(sessions.id, id), eq(sessions.driver, driver)))
+    .run();
 }
 
 /** Updates a session (not its status: applySessionEvent); a human's request is also recorded as an event. */

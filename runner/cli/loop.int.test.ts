@@ -185,4 +185,38 @@ describe("bin/overseer loop", () => {
       db.$client.close();
     }
   }, 120_000);
+
+  it("refuses a second loop on a session another live loop drives, and leaves that loop's run alone", async () => {
+    const repo = slowWorkspace();
+    const dataDir = tempDir();
+    const env = { ...process.env, OVERSEER_DATA_DIR: dataDir };
+    const first = spawn(BIN, ["loop", repo, "--experiments", "1", "--tag", "one"], { env, stdio: "ignore" });
+    const exited = new Promise<number | null>((r) => first.once("exit", r));
+    const db = openDatabase({ file: path.join(dataDir, "overseer.db"), migrationsFolder: MIGRATIONS });
+    try {
+      const run = await waitFor(
+        () => {
+          const s = listSessions(db)[0];
+          const e = s && listExperiments(db, s.id).find((x) => x.status === "running");
+          const id = e ? (JSON.parse(e.runIdsJson) as number[])[0] : undefined;
+          const r = id === undefined ? undefined : getRun(db, id);
+          return r?.pid ? r : null;
+        },
+        30_000,
+        "a run of the first loop to train",
+      );
+      const s = listSessions(db)[0]!;
+      const second = spawnSync(BIN, ["loop", "--resume", String(s.id), "--experiments", "5"], { encoding: "utf8", env, timeout: 30_000 });
+      expect(second.status).toBe(2);
+      expect(second.stderr).toMatch(/session \d+ is being driven by another process \(pid \d+ on .*\): stop it first/);
+      expect(pidAlive(run.pid!)).toBe(true);
+      expect(await exited).toBe(0);
+      const done = getSession(db, s.id)!;
+      expect(done).toMatchObject({ status: "finished", stopReason: "reached 1 experiments", driver: null });
+      expect(listExperiments(db, s.id).every((e) => ["kept", "discarded"].includes(e.status))).toBe(true);
+    } finally {
+      if (first.exitCode === null) first.kill("SIGKILL");
+      db.$client.close();
+    }
+  }, 90_000);
 });

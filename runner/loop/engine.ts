@@ -17,7 +17,8 @@ import type { Db } from "../../db/open";
 import { applyExperimentEvent, createExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
 import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { addCosts, linkApiCalls } from "../../db/queries/api-calls";
-import { applySessionEvent, getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { applySessionEvent, claimSession, getSession, releaseSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
+import { driverAlive, selfDriver } from "../process-identity";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { configAtCommit } from "../workspace";
@@ -52,7 +53,29 @@ export interface LoopDeps {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Another live process drives the session: nothing was touched. */
+export class SessionDriven extends Error {}
+
+/**
+ * Drives the session, one process at a time: a second `overseer loop --resume` (or the CLI on a session the
+ * runner drives) is refused with SessionDriven before it touches anything, since its reconcile would stop the
+ * runs of the live loop.
+ */
 export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
+  const me = selfDriver();
+  const claim = claimSession(deps.db, sessionId, me, driverAlive);
+  if (!claim.ok) {
+    const [host, pid] = claim.holder.split(":");
+    throw new SessionDriven(`session ${sessionId} is being driven by another process (pid ${pid} on ${host}): stop it first, or pause the session from the dashboard`);
+  }
+  try {
+    return await driveClaimed(sessionId, deps);
+  } finally {
+    releaseSession(deps.db, sessionId, me);
+  }
+}
+
+async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
   const { db } = deps;
   let s = getSession(db, sessionId);
   if (!s) throw new Error(`session ${sessionId} does not exist`);
