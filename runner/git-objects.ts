@@ -4,7 +4,7 @@
  * experiment, and on a busy machine each process costs milliseconds the GPU waits for.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { SAFE_GIT_CONFIG, SAFE_GIT_ENV } from "./git-safety";
+import { gitEnv, SAFE_GIT_CONFIG } from "./git-safety";
 
 export interface GitObject {
   id: string;
@@ -24,7 +24,7 @@ class BatchReader {
   dead = false;
 
   constructor(repoRoot: string) {
-    this.child = spawn("git", [...SAFE_GIT_CONFIG, "cat-file", "--batch"], { cwd: repoRoot, env: { ...process.env, ...SAFE_GIT_ENV } });
+    this.child = spawn("git", [...SAFE_GIT_CONFIG, "cat-file", "--batch"], { cwd: repoRoot, env: gitEnv() });
     // An idle reader must not keep the process alive (it exits when its stdin closes with ours); while a read
     // is outstanding its pipes are referenced (read() and settled()), or Node could exit with the read pending.
     this.child.unref();

@@ -7,7 +7,7 @@ import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { batchable, readBlobAt } from "./git-objects";
-import { SAFE_GIT_CONFIG, SAFE_GIT_ENV } from "./git-safety";
+import { gitEnv, SAFE_GIT_CONFIG } from "./git-safety";
 
 export class GitError extends Error {}
 
@@ -49,7 +49,7 @@ function lockAgeMs(file: string): number | null {
 
 function gitOnce(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", [...SAFE_GIT_CONFIG, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...SAFE_GIT_ENV } }, (err, stdout, stderr) => {
+    execFile("git", [...SAFE_GIT_CONFIG, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: gitEnv() }, (err, stdout, stderr) => {
       if (err) reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || err.message).trim()}`));
       else resolve(stdout);
     });
