@@ -59,3 +59,16 @@ test("the web process killed under a live page: the run goes on and the open pag
   await page.screenshot({ path: info.outputPath("run-after-web-restart.png"), fullPage: true });
   console.log(`e2e figures: web process back ${backMs} ms after kill -9; the open page drew all ${stored} loss points`);
 });
+
+test("kill -9 of overseer start takes the web process with it: nothing is left on the port, and the next start comes up", async () => {
+  const web = pidListeningOn(PORT);
+  expect(web).not.toBeNull();
+  process.kill(server.child.pid!, "SIGKILL"); // the supervisor alone (bin/overseer execs node), not its group
+  const killedAt = Date.now();
+  await expect.poll(() => pidListeningOn(PORT), { timeout: 15_000 }).toBeNull();
+  const goneMs = Date.now() - killedAt;
+  server = startOwnServer({ port: PORT, dataDir: DATA_DIR });
+  await expect.poll(async () => (await fetch(URL).catch(() => null))?.status ?? 0, { timeout: 120_000 }).toBe(200);
+  expect(server.output()).not.toMatch(/EADDRINUSE/);
+  console.log(`e2e figures: the web process gone ${goneMs} ms after kill -9 of overseer start`);
+});

@@ -19,6 +19,7 @@ import { loadWorkspace, registerWorkspace } from "../workspace";
 import { openRunnerDb } from "./open-db";
 
 const NEXT_BIN = path.join(OVERSEER_ROOT, "node_modules", "next", "dist", "bin", "next");
+const WEB_WATCHDOG = path.join(OVERSEER_ROOT, "runner", "web-watchdog.cjs");
 const SOURCE_DIRS = ["app", "components", "server", "core", "db", "public"];
 const SOURCE_FILES = ["proxy.ts", "next.config.mjs", "package.json", "tsconfig.json"];
 
@@ -84,23 +85,29 @@ function accessNotice(settings: Settings): string {
   return `\n  (listening on ${settings.host}: open it with the token printed at the first start, or make a new one with \`overseer token --reset\`)`;
 }
 
+/**
+ * Keeps the web process up: restarted whenever it exits, after 1 s, doubling to at most a minute while it keeps
+ * failing (a port held by another program, say) and back to 1 s once it has stayed up a minute. It dies with
+ * this process (runner/web-watchdog.cjs watches its stdin, whose other end is here), so a kill -9 of
+ * `overseer start` leaves no web process on the port.
+ */
 function superviseWeb(settings: Settings, env: NodeJS.ProcessEnv): { stop(): void } {
   let child: ChildProcess | null = null;
   let stopped = false;
-  const restarts: number[] = [];
+  let delayMs = 1000;
   const launch = () => {
-    child = spawn(process.execPath, [NEXT_BIN, "start", "-H", settings.host, "-p", String(settings.port)], { cwd: OVERSEER_ROOT, env, stdio: "inherit" });
+    const startedAt = Date.now();
+    child = spawn(process.execPath, ["--require", WEB_WATCHDOG, NEXT_BIN, "start", "-H", settings.host, "-p", String(settings.port)], {
+      cwd: OVERSEER_ROOT,
+      env,
+      stdio: ["pipe", "inherit", "inherit"],
+    });
     child.once("exit", (code, signal) => {
       if (stopped) return;
-      const now = Date.now();
-      restarts.push(now);
-      while (restarts.length && now - restarts[0]! > 60_000) restarts.shift();
-      if (restarts.length > 5) {
-        console.error("overseer: the web process keeps exiting; the runner goes on without it (restart with `npm start`).");
-        return;
-      }
-      console.error(`overseer: the web process exited (${signal ?? code}); restarting it — runs are not affected.`);
-      setTimeout(launch, 1000);
+      delayMs = Date.now() - startedAt > 60_000 ? 1000 : delayMs;
+      console.error(`overseer: the web process exited (${signal ?? code}); restarting it in ${delayMs / 1000} s — runs are not affected.`);
+      setTimeout(launch, delayMs);
+      delayMs = Math.min(delayMs * 2, 60_000);
     });
   };
   launch();
