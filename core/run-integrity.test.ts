@@ -39,4 +39,11 @@ describe("timingSuspicions", () => {
     ]);
     expect(timingSuspicions({ ...base, wallMs: 700_000, lastProgressMs: 640_000, summary: summary(620) })).toEqual([expect.stringMatching(/past the 300 s budget/)]);
   });
+  it("takes a stall of the runner off the span of the records it read late", () => {
+    const stalledRun = { ...base, wallMs: 33_000, firstProgressMs: 500, lastProgressMs: 30_500, budgetSeconds: 3, summary: summary(3) };
+    expect(timingSuspicions(stalledRun)).toEqual([expect.stringMatching(/trained for 30\.0 s by the wall clock/), expect.stringMatching(/past the 3 s budget/)]);
+    expect(timingSuspicions({ ...stalledRun, runnerStalledMs: 27_500 })).toEqual([]);
+    // Only the stall comes off: training past the budget beside it is still seen.
+    expect(timingSuspicions({ ...stalledRun, lastProgressMs: 60_500, runnerStalledMs: 27_500 })).toEqual([expect.stringMatching(/trained for 32\.5 s/), expect.stringMatching(/past the 3 s budget/)]);
+  });
 });

@@ -39,6 +39,8 @@ export interface TimingObservation {
   /** When the first and last progress records arrived, ms after the start (null without records). */
   firstProgressMs: number | null;
   lastProgressMs: number | null;
+  /** Time the runner itself was stalled between those two (it read the records late): not the run's. */
+  runnerStalledMs?: number;
   budgetSeconds: number;
   /** Allowed disagreement, as a fraction (0.1 = 10%), plus a few seconds for start-up and warm-up steps. */
   tolerance: number;
@@ -57,7 +59,7 @@ export function timingSuspicions(o: TimingObservation): string[] {
   const reported = o.summary.find((e) => e.key === "training_seconds")?.value ?? null;
   const wall = o.wallMs / 1000;
   const allowed = (s: number) => s * (1 + o.tolerance) + timingSlackSeconds(o.budgetSeconds);
-  const span = o.firstProgressMs !== null && o.lastProgressMs !== null ? (o.lastProgressMs - o.firstProgressMs) / 1000 : null;
+  const span = o.firstProgressMs !== null && o.lastProgressMs !== null ? Math.max(0, o.lastProgressMs - o.firstProgressMs - (o.runnerStalledMs ?? 0)) / 1000 : null;
   if (reported !== null && reported > allowed(wall)) {
     out.push(`it reported training_seconds ${reported.toFixed(1)}, more than the ${wall.toFixed(1)} s the run lasted`);
   }

@@ -154,3 +154,33 @@ describe("kill -9 of overseer run while its run trains", () => {
     }
   }, 60_000);
 });
+
+describe("a runner stalled while a run trains", () => {
+  it("does not count its own stall as the run's training: an honest run stays unsuspected, and the stall is said", async () => {
+    const { db, dataDir, ws } = await setup(3);
+    const runner = startRunner(dataDir);
+    try {
+      const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+      await waitFor(() => (getRun(db, run.id)?.pointCount ?? 0) >= 2, 30_000, "the first points");
+      process.kill(runner.child.pid!, "SIGSTOP"); // the runner alone: the trainer, in its own group, trains on
+      await new Promise((r) => setTimeout(r, 5000));
+      process.kill(runner.child.pid!, "SIGCONT");
+      const ended = await waitFor(
+        () => {
+          const r = getRun(db, run.id);
+          return r && isTerminal(r.status) ? r : null;
+        },
+        30_000,
+        "the run to end",
+      );
+      expect(ended).toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
+      const warnings = listEventsAfter(db, 0, 10_000, run.id)
+        .filter((e) => e.type === "log_warning")
+        .map((e) => JSON.parse(e.payloadJson ?? "{}").message as string);
+      expect(warnings).toContainEqual(expect.stringMatching(/the runner was stalled for [45] s while this run trained/));
+    } finally {
+      process.kill(runner.child.pid!, "SIGCONT");
+      await stopRunner(runner.child);
+    }
+  }, 60_000);
+});

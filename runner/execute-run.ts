@@ -30,6 +30,7 @@ import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { stopGroup } from "./process-group";
 import { ownGroupAlive, processIdentity, selfDriver } from "./process-identity";
+import { stalledMs, watchStalls } from "./stall-meter";
 import { leftRunCgroup } from "./cgroup";
 import { handOver, interpreterRoots, probeSandbox, takeBack, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
@@ -135,6 +136,7 @@ async function trainAndRecord(
   // neither bend the time axis nor look like a run that took an hour.
   const t0 = performance.now() - (Date.now() - startedAt);
   const elapsed = () => performance.now() - t0;
+  watchStalls();
   let sawFail = false;
   let oomLine: string | null = null;
   const handle = (events: LogEvent[]) => {
@@ -227,6 +229,10 @@ async function trainAndRecord(
   const peakMemoryMb = telemetry ? await telemetry.stop() : null;
   await persistently(() => writer.finish());
   for (const stall of writer.stalls) warnings.add(describeStall(stall));
+  // The runner's own stalls while the records came in are its fault, said as such, and not counted as training.
+  const stalledWhileRecording = progressAt.first === null || progressAt.last === null ? 0 : stalledMs(t0 + progressAt.first, t0 + progressAt.last);
+  if (stalledWhileRecording >= 1000)
+    warnings.add(`the runner was stalled for ${(stalledWhileRecording / 1000).toFixed(0)} s while this run trained (it read the log late): that time is not counted as the run's`);
   await persistently(() => {
     for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
   });
@@ -268,7 +274,15 @@ async function trainAndRecord(
       ? [
           ...(evaluated?.trusted.suspicion ? [evaluated.trusted.suspicion] : []),
           ...watch.suspicions(),
-          ...timingSuspicions({ summary, wallMs: elapsed(), firstProgressMs: progressAt.first, lastProgressMs: progressAt.last, budgetSeconds: config.budgetSeconds, tolerance: config.timeTolerance }),
+          ...timingSuspicions({
+            summary,
+            wallMs: elapsed(),
+            firstProgressMs: progressAt.first,
+            lastProgressMs: progressAt.last,
+            runnerStalledMs: stalledWhileRecording,
+            budgetSeconds: config.budgetSeconds,
+            tolerance: config.timeTolerance,
+          }),
         ]
       : [];
   const patch = {
