@@ -2,6 +2,7 @@
  * Access control on a real `overseer start --host 0.0.0.0`: the token printed once, then Host, Origin,
  * token and cross-site checks on pages, tRPC and its event stream; each refusal is a 403 and changes nothing.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -149,4 +150,34 @@ test("the URL's token becomes a cookie; the pages carry a nonce CSP and the secu
   await page.reload();
   await expect(page.getByRole("listitem", { name: "workspace tiny-lm" })).toBeVisible();
   expect(violations).toEqual([]);
+});
+
+test("overseer token --reset ends the event streams opened with the old token, and the old token stops working", async () => {
+  // An event stream opened with the token, read as it comes.
+  let ended = false;
+  let received = "";
+  const stream = http.request({ host: "127.0.0.1", port: PORT, method: "GET", path: "/api/trpc/system.live", headers: { host: HOST, accept: "text/event-stream", ...auth() } }, (res) => {
+    res.setEncoding("utf8");
+    res.on("data", (c: string) => (received += c));
+    res.on("end", () => (ended = true));
+    res.on("close", () => (ended = true));
+  });
+  stream.end();
+  await expect.poll(() => received, { timeout: 10_000 }).toContain("connected");
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(ended).toBe(false); // a live stream stays open
+
+  const old = token;
+  const reset = spawnSync(path.join(ROOT, "bin", "overseer"), ["token", "--reset"], {
+    encoding: "utf8",
+    env: { ...process.env, OVERSEER_DATA_DIR: DATA_DIR, OVERSEER_HOST: "0.0.0.0", OVERSEER_PORT: String(PORT) },
+  });
+  expect(reset.status).toBe(0);
+  token = /\?token=([\w-]+)/.exec(reset.stdout)![1]!;
+  const resetAt = Date.now();
+  await expect.poll(() => ended, { timeout: 10_000 }).toBe(true);
+  console.log(`e2e figures: a stream opened with the old token ended ${Date.now() - resetAt} ms after overseer token --reset`);
+  expect((await request("GET", "/api/trpc/system.runner", { authorization: `Bearer ${old}` })).status).toBe(403);
+  expect((await request("GET", "/api/trpc/system.runner", auth())).status).toBe(200);
+  stream.destroy();
 });

@@ -51,3 +51,12 @@ export function accessPolicy(): { policy: AccessPolicy; digest: string | null } 
   }
   return { policy: { hosts: c.hosts, tokenRequired, tokenMissing: tokenRequired && c.digest === null }, digest: c.digest };
 }
+
+/**
+ * For a stream: false once the token it was opened under has been replaced (`overseer token --reset`), so the
+ * stream ends and a holder of the old token stops hearing anything. Always true on loopback, where there is none.
+ */
+export function credentialStillValid(): () => boolean {
+  const at = accessPolicy().digest;
+  return () => accessPolicy().digest === at;
+}

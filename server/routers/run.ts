@@ -11,6 +11,7 @@ import { getWorkspace } from "../../db/queries/workspaces";
 import { logSize, readLogTail } from "../log-file";
 import { databaseChange } from "../db-changes";
 import { publicProcedure, router } from "../trpc";
+import { credentialStillValid } from "../access-policy";
 import { runView, type RunView } from "../views";
 
 /** The stream wakes at each write to the database (server/db-changes.ts); this is only its fallback poll. */
@@ -79,7 +80,8 @@ export const runRouter = router({
       sentRunJson = JSON.stringify(view);
       yield tracked(String(afterId), { run: view, snapshot: snap.series, log: run.logPath ? readLogTail(run.logPath, LOG_LINES) : [] } satisfies LiveMessage);
     }
-    while (!signal?.aborted) {
+    const credentialValid = credentialStillValid();
+    while (!signal?.aborted && credentialValid()) {
       run = mustGetRun(db, input.runId);
       const points = pointsAfter(db, run.id, afterId);
       const size = logSize(run.logPath);

@@ -10,7 +10,7 @@ import { freeDiskMb } from "../../db/free-space";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
 import { heartbeatFresh, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
-import { webSettings } from "../access-policy";
+import { credentialStillValid, webSettings } from "../access-policy";
 import { databaseChange } from "../db-changes";
 import { publicProcedure, router } from "../trpc";
 
@@ -21,7 +21,7 @@ const POLL_MS = 1000;
  * A runner whose heartbeat went quiet may be dead, or waiting for another program's lock on the database
  * (it waits rather than fail, runner/cli/open-db.ts): `databaseLocked` tells them apart.
  */
-function runnerStatus(db: Db, now: number) {
+function computeRunnerStatus(db: Db, now: number) {
   const lease = readLease(db);
   const online = !!lease && heartbeatFresh(lease.heartbeatAt, now);
   const databaseLocked = !online && databaseWriteLocked(db);
@@ -32,7 +32,22 @@ function runnerStatus(db: Db, now: number) {
   return { online, databaseLocked, disk, pid: lease.pid as number | null, sandbox: lease.sandbox, gpus };
 }
 
-export type RunnerStatusView = ReturnType<typeof runnerStatus>;
+export type RunnerStatusView = ReturnType<typeof computeRunnerStatus>;
+
+/** How long one reading of the runner's status serves every stream and query of this process. */
+export const RUNNER_STATUS_SHARED_MS = 250;
+let shared: { file: string; at: number; view: RunnerStatusView } | null = null;
+
+/**
+ * The runner's status, read once per write and shared: every open stream wakes at the same write, and 500 of them
+ * each reading the lease, the disk and (runner offline) trying the write lock made page loads take 25 s.
+ */
+export function runnerStatus(db: Db, now: number): RunnerStatusView {
+  const file = db.$client.name;
+  if (shared && shared.file === file && now >= shared.at && now - shared.at < RUNNER_STATUS_SHARED_MS) return shared.view;
+  shared = { file, at: now, view: computeRunnerStatus(db, now) };
+  return shared.view;
+}
 
 /** claude: null until a runner has looked; false with claudeError when the key is missing or was refused. */
 function claudeCapabilities(json: string | null) {
@@ -62,8 +77,9 @@ export const systemRouter = router({
   live: publicProcedure.input(z.object({ lastEventId: eventCursor }).optional()).subscription(async function* ({ ctx: { db }, input, signal }) {
     let afterId = input?.lastEventId ? Number(input.lastEventId) : lastEventId(db);
     let runnerJson = "";
+    const credentialValid = credentialStillValid();
     yield { kind: "connected" as const };
-    while (!signal?.aborted) {
+    while (!signal?.aborted && credentialValid()) {
       const runner = runnerStatus(db, Date.now());
       if (JSON.stringify(runner) !== runnerJson) {
         runnerJson = JSON.stringify(runner);

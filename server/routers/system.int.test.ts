@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { acquireLease, releaseLease } from "../../db/queries/runner-lease";
+import { tempDb } from "../../test/helpers/temp";
+import { RUNNER_STATUS_SHARED_MS, runnerStatus } from "./system";
+
+describe("the runner's status, shared by every stream", () => {
+  it("is read once per moment and served to every caller in it, then read again", async () => {
+    const { db } = tempDb();
+    const now = Date.now();
+    acquireLease(db, "host:1:x", 1, null, now);
+    const first = runnerStatus(db, now);
+    expect(first.online).toBe(true);
+    releaseLease(db, "host:1:x");
+    // 500 streams woken by one write: the same reading, not 500 (the lease, the disk, the write lock each time).
+    for (let i = 0; i < 500; i++) expect(runnerStatus(db, now + (i % RUNNER_STATUS_SHARED_MS))).toBe(first);
+    const later = runnerStatus(db, now + RUNNER_STATUS_SHARED_MS);
+    expect(later).not.toBe(first);
+    expect(later.online).toBe(false);
+  });
+
+  it("is not shared across databases", () => {
+    const a = tempDb().db;
+    const b = tempDb().db;
+    const now = Date.now();
+    acquireLease(a, "host:1:x", 1, null, now);
+    expect(runnerStatus(a, now).online).toBe(true);
+    expect(runnerStatus(b, now).online).toBe(false);
+  });
+});
