@@ -7,13 +7,13 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isTerminal } from "../core/run-lifecycle";
 import { listEventsAfter } from "../db/queries/events";
 import { createRun, getRun, listRuns } from "../db/queries/runs";
 import { expectEveryPointOnce, killHard, lossInLog, startRunner, stopRunner } from "../test/helpers/runner-process";
 import { registeredTrainer } from "../test/helpers/registered";
 import { ROOT, waitFor } from "../test/helpers/temp";
 import { groupAlive, signalGroup } from "./process-group";
+import { runEnded } from "../test/helpers/run-ended";
 
 async function setup(seconds: number) {
   return registeredTrainer("slow.mjs", { command: ["node", "train.mjs", String(seconds)], budgetSeconds: seconds, timeoutSeconds: 60 });
@@ -37,14 +37,7 @@ describe("kill -9 of the runner while a run trains", () => {
       await waitFor(() => listEventsAfter(db, 0, 10_000, run.id).some((e) => e.type === "run_adopted"), 15_000, "the run to be taken over");
       const tookOverMs = Date.now() - restartedAt;
       expect(tookOverMs).toBeLessThan(5000);
-      const ended = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        30_000,
-        "the run to end",
-      );
+      const ended = await runEnded(db, run.id, 30_000, "the run to end");
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
       expect(ended.suspicion).toMatch(/took this run over/);
       expectEveryPointOnce(db, run.id);
@@ -72,14 +65,7 @@ describe("kill -9 of the runner while a run trains", () => {
       await waitFor(() => !groupAlive(pid), 5000, "the trainer to die");
 
       second = startRunner(dataDir);
-      const ended = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        15_000,
-        "the run to be recorded",
-      );
+      const ended = await runEnded(db, run.id, 15_000, "the run to be recorded");
       expect(ended.status).toBe("interrupted");
       expect(ended.logTail).toMatch(/step \d+/);
       expectEveryPointOnce(db, run.id);
@@ -105,14 +91,7 @@ describe("kill -9 of the runner while a run trains", () => {
       expect(fs.readFileSync(getRun(db, run.id)!.logPath!, "utf8")).toMatch(/val_bpb/);
 
       second = startRunner(dataDir);
-      const ended = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        15_000,
-        "the run to be recorded",
-      );
+      const ended = await runEnded(db, run.id, 15_000, "the run to be recorded");
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
       expect(ended.suspicion).toMatch(/took this run over/);
       expectEveryPointOnce(db, run.id);
@@ -137,14 +116,7 @@ describe("kill -9 of overseer run while its run trains", () => {
       const killedAt = Date.now();
       await waitFor(() => listEventsAfter(db, 0, 10_000, run.id).some((e) => e.type === "run_adopted"), 15_000, "the runner to take the run over");
       const tookOverMs = Date.now() - killedAt;
-      const ended = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        30_000,
-        "the run to end",
-      );
+      const ended = await runEnded(db, run.id, 30_000, "the run to end");
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
       expectEveryPointOnce(db, run.id);
       console.log(`a killed overseer run's run taken over ${tookOverMs} ms after the kill`);
@@ -165,14 +137,7 @@ describe("a runner stalled while a run trains", () => {
       process.kill(runner.child.pid!, "SIGSTOP"); // the runner alone: the trainer, in its own group, trains on
       await new Promise((r) => setTimeout(r, 5000));
       process.kill(runner.child.pid!, "SIGCONT");
-      const ended = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        30_000,
-        "the run to end",
-      );
+      const ended = await runEnded(db, run.id, 30_000, "the run to end");
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
       const warnings = listEventsAfter(db, 0, 10_000, run.id)
         .filter((e) => e.type === "log_warning")

@@ -6,13 +6,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isTerminal } from "../core/run-lifecycle";
 import { seriesPoints } from "../db/queries/metrics";
 import { readLease } from "../db/queries/runner-lease";
 import { createRun, getRun } from "../db/queries/runs";
 import { expectEveryPointOnce, startRunner, stopRunner } from "../test/helpers/runner-process";
 import { registeredTrainer } from "../test/helpers/registered";
 import { waitFor } from "../test/helpers/temp";
+import { runEnded } from "../test/helpers/run-ended";
 
 const LIBFAKETIME = ["x86_64-linux-gnu", "aarch64-linux-gnu"].map((arch) => `/usr/lib/${arch}/faketime/libfaketime.so.1`).find((f) => fs.existsSync(f));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,14 +37,7 @@ describe("a jump of the machine's clock while a run trains", () => {
       expect(Math.abs(Date.now() - 3600_000 - readLease(db)!.heartbeatAt)).toBeLessThan(5000); // on the runner's (jumped) clock
 
       fs.writeFileSync(offset, "+0\n"); // and forward again
-      const ended = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        30_000,
-        "the run to end",
-      );
+      const ended = await runEnded(db, run.id, 30_000, "the run to end");
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
       expectEveryPointOnce(db, run.id);
       // Seconds since the start, in order, with no hour-long gap and nothing before zero.

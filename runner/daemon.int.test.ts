@@ -1,9 +1,7 @@
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isTerminal } from "../core/run-lifecycle";
 import { acquireLease, readLease } from "../db/queries/runner-lease";
 import { processIdentity } from "./process-identity";
 import { applyRunEvent, createRun, getRun, requestCancel, updateRun } from "../db/queries/runs";
@@ -11,6 +9,8 @@ import { groupAlive } from "./process-group";
 import { registeredTrainer } from "../test/helpers/registered";
 import { testSettings, TRAINERS, waitFor } from "../test/helpers/temp";
 import { startDaemon } from "./daemon";
+import { runEnded } from "../test/helpers/run-ended";
+import { zombie } from "../test/helpers/zombie";
 
 async function setup(trainer: string, config: Record<string, unknown> = {}) {
   const { dataDir, db, ws } = await registeredTrainer(trainer, config);
@@ -48,16 +48,10 @@ describe("runner daemon", () => {
       requestCancel(db, queued.id, Date.now());
       await waitFor(() => (getRun(db, running.id)?.pointCount ?? 0) > 0, 10_000, "first points");
       requestCancel(db, running.id, Date.now());
-      const ended = await waitFor(() => {
-        const r = getRun(db, running.id);
-        return r && isTerminal(r.status) ? r : null;
-      });
+      const ended = await runEnded(db, running.id);
       expect(ended.status).toBe("cancelled");
       expect(groupAlive(ended.pid!)).toBe(false);
-      const other = await waitFor(() => {
-        const r = getRun(db, queued.id);
-        return r && isTerminal(r.status) ? r : null;
-      });
+      const other = await runEnded(db, queued.id);
       expect(other).toMatchObject({ status: "cancelled", startedAt: null, reason: "cancelled before it started" });
     } finally {
       await daemon.stop();
@@ -76,17 +70,14 @@ describe("runner daemon", () => {
 
   it("takes the lease of a runner that died a moment ago and is still a zombie (its parent has not reaped it)", async () => {
     const { db, settings } = await setup("ok.mjs");
-    // The dead runner: a process that exits under a parent that never waits for it.
-    const parent = spawn("sh", ["-c", "sleep 0.3 & echo $!; exec sleep 30"], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    const dead = await zombie(); // the runner that died a moment ago
     try {
-      const pid = Number(await new Promise<string>((r) => parent.stdout!.once("data", (b: Buffer) => r(b.toString().trim()))));
-      acquireLease(db, `${os.hostname()}:${pid}:dead`, pid, processIdentity(pid), Date.now());
-      await waitFor(() => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z"), 5000, "the dead runner to be a zombie");
+      acquireLease(db, `${os.hostname()}:${dead.pid}:dead`, dead.pid, dead.identity, Date.now());
       const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
       expect(readLease(db)?.pid).toBe(process.pid);
       await daemon.stop();
     } finally {
-      process.kill(-parent.pid!, "SIGKILL");
+      dead.release();
     }
   });
 
@@ -198,14 +189,7 @@ describe("runner daemon and sessions", () => {
     try {
       await waitFor(() => listExperiments(db, queued.id).some((e) => e.status === "awaiting_approval"), 20_000, "a candidate to wait for approval");
       const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
-      const done = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        15_000,
-        "the single run to end beside the session",
-      );
+      const done = await runEnded(db, run.id, 15_000, "the single run to end beside the session");
       expect(done).toMatchObject({ status: "finished", metricValue: expect.any(Number) });
       expect(getSession(db, queued.id)!.status).toBe("running");
     } finally {
@@ -232,14 +216,7 @@ describe("runner daemon and sessions", () => {
       // Queued once the baseline (which takes both GPUs) has begun: the run waits for it, then trains beside the candidate.
       await waitFor(() => listExperiments(db, session.id).some((e) => e.status === "running"), 20_000, "the baseline to start");
       const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
-      const single = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        30_000,
-        "the single run",
-      );
+      const single = await runEnded(db, run.id, 30_000, "the single run");
       expect(single.status).toBe("finished");
       const sessionRuns = listExperiments(db, session.id).flatMap((e) => (JSON.parse(e.runIdsJson) as number[]).map((id) => getRun(db, id)!));
       const beside = sessionRuns.filter((r) => r.startedAt! < single.endedAt! && single.startedAt! < (r.endedAt ?? Infinity));

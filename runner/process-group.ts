@@ -16,17 +16,23 @@ export function groupAlive(pgid: number): boolean {
   if (process.platform !== "linux") return true;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // exited while we looked
-    }
-    // Fields after the command name, which is in parentheses and may contain spaces: state ppid pgrp …
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
+    const fields = procStatFields(entry);
+    if (fields && Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
   }
   return false;
+}
+
+/**
+ * /proc/<pid>/stat's fields after the command name (which is in parentheses and may hold anything): state,
+ * ppid, pgrp, … starttime is the 20th. Null when there is no such process (it exited while we looked).
+ */
+export function procStatFields(pid: number | string): string[] | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return null;
+  }
 }
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../test/helpers/temp";
+import { zombie } from "../test/helpers/zombie";
 import { ownGroupAlive, processIdentity, sameProcessAlive } from "./process-identity";
 
 const children: number[] = [];
+const releases: (() => void)[] = [];
 afterEach(() => {
+  for (const release of releases.splice(0)) release();
   for (const pid of children.splice(0)) {
     try {
       process.kill(-pid, "SIGKILL");
@@ -15,19 +16,10 @@ afterEach(() => {
   }
 });
 
-/** A process that exits while its parent (a `sleep` that never waits) lives on: a zombie until the parent dies. */
-async function zombie(): Promise<{ pid: number; identity: string }> {
-  const parent = spawn("sh", ["-c", "sleep 0.3 & echo $!; exec sleep 30"], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
-  children.push(parent.pid!);
-  const pid = Number(await new Promise<string>((r) => parent.stdout.once("data", (b: Buffer) => r(b.toString().trim()))));
-  const identity = processIdentity(pid)!;
-  await waitFor(() => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z"), 5000, "the child to become a zombie");
-  return { pid, identity };
-}
-
 describe("process identity", () => {
   it("a zombie is dead, though kill(pid, 0) says it is there", async () => {
-    const { pid, identity } = await zombie();
+    const { pid, identity, release } = await zombie();
+    releases.push(release);
     expect(() => process.kill(pid, 0)).not.toThrow(); // the bare-pid check a dead runner's lease passed
     expect(sameProcessAlive(pid, identity)).toBe(false);
     expect(sameProcessAlive(pid, null)).toBe(false);

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import os from "node:os";
-import { groupAlive } from "./process-group";
+import { groupAlive, procStatFields } from "./process-group";
 
 let boot: string | null | undefined;
 function bootId(): string | null {
@@ -22,14 +22,8 @@ function bootId(): string | null {
 
 /** State and start time (clock ticks since boot) of a process, or null when there is none. */
 function statOf(pid: number): { state: string; start: string } | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name, which is in parentheses and may hold anything: state is the first, starttime the 20th.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0]!, start: fields[19]! };
-  } catch {
-    return null;
-  }
+  const fields = procStatFields(pid);
+  return fields ? { state: fields[0]!, start: fields[19]! } : null;
 }
 
 /** "<boot id>:<start time>" of a live process, or null (no such process, or no /proc). */
@@ -75,8 +69,20 @@ export function selfDriver(): string {
 
 /** Whether a run's driver lives. One on another machine cannot be checked from here and counts as alive. */
 export function driverAlive(driver: string): boolean {
-  const m = /^(.*):(\d+):(.*)$/.exec(driver);
-  if (!m) return false;
-  if (m[1] !== os.hostname()) return true;
-  return sameProcessAlive(Number(m[2]), m[3] || null);
+  const d = parseDriver(driver);
+  if (!d) return false;
+  if (d.host !== os.hostname()) return true;
+  return sameProcessAlive(d.pid, d.identity);
+}
+
+/** "<host>:<pid>:<identity>" apart; the identity holds colons of its own, a host name none. */
+function parseDriver(driver: string): { host: string; pid: number; identity: string | null } | null {
+  const m = /^([^:]*):(\d+):(.*)$/.exec(driver);
+  return m ? { host: m[1]!, pid: Number(m[2]), identity: m[3] || null } : null;
+}
+
+/** "pid 123 on gpu-box", for messages about a driver. */
+export function describeDriver(driver: string): string {
+  const d = parseDriver(driver);
+  return d ? `pid ${d.pid} on ${d.host}` : driver;
 }

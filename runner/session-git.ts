@@ -100,10 +100,11 @@ export async function repinAll(g: SessionGit, commits: ReadonlyArray<{ idx: numb
 }
 
 /**
- * Moves the session branch to a kept commit, only if it still points at the previous best. Finding it already
- * at the kept commit is success: a loop killed after this step and before recording it does it again.
+ * Moves the session branch from one commit to another (to a kept commit; back to the recorded best on resume),
+ * only if it still points where it was. Finding it already at the target is success: a loop killed after this
+ * step and before recording it does it again.
  */
-export async function advanceBranch(g: SessionGit, to: string, from: string): Promise<void> {
+export async function moveBranch(g: SessionGit, to: string, from: string): Promise<void> {
   try {
     await git(g.repoRoot, ["update-ref", `refs/heads/${g.branch}`, to, from]);
   } catch (e) {
@@ -115,11 +116,6 @@ export async function advanceBranch(g: SessionGit, to: string, from: string): Pr
 /** The commit the session branch points at, or null when it is gone. */
 export async function branchTip(g: SessionGit): Promise<string | null> {
   return (await git(g.repoRoot, ["rev-parse", "--verify", "--quiet", `refs/heads/${g.branch}`]).catch(() => "")).trim() || null;
-}
-
-/** Moves the session branch back to the recorded best, only if it is still where it was found. */
-export async function moveBranchBack(g: SessionGit, to: string, from: string): Promise<void> {
-  await git(g.repoRoot, ["update-ref", `refs/heads/${g.branch}`, to, from]);
 }
 
 /** Who a human edit is credited to: the repository's git identity, as `Name <email>`, or a plain fallback. */

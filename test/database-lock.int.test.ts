@@ -4,12 +4,12 @@
  * should; the dashboard says the database is locked, and its changes are refused with that reason.
  */
 import { describe, expect, it } from "vitest";
-import { isTerminal } from "../core/run-lifecycle";
 import { createRun, getRun } from "../db/queries/runs";
 import { appRouter } from "../server/root";
 import { expectEveryPointOnce, holdDatabaseLock, startRunner, stopRunner } from "./helpers/runner-process";
 import { registeredTrainer } from "./helpers/registered";
 import { type tempDb, waitFor } from "./helpers/temp";
+import { runEnded } from "./helpers/run-ended";
 
 const countRuns = (db: ReturnType<typeof tempDb>["db"]) => (db.$client.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
 
@@ -44,14 +44,7 @@ describe("the database locked by another program while a run trains", () => {
       expect(getRun(db, run.id)!.pointCount).toBe(pointsBefore); // reads go on; the runner's writes wait
       await lock.released;
 
-      const ended = await waitFor(
-        () => {
-          const r = getRun(db, run.id);
-          return r && isTerminal(r.status) ? r : null;
-        },
-        30_000,
-        "the run to end",
-      );
+      const ended = await runEnded(db, run.id, 30_000, "the run to end");
       expect(ended).toMatchObject({ status: "finished", metricValue: 0.9 });
       expectEveryPointOnce(db, run.id);
       await until(async () => (await caller.system.runner()).online, 10_000, "the runner to be back online");

@@ -14,7 +14,7 @@ import { listExperiments } from "../../db/queries/experiments";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import type { Db } from "../../db/open";
-import { runSession, SessionDriven } from "../loop/engine";
+import { drivenElsewhere, runSession, SessionDriven } from "../loop/engine";
 import { driverAlive } from "../process-identity";
 import { exportPath } from "../../core/export-files";
 import { startSession } from "../loop/start-session";
@@ -118,8 +118,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
 function resumeTarget(db: Db, id: number, experiments: string | undefined): SessionRow | string {
   const s = getSession(db, id);
   if (!s) return `session ${id} does not exist`;
-  if (s.driver && driverAlive(s.driver))
-    return `session ${id} is being driven by another process (pid ${s.driver.split(":")[1]} on ${s.driver.split(":")[0]}): stop it first, or pause the session from the dashboard`;
+  if (s.driver && driverAlive(s.driver)) return drivenElsewhere(id, s.driver);
   if (s.origin === "import") return `session ${id} was imported from autoresearch and is a record: start a new session on it with overseer loop ${getWorkspace(db, s.workspaceId)!.path}`;
   if (experiments !== undefined) {
     const options: SessionOptions = { ...sessionOptions(s), maxExperiments: Number(experiments) };

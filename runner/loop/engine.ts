@@ -18,14 +18,14 @@ import { applyExperimentEvent, createExperiment, listExperiments, type Experimen
 import { applyRunEvent, getRun } from "../../db/queries/runs";
 import { addCosts, linkApiCalls } from "../../db/queries/api-calls";
 import { applySessionEvent, claimSession, getSession, releaseSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
-import { driverAlive, selfDriver } from "../process-identity";
+import { describeDriver, driverAlive, selfDriver } from "../process-identity";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { configAtCommit } from "../workspace";
 import { cleanUpAbandonedRun, runWorktree, worktreeRemovals } from "../execute-run";
 import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
-import { branchTip, moveBranchBack, openSessionGit, pin, readFilesAt, refFor, repinAll, type SessionGit } from "../session-git";
+import { branchTip, moveBranch, openSessionGit, pin, readFilesAt, refFor, repinAll, type SessionGit } from "../session-git";
 import { branchRepair } from "../../core/branch-repair";
 import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
@@ -56,6 +56,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Another live process drives the session: nothing was touched. */
 export class SessionDriven extends Error {}
 
+export function drivenElsewhere(sessionId: number, driver: string): string {
+  return `session ${sessionId} is being driven by another process (${describeDriver(driver)}): stop it first, or pause the session from the dashboard`;
+}
+
 /**
  * Drives the session, one process at a time: a second `overseer loop --resume` (or the CLI on a session the
  * runner drives) is refused with SessionDriven before it touches anything, since its reconcile would stop the
@@ -64,10 +68,7 @@ export class SessionDriven extends Error {}
 export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
   const me = selfDriver();
   const claim = claimSession(deps.db, sessionId, me, driverAlive);
-  if (!claim.ok) {
-    const [host, pid] = claim.holder.split(":");
-    throw new SessionDriven(`session ${sessionId} is being driven by another process (pid ${pid} on ${host}): stop it first, or pause the session from the dashboard`);
-  }
+  if (!claim.ok) throw new SessionDriven(drivenElsewhere(sessionId, claim.holder));
   try {
     return await driveClaimed(sessionId, deps);
   } finally {
@@ -404,7 +405,7 @@ function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | 
 async function repairBranch(g: SessionGit, s: SessionRow, experiments: ExperimentRow[], log: (line: string) => void): Promise<void> {
   const repair = branchRepair(await branchTip(g), s.bestCommit, experiments);
   if (repair.kind === "move_back") {
-    await moveBranchBack(g, repair.to, repair.from);
+    await moveBranch(g, repair.to, repair.from);
     log(`the branch was at #${repair.idx}, whose keep was never recorded (the loop was stopped in between): moved back to the best, ${repair.to.slice(0, 8)}`);
   } else if (repair.kind === "foreign") {
     log(

@@ -14,7 +14,7 @@ import { createRun, getRuns, type RunRow } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
 import { executeRun } from "../execute-run";
 import { settleRunCaches } from "../run-cache";
-import { advanceBranch, readFilesAt } from "../session-git";
+import { moveBranch, readFilesAt } from "../session-git";
 import { buildCandidate } from "./build-candidate";
 import type { StepDeps } from "./step-deps";
 
@@ -178,7 +178,7 @@ export async function applyHumanVerdict(d: StepDeps, exp: ExperimentRow): Promis
 async function settle(d: StepDeps, exp: ExperimentRow, outcome: "kept" | "discarded", mean: number, patch: Parameters<typeof updateExperiment>[2]): Promise<ExperimentRow> {
   if (outcome === "kept") {
     const s = getSession(d.db, exp.sessionId)!;
-    await advanceBranch(d.g, exp.commitSha!, s.bestCommit);
+    await moveBranch(d.g, exp.commitSha!, s.bestCommit);
   }
   // The new best and the decision are one write: a kill leaves both or neither (then the run is done again).
   const decided = d.db.transaction(() => {
