@@ -39,16 +39,27 @@ export function databaseWriteLocked(db: Db): boolean {
   }
 }
 
+/** What a process waiting for the database says, once per spell. */
+export function describeDatabaseWait(fault: DatabaseFault): string {
+  return fault === "busy"
+    ? "the database is locked by another program (a sqlite3 shell in a transaction, a backup?): waiting for it to let go"
+    : "the disk that holds the database is full: waiting for space";
+}
+
 /**
  * Runs a write, and runs it again every retryMs while the database is full or locked, so that a result waits
- * for space rather than being lost; any other error goes up at once.
+ * for space or a lock rather than being lost; any other error goes up at once. The wait is asynchronous: the
+ * runner's busy timeout is short (runner/cli/open-db), so its timers and signals act meanwhile. `waiting` hears
+ * of the first failure of each call.
  */
-export async function persistently<T>(write: () => T, retryMs = 1000): Promise<T> {
-  for (;;) {
+export async function persistently<T>(write: () => T, retryMs = 1000, waiting?: (message: string) => void): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
     try {
       return write();
     } catch (e) {
-      if (!databaseFault(e)) throw e;
+      const fault = databaseFault(e);
+      if (!fault) throw e;
+      if (attempt === 0) waiting?.(describeDatabaseWait(fault));
       await new Promise((r) => setTimeout(r, retryMs));
     }
   }

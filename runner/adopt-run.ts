@@ -4,6 +4,7 @@
  * back from the start and stores the points the dead one never did (each once), and either follows a trainer
  * that is still alive to its end (adoption) or, when it is gone, records the run as interrupted with its log.
  */
+import { persistently } from "../db/faults";
 import fs from "node:fs";
 import { LogParser, type LogEvent } from "../core/log-parser";
 import { decideOutcome, summaryRecord } from "../core/outcome";
@@ -101,13 +102,24 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   }
   tail.finish();
   replay.end();
-  replay.writer.finish();
+  await persistently(() => replay.writer.finish());
   // What the run started in its cgroup (a daemon of its own) ends with it, as under the runner that started it.
   await leftRunCgroup(cgroupName(settings.dataDir, run.id))?.close();
 
-  const { summary, sawFail, oomLine } = replay.state;
   const endedAt = Date.now();
-  const shutdown = cancelled && opts.signal?.reason === "shutdown";
+  // The outcome waits out a locked or full database rather than being lost.
+  return persistently(() => recordOutcome(db, run, config, { timedOut, cancelled, logLimitReached, aliveAtStart, shutdown: cancelled && opts.signal?.reason === "shutdown" }, replay.state, endedAt));
+}
+
+function recordOutcome(
+  db: Db,
+  run: RunRow,
+  config: WorkspaceConfig,
+  { timedOut, cancelled, logLimitReached, aliveAtStart, shutdown }: { timedOut: boolean; cancelled: boolean; logLimitReached: boolean; aliveAtStart: boolean; shutdown: boolean },
+  { summary, sawFail, oomLine }: ReturnType<typeof logReplay>["state"],
+  endedAt: number,
+): RunRow {
+  const maxLogMb = config.sandbox.maxLogMb;
   if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readLogTail(run.logPath) });
   const printedMetric = summary.some((e) => e.key === config.metric.name);
   // Its score is its evaluation's, which the runner that started it would have run: what training printed is not a score.

@@ -10,6 +10,7 @@ import { isTerminal } from "../core/run-lifecycle";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
+import { databaseFault, describeDatabaseWait } from "../db/faults";
 import { describeGpus, identityOf } from "../core/gpu";
 import { acquireLease, releaseLease, renewLease, setLeaseClaude, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
 import { checkClaude } from "./claude/check";
@@ -106,6 +107,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   adoptNext();
   let lastError = "";
   let sameErrors = 0;
+  let waitingForDatabase = false;
   let stopRequested: () => Promise<void> = async () => undefined;
 
   /** Starts the next queued single run if a slot may be granted to the runs; false when none started. */
@@ -184,7 +186,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       try {
         tick();
         sameErrors = 0;
+        waitingForDatabase = false;
       } catch (e) {
+        // Another program's lock (or a full disk) is waited out: the next tick tries again, and nothing gives up.
+        // The lease cannot be taken meanwhile, since taking it is a write too.
+        const fault = databaseFault(e);
+        if (fault && !(e instanceof LeaseLost)) {
+          if (!waitingForDatabase) log(`runner: ${describeDatabaseWait(fault)}`);
+          waitingForDatabase = true;
+          return;
+        }
         const message = e instanceof Error ? e.message : String(e);
         sameErrors = message === lastError ? sameErrors + 1 : 1;
         lastError = message;
@@ -246,6 +257,8 @@ async function driveSession(db: Db, settings: Settings, session: SessionRow, poo
   } catch (e) {
     // Another process took it first: it is that one's, nothing to record.
     if (e instanceof SessionDriven) return log(`session ${session.id}: ${e.message}`);
+    // The database refused a write before the loop began (a lock): the next tick drives it again.
+    if (databaseFault(e)) return log(`session ${session.id}: ${(e as Error).message}; trying again`);
     // Recorded on the session, and the daemon goes on with other work.
     fail(`internal error: ${(e as Error).message}`);
     log(`session ${session.id}: failed: ${(e as Error).stack ?? e}`);

@@ -78,11 +78,12 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   await waitForDisk(run, opts);
   if (opts.gpu) await waitForFreeGpu(run, opts.gpu, opts);
   if (opts.signal?.aborted && opts.signal.reason !== "shutdown") {
-    return applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled while it waited to start" });
+    return persistently(() => applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled while it waited to start" }));
   }
+  // Every write of a run waits out a locked or full database (asynchronously: the runner's timers go on).
   const startedAt = Date.now();
-  applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile, driver: selfDriver() });
-  const end = (reason: string) => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason });
+  await persistently(() => applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile, driver: selfDriver() }));
+  const end = (reason: string) => persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason }));
 
   // A run queued with a commit (a session's candidate) runs that commit; otherwise the workspace's HEAD.
   const commit = run.commitSha ?? (await headCommit(ws.repoRoot).catch(() => null));
@@ -90,7 +91,7 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   const parsed = await configAtCommit(ws.repoRoot, ws.subdir, commit);
   if (!parsed.ok) return end(parsed.error);
   const config = parsed.config;
-  updateRun(db, run.id, { commitSha: commit, configJson: JSON.stringify(config), metricName: config.metric.name });
+  await persistently(() => updateRun(db, run.id, { commitSha: commit, configJson: JSON.stringify(config), metricName: config.metric.name }));
 
   const worktree = runWorktree(settings, run.id);
   try {
@@ -189,10 +190,10 @@ async function trainAndRecord(
     ...opts.extraEnv,
   });
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
-  if (missing) return applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing });
+  if (missing) return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing }));
 
   const telemetry = opts.gpu ? startTelemetry(opts.gpu, settings, writer, elapsed) : null;
-  if (opts.gpu) updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) });
+  if (opts.gpu) await persistently(() => updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) }));
   const mounts = {
     writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     // The checkout's .git file names its repository: a run must not point the runner's git elsewhere.

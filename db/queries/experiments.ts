@@ -10,7 +10,7 @@ import { experiments, sessions } from "../schema";
 import { appendEvent } from "./events";
 
 export type ExperimentRow = typeof experiments.$inferSelect;
-type ExperimentPatch = Partial<Omit<ExperimentRow, "id" | "sessionId" | "idx" | "status">>;
+export type ExperimentPatch = Partial<Omit<ExperimentRow, "id" | "sessionId" | "idx" | "status">>;
 
 export function createExperiment(db: Db, e: Omit<typeof experiments.$inferInsert, "id" | "idx" | "createdAt"> & { at: number }): ExperimentRow {
   return db.transaction((tx) => {

@@ -1,4 +1,5 @@
 /** Entry of `bin/overseer`: parses the command line and dispatches. Exit codes: 0 ok, 1 failed, 2 bad usage. */
+import { databaseFault, describeDatabaseFault } from "../../db/faults";
 import { parseSettings } from "../../core/settings";
 import { OVERSEER_ROOT } from "../paths";
 import { gateCommand } from "./gate";
@@ -102,7 +103,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    console.error(`overseer: ${e instanceof Error ? e.message : String(e)}`);
+    const fault = databaseFault(e);
+    console.error(`overseer: ${fault ? describeDatabaseFault(fault) : e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;
   },
 );

@@ -4,7 +4,9 @@ import { gateCandidate, needsHuman, editNeedsApprovalAgain, withReviewer, type A
 import { configSignature } from "../../core/mutate";
 import { treeDiff } from "../../core/unified-diff";
 import type { FileEdit } from "../../core/types";
-import { applyExperimentEvent, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
+import { persistently } from "../../db/faults";
+import type { ExperimentEvent } from "../../core/experiment-lifecycle";
+import { applyExperimentEvent, updateExperiment, type ExperimentPatch, type ExperimentRow } from "../../db/queries/experiments";
 import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
 import { getSession, sessionOptions } from "../../db/queries/sessions";
 import { readChangedJavaScript } from "../gate/read-javascript";
@@ -29,6 +31,14 @@ function commitMessage(exp: ExperimentRow, tag: string, coAuthor: string | null)
 export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<ExperimentRow> {
   const s = getSession(d.db, exp.sessionId)!;
   const best = s.bestCommit;
+  // What the proposer's retry and the reviewer were paid for is not lost to a locked database: the write waits.
+  const id = exp.id;
+  const record = (event: ExperimentEvent | null, patch: ExperimentPatch) =>
+    persistently(
+      () => (event ? applyExperimentEvent(d.db, id, event, Date.now(), patch) : updateExperiment(d.db, id, patch)),
+      1000,
+      (m) => d.log(`  ${m}`),
+    );
   const files = await readFilesAt(d.g, best, d.config.editable);
   let edits = JSON.parse(exp.editsJson ?? "[]") as FileEdit[];
   let applied = applyEdits(files, edits);
@@ -38,7 +48,7 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
       edits = retried.edits;
       applied = applyEdits(files, edits);
       // The answer may be another idea (mutate's always is): its title must describe the edits that run.
-      exp = updateExperiment(d.db, exp.id, {
+      exp = await record(null, {
         editsJson: JSON.stringify(edits),
         title: retried.title,
         hypothesis: retried.hypothesis,
@@ -46,7 +56,7 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
       });
     }
   }
-  if (!applied.ok) return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: `the edits do not apply: ${applied.error}`, decidedAt: Date.now() });
+  if (!applied.ok) return record({ type: "proposal_failed" }, { reason: `the edits do not apply: ${applied.error}`, decidedAt: Date.now() });
   const changed = Object.fromEntries(Object.entries(applied.files).filter(([f, c]) => c !== files[f]));
   const coAuthor = exp.humanEdited ? await humanIdentity(d.g) : null;
   const commit = await commitCandidate(d.g, best, changed, commitMessage(exp, s.tag, coAuthor), refFor(s.id, exp.idx));
@@ -71,16 +81,19 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   if (exp.status === "approved") {
     // Rebuilt on a newer best: the approval was for another diff, so it carries over only if the risk did not grow.
     if (verdict.level === "blocked")
-      return applyExperimentEvent(d.db, exp.id, { type: "proposal_failed" }, Date.now(), {
-        ...withVerdict,
-        reason: `rebuilt on the new best, it is blocked: ${verdict.reasons[0]?.message ?? ""}`,
-        decidedAt: Date.now(),
-      });
+      return record(
+        { type: "proposal_failed" },
+        {
+          ...withVerdict,
+          reason: `rebuilt on the new best, it is blocked: ${verdict.reasons[0]?.message ?? ""}`,
+          decidedAt: Date.now(),
+        },
+      );
     if (exp.diffHash !== patch.diffHash && editNeedsApprovalAgain(approvedUnder, verdict, policy)) {
       d.log(`  #${exp.idx} rebuilt on the new best is ${verdict.level} risk, riskier than what was approved: it waits for approval again`);
-      return applyExperimentEvent(d.db, exp.id, { type: "reapproval_requested" }, Date.now(), withVerdict);
+      return record({ type: "reapproval_requested" }, withVerdict);
     }
-    return updateExperiment(d.db, exp.id, withVerdict);
+    return record(null, withVerdict);
   }
   if (d.reviewer && verdict.level !== "blocked") {
     const reviewed = Object.fromEntries(changedPaths.filter((f) => f in files).map((f) => [f, { before: files[f]!, after: changed[f]! }]));
@@ -90,13 +103,13 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
     withVerdict = { ...patch, verdictJson: JSON.stringify(verdict) };
   }
   if (verdict.level === "blocked") {
-    return applyExperimentEvent(d.db, exp.id, { type: "gate_blocked" }, Date.now(), { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });
+    return record({ type: "gate_blocked" }, { ...withVerdict, reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() });
   }
   if (exp.humanEdited && exp.status === "proposed") {
-    if (!editNeedsApprovalAgain(approvedUnder, verdict, policy)) return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);
+    if (!editNeedsApprovalAgain(approvedUnder, verdict, policy)) return record({ type: "gate_passed" }, withVerdict);
     d.log(`  #${exp.idx} the edited code is ${verdict.level} risk, riskier than what was approved: it waits for approval again`);
-    return applyExperimentEvent(d.db, exp.id, { type: "approval_requested" }, Date.now(), withVerdict);
+    return record({ type: "approval_requested" }, withVerdict);
   }
-  if (needsHuman(verdict, policy)) return applyExperimentEvent(d.db, exp.id, { type: "approval_requested" }, Date.now(), withVerdict);
-  return applyExperimentEvent(d.db, exp.id, { type: "gate_passed" }, Date.now(), withVerdict);
+  if (needsHuman(verdict, policy)) return record({ type: "approval_requested" }, withVerdict);
+  return record({ type: "gate_passed" }, withVerdict);
 }

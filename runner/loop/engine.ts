@@ -11,6 +11,7 @@ import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
 import { decideNext, slotDemand, waitsForHuman, type SchedulerView } from "../../core/loop-scheduler";
 import { stopReason } from "../../core/stop-conditions";
+import { databaseFault, describeDatabaseWait, persistently } from "../../db/faults";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
@@ -67,12 +68,12 @@ export function drivenElsewhere(sessionId: number, driver: string): string {
  */
 export async function runSession(sessionId: number, deps: LoopDeps): Promise<SessionRow> {
   const me = selfDriver();
-  const claim = claimSession(deps.db, sessionId, me, driverAlive);
+  const claim = await persistently(() => claimSession(deps.db, sessionId, me, driverAlive), 1000, deps.log);
   if (!claim.ok) throw new SessionDriven(drivenElsewhere(sessionId, claim.holder));
   try {
     return await driveClaimed(sessionId, deps);
   } finally {
-    releaseSession(deps.db, sessionId, me);
+    await persistently(() => releaseSession(deps.db, sessionId, me), 1000, deps.log);
   }
 }
 
@@ -176,7 +177,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
     const limit = sessionOptions(getSession(db, sessionId)!).maxFailedProposals;
     if (failedInARow >= limit) {
       const why = `paused: ${failedInARow} proposals in a row failed, the last because ${"reason" in outcome ? outcome.reason : "?"}. Resume once the cause is fixed.`;
-      updateSession(db, sessionId, { requested: "pause", stopReason: why }, Date.now(), "session_pause_requested");
+      await persistently(() => updateSession(db, sessionId, { requested: "pause", stopReason: why }, Date.now(), "session_pause_requested"));
       deps.log(why);
       failedInARow = 0;
       autoPaused = true;
@@ -218,84 +219,104 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
       lastStatus.set(e.id, e.status);
     }
   };
+  // While another program holds the database's lock, each turn is taken again a second later, said once.
+  let waitingForDatabase = false;
   try {
     for (;;) {
       if (failure) throw failure;
       if (deps.signal?.aborted) return;
-      const s = getSession(db, sessionId)!;
-      const options = sessionOptions(s);
-      const experiments = listExperiments(db, sessionId);
-      reportHumanDecisions(experiments);
-      const outlines = experiments.map((e) => ({ id: e.id, idx: e.idx, kind: e.kind, status: e.status, hasVerdict: Boolean(e.humanVerdict), inFlight: inFlight.has(e.id), reason: e.reason }));
-      const view: SchedulerView = {
-        requested: s.requested,
-        paused: s.status === "paused",
-        exitWhenIdlePaused: autoPaused && Boolean(deps.exitOnAutoPause),
-        manualProposer: options.proposer === "manual",
-        maxExperiments: options.maxExperiments,
-        maxWaiting: options.maxWaiting,
-        experiments: outlines,
-        slots: { total: mine.length, free: 0 },
-        proposing: pending !== null,
-        exhausted,
-        fatal,
-        stopCondition: stopReason(options, {
-          proposals: experiments.filter((e) => e.kind !== "baseline").length,
-          startedAt: s.createdAt,
-          now: Date.now(),
-          costUsd: s.costUsd,
-          sinceLastKeep: sinceLastKeep(experiments),
-        }),
-      };
-      // Place in line for the slots the next approved experiment needs, then what may be taken now.
-      pool.want(holder, slotDemand(view), mine);
-      const action = decideNext({ ...view, slots: { total: mine.length, free: pool.grantable(holder, mine).length } });
-      const exp = "experimentId" in action ? experiments.find((e) => e.id === action.experimentId)! : null;
-      switch (action.kind) {
-        case "start":
-          start(exp!, action.slots);
-          break;
-        case "build":
-          await build(deps, steps, exp!);
-          break;
-        case "apply_verdict": {
-          const done = await applyHumanVerdict(steps, exp!);
-          steps.exports.schedule();
-          deps.log(`#${done.idx} ${done.status}: ${done.reason ?? ""}`);
-          break;
-        }
-        case "requeue":
-          applyExperimentEvent(db, exp!.id, { type: "requeued" }, Date.now());
-          break;
-        case "propose":
-          pending = propose({ count: outlines.filter(waitsForHuman).length, full: action.queueFull });
-          break;
-        case "wait": {
-          // A proposal already asked for is recorded when it comes (a pause too), so its cost and answer are not lost.
-          const arrived = await waitForRuns(pending);
-          if (arrived) {
-            pending = null;
-            await take(arrived);
-          }
-          break;
-        }
-        case "mark_paused":
-          applySessionEvent(db, sessionId, "paused", Date.now());
-          break;
-        case "resume":
-          applySessionEvent(db, sessionId, "resumed", Date.now(), { stopReason: null });
-          autoPaused = false;
-          failedInARow = 0;
-          break;
-        case "exit":
-          return;
-        case "finish":
-          return finish(db, steps, sessionId, action.status, action.reason);
+      try {
+        if (await turn()) return;
+        waitingForDatabase = false;
+      } catch (e) {
+        // A turn re-reads everything, and each of its writes is one transaction (a result's waits on its own:
+        // run-and-decide `durably`), so a turn a locked database refused can simply be taken again.
+        const fault = databaseFault(e);
+        if (!fault) throw e;
+        if (!waitingForDatabase) deps.log(describeDatabaseWait(fault));
+        waitingForDatabase = true;
+        await sleep(1000);
       }
     }
   } finally {
     // A shutdown aborts the runs (they are recorded as interrupted and run again); wait for them to say so.
     await Promise.all(inFlight.values());
+  }
+
+  /** One decision and its action; true when the loop is done. */
+  async function turn(): Promise<boolean> {
+    const s = getSession(db, sessionId)!;
+    const options = sessionOptions(s);
+    const experiments = listExperiments(db, sessionId);
+    reportHumanDecisions(experiments);
+    const outlines = experiments.map((e) => ({ id: e.id, idx: e.idx, kind: e.kind, status: e.status, hasVerdict: Boolean(e.humanVerdict), inFlight: inFlight.has(e.id), reason: e.reason }));
+    const view: SchedulerView = {
+      requested: s.requested,
+      paused: s.status === "paused",
+      exitWhenIdlePaused: autoPaused && Boolean(deps.exitOnAutoPause),
+      manualProposer: options.proposer === "manual",
+      maxExperiments: options.maxExperiments,
+      maxWaiting: options.maxWaiting,
+      experiments: outlines,
+      slots: { total: mine.length, free: 0 },
+      proposing: pending !== null,
+      exhausted,
+      fatal,
+      stopCondition: stopReason(options, {
+        proposals: experiments.filter((e) => e.kind !== "baseline").length,
+        startedAt: s.createdAt,
+        now: Date.now(),
+        costUsd: s.costUsd,
+        sinceLastKeep: sinceLastKeep(experiments),
+      }),
+    };
+    // Place in line for the slots the next approved experiment needs, then what may be taken now.
+    pool.want(holder, slotDemand(view), mine);
+    const action = decideNext({ ...view, slots: { total: mine.length, free: pool.grantable(holder, mine).length } });
+    const exp = "experimentId" in action ? experiments.find((e) => e.id === action.experimentId)! : null;
+    switch (action.kind) {
+      case "start":
+        start(exp!, action.slots);
+        break;
+      case "build":
+        await build(deps, steps, exp!);
+        break;
+      case "apply_verdict": {
+        const done = await applyHumanVerdict(steps, exp!);
+        steps.exports.schedule();
+        deps.log(`#${done.idx} ${done.status}: ${done.reason ?? ""}`);
+        break;
+      }
+      case "requeue":
+        applyExperimentEvent(db, exp!.id, { type: "requeued" }, Date.now());
+        break;
+      case "propose":
+        pending = propose({ count: outlines.filter(waitsForHuman).length, full: action.queueFull });
+        break;
+      case "wait": {
+        // A proposal already asked for is recorded when it comes (a pause too), so its cost and answer are not lost.
+        const arrived = await waitForRuns(pending);
+        if (arrived) {
+          pending = null;
+          await take(arrived);
+        }
+        break;
+      }
+      case "mark_paused":
+        applySessionEvent(db, sessionId, "paused", Date.now());
+        break;
+      case "resume":
+        applySessionEvent(db, sessionId, "resumed", Date.now(), { stopReason: null });
+        autoPaused = false;
+        failedInARow = 0;
+        break;
+      case "exit":
+        return true;
+      case "finish":
+        finish(db, steps, sessionId, action.status, action.reason);
+        return true;
+    }
+    return false;
   }
 }
 
@@ -340,29 +361,34 @@ async function recordProposal(db: Db, steps: StepDeps, s: SessionRow, outcome: E
     else if (outcome.costUsd > 0) addCosts(db, s.id, experimentId, outcome.costUsd);
   };
   if (outcome.kind !== "proposal") {
-    db.transaction(() => {
-      const exp = createExperiment(db, { ...common, kind: "proposal", status: "proposed", title: outcome.kind === "refused" ? "proposal refused" : "proposal failed" });
-      link(exp.id);
-      applyExperimentEvent(db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: outcome.reason, decidedAt: Date.now() });
-    });
+    // What was paid for is recorded whatever the database is doing: a lock is waited out.
+    await persistently(() =>
+      db.transaction(() => {
+        const exp = createExperiment(db, { ...common, kind: "proposal", status: "proposed", title: outcome.kind === "refused" ? "proposal refused" : "proposal failed" });
+        link(exp.id);
+        applyExperimentEvent(db, exp.id, { type: "proposal_failed" }, Date.now(), { reason: outcome.reason, decidedAt: Date.now() });
+      }),
+    );
     return;
   }
   const files = await readFilesAt(steps.g, s.bestCommit, steps.config.editable);
   const applied = applyEdits(files, outcome.edits);
-  db.transaction(() => {
-    const exp = createExperiment(db, {
-      ...common,
-      kind: outcome.fixOf !== undefined ? "fix" : "proposal",
-      fixOf: outcome.fixOf ?? null,
-      status: "proposed",
-      title: outcome.title,
-      hypothesis: outcome.hypothesis,
-      editsJson: JSON.stringify(outcome.edits),
-      configSig: applied.ok ? configSignature(applied.files) : null,
-      notebookJson: outcome.notebook ? JSON.stringify(outcome.notebook) : null,
-    });
-    link(exp.id);
-  });
+  await persistently(() =>
+    db.transaction(() => {
+      const exp = createExperiment(db, {
+        ...common,
+        kind: outcome.fixOf !== undefined ? "fix" : "proposal",
+        fixOf: outcome.fixOf ?? null,
+        status: "proposed",
+        title: outcome.title,
+        hypothesis: outcome.hypothesis,
+        editsJson: JSON.stringify(outcome.edits),
+        configSig: applied.ok ? configSignature(applied.files) : null,
+        notebookJson: outcome.notebook ? JSON.stringify(outcome.notebook) : null,
+      });
+      link(exp.id);
+    }),
+  );
 }
 
 async function createBaseline(db: Db, g: SessionGit, s: SessionRow, config: WorkspaceConfig): Promise<void> {

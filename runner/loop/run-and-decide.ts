@@ -12,6 +12,7 @@ import { countExperimentEvents } from "../../db/queries/events";
 import { applyExperimentEvent, getExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, getRuns, type RunRow } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
+import { persistently } from "../../db/faults";
 import { executeRun } from "../execute-run";
 import { settleRunCaches } from "../run-cache";
 import { moveBranch, readFilesAt } from "../session-git";
@@ -33,13 +34,13 @@ export async function runAndDecide(d: StepDeps, exp: ExperimentRow, signal: Abor
     }
   }
   const options = sessionOptions(s);
-  exp = applyExperimentEvent(d.db, exp.id, { type: "run_started" }, Date.now());
+  exp = await durably(d, () => applyExperimentEvent(d.db, exp.id, { type: "run_started" }, Date.now()));
   if (exp.kind === "baseline") return runBaseline(d, exp, signal, gpus, options);
   const values: number[] = [];
   const suspicions: string[] = [];
   for (let attempt = 0; ; attempt++) {
     const final = await runOnce(d, exp, attempt, gpus[0] ?? null, signal, options.seed);
-    const failed = endedWithoutResult(d, exp, final);
+    const failed = await endedWithoutResult(d, exp, final);
     if (failed) return failed;
     values.push(final.metricValue!);
     if (final.suspicion) suspicions.push(`run ${final.id}: ${final.suspicion}`);
@@ -62,28 +63,36 @@ async function runsOnItsParent(d: StepDeps, exp: ExperimentRow, best: string): P
 
 /** One run of the experiment's commit on one GPU; the session's training time and the peak memory follow it. */
 async function runOnce(d: StepDeps, exp: ExperimentRow, attempt: number, gpu: GpuIdentity | null, signal: AbortSignal, seed: number): Promise<RunRow> {
-  const run = d.db.transaction(() => {
-    const r = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
-    const runIds = JSON.parse(getExperiment(d.db, exp.id)!.runIdsJson) as number[];
-    updateExperiment(d.db, exp.id, { runIdsJson: JSON.stringify([...runIds, r.id]) });
-    return r;
-  });
+  const run = await durably(d, () =>
+    d.db.transaction(() => {
+      const r = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
+      const runIds = JSON.parse(getExperiment(d.db, exp.id)!.runIdsJson) as number[];
+      updateExperiment(d.db, exp.id, { runIdsJson: JSON.stringify([...runIds, r.id]) });
+      return r;
+    }),
+  );
   d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id}${gpu ? ` on GPU ${gpu.index}` : ""})`);
   const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, gpu, extraEnv: { OVERSEER_SEED: String(seed + attempt) } });
-  const s = getSession(d.db, exp.sessionId)!;
-  updateExperiment(d.db, exp.id, { peakVramMb: peakVramOf(final) });
-  if (final.startedAt && final.endedAt) updateSession(d.db, s.id, { trainingMs: s.trainingMs + (final.endedAt - final.startedAt) }, Date.now());
+  await durably(d, () =>
+    d.db.transaction(() => {
+      const s = getSession(d.db, exp.sessionId)!;
+      updateExperiment(d.db, exp.id, { peakVramMb: peakVramOf(final) });
+      if (final.startedAt && final.endedAt) updateSession(d.db, s.id, { trainingMs: s.trainingMs + (final.endedAt - final.startedAt) }, Date.now());
+    }),
+  );
   return final;
 }
 
 /** A run that gave no metric ends the experiment (or, when the loop is shutting down, leaves it to run again). */
-function endedWithoutResult(d: StepDeps, exp: ExperimentRow, final: RunRow): ExperimentRow | null {
-  if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
-  if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
+async function endedWithoutResult(d: StepDeps, exp: ExperimentRow, final: RunRow): Promise<ExperimentRow | null> {
   if (final.status === "finished" && final.metricValue !== null) return null;
-  const outcome = final.status === "diverged" || final.status === "oom" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
-  const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
-  return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });
+  return durably(d, () => {
+    if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
+    if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
+    const outcome = final.status === "diverged" || final.status === "oom" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
+    const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
+    return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });
+  });
 }
 
 /** The baseline's runs, as many at once as there are GPUs; at least one per GPU. */
@@ -95,7 +104,7 @@ async function runBaseline(d: StepDeps, exp: ExperimentRow, signal: AbortSignal,
     const batch = gpus.slice(0, wanted - values.length);
     const finals = await Promise.all(batch.map((gpu) => runOnce(d, exp, attempt++, gpu, signal, options.seed)));
     for (const final of finals) {
-      const failed = endedWithoutResult(d, exp, final);
+      const failed = await endedWithoutResult(d, exp, final);
       if (failed) return failed;
       values.push(final.metricValue!);
     }
@@ -134,9 +143,10 @@ async function decideAfterRun(d: StepDeps, exp: ExperimentRow, values: number[],
   if (stale && verdict.decision !== "discarded") return rebaseOrGiveUp(d, exp, patch);
   // A keep the runtime guards distrust (summary shape, time) is a human's call, whatever the policy.
   if (verdict.decision === "kept" && suspicions.length) {
-    return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), { ...patch, reason: `held for a human: the run looks forged (${suspicions.join("; ")}); ${verdict.reason}` });
+    const reason = `held for a human: the run looks forged (${suspicions.join("; ")}); ${verdict.reason}`;
+    return durably(d, () => applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), { ...patch, reason }));
   }
-  if (verdict.decision === "ask") return applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), patch);
+  if (verdict.decision === "ask") return durably(d, () => applyExperimentEvent(d.db, exp.id, { type: "decision_requested" }, Date.now(), patch));
   return settle(d, exp, verdict.decision, verdict.mean, { ...patch, decidedAt: Date.now() });
 }
 
@@ -150,17 +160,17 @@ function scoredRuns(db: Db, e: ExperimentRow): number {
   return Math.max(1, getRuns(db, JSON.parse(e.runIdsJson) as number[]).filter((r) => r.status === "finished" && r.metricValue !== null).length);
 }
 
-function rebaseOrGiveUp(d: StepDeps, exp: ExperimentRow, patch: { metricValue: number; delta: number; reason: string }): ExperimentRow {
+function rebaseOrGiveUp(d: StepDeps, exp: ExperimentRow, patch: { metricValue: number; delta: number; reason: string }): Promise<ExperimentRow> {
   const s = getSession(d.db, exp.sessionId)!;
   const keptMeanwhile = s.bestExperimentId !== null ? getExperiment(d.db, s.bestExperimentId) : undefined;
   const rebases = countExperimentEvents(d.db, exp.id, "rebased");
   if (rebases >= MAX_REBASES) {
     const reason = `${patch.reason}; but the best moved while it ran ${rebases + 1} times: discarded, since its gain was never measured on the best`;
-    return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: "discarded" }, Date.now(), { ...patch, reason, decidedAt: Date.now() });
+    return durably(d, () => applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: "discarded" }, Date.now(), { ...patch, reason, decidedAt: Date.now() }));
   }
   const reason = `${patch.reason}; but #${keptMeanwhile?.idx ?? "?"} was kept while it ran: it runs again on the new best`;
   d.log(`  #${exp.idx} ${reason}`);
-  return applyExperimentEvent(d.db, exp.id, { type: "rebased" }, Date.now(), { ...patch, reason });
+  return durably(d, () => applyExperimentEvent(d.db, exp.id, { type: "rebased" }, Date.now(), { ...patch, reason }));
 }
 
 /** awaiting_decision with a human's verdict → kept (the branch advances) or discarded; a keep on an old best runs again on the new one. */
@@ -180,11 +190,14 @@ async function settle(d: StepDeps, exp: ExperimentRow, outcome: "kept" | "discar
     const s = getSession(d.db, exp.sessionId)!;
     await moveBranch(d.g, exp.commitSha!, s.bestCommit);
   }
-  // The new best and the decision are one write: a kill leaves both or neither (then the run is done again).
-  const decided = d.db.transaction(() => {
-    if (outcome === "kept") updateSession(d.db, exp.sessionId, { bestCommit: exp.commitSha!, bestValue: mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
-    return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), patch);
-  });
+  // The new best and the decision are one write: a kill leaves both or neither (then the run is done again, after
+  // the branch is put back: core/branch-repair). Once the branch has moved, a locked database is waited out.
+  const decided = await durably(d, () =>
+    d.db.transaction(() => {
+      if (outcome === "kept") updateSession(d.db, exp.sessionId, { bestCommit: exp.commitSha!, bestValue: mean, bestExperimentId: exp.id }, Date.now(), "session_best_improved");
+      return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), patch);
+    }),
+  );
   settleCaches(d, exp, outcome === "kept");
   return decided;
 }
@@ -203,16 +216,26 @@ function peakVramOf(run: RunRow): number | null {
   return summary.peak_vram_mb?.value ?? sampled;
 }
 
-function keepBaseline(d: StepDeps, exp: ExperimentRow, values: number[]): ExperimentRow {
+async function keepBaseline(d: StepDeps, exp: ExperimentRow, values: number[]): Promise<ExperimentRow> {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const sigma = stddev(values);
   const noise = sigma === null ? "" : ` (σ ${sigma.toPrecision(3)} over ${values.length} runs)`;
-  updateSession(d.db, exp.sessionId, { bestValue: mean, bestExperimentId: exp.id, noiseSigma: sigma }, Date.now(), "session_baseline_measured");
+  const kept = await durably(d, () =>
+    d.db.transaction(() => {
+      updateSession(d.db, exp.sessionId, { bestValue: mean, bestExperimentId: exp.id, noiseSigma: sigma }, Date.now(), "session_baseline_measured");
+      return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: "kept" }, Date.now(), {
+        metricValue: mean,
+        delta: 0,
+        reason: `baseline ${d.config.metric.name} = ${mean.toPrecision(6)}${noise}`,
+        decidedAt: Date.now(),
+      });
+    }),
+  );
   settleCaches(d, exp, true);
-  return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome: "kept" }, Date.now(), {
-    metricValue: mean,
-    delta: 0,
-    reason: `baseline ${d.config.metric.name} = ${mean.toPrecision(6)}${noise}`,
-    decidedAt: Date.now(),
-  });
+  return kept;
+}
+
+/** A write that carries a result: a locked or full database is waited out (asynchronously), said once in the log. */
+function durably<T>(d: StepDeps, write: () => T): Promise<T> {
+  return persistently(write, 1000, (message) => d.log(`  ${message}`));
 }
