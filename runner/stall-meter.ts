@@ -12,11 +12,12 @@ const KEEP_MS = 24 * 3600_000;
 
 const stalls: { from: number; to: number }[] = [];
 let started = false;
+let last = 0;
 
 function start(): void {
   if (started) return;
   started = true;
-  let last = performance.now();
+  last = performance.now();
   setInterval(() => {
     const now = performance.now();
     if (now - last > STALL_MS + TICK_MS) stalls.push({ from: last, to: now });
@@ -32,5 +33,9 @@ export function watchStalls(): void {
 
 /** Milliseconds this process was stalled between two performance.now() times. */
 export function stalledMs(from: number, to: number): number {
-  return stalls.reduce((sum, s) => sum + Math.max(0, Math.min(s.to, to) - Math.max(s.from, from)), 0);
+  // A stall just ended whose late tick has not run yet (after SIGCONT the log and the trainer's exit may be read
+  // first) counts too: the gap since the last tick.
+  const now = performance.now();
+  const ongoing = started && now - last > STALL_MS + TICK_MS ? [{ from: last, to: now }] : [];
+  return [...stalls, ...ongoing].reduce((sum, s) => sum + Math.max(0, Math.min(s.to, to) - Math.max(s.from, from)), 0);
 }
