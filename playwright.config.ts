@@ -1,6 +1,12 @@
 import { defineConfig } from "@playwright/test";
 
 export const E2E_PORT = 3100;
+/**
+ * The shared server's access token (OVERSEER_TOKEN for e2e/serve.sh). Every spec's browser starts with the cookie
+ * that opening the printed URL gives; e2e/local-access.spec.ts checks the way there, and what a browser without it sees.
+ */
+export const E2E_TOKEN = "e2e-only-access-token-7f3a9c1d";
+export const E2E_TOKEN_COOKIE = { name: `overseer_token_${E2E_PORT}`, value: E2E_TOKEN, domain: "127.0.0.1", path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" as const };
 
 export default defineConfig({
   testDir: "e2e",
@@ -15,11 +21,13 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     },
     screenshot: "only-on-failure",
+    storageState: { cookies: [E2E_TOKEN_COOKIE], origins: [] },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
     // The same `overseer start` as `npm start` (it builds when the build is stale), on a fresh database.
     command: "sh e2e/serve.sh",
+    env: { OVERSEER_TOKEN: E2E_TOKEN },
     url: `http://127.0.0.1:${E2E_PORT}`,
     timeout: 300_000,
     reuseExistingServer: false,

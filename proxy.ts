@@ -5,12 +5,17 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { decideAccess, tokenMatchesDigest } from "./core/access";
-import { accessPolicy, webSettings } from "./server/access-policy";
+import { accessPolicy, CREDENTIAL_HEADER, webSettings } from "./server/access-policy";
 import { contentSecurityPolicy, setSecurityHeaders } from "./server/security-headers";
 import { bodyTooLarge, MAX_BODY_BYTES } from "./server/body-limit";
+import { trpcRefusal } from "./server/trpc-refusal";
 
-function refusal(status: number, reason: string, csp: string): NextResponse {
-  const refused = new NextResponse(`Overseer refused this request: ${reason}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+function refusal(request: NextRequest, status: number, reason: string, csp: string): NextResponse {
+  const message = `Overseer refused this request: ${reason}`;
+  const trpc = trpcRefusal(request.nextUrl, status, message);
+  const refused = trpc
+    ? NextResponse.json(trpc, { status })
+    : new NextResponse(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
   setSecurityHeaders(refused.headers, csp);
   return refused;
 }
@@ -33,11 +38,11 @@ export function proxy(request: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
 
-  if (!decision.ok) return refusal(decision.status, decision.reason, csp);
+  if (!decision.ok) return refusal(request, decision.status, decision.reason, csp);
   const length = Number(request.headers.get("content-length") ?? 0);
   // Next buffers a body for the proxy and cuts it at the limit: refuse a declared length over it here (a chunked
   // body has none: the route refuses it, server/body-limit).
-  if (length > MAX_BODY_BYTES) return refusal(413, bodyTooLarge(length), csp);
+  if (length > MAX_BODY_BYTES) return refusal(request, 413, bodyTooLarge(length), csp);
   if (decision.rememberToken) {
     // Trade the URL's token for a cookie, and take it out of the address bar and the history.
     // Built on the (checked) Host header: behind a wildcard bind or a tunnel, the server's idea of its own URL is wrong.
@@ -50,6 +55,8 @@ export function proxy(request: NextRequest): NextResponse {
   }
   const forwarded = new Headers(request.headers);
   forwarded.set("content-security-policy", csp); // Next reads the nonce from here for its inline scripts
+  // What proved the token, for the routes (a decision records it); set here only, whatever the client sent.
+  forwarded.set(CREDENTIAL_HEADER, decision.credential ?? "none");
   const response = NextResponse.next({ request: { headers: forwarded } });
   setSecurityHeaders(response.headers, csp);
   return response;

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { Providers } from "./providers";
 import { RunnerStatus } from "@/components/runner-status";
 import { LiveEvents } from "@/components/live-events";
+import { ReadOnlyNotice } from "@/components/read-only-notice";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Overseer", description: "Supervised autoresearch: watch, gate and compare training runs." };
@@ -18,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Overseer
             </Link>
             <RunnerStatus />
+            <ReadOnlyNotice />
             <LiveEvents />
           </header>
           <main className="page">{children}</main>

@@ -1,4 +1,5 @@
 "use client";
+import { describeSource } from "../core/decision-source";
 import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
@@ -232,7 +233,7 @@ function DecisionHistory({ decisions }: { decisions: Detail["decisions"] }) {
       <ul className="history">
         {decisions.map((d) => (
           <li key={d.id}>
-            <time dateTime={new Date(d.at).toISOString()}>{new Date(d.at).toLocaleString()}</time> <strong>{d.action}</strong> from the {d.source === "cli" ? "CLI" : "browser"}
+            <time dateTime={new Date(d.at).toISOString()}>{new Date(d.at).toLocaleString()}</time> <strong>{d.action}</strong> {describeSource(d.source)}
             {d.diffHash ? <span className="mono muted"> · diff {d.diffHash.slice(0, 12)}</span> : null}
             {d.note ? <span> — “{d.note}”</span> : null}
           </li>

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decideAccess, hostnameOf, isLoopback, tokenDigest, tokenMatchesDigest, type AccessPolicy, type AccessRequest } from "./access";
 
 const TOKEN = "s3cret-token";
-const local: AccessPolicy = { hosts: new Set(["localhost", "127.0.0.1", "::1"]), tokenRequired: false };
-const remote: AccessPolicy = { hosts: new Set(["localhost", "127.0.0.1", "::1", "gpu-box", "10.0.0.5"]), tokenRequired: true };
+const local: AccessPolicy = { hosts: new Set(["localhost", "127.0.0.1", "::1"]), tokenForReads: false };
+const remote: AccessPolicy = { hosts: new Set(["localhost", "127.0.0.1", "::1", "gpu-box", "10.0.0.5"]), tokenForReads: true };
 const matches = (t: string) => tokenMatchesDigest(t, tokenDigest(TOKEN));
 
 function req(over: Partial<Omit<AccessRequest, "tokens">> & { tokens?: Partial<AccessRequest["tokens"]> } = {}): AccessRequest {
@@ -29,10 +29,10 @@ describe("isLoopback", () => {
   });
 });
 
-describe("decideAccess on loopback (no token)", () => {
+describe("decideAccess on loopback", () => {
   it("lets the dashboard's own page in, through a tunnel's port too", () => {
-    expect(decideAccess(req(), local, matches)).toEqual({ ok: true, rememberToken: false });
-    expect(decideAccess(req({ method: "POST", host: "localhost:8080", origin: "http://localhost:8080", secFetchSite: "same-origin" }), local, matches).ok).toBe(true);
+    expect(decideAccess(req(), local, matches)).toEqual({ ok: true, rememberToken: false, credential: null });
+    expect(decideAccess(req({ method: "POST", host: "localhost:8080", origin: "http://localhost:8080", secFetchSite: "same-origin", tokens: { cookie: TOKEN } }), local, matches).ok).toBe(true);
   });
 
   it("refuses a foreign Host: DNS rebinding", () => {
@@ -52,15 +52,46 @@ describe("decideAccess on loopback (no token)", () => {
   });
 
   it("treats default ports alike in Host and Origin", () => {
-    expect(decideAccess(req({ method: "POST", host: "localhost:80", origin: "http://localhost" }), local, matches).ok).toBe(true);
+    expect(decideAccess(req({ method: "POST", host: "localhost:80", origin: "http://localhost", tokens: { cookie: TOKEN } }), local, matches).ok).toBe(true);
   });
 
   it("refuses a change a browser says comes from another site, but lets a link from elsewhere open a page", () => {
     expect(decideAccess(req({ method: "POST", secFetchSite: "cross-site" }), local, matches).ok).toBe(false);
     expect(decideAccess(req({ method: "POST", secFetchSite: "same-site" }), local, matches).ok).toBe(false);
     expect(decideAccess(req({ method: "GET", secFetchSite: "cross-site" }), local, matches).ok).toBe(true);
-    // A command-line client sends neither Origin nor Sec-Fetch-Site.
-    expect(decideAccess(req({ method: "POST" }), local, matches).ok).toBe(true);
+    // A command-line client sends neither Origin nor Sec-Fetch-Site: its token decides.
+    expect(decideAccess(req({ method: "POST", tokens: { header: TOKEN } }), local, matches).ok).toBe(true);
+  });
+
+  // Other users of the machine, and a training run without a sandbox, reach loopback too: they send no Origin.
+  it("lets anyone read, but a change needs the token, whatever the method", () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      const d = decideAccess(req({ method }), local, matches);
+      expect(d).toMatchObject({ ok: false, status: 403 });
+      expect(!d.ok && d.reason).toMatch(/changes need this dashboard's access token, on this machine too.*overseer token --reset/);
+    }
+    expect(decideAccess(req({ method: "post", secFetchSite: "same-origin", origin: "http://127.0.0.1:3000" }), local, matches).ok).toBe(false);
+  });
+
+  it("says which credential made a change: the browser's cookie or a header", () => {
+    expect(decideAccess(req({ method: "POST", tokens: { cookie: TOKEN } }), local, matches)).toEqual({ ok: true, rememberToken: false, credential: "cookie" });
+    expect(decideAccess(req({ method: "POST", tokens: { header: TOKEN } }), local, matches)).toEqual({ ok: true, rememberToken: false, credential: "header" });
+    expect(decideAccess(req({ tokens: { query: TOKEN } }), local, matches)).toEqual({ ok: true, rememberToken: true, credential: "url" });
+  });
+
+  it("refuses a wrong token in a header, a POST's token in the URL, and a stale cookie's change; a stale cookie still reads", () => {
+    expect(decideAccess(req({ tokens: { header: "nope" } }), local, matches).ok).toBe(false);
+    expect(decideAccess(req({ method: "POST", tokens: { header: "nope", cookie: TOKEN } }), local, matches).ok).toBe(false);
+    expect(decideAccess(req({ method: "POST", tokens: { query: TOKEN } }), local, matches).ok).toBe(false);
+    expect(decideAccess(req({ method: "POST", tokens: { cookie: "from-before-a-restart" } }), local, matches).ok).toBe(false);
+    expect(decideAccess(req({ tokens: { cookie: "from-before-a-restart" } }), local, matches)).toEqual({ ok: true, rememberToken: false, credential: null });
+  });
+
+  it("refuses every change, and says how to make a token, when none has been set up; reads go on", () => {
+    const none = { ...local, tokenMissing: true };
+    const d = decideAccess(req({ method: "POST", tokens: { header: TOKEN } }), none, () => false);
+    expect(!d.ok && d.reason).toContain("no access token has been set up");
+    expect(decideAccess(req(), none, () => false).ok).toBe(true);
   });
 });
 
@@ -73,9 +104,9 @@ describe("decideAccess beyond loopback (token)", () => {
   });
 
   it("takes the token from the header, the cookie, or a first visit's URL (then remembered)", () => {
-    expect(decideAccess(req({ ...at, tokens: { header: TOKEN } }), remote, matches)).toEqual({ ok: true, rememberToken: false });
-    expect(decideAccess(req({ ...at, tokens: { cookie: TOKEN } }), remote, matches)).toEqual({ ok: true, rememberToken: false });
-    expect(decideAccess(req({ ...at, tokens: { query: TOKEN } }), remote, matches)).toEqual({ ok: true, rememberToken: true });
+    expect(decideAccess(req({ ...at, tokens: { header: TOKEN } }), remote, matches)).toEqual({ ok: true, rememberToken: false, credential: "header" });
+    expect(decideAccess(req({ ...at, tokens: { cookie: TOKEN } }), remote, matches)).toEqual({ ok: true, rememberToken: false, credential: "cookie" });
+    expect(decideAccess(req({ ...at, tokens: { query: TOKEN } }), remote, matches)).toEqual({ ok: true, rememberToken: true, credential: "url" });
   });
 
   it("refuses a wrong token wherever it is, and a token in the URL of a POST", () => {

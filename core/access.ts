@@ -1,19 +1,23 @@
 /**
  * Who may talk to the dashboard: one pure decision per request, taken by the web process's proxy before any
  * route runs. It guards against DNS rebinding (a foreign Host), cross-site requests (a foreign Origin, or a
- * browser's Sec-Fetch-Site saying so on a state change) and, when the dashboard listens beyond loopback,
- * anyone without the access token. No I/O: the token check comes in as a function.
+ * browser's Sec-Fetch-Site saying so on a state change) and anyone without the access token: every change needs
+ * it, on loopback too (other users' and a training run's processes reach loopback as well, as Jupyter assumes),
+ * and beyond loopback every read does as well. No I/O: the token check comes in as a function.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 
 export interface AccessPolicy {
   /** Host names (no port, lower case) this dashboard answers to. A port is never checked: SSH tunnels change it. */
   hosts: ReadonlySet<string>;
-  /** Listening beyond loopback: every request must present the token. */
-  tokenRequired: boolean;
-  /** Token required, but none has been set up: refuse everything, and say how to make one. */
+  /** Listening beyond loopback: reads need the token too. (Changes always do.) */
+  tokenForReads: boolean;
+  /** No token has been set up: nothing that needs one can be let in; say how to make one. */
   tokenMissing?: boolean;
 }
+
+/** How a request proved it holds the token: the browser's cookie, a header (a script, curl), or a first visit's URL. */
+export type Credential = "cookie" | "header" | "url";
 
 export interface AccessRequest {
   method: string;
@@ -24,7 +28,15 @@ export interface AccessRequest {
   tokens: { header: string | null; cookie: string | null; query: string | null };
 }
 
-export type AccessDecision = { ok: true /** the token came in the URL: set the cookie and redirect to the URL without it */; rememberToken: boolean } | { ok: false; status: 403; reason: string };
+export type AccessDecision =
+  | {
+      ok: true;
+      /** The token came in the URL: set the cookie and redirect to the URL without it. */
+      rememberToken: boolean;
+      /** What proved the token; null for a read on loopback that presented none (a read-only view). */
+      credential: Credential | null;
+    }
+  | { ok: false; status: 403; reason: string };
 
 export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "::1"] as const;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -85,13 +97,21 @@ export function decideAccess(req: AccessRequest, policy: AccessPolicy, tokenMatc
   if (!SAFE_METHODS.has(method) && req.secFetchSite !== null && req.secFetchSite !== "same-origin" && req.secFetchSite !== "none") {
     return deny(`a ${method} from another site (Sec-Fetch-Site: ${req.secFetchSite}) refused: changes may only come from this dashboard's own pages.`);
   }
-  if (!policy.tokenRequired) return { ok: true, rememberToken: false };
-  if (policy.tokenMissing) {
-    return deny("this dashboard listens beyond this machine, and no access token has been set up. Start it with `overseer start --host …`, which makes one, or `overseer token --reset`.");
+  const safe = SAFE_METHODS.has(method);
+  if (policy.tokenMissing && (!safe || policy.tokenForReads)) {
+    return deny(
+      policy.tokenForReads
+        ? "this dashboard listens beyond this machine, and no access token has been set up. Start it with `overseer start --host …`, which makes one, or `overseer token --reset`."
+        : "no access token has been set up, and changes need one. Start the dashboard with `overseer start`, which makes one, or run `overseer token --reset`.",
+    );
   }
   const { header, cookie, query } = req.tokens;
-  if (header !== null) return tokenMatches(header) ? { ok: true, rememberToken: false } : deny("the access token in the request header is wrong. `overseer token --reset` makes a new one.");
-  if (query !== null && SAFE_METHODS.has(method) && tokenMatches(query)) return { ok: true, rememberToken: true };
-  if (cookie !== null && tokenMatches(cookie)) return { ok: true, rememberToken: false };
-  return deny("this dashboard needs its access token. Open the URL `overseer start` printed (…/?token=…), send `Authorization: Bearer TOKEN`, or run `overseer token --reset` for a new one.");
+  // A header is a deliberate claim: a wrong one is refused. A stale cookie (from before a restart) only fails to count.
+  if (header !== null && !tokenMatches(header)) return deny("the access token in the request header is wrong. `overseer token --reset` makes a new one.");
+  const credential: Credential | null = header !== null ? "header" : query !== null && safe && tokenMatches(query) ? "url" : cookie !== null && tokenMatches(cookie) ? "cookie" : null;
+  if (credential !== null) return { ok: true, rememberToken: credential === "url", credential };
+  if (safe && !policy.tokenForReads) return { ok: true, rememberToken: false, credential: null };
+  const how = "Open the URL `overseer start` printed (…/?token=…), send `Authorization: Bearer TOKEN`, or run `overseer token --reset` for a new one.";
+  if (!policy.tokenForReads) return deny(`a ${method} changes things, and changes need this dashboard's access token, on this machine too (other local users and processes reach it). ${how}`);
+  return deny(`this dashboard needs its access token. ${how}`);
 }

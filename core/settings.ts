@@ -22,6 +22,10 @@ const schema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(/^[a-z0-9.:-]+$/, "a comma-separated list of host names or addresses, without ports or schemes"))),
+  OVERSEER_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,256}$/, "24 to 256 letters, digits, - or _ (or leave it unset: overseer start then makes a new token at every start)")
+    .optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   OVERSEER_CLAUDE_MODEL: z.string().min(1).default(DEFAULT_MODEL),
@@ -39,8 +43,10 @@ export interface Settings {
   port: number;
   /** Host names the dashboard answers to besides loopback and its own (OVERSEER_ALLOWED_HOSTS). */
   allowedHosts: string[];
-  /** The access token's SHA-256, needed when the dashboard listens beyond loopback. */
+  /** The access token's SHA-256: every change needs the token, and beyond loopback every read does too. */
   accessTokenFile: string;
+  /** OVERSEER_TOKEN: the token `overseer start` sets instead of making one (a script's, a test's); never passed on. */
+  fixedToken: string | null;
   /** For the claude proposer; never passed to training runs. */
   anthropic: { apiKey: string | null; baseURL: string | null; model: string };
   gpu: GpuSettings;
@@ -59,13 +65,17 @@ export interface GpuSettings {
   memoryHeldMb: number;
 }
 
+const SECRETS = new Set(["OVERSEER_TOKEN", "ANTHROPIC_API_KEY"]);
+
 export type SettingsParse = { ok: true; settings: Settings } | { ok: false; error: string };
 
 /** root: where Overseer is installed; relative paths in variables are taken from the current directory. */
 export function parseSettings(env: Record<string, string | undefined>, root: string, cwd: string): SettingsParse {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    // A secret's value is never echoed, not even a malformed one.
+    const shown = (name: string) => (SECRETS.has(name) ? "(hidden)" : JSON.stringify(env[name]));
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}=${shown(String(i.path[0]))}: ${i.message}`);
     return { ok: false, error: `bad environment variable${lines.length > 1 ? "s" : ""}:\n${lines.join("\n")}\nSee .env.example for what each one takes.` };
   }
   const e = parsed.data;
@@ -83,6 +93,7 @@ export function parseSettings(env: Record<string, string | undefined>, root: str
       port: e.OVERSEER_PORT,
       allowedHosts: e.OVERSEER_ALLOWED_HOSTS,
       accessTokenFile: path.join(dataDir, "access-token.sha256"),
+      fixedToken: e.OVERSEER_TOKEN ?? null,
       anthropic,
       gpu,
       minFreeDiskMb: e.OVERSEER_MIN_FREE_DISK_MB,

@@ -3,6 +3,7 @@
  * except a human's requests (start a run, cancel), which the web writes as rows the runner reads.
  * If you change a table, run `npm run db:generate` and commit the new migration.
  */
+import type { DecisionSource } from "../core/decision-source";
 import { sqliteTable, integer, text, real, index, blob, primaryKey } from "drizzle-orm/sqlite-core";
 import type { ExperimentStatus, RunStatus, SessionStatus } from "../core/types";
 
@@ -231,7 +232,7 @@ export const decisions = sqliteTable(
       .notNull()
       .references(() => experiments.id),
     action: text("action").$type<"approved" | "rejected" | "edited" | "kept" | "discarded">().notNull(),
-    source: text("source").$type<"browser" | "cli">().notNull(),
+    source: text("source").$type<DecisionSource>().notNull(),
     diffHash: text("diff_hash"),
     note: text("note"),
     at: integer("at").notNull(),

@@ -16,10 +16,13 @@ const URL = `http://127.0.0.1:${PORT}`;
 const drawn = async (points: Locator) => Number(await points.getAttribute("data-points"));
 
 let server: OwnServer;
+let token = "";
 
 test.beforeAll(async () => {
   server = startOwnServer({ port: PORT, dataDir: DATA_DIR });
   await expect.poll(async () => (await fetch(URL).catch(() => null))?.status ?? 0, { timeout: 120_000 }).toBe(200);
+  // Changes need the token `overseer start` printed (a new one at every start on loopback).
+  token = /\?token=([\w-]+)/.exec(server.output())![1]!;
 });
 
 test.afterAll(async () => {
@@ -28,7 +31,7 @@ test.afterAll(async () => {
 
 test("the web process killed under a live page: the run goes on and the open page's curve resumes with every point once", async ({ page }, info) => {
   const ws = shortTinyLm(25, DATA_DIR);
-  await page.goto(URL);
+  await page.goto(`${URL}/?token=${token}`);
   await page
     .getByRole("listitem", { name: `workspace ${ws.name}` })
     .getByRole("button", { name: "Start baseline run" })

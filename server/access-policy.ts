@@ -1,12 +1,20 @@
 /**
- * The web process's access policy, built from its settings: the host names it answers to and, when it
- * listens beyond loopback, the stored digest of the access token (re-read when the file changes, so
- * `overseer token --reset` needs no restart). Imported by proxy.ts, so no "server-only" here.
+ * The web process's access policy, built from its settings: the host names it answers to and the stored digest
+ * of the access token (re-read when the file changes, so `overseer token --reset` needs no restart). Imported by proxy.ts, so no "server-only" here.
  */
 import fs from "node:fs";
 import os from "node:os";
-import { LOOPBACK_HOSTS, isLoopback, type AccessPolicy } from "../core/access";
+import { LOOPBACK_HOSTS, isLoopback, type AccessPolicy, type Credential } from "../core/access";
 import { parseSettings, type Settings } from "../core/settings";
+
+/** The request header the proxy sets (and only the proxy: a client's own is replaced) to what proved the token. */
+export const CREDENTIAL_HEADER = "x-overseer-credential";
+
+/** The credential the proxy found on a request that reached a route; "none" for a read-only view. */
+export function requestCredential(headers: Headers): Credential | "none" {
+  const v = headers.get(CREDENTIAL_HEADER);
+  return v === "cookie" || v === "header" || v === "url" ? v : "none";
+}
 
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]"]);
 
@@ -40,21 +48,19 @@ export function webSettings(): Settings {
 export function accessPolicy(): { policy: AccessPolicy; digest: string | null } {
   const settings = webSettings();
   const c = cached!;
-  const tokenRequired = !isLoopback(settings.host);
-  if (tokenRequired) {
-    const mtime = fs.statSync(settings.accessTokenFile, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-    if (mtime !== c.digestMtime) {
-      const text = mtime < 0 ? "" : fs.readFileSync(settings.accessTokenFile, "utf8").trim();
-      c.digest = /^[0-9a-f]{64}$/.test(text) ? text : null;
-      c.digestMtime = mtime;
-    }
+  // Changes need the token on loopback too; `overseer start` writes a new one at every start there.
+  const mtime = fs.statSync(settings.accessTokenFile, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (mtime !== c.digestMtime) {
+    const text = mtime < 0 ? "" : fs.readFileSync(settings.accessTokenFile, "utf8").trim();
+    c.digest = /^[0-9a-f]{64}$/.test(text) ? text : null;
+    c.digestMtime = mtime;
   }
-  return { policy: { hosts: c.hosts, tokenRequired, tokenMissing: tokenRequired && c.digest === null }, digest: c.digest };
+  return { policy: { hosts: c.hosts, tokenForReads: !isLoopback(settings.host), tokenMissing: c.digest === null }, digest: c.digest };
 }
 
 /**
  * For a stream: false once the token it was opened under has been replaced (`overseer token --reset`), so the
- * stream ends and a holder of the old token stops hearing anything. Always true on loopback, where there is none.
+ * stream ends and a holder of the old token stops hearing anything.
  */
 export function credentialStillValid(): () => boolean {
   const at = accessPolicy().digest;

@@ -2,11 +2,14 @@ import "server-only";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { databaseFault, describeDatabaseFault } from "../db/faults";
+import type { Credential } from "../core/access";
 import type { Db } from "../db/open";
 
-/** What every procedure gets: the database (the route opens it lazily; tests pass their own file). */
+/** What every procedure gets: the database (the route opens it lazily; tests pass their own file), and what proved the token. */
 export interface Context {
   db: Db;
+  /** Set by the proxy (server/access-policy `requestCredential`): a decision records it; "none" is a read-only view. */
+  credential: Credential | "none";
 }
 
 /** "title: a title is at most 200 characters…; diff: paste a unified diff": zod's issues as one sentence. */

@@ -38,6 +38,7 @@ export function benchSettings(dataDir: string): Settings {
     port: 0,
     allowedHosts: [],
     accessTokenFile: path.join(dataDir, "access-token.sha256"),
+    fixedToken: null,
     anthropic: { apiKey: null, baseURL: null, model: "none" },
     gpu: { nvidiaSmi: "/nonexistent/nvidia-smi", sampleMs: 1000, memoryWaitMs: 0, memoryHeldMb: 1024 },
   };

@@ -8,15 +8,16 @@ import { canApprove, canKeepOrDiscard } from "../../core/experiment-lifecycle";
 import type { FileEdit } from "../../core/types";
 import type { Db, DbLike } from "../open";
 import { decisions, experiments } from "../schema";
+import { describeSource, type DecisionSource } from "../../core/decision-source";
 import { appendEvent } from "./events";
 import { applyExperimentEvent, type ExperimentRow } from "./experiments";
 
 export type DecisionRow = typeof decisions.$inferSelect;
 export type DecisionAction = DecisionRow["action"];
 
-/** Who decides: the browser (with the diff hash the page showed) or the CLI. */
+/** Who decides: the browser (with the diff hash the page showed), a script holding the token, or the CLI. */
 export interface Decider {
-  source: "browser" | "cli";
+  source: DecisionSource;
   /** The hash of the diff the human looked at; when given, it must still be the experiment's diff. */
   diffHash?: string | null;
 }
@@ -33,7 +34,7 @@ function lastDecision(db: DbLike, experimentId: number): DecisionRow | undefined
 
 function describeLast(d: DecisionRow | undefined): string {
   if (!d) return "";
-  return ` (${d.action} from the ${d.source === "cli" ? "CLI" : "browser"} at ${new Date(d.at).toISOString().slice(11, 19)} UTC)`;
+  return ` (${d.action} ${describeSource(d.source)} at ${new Date(d.at).toISOString().slice(11, 19)} UTC)`;
 }
 
 /** Checks and records one decision; `apply` changes the experiment inside the same transaction. */

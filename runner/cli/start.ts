@@ -11,7 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { isLoopback } from "../../core/access";
 import type { Settings } from "../../core/settings";
-import { ensureAccessToken } from "../access-token";
+import { ensureAccessToken, resetAccessToken, storeAccessToken } from "../access-token";
 import { listWorkspaces } from "../../db/queries/workspaces";
 import { startDaemon } from "../daemon";
 import { EXAMPLE_WORKSPACE, OVERSEER_ROOT } from "../paths";
@@ -43,6 +43,9 @@ export async function startCommand(args: string[], base: Settings): Promise<numb
     if (example.ok) registerWorkspace(db, example.workspace, Date.now());
     else console.error(`overseer: the example workspace could not be registered: ${example.error}`);
   }
+  // The token is set before anything is spawned, and no child inherits it (the web reads its digest).
+  const notice = accessNotice(settings);
+  delete process.env.OVERSEER_TOKEN;
   // The web process holds no secrets: the key stays with the runner, which reports what the API made of it.
   const { ANTHROPIC_API_KEY: _key, ...withoutKey } = process.env;
   const webEnv = {
@@ -63,7 +66,7 @@ export async function startCommand(args: string[], base: Settings): Promise<numb
   }
   const daemon = await startDaemon({ db, settings });
   const web = superviseWeb(settings, webEnv);
-  console.log(`overseer: dashboard on ${dashboardUrl(settings)}${accessNotice(settings)}`);
+  console.log(`overseer: dashboard on ${dashboardUrl(settings)}${notice}`);
 
   const stop = () => {
     web.stop();
@@ -77,9 +80,20 @@ export async function startCommand(args: string[], base: Settings): Promise<numb
   return 0;
 }
 
-/** Beyond loopback the dashboard needs a token: made at the first such start and printed this once (as Jupyter does). */
+/**
+ * Every change needs the access token. On loopback a new one is made at every start and printed in the URL, as
+ * Jupyter does (the browser trades it for a cookie); beyond loopback it is made at the first such start and
+ * printed that once, since remote browsers keep it. OVERSEER_TOKEN sets it instead, in both cases.
+ */
 function accessNotice(settings: Settings): string {
-  if (isLoopback(settings.host)) return "";
+  if (settings.fixedToken) {
+    storeAccessToken(settings.accessTokenFile, settings.fixedToken);
+    return `/?token=${settings.fixedToken}\n  (the access token is OVERSEER_TOKEN's)`;
+  }
+  if (isLoopback(settings.host)) {
+    const token = resetAccessToken(settings.accessTokenFile);
+    return `/?token=${token}\n  (open this URL: it gives this browser the access token, which every change needs; a new one at every start, or set OVERSEER_TOKEN)`;
+  }
   const token = ensureAccessToken(settings.accessTokenFile);
   if (token) return `/?token=${token}\n  (listening on ${settings.host}: this URL carries the access token, shown only now; \`overseer token --reset\` makes a new one)`;
   return `\n  (listening on ${settings.host}: open it with the token printed at the first start, or make a new one with \`overseer token --reset\`)`;

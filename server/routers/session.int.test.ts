@@ -15,7 +15,7 @@ function setup() {
     { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: JSON.stringify({ editable: ["train.py"], protected: ["prepare.py"] }), configError: null },
     Date.now(),
   );
-  return { db, ws, caller: appRouter.createCaller({ db }) };
+  return { db, ws, caller: appRouter.createCaller({ db, credential: "cookie" }) };
 }
 
 describe("session router", () => {
@@ -157,8 +157,8 @@ describe("session router", () => {
     const hash = (c: string) => c.repeat(64);
     const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "t", proposer: "mutate", diff: "d1", diffHash: hash("a"), at: Date.now() });
     applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
-    const tab1 = appRouter.createCaller({ db });
-    const tab2 = appRouter.createCaller({ db });
+    const tab1 = appRouter.createCaller({ db, credential: "cookie" });
+    const tab2 = appRouter.createCaller({ db, credential: "cookie" });
 
     await expect(tab1.session.approve({ experimentId: e.id, diffHash: hash("b") })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("diff changed since you loaded it") });
     const results = await Promise.allSettled([tab1.session.approve({ experimentId: e.id, diffHash: hash("a") }), tab2.session.reject({ experimentId: e.id, diffHash: hash("a"), note: "no" })]);
@@ -172,5 +172,19 @@ describe("session router", () => {
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ source: "browser", diffHash: hash("a"), action: getExperiment(db, e.id)!.status });
     expect((await tab1.experiment.byId({ id: e.id })).decisions).toHaveLength(1);
+  });
+
+  // A trainer that reached the loopback API used to be recorded as "approved from the browser".
+  it("records a decision made with the token in a header as the API's, not the browser's", async () => {
+    const { db, ws } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "h", branch: "overseer/h", origin: "web", options: sessionOptionsSchema.parse({ approve: "all" }), baselineCommit: "abc", at: Date.now() });
+    const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "t", proposer: "mutate", diff: "d1", at: Date.now() });
+    applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
+    const script = appRouter.createCaller({ db, credential: "header" });
+    await script.session.approve({ experimentId: e.id });
+    expect(listDecisions(db, e.id)).toMatchObject([{ source: "api", action: "approved" }]);
+    await expect(appRouter.createCaller({ db, credential: "cookie" }).session.reject({ experimentId: e.id })).rejects.toMatchObject({
+      message: expect.stringContaining("(approved through the API (a token in a header) at"),
+    });
   });
 });

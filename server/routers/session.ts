@@ -14,7 +14,8 @@ import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type Decision
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
 import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, updateSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
-import { publicProcedure, router } from "../trpc";
+import { publicProcedure, router, type Context } from "../trpc";
+import type { DecisionSource } from "../../core/decision-source";
 import { sessionOverview } from "../session-overview";
 import { experimentView, sessionView } from "../views";
 
@@ -112,13 +113,13 @@ export const sessionRouter = router({
     );
   }),
 
-  approve: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "approved")),
-  reject: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "rejected")),
+  approve: publicProcedure.input(humanInput).mutation(({ ctx, input }) => decideByHuman(ctx, input, "approved")),
+  reject: publicProcedure.input(humanInput).mutation(({ ctx, input }) => decideByHuman(ctx, input, "rejected")),
   /**
    * Edit then approve: the human's version of the changed files becomes the experiment's edits. The loop builds
    * and gates it again (a blocked edit never runs) and records the commit as co-authored.
    */
-  editAndApprove: publicProcedure.input(humanInput.extend({ files: editedFiles })).mutation(({ ctx: { db }, input }) => {
+  editAndApprove: publicProcedure.input(humanInput.extend({ files: editedFiles })).mutation(({ ctx: { db, credential }, input }) => {
     const e = getExperiment(db, input.experimentId);
     if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.experimentId} does not exist` });
     if (!e.filesJson) throw new TRPCError({ code: "BAD_REQUEST", message: `experiment ${e.id} has no stored code to edit` });
@@ -129,12 +130,12 @@ export const sessionRouter = router({
     if (unknown.length) throw new TRPCError({ code: "BAD_REQUEST", message: `${unknown.join(", ")} is not a file this experiment changed (${Object.keys(stored).join(", ")})` });
     const edits = editsFromContents(before, after);
     if (!edits.ok) throw new TRPCError({ code: "BAD_REQUEST", message: edits.error });
-    const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now(), { source: "browser", diffHash: input.diffHash });
+    const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now(), { source: decisionSource(credential), diffHash: input.diffHash });
     return decided(r);
   }),
   /** A result within the noise that waits for a human (policy "ask"): keep it (the loop moves the branch) or discard it. */
-  keep: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "kept")),
-  discard: publicProcedure.input(humanInput).mutation(({ ctx: { db }, input }) => decideByHuman(db, input, "discarded")),
+  keep: publicProcedure.input(humanInput).mutation(({ ctx, input }) => decideByHuman(ctx, input, "kept")),
+  discard: publicProcedure.input(humanInput).mutation(({ ctx, input }) => decideByHuman(ctx, input, "discarded")),
 });
 
 function request(db: Db, id: number, what: "pause" | "stop") {
@@ -146,8 +147,13 @@ function request(db: Db, id: number, what: "pause" | "stop") {
   return sessionView(getSession(db, s.id)!);
 }
 
-function decideByHuman(db: Db, input: z.infer<typeof humanInput>, decision: "approved" | "rejected" | "kept" | "discarded") {
-  const who = { source: "browser" as const, diffHash: input.diffHash };
+/** A decision made with the token in a header is a script's, not the dashboard's: recorded as such. */
+function decisionSource(credential: Context["credential"]): DecisionSource {
+  return credential === "header" ? "api" : "browser";
+}
+
+function decideByHuman({ db, credential }: Context, input: z.infer<typeof humanInput>, decision: "approved" | "rejected" | "kept" | "discarded") {
+  const who = { source: decisionSource(credential), diffHash: input.diffHash };
   const note = input.note ?? null;
   const r =
     decision === "approved" || decision === "rejected"

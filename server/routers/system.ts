@@ -65,6 +65,9 @@ export const systemRouter = router({
    */
   capabilities: publicProcedure.query(({ ctx }) => claudeCapabilities(readLease(ctx.db)?.claudeJson ?? null)),
 
+  /** Whether this browser holds the access token, without which it can only look (core/access). */
+  access: publicProcedure.query(({ ctx }) => ({ canChange: ctx.credential !== "none" })),
+
   /** Whether a runner holds the database; without one, queued runs wait. */
   runner: publicProcedure.query(({ ctx }) => runnerStatus(ctx.db, Date.now())),
 

@@ -41,6 +41,7 @@ export function testSettings(dataDir: string, over: Partial<Settings> = {}): Set
     port: 0,
     allowedHosts: [],
     accessTokenFile: path.join(dataDir, "access-token.sha256"),
+    fixedToken: null,
     anthropic: { apiKey: null, baseURL: null, model: "claude-sonnet-5-5" },
     gpu: NO_GPUS,
     minFreeDiskMb: 0,

@@ -2,6 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getDb } from "@/server/db";
 import { appRouter } from "@/server/root";
 import { readLimitedBody } from "@/server/body-limit";
+import { requestCredential } from "@/server/access-policy";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ const handler = async (req: Request) => {
     endpoint: "/api/trpc",
     req: read.body === null ? req : new Request(req, { body: read.body }),
     router: appRouter,
-    createContext: () => ({ db: getDb() }),
+    createContext: () => ({ db: getDb(), credential: requestCredential(req.headers) }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"}:`, error.cause ?? error);
     },
