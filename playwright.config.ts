@@ -2,11 +2,12 @@ import { defineConfig } from "@playwright/test";
 
 export const E2E_PORT = 3100;
 /**
- * The shared server's access token (OVERSEER_TOKEN for e2e/serve.sh). Every spec's browser starts with the cookie
- * that opening the printed URL gives; e2e/local-access.spec.ts checks the way there, and what a browser without it sees.
+ * The shared server's access token (OVERSEER_TOKEN for e2e/serve.sh). Every spec's browser starts holding it as
+ * opening the printed URL leaves it (in the origin's localStorage, core/page-token); e2e/local-access.spec.ts
+ * checks the way there, and what a browser without it sees.
  */
 export const E2E_TOKEN = "e2e-only-access-token-7f3a9c1d";
-export const E2E_TOKEN_COOKIE = { name: `overseer_token_${E2E_PORT}`, value: E2E_TOKEN, domain: "127.0.0.1", path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" as const };
+export const E2E_TOKEN_STORAGE = { origin: `http://127.0.0.1:${E2E_PORT}`, localStorage: [{ name: "overseer-token", value: E2E_TOKEN }] };
 
 export default defineConfig({
   testDir: "e2e",
@@ -21,7 +22,7 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     },
     screenshot: "only-on-failure",
-    storageState: { cookies: [E2E_TOKEN_COOKIE], origins: [] },
+    storageState: { cookies: [], origins: [E2E_TOKEN_STORAGE] },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {

@@ -4,8 +4,9 @@
  * security headers and a fresh CSP nonce on everything it lets through. See docs/decisions/0011.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { decideAccess, tokenMatchesDigest } from "./core/access";
-import { accessPolicy, CREDENTIAL_HEADER, webSettings } from "./server/access-policy";
+import { decideAccess, readKeyOf, tokenMatchesDigest } from "./core/access";
+import { PAGE_TOKEN_HEADER, TOKEN_FRAGMENT } from "./core/page-token";
+import { accessPolicy, CREDENTIAL_HEADER, readKeyCookieName, webSettings } from "./server/access-policy";
 import { contentSecurityPolicy, setSecurityHeaders } from "./server/security-headers";
 import { bodyTooLarge, MAX_BODY_BYTES } from "./server/body-limit";
 import { trpcRefusal } from "./server/trpc-refusal";
@@ -13,27 +14,29 @@ import { trpcRefusal } from "./server/trpc-refusal";
 function refusal(request: NextRequest, status: number, reason: string, csp: string): NextResponse {
   const message = `Overseer refused this request: ${reason}`;
   const trpc = trpcRefusal(request.nextUrl, status, message);
-  const refused = trpc
-    ? NextResponse.json(trpc, { status })
-    : new NextResponse(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  const refused = trpc ? NextResponse.json(trpc, { status }) : new NextResponse(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
   setSecurityHeaders(refused.headers, csp);
   return refused;
 }
 
 export function proxy(request: NextRequest): NextResponse {
-  const { policy, digest } = accessPolicy();
-  const cookieName = `overseer_token_${webSettings().port}`;
-  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+  const { policy, digest, readDigest } = accessPolicy();
+  const cookieName = readKeyCookieName(webSettings().port);
+  const authorization = request.headers.get("authorization");
+  const bearer = authorization === null ? null : (/^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? "");
   const decision = decideAccess(
     {
       method: request.method,
       host: request.headers.get("host"),
       origin: request.headers.get("origin"),
       secFetchSite: request.headers.get("sec-fetch-site"),
-      tokens: { header: bearer ?? request.headers.get("x-overseer-token"), cookie: request.cookies.get(cookieName)?.value ?? null, query: request.nextUrl.searchParams.get("token") },
+      tokens: { bearer, page: request.headers.get(PAGE_TOKEN_HEADER), cookie: request.cookies.get(cookieName)?.value ?? null, query: request.nextUrl.searchParams.get("token") },
     },
     policy,
-    (token) => digest !== null && tokenMatchesDigest(token, digest),
+    {
+      token: (t) => digest !== null && tokenMatchesDigest(t, digest),
+      readKey: (k) => readDigest !== null && tokenMatchesDigest(k, readDigest),
+    },
   );
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
@@ -44,12 +47,15 @@ export function proxy(request: NextRequest): NextResponse {
   // body has none: the route refuses it, server/body-limit).
   if (length > MAX_BODY_BYTES) return refusal(request, 413, bodyTooLarge(length), csp);
   if (decision.rememberToken) {
-    // Trade the URL's token for a cookie, and take it out of the address bar and the history.
+    // The URL's token goes to the page in the fragment (never sent to a server; the page keeps it in its origin's
+    // localStorage and clears the address bar, app/providers), and its read key into the cookie, for page loads.
     // Built on the (checked) Host header: behind a wildcard bind or a tunnel, the server's idea of its own URL is wrong.
+    const token = request.nextUrl.searchParams.get("token")!;
     const clean = new URL(`${request.nextUrl.pathname}${request.nextUrl.search}`, `${request.nextUrl.protocol}//${request.headers.get("host")}`);
     clean.searchParams.delete("token");
+    clean.hash = `${TOKEN_FRAGMENT}=${token}`;
     const redirect = NextResponse.redirect(clean, 303);
-    redirect.cookies.set(cookieName, request.nextUrl.searchParams.get("token")!, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 30 * 24 * 3600 });
+    redirect.cookies.set(cookieName, readKeyOf(token), { httpOnly: true, sameSite: "lax", path: "/", maxAge: 30 * 24 * 3600 });
     setSecurityHeaders(redirect.headers, csp);
     return redirect;
   }

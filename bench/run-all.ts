@@ -7,6 +7,7 @@ import { dutyCycle } from "./duty-cycle";
 import { ingest } from "./ingest";
 import { kb, mb, ms } from "./lib/stats";
 import { loopOverhead } from "./loop-overhead";
+import { manyStreams } from "./many-streams";
 import { streamLatency, type Percentiles } from "./stream-latency";
 import { views, type ViewFigures } from "./views";
 
@@ -74,6 +75,15 @@ async function main() {
   ] as const) {
     rows.push({ what: `5. ${name}, 10,000 experiments`, figure: view(f), target: "< 1 s; < 200 KB per chart", met: f.interactiveMs < 1000 && f.largestJsonBytes < 200 * 1024 });
   }
+
+  step("500 live streams while a run trains");
+  const streams = await manyStreams({ streams: 500 });
+  rows.push({
+    what: "7. 500 live streams from one client, while a run trains",
+    figure: `${streams.accepted} open, ${streams.refused} refused; page ${ms(streams.loaded.pageMs)} (floor ${ms(streams.floor.pageMs)}), web RSS peak ${mb(streams.loaded.webRssPeak)}`,
+    target: "page < 1 s; web < 300 MB",
+    met: streams.loaded.pageMs < 1000 && streams.loaded.webRssPeak < 300 * 1024 * 1024,
+  });
 
   const web = Math.max(ing.webRss, v.webRss);
   const runner = Math.max(ing.runnerRss, v.runnerRss);

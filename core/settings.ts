@@ -22,10 +22,14 @@ const schema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(/^[a-z0-9.:-]+$/, "a comma-separated list of host names or addresses, without ports or schemes"))),
-  OVERSEER_TOKEN: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{24,256}$/, "24 to 256 letters, digits, - or _ (or leave it unset: overseer start then makes a new token at every start)")
-    .optional(),
+  // Empty is unset (.env.example lists it empty).
+  OVERSEER_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{24,256}$/, "24 to 256 letters, digits, - or _ (or leave it unset: overseer start then makes a new token at every start)")
+      .optional(),
+  ),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   OVERSEER_CLAUDE_MODEL: z.string().min(1).default(DEFAULT_MODEL),
@@ -33,6 +37,7 @@ const schema = z.object({
   OVERSEER_GPU_SAMPLE_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   OVERSEER_GPU_MEMORY_WAIT_S: z.coerce.number().min(0).max(3600).default(120),
   OVERSEER_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(10_000_000).default(256),
+  OVERSEER_MAX_STREAMS_PER_CLIENT: z.coerce.number().int().min(1).max(1000).default(32),
 });
 
 export interface Settings {
@@ -52,6 +57,8 @@ export interface Settings {
   gpu: GpuSettings;
   /** Below this much free space where logs and the database live, new runs wait (the top bar says so). */
   minFreeDiskMb: number;
+  /** Live streams (the dashboard's event streams) one client may hold open at once; a browser needs one or two. */
+  maxStreamsPerClient: number;
 }
 
 export interface GpuSettings {
@@ -97,6 +104,7 @@ export function parseSettings(env: Record<string, string | undefined>, root: str
       anthropic,
       gpu,
       minFreeDiskMb: e.OVERSEER_MIN_FREE_DISK_MB,
+      maxStreamsPerClient: e.OVERSEER_MAX_STREAMS_PER_CLIENT,
     },
   };
 }

@@ -18,7 +18,7 @@ test("a local process without the token reads, but changes nothing; with it in a
   const before = await runCount();
   const bare = await runStart({});
   expect(bare.status).toBe(403);
-  expect(await bare.text()).toContain("changes need this dashboard's access token, on this machine too");
+  expect(await bare.text()).toContain("changes need this dashboard's access token in a header, on this machine too");
   // The proxy's own word on the credential cannot be forged by the client.
   expect((await runStart({ "x-overseer-credential": "header" })).status).toBe(403);
   expect((await (await trpcGet("system.access", { "x-overseer-credential": "cookie" })).json()).result.data).toEqual({ canChange: false });
@@ -35,7 +35,7 @@ test("a local process without the token reads, but changes nothing; with it in a
   await fetch(`${BASE}/api/trpc/run.cancel`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${E2E_TOKEN}` }, body: JSON.stringify({ id: runId }) });
 });
 
-test("a browser without the token sees a read-only dashboard; the printed URL gives it the token", async ({ browser }, info) => {
+test("a browser without the token sees a read-only dashboard; the printed URL gives it the token, and its cookie gives no other program a way in", async ({ browser }, info) => {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await page.goto(BASE);
@@ -43,14 +43,31 @@ test("a browser without the token sees a read-only dashboard; the printed URL gi
   await expect(notice).toContainText("open the URL overseer start printed");
   // A change tried anyway is refused with the reason, where the page shows its errors.
   await page.getByRole("button", { name: "Start baseline run" }).first().click();
-  await expect(page.locator(".error").first()).toContainText("changes need this dashboard's access token, on this machine too");
+  await expect(page.locator(".error").first()).toContainText("changes need this dashboard's access token in a header, on this machine too");
   await page.screenshot({ path: info.outputPath("read-only.png") });
 
-  // What `overseer start` printed: the token is traded for a cookie and taken out of the address bar.
+  // What `overseer start` printed: the page keeps the token in its origin's storage, out of the address bar.
   await page.goto(`${BASE}/?token=${E2E_TOKEN}`);
   await expect(page).toHaveURL(`${BASE}/`);
-  expect((await (await page.request.get(`${BASE}/api/trpc/system.access`)).json()).result.data).toEqual({ canChange: true });
   await expect(page.getByText("runner online")).toBeVisible();
   await expect(notice).toHaveCount(0);
+  expect(await page.evaluate(() => window.localStorage.getItem("overseer-token"))).toBe(E2E_TOKEN);
+  const runs = await runCount();
+  await page.getByRole("button", { name: "Start baseline run" }).first().click();
+  await expect(page).toHaveURL(/\/runs\/\d+$/);
+  expect(await runCount()).toBe(runs + 1);
+  const runId = Number(/\/runs\/(\d+)$/.exec(page.url())![1]);
+  await page.getByRole("button", { name: "Stop run" }).click();
+
+  // Cookies reach every port of this host (a program listening on another one gets them): the one the browser
+  // holds reads, but changes nothing, and is not the token.
+  const cookies = (await context.cookies(BASE)).map((c) => `${c.name}=${c.value}`).join("; ");
+  expect(cookies).toMatch(/overseer_read_/);
+  expect(cookies).not.toContain(E2E_TOKEN);
+  expect((await runStart({ cookie: cookies })).status).toBe(403);
+  expect(await runCount()).toBe(runs + 1);
+  await expect
+    .poll(async () => (await (await trpcGet(`run.byId?input=${encodeURIComponent(JSON.stringify({ id: runId }))}`)).json()).result.data.status, { timeout: 30_000 })
+    .toMatch(/cancelled|interrupted|finished|crashed/);
   await context.close();
 });

@@ -75,13 +75,14 @@ test("a foreign Host, a foreign Origin, a missing token and a forged cross-site 
   expect((await request("GET", "/api/trpc/system.runner")).status).toBe(403);
   expect((await start({})).status).toBe(403);
   expect((await request("GET", "/api/trpc/system.live", { accept: "text/event-stream" })).status).toBe(403);
-  expect((await request("GET", "/", { cookie: `overseer_token_${PORT}=wrong` })).status).toBe(403);
+  expect((await request("GET", "/", { cookie: `overseer_read_${PORT}=wrong` })).status).toBe(403);
+  expect((await request("GET", "/", { cookie: `overseer_read_${PORT}=${token}` })).status).toBe(403); // the token is not the read key
 
-  // A forged cross-site POST from a page elsewhere, with the victim's cookie attached.
-  const forged = await start({ cookie: `overseer_token_${PORT}=${token}`, origin: "http://attacker.example", "sec-fetch-site": "cross-site" });
+  // A forged cross-site POST from a page elsewhere, even holding the token.
+  const forged = await start({ "x-overseer-token": token, origin: "http://attacker.example", "sec-fetch-site": "cross-site" });
   expect(forged.status).toBe(403);
   expect(forged.body).toContain("cross-origin request from http://attacker.example refused");
-  expect((await start({ cookie: `overseer_token_${PORT}=${token}`, "sec-fetch-site": "cross-site" })).status).toBe(403);
+  expect((await start({ "x-overseer-token": token, "sec-fetch-site": "cross-site" })).status).toBe(403);
   // The event stream from another origin (EventSource sends Origin).
   expect((await request("GET", "/api/trpc/system.live", { ...auth(), origin: "http://attacker.example", accept: "text/event-stream" })).status).toBe(403);
   // A mutation cannot be sent as a GET (a link or an <img> elsewhere).
@@ -120,11 +121,18 @@ test("a foreign Host, a foreign Origin, a missing token and a forged cross-site 
   await request("POST", "/api/trpc/run.cancel", { ...auth(), "content-type": "application/json" }, JSON.stringify({ id: runId }));
 });
 
-test("the URL's token becomes a cookie; the pages carry a nonce CSP and the security headers, and run under it", async ({ page }) => {
+test("the URL's token reaches the page, and only its read key the cookie; the pages carry a nonce CSP and the security headers, and run under it", async ({ page }) => {
   const first = await request("GET", `/?token=${token}`);
   expect(first.status).toBe(303);
-  expect(first.headers.location).toBe(`http://${HOST}/`);
-  expect(String(first.headers["set-cookie"])).toMatch(new RegExp(`overseer_token_${PORT}=${token}; .*HttpOnly`, "i"));
+  // The token goes to the page in the fragment (never sent to a server); the cookie gets only a read key.
+  expect(first.headers.location).toBe(`http://${HOST}/#overseer-token=${token}`);
+  const cookie = /overseer_read_\d+=([\w-]+); .*HttpOnly/i.exec(String(first.headers["set-cookie"]))?.[1];
+  expect(cookie).toBeTruthy();
+  expect(cookie).not.toContain(token);
+  // The read key loads pages beyond loopback, and changes nothing (cookies reach every port of the host).
+  expect((await request("GET", "/", { cookie: `overseer_read_${PORT}=${cookie}` })).status).toBe(200);
+  const posted = await request("POST", "/api/trpc/run.start", { cookie: `overseer_read_${PORT}=${cookie}`, "content-type": "application/json" }, JSON.stringify({ workspaceId: 1 }));
+  expect(posted.status).toBe(403);
 
   const home = await request("GET", "/", auth());
   const csp = String(home.headers["content-security-policy"]);

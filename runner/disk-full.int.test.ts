@@ -96,7 +96,7 @@ describe("a full disk", () => {
     const before = { ...process.env };
     process.env.OVERSEER_DATA_DIR = dataDir; // read once, at the web's first request
     process.env.OVERSEER_MIN_FREE_DISK_MB = String(freeDiskMb(dataDir) + 100_000);
-    const status = await appRouter.createCaller({ db, credential: "cookie" }).system.runner();
+    const status = await appRouter.createCaller({ db, credential: "page", client: "test" }).system.runner();
     process.env = before;
     expect(status.disk).toMatch(new RegExp(`^disk almost full: \\d+ MB free in ${dataDir}, where logs and the database are kept`));
   });

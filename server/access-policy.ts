@@ -13,7 +13,12 @@ export const CREDENTIAL_HEADER = "x-overseer-credential";
 /** The credential the proxy found on a request that reached a route; "none" for a read-only view. */
 export function requestCredential(headers: Headers): Credential | "none" {
   const v = headers.get(CREDENTIAL_HEADER);
-  return v === "cookie" || v === "header" || v === "url" ? v : "none";
+  return v === "page" || v === "header" || v === "cookie" || v === "url" ? v : "none";
+}
+
+/** The cookie that holds the read key: one per port, since cookies are not kept apart by port. */
+export function readKeyCookieName(port: number): string {
+  return `overseer_read_${port}`;
 }
 
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]"]);
@@ -31,7 +36,7 @@ export function answeringHosts(settings: Pick<Settings, "host" | "allowedHosts">
   return hosts;
 }
 
-let cached: { settings: Settings; hosts: Set<string>; digest: string | null; digestMtime: number } | null = null;
+let cached: { settings: Settings; hosts: Set<string>; digest: string | null; readDigest: string | null; digestMtime: number } | null = null;
 
 export function webSettings(): Settings {
   if (!cached) {
@@ -39,23 +44,25 @@ export function webSettings(): Settings {
     const parsed = parseSettings(process.env, process.cwd(), process.cwd());
     if (!parsed.ok) throw new Error(parsed.error);
     const addresses = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
-    cached = { settings: parsed.settings, hosts: answeringHosts(parsed.settings, os.hostname(), addresses), digest: null, digestMtime: -1 };
+    cached = { settings: parsed.settings, hosts: answeringHosts(parsed.settings, os.hostname(), addresses), digest: null, readDigest: null, digestMtime: -1 };
   }
   return cached.settings;
 }
 
-/** The current policy, and the token digest (null when none is stored). */
-export function accessPolicy(): { policy: AccessPolicy; digest: string | null } {
+/** The current policy, and the digests of the token and of its read key (null when none is stored). */
+export function accessPolicy(): { policy: AccessPolicy; digest: string | null; readDigest: string | null } {
   const settings = webSettings();
   const c = cached!;
   // Changes need the token on loopback too; `overseer start` writes a new one at every start there.
   const mtime = fs.statSync(settings.accessTokenFile, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   if (mtime !== c.digestMtime) {
-    const text = mtime < 0 ? "" : fs.readFileSync(settings.accessTokenFile, "utf8").trim();
-    c.digest = /^[0-9a-f]{64}$/.test(text) ? text : null;
+    const [token = "", readKey = ""] = (mtime < 0 ? "" : fs.readFileSync(settings.accessTokenFile, "utf8")).trim().split("\n");
+    const hex = (line: string) => (/^[0-9a-f]{64}$/.test(line) ? line : null);
+    c.digest = hex(token);
+    c.readDigest = c.digest ? hex(readKey) : null;
     c.digestMtime = mtime;
   }
-  return { policy: { hosts: c.hosts, tokenForReads: !isLoopback(settings.host), tokenMissing: c.digest === null }, digest: c.digest };
+  return { policy: { hosts: c.hosts, tokenForReads: !isLoopback(settings.host), tokenMissing: c.digest === null }, digest: c.digest, readDigest: c.readDigest };
 }
 
 /**

@@ -13,7 +13,12 @@ export function trpcRefusal(url: URL, status: number, message: string): unknown 
   const m = /^\/api\/trpc\/([^/]+)$/.exec(url.pathname);
   const code = CODES[status];
   if (!m || !code) return null;
-  const paths = decodeURIComponent(m[1]!).split(",");
+  let paths: string[];
+  try {
+    paths = decodeURIComponent(m[1]!).split(",");
+  } catch {
+    paths = [m[1]!]; // not valid percent-encoding: refused all the same, in one piece
+  }
   const one = (path: string) => ({ error: { message, code: code.jsonRpc, data: { code: code.code, httpStatus: status, path } } });
   return url.searchParams.get("batch") === "1" ? paths.map(one) : one(paths[0]!);
 }

@@ -24,7 +24,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 describe("the database locked by another program while a run trains", () => {
   it("the runner waits it out and loses nothing; the dashboard says so and refuses changes with a reason", async () => {
     const { dataDir, db, dbFile: file, ws } = await registeredTrainer("slow.mjs", { command: ["node", "train.mjs", "5"], budgetSeconds: 5, timeoutSeconds: 60 });
-    const caller = appRouter.createCaller({ db, credential: "cookie" });
+    const caller = appRouter.createCaller({ db, credential: "page", client: "test" });
     const runner = startRunner(dataDir);
     try {
       const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });

@@ -18,16 +18,23 @@ export interface Dashboard {
   stop(): Promise<void>;
 }
 
-export async function startDashboard(o: { dataDir: string; dbFile?: string; port: number }): Promise<Dashboard> {
+/** The benchmarks' access token (OVERSEER_TOKEN): every change needs one, on loopback too. */
+export const BENCH_TOKEN = "bench-only-access-token-5b1e0c7a";
+
+/** root: the Overseer installation to start (another checkout, to measure an earlier version). */
+export async function startDashboard(o: { dataDir: string; dbFile?: string; port: number; env?: Record<string, string>; root?: string }): Promise<Dashboard> {
   const env = {
     ...process.env,
+    OVERSEER_TOKEN: BENCH_TOKEN,
+    ...o.env,
     OVERSEER_DATA_DIR: o.dataDir,
     OVERSEER_DB_FILE: o.dbFile ?? path.join(o.dataDir, "overseer.db"),
     OVERSEER_PORT: String(o.port),
     OVERSEER_NVIDIA_SMI: "/nonexistent/nvidia-smi",
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  const child: ChildProcess = spawn(path.join(ROOT, "bin", "overseer"), ["start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const root = o.root ?? ROOT;
+  const child: ChildProcess = spawn(path.join(root, "bin", "overseer"), ["start"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (b: Buffer) => (output += b.toString()));
   child.stderr!.on("data", (b: Buffer) => (output += b.toString()));
@@ -81,17 +88,25 @@ export async function timedQuery(url: string, procedure: string, input: unknown)
 }
 
 /** A fresh data folder whose database holds one workspace (a git repository of these files), and the dashboard on it. */
-export async function dashboardWithWorkspace(files: Record<string, string>, port: number): Promise<{ dataDir: string; db: Db; workspaceId: number; dash: Dashboard }> {
+export async function dashboardWithWorkspace(
+  files: Record<string, string>,
+  port: number,
+  o: { env?: Record<string, string>; root?: string } = {},
+): Promise<{ dataDir: string; db: Db; workspaceId: number; dash: Dashboard }> {
   const dataDir = tempDir("overseer-bench-dash-");
   const db = openBenchDb(dataDir);
   const loaded = await loadWorkspace(gitWorkspace(files));
   if (!loaded.ok) throw new Error(loaded.error);
   const ws = registerWorkspace(db, loaded.workspace, Date.now());
-  return { dataDir, db, workspaceId: ws.id, dash: await startDashboard({ dataDir, port }) };
+  return { dataDir, db, workspaceId: ws.id, dash: await startDashboard({ dataDir, port, ...o }) };
 }
 
 /** Queues a run of the workspace as the dashboard's "Start baseline run" button does; returns its id. */
 export async function queueRun(url: string, workspaceId: number): Promise<number> {
-  const res = await fetch(`${url}/api/trpc/run.start`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workspaceId }) });
+  const res = await fetch(`${url}/api/trpc/run.start`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_TOKEN}` },
+    body: JSON.stringify({ workspaceId }),
+  });
   return ((await res.json()) as { result: { data: { id: number } } }).result.data.id;
 }

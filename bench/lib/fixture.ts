@@ -39,6 +39,7 @@ export function benchSettings(dataDir: string): Settings {
     allowedHosts: [],
     accessTokenFile: path.join(dataDir, "access-token.sha256"),
     fixedToken: null,
+    maxStreamsPerClient: 32,
     anthropic: { apiKey: null, baseURL: null, model: "none" },
     gpu: { nvidiaSmi: "/nonexistent/nvidia-smi", sampleMs: 1000, memoryWaitMs: 0, memoryHeldMb: 1024 },
   };

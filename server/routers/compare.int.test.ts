@@ -47,7 +47,7 @@ describe("compare router", () => {
     const ws = workspace(db, "w");
     const [a0, a1, a2] = session(db, ws.id, "a");
     const [, b1] = session(db, ws.id, "b");
-    const caller = appRouter.createCaller({ db, credential: "cookie" });
+    const caller = appRouter.createCaller({ db, credential: "page", client: "test" });
     const out = await caller.compare.experiments({ ids: [a0!.id, a2!.id, b1!.id] });
     expect(out.experiments.map((e) => [e.session.tag, e.idx])).toEqual([
       ["a", 0],
@@ -78,7 +78,7 @@ describe("compare router", () => {
     const { db } = tempDb();
     const [x] = session(db, workspace(db, "x").id, "x");
     const [y] = session(db, workspace(db, "y").id, "y");
-    const caller = appRouter.createCaller({ db, credential: "cookie" });
+    const caller = appRouter.createCaller({ db, credential: "page", client: "test" });
     await expect(caller.compare.experiments({ ids: [x!.id, y!.id] })).rejects.toThrow(/different workspaces/);
     await expect(caller.compare.experiments({ ids: [x!.id, 999] })).rejects.toThrow(/experiment 999 does not exist/);
     await expect(caller.compare.experiments({ ids: [1, 2, 3, 4, 5, 6, 7, 8, 9] })).rejects.toThrow();

@@ -36,7 +36,7 @@ async function call(db: Db, path: string, type: "query" | "mutation", input: unk
     type === "query"
       ? new Request(`http://127.0.0.1/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(encoded)}`}`)
       : new Request(`http://127.0.0.1/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: encoded });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({ db, credential: "cookie" as const }) });
+  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => ({ db, credential: "page" as const, client: "test" }) });
   return { status: res.status, body: (await res.json()) as { error?: { message: string } } };
 }
 

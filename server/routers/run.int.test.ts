@@ -11,7 +11,7 @@ import type { LiveMessage } from "./run";
 function setup(configError: string | null = null) {
   const { db } = tempDb();
   const ws = upsertWorkspace(db, { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: "{}", configError }, Date.now());
-  return { db, ws, caller: appRouter.createCaller({ db, credential: "cookie" }) };
+  return { db, ws, caller: appRouter.createCaller({ db, credential: "page", client: "test" }) };
 }
 
 /** A subscription's next message; tracked events arrive as [id, data, symbol] through createCaller. */

@@ -10,7 +10,7 @@ import { applyRunEvent, createRun, getRun, listRuns, requestCancel } from "../..
 import { getWorkspace } from "../../db/queries/workspaces";
 import { logSize, readLogTail } from "../log-file";
 import { databaseChange } from "../db-changes";
-import { publicProcedure, router } from "../trpc";
+import { publicProcedure, router, withStreamSlot } from "../trpc";
 import { credentialStillValid } from "../access-policy";
 import { runView, type RunView } from "../views";
 
@@ -66,40 +66,43 @@ export const runRouter = router({
   series: publicProcedure.input(z.object({ runId: recordId })).query(({ ctx: { db }, input }) => drawnSeries(db, mustGetRun(db, input.runId).id).series),
 
   /** The run page's one stream: a snapshot, then new points, status and log lines as they come. */
-  live: publicProcedure.input(z.object({ runId: recordId, lastEventId: eventCursor })).subscription(async function* ({ ctx: { db }, input, signal }) {
-    let run = mustGetRun(db, input.runId);
-    let afterId = input.lastEventId ? Number(input.lastEventId) : 0;
-    let sentLogSize = -1;
-    let sentRunJson = "";
-    if (!input.lastEventId) {
-      // One read transaction, so the snapshot and the id it ends at agree.
-      const snap = db.$client.transaction(() => drawnSeries(db, run.id))();
-      afterId = snap.lastId;
-      sentLogSize = logSize(run.logPath);
-      const view = runView(run);
-      sentRunJson = JSON.stringify(view);
-      yield tracked(String(afterId), { run: view, snapshot: snap.series, log: run.logPath ? readLogTail(run.logPath, LOG_LINES) : [] } satisfies LiveMessage);
-    }
-    const credentialValid = credentialStillValid();
-    while (!signal?.aborted && credentialValid()) {
-      run = mustGetRun(db, input.runId);
-      const points = pointsAfter(db, run.id, afterId);
-      const size = logSize(run.logPath);
-      const view = runView(run);
-      const viewJson = JSON.stringify(view);
-      if (points.length || size !== sentLogSize || viewJson !== sentRunJson) {
-        const msg: LiveMessage = { run: view };
-        if (points.length) {
-          afterId = points[points.length - 1]!.id;
-          msg.points = points.map((p) => ({ series: p.series, step: p.step, value: p.value, tMs: p.tMs }));
-        }
-        if (size !== sentLogSize && run.logPath) msg.log = readLogTail(run.logPath, LOG_LINES);
-        sentLogSize = size;
-        sentRunJson = viewJson;
-        yield tracked(String(afterId), msg);
+  live: publicProcedure.input(z.object({ runId: recordId, lastEventId: eventCursor })).subscription(({ ctx, input, signal }) =>
+    withStreamSlot(ctx, async function* () {
+      const { db } = ctx;
+      let run = mustGetRun(db, input.runId);
+      let afterId = input.lastEventId ? Number(input.lastEventId) : 0;
+      let sentLogSize = -1;
+      let sentRunJson = "";
+      if (!input.lastEventId) {
+        // One read transaction, so the snapshot and the id it ends at agree.
+        const snap = db.$client.transaction(() => drawnSeries(db, run.id))();
+        afterId = snap.lastId;
+        sentLogSize = logSize(run.logPath);
+        const view = runView(run);
+        sentRunJson = JSON.stringify(view);
+        yield tracked(String(afterId), { run: view, snapshot: snap.series, log: run.logPath ? readLogTail(run.logPath, LOG_LINES) : [] } satisfies LiveMessage);
       }
-      if (isTerminal(run.status) && points.length === 0) return;
-      await databaseChange(db, POLL_MS, signal);
-    }
-  }),
+      const credentialValid = credentialStillValid();
+      while (!signal?.aborted && credentialValid()) {
+        run = mustGetRun(db, input.runId);
+        const points = pointsAfter(db, run.id, afterId);
+        const size = logSize(run.logPath);
+        const view = runView(run);
+        const viewJson = JSON.stringify(view);
+        if (points.length || size !== sentLogSize || viewJson !== sentRunJson) {
+          const msg: LiveMessage = { run: view };
+          if (points.length) {
+            afterId = points[points.length - 1]!.id;
+            msg.points = points.map((p) => ({ series: p.series, step: p.step, value: p.value, tMs: p.tMs }));
+          }
+          if (size !== sentLogSize && run.logPath) msg.log = readLogTail(run.logPath, LOG_LINES);
+          sentLogSize = size;
+          sentRunJson = viewJson;
+          yield tracked(String(afterId), msg);
+        }
+        if (isTerminal(run.status) && points.length === 0) return;
+        await databaseChange(db, POLL_MS, signal);
+      }
+    }),
+  ),
 });

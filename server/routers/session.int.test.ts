@@ -15,7 +15,7 @@ function setup() {
     { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: JSON.stringify({ editable: ["train.py"], protected: ["prepare.py"] }), configError: null },
     Date.now(),
   );
-  return { db, ws, caller: appRouter.createCaller({ db, credential: "cookie" }) };
+  return { db, ws, caller: appRouter.createCaller({ db, credential: "page", client: "test" }) };
 }
 
 describe("session router", () => {
@@ -157,8 +157,8 @@ describe("session router", () => {
     const hash = (c: string) => c.repeat(64);
     const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "t", proposer: "mutate", diff: "d1", diffHash: hash("a"), at: Date.now() });
     applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
-    const tab1 = appRouter.createCaller({ db, credential: "cookie" });
-    const tab2 = appRouter.createCaller({ db, credential: "cookie" });
+    const tab1 = appRouter.createCaller({ db, credential: "page", client: "test" });
+    const tab2 = appRouter.createCaller({ db, credential: "page", client: "test" });
 
     await expect(tab1.session.approve({ experimentId: e.id, diffHash: hash("b") })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("diff changed since you loaded it") });
     const results = await Promise.allSettled([tab1.session.approve({ experimentId: e.id, diffHash: hash("a") }), tab2.session.reject({ experimentId: e.id, diffHash: hash("a"), note: "no" })]);
@@ -180,10 +180,10 @@ describe("session router", () => {
     const s = createSession(db, { workspaceId: ws.id, tag: "h", branch: "overseer/h", origin: "web", options: sessionOptionsSchema.parse({ approve: "all" }), baselineCommit: "abc", at: Date.now() });
     const e = createExperiment(db, { sessionId: s.id, kind: "proposal", status: "proposed", title: "t", proposer: "mutate", diff: "d1", at: Date.now() });
     applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
-    const script = appRouter.createCaller({ db, credential: "header" });
+    const script = appRouter.createCaller({ db, credential: "header", client: "test" });
     await script.session.approve({ experimentId: e.id });
     expect(listDecisions(db, e.id)).toMatchObject([{ source: "api", action: "approved" }]);
-    await expect(appRouter.createCaller({ db, credential: "cookie" }).session.reject({ experimentId: e.id })).rejects.toMatchObject({
+    await expect(appRouter.createCaller({ db, credential: "page", client: "test" }).session.reject({ experimentId: e.id })).rejects.toMatchObject({
       message: expect.stringContaining("(approved through the API (a token in a header) at"),
     });
   });

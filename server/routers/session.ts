@@ -147,9 +147,9 @@ function request(db: Db, id: number, what: "pause" | "stop") {
   return sessionView(getSession(db, s.id)!);
 }
 
-/** A decision made with the token in a header is a script's, not the dashboard's: recorded as such. */
+/** A decision sent by the dashboard's page is the browser's; one with the token in any other header, a script's. */
 function decisionSource(credential: Context["credential"]): DecisionSource {
-  return credential === "header" ? "api" : "browser";
+  return credential === "page" ? "browser" : "api";
 }
 
 function decideByHuman({ db, credential }: Context, input: z.infer<typeof humanInput>, decision: "approved" | "rejected" | "kept" | "discarded") {

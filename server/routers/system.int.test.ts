@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { acquireLease, releaseLease } from "../../db/queries/runner-lease";
 import { tempDb } from "../../test/helpers/temp";
+import { webSettings } from "../access-policy";
+import { appRouter } from "../root";
 import { RUNNER_STATUS_SHARED_MS, runnerStatus } from "./system";
 
 describe("the runner's status, shared by every stream", () => {
@@ -25,5 +27,25 @@ describe("the runner's status, shared by every stream", () => {
     acquireLease(a, "host:1:x", 1, null, now);
     expect(runnerStatus(a, now).online).toBe(true);
     expect(runnerStatus(b, now).online).toBe(false);
+  });
+});
+
+describe("live streams per client", () => {
+  it("are capped: one client past its share is refused with why, others are still served, and a closed stream frees its slot", async () => {
+    const { db } = tempDb();
+    const as = (client: string) => appRouter.createCaller({ db, credential: "page", client });
+    const open = async (client: string) => {
+      const it = (await as(client).system.live())[Symbol.asyncIterator]();
+      await it.next(); // "connected": the stream holds its slot
+      return it;
+    };
+    const max = webSettings().maxStreamsPerClient;
+    const mine = [];
+    for (let i = 0; i < max; i++) mine.push(await open("10.0.0.1"));
+    await expect(open("10.0.0.1")).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", message: expect.stringContaining(`already has ${max} live streams open`) });
+    const other = await open("10.0.0.2");
+    await mine.pop()!.return!(undefined);
+    mine.push(await open("10.0.0.1"));
+    for (const it of [...mine, other]) await it.return!(undefined);
   });
 });

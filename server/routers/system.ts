@@ -12,7 +12,7 @@ import { heartbeatFresh, readLease } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
 import { credentialStillValid, webSettings } from "../access-policy";
 import { databaseChange } from "../db-changes";
-import { publicProcedure, router } from "../trpc";
+import { publicProcedure, router, withStreamSlot } from "../trpc";
 
 /** The stream wakes at each write to the database (server/db-changes.ts); the poll notices a runner gone silent. */
 const POLL_MS = 1000;
@@ -66,7 +66,7 @@ export const systemRouter = router({
   capabilities: publicProcedure.query(({ ctx }) => claudeCapabilities(readLease(ctx.db)?.claudeJson ?? null)),
 
   /** Whether this browser holds the access token, without which it can only look (core/access). */
-  access: publicProcedure.query(({ ctx }) => ({ canChange: ctx.credential !== "none" })),
+  access: publicProcedure.query(({ ctx }) => ({ canChange: ctx.credential === "page" || ctx.credential === "header" })),
 
   /** Whether a runner holds the database; without one, queued runs wait. */
   runner: publicProcedure.query(({ ctx }) => runnerStatus(ctx.db, Date.now())),
@@ -77,22 +77,25 @@ export const systemRouter = router({
    * once the starting point is fixed: data fetched after it misses nothing the stream will not bring (data
    * fetched before it, as a page loads, may have missed an event, so the page fetches again).
    */
-  live: publicProcedure.input(z.object({ lastEventId: eventCursor }).optional()).subscription(async function* ({ ctx: { db }, input, signal }) {
-    let afterId = input?.lastEventId ? Number(input.lastEventId) : lastEventId(db);
-    let runnerJson = "";
-    const credentialValid = credentialStillValid();
-    yield { kind: "connected" as const };
-    while (!signal?.aborted && credentialValid()) {
-      const runner = runnerStatus(db, Date.now());
-      if (JSON.stringify(runner) !== runnerJson) {
-        runnerJson = JSON.stringify(runner);
-        yield { kind: "runner" as const, runner };
+  live: publicProcedure.input(z.object({ lastEventId: eventCursor }).optional()).subscription(({ ctx, input, signal }) =>
+    withStreamSlot(ctx, async function* () {
+      const { db } = ctx;
+      let afterId = input?.lastEventId ? Number(input.lastEventId) : lastEventId(db);
+      let runnerJson = "";
+      const credentialValid = credentialStillValid();
+      yield { kind: "connected" as const };
+      while (!signal?.aborted && credentialValid()) {
+        const runner = runnerStatus(db, Date.now());
+        if (JSON.stringify(runner) !== runnerJson) {
+          runnerJson = JSON.stringify(runner);
+          yield { kind: "runner" as const, runner };
+        }
+        for (const e of listEventsAfter(db, afterId)) {
+          afterId = e.id;
+          yield tracked(String(e.id), { kind: "event" as const, event: { id: e.id, type: e.type, runId: e.runId, workspaceId: e.workspaceId, at: e.at } });
+        }
+        await databaseChange(db, POLL_MS, signal);
       }
-      for (const e of listEventsAfter(db, afterId)) {
-        afterId = e.id;
-        yield tracked(String(e.id), { kind: "event" as const, event: { id: e.id, type: e.type, runId: e.runId, workspaceId: e.workspaceId, at: e.at } });
-      }
-      await databaseChange(db, POLL_MS, signal);
-    }
-  }),
+    }),
+  ),
 });

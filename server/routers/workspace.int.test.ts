@@ -9,7 +9,7 @@ import { appRouter } from "../root";
 
 const setup = () => {
   const { db } = tempDb();
-  return { db, caller: appRouter.createCaller({ db, credential: "cookie" }) };
+  return { db, caller: appRouter.createCaller({ db, credential: "page", client: "test" }) };
 };
 
 describe("workspace router", () => {

@@ -42,6 +42,7 @@ export function testSettings(dataDir: string, over: Partial<Settings> = {}): Set
     allowedHosts: [],
     accessTokenFile: path.join(dataDir, "access-token.sha256"),
     fixedToken: null,
+    maxStreamsPerClient: 32,
     anthropic: { apiKey: null, baseURL: null, model: "claude-sonnet-5-5" },
     gpu: NO_GPUS,
     minFreeDiskMb: 0,

@@ -3,6 +3,7 @@ import { getDb } from "@/server/db";
 import { appRouter } from "@/server/root";
 import { readLimitedBody } from "@/server/body-limit";
 import { requestCredential } from "@/server/access-policy";
+import { streamClient } from "@/server/stream-slots";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,7 @@ const handler = async (req: Request) => {
     endpoint: "/api/trpc",
     req: read.body === null ? req : new Request(req, { body: read.body }),
     router: appRouter,
-    createContext: () => ({ db: getDb(), credential: requestCredential(req.headers) }),
+    createContext: () => ({ db: getDb(), credential: requestCredential(req.headers), client: streamClient(req.headers) }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"}:`, error.cause ?? error);
     },
