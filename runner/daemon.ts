@@ -134,6 +134,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     log(`run ${run.id}: starting ${ws.name}${gpu ? ` (GPU ${gpu.index})` : ""}`);
     const promise = executeRun(run, ws, { db, settings, signal: controller.signal, gpu })
       .then((r) => log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`))
+      // A bug in one run must not take the runner, and every other run, down with it.
+      .catch((e: unknown) => log(`runner error: run ${run.id}: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => pool.release(slot));
     track({ kind: "run", id: run.id, controller }, promise);
     return true;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { GPU_SERIES, identityOf } from "../core/gpu";
 import { listEventsAfter } from "../db/queries/events";
 import { seriesNames, seriesPoints } from "../db/queries/metrics";
-import { createRun, getRun } from "../db/queries/runs";
+import { applyRunEvent, createRun, getRun } from "../db/queries/runs";
 import { fakeNvidiaSmi, H100, type FakeNvidiaSmi } from "../test/helpers/fake-nvidia-smi";
 import { registeredTrainer } from "../test/helpers/registered";
 import { tempDir, testSettings, waitFor } from "../test/helpers/temp";
@@ -34,6 +34,17 @@ describe("a run on a GPU (fake nvidia-smi reporting two H100s)", () => {
     expect(seriesPoints(db, final.id, GPU_SERIES.memory).every((p) => p.value === 512)).toBe(true);
     expect(final.lastStep).toBe(14); // the trainer's step, not the sampler's clock
     expect(JSON.parse(final.gpuJson!)).toEqual({ index: 1, uuid: gpu.uuid, name: "NVIDIA H100 80GB HBM3", driver: "550.54.15", memoryTotalMb: 81559, peakMemoryMb: 512 });
+  });
+
+  // The dashboard cancels a queued run at once; the runner may already have taken it and be waiting for its GPU.
+  it("ends cancelled, without an error, when cancelled while it waits for its GPU", async () => {
+    const smi = fakeNvidiaSmi(tempDir(), [H100, { ...H100, memoryUsedMb: 5000 }]);
+    const { db, ws, run, settings, gpu } = await setUp("ok.mjs", smi);
+    const running = executeRun(run, ws, { db, settings, gpu });
+    await waitFor(() => Boolean(getRun(db, run.id)?.waitingFor), 10_000, "the run to wait for its GPU");
+    applyRunEvent(db, run.id, { type: "run_cancelled" }, Date.now(), { endedAt: Date.now(), reason: "cancelled before it started" });
+    smi.setGpus([H100, H100]);
+    await expect(running).resolves.toMatchObject({ status: "cancelled", reason: "cancelled before it started" });
   });
 
   it("recognises CUDA out of memory, with the peak against the GPU's total", async () => {

@@ -3,6 +3,7 @@
  * a worktree, run the command with a clean environment, stream metrics into SQLite, decide the outcome,
  * record it. Every expected failure ends the run with a reason; nothing here leaves a run "running".
  */
+import { IllegalTransition, isTerminal } from "../core/run-lifecycle";
 import fs from "node:fs";
 import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
@@ -82,7 +83,14 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   }
   // Every write of a run waits out a locked or full database (asynchronously: the runner's timers go on).
   const startedAt = Date.now();
-  await persistently(() => applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile, driver: selfDriver() }));
+  try {
+    await persistently(() => applyRunEvent(db, run.id, { type: "run_started" }, startedAt, { startedAt, logPath: logFile, driver: selfDriver() }));
+  } catch (e) {
+    // Cancelled from the dashboard while it waited for disk space or its GPU: it ends as the human left it.
+    const now = getRun(db, run.id);
+    if (e instanceof IllegalTransition && now && isTerminal(now.status)) return now;
+    throw e;
+  }
   const end = (reason: string) => persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason }));
 
   // A run queued with a commit (a session's candidate) runs that commit; otherwise the workspace's HEAD.
