@@ -82,7 +82,7 @@ export async function startCommand(args: string[], base: Settings): Promise<numb
 
 /**
  * Every change needs the access token. On loopback a new one is made at every start and printed in the URL, as
- * Jupyter does (the browser trades it for a cookie); beyond loopback it is made at the first such start and
+ * Jupyter does (the page keeps it, core/page-token); beyond loopback it is made at the first such start and
  * printed that once, since remote browsers keep it. OVERSEER_TOKEN sets it instead, in both cases.
  */
 function accessNotice(settings: Settings): string {

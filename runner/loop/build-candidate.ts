@@ -4,7 +4,6 @@ import { gateCandidate, needsHuman, editNeedsApprovalAgain, withReviewer, type A
 import { configSignature } from "../../core/mutate";
 import { treeDiff } from "../../core/unified-diff";
 import type { FileEdit } from "../../core/types";
-import { persistently } from "../../db/faults";
 import type { ExperimentEvent } from "../../core/experiment-lifecycle";
 import { applyExperimentEvent, updateExperiment, type ExperimentPatch, type ExperimentRow } from "../../db/queries/experiments";
 import { contentHash, storeFileChanges } from "../../db/queries/snapshots";
@@ -14,7 +13,7 @@ import { readChangedPython } from "../gate/read-python";
 import { probeSandbox } from "../sandbox";
 import { sessionMeter } from "./context";
 import { commitCandidate, humanIdentity, readFilesAt, refFor } from "../session-git";
-import type { StepDeps } from "./step-deps";
+import { durably, type StepDeps } from "./step-deps";
 
 /** The session's approval policy, or "all" when it requires a sandbox this machine cannot give. */
 async function effectivePolicy(options: ReturnType<typeof sessionOptions>): Promise<ApprovalPolicy> {
@@ -33,12 +32,7 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const best = s.bestCommit;
   // What the proposer's retry and the reviewer were paid for is not lost to a locked database: the write waits.
   const id = exp.id;
-  const record = (event: ExperimentEvent | null, patch: ExperimentPatch) =>
-    persistently(
-      () => (event ? applyExperimentEvent(d.db, id, event, Date.now(), patch) : updateExperiment(d.db, id, patch)),
-      1000,
-      (m) => d.log(`  ${m}`),
-    );
+  const record = (event: ExperimentEvent | null, patch: ExperimentPatch) => durably(d, () => (event ? applyExperimentEvent(d.db, id, event, Date.now(), patch) : updateExperiment(d.db, id, patch)));
   const files = await readFilesAt(d.g, best, d.config.editable);
   let edits = JSON.parse(exp.editsJson ?? "[]") as FileEdit[];
   let applied = applyEdits(files, edits);

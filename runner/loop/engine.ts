@@ -230,7 +230,7 @@ async function loop(deps: LoopDeps, steps: StepDeps, sessionId: number, config: 
         waitingForDatabase = false;
       } catch (e) {
         // A turn re-reads everything, and each of its writes is one transaction (a result's waits on its own:
-        // run-and-decide `durably`), so a turn a locked database refused can simply be taken again.
+        // step-deps `durably`), so a turn a locked database refused can simply be taken again.
         const fault = databaseFault(e);
         if (!fault) throw e;
         if (!waitingForDatabase) deps.log(describeDatabaseWait(fault));

@@ -12,12 +12,11 @@ import { countExperimentEvents } from "../../db/queries/events";
 import { applyExperimentEvent, getExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, getRuns, type RunRow } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
-import { persistently } from "../../db/faults";
 import { executeRun } from "../execute-run";
 import { settleRunCaches } from "../run-cache";
 import { moveBranch, readFilesAt } from "../session-git";
 import { buildCandidate } from "./build-candidate";
-import type { StepDeps } from "./step-deps";
+import { durably, type StepDeps } from "./step-deps";
 
 /**
  * approved → running → decided, on the GPUs it is given (the baseline gets them all, so that its repeated
@@ -233,9 +232,4 @@ async function keepBaseline(d: StepDeps, exp: ExperimentRow, values: number[]): 
   );
   settleCaches(d, exp, true);
   return kept;
-}
-
-/** A write that carries a result: a locked or full database is waited out (asynchronously), said once in the log. */
-function durably<T>(d: StepDeps, write: () => T): Promise<T> {
-  return persistently(write, 1000, (message) => d.log(`  ${message}`));
 }

@@ -2,6 +2,7 @@
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
+import { persistently } from "../../db/faults";
 import type { ExperimentRow } from "../../db/queries/experiments";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import type { Reviewer } from "../reviewer";
@@ -27,4 +28,9 @@ export interface StepDeps {
   decisions: <T>(decide: () => Promise<T>) => Promise<T>;
   /** Asks the proposer once more when edits do not apply (a new answer: its own title and edits); null when there is no one to ask. */
   retryProposal: ((exp: ExperimentRow, error: string) => Promise<RetriedProposal | null>) | null;
+}
+
+/** A write that carries a result: a locked or full database is waited out (asynchronously), said once in the log. */
+export function durably<T>(d: Pick<StepDeps, "log">, write: () => T): Promise<T> {
+  return persistently(write, 1000, (message) => d.log(`  ${message}`));
 }
