@@ -1,5 +1,6 @@
 "use client";
 import { describeSource } from "../core/decision-source";
+import { describeHumanEdit } from "../core/edit-description";
 import { useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
@@ -33,6 +34,8 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
   const detail = useQuery(trpc.experiment.byId.queryOptions({ id: experimentId }));
   const [editing, setEditing] = useState(false);
   const [edited, setEdited] = useState<Record<string, string>>({});
+  // The human's own title and description for their edit; null follows what the edit does.
+  const [ownWords, setOwnWords] = useState<{ title: string | null; hypothesis: string | null }>({ title: null, hypothesis: null });
   useNavigationKeys(detail.data);
   if (detail.error)
     return (
@@ -46,10 +49,20 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
   const stopEditing = () => {
     setEditing(false);
     setEdited({});
+    setOwnWords({ title: null, hypothesis: null });
   };
   // The human's version where they changed a file, the candidate elsewhere: what the diff editor shows.
   const shown = files && Object.fromEntries(Object.entries(files).map(([f, c]) => [f, { before: c.before, after: edited[f] ?? c.after }]));
   const changedByHuman = Object.fromEntries(Object.entries(edited).filter(([f, c]) => c !== files?.[f]?.after));
+  const derived =
+    shown && Object.keys(changedByHuman).length > 0
+      ? describeHumanEdit(
+          Object.fromEntries(Object.entries(shown).map(([f, c]) => [f, c.before ?? ""])),
+          Object.fromEntries(Object.entries(shown).map(([f, c]) => [f, c.after ?? ""])),
+          e.proposedTitle ?? e.title,
+        )
+      : null;
+  const editWords = derived && { title: ownWords.title ?? derived.title, hypothesis: ownWords.hypothesis ?? derived.hypothesis };
   return (
     <article aria-label={`experiment ${e.idx}`}>
       <div className="run-head">
@@ -83,6 +96,12 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         </span>
       </div>
       {e.hypothesis && <p className="hypothesis">{e.hypothesis}</p>}
+      {e.proposedTitle !== null && (
+        <p className="muted" aria-label="as proposed">
+          As proposed by {e.proposer}, before a human edited it: <q>{e.proposedTitle}</q>
+          {e.proposedHypothesis ? ` — ${e.proposedHypothesis}` : ""}
+        </p>
+      )}
       {e.notebook && <Notebook notebook={e.notebook} />}
       {e.verdict && (
         <section aria-label="risk verdict" className="verdict">
@@ -111,7 +130,26 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
           )}
         </section>
       )}
-      <HumanDecision experiment={e} keyboard edited={editing ? changedByHuman : null} onDecided={stopEditing} />
+      {editing && editWords && (
+        <fieldset className="edit-words" aria-label="your edit in words">
+          <label>
+            title
+            <input value={editWords.title} maxLength={200} onChange={(ev) => setOwnWords((w) => ({ ...w, title: ev.target.value }))} />
+          </label>
+          <label>
+            hypothesis
+            <textarea rows={2} value={editWords.hypothesis} onChange={(ev) => setOwnWords((w) => ({ ...w, hypothesis: ev.target.value }))} />
+          </label>
+          <span className="muted">Said from your edit; the proposer's words stay on the page as theirs.</span>
+        </fieldset>
+      )}
+      <HumanDecision
+        experiment={e}
+        keyboard
+        edited={editing ? changedByHuman : null}
+        editWords={editWords && { title: editWords.title.trim() || undefined, hypothesis: editWords.hypothesis }}
+        onDecided={stopEditing}
+      />
       {e.reason && (
         <section aria-label="decision">
           <h2>Decision</h2>

@@ -24,11 +24,14 @@ export function HumanDecision({
   experiment: e,
   keyboard = false,
   edited = null,
+  editWords = null,
   onDecided,
 }: {
   experiment: Waiting;
   keyboard?: boolean;
   edited?: Record<string, string> | null;
+  /** The title and hypothesis the edited candidate will carry. */
+  editWords?: { title?: string; hypothesis?: string } | null;
   onDecided?: () => void;
 }) {
   const trpc = useTRPC();
@@ -54,7 +57,7 @@ export function HumanDecision({
   const busy = yes.isPending || no.isPending || editAndApprove.isPending;
   const say = (which: typeof yes) => {
     const input = { experimentId: e.id, note: note.trim() || undefined, diffHash: e.diffHash ?? undefined };
-    if (which === approve && withEdits) editAndApprove.mutate({ ...input, files: edited });
+    if (which === approve && withEdits) editAndApprove.mutate({ ...input, ...editWords, files: edited });
     else which.mutate(input);
   };
 

@@ -182,8 +182,12 @@ export const experiments = sqliteTable(
     idx: integer("idx").notNull(),
     kind: text("kind").$type<"baseline" | "proposal" | "fix">().notNull(),
     status: text("status").$type<ExperimentStatus>().notNull(),
+    /** What it does: the proposer's words, or a description of a human's edit of them. */
     title: text("title").notNull(),
     hypothesis: text("hypothesis"),
+    /** The proposer's title and hypothesis, kept when a human's edit replaced them; null while unedited. */
+    proposedTitle: text("proposed_title"),
+    proposedHypothesis: text("proposed_hypothesis"),
     proposer: text("proposer").notNull(),
     /** The proposal's edits, as JSON; null for the baseline. */
     editsJson: text("edits_json"),

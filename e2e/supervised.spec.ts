@@ -127,9 +127,16 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await page.keyboard.press("Shift+End");
   await page.keyboard.type("smoothLoss = 0.8 * smoothLoss + 0.2 * loss;");
   await expect(page.getByRole("button", { name: "Approve my edits" })).toBeVisible();
+  // The title and hypothesis follow the edit, not the proposer's "0.5" (the human may rewrite them).
+  const words = page.getByRole("group", { name: "your edit in words" });
+  const EDITED_TITLE = "train.mjs: smoothLoss = 0.8 * smoothLoss + 0.2 * loss;";
+  await expect(words.getByLabel("title")).toHaveValue(EDITED_TITLE);
+  await expect(words.getByLabel("hypothesis")).toHaveValue(/A human's edit of the proposal "Faster loss smoothing"/);
   await shot(page, "experiment-editing.png");
   await page.getByRole("button", { name: "Approve my edits" }).click();
   await expect(page.getByText("edited by a human (co-authored)")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`#4 ${EDITED_TITLE}`);
+  await expect(page.getByLabel("as proposed")).toContainText("before a human edited it: Faster loss smoothing — A shorter average follows the loss sooner.");
   await expect(page.locator(".run-head .badge").first()).toHaveText(/running|kept|discarded|crashed/, { timeout: 30_000 });
   // The run used the human's line (Monaco splits a changed line into spans, so read the page's diff data instead).
   const id = Number(new URL(page.url()).pathname.split("/").pop());
@@ -159,7 +166,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await expect(hyper.getByRole("row").filter({ hasText: "HIDDEN" }).getByRole("cell")).toHaveText(["128", "32", "32"]);
   await expect(hyper.getByRole("row").filter({ hasText: "LEARNING_RATE" })).toHaveCount(0); // the same everywhere: hidden
   const right = compare.getByLabel("right experiment");
-  await right.selectOption((await right.locator("option", { hasText: "#4 Faster loss smoothing" }).getAttribute("value"))!);
+  await right.selectOption((await right.locator("option", { hasText: `#4 ${EDITED_TITLE}` }).getAttribute("value"))!);
   await expect(compare.locator(".monaco-diff-editor .char-insert, .monaco-diff-editor .line-insert").first()).toBeVisible({ timeout: 30_000 });
   await shot(page, "compare.png");
 

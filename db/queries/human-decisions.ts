@@ -77,9 +77,27 @@ export function recordHumanDecision(db: Db, id: number, decision: "approved" | "
  * A human's edit of a candidate that awaits approval, as new edits on its parent: the loop builds and gates it
  * again, and runs it without asking again unless the gate now finds it riskier than what the human approved.
  */
-export function recordHumanEdit(db: Db, id: number, edits: readonly FileEdit[], note: string | null, at: number, who: Decider): DecisionResult {
+export function recordHumanEdit(db: Db, id: number, edit: HumanEdit, note: string | null, at: number, who: Decider): DecisionResult {
   const allowed = (e: ExperimentRow) => (canApprove(e.status) ? null : `experiment ${id} is ${e.status}, not awaiting approval: only a candidate that waits for a human can be edited`);
-  return decide(db, id, "edited", who, note, at, allowed, () => applyExperimentEvent(db, id, { type: "edited" }, at, { editsJson: JSON.stringify(edits), humanEdited: true, humanNote: note }));
+  return decide(db, id, "edited", who, note, at, allowed, (e) =>
+    applyExperimentEvent(db, id, { type: "edited" }, at, {
+      editsJson: JSON.stringify(edit.edits),
+      humanEdited: true,
+      humanNote: note,
+      title: edit.title,
+      hypothesis: edit.hypothesis,
+      // The proposer's words stay, as theirs, however often a human edits.
+      proposedTitle: e.proposedTitle ?? e.title,
+      proposedHypothesis: e.proposedTitle === null ? e.hypothesis : e.proposedHypothesis,
+    }),
+  );
+}
+
+/** A human's version of a candidate: its edits on the parent, and the title and hypothesis that say what it does. */
+export interface HumanEdit {
+  edits: readonly FileEdit[];
+  title: string;
+  hypothesis: string;
 }
 
 /**

@@ -2,6 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { editsFromContents } from "../../core/edits-from-contents";
+import { describeHumanEdit } from "../../core/edit-description";
+import { formatResultsTsv } from "../../core/results-tsv";
+import { experimentResultRow } from "../../db/queries/experiment-exports";
 import { applyExperimentEvent, listExperiments } from "../../db/queries/experiments";
 import { recordHumanEdit, recordHumanVerdict } from "../../db/queries/human-decisions";
 import { getSession, updateSession } from "../../db/queries/sessions";
@@ -176,7 +179,10 @@ describe("the research loop", () => {
     const handTuned = files["train.mjs"]!.after!.replace(/const LR = .*;/, "const LR = 0.05;").replace(/const WIDTH = .*;/, "const WIDTH = 8;");
     const edits = editsFromContents({ "train.mjs": files["train.mjs"]!.before! }, { "train.mjs": handTuned });
     if (!edits.ok) throw new Error(edits.error);
-    expect(recordHumanEdit(db, waiting.id, edits.edits, "the optimum, by hand", Date.now(), { source: "cli" })).toMatchObject({ ok: true, experiment: { status: "proposed", humanEdited: true } });
+    const described = describeHumanEdit({ "train.mjs": files["train.mjs"]!.before! }, { "train.mjs": handTuned }, waiting.title);
+    expect(described.title).toMatch(/^LR [\d.]+ → 0\.05, WIDTH \d+ → 8$/);
+    const edit = { edits: edits.edits, ...described };
+    expect(recordHumanEdit(db, waiting.id, edit, "the optimum, by hand", Date.now(), { source: "cli" })).toMatchObject({ ok: true, experiment: { status: "proposed", humanEdited: true } });
     await loop;
 
     const done = listExperiments(db, session.id).find((e) => e.id === waiting.id)!;
@@ -185,7 +191,11 @@ describe("the research loop", () => {
     expect(git(repo, "show", `${done.commitSha}:train.mjs`)).toBe(handTuned.trimEnd());
     expect(git(repo, "log", "-1", "--format=%B", done.commitSha!)).toMatch(/^Co-authored-by: .+ <.+>$/m);
     expect(done.diff).toContain("+const LR = 0.05;");
-    expect(recordHumanEdit(db, done.id, edits.edits, null, Date.now(), { source: "cli" })).toMatchObject({ ok: false, error: expect.stringContaining("not awaiting approval") });
+    // What ran is what the experiment, its commit and results.tsv say; the proposer's words are kept as theirs.
+    expect(done).toMatchObject({ title: described.title, hypothesis: described.hypothesis, proposedTitle: waiting.title, proposedHypothesis: waiting.hypothesis });
+    expect(git(repo, "log", "-1", "--format=%s", done.commitSha!)).toBe(described.title);
+    expect(formatResultsTsv(listExperiments(db, session.id).map(experimentResultRow))).toContain(`\tkeep\t${described.title}`);
+    expect(recordHumanEdit(db, done.id, edit, null, Date.now(), { source: "cli" })).toMatchObject({ ok: false, error: expect.stringContaining("not awaiting approval") });
   });
 
   it("pauses, resumes and stops when a human asks", async () => {

@@ -149,6 +149,13 @@ describe("session router", () => {
 
     expect(await caller.session.editAndApprove({ experimentId: e.id, files: edited, note: "halfway" })).toMatchObject({ status: "proposed", humanEdited: true, humanNote: "halfway", editCount: 1 });
     expect(JSON.parse(getExperiment(db, e.id)!.editsJson!)).toEqual([{ file: "train.py", old: "LR = 0.04\n", new: "LR = 0.06\n" }]);
+    // The edited candidate says what it does now; the proposer's words are kept as theirs.
+    expect(getExperiment(db, e.id)).toMatchObject({ title: "LR 0.04 → 0.06", hypothesis: expect.stringContaining("sets LR from 0.04 to 0.06"), proposedTitle: "LR 0.04 → 0.08" });
+
+    // Edited again, in the human's own words: those are its title; the proposer's stay the first ones.
+    applyExperimentEvent(db, e.id, { type: "approval_requested" }, Date.now());
+    await caller.session.editAndApprove({ experimentId: e.id, files: { "train.py": "LR = 0.05\nDEPTH = 8\n" }, title: "LR halfway, by hand", hypothesis: "  " });
+    expect(getExperiment(db, e.id)).toMatchObject({ title: "LR halfway, by hand", hypothesis: expect.stringContaining("sets LR from 0.04 to 0.05"), proposedTitle: "LR 0.04 → 0.08" });
   });
 
   it("binds an approval to the diff shown; of two tabs deciding at once exactly one wins, and history records each decision", async () => {

@@ -9,6 +9,7 @@ import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
+import { describeHumanEdit } from "../../core/edit-description";
 import { applyExperimentEvent, createExperiment, getExperiment, listExperimentPage } from "../../db/queries/experiments";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
@@ -119,7 +120,7 @@ export const sessionRouter = router({
    * Edit then approve: the human's version of the changed files becomes the experiment's edits. The loop builds
    * and gates it again (a blocked edit never runs) and records the commit as co-authored.
    */
-  editAndApprove: publicProcedure.input(humanInput.extend({ files: editedFiles })).mutation(({ ctx: { db, credential }, input }) => {
+  editAndApprove: publicProcedure.input(humanInput.extend({ files: editedFiles, title: experimentTitle.optional(), hypothesis })).mutation(({ ctx: { db, credential }, input }) => {
     const e = getExperiment(db, input.experimentId);
     if (!e) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.experimentId} does not exist` });
     if (!e.filesJson) throw new TRPCError({ code: "BAD_REQUEST", message: `experiment ${e.id} has no stored code to edit` });
@@ -130,7 +131,10 @@ export const sessionRouter = router({
     if (unknown.length) throw new TRPCError({ code: "BAD_REQUEST", message: `${unknown.join(", ")} is not a file this experiment changed (${Object.keys(stored).join(", ")})` });
     const edits = editsFromContents(before, after);
     if (!edits.ok) throw new TRPCError({ code: "BAD_REQUEST", message: edits.error });
-    const r = recordHumanEdit(db, e.id, edits.edits, input.note ?? null, Date.now(), { source: decisionSource(credential), diffHash: input.diffHash });
+    // Unless the human wrote their own, the title and hypothesis say what the edited code does.
+    const described = describeHumanEdit(before, after, e.proposedTitle ?? e.title);
+    const edit = { edits: edits.edits, title: input.title ?? described.title, hypothesis: input.hypothesis?.trim() || described.hypothesis };
+    const r = recordHumanEdit(db, e.id, edit, input.note ?? null, Date.now(), { source: decisionSource(credential), diffHash: input.diffHash });
     return decided(r);
   }),
   /** A result within the noise that waits for a human (policy "ask"): keep it (the loop moves the branch) or discard it. */

@@ -1,0 +1,2 @@
+ALTER TABLE `experiments` ADD `proposed_title` text;--> statement-breakpoint
+ALTER TABLE `experiments` ADD `proposed_hypothesis` text;
