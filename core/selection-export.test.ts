@@ -35,9 +35,21 @@ describe("replaying a selection on the baseline", () => {
     expect(r).toEqual({
       ok: false,
       error: expect.stringMatching(
-        /^s #2 \(change s #2\) does not apply to the baseline and the experiments before it in the selection: .*WIDTH = 8.*; add s #0b, which it was built on, or leave s #2 out$/,
+        /^s #2 \(change s #2\) does not apply to the baseline and the experiments before it in the selection: .*WIDTH = 8.*; add s #0b, which it was built on, or select only s #1, which applies$/,
       ),
     });
+  });
+  it("names a selection that applies, keeping the kept experiments over the others", () => {
+    const widen = (to: string, label: string, status = "discarded") => exp(label, BASE["train.py"], BASE["train.py"].replace("WIDTH = 8", `WIDTH = ${to}`), { status });
+    const deeper = exp("s #3", BASE["train.py"], BASE["train.py"].replace("DEPTH = 4", "DEPTH = 6"));
+    // A discard and a later keep change the same line: the keep stays, the discard goes, the rest fit.
+    expect(replaySelection(BASE, [widen("12", "s #1"), widen("4", "s #2", "kept"), deeper])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^s #2 \(change s #2\) does not apply .*; select s #2, s #3, which apply together$/),
+    });
+    // Nothing applies with the first: leave it out.
+    const stale = exp("s #4", "LR = 9\n", "LR = 10\n");
+    expect(replaySelection({ "train.py": "X = 1\n" }, [stale])).toMatchObject({ ok: false, error: expect.stringMatching(/; leave s #4 out$/) });
   });
   it("adds and deletes files, and refuses to add one that is already there with other content", () => {
     const add = { ...exp("s #1", "", ""), changes: { "util.py": { before: null, after: "X = 1\n" } } };

@@ -31,22 +31,59 @@ export interface ReplayedStep {
 
 export type Replay = { ok: true; steps: ReplayedStep[]; final: Record<string, string> } | { ok: false; error: string };
 
-/** Applies each experiment's own change to the files as the previous ones left them; stops at the first that does not apply. */
+/**
+ * Applies each experiment's own change to the files as the previous ones left them. At the first that does not
+ * apply it stops, and the error names a selection that does: the kept experiments, and as many others as fit.
+ */
 export function replaySelection(baseline: Readonly<Record<string, string>>, selection: readonly SelectedExperiment[]): Replay {
   let files: Record<string, string> = { ...baseline };
   const steps: ReplayedStep[] = [];
   for (const e of selection) {
-    const next = { ...files };
-    for (const [file, change] of Object.entries(e.changes).sort(([a], [b]) => a.localeCompare(b))) {
-      const applied = applyChange(next[file] ?? null, file, change);
-      if (!applied.ok) return { ok: false, error: doesNotApply(e, steps.length > 0, applied.error) };
-      if (applied.content === null) delete next[file];
-      else next[file] = applied.content;
-    }
-    steps.push({ experiment: e, before: files, after: next });
-    files = next;
+    const next = applyExperiment(files, e);
+    if (!next.ok) return { ok: false, error: doesNotApply(e, steps.length > 0, next.error, workingSelection(baseline, selection)) };
+    steps.push({ experiment: e, before: files, after: next.files });
+    files = next.files;
   }
   return { ok: true, steps, final: files };
+}
+
+type Step = { ok: true; files: Record<string, string> } | { ok: false; error: string };
+
+function applyExperiment(files: Readonly<Record<string, string>>, e: SelectedExperiment): Step {
+  const next = { ...files };
+  for (const [file, change] of Object.entries(e.changes).sort(([a], [b]) => a.localeCompare(b))) {
+    const applied = applyChange(next[file] ?? null, file, change);
+    if (!applied.ok) return applied;
+    if (applied.content === null) delete next[file];
+    else next[file] = applied.content;
+  }
+  return { ok: true, files: next };
+}
+
+/**
+ * The largest selection, in order, found greedily, that replays: every kept experiment that applies stays (the
+ * winners are what a user exports for), and one that is not kept joins only if the kept ones after it still apply.
+ */
+export function workingSelection(baseline: Readonly<Record<string, string>>, selection: readonly SelectedExperiment[]): SelectedExperiment[] {
+  const isKept = (e: SelectedExperiment) => e.status === "kept";
+  const keptFrom = (files: Record<string, string>, from: number): boolean => {
+    let at = files;
+    for (const k of selection.slice(from).filter(isKept)) {
+      const next = applyExperiment(at, k);
+      if (!next.ok) return false;
+      at = next.files;
+    }
+    return true;
+  };
+  let files: Record<string, string> = { ...baseline };
+  const chosen: SelectedExperiment[] = [];
+  selection.forEach((e, i) => {
+    const next = applyExperiment(files, e);
+    if (!next.ok || (!isKept(e) && !keptFrom(next.files, i + 1))) return;
+    chosen.push(e);
+    files = next.files;
+  });
+  return chosen;
 }
 
 type Applied = { ok: true; content: string | null } | { ok: false; error: string };
@@ -63,10 +100,12 @@ function applyChange(current: string | null, file: string, { before, after }: Fi
   return applied.ok ? { ok: true, content: applied.files[file]! } : { ok: false, error: applied.error.replace(/^edit \d+: /, "") };
 }
 
-function doesNotApply(e: SelectedExperiment, afterOthers: boolean, why: string): string {
+function doesNotApply(e: SelectedExperiment, afterOthers: boolean, why: string, working: readonly SelectedExperiment[]): string {
   const onto = afterOthers ? "the baseline and the experiments before it in the selection" : "the baseline";
-  const hint = e.builtOn ? `; add ${e.builtOn}, which it was built on, or leave ${e.label} out` : `; leave ${e.label} out`;
-  return `${e.label} (${e.title}) does not apply to ${onto}: ${why}${hint}`;
+  const add = e.builtOn ? `add ${e.builtOn}, which it was built on, or ` : "";
+  const labels = working.map((w) => w.label).join(", ");
+  const fits = working.length === 0 ? `leave ${e.label} out` : working.length === 1 ? `select only ${labels}, which applies` : `select ${labels}, which apply together`;
+  return `${e.label} (${e.title}) does not apply to ${onto}: ${why}; ${add}${fits}`;
 }
 
 /** The replayed selection as an mbox for `git am`: one message per experiment that changed something. */
