@@ -1,11 +1,20 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import Link from "next/link";
 import { EXPORT_FORMATS, EXPORT_LABELS, type ExportFormat } from "../core/export-files";
+import { formatValue } from "../core/format";
+import { compareHref } from "./hrefs";
 import { useTRPC } from "./trpc";
 
 /** A session's exports, or a selection's (any experiments of one workspace, each one's own change replayed on the baseline). */
-export type ExportSource = { sessionId: number; baselineCommit: string } | { experimentIds: number[] };
+export type ExportSource = { sessionId: number; baselineCommit: string; closestDiscarded?: Closest | null; metricName?: string } | { experimentIds: number[] };
+
+/** The discarded experiments that came closest, offered when a session kept nothing; `together` apply as one selection. */
+interface Closest {
+  closest: { id: number; idx: number; title: string; metricValue: number | null }[];
+  together: number[];
+}
 
 const urlOf = (source: ExportSource, f: ExportFormat) =>
   "sessionId" in source ? `/api/sessions/${source.sessionId}/export?format=${f}` : `/api/experiments/export?ids=${source.experimentIds.join(",")}&format=${f}`;
@@ -31,6 +40,9 @@ export function ExportPanel({ source }: { source: ExportSource }) {
   };
   const selection = "experimentIds" in source;
   const problem = check.data?.problem ?? null;
+  const closest = "sessionId" in source ? (source.closestDiscarded ?? null) : null;
+  // Nothing kept: the patch and the diff would be empty, so only the record is offered, and the closest tries.
+  const formats = closest ? EXPORT_FORMATS.filter((f) => f === "tsv" || f === "json") : EXPORT_FORMATS;
   return (
     <section aria-label={selection ? "export the selection" : "export"}>
       <h2>{selection ? `Export the selection (${ids.length})` : "Export"}</h2>
@@ -38,7 +50,7 @@ export function ExportPanel({ source }: { source: ExportSource }) {
         <p className="error">{problem}</p>
       ) : (
         <ul className="exports">
-          {EXPORT_FORMATS.map((f) => (
+          {formats.map((f) => (
             <li key={f}>
               <a href={`${urlOf(source, f)}&download=1`} download>
                 Download {f}
@@ -58,6 +70,8 @@ export function ExportPanel({ source }: { source: ExportSource }) {
           Each selected experiment&apos;s own change (kept or not), replayed in the order they were proposed on its session&apos;s baseline commit. Apply the patch there with <code>git am</code>, or
           the diff with <code>git apply</code>.
         </p>
+      ) : closest && "sessionId" in source ? (
+        <NothingKept closest={closest} metricName={source.metricName ?? "metric"} />
       ) : (
         <p className="muted">
           Apply the winning chain to the baseline <span className="mono">{source.baselineCommit.slice(0, 7)}</span> with <code>git am overseer-*.patch</code>, or the diff with <code>git apply</code>.
@@ -65,5 +79,36 @@ export function ExportPanel({ source }: { source: ExportSource }) {
       )}
       {error && <p className="error">{error}</p>}
     </section>
+  );
+}
+
+function NothingKept({ closest: { closest, together }, metricName }: { closest: Closest; metricName: string }) {
+  return (
+    <div aria-label="nothing kept">
+      <p>
+        <strong>Nothing was kept beyond the baseline</strong>, so there is no winning patch to apply.{" "}
+        {closest.length === 0 ? "No experiment ran to the end and was discarded either." : "The discarded experiments that came closest:"}
+      </p>
+      {closest.length > 0 && (
+        <>
+          <ul>
+            {closest.map((e) => (
+              <li key={e.id}>
+                <Link href={`/experiments/${e.id}`}>
+                  #{e.idx} {e.title}
+                </Link>{" "}
+                <span className="muted">
+                  {metricName} {formatValue(e.metricValue)}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <p>
+            <Link href={compareHref(together)}>{together.length === 1 ? "Compare and export the closest one's change" : `Compare and export these ${together.length}`}</Link>{" "}
+            <span className="muted">(each one&apos;s own change, on the baseline{together.length < closest.length ? "; the others change the same lines" : ""})</span>
+          </p>
+        </>
+      )}
+    </div>
   );
 }

@@ -15,6 +15,7 @@ import { HumanDecision } from "./human-decision";
 import { BudgetBar } from "./budget-bar";
 import { LossChart } from "./loss-chart";
 import { ProgressChart } from "./progress-chart";
+import { ProposePanel } from "./propose-panel";
 import { StatusBadge } from "./status-badge";
 import { useLiveRun } from "./use-live-run";
 import { useTRPC } from "./trpc";
@@ -58,6 +59,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
           ))}
         </section>
       )}
+      {s.origin !== "import" && !isSessionEnded(s.status) && <ProposePanel sessionId={s.id} manual={s.proposer === "manual"} />}
       <ProgressChart progress={detail.data.progress} metricName={detail.data.metric.name} />
       <RunningNow experiments={active} />
       <div className="two-col">
@@ -65,7 +67,9 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         <Steering sessionId={s.id} notes={steering} />
       </div>
       <ExperimentTable sessionId={s.id} count={detail.data.count} notes={steering} />
-      {s.baselineCommit && detail.data.anyDecided && <ExportPanel source={{ sessionId: s.id, baselineCommit: s.baselineCommit }} />}
+      {s.baselineCommit && detail.data.anyDecided && (
+        <ExportPanel source={{ sessionId: s.id, baselineCommit: s.baselineCommit, closestDiscarded: detail.data.closestDiscarded, metricName: detail.data.metric.name }} />
+      )}
     </article>
   );
 }

@@ -42,6 +42,13 @@ describe("describeHumanEdit", () => {
     expect(describeHumanEdit({ "train.py": TRAIN }, { "train.py": TRAIN }, "CONTEXT 12 → 18").title).toBe("CONTEXT 12 → 18");
   });
 
+  it("says a human's own proposal is theirs", () => {
+    expect(describeHumanEdit({ "train.py": TRAIN }, { "train.py": TRAIN.replace("LR = 0.04", "LR = 0.08") }, null)).toEqual({
+      title: "LR 0.04 → 0.08",
+      hypothesis: "A human's proposal: it sets LR from 0.04 to 0.08.",
+    });
+  });
+
   it("keeps a long title short", () => {
     const long = `    return ${"x + ".repeat(60)}x\n`;
     const d = describeHumanEdit({ "train.py": TRAIN }, { "train.py": TRAIN.replace("    return x * 0.9\n", long) }, "p");

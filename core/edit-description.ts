@@ -28,9 +28,10 @@ function changedLines(before: string, after: string): { added: string[]; removed
 /**
  * The description of `after` as a change of `before` (the candidate's parent), file by file. Constants only:
  * "CONTEXT 12 → 10" as the offline proposer writes it. Code: the one new line when one line changed, else
- * the count of lines per file. `proposed` is the proposer's title, named in the hypothesis as what was edited.
+ * the count of lines per file. `proposed` is the proposer's title, named in the hypothesis as what was edited
+ * (null for a human's own proposal on the best code).
  */
-export function describeHumanEdit(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, proposed: string): EditDescription {
+export function describeHumanEdit(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, proposed: string | null): EditDescription {
   const files = Object.keys(after)
     .filter((f) => after[f] !== (before[f] ?? ""))
     .sort();
@@ -54,8 +55,9 @@ export function describeHumanEdit(before: Readonly<Record<string, string>>, afte
     else code.push(`${file}: ${added.length} line${added.length === 1 ? "" : "s"} for ${removed}`);
   }
   const parts = [...constants, ...code];
-  const title = parts.length ? clip(parts.join(", "), MAX_TITLE) : clip(proposed, MAX_TITLE);
+  const title = parts.length ? clip(parts.join(", "), MAX_TITLE) : clip(proposed ?? "", MAX_TITLE);
   const what = [...settings, ...code.map((c) => `changes ${c}`)].join("; ");
-  const hypothesis = `A human's edit of the proposal "${clip(proposed, MAX_TITLE)}"${what ? `: it ${what}` : ""}.`;
+  const whose = proposed === null ? "A human's proposal" : `A human's edit of the proposal "${clip(proposed, MAX_TITLE)}"`;
+  const hypothesis = `${whose}${what ? `: it ${what}` : ""}.`;
   return { title, hypothesis };
 }

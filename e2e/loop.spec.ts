@@ -26,15 +26,24 @@ test("a click starts a research loop with the offline proposer; it keeps the bas
 
   // The winning chain, downloaded from the page, is one commit per keep and applies to the baseline. (A 2 s budget
   // on a busy machine is noisy, so whether a keep happened is read from the page, not assumed.)
-  const keeps = await page.getByRole("region", { name: "top hits" }).getByRole("row").count();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download patch" }).click()]);
-  expect(download.suggestedFilename()).toMatch(/^overseer-.+\.patch$/);
-  const patch = test.info().outputPath("winning.patch");
-  await download.saveAs(patch);
-  const text = fs.readFileSync(patch, "utf8");
-  expect(text.match(/^From [0-9a-f]{40} /gm) ?? []).toHaveLength(Math.max(0, keeps - 1)); // the header row is not a keep
-  if (keeps > 1) execFileSync("git", ["apply", "--check", patch], { cwd: ws.dir }); // the user's checkout is the baseline
-  const tsv = await (await page.request.get(`${new URL(page.url()).pathname.replace("/sessions/", "/api/sessions/")}/export?format=tsv`)).text();
+  const keeps = (await page.getByRole("region", { name: "top hits" }).getByRole("row").count()) - 1; // less the header row
+  const exportUrl = `${new URL(page.url()).pathname.replace("/sessions/", "/api/sessions/")}/export`;
+  if (keeps > 0) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download patch" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^overseer-.+\.patch$/);
+    const patch = test.info().outputPath("winning.patch");
+    await download.saveAs(patch);
+    expect(fs.readFileSync(patch, "utf8").match(/^From [0-9a-f]{40} /gm) ?? []).toHaveLength(keeps);
+    execFileSync("git", ["apply", "--check", patch], { cwd: ws.dir }); // the user's checkout is the baseline
+  } else {
+    // Nothing kept: no empty patch under "apply with git am", but what came closest.
+    await expect(page.getByLabel("nothing kept")).toContainText("Nothing was kept beyond the baseline");
+    await expect(page.getByRole("link", { name: "Download patch" })).toHaveCount(0);
+    const empty = await page.request.get(`${exportUrl}?format=patch`);
+    expect(empty.status()).toBe(409);
+    expect(await empty.text()).toContain("kept nothing beyond its baseline");
+  }
+  const tsv = await (await page.request.get(`${exportUrl}?format=tsv`)).text();
   expect(tsv.split("\n")[0]).toBe("commit\tval_bpb\tmemory_gb\tstatus\tdescription");
   expect(tsv.trim().split("\n")).toHaveLength(4);
 });

@@ -7,6 +7,7 @@ import "server-only";
 import fs from "node:fs";
 import { EXPORT_FORMATS, exportFileName, exportPath, type ExportFormat } from "../core/export-files";
 import { MAX_SELECTED } from "../core/limits";
+import { nothingKeptReason } from "../db/queries/nothing-kept";
 import { exportSelection } from "../db/queries/selection-export";
 import { getSession } from "../db/queries/sessions";
 import { webSettings } from "./access-policy";
@@ -40,6 +41,9 @@ export function exportDownload(request: Request, sessionId: string): Response {
   if (!format) return problem(400, `format must be one of ${EXPORT_FORMATS.join(", ")}`);
   const s = getSession(getDb(), id);
   if (!s) return problem(404, `session ${id} does not exist`);
+  // A 0-byte patch under "apply with git am" is a dead end: say why, and what came closest.
+  const empty = (format === "patch" || format === "diff") && s.baselineCommit ? nothingKeptReason(getDb(), s) : null;
+  if (empty) return problem(409, empty);
   const file = exportPath(webSettings().dataDir, id, format);
   if (!fs.existsSync(file)) return problem(404, `session ${id} has no ${format} export yet: it is written after the first decision (or run bin/overseer export ${id} --format ${format})`);
   return served(fs.readFileSync(file, "utf8"), format, url, s.tag);

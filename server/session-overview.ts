@@ -12,6 +12,7 @@ import { apiCallTotals } from "../db/queries/api-calls";
 import type { Db } from "../db/open";
 import { countExperimentsSince, listExperimentOutlines, listExperimentsInStatuses } from "../db/queries/experiments";
 import { listSteeringNotes, type SessionRow } from "../db/queries/sessions";
+import { closestDiscarded } from "../db/queries/nothing-kept";
 import { getWorkspace } from "../db/queries/workspaces";
 import { experimentView, sessionView } from "./views";
 
@@ -40,6 +41,8 @@ export function sessionOverview(db: Db, s: SessionRow) {
       proposals: outlines.filter((e) => e.kind !== "baseline").length,
     },
     topHits: { hits: hits.sort((a, b) => b.delta - a.delta).slice(0, TOP_HITS), of: hits.length },
+    /** With nothing kept there is no winning patch: the discarded experiments that came closest, to export instead. */
+    closestDiscarded: closestDiscarded(db, s, metric.goal),
     active: listExperimentsInStatuses(db, s.id, ACTIVE).map(experimentView),
     anyDecided: outlines.some((e) => e.decidedAt !== null),
     steering: listSteeringNotes(db, s.id).map((n) => ({ ...n, newer: countExperimentsSince(db, s.id, n.createdAt) })),

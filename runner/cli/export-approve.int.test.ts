@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, sh, tempDir, trainerWorkspace, waitFor } from "../../test/helpers/temp";
+import { gitRepo, ROOT, sh, tempDir, trainerWorkspace, waitFor } from "../../test/helpers/temp";
 
 const BIN = path.join(ROOT, "bin", "overseer");
 const run = (args: string[], env: NodeJS.ProcessEnv) => spawnSync(BIN, args, { encoding: "utf8", env, timeout: 60_000 });
@@ -72,6 +72,24 @@ describe("overseer export", () => {
       .split("\n");
     expect(tsvRows).toHaveLength(3);
     expect(tsvRows[2]).toMatch(/\tdiscard\t/);
+  });
+
+  it("says that a session kept nothing instead of printing an empty patch, and names the closest discarded experiments", () => {
+    // Every change scores the same as the baseline: nothing is kept.
+    const trainer = `const LR = 0.1;\n${fs.readFileSync(path.join(ROOT, "test/fixtures/trainers/ok.mjs"), "utf8")}`;
+    const repo = gitRepo({ "train.mjs": trainer, "overseer.json": JSON.stringify({ command: ["node", "train.mjs"], editable: ["train.mjs"], protected: [], budgetSeconds: 5, timeoutSeconds: 20 }) });
+    const env = { ...process.env, OVERSEER_DATA_DIR: tempDir() };
+    expect(run(["loop", repo, "--experiments", "2", "--tag", "flat"], env).status).toBe(0);
+    for (const format of ["patch", "diff"]) {
+      const r = run(["export", "1", "--format", format], env);
+      expect(r).toMatchObject({ status: 1, stdout: "" });
+      expect(r.stderr).toMatch(
+        /^overseer: session 1 kept nothing beyond its baseline, so there is no winning patch to apply\. The best discarded experiments: #1 LR 0\.1 → .*\(val_bpb 1\.234567, experiment 2\).* overseer export --experiments 2 --format patch\n$/,
+      );
+    }
+    // The record still exports, and the suggested selection works.
+    expect(run(["export", "1", "--format", "tsv"], env).stdout.match(/\tdiscard\t/g)).toHaveLength(2);
+    expect(run(["export", "--experiments", "2", "--format", "patch"], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^From /) });
   });
 
   it("says what is wrong with a missing session or format", () => {

@@ -6,7 +6,7 @@ import { gateCommand } from "./gate";
 import { importCommand } from "./import";
 import { initCommand } from "./init";
 import { loopCommand } from "./loop";
-import { decideCommand, exportCommand } from "./session-commands";
+import { decideCommand, exportCommand, proposeCommand } from "./session-commands";
 import { runCommand } from "./run";
 import { runnerCommand } from "./runner";
 import { startCommand } from "./start";
@@ -35,6 +35,9 @@ usage:
                                  decide an experiment that awaits approval (its id, as the loop prints it)
   overseer keep EXPERIMENT [--note …] / overseer discard EXPERIMENT [--note …]
                                  settle a result within the noise that waits for a human (--within-noise ask)
+  overseer propose SESSION --diff FILE --title "…" [--hypothesis "…"]
+                                 a change of your own (a unified diff, - for stdin) for a running session: the manual
+                                 proposer's only source, and welcome in any other; gated like the proposer's
   overseer import [DIR] [--branch autoresearch/TAG] [--results FILE] [--log FILE]
                                  adopt a session autoresearch's agent ran: its branch, results.tsv and run.log
                                  (again later: adds the new rows)
@@ -81,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
       return decideCommand("kept", rest, settings);
     case "discard":
       return decideCommand("discarded", rest, settings);
+    case "propose":
+      return proposeCommand(rest, settings);
     case "import":
       return importCommand(rest, settings);
     case "export":

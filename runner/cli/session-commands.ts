@@ -1,7 +1,14 @@
-/** `overseer approve|reject|keep|discard EXPERIMENT [--note …]` and `overseer export SESSION|--experiments IDS --format …`. */
+/**
+ * `overseer approve|reject|keep|discard EXPERIMENT [--note …]`, `overseer propose SESSION --diff FILE --title …`
+ * and `overseer export SESSION|--experiments IDS --format …`.
+ */
+import fs from "node:fs";
 import { parseArgs } from "node:util";
 import type { Settings } from "../../core/settings";
 import { recordHumanDecision, recordHumanVerdict } from "../../db/queries/human-decisions";
+import { proposeByHuman } from "../../db/queries/human-proposals";
+import { nothingKeptReason } from "../../db/queries/nothing-kept";
+import { getSession } from "../../db/queries/sessions";
 import { exportSelection } from "../../db/queries/selection-export";
 import { EXPORT_FORMATS, exportSession, type ExportFormat } from "../export";
 import { openRunnerDb } from "./open-db";
@@ -32,6 +39,38 @@ export async function decideCommand(decision: keyof typeof VERBS, args: string[]
   }
 }
 
+const PROPOSE_USAGE = 'overseer: usage: overseer propose SESSION_ID --diff FILE (- for stdin) --title "…" [--hypothesis "…"]';
+
+/** A human's proposal from a unified diff: queued in the session like the proposer's, and gated like them. */
+export async function proposeCommand(args: string[], settings: Settings): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { diff: { type: "string" }, title: { type: "string" }, hypothesis: { type: "string" } } });
+  const id = Number(positionals[0]);
+  const title = values.title?.trim();
+  if (!Number.isInteger(id) || id <= 0 || positionals.length !== 1 || !values.diff || !title) {
+    console.error(PROPOSE_USAGE);
+    return 2;
+  }
+  let diff: string;
+  try {
+    diff = fs.readFileSync(values.diff === "-" ? 0 : values.diff, "utf8");
+  } catch (e) {
+    return fail(`cannot read the diff ${values.diff}: ${(e as Error).message}`);
+  }
+  const db = openRunnerDb(settings);
+  try {
+    const s = getSession(db, id);
+    if (!s) return fail(`session ${id} does not exist`);
+    const r = proposeByHuman(db, s, { title, hypothesis: values.hypothesis?.trim() || null, diff }, Date.now());
+    if (!r.ok) return fail(r.error);
+    const e = r.experiment;
+    if (e.status === "rejected") return fail(`#${e.idx} (experiment ${e.id}) is blocked by the gate: ${e.reason}`);
+    console.log(`proposed #${e.idx} (experiment ${e.id}) in session ${id}: the loop builds it on the best, gates it and runs it`);
+    return 0;
+  } finally {
+    db.$client.close();
+  }
+}
+
 export async function exportCommand(args: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string", default: "patch" }, experiments: { type: "string" } } });
   const format = values.format as ExportFormat;
@@ -49,7 +88,12 @@ export async function exportCommand(args: string[], settings: Settings): Promise
       const r = exportSelection(db, selection, format);
       if (!r.ok) return fail(r.error);
       process.stdout.write(r.text);
-    } else process.stdout.write(await exportSession(db, id, format));
+    } else {
+      const s = getSession(db, id);
+      const empty = s?.baselineCommit && (format === "patch" || format === "diff") ? nothingKeptReason(db, s) : null;
+      if (empty) return fail(empty);
+      process.stdout.write(await exportSession(db, id, format));
+    }
     return 0;
   } catch (e) {
     return fail((e as Error).message);

@@ -131,6 +131,24 @@ describe("session router", () => {
     const blocked = await caller.session.propose({ id: s.id, title: "Faster eval", diff: "--- a/prepare.py\n+++ b/prepare.py\n@@ -1 +1 @@\n-EVAL_TOKENS = 1000\n+EVAL_TOKENS = 10\n" });
     expect(blocked).toMatchObject({ status: "rejected", reason: "prepare.py is protected: experiments must not change it" });
     await expect(caller.session.propose({ id: s.id, title: "x", diff: "hello" })).rejects.toThrow(/no hunks found/);
+    await expect(caller.session.propose({ id: s.id, title: "x", files: { "train.py": "LR = 1\n" } })).rejects.toThrow(/has no stored code yet/);
+  });
+
+  it("takes the best code edited whole as a proposal, on any running session", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, { workspaceId: ws.id, tag: "b", branch: "overseer/b", origin: "web", options: sessionOptionsSchema.parse({ proposer: "mutate" }), baselineCommit: "abc", at: Date.now() });
+    const code = "LR = 0.04\nDEPTH = 8\n";
+    const filesJson = JSON.stringify(storeFileChanges(db, { "train.py": code }, { "train.py": code }, true));
+    createExperiment(db, { sessionId: s.id, kind: "baseline", status: "kept", title: "baseline", proposer: "mutate", filesJson, commitSha: "abc", at: Date.now() });
+    expect(await caller.session.bestCode({ id: s.id })).toMatchObject({ idx: 0, files: { "train.py": code } });
+
+    const ok = await caller.session.propose({ id: s.id, title: "Deeper", hypothesis: "more layers", files: { "train.py": code.replace("8", "12") } });
+    expect(ok).toMatchObject({ status: "proposed", proposer: "manual", title: "Deeper", hypothesis: "more layers", editCount: 1 });
+    expect(JSON.parse(getExperiment(db, ok.id)!.editsJson!)).toEqual([{ file: "train.py", old: "DEPTH = 8\n", new: "DEPTH = 12\n" }]);
+    await expect(caller.session.propose({ id: s.id, title: "x", files: { "train.py": code } })).rejects.toThrow(/change something first/);
+    await expect(caller.session.propose({ id: s.id, title: "x", files: { "prepare.py": "x" } })).rejects.toThrow(/prepare.py is not an editable file of this workspace \(train.py\)/);
+    await expect(caller.session.propose({ id: s.id, title: "x", files: { "train.py": "x" }, diff: "d" })).rejects.toThrow(/either a diff or the edited files/);
+    await expect(caller.session.propose({ id: s.id, title: " ", files: { "train.py": "x" } })).rejects.toThrow(/give the experiment a title/);
   });
 
   it("edit then approve turns the human's files into edits on the parent, and refuses what it cannot use", async () => {

@@ -2,15 +2,13 @@ import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { editedFiles, experimentTitle, hypothesis, note, pastedDiff, recordId, steeringText } from "../inputs";
-import { diffToEdits } from "../../core/diff-to-edits";
-import { gateChangedFiles } from "../../core/gate";
 import { isSessionEnded } from "../../core/session-stats";
-import { workspaceConfigSchema } from "../../core/workspace-config";
 import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
 import { describeHumanEdit } from "../../core/edit-description";
-import { applyExperimentEvent, createExperiment, getExperiment, listExperimentPage } from "../../db/queries/experiments";
+import { getExperiment, listExperimentPage } from "../../db/queries/experiments";
+import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
 import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, updateSession } from "../../db/queries/sessions";
@@ -89,30 +87,26 @@ export const sessionRouter = router({
     return addSteeringNote(db, s.id, input.text, Date.now());
   }),
 
-  /** A human's proposal (the manual proposer, or alongside any other): a pasted unified diff. */
-  propose: publicProcedure.input(z.object({ id: recordId, title: experimentTitle, hypothesis, diff: pastedDiff })).mutation(({ ctx: { db }, input }) => {
-    const s = mustGetSession(db, input.id);
-    if (isSessionEnded(s.status)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} has ${s.status}: resume it first` });
-    const ws = getWorkspace(db, s.workspaceId)!;
-    const config = workspaceConfigSchema.parse(JSON.parse(ws.configJson ?? "{}"));
-    const parsed = diffToEdits(input.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/"));
-    if (!parsed.ok) throw new TRPCError({ code: "BAD_REQUEST", message: parsed.error });
-    const exp = createExperiment(db, {
-      sessionId: s.id,
-      kind: "proposal",
-      status: "proposed",
-      title: input.title,
-      hypothesis: input.hypothesis ?? null,
-      proposer: "manual",
-      editsJson: JSON.stringify(parsed.edits),
-      at: Date.now(),
-    });
-    const verdict = gateChangedFiles(parsed.files, config);
-    if (verdict.level !== "blocked") return experimentView(exp);
-    return experimentView(
-      applyExperimentEvent(db, exp.id, { type: "gate_blocked" }, Date.now(), { verdictJson: JSON.stringify(verdict), reason: verdict.reasons.map((r) => r.message).join("; "), decidedAt: Date.now() }),
-    );
+  /** The session's best code, whole: what the Propose panel edits. */
+  bestCode: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => {
+    const best = bestCode(db, mustGetSession(db, input.id));
+    return best && { experimentId: best.experiment.id, idx: best.experiment.idx, commit: best.experiment.commitSha, files: best.files };
   }),
+
+  /** A human's proposal (the manual proposer, or alongside any other): a pasted unified diff, or the best code edited. */
+  propose: publicProcedure
+    .input(
+      z
+        .object({ id: recordId, title: experimentTitle, hypothesis, diff: pastedDiff.optional(), files: editedFiles.optional() })
+        .refine((p) => (p.diff === undefined) !== (p.files === undefined), "send either a diff or the edited files, not both"),
+    )
+    .mutation(({ ctx: { db }, input }) => {
+      const s = mustGetSession(db, input.id);
+      const words = { title: input.title, hypothesis: input.hypothesis?.trim() || null };
+      const r = proposeByHuman(db, s, input.diff !== undefined ? { ...words, diff: input.diff } : { ...words, files: input.files! }, Date.now());
+      if (!r.ok) throw new TRPCError({ code: "BAD_REQUEST", message: r.error });
+      return experimentView(r.experiment);
+    }),
 
   approve: publicProcedure.input(humanInput).mutation(({ ctx, input }) => decideByHuman(ctx, input, "approved")),
   reject: publicProcedure.input(humanInput).mutation(({ ctx, input }) => decideByHuman(ctx, input, "rejected")),
