@@ -89,14 +89,7 @@ export function ProposePanel({ sessionId, manual }: { sessionId: number; manual:
               <p className="muted">Loading the best code…</p>
             )
           ) : (
-            <textarea
-              aria-label="unified diff"
-              className="mono"
-              rows={10}
-              placeholder={"--- a/train.py\n+++ b/train.py\n@@ … @@\n-…\n+…"}
-              value={diff}
-              onChange={(ev) => setDiff(ev.target.value)}
-            />
+            <textarea aria-label="unified diff" className="mono" rows={10} placeholder={"--- a/train.py\n+++ b/train.py\n@@ … @@\n-…\n+…"} value={diff} onChange={(ev) => setDiff(ev.target.value)} />
           )}
           <fieldset className="edit-words" aria-label="your proposal in words">
             <label>

@@ -44,7 +44,18 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         </h1>
         <StatusBadge status={s.status} />
         <span className="muted">proposer {s.proposer}</span>
-        {s.origin === "import" ? <span className="muted">imported from autoresearch</span> : <Controls sessionId={s.id} status={s.status} requested={s.requested} />}
+        {s.origin === "import" ? (
+          <span className="muted">imported from autoresearch</span>
+        ) : (
+          <Controls
+            sessionId={s.id}
+            status={s.status}
+            requested={s.requested}
+            limit={s.options.maxExperiments}
+            proposals={detail.data.stats.proposals}
+            running={active.some((e) => e.status === "running")}
+          />
+        )}
       </div>
       {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
       <Counters detail={detail.data} />
@@ -74,13 +85,35 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
   );
 }
 
-function Controls({ sessionId, status, requested }: { sessionId: number; status: SessionStatus; requested: string | null }) {
+function Controls({
+  sessionId,
+  status,
+  requested,
+  limit,
+  proposals,
+  running,
+}: {
+  sessionId: number;
+  status: SessionStatus;
+  requested: string | null;
+  /** The experiment limit, and how many it has: one that reached it resumes only with it raised. */
+  limit: number | null;
+  proposals: number;
+  running: boolean;
+}) {
   const trpc = useTRPC();
   const opts = { onError: (e: { message: string }) => alert(e.message) };
   const pause = useMutation(trpc.session.pause.mutationOptions(opts));
   const resume = useMutation(trpc.session.resume.mutationOptions(opts));
   const stop = useMutation(trpc.session.stop.mutationOptions(opts));
   const ended = isSessionEnded(status);
+  const atLimit = ended && limit !== null && proposals >= limit;
+  const [raised, setRaised] = useState<number | null>(null);
+  const newLimit = raised ?? (limit ?? 0) + Math.max(1, limit ?? 0);
+  const askStop = () => {
+    const what = running ? "The experiment running now is killed; it runs again if you resume the session." : "Nothing is running now; you can resume the session later.";
+    if (window.confirm(`Stop session #${sessionId}? ${what}`)) stop.mutate({ id: sessionId });
+  };
   return (
     <span className="controls">
       {status === "running" && requested !== "pause" && (
@@ -88,13 +121,18 @@ function Controls({ sessionId, status, requested }: { sessionId: number; status:
           Pause
         </button>
       )}
+      {atLimit && (
+        <label className="muted">
+          experiment limit <input type="number" min={proposals + 1} value={newLimit} onChange={(ev) => setRaised(Number(ev.target.value))} aria-label="raise the experiment limit to" />
+        </label>
+      )}
       {(status === "paused" || requested === "pause" || ended) && (
-        <button type="button" onClick={() => resume.mutate({ id: sessionId })}>
-          {ended ? "Resume session" : "Resume"}
+        <button type="button" onClick={() => resume.mutate({ id: sessionId, ...(atLimit ? { raise: { maxExperiments: newLimit } } : {}) })}>
+          {atLimit ? `Resume with ${newLimit} experiments` : ended ? "Resume session" : "Resume"}
         </button>
       )}
       {!ended && (
-        <button type="button" className="danger" disabled={requested === "stop"} onClick={() => stop.mutate({ id: sessionId })}>
+        <button type="button" className="danger" disabled={requested === "stop"} onClick={askStop}>
           {requested === "stop" ? "Stopping…" : "Stop"}
         </button>
       )}

@@ -17,6 +17,7 @@ const EVENTS: ExperimentEvent[] = [
   { type: "requeued" },
   { type: "rebased" },
   { type: "interrupted" },
+  ...(["proposed", "awaiting_approval", "approved", "running", "awaiting_decision", "kept"] as const).map((from) => ({ type: "resumed" as const, from })),
 ];
 
 const TABLE: Record<string, Partial<Record<ExperimentStatus, ExperimentStatus>>> = {
@@ -36,6 +37,12 @@ const TABLE: Record<string, Partial<Record<ExperimentStatus, ExperimentStatus>>>
 };
 
 /** A run's outcome decides a running experiment; a human decides one awaiting a decision, only keep or discard. */
+/** A resumed session puts an interrupted experiment back where it was; one that was running runs again. */
+function resumedTo(status: ExperimentStatus, from: ExperimentStatus): ExperimentStatus | undefined {
+  if (status !== "interrupted" || !isExperimentOpen(from)) return undefined;
+  return from === "running" ? "approved" : from;
+}
+
 function decidedTo(status: ExperimentStatus, outcome: string): ExperimentStatus | undefined {
   if (status === "running") return outcome as ExperimentStatus;
   if (status === "awaiting_decision" && (outcome === "kept" || outcome === "discarded")) return outcome;
@@ -45,8 +52,9 @@ function decidedTo(status: ExperimentStatus, outcome: string): ExperimentStatus 
 describe("nextExperimentStatus", () => {
   for (const status of EXPERIMENT_STATUSES) {
     for (const e of EVENTS) {
-      const want = e.type === "decided" ? decidedTo(status, e.outcome) : TABLE[e.type]?.[status];
-      it(`${status} + ${e.type}${e.type === "decided" ? `(${e.outcome})` : ""} → ${want ?? "illegal"}`, () => {
+      const want = e.type === "decided" ? decidedTo(status, e.outcome) : e.type === "resumed" ? resumedTo(status, e.from) : TABLE[e.type]?.[status];
+      const arg = e.type === "decided" ? `(${e.outcome})` : e.type === "resumed" ? `(from ${e.from})` : "";
+      it(`${status} + ${e.type}${arg} → ${want ?? "illegal"}`, () => {
         if (want) expect(nextExperimentStatus(status, e)).toBe(want);
         else expect(() => nextExperimentStatus(status, e)).toThrow(IllegalExperimentTransition);
       });

@@ -26,7 +26,9 @@ export type ExperimentEvent =
   /** It beat the best at its start, but another experiment was kept while it ran: it runs again on the new best. */
   | { type: "rebased" }
   /** The session was stopped before it ended. */
-  | { type: "interrupted" };
+  | { type: "interrupted" }
+  /** Its session resumed: it goes back to where it was when interrupted (`from`); one that ran runs again. */
+  | { type: "resumed"; from: ExperimentStatus };
 
 export class IllegalExperimentTransition extends Error {
   constructor(
@@ -85,6 +87,9 @@ export function nextExperimentStatus(status: ExperimentStatus, event: Experiment
       break;
     case "interrupted":
       if (OPEN.includes(status)) return "interrupted";
+      break;
+    case "resumed":
+      if (from("interrupted") && OPEN.includes(event.from)) return event.from === "running" ? "approved" : event.from;
       break;
     default: {
       const never: never = event;

@@ -11,10 +11,28 @@ export interface LoopProgress {
   sinceLastKeep: number;
 }
 
-export function stopReason(o: SessionOptions, p: LoopProgress): string | null {
-  if (o.maxExperiments !== null && p.proposals >= o.maxExperiments) return `reached ${o.maxExperiments} experiments`;
-  if (o.maxWallSeconds !== null && p.now - p.startedAt >= o.maxWallSeconds * 1000) return `reached the wall-time limit of ${o.maxWallSeconds}s`;
-  if (o.maxCostUsd !== null && p.costUsd >= o.maxCostUsd) return `reached the API cost limit of $${o.maxCostUsd.toFixed(2)}`;
-  if (o.plateau !== null && p.sinceLastKeep >= o.plateau) return `plateau: ${p.sinceLastKeep} experiments in a row without an improvement`;
+/** A limit met: what to say, and the session option that sets it (raised to go on). */
+export interface LimitMet {
+  reason: string;
+  option: "maxExperiments" | "maxWallSeconds" | "maxCostUsd" | "plateau";
+}
+
+export function limitMet(o: SessionOptions, p: LoopProgress): LimitMet | null {
+  if (o.maxExperiments !== null && p.proposals >= o.maxExperiments) return { reason: `reached ${o.maxExperiments} experiments`, option: "maxExperiments" };
+  if (o.maxWallSeconds !== null && p.now - p.startedAt >= o.maxWallSeconds * 1000) return { reason: `reached the wall-time limit of ${o.maxWallSeconds}s`, option: "maxWallSeconds" };
+  if (o.maxCostUsd !== null && p.costUsd >= o.maxCostUsd) return { reason: `reached the API cost limit of $${o.maxCostUsd.toFixed(2)}`, option: "maxCostUsd" };
+  if (o.plateau !== null && p.sinceLastKeep >= o.plateau) return { reason: `plateau: ${p.sinceLastKeep} experiments in a row without an improvement`, option: "plateau" };
   return null;
+}
+
+export function stopReason(o: SessionOptions, p: LoopProgress): string | null {
+  return limitMet(o, p)?.reason ?? null;
+}
+
+/** Decided experiments since the last keep (or since the baseline), in the order they were decided. */
+export function sinceLastKeep(experiments: readonly { kind: string; status: string; decidedAt: number | null }[]): number {
+  const decided = experiments.filter((e) => e.decidedAt !== null && e.kind !== "baseline").sort((a, b) => a.decidedAt! - b.decidedAt!);
+  let n = 0;
+  for (let i = decided.length - 1; i >= 0 && decided[i]!.status !== "kept"; i--) n++;
+  return n;
 }

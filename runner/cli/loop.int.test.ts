@@ -214,6 +214,9 @@ describe("bin/overseer loop", () => {
       const done = getSession(db, s.id)!;
       expect(done).toMatchObject({ status: "finished", stopReason: "reached 1 experiments", driver: null });
       expect(listExperiments(db, s.id).every((e) => ["kept", "discarded"].includes(e.status))).toBe(true);
+      // At its limit, a resume says which limit to raise instead of ending again at once.
+      const atLimit = spawnSync(BIN, ["loop", "--resume", String(s.id)], { encoding: "utf8", env, timeout: 30_000 });
+      expect(atLimit).toMatchObject({ status: 2, stderr: expect.stringContaining(`session ${s.id} reached 1 experiments: raise the limit to resume it, as in overseer loop --resume ${s.id} --experiments 2`) });
     } finally {
       if (first.exitCode === null) first.kill("SIGKILL");
       db.$client.close();

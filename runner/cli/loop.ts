@@ -6,7 +6,8 @@
 import { parseArgs } from "node:util";
 import { formatSeconds, formatValue } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
-import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
+import { sessionOptionsSchema } from "../../core/session-options";
+import { limitMet, sinceLastKeep } from "../../core/stop-conditions";
 import type { Settings } from "../../core/settings";
 import { describeApiTotals } from "../../core/claude/api-totals";
 import { apiCallTotals } from "../../db/queries/api-calls";
@@ -120,10 +121,22 @@ function resumeTarget(db: Db, id: number, experiments: string | undefined): Sess
   if (!s) return `session ${id} does not exist`;
   if (s.driver && driverAlive(s.driver)) return drivenElsewhere(id, s.driver);
   if (s.origin === "import") return `session ${id} was imported from autoresearch and is a record: start a new session on it with overseer loop ${getWorkspace(db, s.workspaceId)!.path}`;
-  if (experiments !== undefined) {
-    const options: SessionOptions = { ...sessionOptions(s), maxExperiments: Number(experiments) };
-    updateSession(db, id, { optionsJson: JSON.stringify(sessionOptionsSchema.parse(options)) }, Date.now());
+  const options = sessionOptionsSchema.safeParse({ ...sessionOptions(s), ...(experiments !== undefined ? { maxExperiments: Number(experiments) } : {}) });
+  if (!options.success) return `bad option: --experiments: ${options.error.issues[0]?.message}`;
+  if (s.status !== "running" && s.status !== "paused") {
+    // A session that reached a limit would end again at once: say which to raise instead.
+    const outlines = listExperiments(db, id);
+    const limit = limitMet(options.data, {
+      proposals: outlines.filter((e) => e.kind !== "baseline").length,
+      startedAt: s.createdAt,
+      now: Date.now(),
+      costUsd: s.costUsd,
+      sinceLastKeep: sinceLastKeep(outlines),
+    });
+    if (limit)
+      return `session ${id} ${limit.reason}: raise the limit to resume it${limit.option === "maxExperiments" ? `, as in overseer loop --resume ${id} --experiments ${options.data.maxExperiments! * 2}` : ""}`;
   }
+  if (experiments !== undefined) updateSession(db, id, { optionsJson: JSON.stringify(options.data) }, Date.now());
   return getSession(db, id)!;
 }
 

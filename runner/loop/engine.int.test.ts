@@ -215,6 +215,37 @@ describe("the research loop", () => {
     expect(listExperiments(db, session.id).every((e) => !["proposed", "approved", "running", "awaiting_approval"].includes(e.status))).toBe(true);
   });
 
+  it("a human's stop during the baseline is not a crash: resuming runs the baseline again, then goes on", async () => {
+    const { db, session, deps } = await setup({ maxExperiments: 1 }, (s) => s.replace("const sleepMs = 0;", "const sleepMs = 3000;"));
+    const first = runSession(session.id, deps);
+    await waitFor(() => listExperiments(db, session.id)[0]?.status === "running", 15_000, "the baseline's run");
+    updateSession(db, session.id, { requested: "stop" }, Date.now());
+    expect(await first).toMatchObject({ status: "stopped", stopReason: "stopped by a human" });
+    expect(listExperiments(db, session.id)[0]).toMatchObject({ kind: "baseline", status: "interrupted", interruptedFrom: "running" });
+
+    // What overseer loop --resume and the dashboard's Resume both do: run the session again.
+    const resumed = await runSession(session.id, deps);
+    expect(resumed).toMatchObject({ status: "finished", stopReason: "reached 1 experiments" });
+    const [baseline, one] = listExperiments(db, session.id);
+    expect(baseline).toMatchObject({ status: "kept", metricValue: 2.15, interruptedFrom: null });
+    expect(JSON.parse(baseline!.runIdsJson)).toHaveLength(2); // the cancelled run, and the one that ran
+    expect(["kept", "discarded"]).toContain(one!.status);
+  });
+
+  it("a stop interrupts what waits for approval too, and resuming puts it back in the queue", async () => {
+    const { db, session, deps } = await setup({ maxExperiments: 1, approve: "all" });
+    const first = runSession(session.id, deps);
+    const waiting = await waitFor(() => listExperiments(db, session.id).find((e) => e.status === "awaiting_approval"));
+    updateSession(db, session.id, { requested: "stop" }, Date.now());
+    await first;
+    expect(listExperiments(db, session.id).find((e) => e.id === waiting.id)).toMatchObject({ status: "interrupted", interruptedFrom: "awaiting_approval" });
+    const second = runSession(session.id, deps);
+    await waitFor(() => listExperiments(db, session.id).find((e) => e.id === waiting.id && e.status === "awaiting_approval"));
+    applyExperimentEvent(db, waiting.id, { type: "approved" }, Date.now());
+    expect(await second).toMatchObject({ status: "finished" });
+    expect(["kept", "discarded"]).toContain(listExperiments(db, session.id).find((e) => e.id === waiting.id)!.status);
+  });
+
   it("resumes after a kill between moving the branch to a keep and recording it", async () => {
     const { repo, db, session, deps } = await setup({ maxExperiments: 1, seed: 3 }); // seed 3: #1 is a keep
     await runSession(session.id, deps);

@@ -10,7 +10,7 @@ import { describeGpus, identityOf, pickGpus, type GpuIdentity } from "../../core
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
 import { decideNext, slotDemand, waitsForHuman, type SchedulerView } from "../../core/loop-scheduler";
-import { stopReason } from "../../core/stop-conditions";
+import { sinceLastKeep, stopReason } from "../../core/stop-conditions";
 import { databaseFault, describeDatabaseWait, persistently } from "../../db/faults";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
@@ -115,6 +115,7 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
       listExperiments(db, sessionId).flatMap((e) => (e.commitSha ? [{ idx: e.idx, sha: e.commitSha }] : [])),
     );
     if (s.status !== "running") applySessionEvent(db, sessionId, "resumed", Date.now(), { requested: null, endedAt: null, stopReason: null });
+    reopenInterrupted(db, sessionId, deps.log);
     const pool = deps.pool ?? createSlotPool(((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? []).map(identityOf));
     const gpus = pickGpus(
       pool.slots.flatMap((slot) => (slot.gpu ? [slot.gpu] : [])),
@@ -408,16 +409,28 @@ async function createBaseline(db: Db, g: SessionGit, s: SessionRow, config: Work
   await pin(g, refFor(s.id, exp.idx), s.baselineCommit);
 }
 
-function sinceLastKeep(experiments: ExperimentRow[]): number {
-  const decided = experiments.filter((e) => e.decidedAt !== null && e.kind !== "baseline").sort((a, b) => a.decidedAt! - b.decidedAt!);
-  let n = 0;
-  for (let i = decided.length - 1; i >= 0 && decided[i]!.status !== "kept"; i--) n++;
-  return n;
+/**
+ * What a stop interrupted goes on when the session is resumed: a human's stop is not a crash. The baseline always
+ * does (every candidate is measured against it), whatever an older database recorded of where it was.
+ */
+function reopenInterrupted(db: Db, sessionId: number, log: (line: string) => void): void {
+  for (const e of listExperiments(db, sessionId)) {
+    if (e.status !== "interrupted") continue;
+    const from = e.interruptedFrom ?? (e.kind === "baseline" ? "approved" : null);
+    if (!from) continue;
+    applyExperimentEvent(db, e.id, { type: "resumed", from }, Date.now(), { interruptedFrom: null, reason: null, decidedAt: null });
+    log(`#${e.idx} ${e.kind === "baseline" ? "baseline" : e.title}: interrupted by the stop, it goes on (${from === "running" ? "runs again" : from.replace(/_/g, " ")})`);
+  }
 }
 
 function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | "finished" | "failed", reason: string): void {
   for (const e of listExperiments(db, sessionId)) {
-    if (isExperimentOpen(e.status)) applyExperimentEvent(db, e.id, { type: "interrupted" }, Date.now(), { reason: `the session ${status}`, decidedAt: Date.now() });
+    if (isExperimentOpen(e.status))
+      applyExperimentEvent(db, e.id, { type: "interrupted" }, Date.now(), {
+        reason: `the session ${status}: it goes on when the session is resumed`,
+        decidedAt: Date.now(),
+        interruptedFrom: e.status,
+      });
   }
   applySessionEvent(db, sessionId, status, Date.now(), { stopReason: reason, endedAt: Date.now(), requested: null });
   steps.log(`session ${status}: ${reason}`);

@@ -87,7 +87,14 @@ async function endedWithoutResult(d: StepDeps, exp: ExperimentRow, final: RunRow
   if (final.status === "finished" && final.metricValue !== null) return null;
   return durably(d, () => {
     if (final.status === "interrupted") return applyExperimentEvent(d.db, exp.id, { type: "requeued" }, Date.now());
-    if (final.status === "cancelled") return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { reason: "its run was stopped by a human", decidedAt: Date.now() });
+    if (final.status === "cancelled") {
+      // Cancelled by the session's stop, it goes on when the session is resumed; cancelled alone, it stays stopped.
+      const byStop = getSession(d.db, exp.sessionId)?.requested === "stop";
+      const patch = byStop
+        ? { reason: "the session was stopped while it ran: it runs again when the session is resumed", interruptedFrom: "running" as const }
+        : { reason: "its run was stopped by a human" };
+      return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { ...patch, decidedAt: Date.now() });
+    }
     const outcome = final.status === "diverged" || final.status === "oom" || final.status === "timed_out" || final.status === "tampered" ? final.status : "crashed";
     const reason = [final.reason, final.logTail].filter(Boolean).join("\n");
     return applyExperimentEvent(d.db, exp.id, { type: "decided", outcome }, Date.now(), { reason, decidedAt: Date.now() });

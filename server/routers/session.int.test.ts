@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sessionOptionsSchema } from "../../core/session-options";
 import { applyExperimentEvent, createExperiment, getExperiment } from "../../db/queries/experiments";
-import { createSession, getSession } from "../../db/queries/sessions";
+import { applySessionEvent, createSession, getSession } from "../../db/queries/sessions";
 import { listDecisions } from "../../db/queries/human-decisions";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { upsertWorkspace } from "../../db/queries/workspaces";
@@ -115,6 +115,27 @@ describe("session router", () => {
     await expect(caller.session.keep({ experimentId: 9999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("resumes a session that reached its experiment limit only with the limit raised", async () => {
+    const { caller, ws, db } = setup();
+    const s = createSession(db, {
+      workspaceId: ws.id,
+      tag: "l",
+      branch: "overseer/l",
+      origin: "web",
+      options: sessionOptionsSchema.parse({ maxExperiments: 2 }),
+      baselineCommit: "abc",
+      at: Date.now(),
+    });
+    createExperiment(db, { sessionId: s.id, kind: "baseline", status: "kept", title: "baseline", proposer: "none", at: Date.now() });
+    for (const t of ["a", "b"]) createExperiment(db, { sessionId: s.id, kind: "proposal", status: "discarded", title: t, proposer: "mutate", decidedAt: Date.now(), at: Date.now() });
+    applySessionEvent(db, s.id, "finished", Date.now(), { stopReason: "reached 2 experiments" });
+
+    await expect(caller.session.resume({ id: s.id })).rejects.toThrow("session 1 reached 2 experiments: raise its experiment limit to resume it");
+    await expect(caller.session.resume({ id: s.id, raise: { maxExperiments: 2 } })).rejects.toThrow(/raise its experiment limit/);
+    expect(getSession(db, s.id)).toMatchObject({ status: "finished" });
+    expect(await caller.session.resume({ id: s.id, raise: { maxExperiments: 5 } })).toMatchObject({ status: "running", options: { maxExperiments: 5 } });
+  });
+
   it("takes a human's diff as a proposal for the loop, and blocks one that touches a protected file", async () => {
     const { caller, ws, db } = setup();
     const s = createSession(db, {
@@ -136,7 +157,15 @@ describe("session router", () => {
 
   it("takes the best code edited whole as a proposal, on any running session", async () => {
     const { caller, ws, db } = setup();
-    const s = createSession(db, { workspaceId: ws.id, tag: "b", branch: "overseer/b", origin: "web", options: sessionOptionsSchema.parse({ proposer: "mutate" }), baselineCommit: "abc", at: Date.now() });
+    const s = createSession(db, {
+      workspaceId: ws.id,
+      tag: "b",
+      branch: "overseer/b",
+      origin: "web",
+      options: sessionOptionsSchema.parse({ proposer: "mutate" }),
+      baselineCommit: "abc",
+      at: Date.now(),
+    });
     const code = "LR = 0.04\nDEPTH = 8\n";
     const filesJson = JSON.stringify(storeFileChanges(db, { "train.py": code }, { "train.py": code }, true));
     createExperiment(db, { sessionId: s.id, kind: "baseline", status: "kept", title: "baseline", proposer: "mutate", filesJson, commitSha: "abc", at: Date.now() });

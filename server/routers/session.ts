@@ -7,16 +7,21 @@ import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
 import { describeHumanEdit } from "../../core/edit-description";
-import { getExperiment, listExperimentPage } from "../../db/queries/experiments";
+import { getExperiment, listExperimentOutlines, listExperimentPage } from "../../db/queries/experiments";
 import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
-import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, updateSession } from "../../db/queries/sessions";
+import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, sessionOptions, updateSession } from "../../db/queries/sessions";
+import { limitMet, sinceLastKeep, type LimitMet } from "../../core/stop-conditions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router, type Context } from "../trpc";
 import type { DecisionSource } from "../../core/decision-source";
 import { sessionOverview } from "../session-overview";
 import { experimentView, sessionView } from "../views";
+
+/** The limits a human may raise when resuming a session that reached one (null clears it). */
+const raisableLimits = sessionOptionsSchema.pick({ maxExperiments: true, maxWallSeconds: true, maxCostUsd: true, plateau: true }).partial();
+const LIMIT_WORDS: Record<LimitMet["option"], string> = { maxExperiments: "experiment limit", maxWallSeconds: "wall-time limit", maxCostUsd: "API cost limit", plateau: "plateau limit" };
 
 function mustGetSession(db: Db, id: number) {
   const s = getSession(db, id);
@@ -69,15 +74,32 @@ export const sessionRouter = router({
   pause: publicProcedure.input(z.object({ id: recordId })).mutation(({ ctx: { db }, input }) => request(db, input.id, "pause")),
   stop: publicProcedure.input(z.object({ id: recordId })).mutation(({ ctx: { db }, input }) => request(db, input.id, "stop")),
 
-  /** Resumes a paused session, or restarts an ended one from where it stopped. */
-  resume: publicProcedure.input(z.object({ id: recordId })).mutation(({ ctx: { db }, input }) => {
+  /**
+   * Resumes a paused session, or restarts an ended one from where it stopped (what the stop interrupted goes on).
+   * One that reached a limit resumes only with that limit raised (`raise`), or it would end again at once.
+   */
+  resume: publicProcedure.input(z.object({ id: recordId, raise: raisableLimits.optional() })).mutation(({ ctx: { db }, input }) => {
     const s = mustGetSession(db, input.id);
     if (s.origin === "import") throw new TRPCError({ code: "BAD_REQUEST", message: IMPORTED_IS_A_RECORD(s.id) });
     if (s.origin !== "web") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} runs from the command line: resume it with overseer loop --resume ${s.id}` });
     if (s.status === "queued" || (s.status === "running" && !s.requested)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is already ${s.status}` });
+    const options = sessionOptionsSchema.parse({ ...sessionOptions(s), ...input.raise });
+    if (isSessionEnded(s.status)) {
+      const outlines = listExperimentOutlines(db, s.id);
+      const limit = limitMet(options, {
+        proposals: outlines.filter((e) => e.kind !== "baseline").length,
+        startedAt: s.createdAt,
+        now: Date.now(),
+        costUsd: s.costUsd,
+        sinceLastKeep: sinceLastKeep(outlines),
+      });
+      if (limit)
+        throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} ${limit.reason.replace(/^plateau: /, "reached its plateau, ")}: raise its ${LIMIT_WORDS[limit.option]} to resume it` });
+    }
+    const patch = { requested: null, ...(input.raise ? { optionsJson: JSON.stringify(options) } : {}) };
     // An ended session runs again (the runner picks it up); a paused one has its request lifted.
-    if (isSessionEnded(s.status) && s.baselineCommit) applySessionEvent(db, s.id, "resumed", Date.now(), { requested: null }, "session_resume_requested");
-    else updateSession(db, s.id, { requested: null }, Date.now(), "session_resume_requested");
+    if (isSessionEnded(s.status) && s.baselineCommit) applySessionEvent(db, s.id, "resumed", Date.now(), patch, "session_resume_requested");
+    else updateSession(db, s.id, patch, Date.now(), "session_resume_requested");
     return sessionView(getSession(db, s.id)!);
   }),
 
