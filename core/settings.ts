@@ -76,18 +76,24 @@ const SECRETS = new Set(["OVERSEER_TOKEN", "ANTHROPIC_API_KEY"]);
 
 export type SettingsParse = { ok: true; settings: Settings } | { ok: false; error: string };
 
-/** root: where Overseer is installed; relative paths in variables are taken from the current directory. */
-export function parseSettings(env: Record<string, string | undefined>, root: string, cwd: string): SettingsParse {
+/**
+ * root: where Overseer is installed. Relative paths are taken from the current directory, or for a variable set
+ * in a .env file (`origins`: variable → file, core/env-file) from the files' folder, so every command finds the
+ * same one.
+ */
+export function parseSettings(env: Record<string, string | undefined>, root: string, cwd: string, origins: Readonly<Record<string, string>> = {}, filesDir = root): SettingsParse {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     // A secret's value is never echoed, not even a malformed one.
     const shown = (name: string) => (SECRETS.has(name) ? "(hidden)" : JSON.stringify(env[name]));
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}=${shown(String(i.path[0]))}: ${i.message}`);
+    const from = (name: string) => (origins[name] ? ` (set in ${origins[name]})` : "");
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}=${shown(String(i.path[0]))}${from(String(i.path[0]))}: ${i.message}`);
     return { ok: false, error: `bad environment variable${lines.length > 1 ? "s" : ""}:\n${lines.join("\n")}\nSee .env.example for what each one takes.` };
   }
   const e = parsed.data;
-  const dataDir = e.OVERSEER_DATA_DIR ? path.resolve(cwd, e.OVERSEER_DATA_DIR) : path.join(root, "data");
-  const dbFile = e.OVERSEER_DB_FILE ? path.resolve(cwd, e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
+  const base = (name: string) => (origins[name] ? filesDir : cwd);
+  const dataDir = e.OVERSEER_DATA_DIR ? path.resolve(base("OVERSEER_DATA_DIR"), e.OVERSEER_DATA_DIR) : path.join(root, "data");
+  const dbFile = e.OVERSEER_DB_FILE ? path.resolve(base("OVERSEER_DB_FILE"), e.OVERSEER_DB_FILE) : path.join(dataDir, "overseer.db");
   const anthropic = { apiKey: e.ANTHROPIC_API_KEY || null, baseURL: e.ANTHROPIC_BASE_URL ?? null, model: e.OVERSEER_CLAUDE_MODEL };
   const gpu = { nvidiaSmi: e.OVERSEER_NVIDIA_SMI, sampleMs: e.OVERSEER_GPU_SAMPLE_MS, memoryWaitMs: e.OVERSEER_GPU_MEMORY_WAIT_S * 1000, memoryHeldMb: 1024 };
   return {

@@ -1,6 +1,6 @@
 /** Entry of `bin/overseer`: parses the command line and dispatches. Exit codes: 0 ok, 1 failed, 2 bad usage. */
 import { databaseFault, describeDatabaseFault } from "../../db/faults";
-import { parseSettings } from "../../core/settings";
+import { loadConfiguration } from "../configuration";
 import { OVERSEER_ROOT } from "../paths";
 import { gateCommand } from "./gate";
 import { importCommand } from "./import";
@@ -63,11 +63,13 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === "gate") return gateCommand(rest); // needs no database
-  const parsed = parseSettings(process.env, OVERSEER_ROOT, process.cwd());
+  const parsed = loadConfiguration(OVERSEER_ROOT, process.env, process.cwd());
   if (!parsed.ok) {
     console.error(`overseer: ${parsed.error}`);
     return 2;
   }
+  // What the files set is this process's environment too: the processes it spawns read the same configuration.
+  for (const [k, v] of Object.entries(parsed.env)) if (v !== undefined && process.env[k] !== v) process.env[k] = v;
   const settings = parsed.settings;
   switch (command) {
     case "run":

@@ -51,6 +51,9 @@ export async function startCommand(args: string[], base: Settings): Promise<numb
   const webEnv = {
     ...withoutKey,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The configuration was read once, here (runner/configuration): Next.js must not read .env again, which
+    // would also put the API key back into the web process.
+    __NEXT_PROCESSED_ENV: "true",
     OVERSEER_DATA_DIR: settings.dataDir,
     OVERSEER_DB_FILE: settings.dbFile,
     OVERSEER_HOST: settings.host,
