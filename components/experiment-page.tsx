@@ -9,7 +9,7 @@ import { useEffect, useState } from "react";
 import { canApprove } from "../core/experiment-lifecycle";
 import { CRASH_STATUSES } from "../core/types";
 import { isTerminal } from "../core/run-lifecycle";
-import { formatValue } from "../core/format";
+import { describeEvidence, formatValue } from "../core/format";
 import { describeApiTotals, formatCost } from "../core/claude/api-totals";
 import type { AppRouter } from "../server/root";
 import { BudgetBar } from "./budget-bar";
@@ -154,6 +154,11 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
         <section aria-label="decision">
           <h2>Decision</h2>
           <pre className={`reason ${CRASH_STATUSES.includes(e.status) ? "error" : ""}`}>{e.reason}</pre>
+          {e.evidence && (
+            <p className="muted evidence" aria-label="evidence">
+              {describeEvidence(e.evidence, metric.name)}
+            </p>
+          )}
         </section>
       )}
       <section aria-label="code">

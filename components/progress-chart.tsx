@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { CartesianGrid, ComposedChart, LabelList, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, CartesianGrid, ComposedChart, LabelList, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import { formatTick, formatValue } from "../core/format";
 import { chartLabel, labelledKeeps, type ProgressDot } from "../core/progress";
 
@@ -20,9 +20,11 @@ const COLORS = { kept: "#2ecc71", discarded: "#cccccc", crashed: "#dc2626", best
  * discards grey, crashes as red crosses on the worst value, the running best as a step line. A dot opens its
  * experiment.
  */
-export function ProgressChart({ progress, metricName }: { progress: Progress; metricName: string }) {
+export function ProgressChart({ progress, metricName, sigma = null }: { progress: Progress; metricName: string; sigma?: number | null }) {
   const router = useRouter();
   const { dots, best, proposals } = progress;
+  // ±2σ of one run around the running best: a dot inside the band is within the noise of the best.
+  const band = sigma ? best.map((b) => ({ idx: b.idx, band: [b.value - 2 * sigma, b.value + 2 * sigma] as [number, number] })) : [];
   const keeps = dots.filter((d) => d.kind === "kept");
   const labelled = labelledKeeps(keeps, best.at(-1)?.idx ?? 0, MAX_LABELS);
   const kept = keeps.map((d) => ({ ...d, label: labelled.has(d.idx) ? chartLabel(d.title) : "" }));
@@ -39,6 +41,12 @@ export function ProgressChart({ progress, metricName }: { progress: Progress; me
         </h2>
         <span className="muted legend">
           <i className="dot kept" /> kept <i className="dot discarded" /> discarded <i className="cross" /> crashed <i className="step" /> running best
+          {sigma ? (
+            <>
+              {" "}
+              <i className="band" /> ±2σ (σ {formatValue(sigma)})
+            </>
+          ) : null}
         </span>
       </div>
       {dots.length === 0 ? (
@@ -48,8 +56,9 @@ export function ProgressChart({ progress, metricName }: { progress: Progress; me
           <ComposedChart margin={{ top: 24, right: 40, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
             <XAxis dataKey="idx" type="number" domain={[0, "dataMax"]} allowDecimals={false} label={{ value: "experiment", position: "insideBottomRight", offset: -4 }} />
-            <YAxis dataKey="value" type="number" domain={yDomain(dots)} tickFormatter={formatTick} width={72} label={{ value: metricName, angle: -90, position: "insideLeft" }} />
+            <YAxis dataKey="value" type="number" domain={yDomain(dots, sigma)} tickFormatter={formatTick} width={72} label={{ value: metricName, angle: -90, position: "insideLeft" }} />
             <Tooltip cursor={false} content={<DotTip />} />
+            {band.length > 0 && <Area data={band} dataKey="band" type="stepAfter" stroke="none" fill={COLORS.best} fillOpacity={0.12} isAnimationActive={false} name="±2σ" className="noise-band" />}
             <Line data={best} dataKey="value" type="stepAfter" stroke={COLORS.best} strokeWidth={2} dot={false} isAnimationActive={false} name="running best" />
             <Scatter data={dots.filter((d) => d.kind === "discarded")} fill={COLORS.discarded} isAnimationActive={false} onClick={open} cursor="pointer" name="discarded" />
             <Scatter data={dots.filter((d) => d.kind === "crashed")} shape="cross" fill={COLORS.crashed} isAnimationActive={false} onClick={open} cursor="pointer" name="crashed" />
@@ -76,10 +85,10 @@ function KeepLabel(props: { x?: number | string; y?: number | string; width?: nu
 }
 
 /** Close around the values, with room for the labels above the keeps. */
-function yDomain(dots: ProgressDot[]): [number, number] {
+function yDomain(dots: ProgressDot[], sigma: number | null): [number, number] {
   const values = dots.map((d) => d.value);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = Math.min(...values) - (sigma ?? 0) * 2;
+  const hi = Math.max(...values) + (sigma ?? 0) * 2;
   const pad = hi > lo ? (hi - lo) * 0.12 : Math.abs(hi) * 0.02 || 1;
   return [lo - pad, hi + pad];
 }

@@ -54,6 +54,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
             limit={s.options.maxExperiments}
             proposals={detail.data.stats.proposals}
             running={active.some((e) => e.status === "running")}
+            interruptedWork={detail.data.interruptedWork}
           />
         )}
       </div>
@@ -71,7 +72,8 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         </section>
       )}
       {s.origin !== "import" && !isSessionEnded(s.status) && <ProposePanel sessionId={s.id} manual={s.proposer === "manual"} />}
-      <ProgressChart progress={detail.data.progress} metricName={detail.data.metric.name} />
+      <NoiseNote noise={detail.data.noise} metricName={detail.data.metric.name} />
+      <ProgressChart progress={detail.data.progress} metricName={detail.data.metric.name} sigma={s.noiseSigma} />
       <RunningNow experiments={active} />
       <div className="two-col">
         <TopHits hits={detail.data.topHits} />
@@ -92,6 +94,7 @@ function Controls({
   limit,
   proposals,
   running,
+  interruptedWork,
 }: {
   sessionId: number;
   status: SessionStatus;
@@ -100,6 +103,8 @@ function Controls({
   limit: number | null;
   proposals: number;
   running: boolean;
+  /** What a stop interrupted runs on resume, whatever the limit. */
+  interruptedWork: boolean;
 }) {
   const trpc = useTRPC();
   const opts = { onError: (e: { message: string }) => alert(e.message) };
@@ -107,7 +112,7 @@ function Controls({
   const resume = useMutation(trpc.session.resume.mutationOptions(opts));
   const stop = useMutation(trpc.session.stop.mutationOptions(opts));
   const ended = isSessionEnded(status);
-  const atLimit = ended && limit !== null && proposals >= limit;
+  const atLimit = ended && limit !== null && proposals >= limit && !interruptedWork;
   const [raised, setRaised] = useState<number | null>(null);
   const newLimit = raised ?? (limit ?? 0) + Math.max(1, limit ?? 0);
   const askStop = () => {
@@ -347,5 +352,22 @@ function Steering({ sessionId, notes }: { sessionId: number; notes: Detail["stee
       </form>
       {steer.error && <p className="error">{steer.error.message}</p>}
     </section>
+  );
+}
+
+/** How much of a gain is noise: measured, or a warning that it was not and luck is kept too. */
+function NoiseNote({ noise, metricName }: { noise: Detail["noise"]; metricName: string }) {
+  if (!noise.measured) return null;
+  if (noise.sigma === null)
+    return (
+      <p className="warning" aria-label="noise">
+        The noise was not measured: the baseline ran once, so any gain in {metricName} above {formatValue(noise.minImprovement)} is kept, luck included. Start sessions with 3 or more baseline runs.
+      </p>
+    );
+  return (
+    <p className="muted" aria-label="noise">
+      Noise: σ {formatValue(noise.sigma)} over {noise.baselineRuns} baseline runs. A first run is kept at once only with a gain above {formatValue(noise.firstRunThreshold)} (2σ·√(1 + 1/m)
+      {noise.minImprovement > 0 ? `, at least minImprovement ${formatValue(noise.minImprovement)}` : ""}); a smaller gain runs {noise.runsPerCandidate} times in all and is judged on the mean.
+    </p>
   );
 }

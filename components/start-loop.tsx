@@ -13,6 +13,9 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const [experiments, setExperiments] = useState(10);
   const [approve, setApprove] = useState<"auto" | "risky" | "all">("risky");
   const [maxWaiting, setMaxWaiting] = useState(3);
+  const [baselineRuns, setBaselineRuns] = useState(3);
+  const [runsPerCandidate, setRunsPerCandidate] = useState(2);
+  const [withinNoise, setWithinNoise] = useState<"rerun" | "ask">("rerun");
   const [reviewer, setReviewer] = useState(false);
   const [model, setModel] = useState("");
   const [effort, setEffort] = useState<Effort | "default">("high");
@@ -37,6 +40,9 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
             maxExperiments: experiments,
             approve,
             maxWaiting,
+            baselineRuns,
+            maxRunsPerCandidate: runsPerCandidate,
+            withinNoise,
             requireSandbox: !unsandboxedOk,
             reviewer: reviewer ? "claude" : "none",
             ...(claude
@@ -69,6 +75,19 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       </label>
       <label title="Candidates that may wait for you at once: meanwhile the GPU runs what may run, and once this many wait the proposer is asked only for changes that run unattended">
         waiting <input type="number" min={1} max={50} value={maxWaiting} onChange={(e) => setMaxWaiting(Number(e.target.value))} aria-label="candidates waiting at once" />
+      </label>
+      <label title="Runs of the unmodified code: their spread (σ) is the noise a gain must beat. One run measures no noise.">
+        baseline runs <input type="number" min={1} max={20} value={baselineRuns} onChange={(e) => setBaselineRuns(Number(e.target.value))} aria-label="baseline runs" />
+      </label>
+      <label title="Runs a candidate gets in all when its first run's gain is within the noise; judged on their mean">
+        runs per candidate <input type="number" min={1} max={10} value={runsPerCandidate} onChange={(e) => setRunsPerCandidate(Number(e.target.value))} aria-label="runs per candidate" />
+      </label>
+      <label>
+        within the noise{" "}
+        <select value={withinNoise} onChange={(e) => setWithinNoise(e.target.value as typeof withinNoise)} aria-label="within the noise">
+          <option value="rerun">discard it</option>
+          <option value="ask">ask me to keep or discard</option>
+        </select>
       </label>
       {caps.data?.claude && (proposer === "claude" || reviewer) && (
         <>
@@ -116,7 +135,9 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         Start loop
       </button>
       {caps.data?.claude === false && !caps.data.claudeModel && (
-        <span className="muted">No ANTHROPIC_API_KEY: mutate runs offline. For Claude, export ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a compatible server) and restart.</span>
+        <span className="muted">
+          No ANTHROPIC_API_KEY: mutate runs offline. For Claude, set ANTHROPIC_API_KEY in .env or the environment (and ANTHROPIC_BASE_URL for a compatible server) and restart.
+        </span>
       )}
       {caps.data?.claudeError && caps.data.claudeModel && <span className="error">Claude: {caps.data.claudeError}</span>}
       {caps.data?.claudeNote && <span className="muted">Claude: {caps.data.claudeNote}</span>}

@@ -26,6 +26,11 @@ describe("decide", () => {
     expect(decide({ ...noisy, values: [0.98, 0.98] })).toMatchObject({ decision: "kept", runs: 2, bestRuns: 3, reason: expect.stringContaining("mean of 2 runs") });
     expect(decide({ ...noisy, values: [0.985, 0.985] })).toMatchObject({ decision: "discarded", reason: expect.stringContaining("within the noise") });
   });
+  it("says what each decision rested on: n, m, σ, the threshold and the effect in standard errors", () => {
+    const noisy = { ...base, sigma: 0.01, bestRuns: 3 };
+    expect(decide({ ...noisy, values: [0.975] }).evidence).toEqual({ n: 1, m: 3, sigma: 0.01, threshold: expect.closeTo(0.02309, 4), effect: expect.closeTo(0.025 / (0.01 * Math.sqrt(4 / 3)), 6) });
+    expect(decide({ ...base, minImprovement: 0.005 }).evidence).toEqual({ n: 1, m: 1, sigma: null, threshold: 0.005, effect: null });
+  });
   it("runs a gain within the noise a fixed number of times and judges it once: no look between the first run and the last", () => {
     const noisy = { ...base, sigma: 0.01, bestRuns: 3, maxRuns: 4 };
     expect(decide({ ...noisy, values: [0.985] })).toMatchObject({ decision: "rerun", reason: expect.stringContaining("3 more times with other seeds, then judging the mean of 4") });

@@ -25,7 +25,21 @@ export interface DecideInput {
 }
 
 /** Every decision says how many runs it rests on: the candidate's (n) and the best's (m). */
-export type Decision = { decision: "kept" | "discarded" | "rerun" | "ask"; delta: number; mean: number; reason: string; runs: number; bestRuns: number };
+export type Decision = { decision: "kept" | "discarded" | "rerun" | "ask"; delta: number; mean: number; reason: string; runs: number; bestRuns: number; evidence: DecisionEvidence };
+
+/** What a keep or discard rested on, shown where the decision is: runs, noise, the threshold and the effect. */
+export interface DecisionEvidence {
+  /** The candidate's runs. */
+  n: number;
+  /** The runs behind the best. */
+  m: number;
+  /** σ of one run, from the baseline's runs; null when it ran once. */
+  sigma: number | null;
+  /** The gain it needed: max(2σ·√(1/n + 1/m), minImprovement). */
+  threshold: number;
+  /** The gain, in standard errors of the difference (σ·√(1/n + 1/m)); null without σ. */
+  effect: number | null;
+}
 
 export function improvement(value: number, best: number, goal: MetricGoal): number {
   return goal === "minimize" ? best - value : value - best;
@@ -37,12 +51,20 @@ export function decide(i: DecideInput): Decision {
   const mean = i.values.reduce((a, b) => a + b, 0) / n;
   const delta = improvement(mean, i.best, i.goal);
   const fmt = (x: number) => x.toPrecision(4);
-  const at = (decision: Decision["decision"], reason: string): Decision => ({ decision, delta, mean, reason, runs: n, bestRuns: m });
   const over = n > 1 ? `the mean of ${n} runs (${fmt(mean)})` : fmt(mean);
   const best = `the best ${fmt(i.best)}${m > 1 ? ` (${m} runs)` : ""}`;
   const se = i.sigma !== null ? i.sigma * Math.sqrt(1 / n + 1 / m) : null;
   const threshold = Math.max(se !== null ? 2 * se : 0, i.minImprovement);
   const effect = se ? ` (${(delta / se).toFixed(1)} standard errors)` : "";
+  const at = (decision: Decision["decision"], reason: string): Decision => ({
+    decision,
+    delta,
+    mean,
+    reason,
+    runs: n,
+    bestRuns: m,
+    evidence: { n, m, sigma: i.sigma, threshold, effect: se ? delta / se : null },
+  });
   // Between the first run and the last declared one, nothing is judged: the runs are taken, then the mean.
   const last = n >= i.maxRuns;
   if (n > 1 && !last) return at("rerun", `run ${n} of ${i.maxRuns}: judged on the mean once all have run`);

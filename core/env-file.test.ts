@@ -35,7 +35,7 @@ describe("parseEnvFile", () => {
 describe("mergeConfiguration", () => {
   it("takes the environment first, then the files in order, and treats an empty value as unset", () => {
     const env = { FROM_ENV: "env", EMPTY_IN_ENV: "" };
-    const files = [
+    const files: { name: string; vars: Record<string, string> }[] = [
       { name: ".env.local", vars: { FROM_ENV: "local", LOCAL: "local", BLANK: "" } },
       { name: ".env", vars: { LOCAL: "shared", SHARED: "shared", BLANK: "shared", EMPTY_IN_ENV: "shared" } },
     ];

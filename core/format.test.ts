@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSeconds, formatTick, formatValue } from "./format";
+import { formatSeconds, formatTick, formatValue, describeEvidence } from "./format";
 
 describe("formatValue", () => {
   it("keeps six decimals for small values, trims trailing zeros, and says — for nothing", () => {
@@ -20,5 +20,17 @@ describe("formatTick", () => {
 describe("formatSeconds", () => {
   it("says seconds, minutes, hours", () => {
     expect([5_000, 125_000, 7_380_000].map(formatSeconds)).toEqual(["5s", "2m 05s", "2h 03m"]);
+  });
+});
+
+describe("describeEvidence", () => {
+  it("says the runs, the noise, the threshold and the effect", () => {
+    expect(describeEvidence({ n: 1, m: 3, sigma: 0.0084, threshold: 0.0194, effect: 3.14 }, "val_bpb")).toBe(
+      "n 1 run · m 3 runs behind the best · σ 0.0084 · needed a gain of 0.0194 in val_bpb · effect +3.1 standard errors",
+    );
+    expect(describeEvidence({ n: 2, m: 1, sigma: null, threshold: 0.005, effect: null }, "acc")).toBe(
+      "n 2 runs · m 1 run behind the best · σ not measured (one baseline run) · needed a gain of 0.005 in acc",
+    );
+    expect(describeEvidence({ n: 1, m: 1, sigma: 0.01, threshold: 0.03, effect: -0.5 }, "x")).toContain("effect −0.5 standard errors");
   });
 });

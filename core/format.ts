@@ -39,3 +39,13 @@ export function formatTick(v: number): string {
   if (a >= 1e6 || a < 1e-3) return v.toExponential(1);
   return String(Number(v.toPrecision(4)));
 }
+
+/** A decision's evidence in a line: "n 1 · m 3 · σ 0.0084 · needed 0.0194 · effect +3.1 SE (+3.6σ)". */
+export function describeEvidence(e: { n: number; m: number; sigma: number | null; threshold: number; effect: number | null }, metricName: string): string {
+  const runs = (k: number) => `${k} run${k === 1 ? "" : "s"}`;
+  const parts = [`n ${runs(e.n)}`, `m ${runs(e.m)} behind the best`];
+  parts.push(e.sigma === null ? "σ not measured (one baseline run)" : `σ ${formatValue(e.sigma)}`);
+  parts.push(`needed a gain of ${formatValue(e.threshold)} in ${metricName}`);
+  if (e.effect !== null) parts.push(`effect ${e.effect >= 0 ? "+" : "−"}${Math.abs(e.effect).toFixed(1)} standard errors`);
+  return parts.join(" · ");
+}

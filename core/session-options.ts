@@ -14,8 +14,11 @@ export const sessionOptionsSchema = z.object({
   maxWallSeconds: z.number().positive().nullable().default(null),
   maxCostUsd: z.number().positive().nullable().default(null),
   plateau: z.number().int().positive().nullable().default(null),
-  /** Runs of the unmodified code, to measure the metric's noise (σ needs at least 2). */
-  baselineRuns: z.number().int().min(1).max(20).default(1),
+  /**
+   * Runs of the unmodified code, to measure the metric's noise (σ needs at least 2). Three by default: with one,
+   * any gain above minImprovement is kept, luck included (tiny-lm's baseline spans ±3% run to run on a busy machine).
+   */
+  baselineRuns: z.number().int().min(1).max(20).default(3),
   /** Runs a candidate may get in all when its gain is within the noise. */
   maxRunsPerCandidate: z.number().int().min(1).max(10).default(2),
   /** A gain still within the noise after its runs: discarded ("rerun"), or held for a human to keep or discard ("ask"). */

@@ -36,3 +36,10 @@ export function sinceLastKeep(experiments: readonly { kind: string; status: stri
   for (let i = decided.length - 1; i >= 0 && decided[i]!.status !== "kept"; i--) n++;
   return n;
 }
+
+/**
+ * What a stop interrupted and a resume takes up again: it runs whatever the limits say, as it would have had the
+ * stop not come. The baseline always does (every candidate is measured against it), whatever an older database
+ * recorded of where it was.
+ */
+export const goesOnWhenResumed = (e: { kind: string; status: string; interruptedFrom: string | null }) => e.status === "interrupted" && (e.interruptedFrom !== null || e.kind === "baseline");

@@ -206,6 +206,8 @@ export const experiments = sqliteTable(
     metricValue: real("metric_value"),
     /** The improvement over the best at its start (positive is better, whatever the goal). */
     delta: real("delta"),
+    /** What its keep or discard rested on (core/decide DecisionEvidence: n, m, σ, threshold, effect), as JSON. */
+    evidenceJson: text("evidence_json"),
     /** The runs of this experiment (the baseline and noisy gains run more than once), as a JSON array of ids. */
     runIdsJson: text("run_ids_json").notNull().default("[]"),
     costUsd: real("cost_usd").notNull().default(0),

@@ -11,7 +11,9 @@ import { workspaceConfigSchema } from "../core/workspace-config";
 import { apiCallTotals } from "../db/queries/api-calls";
 import type { Db } from "../db/open";
 import { countExperimentsSince, listExperimentOutlines, listExperimentsInStatuses } from "../db/queries/experiments";
-import { listSteeringNotes, type SessionRow } from "../db/queries/sessions";
+import { listSteeringNotes, sessionOptions, type SessionRow } from "../db/queries/sessions";
+import { firstRunThreshold } from "../core/decide";
+import { goesOnWhenResumed } from "../core/stop-conditions";
 import { closestDiscarded } from "../db/queries/nothing-kept";
 import { getWorkspace } from "../db/queries/workspaces";
 import { experimentView, sessionView } from "./views";
@@ -26,6 +28,7 @@ const TOP_HITS = 25;
 export function sessionOverview(db: Db, s: SessionRow) {
   const config = workspaceConfigSchema.safeParse(JSON.parse(getWorkspace(db, s.workspaceId)?.configJson ?? "{}"));
   const metric = config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const };
+  const minImprovement = config.success ? config.data.minImprovement : 0;
   const outlines = listExperimentOutlines(db, s.id);
   const { dots, best } = progressData(outlines, metric.goal);
   const hits = topHits(outlines, metric.goal);
@@ -41,6 +44,10 @@ export function sessionOverview(db: Db, s: SessionRow) {
       proposals: outlines.filter((e) => e.kind !== "baseline").length,
     },
     topHits: { hits: hits.sort((a, b) => b.delta - a.delta).slice(0, TOP_HITS), of: hits.length },
+    /** A resume would take up work a stop interrupted (which runs whatever the limits say). */
+    interruptedWork: outlines.some(goesOnWhenResumed),
+    /** The metric's noise: σ over the baseline's runs (null: it ran once), and what a first run must gain to be kept at once. */
+    noise: noiseOf(s, outlines, minImprovement),
     /** With nothing kept there is no winning patch: the discarded experiments that came closest, to export instead. */
     closestDiscarded: closestDiscarded(db, s, metric.goal),
     active: listExperimentsInStatuses(db, s.id, ACTIVE).map(experimentView),
@@ -48,5 +55,19 @@ export function sessionOverview(db: Db, s: SessionRow) {
     steering: listSteeringNotes(db, s.id).map((n) => ({ ...n, newer: countExperimentsSince(db, s.id, n.createdAt) })),
     /** Every Claude API call of the session, summed: the cost, and how much of the input the prompt cache served. */
     api: apiCallTotals(db, { sessionId: s.id }),
+  };
+}
+
+function noiseOf(s: SessionRow, outlines: readonly { kind: string; status: string }[], minImprovement: number) {
+  const options = sessionOptions(s);
+  const baseline = outlines.find((e) => e.kind === "baseline");
+  const bestRuns = options.baselineRuns; // the best's runs while the baseline is the best; keeps have fewer
+  return {
+    measured: baseline?.status === "kept",
+    sigma: s.noiseSigma,
+    baselineRuns: options.baselineRuns,
+    runsPerCandidate: options.maxRunsPerCandidate,
+    minImprovement,
+    firstRunThreshold: firstRunThreshold(s.noiseSigma, bestRuns, minImprovement),
   };
 }

@@ -1,6 +1,7 @@
 /** Row → what the browser gets: parsed JSON columns, no server paths it does not need. */
 import type { GpuIdentity, RunGpu } from "../core/gpu";
 import "server-only";
+import type { DecisionEvidence } from "../core/decide";
 import type { SummaryEntry } from "../core/types";
 import { summaryWithEvaluation } from "../core/evaluation";
 import type { WorkspaceConfig } from "../core/workspace-config";
@@ -62,7 +63,7 @@ export function sessionView(s: SessionRow) {
 
 /** An experiment in a list: no code, except the diff of one that waits for a human (the approval card shows it). */
 export function experimentView(e: ExperimentRow) {
-  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, notebookJson, diff, ...rest } = e;
+  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, notebookJson, evidenceJson, diff, ...rest } = e;
   return {
     ...rest,
     diff: needsHumanNow(e.status) ? diff : null,
@@ -73,6 +74,8 @@ export function experimentView(e: ExperimentRow) {
     /** The proposer's lab notebook for it: what it learned, what it would try next. */
     notebook: notebookJson ? (JSON.parse(notebookJson) as { learned: string; next: string[] }) : null,
     editCount: editsJson ? (JSON.parse(editsJson) as unknown[]).length : 0,
+    /** What its keep or discard rested on: n, m, σ, the threshold, the effect. */
+    evidence: evidenceJson ? (JSON.parse(evidenceJson) as DecisionEvidence) : null,
   };
 }
 

@@ -81,6 +81,7 @@ export function listExperimentOutlines(db: Db, sessionId: number) {
       title: experiments.title,
       metricValue: experiments.metricValue,
       decidedAt: experiments.decidedAt,
+      interruptedFrom: experiments.interruptedFrom,
     })
     .from(experiments)
     .where(eq(experiments.sessionId, sessionId))

@@ -216,7 +216,10 @@ describe("bin/overseer loop", () => {
       expect(listExperiments(db, s.id).every((e) => ["kept", "discarded"].includes(e.status))).toBe(true);
       // At its limit, a resume says which limit to raise instead of ending again at once.
       const atLimit = spawnSync(BIN, ["loop", "--resume", String(s.id)], { encoding: "utf8", env, timeout: 30_000 });
-      expect(atLimit).toMatchObject({ status: 2, stderr: expect.stringContaining(`session ${s.id} reached 1 experiments: raise the limit to resume it, as in overseer loop --resume ${s.id} --experiments 2`) });
+      expect(atLimit).toMatchObject({
+        status: 2,
+        stderr: expect.stringContaining(`session ${s.id} reached 1 experiments: raise the limit to resume it, as in overseer loop --resume ${s.id} --experiments 2`),
+      });
     } finally {
       if (first.exitCode === null) first.kill("SIGKILL");
       db.$client.close();

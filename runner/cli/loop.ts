@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { formatSeconds, formatValue } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema } from "../../core/session-options";
-import { limitMet, sinceLastKeep } from "../../core/stop-conditions";
+import { goesOnWhenResumed, limitMet, sinceLastKeep } from "../../core/stop-conditions";
 import type { Settings } from "../../core/settings";
 import { describeApiTotals } from "../../core/claude/api-totals";
 import { apiCallTotals } from "../../db/queries/api-calls";
@@ -133,7 +133,7 @@ function resumeTarget(db: Db, id: number, experiments: string | undefined): Sess
       costUsd: s.costUsd,
       sinceLastKeep: sinceLastKeep(outlines),
     });
-    if (limit)
+    if (limit && !outlines.some(goesOnWhenResumed))
       return `session ${id} ${limit.reason}: raise the limit to resume it${limit.option === "maxExperiments" ? `, as in overseer loop --resume ${id} --experiments ${options.data.maxExperiments! * 2}` : ""}`;
   }
   if (experiments !== undefined) updateSession(db, id, { optionsJson: JSON.stringify(options.data) }, Date.now());

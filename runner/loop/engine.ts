@@ -10,7 +10,7 @@ import { describeGpus, identityOf, pickGpus, type GpuIdentity } from "../../core
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
 import { decideNext, slotDemand, waitsForHuman, type SchedulerView } from "../../core/loop-scheduler";
-import { sinceLastKeep, stopReason } from "../../core/stop-conditions";
+import { goesOnWhenResumed, sinceLastKeep, stopReason } from "../../core/stop-conditions";
 import { databaseFault, describeDatabaseWait, persistently } from "../../db/faults";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
@@ -409,15 +409,11 @@ async function createBaseline(db: Db, g: SessionGit, s: SessionRow, config: Work
   await pin(g, refFor(s.id, exp.idx), s.baselineCommit);
 }
 
-/**
- * What a stop interrupted goes on when the session is resumed: a human's stop is not a crash. The baseline always
- * does (every candidate is measured against it), whatever an older database recorded of where it was.
- */
+/** What a stop interrupted goes on when the session is resumed (core/stop-conditions): a human's stop is not a crash. */
 function reopenInterrupted(db: Db, sessionId: number, log: (line: string) => void): void {
   for (const e of listExperiments(db, sessionId)) {
-    if (e.status !== "interrupted") continue;
-    const from = e.interruptedFrom ?? (e.kind === "baseline" ? "approved" : null);
-    if (!from) continue;
+    if (!goesOnWhenResumed(e)) continue;
+    const from = e.interruptedFrom ?? "approved";
     applyExperimentEvent(db, e.id, { type: "resumed", from }, Date.now(), { interruptedFrom: null, reason: null, decidedAt: null });
     log(`#${e.idx} ${e.kind === "baseline" ? "baseline" : e.title}: interrupted by the stop, it goes on (${from === "running" ? "runs again" : from.replace(/_/g, " ")})`);
   }

@@ -145,7 +145,12 @@ async function decideAfterRun(d: StepDeps, exp: ExperimentRow, values: number[],
     d.log(`  #${exp.idx} ${verdict.reason}`);
     return null;
   }
-  const patch = { metricValue: verdict.mean, delta: verdict.delta, reason: stale ? `${verdict.reason} (against the best at its start)` : verdict.reason };
+  const patch = {
+    metricValue: verdict.mean,
+    delta: verdict.delta,
+    evidenceJson: JSON.stringify(verdict.evidence),
+    reason: stale ? `${verdict.reason} (against the best at its start)` : verdict.reason,
+  };
   if (stale && verdict.decision !== "discarded") return rebaseOrGiveUp(d, exp, patch);
   // A keep the runtime guards distrust (summary shape, time) is a human's call, whatever the policy.
   if (verdict.decision === "kept" && suspicions.length) {

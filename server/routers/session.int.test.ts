@@ -22,7 +22,7 @@ describe("session router", () => {
   it("start queues a session for the runner with the options given and defaults for the rest", async () => {
     const { caller, ws } = setup();
     const s = await caller.session.start({ workspaceId: ws.id, options: { proposer: "mutate", maxExperiments: 5 } });
-    expect(s).toMatchObject({ status: "queued", origin: "web", branch: "", options: { proposer: "mutate", maxExperiments: 5, approve: "risky", baselineRuns: 1 } });
+    expect(s).toMatchObject({ status: "queued", origin: "web", branch: "", options: { proposer: "mutate", maxExperiments: 5, approve: "risky", baselineRuns: 3 } });
     await expect(caller.session.start({ workspaceId: ws.id, tag: "bad tag!" })).rejects.toThrow();
   });
 
@@ -134,6 +134,21 @@ describe("session router", () => {
     await expect(caller.session.resume({ id: s.id, raise: { maxExperiments: 2 } })).rejects.toThrow(/raise its experiment limit/);
     expect(getSession(db, s.id)).toMatchObject({ status: "finished" });
     expect(await caller.session.resume({ id: s.id, raise: { maxExperiments: 5 } })).toMatchObject({ status: "running", options: { maxExperiments: 5 } });
+
+    // At the limit, but with work a stop interrupted: that runs on resume, so the limit need not be raised.
+    const t = createSession(db, {
+      workspaceId: ws.id,
+      tag: "m",
+      branch: "overseer/m",
+      origin: "web",
+      options: sessionOptionsSchema.parse({ maxExperiments: 1 }),
+      baselineCommit: "abc",
+      at: Date.now(),
+    });
+    createExperiment(db, { sessionId: t.id, kind: "baseline", status: "interrupted", title: "baseline", proposer: "none", interruptedFrom: "running", at: Date.now() });
+    createExperiment(db, { sessionId: t.id, kind: "proposal", status: "interrupted", title: "a", proposer: "mutate", interruptedFrom: "approved", at: Date.now() });
+    applySessionEvent(db, t.id, "stopped", Date.now(), { stopReason: "stopped by a human" });
+    expect(await caller.session.resume({ id: t.id })).toMatchObject({ status: "running", options: { maxExperiments: 1 } });
   });
 
   it("takes a human's diff as a proposal for the loop, and blocks one that touches a protected file", async () => {

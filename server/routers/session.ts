@@ -12,7 +12,7 @@ import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
 import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, sessionOptions, updateSession } from "../../db/queries/sessions";
-import { limitMet, sinceLastKeep, type LimitMet } from "../../core/stop-conditions";
+import { goesOnWhenResumed, limitMet, sinceLastKeep, type LimitMet } from "../../core/stop-conditions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router, type Context } from "../trpc";
 import type { DecisionSource } from "../../core/decision-source";
@@ -93,7 +93,7 @@ export const sessionRouter = router({
         costUsd: s.costUsd,
         sinceLastKeep: sinceLastKeep(outlines),
       });
-      if (limit)
+      if (limit && !outlines.some(goesOnWhenResumed))
         throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} ${limit.reason.replace(/^plateau: /, "reached its plateau, ")}: raise its ${LIMIT_WORDS[limit.option]} to resume it` });
     }
     const patch = { requested: null, ...(input.raise ? { optionsJson: JSON.stringify(options) } : {}) };
