@@ -77,7 +77,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
       <RunningNow experiments={active} />
       <div className="two-col">
         <TopHits hits={detail.data.topHits} />
-        <Steering sessionId={s.id} notes={steering} />
+        <Steering sessionId={s.id} notes={steering} proposer={s.proposer} />
       </div>
       <ExperimentTable sessionId={s.id} count={detail.data.count} notes={steering} />
       {s.baselineCommit && detail.data.anyDecided && (
@@ -326,13 +326,19 @@ function Approval({ e }: { e: Experiment }) {
   );
 }
 
-function Steering({ sessionId, notes }: { sessionId: number; notes: Detail["steering"] }) {
+function Steering({ sessionId, notes, proposer }: { sessionId: number; notes: Detail["steering"]; proposer: string }) {
   const trpc = useTRPC();
   const [text, setText] = useState("");
   const steer = useMutation(trpc.session.steer.mutationOptions({ onSuccess: () => setText("") }));
   return (
     <section aria-label="steering">
       <h2>Steering</h2>
+      {proposer !== "claude" && (
+        <p className="muted" aria-label="who reads the notes">
+          The {proposer} proposer does not read steering notes: they are kept in the table, for you and for a Claude session on this workspace.
+          {proposer === "manual" ? " Propose the change yourself above." : ""}
+        </p>
+      )}
       {notes.length > 0 && (
         <ul className="notes">
           {notes.map((n) => (

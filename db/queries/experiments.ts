@@ -2,7 +2,7 @@
  * Experiments. Their status changes only in applyExperimentEvent: the pure lifecycle checks the transition,
  * and the new status and the event row are written in one transaction.
  */
-import { and, asc, count, desc, eq, gte, inArray, max, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, max, ne, sql } from "drizzle-orm";
 import { nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
 import type { ExperimentStatus } from "../../core/types";
 import type { Db, DbLike } from "../open";
@@ -165,4 +165,15 @@ export function searchWorkspaceExperiments(db: Db, workspaceId: number, q: strin
     .orderBy(desc(experiments.sessionId), desc(experiments.idx))
     .limit(limit)
     .all();
+}
+
+/** The configurations (core/mutate configSignature) every session of a workspace has tried: none is proposed twice. */
+export function listWorkspaceConfigSigs(db: Db, workspaceId: number): string[] {
+  return db
+    .selectDistinct({ sig: experiments.configSig })
+    .from(experiments)
+    .innerJoin(sessions, eq(sessions.id, experiments.sessionId))
+    .where(and(eq(sessions.workspaceId, workspaceId), isNotNull(experiments.configSig)))
+    .all()
+    .map((r) => r.sig!);
 }

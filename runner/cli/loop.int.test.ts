@@ -34,6 +34,29 @@ describe("bin/overseer loop", () => {
     expect(r.stdout).toMatch(/GPU duty cycle [\d.]+%/);
   });
 
+  it("never proposes, in a new session of a workspace, a configuration an earlier session tried", () => {
+    const repo = trainerWorkspace("quadratic.mjs");
+    const dataDir = tempDir();
+    const loop = (tag: string) =>
+      spawnSync(BIN, ["loop", repo, "--proposer", "mutate", "--experiments", "4", "--seed", "3", "--tag", tag], {
+        encoding: "utf8",
+        env: { ...process.env, OVERSEER_DATA_DIR: dataDir },
+        timeout: 60_000,
+      });
+    expect(loop("first").status).toBe(0);
+    expect(loop("second").status).toBe(0); // the same seed: without the workspace's history it would propose the same four
+    const db = openDatabase({ file: path.join(dataDir, "overseer.db"), migrationsFolder: MIGRATIONS });
+    try {
+      const [a, b] = listSessions(db).sort((x, y) => x.id - y.id);
+      const sigs = (id: number) => listExperiments(db, id).flatMap((e) => (e.kind === "baseline" || !e.configSig ? [] : [e.configSig]));
+      expect(sigs(a!.id)).toHaveLength(4);
+      expect(sigs(b!.id)).toHaveLength(4);
+      expect(sigs(b!.id).filter((sig) => sigs(a!.id).includes(sig))).toEqual([]);
+    } finally {
+      db.$client.close();
+    }
+  });
+
   it("refuses a tag whose branch exists, and a workspace that is not a repository", () => {
     const repo = trainerWorkspace("quadratic.mjs");
     sh(repo, "git", ["branch", "overseer/taken"]);

@@ -5,7 +5,7 @@ import type { GateVerdict } from "../../core/gate";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Db } from "../../db/open";
 import { recordApiCall } from "../../db/queries/api-calls";
-import { listExperiments } from "../../db/queries/experiments";
+import { listExperiments, listWorkspaceConfigSigs } from "../../db/queries/experiments";
 import { listDecisions } from "../../db/queries/human-decisions";
 import { listSteeringNotes, sessionOptions, type SessionRow } from "../../db/queries/sessions";
 import { readFilesAt, type SessionGit } from "../session-git";
@@ -110,7 +110,8 @@ export async function buildProposalContext(db: Db, s: SessionRow, g: SessionGit,
     steering: steering.map((n) => n.text),
     humanNotes,
     recentBlocks,
-    tried: new Set(experiments.map((e) => e.configSig).filter((x): x is string => !!x)),
+    // Tried in any session of the workspace: a new session does not spend its budget on last night's configurations.
+    tried: new Set([...experiments.map((e) => e.configSig).filter((x): x is string => !!x), ...listWorkspaceConfigSigs(db, s.workspaceId)]),
     seed: options.seed * 1_000_003 + experiments.length,
     workbench: sessionWorkbench(db, s.id, g, s.bestCommit),
     meter: sessionMeter(db, s.id),
