@@ -25,14 +25,14 @@ export function parseEnvFile(text: string, name: string): EnvFileParse {
     const m = LINE.exec(line);
     if (!m) return { ok: false, error: `${where}: "${line.trim().slice(0, 60)}" is not KEY=value: fix or delete the line` };
     const [, key, raw] = m as unknown as [string, string, string];
-    const value = valueOf(raw);
+    const value = unquoted(raw);
     if (value === null) return { ok: false, error: `${where}: the value of ${key} opens a quote it does not close (values are one line; use \\n in "…" for a newline)` };
     vars[key] = value;
   }
   return { ok: true, vars };
 }
 
-function valueOf(raw: string): string | null {
+function unquoted(raw: string): string | null {
   const q = raw[0];
   if (q === '"' || q === "'") {
     let out = "";
