@@ -14,6 +14,34 @@ function overseer(args: string[], dataDir: string, cwd = ROOT) {
 }
 
 describe("bin/overseer", () => {
+  it("--help lists every variable .env.example documents, and a mistyped option exits 2 with the one it meant", () => {
+    const help = overseer(["--help"], tempDir());
+    expect(help.code).toBe(0);
+    const documented = [...fs.readFileSync(path.join(ROOT, ".env.example"), "utf8").matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]!);
+    expect(documented.length).toBeGreaterThan(15);
+    for (const name of [...documented, "OVERSEER_ENV_DIR"]) expect(help.stdout).toContain(name);
+    const typo = overseer(["loop", ".", "--experimnts", "3"], tempDir());
+    expect(typo).toMatchObject({ code: 2, stderr: expect.stringContaining("overseer loop: unknown option --experimnts: did you mean --experiments?") });
+    expect(overseer(["sessions", "--all"], tempDir())).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option --all (options: --workspace)") });
+  });
+
+  it("sessions and experiments list ids with their status and metric", () => {
+    const dataDir = tempDir();
+    expect(overseer(["sessions"], dataDir).stdout).toContain("no sessions yet");
+    const repo = trainerWorkspace("quadratic.mjs");
+    expect(overseer(["loop", repo, "--experiments", "2", "--seed", "3", "--tag", "listed"], dataDir).code).toBe(0);
+    const sessions = overseer(["sessions"], dataDir).stdout.split("\n");
+    expect(sessions[0]).toMatch(/^id\s+status\s+workspace\s+branch\s+proposer\s+experiments\s+kept\s+best\s+stop reason$/);
+    expect(sessions[1]).toMatch(/^1\s+finished\s+\S+\s+overseer\/listed\s+mutate\s+2\s+\d\s+[\d.]+\s+reached 2 experiments$/);
+    expect(overseer(["sessions", "--workspace", repo], dataDir).stdout.trim().split("\n")).toHaveLength(2);
+    const experiments = overseer(["experiments", "1"], dataDir).stdout.trim().split("\n");
+    expect(experiments[0]).toMatch(/^id\s+#\s+status\s+val_bpb\s+title$/);
+    expect(experiments[1]).toMatch(/^1\s+0\s+kept\s+2\.15\s+baseline$/);
+    expect(experiments).toHaveLength(4);
+    expect(overseer(["experiments", "9"], dataDir)).toMatchObject({ code: 1, stderr: expect.stringContaining("session 9 does not exist") });
+    expect(overseer(["experiments"], dataDir)).toMatchObject({ code: 2 });
+  });
+
   it("run --json prints one JSON object and exits 0 for a finished run", () => {
     const r = overseer(["run", trainerWorkspace("ok.mjs"), "--json"], tempDir());
     expect(r.code).toBe(0);

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { applyDiffFiles, parseDiffFiles } from "../../core/apply-diff";
 import { gateCandidate, needsHuman, type GateVerdict } from "../../core/gate";
 import { sessionOptionsSchema } from "../../core/session-options";

@@ -1,5 +1,5 @@
 /** `overseer import [DIR] [--branch B] [--results FILE] [--log FILE]`: adopt an autoresearch session. */
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { sessionStats } from "../../core/session-stats";
 import { formatValue } from "../../core/format";
 import type { Settings } from "../../core/settings";

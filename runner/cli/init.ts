@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { splitCommand } from "../../core/argv";
 import type { Settings } from "../../core/settings";
 import { configOverrides, parseWorkspaceConfig } from "../../core/workspace-config";

@@ -3,7 +3,7 @@
  * experiment and a summary at the end. Ctrl-C leaves the session resumable (`--resume SESSION`).
  * Exits non-zero if the loop could not run at all, or its baseline failed.
  */
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { formatSeconds, formatValue } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema } from "../../core/session-options";
@@ -23,6 +23,7 @@ import { createProposer } from "../proposers";
 import { loadWorkspace, registerWorkspace } from "../workspace";
 import { createReviewer } from "../reviewer";
 import { openRunnerDb } from "./open-db";
+import { probeSandbox } from "../sandbox";
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
 
@@ -84,6 +85,12 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
     }
     const ws = getWorkspace(db, session.workspaceId)!;
     console.log(`session ${session.id} on ${ws.name}, branch ${session.branch}, proposer ${session.proposer}`);
+    const sandbox = await probeSandbox();
+    const options = sessionOptions(session);
+    if (!sandbox.available)
+      console.log(
+        `runs are NOT sandboxed (${sandbox.detail.replace(/^unavailable: /, "")}): ${options.requireSandbox ? "every candidate waits for your approval (--allow-unsandboxed runs them unattended)" : "candidates run unattended, as --allow-unsandboxed asked"}`,
+      );
     const controller = new AbortController();
     const onSignal = () => {
       console.log(`\nstopping; resume with: overseer loop --resume ${session.id}`);

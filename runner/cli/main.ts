@@ -2,9 +2,11 @@
 import { databaseFault, describeDatabaseFault } from "../../db/faults";
 import { loadConfiguration } from "../configuration";
 import { OVERSEER_ROOT } from "../paths";
+import { UsageError } from "./args";
 import { gateCommand } from "./gate";
 import { importCommand } from "./import";
 import { initCommand } from "./init";
+import { experimentsCommand, sessionsCommand } from "./list-commands";
 import { loopCommand } from "./loop";
 import { decideCommand, exportCommand, proposeCommand } from "./session-commands";
 import { runCommand } from "./run";
@@ -12,6 +14,21 @@ import { runnerCommand } from "./runner";
 import { startCommand } from "./start";
 import { tokenCommand } from "./token";
 import { makeConsoleTerminalSafe } from "./terminal-safe";
+
+/** Every variable Overseer reads, with what it is for; .env.example says more (a test keeps the two in step). */
+const ENVIRONMENT = [
+  "OVERSEER_DATA_DIR, OVERSEER_DB_FILE       where the database, logs and worktrees live",
+  "OVERSEER_HOST, OVERSEER_PORT              where overseer start serves the dashboard",
+  "OVERSEER_ALLOWED_HOSTS, OVERSEER_TOKEN    other host names to answer to; a fixed access token",
+  "OVERSEER_MAX_STREAMS_PER_CLIENT           live streams one client may hold",
+  "OVERSEER_KILL_GRACE_MS                    SIGTERM to SIGKILL when a run is stopped",
+  "OVERSEER_ISOLATION                        auto, bubblewrap, uid or none: how runs are sandboxed",
+  "OVERSEER_NVIDIA_SMI, OVERSEER_GPU_SAMPLE_MS, OVERSEER_GPU_MEMORY_WAIT_S   the GPUs",
+  "OVERSEER_MIN_FREE_DISK_MB                 below it new runs wait",
+  "ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, OVERSEER_CLAUDE_MODEL   the claude proposer and reviewer",
+  "OVERSEER_ENV_DIR                          read .env and .env.local from this folder (environment only)",
+  "TINY_LM_CORPUS_DIR, CHROMIUM_PATH         the example's corpus; the tests' browser",
+];
 
 const USAGE = `overseer — supervised autoresearch
 
@@ -31,6 +48,9 @@ usage:
       --reviewer none|claude   (a second model reads each diff; the stricter of it and the rules wins)
       --gpus 0,1   (the GPUs to use, as nvidia-smi numbers them; default: all. One experiment runs on each at once)
       --max-waiting K   (candidates that may wait for a human at once, 3 by default: the GPUs run the rest meanwhile)
+  overseer sessions [--workspace DIR]
+                                 every session with its id, status, experiments, keeps and best
+  overseer experiments SESSION   a session's experiments: id (for approve, reject, export), #, status, metric, title
   overseer approve EXPERIMENT [--note …] / overseer reject EXPERIMENT [--note …]
                                  decide an experiment that awaits approval (its id, as the loop prints it)
   overseer keep EXPERIMENT [--note …] / overseer discard EXPERIMENT [--note …]
@@ -53,8 +73,8 @@ usage:
       --metric val_bpb   --goal minimize|maximize   --budget 300   --timeout 600
       --instructions program.md     --env HF_HOME,WANDB_MODE
 
-environment: OVERSEER_DATA_DIR, OVERSEER_DB_FILE, OVERSEER_KILL_GRACE_MS, OVERSEER_HOST, OVERSEER_PORT,
-             OVERSEER_ALLOWED_HOSTS (see .env.example)`;
+environment (the environment first, then .env.local, then .env in Overseer's folder; see .env.example):
+  ${ENVIRONMENT.join("\n  ")}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -86,6 +106,10 @@ async function main(argv: string[]): Promise<number> {
       return decideCommand("kept", rest, settings);
     case "discard":
       return decideCommand("discarded", rest, settings);
+    case "sessions":
+      return sessionsCommand(rest, settings);
+    case "experiments":
+      return experimentsCommand(rest, settings);
     case "propose":
       return proposeCommand(rest, settings);
     case "import":
@@ -110,6 +134,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`overseer ${process.argv[2] ?? ""}: ${e.message}\n(overseer --help lists every command and option)`);
+      process.exitCode = 2;
+      return;
+    }
     const fault = databaseFault(e);
     console.error(`overseer: ${fault ? describeDatabaseFault(fault) : e instanceof Error ? e.message : String(e)}`);
     process.exitCode = 1;

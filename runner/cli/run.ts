@@ -3,7 +3,7 @@
  * as the daemon; draws a progress bar with the current loss, prints the summary. Exit 0 only if finished.
  */
 import { firstGpu } from "../gpu";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { budgetFraction, formatSeconds, formatValue, progressBar } from "../../core/format";
 import type { Settings } from "../../core/settings";
 import type { SummaryEntry } from "../../core/types";

@@ -3,7 +3,7 @@
  * and `overseer export SESSION|--experiments IDS --format …`.
  */
 import fs from "node:fs";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import type { Settings } from "../../core/settings";
 import { recordHumanDecision, recordHumanVerdict } from "../../db/queries/human-decisions";
 import { proposeByHuman } from "../../db/queries/human-proposals";

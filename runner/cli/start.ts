@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import { isLoopback } from "../../core/access";
 import type { Settings } from "../../core/settings";
 import { ensureAccessToken, resetAccessToken, storeAccessToken } from "../access-token";

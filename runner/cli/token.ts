@@ -1,5 +1,5 @@
 /** `overseer token --reset`: a new access token for the dashboard (it needs one for every change); the old one stops working. */
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args";
 import type { Settings } from "../../core/settings";
 import { resetAccessToken } from "../access-token";
 import { dashboardUrl } from "./start";
