@@ -5,6 +5,7 @@ import { Providers } from "./providers";
 import { RunnerStatus } from "@/components/runner-status";
 import { LiveEvents } from "@/components/live-events";
 import { ReadOnlyNotice } from "@/components/read-only-notice";
+import { WaitingForYou } from "@/components/waiting-for-you";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Overseer", description: "Supervised autoresearch: watch, gate and compare training runs." };
@@ -19,6 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Overseer
             </Link>
             <RunnerStatus />
+            <WaitingForYou />
             <ReadOnlyNotice />
             <LiveEvents />
           </header>

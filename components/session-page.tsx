@@ -42,7 +42,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
         <h1>
           <Link href="/">Sessions</Link> / #{s.id} <span className="mono">{s.branch}</span>
         </h1>
-        <StatusBadge status={s.status} />
+        <StatusBadge status={s.status} requested={s.requested} />
         <span className="muted">proposer {s.proposer}</span>
         {s.origin === "import" ? (
           <span className="muted">imported from autoresearch</span>
@@ -67,7 +67,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
             Waiting for you <span className="count-badge">{waiting.length}</span>
           </h2>
           {waiting.map((e) => (
-            <Approval key={e.id} e={e} />
+            <Approval key={e.id} e={e} first={e.id === waiting[0]?.id} />
           ))}
         </section>
       )}
@@ -300,7 +300,8 @@ function WaitingAlert({ count, sessionId }: { count: number; sessionId: number }
 }
 
 /** A card in the queue of what waits for a human: the change, its verdict or result, and the buttons. */
-function Approval({ e }: { e: Experiment }) {
+/** A candidate in the queue; the first one (the oldest) answers the keys a and r, as on its own page. */
+function Approval({ e, first }: { e: Experiment; first: boolean }) {
   const before = canApprove(e.status);
   return (
     <div className="card approval" aria-label={`${before ? "approve" : "keep or discard"} experiment ${e.idx}`}>
@@ -321,7 +322,7 @@ function Approval({ e }: { e: Experiment }) {
         </p>
       )}
       <pre className="diff">{e.diff}</pre>
-      <HumanDecision experiment={e} />
+      <HumanDecision experiment={e} keyboard={first} />
     </div>
   );
 }

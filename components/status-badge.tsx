@@ -18,6 +18,8 @@ const LABELS: Partial<Record<AnyStatus, string>> = {
   proposal_failed: "proposal failed",
 };
 
-export function StatusBadge({ status }: { status: AnyStatus }) {
+/** `requested`: a session's pause or stop the loop has not reached yet, shown at once ("pausing…"). */
+export function StatusBadge({ status, requested = null }: { status: AnyStatus; requested?: "pause" | "stop" | null }) {
+  if (status === "running" && requested) return <span className={`badge badge-${requested === "pause" ? "paused" : "stopped"}`}>{requested === "pause" ? "pausing…" : "stopping…"}</span>;
   return <span className={`badge badge-${status}`}>{LABELS[status] ?? status}</span>;
 }

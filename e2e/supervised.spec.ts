@@ -103,6 +103,13 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await page.goto(sessionUrl);
   await expect(page.getByRole("region", { name: "awaiting a human" }).getByRole("link")).toHaveCount(2, { timeout: 90_000 });
   expect(fake.requests).toHaveLength(3);
+  // On every page, the top bar says how many wait and opens the oldest.
+  await page.goto("/");
+  const topbar = page.getByRole("link", { name: "waiting for you" });
+  await expect(topbar).toContainText("Waiting for you 2");
+  await expect(topbar).toContainText("#2 Warm down to 10%, not to zero");
+  await topbar.click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("#2 Warm down to 10%, not to zero");
   await openWaiting(page, sessionUrl, 3);
   await page.getByLabel("note").fill("keep the debiasing: it is what autoresearch prints");
   await page.getByRole("button", { name: "Reject" }).click();

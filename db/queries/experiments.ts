@@ -2,7 +2,7 @@
  * Experiments. Their status changes only in applyExperimentEvent: the pure lifecycle checks the transition,
  * and the new status and the event row are written in one transaction.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, max, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, max, ne, sql } from "drizzle-orm";
 import { nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
 import type { ExperimentStatus } from "../../core/types";
 import type { Db, DbLike } from "../open";
@@ -176,4 +176,15 @@ export function listWorkspaceConfigSigs(db: Db, workspaceId: number): string[] {
     .where(and(eq(sessions.workspaceId, workspaceId), isNotNull(experiments.configSig)))
     .all()
     .map((r) => r.sig!);
+}
+
+/** Every experiment that waits for a human now (an approval, a keep or discard not yet given), oldest first. */
+export function listWaitingForHuman(db: Db, limit = 100) {
+  return db
+    .select({ id: experiments.id, sessionId: experiments.sessionId, idx: experiments.idx, title: experiments.title, status: experiments.status, createdAt: experiments.createdAt })
+    .from(experiments)
+    .where(and(inArray(experiments.status, ["awaiting_approval", "awaiting_decision"]), isNull(experiments.humanVerdict)))
+    .orderBy(asc(experiments.createdAt), asc(experiments.id))
+    .limit(limit)
+    .all();
 }

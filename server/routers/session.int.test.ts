@@ -115,6 +115,21 @@ describe("session router", () => {
     await expect(caller.session.keep({ experimentId: 9999 })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("counts what waits for a human across sessions, oldest first, for the top bar", async () => {
+    const { caller, ws, db } = setup();
+    expect(await caller.session.waiting()).toEqual({ count: 0, oldest: null, sessions: 0 });
+    const mk = (tag: string) =>
+      createSession(db, { workspaceId: ws.id, tag, branch: `overseer/${tag}`, origin: "web", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: Date.now() });
+    const [a, b] = [mk("a"), mk("b")];
+    const exp = (sessionId: number, title: string, status: "awaiting_approval" | "awaiting_decision" | "approved", at: number, humanVerdict: "kept" | null = null) =>
+      createExperiment(db, { sessionId, kind: "proposal", status, title, proposer: "mutate", humanVerdict, at });
+    exp(b.id, "newer", "awaiting_approval", 2000);
+    const oldest = exp(a.id, "oldest", "awaiting_decision", 1000);
+    exp(a.id, "runs", "approved", 500);
+    exp(a.id, "decided by a human, not yet applied", "awaiting_decision", 400, "kept");
+    expect(await caller.session.waiting()).toEqual({ count: 2, sessions: 2, oldest: expect.objectContaining({ id: oldest.id, sessionId: a.id, title: "oldest" }) });
+  });
+
   it("resumes a session that reached its experiment limit only with the limit raised", async () => {
     const { caller, ws, db } = setup();
     const s = createSession(db, {

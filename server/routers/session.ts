@@ -7,7 +7,7 @@ import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
 import { describeHumanEdit } from "../../core/edit-description";
-import { getExperiment, listExperimentOutlines, listExperimentPage } from "../../db/queries/experiments";
+import { getExperiment, listExperimentOutlines, listExperimentPage, listWaitingForHuman } from "../../db/queries/experiments";
 import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
@@ -43,6 +43,12 @@ const humanInput = z.object({
 
 export const sessionRouter = router({
   list: publicProcedure.input(z.object({ workspaceId: recordId.optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
+
+  /** What waits for a human across every session, for the top bar: how many, and the oldest. */
+  waiting: publicProcedure.query(({ ctx }) => {
+    const waiting = listWaitingForHuman(ctx.db);
+    return { count: waiting.length, oldest: waiting[0] ?? null, sessions: new Set(waiting.map((w) => w.sessionId)).size };
+  }),
 
   byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx, input }) => sessionOverview(ctx.db, mustGetSession(ctx.db, input.id))),
 
