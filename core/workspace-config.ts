@@ -3,6 +3,7 @@
  * config), and parsing with errors that name the field and the fix. Pure: callers read the file.
  */
 import { z } from "zod";
+import { ALERT_KINDS } from "./alerts";
 import { RISK_LEVELS, RULE_IDS } from "./gate/rules";
 
 /** A path as a workspace names its files: relative, and never out of it through "..". */
@@ -122,6 +123,32 @@ export const workspaceConfigSchema = z
       })
       .strict()
       .default({ rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] }),
+    /**
+     * Webhooks told when a candidate waits for approval, a run is suspicious or tampered, the session pauses itself
+     * or fails, or a new best is kept (core/alerts). `urlEnv` names a variable holding the URL, so a secret URL
+     * (a Slack webhook) stays out of the repository. Code goes out only with includeCode.
+     */
+    notify: z
+      .array(
+        z
+          .object({
+            url: z
+              .string()
+              .regex(/^https?:\/\/\S+$/, { message: "must be an http(s) URL" })
+              .optional(),
+            urlEnv: envName.optional(),
+            format: z.enum(["slack", "ntfy", "json"]).default("json"),
+            on: z
+              .array(z.enum(ALERT_KINDS))
+              .min(1)
+              .default([...ALERT_KINDS]),
+            includeCode: z.boolean().default(false),
+          })
+          .strict()
+          .refine((w) => (w.url === undefined) !== (w.urlEnv === undefined), { message: "give either url or urlEnv (the name of a variable that holds the URL)" }),
+      )
+      .max(10)
+      .default([]),
   })
   .strict()
   .refine((c) => c.timeoutSeconds >= c.budgetSeconds, {
@@ -177,6 +204,7 @@ const FIELD_HINTS: Record<string, string> = {
   sandbox: '{"network": false, "read": ["~/.cache/autoresearch"], "writable": [], "maxFileSizeMb": 20480, "maxProcesses": 4096, "maxLogMb": 256}',
   evaluate:
     '{"command": ["python3", "evaluate.py"], "serve": ["python3", "train.py", "--serve"], "data": ["~/.cache/autoresearch/data/shard_06542.parquet"], "timeoutSeconds": 600, "startupSeconds": 120, "tolerance": 0.001}',
+  notify: `[{"urlEnv": "SLACK_WEBHOOK_URL", "format": "slack"}, {"url": "https://ntfy.sh/my-topic", "format": "ntfy", "on": ["approval", "failed"]}] (on: ${ALERT_KINDS.join(", ")})`,
   gate: `{"rules": {"network": "blocked", "seed-only": "off"}, "maxDiffLines": 300, "budgetNames": ["TIME_BUDGET"], "allowedImports": ["scipy"]} (rules: ${RULE_IDS.join(", ")}; levels: ${RISK_LEVELS.join(", ")}, off)`,
 };
 

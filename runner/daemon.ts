@@ -15,6 +15,7 @@ import { describeGpus, identityOf } from "../core/gpu";
 import { acquireLease, releaseLease, renewLease, setLeaseClaude, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
 import { checkClaude } from "./claude/check";
 import { queryGpus } from "./gpu";
+import { startAlerts } from "./alerts";
 import { probeSandbox } from "./sandbox";
 import { applyRunEvent, cancelRequestedRunIds, getRun, nextQueuedRun, runsWithStatus, updateRun, type RunRow } from "../db/queries/runs";
 import { adoptRun, canAdopt } from "./adopt-run";
@@ -58,6 +59,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (!lease.ok) {
     throw new Error(`another runner (pid ${lease.holder.pid}, ${lease.holder.owner}) is using ${settings.dbFile}; stop it first, or set OVERSEER_DATA_DIR to use another database.`);
   }
+  // The webhooks of the sessions this runner drives (the web's); a headless loop sends its own.
+  const alerts = startAlerts(db, settings, { sessions: (s) => s.origin === "web", log });
   const sandbox = await probeSandbox();
   setLeaseSandbox(db, owner, sandbox.detail);
   if (!sandbox.available) log(`sandbox ${sandbox.detail}`);
@@ -222,6 +225,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await Promise.all([...active.values()].map((w) => w.promise.catch(() => undefined)));
       await worktreeRemovals();
       clearInterval(claudeTimer);
+      await alerts.stop();
       try {
         releaseLease(db, owner); // only if still ours
       } catch {

@@ -188,3 +188,8 @@ export function listWaitingForHuman(db: Db, limit = 100) {
     .limit(limit)
     .all();
 }
+
+/** The experiment one of whose runs this is (a session's run), if any. */
+export function findExperimentByRun(db: Db, runId: number): ExperimentRow | undefined {
+  return db.select().from(experiments).where(sql`exists (select 1 from json_each(${experiments.runIdsJson}) where json_each.value = ${runId})`).get();
+}

@@ -24,6 +24,7 @@ import { loadWorkspace, registerWorkspace } from "../workspace";
 import { createReviewer } from "../reviewer";
 import { openRunnerDb } from "./open-db";
 import { probeSandbox } from "../sandbox";
+import { startAlerts } from "../alerts";
 
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
 
@@ -99,6 +100,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     let final: SessionRow;
+    const alerts = startAlerts(db, settings, { sessions: (s) => s.id === session.id, log: (l) => console.log(l) });
     try {
       final = await runSession(session.id, {
         db,
@@ -112,6 +114,8 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
       if (!(e instanceof SessionDriven)) throw e;
       console.error(`overseer: ${e.message}`);
       return 2;
+    } finally {
+      await alerts.stop(); // the session's last alerts (its end, a new best) go out before the process does
     }
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
