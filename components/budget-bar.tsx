@@ -21,11 +21,12 @@ export function BudgetBar({ run }: { run: Run }) {
   return (
     <div className="budget">
       <div className="budget-track" role="progressbar" aria-label="budget" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(f * 100)}>
-        <div className={`budget-fill ${running ? "live" : ""}`} style={{ width: `${f * 100}%` }} />
+        <div className={`budget-fill ${running ? "live" : run.status === "finished" ? "" : "stopped"}`} style={{ width: `${f * 100}%` }} />
       </div>
       <span className="muted">
         {formatSeconds(elapsed)} of {formatSeconds(run.config.budgetSeconds * 1000)} budget · killed at {formatSeconds(run.config.timeoutSeconds * 1000)}
         {run.lastStep !== null && ` · step ${run.lastStep}`}
+        {isTerminal(run.status) && run.status !== "finished" ? ` · ${run.status.replace(/_/g, " ")} before the end` : ""}
       </span>
     </div>
   );

@@ -4,7 +4,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { MAX_COMPARED } from "../core/limits";
-import { formatValue } from "../core/format";
+import { formatDelta, formatValue } from "../core/format";
 import type { AppRouter } from "../server/root";
 import { ExportPanel } from "./export-panel";
 import { compareHref } from "./hrefs";
@@ -136,7 +136,7 @@ function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; 
         <StatusBadge status={e.status} />
       </td>
       <td className="num">{formatValue(e.metricValue)}</td>
-      <td className="num">{e.delta !== null && e.kind !== "baseline" ? formatValue(e.delta) : ""}</td>
+      <td className={`num ${e.delta === null || e.kind === "baseline" ? "" : e.delta > 0 ? "good" : e.delta < 0 ? "bad" : ""}`}>{e.delta !== null && e.kind !== "baseline" ? formatDelta(e.delta) : ""}</td>
       <td className="mono">{e.commitSha?.slice(0, 7) ?? ""}</td>
       <td className="muted ellipsis" title={e.reason ?? ""}>
         {e.reason?.split("\n")[0] ?? ""}

@@ -1,9 +1,39 @@
 "use client";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { CURRENT_MODELS, EFFORTS, type Effort } from "../core/claude/models";
 import { useTRPC } from "./trpc";
+
+interface MoreOptions {
+  tag: string;
+  seed: number;
+  minutes: number;
+  costUsd: number;
+  plateau: number;
+  gpus: string;
+}
+const NO_MORE: MoreOptions = { tag: "", seed: 0, minutes: 0, costUsd: 0, plateau: 0, gpus: "" };
+
+type Saved = Partial<{
+  proposer: "mutate" | "claude" | "manual";
+  experiments: number;
+  approve: "auto" | "risky" | "all";
+  maxWaiting: number;
+  baselineRuns: number;
+  runsPerCandidate: number;
+  withinNoise: "rerun" | "ask";
+  more: Partial<MoreOptions>;
+}>;
+
+function readSaved(key: string): Saved | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as Saved) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Starts a research loop on a workspace: the offline `mutate` proposer works without an API key. */
 export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disabled: boolean }) {
@@ -22,6 +52,21 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
   const [toolCalls, setToolCalls] = useState(12);
   const [proposalCost, setProposalCost] = useState(2);
   const [unsandboxedOk, setUnsandboxedOk] = useState(false);
+  const [more, setMore] = useState<MoreOptions>(NO_MORE);
+  // The last choices on this workspace, from this browser: a second session starts as the first did.
+  const remembered = `overseer-start:${workspaceId}`;
+  useEffect(() => {
+    const saved = readSaved(remembered);
+    if (!saved) return;
+    if (saved.proposer) setProposer(saved.proposer);
+    if (saved.experiments) setExperiments(saved.experiments);
+    if (saved.approve) setApprove(saved.approve);
+    if (saved.maxWaiting) setMaxWaiting(saved.maxWaiting);
+    if (saved.baselineRuns) setBaselineRuns(saved.baselineRuns);
+    if (saved.runsPerCandidate) setRunsPerCandidate(saved.runsPerCandidate);
+    if (saved.withinNoise) setWithinNoise(saved.withinNoise);
+    if (saved.more) setMore({ ...NO_MORE, ...saved.more, tag: "" });
+  }, [remembered]);
   const caps = useQuery(trpc.system.capabilities.queryOptions());
   const runner = useQuery(trpc.system.runner.queryOptions());
   const noSandbox = runner.data?.online && runner.data.sandbox?.startsWith("unavailable") ? runner.data.sandbox : null;
@@ -33,9 +78,21 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
         e.preventDefault();
         const claude = proposer === "claude" || reviewer;
         const picked = model.trim();
+        const gpus = more.gpus.trim() ? more.gpus.split(",").map((g) => Number(g.trim())) : null;
+        try {
+          localStorage.setItem(remembered, JSON.stringify({ proposer, experiments, approve, maxWaiting, baselineRuns, runsPerCandidate, withinNoise, more }));
+        } catch {
+          // storage full or refused: the form is only not remembered
+        }
         start.mutate({
           workspaceId,
+          ...(more.tag.trim() ? { tag: more.tag.trim() } : {}),
           options: {
+            seed: more.seed,
+            maxWallSeconds: more.minutes > 0 ? more.minutes * 60 : null,
+            maxCostUsd: more.costUsd > 0 ? more.costUsd : null,
+            plateau: more.plateau > 0 ? more.plateau : null,
+            ...(gpus ? { gpus } : {}),
             proposer,
             maxExperiments: experiments,
             approve,
@@ -89,6 +146,27 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
           <option value="ask">ask me to keep or discard</option>
         </select>
       </label>
+      <details className="more-options">
+        <summary>more: tag, seed, limits, GPUs</summary>
+        <label title="The session's branch is overseer/<tag>; empty: today's date">
+          tag <input value={more.tag} onChange={(e) => setMore({ ...more, tag: e.target.value })} aria-label="tag" size={12} placeholder="dec2" />
+        </label>
+        <label>
+          seed <input type="number" min={0} value={more.seed} onChange={(e) => setMore({ ...more, seed: Number(e.target.value) })} aria-label="seed" />
+        </label>
+        <label title="Stop after this many minutes; 0: no limit">
+          minutes <input type="number" min={0} value={more.minutes} onChange={(e) => setMore({ ...more, minutes: Number(e.target.value) })} aria-label="max minutes" />
+        </label>
+        <label title="Stop once the Claude API has cost this much; 0: no limit">
+          $ in all <input type="number" min={0} step={1} value={more.costUsd} onChange={(e) => setMore({ ...more, costUsd: Number(e.target.value) })} aria-label="max cost" />
+        </label>
+        <label title="Stop after this many experiments in a row without an improvement; 0: never">
+          plateau <input type="number" min={0} value={more.plateau} onChange={(e) => setMore({ ...more, plateau: Number(e.target.value) })} aria-label="plateau" />
+        </label>
+        <label title="nvidia-smi indexes, comma-separated; empty: every GPU">
+          GPUs <input value={more.gpus} onChange={(e) => setMore({ ...more, gpus: e.target.value })} aria-label="GPUs" size={8} placeholder="all" pattern="\s*\d+(\s*,\s*\d+)*\s*" />
+        </label>
+      </details>
       {caps.data?.claude && (proposer === "claude" || reviewer) && (
         <>
           <label title="Any model id works; what it can do comes from the Models API">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatSeconds, formatTick, formatValue, describeEvidence } from "./format";
+import { describeEvidence, formatDelta, formatSeconds, formatTick, formatValue } from "./format";
 
 describe("formatValue", () => {
   it("keeps six decimals for small values, trims trailing zeros, and says — for nothing", () => {
@@ -32,5 +32,13 @@ describe("describeEvidence", () => {
       "n 2 runs · m 1 run behind the best · σ not measured (one baseline run) · needed a gain of 0.005 in acc",
     );
     expect(describeEvidence({ n: 1, m: 1, sigma: 0.01, threshold: 0.03, effect: -0.5 }, "x")).toContain("effect −0.5 standard errors");
+  });
+});
+
+describe("formatDelta", () => {
+  it("says better or worse, not a raw difference whose sign depends on the goal", () => {
+    expect(formatDelta(0.0312)).toBe("0.0312 better");
+    expect(formatDelta(-0.004)).toBe("0.004 worse");
+    expect(formatDelta(0)).toBe("no change");
   });
 });

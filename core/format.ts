@@ -49,3 +49,9 @@ export function describeEvidence(e: { n: number; m: number; sigma: number | null
   if (e.effect !== null) parts.push(`effect ${e.effect >= 0 ? "+" : "−"}${Math.abs(e.effect).toFixed(1)} standard errors`);
   return parts.join(" · ");
 }
+
+/** An improvement (positive is better, whatever the goal) as people read it: "0.0312 better", "0.004 worse". */
+export function formatDelta(delta: number): string {
+  if (delta === 0) return "no change";
+  return `${formatValue(Math.abs(delta))} ${delta > 0 ? "better" : "worse"}`;
+}
