@@ -136,7 +136,9 @@ function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; 
         <StatusBadge status={e.status} />
       </td>
       <td className="num">{formatValue(e.metricValue)}</td>
-      <td className={`num ${e.delta === null || e.kind === "baseline" ? "" : e.delta > 0 ? "good" : e.delta < 0 ? "bad" : ""}`}>{e.delta !== null && e.kind !== "baseline" ? formatDelta(e.delta) : ""}</td>
+      <td className={`num ${e.delta === null || e.kind === "baseline" ? "" : e.delta > 0 ? "good" : e.delta < 0 ? "bad" : ""}`}>
+        {e.delta !== null && e.kind !== "baseline" ? formatDelta(e.delta) : ""}
+      </td>
       <td className="mono">{e.commitSha?.slice(0, 7) ?? ""}</td>
       <td className="muted ellipsis" title={e.reason ?? ""}>
         {e.reason?.split("\n")[0] ?? ""}

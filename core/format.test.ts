@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeEvidence, formatDelta, formatSeconds, formatTick, formatValue } from "./format";
+import { describeEvidence, formatDelta, formatSeconds, formatTick, formatValue, loopProgressLine } from "./format";
 
 describe("formatValue", () => {
   it("keeps six decimals for small values, trims trailing zeros, and says — for nothing", () => {
@@ -40,5 +40,14 @@ describe("formatDelta", () => {
     expect(formatDelta(0.0312)).toBe("0.0312 better");
     expect(formatDelta(-0.004)).toBe("0.004 worse");
     expect(formatDelta(0)).toBe("no change");
+  });
+});
+
+describe("loopProgressLine", () => {
+  it("says the experiment, the budget used, the step, the loss and the best so far", () => {
+    expect(loopProgressLine({ idx: 3, elapsedMs: 150_000, budgetSeconds: 300, step: 120, loss: 3.21, best: 3.18, metricName: "val_bpb" })).toBe(
+      "#3 ████████░░░░░░░░  50%  step 120  loss 3.21  best val_bpb 3.18",
+    );
+    expect(loopProgressLine({ idx: 0, elapsedMs: 0, budgetSeconds: 300, step: null, loss: null, best: null, metricName: "val_bpb" })).toBe("#0 ░░░░░░░░░░░░░░░░   0%  step —  loss —  best val_bpb —");
   });
 });

@@ -55,3 +55,9 @@ export function formatDelta(delta: number): string {
   if (delta === 0) return "no change";
   return `${formatValue(Math.abs(delta))} ${delta > 0 ? "better" : "worse"}`;
 }
+
+/** The headless loop's live line: "#3 ██████░░░░░░  48%  step 120  loss 3.21  best val_bpb 3.18". */
+export function loopProgressLine(p: { idx: number; elapsedMs: number; budgetSeconds: number; step: number | null; loss: number | null; best: number | null; metricName: string }): string {
+  const f = budgetFraction(p.elapsedMs, p.budgetSeconds);
+  return `#${p.idx} ${progressBar(f, 16)} ${String(Math.round(f * 100)).padStart(3)}%  step ${p.step ?? "—"}  loss ${formatValue(p.loss)}  best ${p.metricName} ${formatValue(p.best)}`;
+}

@@ -129,3 +129,10 @@ export function seriesNames(db: Db, runId: number): string[] {
 export function lastPointId(db: Db, runId: number): number {
   return (stmts(db).maxId.get(runId) as { id: number }).id;
 }
+
+/** A series' newest point (by step), or null: what a progress line shows as the current loss. */
+export function latestPoint(db: Db, runId: number, series: string): { step: number; value: number } | null {
+  return (
+    (db.$client.prepare("SELECT step, value FROM metric_points WHERE run_id = ? AND series = ? ORDER BY step DESC LIMIT 1").get(runId, series) as { step: number; value: number } | undefined) ?? null
+  );
+}

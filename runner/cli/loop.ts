@@ -4,14 +4,17 @@
  * Exits non-zero if the loop could not run at all, or its baseline failed.
  */
 import { parseArgs } from "./args";
-import { formatSeconds, formatValue } from "../../core/format";
+import { formatSeconds, formatValue, loopProgressLine } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema } from "../../core/session-options";
 import { goesOnWhenResumed, limitMet, sinceLastKeep } from "../../core/stop-conditions";
 import type { Settings } from "../../core/settings";
 import { describeApiTotals } from "../../core/claude/api-totals";
 import { apiCallTotals } from "../../db/queries/api-calls";
-import { listExperiments } from "../../db/queries/experiments";
+import { listExperiments, listExperimentsInStatuses } from "../../db/queries/experiments";
+import { latestPoint } from "../../db/queries/metrics";
+import { getRun } from "../../db/queries/runs";
+import { workspaceConfigSchema } from "../../core/workspace-config";
 import { getSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import type { Db } from "../../db/open";
@@ -100,13 +103,18 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     let final: SessionRow;
-    const alerts = startAlerts(db, settings, { sessions: (s) => s.id === session.id, log: (l) => console.log(l) });
+    const progress = liveProgress(db, session.id, ws.configJson);
+    const log = (l: string) => {
+      progress.clear();
+      console.log(l);
+    };
+    const alerts = startAlerts(db, settings, { sessions: (s) => s.id === session.id, log });
     try {
       final = await runSession(session.id, {
         db,
         settings,
-        proposer: createProposer(sessionOptions(session), settings, (l) => console.log(l)),
-        log: (l) => console.log(l),
+        proposer: createProposer(sessionOptions(session), settings, log),
+        log,
         signal: controller.signal,
         exitOnAutoPause: true,
       });
@@ -115,6 +123,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
       console.error(`overseer: ${e.message}`);
       return 2;
     } finally {
+      progress.stop();
       await alerts.stop(); // the session's last alerts (its end, a new best) go out before the process does
     }
     process.off("SIGINT", onSignal);
@@ -212,4 +221,51 @@ function printSummary(db: Db, settings: Settings, s: SessionRow): void {
 function apiLine(db: Db, s: SessionRow): string[] {
   const t = apiCallTotals(db, { sessionId: s.id });
   return t.calls === 0 ? [] : [`API ${describeApiTotals(t)}`];
+}
+
+/**
+ * On a terminal, a line redrawn every second under the log, as `run` draws one: the experiment running, its budget,
+ * step and loss, and the best so far. Nothing on a pipe (CI logs keep the log lines only).
+ */
+function liveProgress(db: Db, sessionId: number, configJson: string | null): { clear(): void; stop(): void } {
+  if (!process.stdout.isTTY) return { clear() {}, stop() {} };
+  const config = workspaceConfigSchema.safeParse(JSON.parse(configJson ?? "{}"));
+  const budgetSeconds = config.success ? config.data.budgetSeconds : 300;
+  const metricName = config.success ? config.data.metric.name : "val_bpb";
+  let shown = false;
+  const clear = () => {
+    if (shown) process.stdout.write("\r\x1b[K");
+    shown = false;
+  };
+  const draw = () => {
+    const s = getSession(db, sessionId);
+    const lines = listExperimentsInStatuses(db, sessionId, ["running"]).flatMap((e) => {
+      const runId = (JSON.parse(e.runIdsJson) as number[]).at(-1);
+      const run = runId === undefined ? undefined : getRun(db, runId);
+      if (!run || run.status !== "running" || !run.startedAt) return [];
+      const loss = latestPoint(db, run.id, "loss");
+      return [
+        loopProgressLine({ idx: e.idx, elapsedMs: Date.now() - run.startedAt, budgetSeconds, step: loss?.step ?? run.lastStep, loss: loss?.value ?? null, best: s?.bestValue ?? null, metricName }),
+      ];
+    });
+    clear();
+    if (lines.length === 0) return;
+    process.stdout.write(lines.join("   ").slice(0, Math.max(20, (process.stdout.columns || 120) - 1)));
+    shown = true;
+  };
+  const timer = setInterval(() => {
+    try {
+      draw();
+    } catch {
+      // a locked database skips a frame
+    }
+  }, 1000);
+  timer.unref();
+  return {
+    clear,
+    stop() {
+      clearInterval(timer);
+      clear();
+    },
+  };
 }
