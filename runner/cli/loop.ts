@@ -242,7 +242,7 @@ function liveProgress(db: Db, sessionId: number, configJson: string | null): { c
     const lines = listExperimentsInStatuses(db, sessionId, ["running"]).flatMap((e) => {
       const runId = (JSON.parse(e.runIdsJson) as number[]).at(-1);
       const run = runId === undefined ? undefined : getRun(db, runId);
-      if (!run || run.status !== "running" || !run.startedAt) return [];
+      if (run?.status !== "running" || !run.startedAt) return [];
       const loss = latestPoint(db, run.id, "loss");
       return [
         loopProgressLine({ idx: e.idx, elapsedMs: Date.now() - run.startedAt, budgetSeconds, step: loss?.step ?? run.lastStep, loss: loss?.value ?? null, best: s?.bestValue ?? null, metricName }),
