@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { Area, CartesianGrid, ComposedChart, LabelList, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
-import { formatTick, formatValue } from "../core/format";
+import { formatTick, formatValue, niceTicks } from "../core/format";
 import { chartLabel, labelledKeeps, type ProgressDot } from "../core/progress";
 
 /** The server's progress data (server/session-overview): dots decimated for a long session, the running best, the proposal count. */
@@ -24,6 +24,8 @@ export function ProgressChart({ progress, metricName, sigma = null }: { progress
   const router = useRouter();
   const { dots, best, proposals } = progress;
   // ±2σ of one run around the running best: a dot inside the band is within the noise of the best.
+  const [lo, hi] = yDomain(dots, sigma);
+  const ticks = dots.length ? niceTicks(lo, hi, 6) : [0, 1];
   const band = sigma ? best.map((b) => ({ idx: b.idx, band: [b.value - 2 * sigma, b.value + 2 * sigma] as [number, number] })) : [];
   const keeps = dots.filter((d) => d.kind === "kept");
   const labelled = labelledKeeps(keeps, best.at(-1)?.idx ?? 0, MAX_LABELS);
@@ -56,7 +58,15 @@ export function ProgressChart({ progress, metricName, sigma = null }: { progress
           <ComposedChart margin={{ top: 24, right: 40, bottom: 8, left: 8 }}>
             <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
             <XAxis dataKey="idx" type="number" domain={[0, "dataMax"]} allowDecimals={false} label={{ value: "experiment", position: "insideBottomRight", offset: -4 }} />
-            <YAxis dataKey="value" type="number" domain={yDomain(dots, sigma)} tickFormatter={formatTick} width={72} label={{ value: metricName, angle: -90, position: "insideLeft" }} />
+            <YAxis
+              dataKey="value"
+              type="number"
+              domain={[ticks[0]!, ticks.at(-1)!]}
+              ticks={ticks}
+              tickFormatter={formatTick}
+              width={72}
+              label={{ value: metricName, angle: -90, position: "insideLeft" }}
+            />
             <Tooltip cursor={false} content={<DotTip />} />
             {band.length > 0 && <Area data={band} dataKey="band" type="stepAfter" stroke="none" fill={COLORS.best} fillOpacity={0.12} isAnimationActive={false} name="±2σ" className="noise-band" />}
             <Line data={best} dataKey="value" type="stepAfter" stroke={COLORS.best} strokeWidth={2} dot={false} isAnimationActive={false} name="running best" />

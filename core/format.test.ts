@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeEvidence, formatDelta, formatSeconds, formatTick, formatValue, loopProgressLine } from "./format";
+import { describeEvidence, formatDelta, formatSeconds, formatTick, formatValue, loopProgressLine, niceTicks } from "./format";
 
 describe("formatValue", () => {
   it("keeps six decimals for small values, trims trailing zeros, and says — for nothing", () => {
@@ -49,5 +49,20 @@ describe("loopProgressLine", () => {
       "#3 ████████░░░░░░░░  50%  step 120  loss 3.21  best val_bpb 3.18",
     );
     expect(loopProgressLine({ idx: 0, elapsedMs: 0, budgetSeconds: 300, step: null, loss: null, best: null, metricName: "val_bpb" })).toBe("#0 ░░░░░░░░░░░░░░░░   0%  step —  loss —  best val_bpb —");
+  });
+});
+
+describe("niceTicks", () => {
+  it.each([
+    [3.659, 4.434, [3.6, 3.8, 4, 4.2, 4.4, 4.6]],
+    [3.511, 3.686, [3.5, 3.55, 3.6, 3.65, 3.7]],
+    [0, 10, [0, 2.5, 5, 7.5, 10]],
+    [0.9712, 0.9841, [0.97, 0.975, 0.98, 0.985]],
+    [2, 2, [1.9, 1.95, 2, 2.05, 2.1]],
+  ])("[%d, %d] → %j", (lo, hi, want) => {
+    const ticks = niceTicks(lo, hi);
+    expect(ticks).toEqual(want);
+    expect(ticks[0]).toBeLessThanOrEqual(Math.min(lo, hi));
+    expect(ticks.at(-1)).toBeGreaterThanOrEqual(Math.max(lo, hi));
   });
 });

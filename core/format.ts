@@ -61,3 +61,25 @@ export function loopProgressLine(p: { idx: number; elapsedMs: number; budgetSeco
   const f = budgetFraction(p.elapsedMs, p.budgetSeconds);
   return `#${p.idx} ${progressBar(f, 16)} ${String(Math.round(f * 100)).padStart(3)}%  step ${p.step ?? "—"}  loss ${formatValue(p.loss)}  best ${p.metricName} ${formatValue(p.best)}`;
 }
+
+/**
+ * Round axis ticks covering [lo, hi]: about `count` of them, a step of 1, 2 or 5 times a power of ten, so a chart
+ * reads 3.2, 3.4, 3.6 rather than 3.659, 3.859. The first and last ticks are the axis's ends.
+ */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  if (hi < lo) [lo, hi] = [hi, lo];
+  if (hi === lo) {
+    const pad = Math.abs(lo) * 0.05 || 1;
+    [lo, hi] = [lo - pad, hi + pad];
+  }
+  const raw = (hi - lo) / Math.max(1, count - 1);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= raw * (1 - 1e-9)) ?? 10) * power;
+  const first = Math.floor(lo / step + 1e-9) * step;
+  const ticks: number[] = [];
+  // Rounded to the step's digits, so 0.1 + 0.2 prints as 0.3.
+  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  for (let t = first; t < hi + step * 0.999; t += step) ticks.push(Number(t.toFixed(digits)));
+  return ticks;
+}
