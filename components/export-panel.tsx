@@ -104,7 +104,13 @@ function NothingKept({ closest: { closest, together }, metricName }: { closest: 
             ))}
           </ul>
           <p>
-            <Link href={compareHref(together)}>{together.length === 1 ? "Compare and export the closest one's change" : `Compare and export these ${together.length}`}</Link>{" "}
+            {together.length === 0 ? (
+              <span className="muted">None of their changes applies to the baseline on its own.</span>
+            ) : (
+              <Link href={compareHref(together)}>
+                {together.length === 1 ? `Compare and export #${closest.find((e) => e.id === together[0])?.idx ?? "?"}'s change` : `Compare and export these ${together.length}`}
+              </Link>
+            )}{" "}
             <span className="muted">(each one&apos;s own change, on the baseline{together.length < closest.length ? "; the others change the same lines" : ""})</span>
           </p>
         </>

@@ -64,7 +64,8 @@ export function HumanDecision({
   useEffect(() => {
     if (!keyboard || !waiting) return;
     const onKey = (ev: KeyboardEvent) => {
-      if (isTyping(ev)) return;
+      // A held or doubled key must not decide the next candidate too, one nobody has looked at.
+      if (isTyping(ev) || ev.repeat || busy) return;
       if (ev.key === "a") say(yes);
       if (ev.key === "r") say(no);
     };

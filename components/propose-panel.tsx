@@ -20,12 +20,17 @@ export function ProposePanel({ sessionId, manual }: { sessionId: number; manual:
   const [diff, setDiff] = useState("");
   const [words, setWords] = useState<{ title: string | null; hypothesis: string | null }>({ title: null, hypothesis: null });
   const [proposed, setProposed] = useState<{ id: number; idx: number; status: string } | null>(null);
-  const best = useQuery(trpc.session.bestCode.queryOptions({ id: sessionId }, { enabled: open }));
+  const fetched = useQuery(trpc.session.bestCode.queryOptions({ id: sessionId }, { enabled: open }));
+  // Once the human starts editing, the code under the editor stays the one they started from, even if a keep
+  // moves the best meanwhile: their edits are taken against it (baseExperimentId).
+  const [frozen, setFrozen] = useState<typeof fetched.data>(undefined);
+  const best = { data: frozen ?? fetched.data };
   const propose = useMutation(
     trpc.session.propose.mutationOptions({
       onSuccess: (e) => {
         setProposed({ id: e.id, idx: e.idx, status: e.status });
         setEdited({});
+        setFrozen(undefined);
         setDiff("");
         setWords({ title: null, hypothesis: null });
         void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
@@ -42,7 +47,8 @@ export function ProposePanel({ sessionId, manual }: { sessionId: number; manual:
   const ready = title.trim() !== "" && (mode === "edit" ? Object.keys(changed).length > 0 : diff.trim() !== "");
   const submit = () => {
     const base = { id: sessionId, title: title.trim(), hypothesis: hypothesis.trim() || undefined };
-    propose.mutate(mode === "edit" ? { ...base, files: changed } : { ...base, diff });
+    // The edits are taken against the code shown (the best when it loaded), not whatever is best by now.
+    propose.mutate(mode === "edit" ? { ...base, files: changed, baseExperimentId: best.data?.experimentId } : { ...base, diff });
   };
 
   return (
@@ -82,7 +88,10 @@ export function ProposePanel({ sessionId, manual }: { sessionId: number; manual:
                 <CodeDiff
                   files={Object.fromEntries(Object.entries(files).map(([f, c]) => [f, { before: c, after: edited[f] ?? c }]))}
                   labels={["best", "your proposal"]}
-                  onEdit={(f, c) => setEdited((m) => ({ ...m, [f]: c }))}
+                  onEdit={(f, c) => {
+                    if (!frozen) setFrozen(fetched.data);
+                    setEdited((m) => ({ ...m, [f]: c }));
+                  }}
                 />
               </>
             ) : (

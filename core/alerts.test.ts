@@ -85,6 +85,10 @@ describe("webhookRequest", () => {
     const long = { ...alert, diff: "x".repeat(30_000) };
     expect(JSON.parse(webhookRequest(long, "json", true).body).diff).toMatch(/^x{20000}\n… \(cut at 20000 characters\)$/);
   });
+  it("escapes Slack's control characters in what the proposer wrote", () => {
+    const hostile = { ...alert, title: "<!channel> <https://evil.example|Approve #12> & more" };
+    expect(JSON.parse(webhookRequest(hostile, "slack", false).body).text).toMatch(/^\*&lt;!channel&gt; &lt;https:\/\/evil\.example\|Approve #12&gt; &amp; more\*\n/);
+  });
   it("keeps ntfy's headers to one printable line", () => {
     const odd = { ...alert, title: "line one\nline two 🎉" };
     expect(webhookRequest(odd, "ntfy", false).headers.Title).toBe("line one line two ??");

@@ -103,14 +103,17 @@ const NTFY_PRIORITY: Record<AlertKind, string> = { approval: "4", suspicious: "5
 /** Header values are one line of Latin-1 (fetch refuses anything else). */
 const header = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
 const MAX_DIFF = 20_000;
+/** Slack's control characters in text (https://api.slack.com/reference/surfaces/formatting#escaping). */
+const slackText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 export function webhookRequest(a: Alert, format: WebhookFormat, includeCode: boolean): WebhookRequest {
   const diff = includeCode && a.diff ? (a.diff.length > MAX_DIFF ? `${a.diff.slice(0, MAX_DIFF)}\n… (cut at ${MAX_DIFF} characters)` : a.diff) : null;
   switch (format) {
     case "slack":
+      // Titles are the proposer's words: escaped, so "<!channel>" or "<https://evil|Approve>" stays text.
       return {
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text: `*${a.title}*\n${a.message}\n<${a.url}|Open in Overseer>${diff ? `\n\`\`\`${diff}\`\`\`` : ""}` }),
+        body: JSON.stringify({ text: `*${slackText(a.title)}*\n${slackText(a.message)}\n<${a.url}|Open in Overseer>${diff ? `\n\`\`\`${slackText(diff)}\`\`\`` : ""}` }),
       };
     case "ntfy":
       return {

@@ -21,14 +21,16 @@ describe("parseEnvFile", () => {
   });
 
   it.each([
-    ["OVERSEER_PORT 3000", '.env:1: "OVERSEER_PORT 3000" is not KEY=value: fix or delete the line'],
-    ["A=1\n1BAD=2", '.env:2: "1BAD=2" is not KEY=value: fix or delete the line'],
+    ["OVERSEER_PORT 3000", ".env:1: the line is not KEY=value"],
+    ["A=1\n1BAD=2", ".env:2: the line is not KEY=value"],
+    ["sk-ant-secret-pasted-alone", ".env:1: the line is not KEY=value (a name of letters, digits and _, then =): fix or delete it"],
     ['A="open', ".env:1: the value of A opens a quote it does not close"],
     ["A='x' trailing", ".env:1: the value of A opens a quote it does not close"],
   ])("refuses %j, naming the line", (text, error) => {
     const r = parseEnvFile(text, ".env");
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toContain(error);
+    expect(!r.ok && r.error).not.toContain(text.split("\n").at(-1)!); // never the line itself: it may be a secret
   });
 });
 

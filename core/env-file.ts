@@ -23,7 +23,8 @@ export function parseEnvFile(text: string, name: string): EnvFileParse {
     if (/^\s*(#.*)?$/.test(line)) continue;
     const where = `${name}:${i + 1}`;
     const m = LINE.exec(line);
-    if (!m) return { ok: false, error: `${where}: "${line.trim().slice(0, 60)}" is not KEY=value: fix or delete the line` };
+    // The line itself is not echoed: it may be a secret pasted without its name.
+    if (!m) return { ok: false, error: `${where}: the line is not KEY=value (a name of letters, digits and _, then =): fix or delete it` };
     const [, key, raw] = m as unknown as [string, string, string];
     const value = unquoted(raw);
     if (value === null) return { ok: false, error: `${where}: the value of ${key} opens a quote it does not close (values are one line; use \\n in "…" for a newline)` };

@@ -30,6 +30,8 @@ export function nothingKeptMessage(sessionId: number, closest: readonly OutlineF
   const head = `session ${sessionId} kept nothing beyond its baseline, so there is no winning patch to apply`;
   if (closest.length === 0) return `${head}; no experiment ran to the end and was discarded either.`;
   const list = closest.map((e) => `#${e.idx} ${e.title} (${metricName} ${formatValue(e.metricValue!)}, experiment ${e.id})`).join("; ");
-  const which = together.length === 1 ? "the closest one's own change" : "their own changes";
+  if (together.length === 0) return `${head}. The best discarded experiments: ${list}; none of their changes applies to the baseline on its own.`;
+  const byId = new Map(closest.map((e) => [e.id, e]));
+  const which = together.length === 1 ? `#${byId.get(together[0]!)?.idx ?? "?"}'s own change` : "their own changes";
   return `${head}. The best discarded experiments: ${list}. Export ${which} on the baseline with: overseer export --experiments ${together.join(",")} --format patch`;
 }

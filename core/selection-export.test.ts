@@ -47,6 +47,9 @@ describe("replaying a selection on the baseline", () => {
       ok: false,
       error: expect.stringMatching(/^s #2 \(change s #2\) does not apply .*; select s #2, s #3, which apply together$/),
     });
+    // A kept one that applies with nothing costs the others nothing: the discard before it stays.
+    const broken = exp("s #5", "X = 1\n", "X = 2\n", { status: "kept" });
+    expect(replaySelection(BASE, [deeper, widen("4", "s #4", "kept"), broken])).toMatchObject({ ok: false, error: expect.stringMatching(/; select s #3, s #4, which apply together$/) });
     // Nothing applies with the first: leave it out.
     const stale = exp("s #4", "LR = 9\n", "LR = 10\n");
     expect(replaySelection({ "train.py": "X = 1\n" }, [stale])).toMatchObject({ ok: false, error: expect.stringMatching(/; leave s #4 out$/) });

@@ -66,20 +66,23 @@ function applyExperiment(files: Readonly<Record<string, string>>, e: SelectedExp
  */
 export function workingSelection(baseline: Readonly<Record<string, string>>, selection: readonly SelectedExperiment[]): SelectedExperiment[] {
   const isKept = (e: SelectedExperiment) => e.status === "kept";
-  const keptFrom = (files: Record<string, string>, from: number): boolean => {
+  // How many of the kept ones after `from` apply on these files (one that cannot apply either way is skipped).
+  const keptApplying = (files: Record<string, string>, from: number): number => {
     let at = files;
+    let n = 0;
     for (const k of selection.slice(from).filter(isKept)) {
       const next = applyExperiment(at, k);
-      if (!next.ok) return false;
+      if (!next.ok) continue;
       at = next.files;
+      n++;
     }
-    return true;
+    return n;
   };
   let files: Record<string, string> = { ...baseline };
   const chosen: SelectedExperiment[] = [];
   selection.forEach((e, i) => {
     const next = applyExperiment(files, e);
-    if (!next.ok || (!isKept(e) && !keptFrom(next.files, i + 1))) return;
+    if (!next.ok || (!isKept(e) && keptApplying(next.files, i + 1) < keptApplying(files, i + 1))) return;
     chosen.push(e);
     files = next.files;
   });

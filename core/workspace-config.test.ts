@@ -20,6 +20,7 @@ describe("parseWorkspaceConfig", () => {
         timeTolerance: 0.1,
         sandbox: { network: false, writable: [], read: [], cacheReuse: false, maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: 256 },
         gate: { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] },
+        notify: [],
       },
     });
   });
@@ -51,6 +52,22 @@ describe("parseWorkspaceConfig", () => {
     const r = parseWorkspaceConfig(text, "overseer.json");
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(message);
+  });
+});
+
+describe("notify", () => {
+  it("takes webhooks by URL or by the variable that holds it, and refuses a URL with credentials in it", () => {
+    const ok = parseWorkspaceConfig(JSON.stringify({ notify: [{ url: "https://ntfy.sh/topic", format: "ntfy" }, { urlEnv: "SLACK_HOOK" }] }), "overseer.json");
+    expect(ok.ok && ok.config.notify).toEqual([
+      { url: "https://ntfy.sh/topic", format: "ntfy", on: ["approval", "suspicious", "paused", "failed", "new_best"], includeCode: false },
+      { urlEnv: "SLACK_HOOK", format: "json", on: ["approval", "suspicious", "paused", "failed", "new_best"], includeCode: false },
+    ]);
+    const withPassword = parseWorkspaceConfig(JSON.stringify({ notify: [{ url: "https://user:hunter2@hooks.example/x" }] }), "overseer.json");
+    expect(withPassword).toMatchObject({ ok: false, error: expect.stringContaining("without a user or password") });
+    expect(parseWorkspaceConfig(JSON.stringify({ notify: [{ url: "https://a/x", urlEnv: "B" }] }), "overseer.json")).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("either url or urlEnv"),
+    });
   });
 });
 

@@ -134,7 +134,7 @@ export const workspaceConfigSchema = z
           .object({
             url: z
               .string()
-              .regex(/^https?:\/\/\S+$/, { message: "must be an http(s) URL" })
+              .regex(/^https?:\/\/[^\s/@]+(\/\S*)?$/, { message: "must be an http(s) URL without a user or password in it (put a secret URL in a variable and name it in urlEnv)" })
               .optional(),
             urlEnv: envName.optional(),
             format: z.enum(["slack", "ntfy", "json"]).default("json"),

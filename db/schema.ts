@@ -219,6 +219,8 @@ export const experiments = sqliteTable(
     humanEdited: integer("human_edited", { mode: "boolean" }).notNull().default(false),
     /** Where it was when its session stopped (interrupted); resuming the session puts it back there. Null otherwise. */
     interruptedFrom: text("interrupted_from").$type<ExperimentStatus>(),
+    /** Its reason when the stop came (a run held as forged, say): put back when the session resumes. */
+    reasonBeforeStop: text("reason_before_stop"),
     /** The editable files it changed (all of them for the baseline): { file: { before, after } } as snapshot hashes. */
     filesJson: text("files_json"),
     /** The peak GPU memory of its last run (autoresearch's peak_vram_mb), for results.tsv's memory_gb. */

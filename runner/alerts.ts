@@ -66,8 +66,8 @@ export function startAlerts(db: Db, settings: Settings, o: AlertOptions): Alerts
         for (const hook of alert.hooks) {
           if (!hook.on.includes(alert.alert.kind)) continue;
           const url = hook.url ?? (hook.urlEnv ? env[hook.urlEnv] : undefined);
-          if (!url || !/^https?:\/\//.test(url)) {
-            o.log(`alert "${alert.alert.title}" not sent: ${hook.urlEnv ? `${hook.urlEnv} holds no http(s) URL in the runner's environment` : "the webhook has no URL"}`);
+          if (!url || !/^https?:\/\/[^\s/@]+(\/\S*)?$/.test(url)) {
+            o.log(`alert "${alert.alert.title}" not sent: ${hook.urlEnv ? `${hook.urlEnv} holds no http(s) URL without credentials in the runner's environment` : "the webhook has no URL"}`);
             continue;
           }
           send(url, hook.format, hook.includeCode, alert.alert);
@@ -137,7 +137,9 @@ async function deliver(url: string, req: { headers: Record<string, string>; body
       // A 4xx other than 408 and 429 will not get better by asking again.
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return last;
     } catch (e) {
-      last = (e as Error).cause ? String(((e as Error).cause as Error).message ?? (e as Error).cause) : (e as Error).message;
+      const cause = (e as Error).cause as { code?: string; message?: string } | undefined;
+      // Never the message as it is: undici puts the whole URL (and any credentials in it) into some of them.
+      last = withoutUrls(cause?.code ?? cause?.message ?? (e as Error).message);
     }
     if (attempt < ATTEMPTS) await pause((baseMs / 1000) * retryDelayMs(attempt), halt);
   }
@@ -160,3 +162,5 @@ const hostOf = (url: string) => {
     return "a webhook";
   }
 };
+
+const withoutUrls = (s: string) => s.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "(a URL)");

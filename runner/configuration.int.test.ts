@@ -33,7 +33,7 @@ describe("the configuration every process reads", () => {
     expect(error).toContain(`OVERSEER_PORT="lots" (set in ${path.join(dir, ".env")})`);
     expect(error).toContain(`OVERSEER_TOKEN=(hidden) (set in ${path.join(dir, ".env")})`);
     expect(error).not.toContain("short");
-    expect(loadConfiguration("/", { OVERSEER_ENV_DIR: envDir({ ".env": "junk\n" }) }, "/")).toMatchObject({ ok: false, error: expect.stringContaining('.env:1: "junk" is not KEY=value') });
+    expect(loadConfiguration("/", { OVERSEER_ENV_DIR: envDir({ ".env": "junk\n" }) }, "/")).toMatchObject({ ok: false, error: expect.stringContaining(".env:1: the line is not KEY=value") });
     expect(loadConfiguration("/", { OVERSEER_ENV_DIR: envDir({ ".env": "OVERSEER_ENV_DIR=/x\n" }) }, "/")).toMatchObject({ ok: false, error: expect.stringContaining("set it in the environment") });
   });
 

@@ -16,7 +16,11 @@ import { applyExperimentEvent, createExperiment, getBaselineExperiment, getExper
 import type { SessionRow } from "./sessions";
 import { getWorkspace } from "./workspaces";
 
-export type HumanProposal = { title: string; hypothesis: string | null } & ({ diff: string } | { files: Record<string, string> });
+/**
+ * `files`: the editable files as the human left them, edited from those of `baseExperimentId` (the best when the
+ * page loaded): the edits are taken against what they edited, so a keep meanwhile is not silently undone.
+ */
+export type HumanProposal = { title: string; hypothesis: string | null } & ({ diff: string } | { files: Record<string, string>; baseExperimentId?: number });
 
 export type ProposalResult = { ok: true; experiment: ExperimentRow } | { ok: false; error: string };
 
@@ -39,7 +43,7 @@ export function proposeByHuman(db: Db, s: SessionRow, p: HumanProposal, at: numb
   if (refused) return { ok: false, error: refused };
   const ws = getWorkspace(db, s.workspaceId)!;
   const config = workspaceConfigSchema.parse(JSON.parse(ws.configJson ?? "{}"));
-  const parsed = "diff" in p ? diffToEdits(p.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/")) : editsOfBest(db, s, p.files);
+  const parsed = "diff" in p ? diffToEdits(p.diff, ws.subdir.split(/[\\/]/).filter(Boolean).join("/")) : editsOfBase(db, s, p.files, p.baseExperimentId);
   if (!parsed.ok) return parsed;
   const exp = createExperiment(db, {
     sessionId: s.id,
@@ -57,9 +61,12 @@ export function proposeByHuman(db: Db, s: SessionRow, p: HumanProposal, at: numb
   return { ok: true, experiment: applyExperimentEvent(db, exp.id, { type: "gate_blocked" }, at, { verdictJson: JSON.stringify(verdict), reason, decidedAt: at }) };
 }
 
-/** The edits that turn the session's best code into the human's version of it. */
-function editsOfBest(db: Db, s: SessionRow, files: Record<string, string>): { ok: true; edits: FileEdit[]; files: string[] } | { ok: false; error: string } {
-  const best = bestCode(db, s);
+/** The edits that turn the code the human edited (an experiment's, the best by default) into their version of it. */
+function editsOfBase(db: Db, s: SessionRow, files: Record<string, string>, baseExperimentId?: number): { ok: true; edits: FileEdit[]; files: string[] } | { ok: false; error: string } {
+  const base = baseExperimentId === undefined ? undefined : getExperiment(db, baseExperimentId);
+  if (baseExperimentId !== undefined && (base?.sessionId !== s.id || !base.filesJson))
+    return { ok: false, error: `experiment ${baseExperimentId} is not one of session ${s.id}'s with stored code: reload the page to edit the best code` };
+  const best = base ? { experiment: base, files: filesAtExperiment(db, base) } : bestCode(db, s);
   if (!best) return { ok: false, error: `session ${s.id} has no stored code yet: wait for its baseline to be built, or paste a diff` };
   const unknown = Object.keys(files).filter((f) => !(f in best.files));
   if (unknown.length) return { ok: false, error: `${unknown.join(", ")} is not an editable file of this workspace (${Object.keys(best.files).join(", ")})` };

@@ -6,8 +6,8 @@
 import { parseArgs } from "./args";
 import { formatSeconds, formatValue, loopProgressLine } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
-import { sessionOptionsSchema } from "../../core/session-options";
-import { goesOnWhenResumed, limitMet, sinceLastKeep } from "../../core/stop-conditions";
+import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
+import { goesOnWhenResumed, limitMet, sinceLastKeep, type LimitMet } from "../../core/stop-conditions";
 import type { Settings } from "../../core/settings";
 import { describeApiTotals } from "../../core/claude/api-totals";
 import { apiCallTotals } from "../../db/queries/api-calls";
@@ -82,7 +82,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
   });
   const db = openRunnerDb(settings);
   try {
-    const session = v.resume ? resumeTarget(db, Number(v.resume), v.experiments) : await newSession(db, settings, positionals[0] ?? process.cwd(), v);
+    const session = v.resume ? resumeTarget(db, Number(v.resume), v) : await newSession(db, settings, positionals[0] ?? process.cwd(), v);
     if (typeof session === "string") {
       console.error(`overseer: ${session}`);
       return 2;
@@ -136,13 +136,28 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
   }
 }
 
-function resumeTarget(db: Db, id: number, experiments: string | undefined): SessionRow | string {
+/** The flag that raises each limit, with a value past the one reached. */
+const RAISE_FLAG: Record<LimitMet["option"], (o: SessionOptions) => string> = {
+  maxExperiments: (o) => `--experiments ${(o.maxExperiments ?? 0) * 2}`,
+  maxWallSeconds: (o) => `--max-minutes ${Math.ceil(((o.maxWallSeconds ?? 0) * 2) / 60)}`,
+  maxCostUsd: (o) => `--max-cost ${(o.maxCostUsd ?? 0) * 2}`,
+  plateau: (o) => `--plateau ${(o.plateau ?? 0) * 2}`,
+};
+
+/** The session to resume; its limits may be raised on the way (--experiments, --max-minutes, --max-cost, --plateau). */
+function resumeTarget(db: Db, id: number, v: Record<string, string | boolean | undefined>): SessionRow | string {
   const s = getSession(db, id);
   if (!s) return `session ${id} does not exist`;
   if (s.driver && driverAlive(s.driver)) return drivenElsewhere(id, s.driver);
   if (s.origin === "import") return `session ${id} was imported from autoresearch and is a record: start a new session on it with overseer loop ${getWorkspace(db, s.workspaceId)!.path}`;
-  const options = sessionOptionsSchema.safeParse({ ...sessionOptions(s), ...(experiments !== undefined ? { maxExperiments: Number(experiments) } : {}) });
-  if (!options.success) return `bad option: --experiments: ${options.error.issues[0]?.message}`;
+  const raised = {
+    ...(v.experiments !== undefined ? { maxExperiments: Number(v.experiments) } : {}),
+    ...(v["max-minutes"] !== undefined ? { maxWallSeconds: Number(v["max-minutes"]) * 60 } : {}),
+    ...(v["max-cost"] !== undefined ? { maxCostUsd: Number(v["max-cost"]) } : {}),
+    ...(v.plateau !== undefined ? { plateau: Number(v.plateau) } : {}),
+  };
+  const options = sessionOptionsSchema.safeParse({ ...sessionOptions(s), ...raised });
+  if (!options.success) return `bad option: ${options.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   if (s.status !== "running" && s.status !== "paused") {
     // A session that reached a limit would end again at once: say which to raise instead.
     const outlines = listExperiments(db, id);
@@ -153,10 +168,9 @@ function resumeTarget(db: Db, id: number, experiments: string | undefined): Sess
       costUsd: s.costUsd,
       sinceLastKeep: sinceLastKeep(outlines),
     });
-    if (limit && !outlines.some(goesOnWhenResumed))
-      return `session ${id} ${limit.reason}: raise the limit to resume it${limit.option === "maxExperiments" ? `, as in overseer loop --resume ${id} --experiments ${options.data.maxExperiments! * 2}` : ""}`;
+    if (limit && !outlines.some(goesOnWhenResumed)) return `session ${id} ${limit.reason}: raise the limit to resume it, as in overseer loop --resume ${id} ${RAISE_FLAG[limit.option](options.data)}`;
   }
-  if (experiments !== undefined) updateSession(db, id, { optionsJson: JSON.stringify(options.data) }, Date.now());
+  if (Object.keys(raised).length) updateSession(db, id, { optionsJson: JSON.stringify(options.data) }, Date.now());
   return getSession(db, id)!;
 }
 

@@ -17,6 +17,7 @@ import { startDaemon } from "../daemon";
 import { EXAMPLE_WORKSPACE, OVERSEER_ROOT } from "../paths";
 import { loadWorkspace, registerWorkspace } from "../workspace";
 import { openRunnerDb } from "./open-db";
+import { webProcessEnv } from "../../core/child-env";
 
 const NEXT_BIN = path.join(OVERSEER_ROOT, "node_modules", "next", "dist", "bin", "next");
 const WEB_WATCHDOG = path.join(OVERSEER_ROOT, "runner", "web-watchdog.cjs");
@@ -46,10 +47,11 @@ export async function startCommand(args: string[], base: Settings): Promise<numb
   // The token is set before anything is spawned, and no child inherits it (the web reads its digest).
   const notice = accessNotice(settings);
   delete process.env.OVERSEER_TOKEN;
-  // The web process holds no secrets: the key stays with the runner, which reports what the API made of it.
-  const { ANTHROPIC_API_KEY: _key, ...withoutKey } = process.env;
+  // The web process holds no secrets: the key stays with the runner, which reports what the API made of it, and
+  // a webhook's URL (urlEnv) with the runner that posts to it. It gets an allowlist of the environment.
   const webEnv = {
-    ...withoutKey,
+    ...webProcessEnv(process.env),
+    NODE_ENV: "production" as const, // what next build and next start run as
     NEXT_TELEMETRY_DISABLED: "1",
     // The configuration was read once, here (runner/configuration): Next.js must not read .env again, which
     // would also put the API key back into the web process.

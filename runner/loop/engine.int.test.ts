@@ -5,9 +5,9 @@ import { editsFromContents } from "../../core/edits-from-contents";
 import { describeHumanEdit } from "../../core/edit-description";
 import { formatResultsTsv } from "../../core/results-tsv";
 import { experimentResultRow } from "../../db/queries/experiment-exports";
-import { applyExperimentEvent, listExperiments } from "../../db/queries/experiments";
+import { applyExperimentEvent, createExperiment, listExperiments } from "../../db/queries/experiments";
 import { recordHumanEdit, recordHumanVerdict } from "../../db/queries/human-decisions";
-import { getSession, updateSession } from "../../db/queries/sessions";
+import { applySessionEvent, getSession, updateSession } from "../../db/queries/sessions";
 import { getRun } from "../../db/queries/runs";
 import { readFileChanges } from "../../db/queries/snapshots";
 import { loopSetup, scriptedProposer } from "../../test/helpers/loop";
@@ -136,7 +136,10 @@ describe("the research loop", () => {
     // Hyperparameter changes, each proposed on the best of its time (the third is prepared while the second trains).
     const hp = (from: string, to: string) => ({ title: `hp ${to}`, edits: [{ file: "train.mjs", old: `const ${from};`, new: `const ${to};` }] });
     const proposer = scriptedProposer([code(1), code(2), code(3), hp("LR = 0.4", "LR = 0.3"), hp("WIDTH = 3", "WIDTH = 5"), hp("LR = 0.3", "LR = 0.2")]);
-    const { db, session, deps, lines } = await loopSetup({ maxExperiments: 6, approve: "risky" }, { proposer, trainerSource: (t) => t.replace("const sleepMs = 0;", "const sleepMs = 300;") });
+    const { db, session, deps, lines } = await loopSetup(
+      { maxExperiments: 6, approve: "risky", baselineRuns: 1 },
+      { proposer, trainerSource: (t) => t.replace("const sleepMs = 0;", "const sleepMs = 300;") },
+    );
     const loop = runSession(session.id, deps);
     // Nobody approves anything until the three hyperparameter changes have run.
     const ran = await waitFor(
@@ -216,7 +219,7 @@ describe("the research loop", () => {
   });
 
   it("a human's stop during the baseline is not a crash: resuming runs the baseline again, then goes on", async () => {
-    const { db, session, deps } = await setup({ maxExperiments: 1 }, (s) => s.replace("const sleepMs = 0;", "const sleepMs = 3000;"));
+    const { db, session, deps } = await setup({ maxExperiments: 1, baselineRuns: 1 }, (s) => s.replace("const sleepMs = 0;", "const sleepMs = 3000;"));
     const first = runSession(session.id, deps);
     await waitFor(() => listExperiments(db, session.id)[0]?.status === "running", 15_000, "the baseline's run");
     updateSession(db, session.id, { requested: "stop" }, Date.now());
@@ -230,6 +233,31 @@ describe("the research loop", () => {
     expect(baseline).toMatchObject({ status: "kept", metricValue: 2.15, interruptedFrom: null });
     expect(JSON.parse(baseline!.runIdsJson)).toHaveLength(2); // the cancelled run, and the one that ran
     expect(["kept", "discarded"]).toContain(one!.status);
+  });
+
+  it("a result held for a human as forged-looking is held again after a stop and resume, with its reason", async () => {
+    const { db, session, deps } = await setup({ maxExperiments: 5, baselineRuns: 1 });
+    updateSession(db, session.id, { requested: "stop" }, Date.now());
+    await runSession(session.id, deps); // stops at once: the baseline it made is interrupted
+    const held = createExperiment(db, {
+      sessionId: session.id,
+      kind: "proposal",
+      status: "awaiting_decision",
+      title: "too good",
+      proposer: "mutate",
+      reason: "held for a human: the run looks forged (two summaries)",
+      at: Date.now(),
+    });
+    applySessionEvent(db, session.id, "resumed", Date.now(), { requested: "stop" });
+    await runSession(session.id, deps);
+    expect(listExperiments(db, session.id).find((e) => e.id === held.id)).toMatchObject({ status: "interrupted", reasonBeforeStop: "held for a human: the run looks forged (two summaries)" });
+
+    updateSession(db, session.id, { requested: null }, Date.now());
+    const resumed = runSession(session.id, deps);
+    await waitFor(() => listExperiments(db, session.id).find((e) => e.id === held.id && e.status === "awaiting_decision"));
+    expect(listExperiments(db, session.id).find((e) => e.id === held.id)).toMatchObject({ reason: "held for a human: the run looks forged (two summaries)", reasonBeforeStop: null });
+    updateSession(db, session.id, { requested: "stop" }, Date.now());
+    expect(await resumed).toMatchObject({ status: "stopped" });
   });
 
   it("a stop interrupts what waits for approval too, and resuming puts it back in the queue", async () => {

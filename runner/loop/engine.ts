@@ -10,6 +10,7 @@ import { describeGpus, identityOf, pickGpus, type GpuIdentity } from "../../core
 import { applyEdits } from "../../core/edits";
 import { configSignature } from "../../core/mutate";
 import { decideNext, slotDemand, waitsForHuman, type SchedulerView } from "../../core/loop-scheduler";
+import { listDecisions } from "../../db/queries/human-decisions";
 import { goesOnWhenResumed, sinceLastKeep, stopReason } from "../../core/stop-conditions";
 import { databaseFault, describeDatabaseWait, persistently } from "../../db/faults";
 import type { WorkspaceConfig } from "../../core/workspace-config";
@@ -413,9 +414,15 @@ async function createBaseline(db: Db, g: SessionGit, s: SessionRow, config: Work
 function reopenInterrupted(db: Db, sessionId: number, log: (line: string) => void): void {
   for (const e of listExperiments(db, sessionId)) {
     if (!goesOnWhenResumed(e)) continue;
-    const from = e.interruptedFrom ?? "approved";
-    applyExperimentEvent(db, e.id, { type: "resumed", from }, Date.now(), { interruptedFrom: null, reason: null, decidedAt: null });
-    log(`#${e.idx} ${e.kind === "baseline" ? "baseline" : e.title}: interrupted by the stop, it goes on (${from === "running" ? "runs again" : from.replace(/_/g, " ")})`);
+    // A candidate that would have run unattended is gated again: the sandbox, or the policy, may have changed
+    // since. One a human approved keeps its approval (the rebuild on a newer best checks the risk did not grow).
+    const wasRunnable = e.interruptedFrom === "approved" || e.interruptedFrom === "running";
+    const humanApproved = listDecisions(db, e.id).some((d) => d.action === "approved" || d.action === "edited");
+    const from = e.kind === "baseline" ? "approved" : wasRunnable && !humanApproved ? "proposed" : e.interruptedFrom!;
+    applyExperimentEvent(db, e.id, { type: "resumed", from }, Date.now(), { interruptedFrom: null, reason: e.reasonBeforeStop, reasonBeforeStop: null, decidedAt: null });
+    log(
+      `#${e.idx} ${e.kind === "baseline" ? "baseline" : e.title}: interrupted by the stop, it goes on (${from === "proposed" ? "built and gated again" : from === "running" ? "runs again" : from.replace(/_/g, " ")})`,
+    );
   }
 }
 
@@ -426,6 +433,7 @@ function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | 
         reason: `the session ${status}: it goes on when the session is resumed`,
         decidedAt: Date.now(),
         interruptedFrom: e.status,
+        reasonBeforeStop: e.reason,
       });
   }
   applySessionEvent(db, sessionId, status, Date.now(), { stopReason: reason, endedAt: Date.now(), requested: null });

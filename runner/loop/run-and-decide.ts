@@ -91,7 +91,7 @@ async function endedWithoutResult(d: StepDeps, exp: ExperimentRow, final: RunRow
       // Cancelled by the session's stop, it goes on when the session is resumed; cancelled alone, it stays stopped.
       const byStop = getSession(d.db, exp.sessionId)?.requested === "stop";
       const patch = byStop
-        ? { reason: "the session was stopped while it ran: it runs again when the session is resumed", interruptedFrom: "running" as const }
+        ? { reason: "the session was stopped while it ran: it runs again when the session is resumed", interruptedFrom: "running" as const, reasonBeforeStop: exp.reason }
         : { reason: "its run was stopped by a human" };
       return applyExperimentEvent(d.db, exp.id, { type: "interrupted" }, Date.now(), { ...patch, decidedAt: Date.now() });
     }

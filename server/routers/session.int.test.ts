@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sessionOptionsSchema } from "../../core/session-options";
 import { applyExperimentEvent, createExperiment, getExperiment } from "../../db/queries/experiments";
-import { applySessionEvent, createSession, getSession } from "../../db/queries/sessions";
+import { applySessionEvent, createSession, getSession, updateSession } from "../../db/queries/sessions";
 import { listDecisions } from "../../db/queries/human-decisions";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { upsertWorkspace } from "../../db/queries/workspaces";
@@ -146,6 +146,9 @@ describe("session router", () => {
     applySessionEvent(db, s.id, "finished", Date.now(), { stopReason: "reached 2 experiments" });
 
     await expect(caller.session.resume({ id: s.id })).rejects.toThrow("session 1 reached 2 experiments: raise its experiment limit to resume it");
+    const stopping = createSession(db, { workspaceId: ws.id, tag: "st", branch: "overseer/st", origin: "web", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: Date.now() });
+    updateSession(db, stopping.id, { requested: "stop" }, Date.now());
+    await expect(caller.session.resume({ id: stopping.id })).rejects.toThrow(/is stopping: resume it once it has stopped/);
     await expect(caller.session.resume({ id: s.id, raise: { maxExperiments: 2 } })).rejects.toThrow(/raise its experiment limit/);
     expect(getSession(db, s.id)).toMatchObject({ status: "finished" });
     expect(await caller.session.resume({ id: s.id, raise: { maxExperiments: 5 } })).toMatchObject({ status: "running", options: { maxExperiments: 5 } });
@@ -208,6 +211,10 @@ describe("session router", () => {
     await expect(caller.session.propose({ id: s.id, title: "x", files: { "prepare.py": "x" } })).rejects.toThrow(/prepare.py is not an editable file of this workspace \(train.py\)/);
     await expect(caller.session.propose({ id: s.id, title: "x", files: { "train.py": "x" }, diff: "d" })).rejects.toThrow(/either a diff or the edited files/);
     await expect(caller.session.propose({ id: s.id, title: " ", files: { "train.py": "x" } })).rejects.toThrow(/give the experiment a title/);
+    // Edits are taken against the code the human edited, named by the page; another session's is refused.
+    const other = createSession(db, { workspaceId: ws.id, tag: "o", branch: "overseer/o", origin: "web", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: Date.now() });
+    const foreign = createExperiment(db, { sessionId: other.id, kind: "baseline", status: "kept", title: "baseline", proposer: "none", filesJson, at: Date.now() });
+    await expect(caller.session.propose({ id: s.id, title: "x", files: { "train.py": "LR = 1\n" }, baseExperimentId: foreign.id })).rejects.toThrow(/is not one of session \d+'s with stored code/);
   });
 
   it("edit then approve turns the human's files into edits on the parent, and refuses what it cannot use", async () => {

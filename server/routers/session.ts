@@ -88,6 +88,7 @@ export const sessionRouter = router({
     const s = mustGetSession(db, input.id);
     if (s.origin === "import") throw new TRPCError({ code: "BAD_REQUEST", message: IMPORTED_IS_A_RECORD(s.id) });
     if (s.origin !== "web") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} runs from the command line: resume it with overseer loop --resume ${s.id}` });
+    if (s.status === "running" && s.requested === "stop") throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is stopping: resume it once it has stopped` });
     if (s.status === "queued" || (s.status === "running" && !s.requested)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is already ${s.status}` });
     const options = sessionOptionsSchema.parse({ ...sessionOptions(s), ...input.raise });
     if (isSessionEnded(s.status)) {
@@ -125,13 +126,13 @@ export const sessionRouter = router({
   propose: publicProcedure
     .input(
       z
-        .object({ id: recordId, title: experimentTitle, hypothesis, diff: pastedDiff.optional(), files: editedFiles.optional() })
+        .object({ id: recordId, title: experimentTitle, hypothesis, diff: pastedDiff.optional(), files: editedFiles.optional(), baseExperimentId: recordId.optional() })
         .refine((p) => (p.diff === undefined) !== (p.files === undefined), "send either a diff or the edited files, not both"),
     )
     .mutation(({ ctx: { db }, input }) => {
       const s = mustGetSession(db, input.id);
       const words = { title: input.title, hypothesis: input.hypothesis?.trim() || null };
-      const r = proposeByHuman(db, s, input.diff !== undefined ? { ...words, diff: input.diff } : { ...words, files: input.files! }, Date.now());
+      const r = proposeByHuman(db, s, input.diff !== undefined ? { ...words, diff: input.diff } : { ...words, files: input.files!, baseExperimentId: input.baseExperimentId }, Date.now());
       if (!r.ok) throw new TRPCError({ code: "BAD_REQUEST", message: r.error });
       return experimentView(r.experiment);
     }),

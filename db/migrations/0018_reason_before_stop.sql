@@ -1,0 +1,1 @@
+ALTER TABLE `experiments` ADD `reason_before_stop` text;
