@@ -6,6 +6,7 @@ import { useState } from "react";
 import { formatSeconds, formatValue } from "../core/format";
 import { SessionTable } from "./session-table";
 import { StartLoop } from "./start-loop";
+import { RunTable } from "./run-table";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
 
@@ -93,48 +94,5 @@ function AddWorkspace() {
       </button>
       {add.error && <p className="error">{add.error.message}</p>}
     </form>
-  );
-}
-
-function RunTable() {
-  const trpc = useTRPC();
-  const runs = useQuery(trpc.run.list.queryOptions({ limit: 50 }));
-  const workspaces = useQuery(trpc.workspace.list.queryOptions());
-  const names = new Map(workspaces.data?.map((w) => [w.id, w.name]));
-  if (!runs.data?.length) return null;
-  return (
-    <section>
-      <h1>Runs</h1>
-      <table className="table" aria-label="runs">
-        <thead>
-          <tr>
-            <th>run</th>
-            <th>workspace</th>
-            <th>status</th>
-            <th>metric</th>
-            <th>commit</th>
-            <th>duration</th>
-            <th>reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.data.map((r) => (
-            <tr key={r.id}>
-              <td>
-                <Link href={`/runs/${r.id}`}>#{r.id}</Link>
-              </td>
-              <td>{names.get(r.workspaceId) ?? r.workspaceId}</td>
-              <td>
-                <StatusBadge status={r.status} />
-              </td>
-              <td className="num">{r.metricValue !== null ? `${r.metricName} ${formatValue(r.metricValue)}` : "—"}</td>
-              <td className="mono">{r.commitSha?.slice(0, 7) ?? "—"}</td>
-              <td className="num">{r.startedAt ? formatSeconds((r.endedAt ?? Date.now()) - r.startedAt) : "—"}</td>
-              <td className="muted ellipsis">{r.reason ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
   );
 }

@@ -2,11 +2,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { RunTable } from "./run-table";
 import { SessionTable } from "./session-table";
 import { StartLoop } from "./start-loop";
 import { useTRPC } from "./trpc";
 
-/** One workspace: its overseer.json, editable here, and its sessions. */
+/** One workspace: a baseline run, a loop, its overseer.json (editable here), its sessions and its runs. */
 export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.workspace.byId.queryOptions({ id: workspaceId }));
@@ -20,9 +22,12 @@ export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
   const { workspace: w, configText, defaultsText } = detail.data;
   return (
     <article aria-label={`workspace ${w.name}`}>
-      <h1>
-        <Link href="/">Workspaces</Link> / {w.name}
-      </h1>
+      <div className="card-head">
+        <h1>
+          <Link href="/">Workspaces</Link> / {w.name}
+        </h1>
+        <BaselineButton workspaceId={w.id} disabled={!!w.configError} />
+      </div>
       <p className="muted mono">{w.path}</p>
       {w.configError && <p className="error">{w.configError}</p>}
       <StartLoop workspaceId={w.id} disabled={!!w.configError} />
@@ -31,7 +36,23 @@ export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
         <h2>Sessions</h2>
         <SessionTable workspaceId={w.id} />
       </section>
+      <RunTable workspaceId={w.id} />
     </article>
+  );
+}
+
+/** One run of the workspace's code at HEAD: its baseline, outside any session. */
+function BaselineButton({ workspaceId, disabled }: { workspaceId: number; disabled: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const start = useMutation(trpc.run.start.mutationOptions({ onSuccess: (run) => router.push(`/runs/${run.id}`) }));
+  return (
+    <span>
+      <button type="button" disabled={disabled || start.isPending} onClick={() => start.mutate({ workspaceId })}>
+        Start baseline run
+      </button>
+      {start.error && <span className="error"> {start.error.message}</span>}
+    </span>
   );
 }
 

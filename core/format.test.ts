@@ -59,10 +59,22 @@ describe("niceTicks", () => {
     [0, 10, [0, 2.5, 5, 7.5, 10]],
     [0.9712, 0.9841, [0.97, 0.975, 0.98, 0.985]],
     [2, 2, [1.9, 1.95, 2, 2.05, 2.1]],
+    [3.65049, 3.6504900000000004, [3.65049, 3.6504900000000004]],
   ])("[%d, %d] → %j", (lo, hi, want) => {
     const ticks = niceTicks(lo, hi);
     expect(ticks).toEqual(want);
     expect(ticks[0]).toBeLessThanOrEqual(Math.min(lo, hi));
     expect(ticks.at(-1)).toBeGreaterThanOrEqual(Math.max(lo, hi));
+  });
+  it("ends, with few ticks, however close, far or odd the ends are", () => {
+    for (const [lo, hi] of [
+      [3.6, 3.6 + 4e-16],
+      [1e-300, 2e-300],
+      [-1e300, 1e300],
+      [0, 1e-320],
+      [5, 4],
+    ] as const)
+      expect(niceTicks(lo, hi).length).toBeLessThanOrEqual(101);
+    expect(niceTicks(Number.NaN, 1)).toEqual([]);
   });
 });

@@ -73,13 +73,15 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
     const pad = Math.abs(lo) * 0.05 || 1;
     [lo, hi] = [lo - pad, hi + pad];
   }
+  // A span too small for a double to step through (two values a rounding apart) gets its two ends.
+  if ((hi - lo) / Math.max(Math.abs(lo), Math.abs(hi)) < 1e-12) return [lo, hi];
   const raw = (hi - lo) / Math.max(1, count - 1);
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= raw * (1 - 1e-9)) ?? 10) * power;
   const first = Math.floor(lo / step + 1e-9) * step;
-  const ticks: number[] = [];
-  // Rounded to the step's digits, so 0.1 + 0.2 prints as 0.3.
-  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
-  for (let t = first; t < hi + step * 0.999; t += step) ticks.push(Number(t.toFixed(digits)));
-  return ticks;
+  // Counted, not stepped until past `hi`: a loop on t += step never ends where step is below t's precision.
+  const n = Math.min(100, Math.ceil((hi - first) / step - 1e-9));
+  // Rounded to the step's digits (toFixed takes at most 100), so 0.1 + 0.2 prints as 0.3.
+  const digits = Math.min(100, Math.max(0, -Math.floor(Math.log10(step)) + 1));
+  return Array.from({ length: n + 1 }, (_, i) => Number((first + i * step).toFixed(digits)));
 }

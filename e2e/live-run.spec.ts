@@ -6,7 +6,7 @@ const drawn = async (points: Locator) => Number(await points.getAttribute("data-
 test("a baseline run of tiny-lm streams a growing loss curve, then its summary", async ({ page }, info) => {
   await page.goto("/");
   // `npm start` registers the example workspace on a fresh database.
-  await expect(page.getByRole("listitem", { name: "workspace tiny-lm" })).toBeVisible();
+  await expect(page.getByRole("listitem", { name: "workspace tiny-lm", exact: true })).toBeVisible();
   await expect(page.getByText("runner online")).toBeVisible();
 
   // A workspace registered from the CLI appears without a reload.
