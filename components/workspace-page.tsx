@@ -32,10 +32,7 @@ export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
       {w.configError && <p className="error">{w.configError}</p>}
       <StartLoop workspaceId={w.id} disabled={!!w.configError} />
       <ConfigEditor workspaceId={w.id} path={w.path} initial={configText ?? defaultsText} isDefault={configText === null} />
-      <section aria-label="sessions">
-        <h2>Sessions</h2>
-        <SessionTable workspaceId={w.id} />
-      </section>
+      <SessionTable workspaceId={w.id} />
       <RunTable workspaceId={w.id} />
     </article>
   );

@@ -109,6 +109,7 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await expect(topbar).toContainText("Waiting for you 2");
   await expect(topbar).toContainText("#2 Warm down to 10%, not to zero");
   await topbar.click();
+  await expect(page).toHaveURL(/\/experiments\/\d+$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("#2 Warm down to 10%, not to zero");
   await openWaiting(page, sessionUrl, 3);
   await page.getByLabel("note").fill("keep the debiasing: it is what autoresearch prints");
