@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useUrlState } from "./use-url-state";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatTick, formatValue } from "../core/format";
 import { isGpuSeries } from "../core/gpu";
@@ -25,10 +25,26 @@ type XAxisKind = "step" | "seconds";
 export function LossChart({ series, label, live, others = [] }: { series: Record<string, SeriesPoint[]>; label?: string; live: boolean; others?: OverlayCurve[] }) {
   // GPU telemetry has its own chart (GpuChart), by time.
   const names = [...new Set([series, ...others.map((o) => o.series)].flatMap((s) => Object.keys(s)))].filter((n) => !isGpuSeries(n)).sort();
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [x, setX] = useState<XAxisKind>("step");
-  const [smoothing, setSmoothing] = useState(0);
-  const [log, setLog] = useState(false);
+  // Kept in the URL (?series=…&x=seconds&smooth=0.6&log=1): a shared link shows the chart as it was.
+  const [chosen, setChosen] = useUrlState<string | null>(
+    "series",
+    null,
+    (r) => r,
+    (v) => v ?? "",
+  );
+  const [x, setX] = useUrlState<XAxisKind>(
+    "x",
+    "step",
+    (r) => (r === "seconds" || r === "step" ? r : null),
+    (v) => v,
+  );
+  const [smoothing, setSmoothing] = useUrlState("smooth", 0, (r) => (/^(0(\.\d+)?|1)$/.test(r) && Number(r) < 1 ? Number(r) : null), String);
+  const [log, setLog] = useUrlState(
+    "log",
+    false,
+    (r) => (r === "1" ? true : r === "0" ? false : null),
+    (v) => (v ? "1" : "0"),
+  );
   const name = chosen && names.includes(chosen) ? chosen : names.includes("loss") ? "loss" : (names[0] ?? null);
   const raw = name ? (series[name] ?? []) : [];
   const shape = (points: SeriesPoint[]) =>

@@ -45,6 +45,17 @@ test("a baseline run of tiny-lm streams a growing loss curve, then its summary",
   const shown = await page.getByLabel("metric").locator("strong").innerText();
   await expect(page.getByLabel("scored by")).toHaveText(new RegExp(`^evaluated by node evaluate\\.mjs(; the run reported ${shown.replace(".", "\\.")})?$`));
   await page.screenshot({ path: info.outputPath("run-finished.png"), fullPage: true });
+
+  // The chart's settings are kept in the URL: a reload (or a shared link) shows the chart as it was.
+  await page.getByLabel("x axis").selectOption("seconds");
+  await page.getByRole("checkbox", { name: "log scale" }).check();
+  await expect(page).toHaveURL(/[?&]x=seconds/);
+  await expect(page).toHaveURL(/[?&]log=1/);
+  await page.reload();
+  await expect(page.getByLabel("x axis")).toHaveValue("seconds");
+  await expect(page.getByRole("checkbox", { name: "log scale" })).toBeChecked();
+  await page.getByLabel("x axis").selectOption("step");
+  await expect(page).not.toHaveURL(/[?&]x=/);
   console.log(`e2e figures: first point on the page ${firstPointMs} ms after the click (run queued, worktree, node start, data load); val_bpb ${bpb} after 8 s`);
 });
 
