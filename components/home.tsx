@@ -26,7 +26,7 @@ function WorkspaceList() {
   const workspaces = useQuery(trpc.workspace.list.queryOptions());
   const start = useMutation(trpc.run.start.mutationOptions({ onSuccess: (run) => router.push(`/runs/${run.id}`) }));
   return (
-    <section>
+    <section id="workspaces">
       <h1>Workspaces</h1>
       <AddWorkspace />
       {workspaces.data?.length === 0 && (

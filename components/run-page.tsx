@@ -31,7 +31,7 @@ export function RunPage({ runId }: { runId: number }) {
     <article aria-label={`run ${run.id}`}>
       <div className="run-head">
         <h1>
-          <Link href="/">Runs</Link> / #{run.id}
+          <Link href="/#runs">Runs</Link> / #{run.id}
         </h1>
         <StatusBadge status={run.status} />
         {run.commitSha && <span className="mono muted">{run.commitSha.slice(0, 7)}</span>}

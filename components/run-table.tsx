@@ -14,7 +14,7 @@ export function RunTable({ workspaceId }: { workspaceId?: number }) {
   const all = workspaceId === undefined;
   if (!runs.data?.length) return all ? null : <p className="muted">No run yet: Start baseline run runs the workspace&apos;s code once, at HEAD.</p>;
   return (
-    <section aria-label="runs">
+    <section aria-label="runs" id="runs">
       <h2>Runs</h2>
       <table className="table" aria-label="runs">
         <thead>

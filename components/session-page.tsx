@@ -40,7 +40,7 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
     <article aria-label={`session ${s.id}`}>
       <div className="run-head">
         <h1>
-          <Link href="/">Sessions</Link> / #{s.id} <span className="mono">{s.branch}</span>
+          <Link href="/#sessions">Sessions</Link> / #{s.id} <span className="mono">{s.branch}</span>
         </h1>
         <StatusBadge status={s.status} requested={s.requested} />
         <span className="muted">proposer {s.proposer}</span>

@@ -13,7 +13,7 @@ export function SessionTable({ workspaceId }: { workspaceId?: number }) {
   const names = new Map(workspaces.data?.map((w) => [w.id, w.name]));
   if (!sessions.data?.length) return workspaceId === undefined ? null : <p className="muted">No session on this workspace yet: start one above.</p>;
   return (
-    <section aria-label="sessions">
+    <section aria-label="sessions" id="sessions">
       <h2>Sessions</h2>
       <table className="table" aria-label="sessions">
         <thead>

@@ -24,7 +24,7 @@ export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
     <article aria-label={`workspace ${w.name}`}>
       <div className="card-head">
         <h1>
-          <Link href="/">Workspaces</Link> / {w.name}
+          <Link href="/#workspaces">Workspaces</Link> / {w.name}
         </h1>
         <BaselineButton workspaceId={w.id} disabled={!!w.configError} />
       </div>

@@ -97,4 +97,9 @@ test("a stop during the baseline is not a crash: resume runs it again; at the ex
   await page.getByRole("button", { name: "Resume with 2 experiments" }).click();
   await expect(page.getByText("reached 2 experiments")).toBeVisible({ timeout: 90_000 });
   await expect(table.getByRole("row").filter({ hasText: /→/ })).toHaveCount(2);
+
+  // The breadcrumb goes where it says: the sessions on the home page, not its top.
+  await page.getByRole("heading", { level: 1 }).getByRole("link", { name: "Sessions" }).click();
+  await expect(page).toHaveURL(/\/#sessions$/);
+  await expect(page.getByRole("region", { name: "sessions" })).toBeInViewport();
 });
