@@ -4,6 +4,7 @@ import Link from "next/link";
 import { formatSeconds, formatValue } from "../core/format";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
+import { useScrollToHash } from "./use-scroll-to-hash";
 
 /** The newest runs, of every workspace or of one (its page leaves the workspace column out). */
 export function RunTable({ workspaceId }: { workspaceId?: number }) {
@@ -12,6 +13,7 @@ export function RunTable({ workspaceId }: { workspaceId?: number }) {
   const workspaces = useQuery(trpc.workspace.list.queryOptions(undefined, { enabled: workspaceId === undefined }));
   const names = new Map(workspaces.data?.map((w) => [w.id, w.name]));
   const all = workspaceId === undefined;
+  useScrollToHash("runs", !!runs.data?.length);
   if (!runs.data?.length) return all ? null : <p className="muted">No run yet: Start baseline run runs the workspace&apos;s code once, at HEAD.</p>;
   return (
     <section aria-label="runs" id="runs">

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { formatValue } from "../core/format";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
+import { useScrollToHash } from "./use-scroll-to-hash";
 
 /** Sessions, newest first: all of them, or one workspace's. */
 export function SessionTable({ workspaceId }: { workspaceId?: number }) {
@@ -11,6 +12,7 @@ export function SessionTable({ workspaceId }: { workspaceId?: number }) {
   const sessions = useQuery(trpc.session.list.queryOptions(workspaceId === undefined ? undefined : { workspaceId }));
   const workspaces = useQuery(trpc.workspace.list.queryOptions());
   const names = new Map(workspaces.data?.map((w) => [w.id, w.name]));
+  useScrollToHash("sessions", !!sessions.data?.length);
   if (!sessions.data?.length) return workspaceId === undefined ? null : <p className="muted">No session on this workspace yet: start one above.</p>;
   return (
     <section aria-label="sessions" id="sessions">
