@@ -43,3 +43,17 @@ export function sinceLastKeep(experiments: readonly { kind: string; status: stri
  * recorded of where it was.
  */
 export const goesOnWhenResumed = (e: { kind: string; status: string; interruptedFrom: string | null }) => e.status === "interrupted" && (e.interruptedFrom !== null || e.kind === "baseline");
+
+/**
+ * The limit that would end an ended session again at once if it were resumed with these options, or null: none
+ * is met, or work the stop interrupted runs anyway.
+ */
+export function limitBlockingResume(
+  o: SessionOptions,
+  s: { createdAt: number; costUsd: number },
+  experiments: readonly { kind: string; status: string; decidedAt: number | null; interruptedFrom: string | null }[],
+  now: number,
+): LimitMet | null {
+  if (experiments.some(goesOnWhenResumed)) return null;
+  return limitMet(o, { proposals: experiments.filter((e) => e.kind !== "baseline").length, startedAt: s.createdAt, now, costUsd: s.costUsd, sinceLastKeep: sinceLastKeep(experiments) });
+}

@@ -7,7 +7,7 @@ import { parseArgs } from "./args";
 import { formatSeconds, formatValue, loopProgressLine } from "../../core/format";
 import { dutyCycle, sessionStats } from "../../core/session-stats";
 import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
-import { goesOnWhenResumed, limitMet, sinceLastKeep, type LimitMet } from "../../core/stop-conditions";
+import { limitBlockingResume, type LimitMet } from "../../core/stop-conditions";
 import type { Settings } from "../../core/settings";
 import { describeApiTotals } from "../../core/claude/api-totals";
 import { apiCallTotals } from "../../db/queries/api-calls";
@@ -160,15 +160,8 @@ function resumeTarget(db: Db, id: number, v: Record<string, string | boolean | u
   if (!options.success) return `bad option: ${options.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join("; ")}`;
   if (s.status !== "running" && s.status !== "paused") {
     // A session that reached a limit would end again at once: say which to raise instead.
-    const outlines = listExperiments(db, id);
-    const limit = limitMet(options.data, {
-      proposals: outlines.filter((e) => e.kind !== "baseline").length,
-      startedAt: s.createdAt,
-      now: Date.now(),
-      costUsd: s.costUsd,
-      sinceLastKeep: sinceLastKeep(outlines),
-    });
-    if (limit && !outlines.some(goesOnWhenResumed)) return `session ${id} ${limit.reason}: raise the limit to resume it, as in overseer loop --resume ${id} ${RAISE_FLAG[limit.option](options.data)}`;
+    const limit = limitBlockingResume(options.data, s, listExperiments(db, id), Date.now());
+    if (limit) return `session ${id} ${limit.reason}: raise the limit to resume it, as in overseer loop --resume ${id} ${RAISE_FLAG[limit.option](options.data)}`;
   }
   if (Object.keys(raised).length) updateSession(db, id, { optionsJson: JSON.stringify(options.data) }, Date.now());
   return getSession(db, id)!;

@@ -12,7 +12,7 @@ import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
 import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, sessionOptions, updateSession } from "../../db/queries/sessions";
-import { goesOnWhenResumed, limitMet, sinceLastKeep, type LimitMet } from "../../core/stop-conditions";
+import { limitBlockingResume, type LimitMet } from "../../core/stop-conditions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router, type Context } from "../trpc";
 import type { DecisionSource } from "../../core/decision-source";
@@ -92,15 +92,8 @@ export const sessionRouter = router({
     if (s.status === "queued" || (s.status === "running" && !s.requested)) throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} is already ${s.status}` });
     const options = sessionOptionsSchema.parse({ ...sessionOptions(s), ...input.raise });
     if (isSessionEnded(s.status)) {
-      const outlines = listExperimentOutlines(db, s.id);
-      const limit = limitMet(options, {
-        proposals: outlines.filter((e) => e.kind !== "baseline").length,
-        startedAt: s.createdAt,
-        now: Date.now(),
-        costUsd: s.costUsd,
-        sinceLastKeep: sinceLastKeep(outlines),
-      });
-      if (limit && !outlines.some(goesOnWhenResumed))
+      const limit = limitBlockingResume(options, s, listExperimentOutlines(db, s.id), Date.now());
+      if (limit)
         throw new TRPCError({ code: "BAD_REQUEST", message: `session ${s.id} ${limit.reason.replace(/^plateau: /, "reached its plateau, ")}: raise its ${LIMIT_WORDS[limit.option]} to resume it` });
     }
     const patch = { requested: null, ...(input.raise ? { optionsJson: JSON.stringify(options) } : {}) };
