@@ -5,6 +5,9 @@ import { useDarkMode } from "./use-dark-mode";
 
 const MonacoDiff = dynamic(() => import("./monaco-diff"), { ssr: false, loading: () => <p className="muted">Loading the diff editor…</p> });
 
+/** Three quarters of the window, so a long diff scrolls inside the editor and the page's controls stay in reach. */
+const diffMaxHeight = () => (typeof window === "undefined" ? 600 : Math.max(240, Math.round(window.innerHeight * 0.75)));
+
 export type FileChanges = Record<string, { before: string | null; after: string | null }>;
 
 /**
@@ -62,7 +65,7 @@ export function CodeDiff({
         original={f.before ?? ""}
         modified={f.after ?? ""}
         dark={dark}
-        height={420}
+        maxHeight={diffMaxHeight()}
         onChange={onEdit ? (c) => onEdit(file, c) : undefined}
         notes={notes.filter((n) => n.file === file)}
       />

@@ -5,7 +5,7 @@
  */
 import { DiffEditor, loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor";
-import { useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 
 self.MonacoEnvironment = {
   getWorker(_id: string, label: string) {
@@ -30,7 +30,8 @@ export interface MonacoDiffProps {
   /** When set, the candidate side is editable and every change is reported. */
   onChange?: (modified: string) => void;
   dark: boolean;
-  height: number;
+  /** The tallest the editor grows to (px); below it, it is as tall as what it shows. */
+  maxHeight: number;
   /** The gate's reasons on lines of the candidate: shown at the line's end, with the level as the line's colour. */
   notes?: { line: number; level: string; text: string }[];
 }
@@ -68,12 +69,34 @@ function gateDecorations(model: monaco.editor.ITextModel, notes: NonNullable<Mon
     }));
 }
 
-export default function MonacoDiff({ file, original, modified, onChange, dark, height, notes = [] }: MonacoDiffProps) {
+const MIN_HEIGHT = 120;
+
+export default function MonacoDiff({ file, original, modified, onChange, dark, maxHeight, notes = [] }: MonacoDiffProps) {
   // While editing, the editor owns the text: feeding each change back as a prop would race the typing.
   const [initial] = useState(modified);
+  const [contentHeight, setContentHeight] = useState(MIN_HEIGHT);
+  const editorRef = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
+  // Unmount the models before the widget: @monaco-editor/react 4.7 disposes them first, and Monaco 0.5x then throws
+  // "TextModel got disposed before DiffEditorWidget model got reset" on every page change (monaco-react#647,
+  // monaco-editor#4779). A layout effect's cleanup runs before the library's passive one. The models are disposed
+  // here, not kept: they are keyed by path, and a kept one would show this experiment's text on the next.
+  useLayoutEffect(
+    () => () => {
+      const editor = editorRef.current;
+      const models = editor?.getModel();
+      editor?.setModel(null);
+      models?.original.dispose();
+      models?.modified.dispose();
+    },
+    [],
+  );
+  const height = Math.max(MIN_HEIGHT, Math.min(maxHeight, contentHeight));
   return (
     <DiffEditor
       height={height}
+      wrapperProps={{ "data-content-height": contentHeight }}
+      keepCurrentOriginalModel
+      keepCurrentModifiedModel
       language={languageOf(file)}
       original={original}
       modified={onChange ? initial : modified}
@@ -81,7 +104,19 @@ export default function MonacoDiff({ file, original, modified, onChange, dark, h
       originalModelPath={`original/${file}`}
       modifiedModelPath={`modified/${file}`}
       onMount={(editor) => {
+        editorRef.current = editor;
         const modifiedEditor = editor.getModifiedEditor();
+        const originalEditor = editor.getOriginalEditor();
+        // As tall as the taller side's content (folded regions count as their one-line bar), up to maxHeight.
+        const fitToContent = () => setContentHeight(Math.ceil(Math.max(originalEditor.getContentHeight(), modifiedEditor.getContentHeight())));
+        originalEditor.onDidContentSizeChange(fitToContent);
+        modifiedEditor.onDidContentSizeChange(fitToContent);
+        fitToContent();
+        // Monaco 0.57 turns the original side's wrapping off while the diff is inline (as it is at width 0, before its
+        // first layout) and does not turn it back on when it goes side by side: undo that once the side is shown.
+        originalEditor.onDidLayoutChange((info) => {
+          if (info.width > 0 && originalEditor.getOption(monaco.editor.EditorOption.wordWrapOverride2) === "off") originalEditor.updateOptions({ wordWrapOverride2: "inherit" });
+        });
         const model = modifiedEditor.getModel();
         if (model) modifiedEditor.createDecorationsCollection(gateDecorations(model, notes));
         if (onChange) modifiedEditor.onDidChangeModelContent(() => onChange(modifiedEditor.getValue()));
@@ -93,6 +128,9 @@ export default function MonacoDiff({ file, original, modified, onChange, dark, h
         automaticLayout: true,
         minimap: { enabled: false },
         scrollBeyondLastLine: false,
+        // Long lines and the gate's notes at their ends wrap instead of running past the edge of a half-width side.
+        wordWrap: "on",
+        diffWordWrap: "on", // the original side too: "inherit", the default, left it unwrapped beside a wrapped candidate
         hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 20 },
         fontSize: 13,
       }}

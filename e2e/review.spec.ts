@@ -3,8 +3,37 @@ import { shortTinyLm } from "./workspaces";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(name), fullPage: true });
 
+/** How far the page scrolls sideways (0: it fits its window). */
+const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+/** What sticks out past the window's right edge (outside Monaco, which lays out its own wide layers and clips them), to name in a failure. */
+const wideElements = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((e) => !e.closest(".monaco-editor") && e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 8)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent ?? "").slice(0, 40)}"`),
+  );
+
+/** How the diff editor fits what it shows: its height against the content height it reports, and whether either side needs a sideways scrollbar. */
+const diffFit = (page: Page) =>
+  page
+    .locator("[data-content-height]")
+    .first()
+    .evaluate((wrapper) => {
+      const modified = wrapper.querySelector(".monaco-diff-editor .editor.modified") as HTMLElement;
+      const bars = [...wrapper.querySelectorAll(".monaco-diff-editor .editor .scrollbar.horizontal")] as HTMLElement[];
+      return {
+        height: modified.clientHeight,
+        contentHeight: Number(wrapper.getAttribute("data-content-height")),
+        scrollsSideways: bars.some((bar) => !bar.classList.contains("invisible") && getComputedStyle(bar).visibility !== "hidden" && bar.offsetWidth > 0),
+      };
+    });
+
 test("every change waits for a human: the diff in Monaco, approved with a, rejected with r; the progress chart fills in", async ({ page }) => {
   const ws = shortTinyLm(2);
+  // Nothing on the way may throw in the page (Monaco's teardown on leaving an experiment did, on j and k).
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
   await page.goto("/");
   const card = page.getByRole("listitem", { name: `workspace ${ws.name}` });
   await card.getByLabel("experiments").fill("2");
@@ -32,6 +61,12 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   await expect(editor.locator(".char-insert, .line-insert").first()).toBeVisible();
   await expect(editor.locator(".editor.modified")).toContainText("const CONTEXT = 8;");
   await expect(page.getByRole("region", { name: "risk verdict" })).toContainText("low");
+  // At 1280 px the diff is as tall as what it shows (one changed line and its context, not a fixed 420 px box) and
+  // wraps long lines instead of hiding them past the edge.
+  await expect.poll(async () => (await diffFit(page)).height, { timeout: 10_000 }).toBeLessThan(300);
+  const fit = await diffFit(page);
+  expect(fit.height).toBeGreaterThanOrEqual(fit.contentHeight);
+  expect(fit.scrollsSideways).toBe(false);
   await shot(page, "experiment-awaiting.png");
   await page.keyboard.press("a");
   await expect(page.locator(".run-head .badge").first()).toHaveText(/approved|running|kept|discarded|crashed/, { timeout: 30_000 });
@@ -43,6 +78,8 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   await expect(page.getByRole("heading", { level: 1 })).toContainText("#0 baseline");
   await page.keyboard.press("j");
   await expect(page).toHaveURL(here);
+  await expect(page.locator(".monaco-diff-editor")).toBeVisible({ timeout: 30_000 });
+  expect(pageErrors).toEqual([]);
 
   // The second proposal is rejected from the keyboard, with nothing run.
   await page.goto(sessionUrl);
@@ -64,4 +101,18 @@ test("every change waits for a human: the diff in Monaco, approved with a, rejec
   await expect(page.locator(".monaco-diff-editor")).toBeVisible({ timeout: 30_000 });
   await shot(page, "experiment-decided.png");
   expect(offsite).toEqual([]);
+
+  // At 900 px nothing scrolls sideways: the home page, the session, an experiment with its diff, its run.
+  const experimentUrl = page.url();
+  await page.setViewportSize({ width: 900, height: 900 });
+  const loaded = [page.getByRole("listitem", { name: `workspace ${ws.name}` }), page.getByRole("table", { name: "experiments" }), page.locator(".monaco-diff-editor .line-insert").first()];
+  for (const [i, url] of ["/", sessionUrl, experimentUrl].entries()) {
+    await page.goto(url);
+    await expect(loaded[i]!).toBeVisible({ timeout: 30_000 });
+    // Polled: charts size themselves to their container a moment after the page is drawn.
+    await expect.poll(() => sideways(page), { message: `${url} scrolls sideways at 900 px`, timeout: 5_000 }).toBeLessThanOrEqual(0);
+    expect(await wideElements(page), `${url} has nothing past the right edge`).toEqual([]);
+  }
+  await shot(page, "experiment-900px.png");
+  expect(pageErrors).toEqual([]);
 });
