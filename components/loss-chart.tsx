@@ -1,6 +1,7 @@
 "use client";
 import { useUrlState } from "./use-url-state";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { chartStatus } from "../core/chart-status";
 import { formatTick, formatValue } from "../core/format";
 import { isGpuSeries } from "../core/gpu";
 import { smoothEma } from "../core/smoothing";
@@ -53,7 +54,7 @@ export function LossChart({ series, label, live, others = [] }: { series: Record
       .map((p) => ({ x: x === "step" ? p.step : p.tMs / 1000, value: p.value }));
   const points = shape(raw); // at most ~1,200 points: cheap enough to redo on every render
   const overlays = others.map((o) => ({ ...o, points: shape(name ? (o.series[name] ?? []) : []) })).filter((o) => o.points.length > 0);
-  const drawn = points.length + overlays.reduce((n, o) => n + o.points.length, 0);
+  const status = chartStatus(points.length, overlays.length, live);
   return (
     <section className="chart-card">
       <div className="chart-head">
@@ -82,13 +83,12 @@ export function LossChart({ series, label, live, others = [] }: { series: Record
         <label className="muted">
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} aria-label="log scale" /> log
         </label>
-        <span className="muted" aria-label="points drawn" data-points={drawn}>
-          {drawn} points{live ? " · live" : ""}
+        <span className="muted" aria-label="points drawn" data-points={points.length}>
+          {status.caption}
         </span>
       </div>
-      {drawn === 0 ? (
-        <p className="muted chart-empty">{live ? "Waiting for the first progress record…" : "This run printed no progress records."}</p>
-      ) : (
+      {status.notice && <p className={status.drawChart ? "muted" : "muted chart-empty"}>{status.notice}</p>}
+      {status.drawChart && (
         // data-last-x: the newest point drawn, for the stream-latency benchmark to see when a record reached the chart.
         <div className="chart" aria-label={`${name} chart`} data-last-x={points[points.length - 1]?.x}>
           <ResponsiveContainer width="100%" height={320}>
