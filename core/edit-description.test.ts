@@ -33,6 +33,11 @@ describe("describeHumanEdit", () => {
     expect(describeHumanEdit({ "train.py": TRAIN }, { "train.py": after }, "CONTEXT 12 → 18")).toEqual({ title, hypothesis });
   });
 
+  it("ends the hypothesis with one full stop when the changed line ends with its own punctuation", () => {
+    const d = describeHumanEdit({ "train.mjs": "let x = 1;\nrun(x);\n" }, { "train.mjs": "let x = 1;\nrun(x * 2);\n" }, null);
+    expect(d).toEqual({ title: "train.mjs: run(x * 2);", hypothesis: "A human's proposal: it changes train.mjs: run(x * 2)." });
+  });
+
   it("names constants before code, across files in order", () => {
     const d = describeHumanEdit({ "train.py": TRAIN, "model.py": "x = 1\nprint(x)\n" }, { "train.py": TRAIN.replace("CONTEXT = 12", "CONTEXT = 10"), "model.py": "x = 1\nprint(x + 1)\n" }, "p");
     expect(d.title).toBe("CONTEXT 12 → 10, model.py: print(x + 1)");

@@ -58,6 +58,7 @@ export function describeHumanEdit(before: Readonly<Record<string, string>>, afte
   const title = parts.length ? clip(parts.join(", "), MAX_TITLE) : clip(proposed ?? "", MAX_TITLE);
   const what = [...settings, ...code.map((c) => `changes ${c}`)].join("; ");
   const whose = proposed === null ? "A human's proposal" : `A human's edit of the proposal "${clip(proposed, MAX_TITLE)}"`;
-  const hypothesis = `${whose}${what ? `: it ${what}` : ""}.`;
+  // A sentence ends once: a JavaScript line's own ";" (or a "." or ":") is not followed by another stop.
+  const hypothesis = `${whose}${what ? `: it ${what}` : ""}`.replace(/[.;:,]+$/, "") + ".";
   return { title, hypothesis };
 }
