@@ -130,7 +130,7 @@ export default function MonacoDiff({ file, original, modified, onChange, dark, m
         scrollBeyondLastLine: false,
         // Long lines and the gate's notes at their ends wrap instead of running past the edge of a half-width side.
         wordWrap: "on",
-        diffWordWrap: "on", // the original side too: "inherit", the default, left it unwrapped beside a wrapped candidate
+        diffWordWrap: "on", // both sides of the side-by-side view (see onDidLayoutChange above for the original side)
         hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 20 },
         fontSize: 13,
       }}
