@@ -3,6 +3,7 @@ import { databaseFault, describeDatabaseFault } from "../../db/faults";
 import { loadConfiguration } from "../configuration";
 import { OVERSEER_ROOT } from "../paths";
 import { UsageError } from "./args";
+import { doctorCommand } from "./doctor";
 import { gateCommand } from "./gate";
 import { importCommand } from "./import";
 import { initCommand } from "./init";
@@ -65,6 +66,8 @@ usage:
                                  the winning chain as a format-patch mbox, one squashed diff, results.tsv, or all as JSON
   overseer export --experiments ID,ID,… --format patch|diff|tsv|json
                                  a selection (any sessions of a workspace): each one's own change, replayed on the baseline
+  overseer doctor [DIR] [--json]  check this machine: node, git, disk, the sandbox, the GPUs (and inside the sandbox),
+                                 DIR's Python and CUDA, the Claude key; says what to fix; exit 1 when a check fails
   overseer gate DIR --diff FILE [--json]
                                  the gate's verdict on a diff (- for stdin) against DIR's current files; exit 0
                                  whatever the verdict, 2 when the diff cannot be judged
@@ -122,6 +125,8 @@ async function main(argv: string[]): Promise<number> {
       return startCommand(rest, settings);
     case "token":
       return tokenCommand(rest, settings);
+    case "doctor":
+      return doctorCommand(rest, settings);
     default:
       console.error(`overseer: unknown command "${command}"\n\n${USAGE}`);
       return 2;
