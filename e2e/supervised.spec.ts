@@ -128,7 +128,8 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await openWaiting(page, sessionUrl, 4);
   await page.getByRole("button", { name: "Edit the candidate" }).click();
   // The gate's reason sits beside the line it is about.
-  await expect(page.locator(".editor.modified .gate-note").first()).toContainText("medium: code-change");
+  // (Wrapped lines split the note into pieces, one per screen line: read them together.)
+  await expect.poll(async () => (await page.locator(".editor.modified .gate-note").allTextContents()).join("").replace(/\s+/g, " ")).toContain("medium: code-change");
   const line = page.locator(".editor.modified .view-line").filter({ hasText: /0\.5\s\*\ssmoothLoss/ });
   await line.click();
   await page.keyboard.press("Home");
