@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { CURRENT_MODELS, EFFORTS, type Effort } from "../core/claude/models";
+import { formatSeconds } from "../core/format";
 import { useTRPC } from "./trpc";
 
 interface MoreOptions {
@@ -36,7 +37,7 @@ function readSaved(key: string): Saved | null {
 }
 
 /** Starts a research loop on a workspace: the offline `mutate` proposer works without an API key. */
-export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disabled: boolean }) {
+export function StartLoop({ workspaceId, disabled, budgetSeconds }: { workspaceId: number; disabled: boolean; budgetSeconds: number | null }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [proposer, setProposer] = useState<"mutate" | "claude" | "manual">("mutate");
@@ -122,6 +123,12 @@ export function StartLoop({ workspaceId, disabled }: { workspaceId: number; disa
       <label>
         experiments <input type="number" min={1} max={1000} value={experiments} onChange={(e) => setExperiments(Number(e.target.value))} aria-label="experiments" />
       </label>
+      {/* The budget is the workspace's, as TIME_BUDGET is autoresearch's: one value, so every run of every session compares. */}
+      {budgetSeconds !== null && (
+        <span className="muted" aria-label="budget per run" title="budgetSeconds in the workspace's overseer.json: change it on the workspace page">
+          {formatSeconds(budgetSeconds * 1000)} per run (overseer.json)
+        </span>
+      )}
       <label>
         approval{" "}
         <select value={approve} onChange={(e) => setApprove(e.target.value as typeof approve)} aria-label="approval">

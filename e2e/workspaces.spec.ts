@@ -38,6 +38,8 @@ test("a workspace is added by its path, with a clear error for a wrong one; its 
   await expect(page.getByText(/Saved\. Sessions read overseer\.json at the commit/)).toBeVisible();
   expect(JSON.parse(fs.readFileSync(path.join(repo, "overseer.json"), "utf8")).budgetSeconds).toBe(12);
   await expect(page.getByRole("button", { name: "Save overseer.json" })).toBeDisabled(); // reloaded: what is saved is what is shown
+  // The start form says the budget every run of a session gets: the one just saved.
+  await expect(page.getByLabel("budget per run")).toHaveText("12s per run (overseer.json)");
   await expect(page.getByText(/Saved\. Sessions read/)).toBeVisible();
   await expect(page.getByText("No session on this workspace yet")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("workspace.png"), fullPage: true });
