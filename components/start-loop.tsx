@@ -125,7 +125,11 @@ export function StartLoop({ workspaceId, disabled, budgetSeconds }: { workspaceI
       </label>
       {/* The budget is the workspace's, as TIME_BUDGET is autoresearch's: one value, so every run of every session compares. */}
       {budgetSeconds !== null && (
-        <span className="muted" aria-label="budget per run" title="budgetSeconds in the workspace's overseer.json: change it on the workspace page">
+        <span
+          className="muted"
+          aria-label="budget per run"
+          title="budgetSeconds in the workspace's overseer.json, as committed: a session reads it at the commit it starts from. Change it on the workspace page."
+        >
           {formatSeconds(budgetSeconds * 1000)} per run (overseer.json)
         </span>
       )}
