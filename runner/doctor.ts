@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { buildChildEnv } from "../core/child-env";
 import type { CudaFacts, DoctorFacts } from "../core/doctor";
 import { GPU_QUERY_FIELDS, parseGpuQuery } from "../core/gpu";
 import type { Settings } from "../core/settings";
@@ -14,9 +15,9 @@ import { probeSandbox, type SandboxProbe, sandboxedCommand } from "./sandbox";
 
 const PROBE_TIMEOUT_MS = 60_000;
 
-function run(argv: readonly string[], o: { cwd?: string; timeoutMs?: number } = {}): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+function run(argv: readonly string[], o: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { cwd: o.cwd, timeout: o.timeoutMs ?? PROBE_TIMEOUT_MS, maxBuffer: 1 << 20 }, (err, stdout, stderr) =>
+    execFile(argv[0]!, argv.slice(1), { cwd: o.cwd, env: o.env as NodeJS.ProcessEnv | undefined, timeout: PROBE_TIMEOUT_MS, maxBuffer: 1 << 20 }, (err, stdout, stderr) =>
       resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) || (err ? err.message : "") }),
     );
   });
@@ -43,7 +44,7 @@ async function gpusInSandbox(probe: SandboxProbe, nvidiaSmi: string, expected: n
     // A real nvidia-smi is under /usr, which runs read; one elsewhere (OVERSEER_NVIDIA_SMI) is mounted for the probe.
     mounts: { writable: [], readable: path.isAbsolute(real) ? [path.dirname(real)] : [] },
   });
-  const r = await run(argv);
+  const r = await run(argv, { env: buildChildEnv(process.env, []) });
   const seen = r.ok ? parseGpuQuery(r.stdout).length : 0;
   if (!r.ok) return { ok: false, detail: `nvidia-smi failed inside the sandbox: ${r.stderr.trim().split("\n")[0]}` };
   return seen === expected
@@ -61,10 +62,13 @@ export function pythonOf(command: readonly string[]): string[] | null {
 
 const TORCH_PROBE = "import json, torch; print(json.dumps({'torch': torch.__version__, 'available': torch.cuda.is_available(), 'devices': torch.cuda.device_count()}))";
 
-/** What the workspace's Python says of CUDA, run in the workspace's folder as its command is. */
-export async function cudaFacts(python: string[], cwd: string): Promise<CudaFacts> {
+/**
+ * What the workspace's Python says of CUDA, run in the workspace's folder with the environment a run gets (its
+ * declared variables, no secrets): the folder's code is imported, and it is not given the API key.
+ */
+export async function cudaFacts(python: string[], cwd: string, envNames: readonly string[]): Promise<CudaFacts> {
   const interpreter = python.join(" ");
-  const r = await run([...python, "-c", TORCH_PROBE], { cwd });
+  const r = await run([...python, "-c", TORCH_PROBE], { cwd, env: buildChildEnv(process.env, envNames) });
   if (!r.ok) return { interpreter, error: r.stderr.trim().split("\n").filter(Boolean).at(-1) ?? "it did not run" };
   try {
     const j = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as { torch: string; available: boolean; devices: number };
@@ -74,7 +78,7 @@ export async function cudaFacts(python: string[], cwd: string): Promise<CudaFact
   }
 }
 
-export async function gatherDoctorFacts(settings: Settings, workspace: { path: string; command: readonly string[] } | null): Promise<DoctorFacts> {
+export async function gatherDoctorFacts(settings: Settings, workspace: { path: string; command: readonly string[]; env: readonly string[] } | null): Promise<DoctorFacts> {
   const nvidiaSmi = settings.gpu.nvidiaSmi;
   const [git, freeMb, sandbox, gpus, computeApps, claude] = await Promise.all([
     run(["git", "--version"]),
@@ -95,7 +99,7 @@ export async function gatherDoctorFacts(settings: Settings, workspace: { path: s
     gpus,
     computeApps,
     gpusInSandbox: sandbox.kind === "bubblewrap" && gpus?.length ? await gpusInSandbox(sandbox, nvidiaSmi, gpus.length) : null,
-    cuda: python && workspace ? await cudaFacts(python, workspace.path) : null,
+    cuda: python && workspace ? await cudaFacts(python, workspace.path, workspace.env) : null,
     claude,
   };
 }

@@ -17,11 +17,15 @@ function doctor(args: string[], env: Record<string, string | undefined>) {
 const checksOf = (stdout: string) => (JSON.parse(stdout) as { checks: DoctorCheck[] }).checks;
 const check = (checks: DoctorCheck[], name: string) => checks.find((c) => c.name === name);
 
-/** A Python workspace whose `torch` is a CPU build: a module in the workspace, found first as the command's would be. */
+/**
+ * A Python workspace whose `torch` is a CPU build: a module in the workspace, found first as the command's would be.
+ * It also reports, in its version, any secret the doctor's probe let it see.
+ */
 function cpuTorchWorkspace(): string {
   return gitRepo({
     "train.py": "print('---')\nprint('val_bpb: 1.0')\n",
-    "torch/__init__.py": "__version__ = '2.5.1+cpu'\nclass cuda:\n    is_available = staticmethod(lambda: False)\n    device_count = staticmethod(lambda: 0)\n",
+    "torch/__init__.py":
+      "import os\n__version__ = '2.5.1+cpu' + os.environ.get('ANTHROPIC_API_KEY', '')\nclass cuda:\n    is_available = staticmethod(lambda: False)\n    device_count = staticmethod(lambda: 0)\n",
     "overseer.json": JSON.stringify({ command: ["python3", "train.py"], editable: ["train.py"], protected: [], budgetSeconds: 5, timeoutSeconds: 20 }),
   });
 }
@@ -48,7 +52,9 @@ describe("overseer doctor", () => {
   });
 
   it("a workspace whose Python has a CPU build of torch, on a GPU machine: cuda fails and says to install a CUDA build", () => {
-    const r = doctor([cpuTorchWorkspace()], { OVERSEER_NVIDIA_SMI: FAKE_SMI });
+    // The probe imports the folder's code: it must get a run's environment, not the API key.
+    const r = doctor([cpuTorchWorkspace()], { OVERSEER_NVIDIA_SMI: FAKE_SMI, ANTHROPIC_API_KEY: "sk-ant-doctor-secret", ANTHROPIC_BASE_URL: "http://127.0.0.1:9" });
+    expect(r.stdout).not.toContain("sk-ant-doctor-secret");
     expect(r.stdout).toMatch(/^FAIL {2}cuda +python3: torch 2\.5\.1\+cpu sees no CUDA device\n.*→ this torch is a CPU build/m);
     expect(r.code).toBe(1);
   });

@@ -8,14 +8,14 @@ import { parseArgs } from "./args";
 
 export async function doctorCommand(args: string[], settings: Settings): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { json: { type: "boolean" } }, allowPositionals: true });
-  let workspace: { path: string; command: readonly string[] } | null = null;
+  let workspace: { path: string; command: readonly string[]; env: readonly string[] } | null = null;
   if (positionals[0]) {
     const loaded = await loadWorkspace(path.resolve(positionals[0]));
     if (!loaded.ok) {
       console.error(`overseer: ${loaded.error}`);
       return 2;
     }
-    workspace = { path: loaded.workspace.path, command: loaded.workspace.config.command };
+    workspace = { path: loaded.workspace.path, command: loaded.workspace.config.command, env: loaded.workspace.config.env };
   }
   const facts = await gatherDoctorFacts(settings, workspace);
   const checks = doctorChecks(facts);
