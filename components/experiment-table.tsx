@@ -52,7 +52,7 @@ export function ExperimentTable({ sessionId, count, notes }: { sessionId: number
         />
       </h2>
       {exporting && picked.length > 0 && <ExportPanel source={{ experimentIds: picked }} />}
-      <div className={view.windowed ? "table-scroll" : undefined} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
+      <div className={view.windowed ? "table-wrap table-scroll" : "table-wrap"} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
         <table className="table experiments" aria-label="experiments" aria-rowcount={total + 1}>
           <thead>
             <tr>
@@ -123,7 +123,7 @@ function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; 
         <input type="checkbox" checked={picked} onChange={onPick} aria-label={`select #${e.idx}`} disabled={!e.ran} />
       </td>
       <td>{e.idx}</td>
-      <td>
+      <td className="title" title={e.title}>
         <Link href={`/experiments/${e.id}`}>{e.title}</Link>
         {e.humanEdited && (
           <span className="muted" title="a human edited it before it ran">

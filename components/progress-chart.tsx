@@ -31,6 +31,9 @@ export function ProgressChart({ progress, metricName, sigma = null }: { progress
   const labelled = labelledKeeps(keeps, best.at(-1)?.idx ?? 0, MAX_LABELS);
   const kept = keeps.map((d) => ({ ...d, label: labelled.has(d.idx) ? chartLabel(d.title) : "" }));
   const improvements = kept.filter((d) => d.idx > 0).length;
+  // A label slants away from the nearer edge, so the last keep's is not cut off at the chart's right edge.
+  const lastIdx = dots.reduce((m, d) => Math.max(m, d.idx), 0);
+  const leftward = kept.map((d) => lastIdx > 0 && d.idx / lastIdx > 0.6);
   const open = (d: unknown) => {
     const id = (d as { payload?: ProgressDot }).payload?.id ?? (d as ProgressDot).id;
     if (id) router.push(`/experiments/${id}`);
@@ -73,7 +76,7 @@ export function ProgressChart({ progress, metricName, sigma = null }: { progress
             <Scatter data={dots.filter((d) => d.kind === "discarded")} fill={COLORS.discarded} isAnimationActive={false} onClick={open} cursor="pointer" name="discarded" />
             <Scatter data={dots.filter((d) => d.kind === "crashed")} shape="cross" fill={COLORS.crashed} isAnimationActive={false} onClick={open} cursor="pointer" name="crashed" />
             <Scatter data={kept} fill={COLORS.kept} stroke="#000" strokeWidth={1} isAnimationActive={false} onClick={open} cursor="pointer" name="kept">
-              <LabelList dataKey="label" content={<KeepLabel />} />
+              <LabelList dataKey="label" content={<KeepLabel leftward={leftward} />} />
             </Scatter>
           </ComposedChart>
         </ResponsiveContainer>
@@ -83,12 +86,13 @@ export function ProgressChart({ progress, metricName, sigma = null }: { progress
 }
 
 /** A keep's title, slanted up and to the right from its dot as in autoresearch's chart, on one line. */
-function KeepLabel(props: { x?: number | string; y?: number | string; width?: number | string; value?: unknown }) {
+function KeepLabel(props: { x?: number | string; y?: number | string; width?: number | string; value?: unknown; index?: number; leftward?: boolean[] }) {
   if (!props.value) return null;
-  const x = Number(props.x) + Number(props.width ?? 0) / 2 + 2;
+  const left = props.leftward?.[props.index ?? -1] ?? false;
+  const x = Number(props.x) + Number(props.width ?? 0) / 2 + (left ? -2 : 2);
   const y = Number(props.y) - 2;
   return (
-    <text x={x} y={y} transform={`rotate(-30 ${x} ${y})`} fontSize={11} fill="var(--fg)">
+    <text x={x} y={y} transform={`rotate(${left ? 30 : -30} ${x} ${y})`} textAnchor={left ? "end" : "start"} fontSize={11} fill="var(--fg)">
       {String(props.value)}
     </text>
   );
