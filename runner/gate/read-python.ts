@@ -7,8 +7,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { ParsedSources, SourceParse } from "../../core/gate";
+import { OVERSEER_ROOT } from "../paths";
 
-const SCRIPT = path.join(__dirname, "python_facts.py");
+// From the installation's root, not this file's folder: the GPU check runs the CLI bundled into one file.
+const SCRIPT = path.join(OVERSEER_ROOT, "runner", "gate", "python_facts.py");
 const TIMEOUT_MS = 20_000;
 
 /** The interpreter a workspace's command runs (python, python3.12, /opt/venv/bin/python), or python3. */
