@@ -14,7 +14,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**", ".tmp/**"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**", ".tmp/**", ".gpu-check/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 30_000,
