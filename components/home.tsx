@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formatSeconds, formatValue } from "../core/format";
+import { MachinePanel } from "./machine-panel";
 import { SessionTable } from "./session-table";
 import { StartLoop } from "./start-loop";
 import { RunTable } from "./run-table";
@@ -16,6 +17,7 @@ export function Home() {
       <WorkspaceList />
       <SessionTable />
       <RunTable />
+      <MachinePanel />
     </>
   );
 }

@@ -23,6 +23,9 @@ export function LiveEvents() {
         void queryClient.invalidateQueries({ queryKey: trpc.workspace.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.session.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.experiment.pathKey() });
+        // The runner's doctor report, and the Claude status checked with it (event machine_checked).
+        void queryClient.invalidateQueries({ queryKey: trpc.system.machine.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.system.capabilities.queryKey() });
       },
     }),
   );

@@ -134,6 +134,10 @@ export const runnerLease = sqliteTable("runner_lease", {
   gpusJson: text("gpus_json"),
   /** What the runner learned of the Claude API with its key (core/claude/status ClaudeStatus): the web holds no key. */
   claudeJson: text("claude_json"),
+  /** The runner's `overseer doctor` of its machine ({ checkedAt, checks: core/doctor DoctorCheck[] }), for the home page. */
+  doctorJson: text("doctor_json"),
+  /** When the dashboard asked the runner to check its machine again (the web runs no probe itself). */
+  doctorRequestedAt: integer("doctor_requested_at"),
 });
 
 /** A research loop on one workspace, on its own branch overseer/<tag>. */

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { acquireLease, readLease } from "../db/queries/runner-lease";
+import { acquireLease, readLease, requestDoctor } from "../db/queries/runner-lease";
 import { processIdentity } from "./process-identity";
 import { applyRunEvent, createRun, getRun, requestCancel, updateRun } from "../db/queries/runs";
 import { groupAlive } from "./process-group";
@@ -37,6 +37,25 @@ describe("runner daemon", () => {
       await daemon.stop();
     }
     expect(readLease(db)).toBeUndefined();
+  });
+
+  it("checks its machine as overseer doctor does, for the home page, and again when the dashboard asks", async () => {
+    const { db, settings } = await setup("ok.mjs");
+    const daemon = await startDaemon({ db, settings, pollMs: 20, log: quiet });
+    type Report = { checkedAt: number; checks: { name: string; status: string; detail: string }[] };
+    const report = () => (readLease(db)?.doctorJson ? (JSON.parse(readLease(db)!.doctorJson!) as Report) : null);
+    try {
+      await waitFor(() => report() !== null, 15_000, "the first report");
+      const first = report()!;
+      expect(first.checks.map((c) => c.name)).toEqual(["node", "git", "disk", "sandbox", "gpu", "gpu in sandbox", "claude"]);
+      expect(first.checks.find((c) => c.name === "node")).toMatchObject({ status: "ok", detail: process.version });
+      // The Claude status the dashboard offers the proposer by comes from the same check.
+      expect(JSON.parse(readLease(db)!.claudeJson!)).toMatchObject({ configured: false });
+      expect(requestDoctor(db, Date.now())).toBe(true);
+      await waitFor(() => report()!.checkedAt > first.checkedAt, 15_000, "a second report");
+    } finally {
+      await daemon.stop();
+    }
   });
 
   it("stops a running run when a human asks, and cancels a queued one before it starts", async () => {

@@ -12,8 +12,9 @@ import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
 import { databaseFault, describeDatabaseWait } from "../db/faults";
 import { describeGpus, identityOf } from "../core/gpu";
-import { acquireLease, releaseLease, renewLease, setLeaseClaude, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
-import { checkClaude } from "./claude/check";
+import { doctorChecks } from "../core/doctor";
+import { acquireLease, readLease, releaseLease, renewLease, setLeaseClaude, setLeaseDoctor, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
+import { gatherDoctorFacts } from "./doctor";
 import { queryGpus } from "./gpu";
 import { startAlerts } from "./alerts";
 import { probeSandbox } from "./sandbox";
@@ -68,16 +69,30 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   setLeaseGpus(db, owner, JSON.stringify(gpus.map(identityOf)));
   log(describeGpus(gpus));
   const orphans = await reconcile(db, settings, log);
-  // The dashboard holds no key: the runner says what the Claude API made of its own, now and every 15 minutes.
-  const askClaude = () =>
-    void checkClaude(settings).then((status) => {
-      setLeaseClaude(db, owner, JSON.stringify(status));
-      if (status.configured && !status.ok) log(`claude: ${status.error}`);
-      else if (status.configured && status.note) log(`claude: ${status.note}`);
-    });
-  askClaude();
-  const claudeTimer = setInterval(askClaude, 15 * 60_000);
-  claudeTimer.unref();
+  // The dashboard holds no key and runs no probe: the runner checks its machine as `overseer doctor` does, the
+  // Claude key included, now, every 15 minutes and when the dashboard asks; the answers go to its lease.
+  let checkingMachine = false;
+  let answeredRequest = readLease(db)?.doctorRequestedAt ?? null;
+  const checkMachine = () => {
+    if (checkingMachine) return;
+    checkingMachine = true;
+    void gatherDoctorFacts(settings, null)
+      .then((facts) => {
+        const status = facts.claude;
+        setLeaseClaude(db, owner, JSON.stringify(status));
+        if (status.configured && !status.ok) log(`claude: ${status.error}`);
+        else if (status.configured && status.note) log(`claude: ${status.note}`);
+        setLeaseDoctor(db, owner, JSON.stringify({ checkedAt: Date.now(), checks: doctorChecks(facts) }));
+        appendEvent(db, { type: "machine_checked", at: Date.now() });
+      })
+      .catch((e: unknown) => log(`runner: checking the machine failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        checkingMachine = false;
+      });
+  };
+  checkMachine();
+  const machineTimer = setInterval(checkMachine, 15 * 60_000);
+  machineTimer.unref();
 
   let stopping = false;
   // What this runner drives at once: single runs and sessions, side by side up to the slots (runner/slot-pool).
@@ -153,6 +168,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (performance.now() - renewedAt >= 1000) {
       if (!renewLease(db, owner, Date.now())) throw new LeaseLost("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
       renewedAt = performance.now();
+      const requested = readLease(db)?.doctorRequestedAt ?? null;
+      if (requested !== null && requested !== answeredRequest) {
+        answeredRequest = requested;
+        checkMachine();
+      }
     }
     // Every few seconds: single runs whose driver died while this runner was up (a killed `overseer run`).
     if (!adopting && !checkingOrphans && performance.now() - orphansCheckedAt >= ORPHAN_CHECK_MS) {
@@ -224,7 +244,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       for (const w of active.values()) w.controller.abort("shutdown");
       await Promise.all([...active.values()].map((w) => w.promise.catch(() => undefined)));
       await worktreeRemovals();
-      clearInterval(claudeTimer);
+      clearInterval(machineTimer);
       await alerts.stop();
       try {
         releaseLease(db, owner); // only if still ours

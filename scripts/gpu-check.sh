@@ -159,7 +159,7 @@ PY
   # The logs in one file: the runs' own, and what each step printed.
   (cd "$work" && tar czf "$out/logs.tar.gz" nvidia-smi-L.txt doctor.err run.json run.err loop.log $(find data/runs -name "*.log" 2>/dev/null)) || true
   cat "$out/summary.md" >&2
-  [ "$rc_run" -eq 0 ] && [ "$rc_loop" -eq 0 ] || die "a step failed (run exit $rc_run, loop exit $rc_loop): see $out/summary.md and logs.tar.gz"
+  [ "$rc_run" -eq 0 ] && [ "$rc_loop" -eq 0 ] || die "a step failed (run exit $rc_run, loop exit $rc_loop; 124: cut short at its time limit): see $out/summary.md and logs.tar.gz"
   say "done in $(( $(date +%s) - t0 )) s"
 }
 

@@ -64,6 +64,16 @@ export function setLeaseClaude(db: Db, owner: string, claudeJson: string): void 
   db.update(runnerLease).set({ claudeJson }).where(eq(runnerLease.owner, owner)).run();
 }
 
+/** Records the runner's doctor report of its machine ({ checkedAt, checks }), for the home page. */
+export function setLeaseDoctor(db: Db, owner: string, doctorJson: string): void {
+  db.update(runnerLease).set({ doctorJson }).where(eq(runnerLease.owner, owner)).run();
+}
+
+/** The dashboard's "check again": the runner sees it at its next tick. False when no runner holds the lease. */
+export function requestDoctor(db: Db, now: number): boolean {
+  return db.update(runnerLease).set({ doctorRequestedAt: now }).where(eq(runnerLease.id, 1)).run().changes > 0;
+}
+
 export function releaseLease(db: Db, owner: string): void {
   db.delete(runnerLease).where(eq(runnerLease.owner, owner)).run();
 }

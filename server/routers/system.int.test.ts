@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acquireLease, releaseLease } from "../../db/queries/runner-lease";
+import { acquireLease, releaseLease, setLeaseDoctor } from "../../db/queries/runner-lease";
 import { tempDb } from "../../test/helpers/temp";
 import { webSettings } from "../access-policy";
 import { appRouter } from "../root";
@@ -47,5 +47,23 @@ describe("live streams per client", () => {
     await mine.pop()!.return!(undefined);
     mine.push(await open("10.0.0.1"));
     for (const it of [...mine, other]) await it.return!(undefined);
+  });
+});
+
+describe("the machine panel", () => {
+  it("shows the runner's doctor report; check again reaches a live runner only, and needs the token", async () => {
+    const { db } = tempDb();
+    const as = (credential: "page" | "cookie") => appRouter.createCaller({ db, credential, client: "127.0.0.1" });
+    expect(await as("cookie").system.machine()).toEqual({ report: null, requestedAt: null });
+    await expect(as("page").system.checkMachine()).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("no runner is running") });
+    const now = Date.now();
+    acquireLease(db, "host:1:x", 1, null, now);
+    const checks = [{ name: "gpu", status: "warn", detail: "no nvidia-smi", fix: "install the NVIDIA driver" }];
+    setLeaseDoctor(db, "host:1:x", JSON.stringify({ checkedAt: now, checks }));
+    await expect(as("cookie").system.checkMachine()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    // The runner's status is shared for a moment: read it once the lease is there.
+    await new Promise((r) => setTimeout(r, RUNNER_STATUS_SHARED_MS));
+    const { requestedAt } = await as("page").system.checkMachine();
+    expect(await as("cookie").system.machine()).toEqual({ report: { checkedAt: now, checks }, requestedAt });
   });
 });

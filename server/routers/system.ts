@@ -1,14 +1,15 @@
 import "server-only";
-import { tracked } from "@trpc/server";
+import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
 import { eventCursor } from "../inputs";
 import type { ClaudeStatus } from "../../core/claude/status";
+import type { DoctorCheck } from "../../core/doctor";
 import type { GpuIdentity } from "../../core/gpu";
 import { diskShortage } from "../../core/disk";
 import { databaseWriteLocked } from "../../db/faults";
 import { freeDiskMb } from "../../db/free-space";
 import { lastEventId, listEventsAfter } from "../../db/queries/events";
-import { heartbeatFresh, readLease } from "../../db/queries/runner-lease";
+import { heartbeatFresh, readLease, requestDoctor } from "../../db/queries/runner-lease";
 import type { Db } from "../../db/open";
 import { credentialStillValid, webSettings } from "../access-policy";
 import { databaseChange } from "../db-changes";
@@ -64,6 +65,23 @@ export const systemRouter = router({
    * API what it makes of the key and writes the answer to its lease (the web holds no key).
    */
   capabilities: publicProcedure.query(({ ctx }) => claudeCapabilities(readLease(ctx.db)?.claudeJson ?? null)),
+
+  /**
+   * The runner's doctor report of its machine (`overseer doctor`, without a workspace): null until a runner has
+   * checked. The web probes nothing itself; `checkMachine` asks the runner to look again.
+   */
+  machine: publicProcedure.query(({ ctx }) => {
+    const lease = readLease(ctx.db);
+    const report = lease?.doctorJson ? (JSON.parse(lease.doctorJson) as { checkedAt: number; checks: DoctorCheck[] }) : null;
+    return { report, requestedAt: lease?.doctorRequestedAt ?? null };
+  }),
+
+  checkMachine: publicProcedure.mutation(({ ctx }) => {
+    const now = Date.now();
+    if (!runnerStatus(ctx.db, now).online || !requestDoctor(ctx.db, now))
+      throw new TRPCError({ code: "PRECONDITION_FAILED", message: "no runner is running to check its machine: start one (overseer start or overseer runner), or run overseer doctor in a shell" });
+    return { requestedAt: now };
+  }),
 
   /** Whether this browser holds the access token, without which it can only look (core/access). */
   access: publicProcedure.query(({ ctx }) => ({ canChange: ctx.credential === "page" || ctx.credential === "header" })),
