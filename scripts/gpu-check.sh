@@ -68,7 +68,7 @@ run_check() {
   # A step's time limit: its own, or what is left before the deadline less 20 s for the summary, if that is less.
   limit() { local left=$(( deadline - $(date +%s) - 20 )); [ "$left" -lt "$1" ] && echo $(( left > 1 ? left : 1 )) || echo "$1"; }
   exec 3>&2 2> >(tee -a "$out/check.log" >&3)
-  say "started $(date -u +%FT%TZ) on $(hostname); results in $out"
+  say "started $(date -u +%FT%TZ) on $(uname -n); results in $out"
 
   # No GPU, no check: said before anything else is spent.
   EXIT=3
@@ -88,7 +88,7 @@ run_check() {
   command -v node >/dev/null || die "no node: run 'scripts/gpu-check.sh pack' where npm works and carry .gpu-check"
   # git and bubblewrap from the carried Debian packages, where the machine lacks them.
   if ! command -v git >/dev/null && ls "$pack_dir"/git_*.deb >/dev/null 2>&1; then
-    dpkg -x "$pack_dir"/git_*.deb "$work/git"
+    dpkg -x "$pack_dir"/git_*.deb "$work/git" || die "no git here, and dpkg could not unpack the carried git package"
     export PATH="$work/git/usr/bin:$PATH" GIT_EXEC_PATH="$work/git/usr/lib/git-core" GIT_TEMPLATE_DIR="$work/git/usr/share/git-core/templates"
   fi
   command -v git >/dev/null || die "no git, and no carried git package: run 'scripts/gpu-check.sh pack' here first"
