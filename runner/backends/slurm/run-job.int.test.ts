@@ -1,0 +1,128 @@
+/**
+ * runSlurmJob against a real single-node Slurm (Debian's 22.05.8, started by test/slurm/slurm-fixture.sh, as
+ * ../shared/slurm.md describes): real sbatch, scontrol and scancel, fake trainers.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JobState } from "../../../core/slurm-job";
+import { ROOT, tempDir, waitFor } from "../../../test/helpers/temp";
+import { runSlurmJob, type SlurmJobSpec } from "./run-job";
+
+const FIXTURE = path.join(ROOT, "test", "slurm", "slurm-fixture.sh");
+// A fixed folder: the fixture records its daemons' pids there, so a run killed midway is cleaned up by the next.
+// One such cluster per machine: two would share Slurm's cgroup hierarchy, and job 1 of each would collide there.
+const clusterDir = "/tmp/overseer-slurm-test";
+const fixtureEnv = { ...process.env, SLURM_TEST_DIR: clusterDir, SLURM_FIXTURE_PORT_BASE: "16917", SLURM_FIXTURE_KILLWAIT: "2", SLURM_FIXTURE_GPUS: "2" };
+const clientEnv = { ...process.env, SLURM_CONF: path.join(clusterDir, "etc", "slurm.conf"), SECRET_KEY: "sk-must-not-reach-the-job" };
+
+beforeAll(() => {
+  try {
+    execFileSync("sh", ["-c", "command -v sbatch slurmctld"], { stdio: "ignore" });
+  } catch {
+    throw new Error("Slurm is not installed: `bash test/slurm/slurm-fixture.sh install` installs Debian's packages (.ci/run does)");
+  }
+  execFileSync("bash", [FIXTURE, "clean"], { env: fixtureEnv, stdio: "ignore", timeout: 60_000 });
+  execFileSync("bash", [FIXTURE, "start"], { env: fixtureEnv, stdio: ["ignore", "ignore", "pipe"], timeout: 60_000 });
+}, 90_000);
+afterAll(() => {
+  execFileSync("bash", [FIXTURE, "clean"], { env: fixtureEnv, stdio: "ignore", timeout: 60_000 });
+}, 90_000);
+
+let nextRun = 1;
+function job(script: string, over: Partial<SlurmJobSpec> = {}) {
+  const dir = tempDir("slurm-run-");
+  fs.writeFileSync(path.join(dir, "train.sh"), script, { mode: 0o755 });
+  let output = "";
+  const states: { state: JobState; words: string; output: string }[] = [];
+  const spec: SlurmJobSpec = {
+    runId: nextRun++,
+    command: ["/bin/sh", "train.sh"],
+    cwd: dir,
+    env: { PATH: "/usr/bin:/bin", ALLOWED: "yes" },
+    logFile: path.join(dir, "run.log"),
+    timeoutMs: 60_000,
+    graceMs: 2000,
+    gpus: 0,
+    slurm: {},
+    pollMs: 200,
+    clientEnv,
+    onOutput: (b) => {
+      output += b.toString();
+    },
+    onState: (state, words) => states.push({ state, words, output }),
+    ...over,
+  };
+  return { dir, spec, output: () => output, states };
+}
+
+describe("a run as a Slurm job", () => {
+  it("streams the job's output while it runs, and ends with its exit code once Slurm says it ended", async () => {
+    const j = job("echo step 1\nsleep 2\necho step 2\nexit 3\n");
+    let seenWhileRunning = "";
+    const done = runSlurmJob({ ...j.spec, onOutput: (b) => (seenWhileRunning += j.states.at(-1)?.state.phase === "running" ? b.toString() : "") });
+    const exit = await done;
+    expect(seenWhileRunning).toContain("step 1");
+    expect(fs.readFileSync(j.spec.logFile, "utf8")).toBe("step 1\nstep 2\n");
+    expect(exit).toMatchObject({ exitCode: 3, finalState: "FAILED", timedOut: false, cancelled: false, spawnError: null });
+    expect(exit.jobId).toMatch(/^\d+$/);
+    expect(fs.readFileSync(path.join(j.dir, "job.sh"), "utf8")).toContain("exec env -i");
+  });
+
+  it("gives the job only the allowlist and the GPUs Slurm gave it: nothing of the runner's environment", async () => {
+    const j = job("", { command: ["/usr/bin/env"], gpus: 1 });
+    const exit = await runSlurmJob(j.spec);
+    expect(exit.exitCode).toBe(0);
+    const vars = Object.fromEntries(
+      fs
+        .readFileSync(j.spec.logFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
+    expect(Object.keys(vars).sort()).toEqual(["ALLOWED", "CUDA_VISIBLE_DEVICES", "PATH", "SLURM_JOB_ID"]);
+    expect(vars.CUDA_VISIBLE_DEVICES).toBe("0");
+    expect(vars.SLURM_JOB_ID).toBe(exit.jobId);
+  });
+
+  it("on cancel, stops the job's whole tree, a grandchild that ignores SIGTERM in its own session included", async () => {
+    const j = job("setsid sh -c 'trap \"\" TERM; echo $$ > grandchild.pid; exec sleep 300' &\necho started\nsleep 300\n");
+    const controller = new AbortController();
+    const done = runSlurmJob({ ...j.spec, signal: controller.signal });
+    await waitFor(() => j.output().includes("started") && fs.existsSync(path.join(j.dir, "grandchild.pid")), 20_000, "the job to start");
+    const grandchild = Number(fs.readFileSync(path.join(j.dir, "grandchild.pid"), "utf8"));
+    controller.abort();
+    const exit = await done;
+    expect(exit).toMatchObject({ cancelled: true, timedOut: false, finalState: "CANCELLED" });
+    await waitFor(() => !fs.existsSync(`/proc/${grandchild}`) || fs.readFileSync(`/proc/${grandchild}/stat`, "utf8").split(" ")[2] === "Z", 10_000, "the grandchild to die");
+  }, 40_000);
+
+  it("enforces the runner's own timeout (Slurm's --time is whole minutes, a backstop)", async () => {
+    const j = job("echo up\nsleep 300\n", { timeoutMs: 1500 });
+    const exit = await runSlurmJob(j.spec);
+    expect(exit).toMatchObject({ timedOut: true, cancelled: false, finalState: "CANCELLED" });
+    expect(exit.durationMs).toBeLessThan(15_000);
+  }, 30_000);
+
+  it("says why a job waits on the cluster, and does not count the wait against its timeout", async () => {
+    // Held at submission: pending with reason JobHeldUser until released.
+    const j = job("sleep 1\necho done\n", { timeoutMs: 4000, slurm: { extraArgs: ["--hold"] } });
+    let jobId = "";
+    const done = runSlurmJob({ ...j.spec, onSubmitted: (id) => (jobId = id) });
+    await waitFor(() => j.states.some((s) => s.words === "queued on the cluster: JobHeldUser"), 10_000, "the pending reason");
+    await new Promise((r) => setTimeout(r, 5000));
+    execFileSync("scontrol", ["release", jobId], { env: clientEnv });
+    const exit = await done;
+    expect(exit).toMatchObject({ exitCode: 0, timedOut: false, finalState: "COMPLETED" });
+    expect(exit.pendingMs).toBeGreaterThanOrEqual(4500);
+    expect(fs.readFileSync(j.spec.logFile, "utf8")).toBe("done\n");
+  }, 40_000);
+
+  it("says what Slurm refused when it will not take the job", async () => {
+    const j = job("echo never\n", { slurm: { partition: "no-such-partition" } });
+    const exit = await runSlurmJob(j.spec);
+    expect(exit.jobId).toBeNull();
+    expect(exit.spawnError).toMatch(/^Slurm did not take the job: .*(invalid partition|Invalid partition)/i);
+  });
+});

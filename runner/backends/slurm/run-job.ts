@@ -1,0 +1,157 @@
+/**
+ * runSlurmJob: one training command as one Slurm batch job, to its end, as runTraining runs a local process: its
+ * output followed from the log file as it grows (the same follower), a hard timeout, cancellation, and the result
+ * as a value. Time spent pending on the cluster is not the run's: the timeout counts from the job's start.
+ * "Ended" means Slurm says the job ended (not COMPLETING, which may still have processes alive).
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describePending, type JobState, jobScript, parseScontrolJob, runComment, type SlurmOptions, sbatchArgs } from "../../../core/slurm-job";
+import { followLog } from "../../log-tail";
+import type { TrainingExit } from "../../train-process";
+
+export interface SlurmJobSpec {
+  runId: number;
+  command: readonly string[];
+  cwd: string;
+  /** Exactly what the trainer gets (the allowlist): the job script starts it with `env -i` and these. */
+  env: Record<string, string>;
+  logFile: string;
+  timeoutMs: number;
+  graceMs: number;
+  gpus: number;
+  slurm: SlurmOptions;
+  signal?: AbortSignal;
+  onOutput: (bytes: Buffer) => void;
+  /** The job id, once sbatch gave it: stored, so a restarted runner finds the job. */
+  onSubmitted?: (jobId: string) => void;
+  /** Each change of state or pending reason ("queued on the cluster: Resources"). */
+  onState?: (state: JobState, words: string) => void;
+  maxLogBytes?: number;
+  /** How often Slurm is asked for the job's state. */
+  pollMs?: number;
+  /** The environment sbatch, scontrol and scancel run with (SLURM_CONF, PATH): never passed to the job. */
+  clientEnv?: NodeJS.ProcessEnv;
+}
+
+export interface SlurmJobExit extends TrainingExit {
+  jobId: string | null;
+  /** Slurm's last word on the job (COMPLETED, FAILED, CANCELLED, TIMEOUT…). */
+  finalState: string | null;
+  pendingMs: number;
+}
+
+function slurm(program: string, args: readonly string[], env: NodeJS.ProcessEnv | undefined): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(program, args, { env, timeout: 30_000 }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) || (err ? err.message : "") })),
+  );
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
+  const started = performance.now();
+  const pollMs = spec.pollMs ?? 500;
+  const env = spec.clientEnv ?? process.env;
+  const script = path.join(path.dirname(spec.logFile), "job.sh");
+  fs.writeFileSync(script, jobScript({ runId: spec.runId, command: spec.command, cwd: spec.cwd, env: spec.env }), { mode: 0o700 });
+  fs.writeFileSync(spec.logFile, ""); // the job appends: a reused data folder must not replay an old log
+  const base = { exitCode: null, signal: null, timedOut: false, cancelled: false, logLimitReached: false, overBudget: false, pendingMs: 0 };
+
+  const submitted = await slurm(
+    "sbatch",
+    sbatchArgs({ runId: spec.runId, script, logFile: spec.logFile, timeoutSeconds: spec.timeoutMs / 1000, graceSeconds: spec.graceMs / 1000, gpus: spec.gpus, slurm: spec.slurm }),
+    env,
+  );
+  // --parsable prints "id" or "id;cluster".
+  const jobId = submitted.ok ? (submitted.stdout.trim().split(";")[0] ?? "") : "";
+  if (!/^\d+$/.test(jobId)) {
+    const why = submitted.ok ? `sbatch printed no job id (${submitted.stdout.trim()})` : submitted.stderr.trim().split("\n")[0];
+    return { ...base, spawnError: `Slurm did not take the job: ${why}`, jobId: null, finalState: null, durationMs: Math.round(performance.now() - started) };
+  }
+  spec.onSubmitted?.(jobId);
+
+  let timedOut = false;
+  let cancelled = false;
+  let logLimitReached = false;
+  let cancelSent = false;
+  const cancel = () => {
+    if (cancelSent) return;
+    cancelSent = true;
+    // SIGTERM to the batch script, which is the trainer (exec'd); Slurm's KillWait later kills what is left.
+    void slurm("scancel", [jobId], env);
+  };
+  const onAbort = () => {
+    cancelled = true;
+    cancel();
+  };
+  if (spec.signal?.aborted) onAbort();
+  spec.signal?.addEventListener("abort", onAbort, { once: true });
+  const tail = followLog(spec.logFile, spec.onOutput, {
+    maxBytes: spec.maxLogBytes,
+    onLimit: () => {
+      logLimitReached = true;
+      cancel();
+    },
+  });
+
+  let state: JobState | null = null;
+  let said = "";
+  let runningSince: number | null = null;
+  let pendingMs = 0;
+  let lastPoll = performance.now();
+  let timer: NodeJS.Timeout | null = null;
+  let unknownSince: number | null = null;
+  try {
+    for (;;) {
+      const shown = await slurm("scontrol", ["show", "job", "-o", jobId], env);
+      const now = performance.now();
+      const next = shown.ok ? parseScontrolJob(shown.stdout) : null;
+      // A job of another run under a reused id is not this one.
+      if (next && next.comment !== null && next.comment !== runComment(spec.runId)) throw new Error(`job ${jobId} is not run ${spec.runId}'s (its comment is ${next.comment})`);
+      if (next) {
+        unknownSince = null;
+        if (next.phase === "pending" && runningSince === null) pendingMs += now - lastPoll;
+        state = next;
+        const words = next.phase === "pending" ? describePending(next.reason) : next.state;
+        if (words !== said) {
+          said = words;
+          spec.onState?.(next, words);
+        }
+        if (next.phase !== "pending" && runningSince === null) {
+          runningSince = now;
+          timer = setTimeout(() => {
+            timedOut = true;
+            cancel();
+          }, spec.timeoutMs);
+        }
+        if (next.phase === "ended") break;
+      } else {
+        // Gone from the controller's memory (past MinJobAge) or a controller that does not answer: give it a minute.
+        unknownSince ??= now;
+        if (now - unknownSince > 60_000) break;
+      }
+      lastPoll = now;
+      await sleep(pollMs);
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    spec.signal?.removeEventListener("abort", onAbort);
+    tail.finish();
+  }
+  const ended = state?.phase === "ended" ? state : null;
+  return {
+    spawnError: ended ? null : `Slurm lost track of job ${jobId}: its end was not seen`,
+    exitCode: ended && ended.signal === 0 ? ended.exitCode : null,
+    signal: ended && ended.signal ? `signal ${ended.signal}` : null,
+    timedOut: timedOut || ended?.state === "TIMEOUT",
+    cancelled: cancelled && !timedOut && !logLimitReached,
+    logLimitReached,
+    overBudget: false,
+    jobId,
+    finalState: ended?.state ?? null,
+    pendingMs: Math.round(pendingMs),
+    durationMs: Math.round(performance.now() - started - pendingMs),
+  };
+}
