@@ -9,7 +9,7 @@ describe("jobScript", () => {
       "#!/bin/sh",
       "# Overseer run 7, generated: the trainer is exec'd so that scancel's SIGTERM reaches it.",
       "cd '/shared/run 7' || exit 97",
-      `exec env -i PATH='/usr/bin:/bin' NOTE='a '\\''b'\\'' $c' CUDA_VISIBLE_DEVICES="\${CUDA_VISIBLE_DEVICES-}" SLURM_JOB_ID="$SLURM_JOB_ID" 'python3' 'train.py' 'it'\\''s $HOME'`,
+      `exec env -i PATH='/usr/bin:/bin' NOTE='a '\\''b'\\'' $c' CUDA_VISIBLE_DEVICES="$CUDA_VISIBLE_DEVICES" SLURM_JOB_ID="$SLURM_JOB_ID" 'python3' 'train.py' 'it'\\''s $HOME'`,
       "",
     ]);
   });

@@ -19,6 +19,8 @@ export interface SlurmOptions {
 export const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** What the job gets from Slurm itself, expanded by the script's sh. */
+const FROM_SLURM = ['CUDA_VISIBLE_DEVICES="$CUDA_VISIBLE_DEVICES"', 'SLURM_JOB_ID="$SLURM_JOB_ID"'];
 
 /**
  * The batch script: into the checkout, then exec the command with exactly `env` and the GPUs Slurm gave the job
@@ -34,7 +36,7 @@ export function jobScript(o: { runId: number; command: readonly string[]; cwd: s
     "#!/bin/sh",
     `# Overseer run ${o.runId}, generated: the trainer is exec'd so that scancel's SIGTERM reaches it.`,
     `cd ${shellQuote(o.cwd)} || exit 97`,
-    `exec env -i ${[...assignments, 'CUDA_VISIBLE_DEVICES="${CUDA_VISIBLE_DEVICES-}"', 'SLURM_JOB_ID="$SLURM_JOB_ID"'].join(" ")} ${o.command.map(shellQuote).join(" ")}`,
+    `exec env -i ${[...assignments, ...FROM_SLURM].join(" ")} ${o.command.map(shellQuote).join(" ")}`,
     "",
   ].join("\n");
 }

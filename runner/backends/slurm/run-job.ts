@@ -144,7 +144,7 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
   return {
     spawnError: ended ? null : `Slurm lost track of job ${jobId}: its end was not seen`,
     exitCode: ended && ended.signal === 0 ? ended.exitCode : null,
-    signal: ended && ended.signal ? `signal ${ended.signal}` : null,
+    signal: ended?.signal ? `signal ${ended.signal}` : null,
     timedOut: timedOut || ended?.state === "TIMEOUT",
     cancelled: cancelled && !timedOut && !logLimitReached,
     logLimitReached,
