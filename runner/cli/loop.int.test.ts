@@ -57,6 +57,17 @@ describe("bin/overseer loop", () => {
     }
   });
 
+  it("finishes a start that was killed after making its branch and before recording its session", () => {
+    const repo = trainerWorkspace("quadratic.mjs");
+    // What such a start leaves: the branch at HEAD, marked as Overseer's, and no session.
+    sh(repo, "git", ["update-ref", "refs/overseer-start/again", "HEAD"]);
+    sh(repo, "git", ["branch", "overseer/again"]);
+    const r = spawnSync(BIN, ["loop", repo, "--experiments", "1", "--baseline-runs", "1", "--tag", "again"], { encoding: "utf8", env: { ...process.env, OVERSEER_DATA_DIR: tempDir() } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("branch overseer/again");
+    expect(sh(repo, "git", ["for-each-ref", "refs/overseer-start/"]).trim()).toBe("");
+  });
+
   it("refuses a tag whose branch exists, and a workspace that is not a repository", () => {
     const repo = trainerWorkspace("quadratic.mjs");
     sh(repo, "git", ["branch", "overseer/taken"]);
@@ -127,11 +138,15 @@ describe("bin/overseer loop", () => {
     try {
       let args = ["loop", repo, "--experiments", "12", "--tag", "chaos", "--seed", "5"];
       for (let i = 0; ; i++) {
-        const child = spawn(BIN, args, { env, stdio: "ignore" });
-        const exited = new Promise<number | null>((r) => child.once("exit", r));
+        const child = spawn(BIN, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (b: Buffer) => {
+          stderr += b.toString();
+        });
+        const exited = new Promise<number | null>((r) => child.once("close", r));
         const finished = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delays[i] ?? 60_000))]);
         if (finished) {
-          expect(await exited).toBe(0);
+          expect(await exited, `start ${i + 1} (${args.join(" ")}) after kills at ${killedAt.join(" | ")}: ${stderr}`).toBe(0);
           break;
         }
         child.kill("SIGKILL");
