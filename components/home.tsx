@@ -54,7 +54,7 @@ function WorkspaceList() {
               </p>
             )}
             {w.configError && <p className="error">{w.configError}</p>}
-            <StartLoop workspaceId={w.id} disabled={!!w.configError} budgetSeconds={w.config?.budgetSeconds ?? null} />
+            <StartLoop workspaceId={w.id} disabled={!!w.configError} budgetSeconds={w.config?.budgetSeconds ?? null} backend={w.config?.backend} />
             {w.lastRun && (
               <p>
                 last run <Link href={`/runs/${w.lastRun.id}`}>#{w.lastRun.id}</Link> <StatusBadge status={w.lastRun.status} />{" "}

@@ -51,6 +51,11 @@ export function RunPage({ runId }: { runId: number }) {
             {run.scoredBy.reported !== null ? `; the run reported ${formatValue(run.scoredBy.reported)}` : ""}
           </span>
         )}
+        {run.slurmJob && (
+          <span className="muted" aria-label="Slurm job" title="It runs as this batch job on the cluster: squeue -j, scontrol show job">
+            Slurm job {run.slurmJob}
+          </span>
+        )}
         {canCancel(run.status) && (
           <button type="button" className="danger" disabled={run.cancelRequested || cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
             {run.cancelRequested ? "Stopping…" : "Stop run"}
@@ -67,6 +72,7 @@ export function RunPage({ runId }: { runId: number }) {
       )}
       <LossChart series={state.series} live={!ended} />
       <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
+      {run.slurmJob && !run.gpu && <p className="muted">No GPU telemetry: the job&apos;s GPUs are on its node, and Overseer does not sample them inside Slurm jobs yet.</p>}
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
       {sub.status === "connecting" && !ended && <p className="muted">reconnecting…</p>}

@@ -13,8 +13,10 @@ interface MoreOptions {
   costUsd: number;
   plateau: number;
   gpus: string;
+  /** Where runs execute; "": as the workspace's overseer.json says. */
+  backend: "" | "local" | "slurm";
 }
-const NO_MORE: MoreOptions = { tag: "", seed: 0, minutes: 0, costUsd: 0, plateau: 0, gpus: "" };
+const NO_MORE: MoreOptions = { tag: "", seed: 0, minutes: 0, costUsd: 0, plateau: 0, gpus: "", backend: "" };
 
 type Saved = Partial<{
   proposer: "mutate" | "claude" | "manual";
@@ -37,7 +39,18 @@ function readSaved(key: string): Saved | null {
 }
 
 /** Starts a research loop on a workspace: the offline `mutate` proposer works without an API key. */
-export function StartLoop({ workspaceId, disabled, budgetSeconds }: { workspaceId: number; disabled: boolean; budgetSeconds: number | null }) {
+export function StartLoop({
+  workspaceId,
+  disabled,
+  budgetSeconds,
+  backend = "local",
+}: {
+  workspaceId: number;
+  disabled: boolean;
+  budgetSeconds: number | null;
+  /** The workspace's own (overseer.json's `backend`). */
+  backend?: "local" | "slurm";
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [proposer, setProposer] = useState<"mutate" | "claude" | "manual">("mutate");
@@ -94,6 +107,7 @@ export function StartLoop({ workspaceId, disabled, budgetSeconds }: { workspaceI
             maxCostUsd: more.costUsd > 0 ? more.costUsd : null,
             plateau: more.plateau > 0 ? more.plateau : null,
             ...(gpus ? { gpus } : {}),
+            ...(more.backend ? { backend: more.backend } : {}),
             proposer,
             maxExperiments: experiments,
             approve,
@@ -173,6 +187,14 @@ export function StartLoop({ workspaceId, disabled, budgetSeconds }: { workspaceI
         </label>
         <label title="Stop after this many experiments in a row without an improvement; 0: never">
           plateau <input type="number" min={0} value={more.plateau} onChange={(e) => setMore({ ...more, plateau: Number(e.target.value) })} aria-label="plateau" />
+        </label>
+        <label title="Where runs execute: this machine's GPUs, or one Slurm batch job each (overseer.json's slurm settings: partition, GPUs per run, jobs at once)">
+          runs on{" "}
+          <select value={more.backend} onChange={(e) => setMore({ ...more, backend: e.target.value as MoreOptions["backend"] })} aria-label="backend">
+            <option value="">{backend === "slurm" ? "Slurm" : "this machine"} (overseer.json)</option>
+            <option value="local">this machine</option>
+            <option value="slurm">Slurm</option>
+          </select>
         </label>
         <label title="nvidia-smi indexes, comma-separated; empty: every GPU">
           GPUs <input value={more.gpus} onChange={(e) => setMore({ ...more, gpus: e.target.value })} aria-label="GPUs" size={8} placeholder="all" pattern="\s*\d+(\s*,\s*\d+)*\s*" />

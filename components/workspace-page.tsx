@@ -30,7 +30,7 @@ export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
       </div>
       <p className="muted mono">{w.path}</p>
       {w.configError && <p className="error">{w.configError}</p>}
-      <StartLoop workspaceId={w.id} disabled={!!w.configError} budgetSeconds={w.config?.budgetSeconds ?? null} />
+      <StartLoop workspaceId={w.id} disabled={!!w.configError} budgetSeconds={w.config?.budgetSeconds ?? null} backend={w.config?.backend} />
       <ConfigEditor workspaceId={w.id} path={w.path} initial={configText ?? defaultsText} isDefault={configText === null} />
       <SessionTable workspaceId={w.id} />
       <RunTable workspaceId={w.id} />

@@ -43,6 +43,8 @@ export const sessionOptionsSchema = z.object({
   maxWaiting: z.number().int().min(1).max(50).default(3),
   /** Proposals failing in a row (the API down, answers unusable) before the session pauses instead of spinning. */
   maxFailedProposals: z.number().int().min(1).max(100).default(3),
+  /** Where its runs execute, over the workspace's `backend`; null: the workspace's. */
+  backend: z.enum(["local", "slurm"]).nullable().default(null),
   /** The GPUs (nvidia-smi indexes) the session runs on, one experiment on each at once; null: all it finds. */
   gpus: z.array(z.number().int().min(0).max(63)).min(1).max(64).nullable().default(null),
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { describePending, jobScript, parseScontrolJob, phaseOf, sbatchArgs, shellQuote } from "./slurm-job";
+import { describePending, jobScript, parseScontrolJob, phaseOf, sbatchArgs, shellQuote, slurmJobOf } from "./slurm-job";
 
 describe("jobScript", () => {
   it("execs the command with only the given environment, in the checkout, every word quoted", () => {
@@ -79,5 +79,16 @@ describe("phases and words", () => {
   it("says why a run waits on the cluster", () => {
     expect(describePending("QOSMaxJobsPerUser")).toBe("queued on the cluster: QOSMaxJobsPerUser");
     expect(describePending(null)).toBe("queued on the cluster: waiting to be scheduled");
+  });
+});
+
+describe("slurmJobOf", () => {
+  it.each([
+    [null, null],
+    ['{"backend":"slurm","jobId":"42"}', "42"],
+    ['{"backend":"local"}', null],
+    ['{"backend":"slurm","jobId":42}', null],
+  ])("%s → %s", (backendJson, job) => {
+    expect(slurmJobOf({ backendJson })).toBe(job);
   });
 });

@@ -112,3 +112,10 @@ export function parseScontrolJob(line: string): JobState | null {
 
 /** How a pending reason reads on the run page. */
 export const describePending = (reason: string | null) => `queued on the cluster: ${reason ?? "waiting to be scheduled"}`;
+
+/** The Slurm job a run was submitted as, from its stored backend_json; null for a local run. */
+export function slurmJobOf(run: { backendJson: string | null }): string | null {
+  if (!run.backendJson) return null;
+  const stored = JSON.parse(run.backendJson) as { backend?: string; jobId?: unknown };
+  return stored.backend === "slurm" && typeof stored.jobId === "string" ? stored.jobId : null;
+}

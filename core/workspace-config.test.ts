@@ -20,9 +20,25 @@ describe("parseWorkspaceConfig", () => {
         timeTolerance: 0.1,
         sandbox: { network: false, writable: [], read: [], cacheReuse: false, maxFileSizeMb: 20480, maxProcesses: 4096, maxLogMb: 256 },
         gate: { rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] },
+        backend: "local",
+        slurm: { extraArgs: [], gpusPerRun: 1, maxJobs: 4 },
         notify: [],
       },
     });
+  });
+
+  it("takes a Slurm backend with its partition, account, QoS and flags, but not the flags Overseer's guarantees rest on", () => {
+    const r = parseWorkspaceConfig('{"backend": "slurm", "slurm": {"partition": "gpu", "qos": "short", "extraArgs": ["--constraint=a100", "-N1"], "maxJobs": 8}}');
+    expect(r.ok && { backend: r.config.backend, slurm: r.config.slurm }).toEqual({
+      backend: "slurm",
+      slurm: { partition: "gpu", qos: "short", extraArgs: ["--constraint=a100", "-N1"], gpusPerRun: 1, maxJobs: 8 },
+    });
+    for (const flag of ["--export=ALL", "--output=/tmp/x", "-o", "--chdir=/", "--job-name=x", "--comment=overseer-run-1", "--wrap=id"]) {
+      const bad = parseWorkspaceConfig(JSON.stringify({ backend: "slurm", slurm: { extraArgs: [flag] } }));
+      expect(!bad.ok && bad.error, flag).toContain("is set by Overseer");
+    }
+    expect(parseWorkspaceConfig('{"backend": "kubernetes"}').ok).toBe(false);
+    expect(parseWorkspaceConfig('{"slurm": {"extraArgs": ["constraint=a100"]}}').ok).toBe(false);
   });
 
   it("takes gate rule levels by rule id, and names the rules when one is unknown", () => {

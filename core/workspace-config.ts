@@ -123,6 +123,31 @@ export const workspaceConfigSchema = z
       })
       .strict()
       .default({ rules: {}, maxDiffLines: 300, budgetNames: ["TIME_BUDGET"], allowedImports: [] }),
+    /** Where runs execute: this machine's processes (local), or one Slurm batch job each (README: Running on a Slurm cluster). */
+    backend: z.enum(["local", "slurm"]).default("local"),
+    slurm: z
+      .object({
+        partition: z.string().min(1).optional(),
+        account: z.string().min(1).optional(),
+        qos: z.string().min(1).optional(),
+        /** More sbatch flags. Not the ones Overseer's guarantees rest on: the environment, the output, the job's name. */
+        extraArgs: z
+          .array(
+            z
+              .string()
+              .regex(/^--?[A-Za-z]/, { message: "must be an sbatch flag such as --constraint=a100" })
+              .refine((a) => !/^--?(export|output|error|open-mode|comment|job-name|parsable|chdir|wrap|o|e|J|D)(=|$)/.test(a), {
+                message: "is set by Overseer (the job's environment allowlist, its log, its name and folder): leave it out",
+              }),
+          )
+          .default([]),
+        /** GPUs each run asks for (--gres=gpu:N). */
+        gpusPerRun: z.number().int().min(0).max(64).default(1),
+        /** Jobs a session keeps on the cluster at once: its slots. */
+        maxJobs: z.number().int().positive().max(1024).default(4),
+      })
+      .strict()
+      .default({ extraArgs: [], gpusPerRun: 1, maxJobs: 4 }),
     /**
      * Webhooks told when a candidate waits for approval, a run is suspicious or tampered, the session pauses itself
      * or fails, or a new best is kept (core/alerts). `urlEnv` names a variable holding the URL, so a secret URL

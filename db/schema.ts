@@ -66,8 +66,10 @@ export const runs = sqliteTable(
     guardsJson: text("guards_json"),
     /** The GPU it ran on (core/gpu GpuIdentity, plus peakMemoryMb seen by the sampler); null on a CPU-only machine. */
     gpuJson: text("gpu_json"),
-    /** Why a queued run has not started yet (a GPU still holding an earlier process's memory); null otherwise. */
+    /** Why a queued run has not started yet (a GPU still holding an earlier process's memory, a Slurm queue); null otherwise. */
     waitingFor: text("waiting_for"),
+    /** Where it executes when not a local process: { backend: "slurm", jobId } (runner/backends). */
+    backendJson: text("backend_json"),
   },
   (t) => [index("runs_workspace_idx").on(t.workspaceId, t.id), index("runs_status_idx").on(t.status)],
 );

@@ -14,6 +14,7 @@ import { databaseFault, describeDatabaseWait } from "../db/faults";
 import { describeGpus, identityOf } from "../core/gpu";
 import { doctorChecks } from "../core/doctor";
 import { acquireLease, readLease, releaseLease, renewLease, setLeaseClaude, setLeaseDoctor, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
+import { cancelAbandonedJob } from "./backends";
 import { gatherDoctorFacts } from "./doctor";
 import { queryGpus } from "./gpu";
 import { startAlerts } from "./alerts";
@@ -311,6 +312,8 @@ async function reconcile(db: Db, settings: Settings, log: (l: string) => void, a
       orphans.push(run);
       continue;
     }
+    const job = await cancelAbandonedJob(run);
+    if (job) log(`run ${run.id}: its Slurm job ${job} cancelled: the process that followed it is gone`);
     const ws = getWorkspace(db, run.workspaceId);
     if (ws) await cleanUpAbandonedRun(db, settings, ws.repoRoot, run);
     const fresh = getRun(db, run.id);

@@ -35,7 +35,7 @@ import { stalledMs, watchStalls } from "./stall-meter";
 import { leftRunCgroup } from "./cgroup";
 import { handOver, interpreterRoots, probeSandbox, takeBack, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
-import { runSandboxed } from "./sandboxed-process";
+import { runOnBackend } from "./backends";
 import { holdRunCache, seedRunCache } from "./run-cache";
 import { cacheEnv, cgroupName, gpuEnv, readablePaths, scratchDirs } from "./run-env";
 import { configAtCommit } from "./workspace";
@@ -53,6 +53,8 @@ export interface ExecuteOptions {
   extraEnv?: Record<string, string>;
   /** The GPU the run is pinned to (CUDA_VISIBLE_DEVICES) and sampled on; none on a CPU-only machine. */
   gpu?: GpuIdentity | null;
+  /** Where it runs, over the workspace's `backend` (`--backend` on the command line, a session's choice). */
+  backend?: WorkspaceConfig["backend"];
 }
 
 export function runWorktree(settings: Settings, runId: number): string {
@@ -98,14 +100,16 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   if (!commit) return end(`${ws.repoRoot} has no commits: commit your training setup first (git add -A && git commit).`);
   const parsed = await configAtCommit(ws.repoRoot, ws.subdir, commit);
   if (!parsed.ok) return end(parsed.error);
-  const config = parsed.config;
+  const config = opts.backend ? { ...parsed.config, backend: opts.backend } : parsed.config;
   await persistently(() => updateRun(db, run.id, { commitSha: commit, configJson: JSON.stringify(config), metricName: config.metric.name }));
 
   const worktree = runWorktree(settings, run.id);
   try {
     await addWorktree(ws.repoRoot, worktree, commit);
     const gitDir = await checkoutGitDir(worktree);
-    return await trainAndRecord(run, ws, config, { worktree, cwd: path.join(worktree, ws.subdir), gitDir }, logFile, startedAt, opts);
+    // A Slurm job's GPUs are the cluster's to give: none of this machine's is pinned or sampled for it.
+    const own = config.backend === "slurm" ? { ...opts, gpu: null } : opts;
+    return await trainAndRecord(run, ws, config, { worktree, cwd: path.join(worktree, ws.subdir), gitDir }, logFile, startedAt, own);
   } catch (e) {
     return end(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
@@ -211,7 +215,8 @@ async function trainAndRecord(
     hidden: readablePaths(config.evaluate?.data ?? [], env, ws.path),
   };
   handOver(probe, { dataDir: settings.dataDir, dbFile: settings.dbFile, runDir: path.dirname(logFile), logFile, own: [worktree, scratch.root, checkpointDir] });
-  const exit = await runSandboxed({
+  const exit = await runOnBackend(config, {
+    runId: run.id,
     name: cgroupName(settings.dataDir, run.id),
     command: config.command,
     probe,
@@ -223,8 +228,12 @@ async function trainAndRecord(
     timeoutMs: config.timeoutSeconds * 1000,
     graceMs: settings.killGraceMs,
     signal: opts.signal,
-    onStart: (pid) => {
+    onRunning: () => {
       if (config.evaluate && progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), silentMs);
+    },
+    onSubmitted: (jobId) => void persistently(() => updateRun(db, run.id, { backendJson: JSON.stringify({ backend: "slurm", jobId }) })),
+    onWaiting: (why) => void persistently(() => updateRun(db, run.id, { waitingFor: why })),
+    onStart: (pid) => {
       // Read now, while the process is surely this one: later a reused pid must not pass for it.
       const pidIdentity = processIdentity(pid);
       void persistently(() => updateRun(db, run.id, { pid, pidIdentity }));
@@ -285,7 +294,8 @@ async function trainAndRecord(
           ...watch.suspicions(),
           ...timingSuspicions({
             summary,
-            wallMs: elapsed(),
+            // Its own life: a wait in a cluster's queue is not time it ran.
+            wallMs: elapsed() - exit.pendingMs,
             firstProgressMs: progressAt.first,
             lastProgressMs: progressAt.last,
             runnerStalledMs: stalledWhileRecording,

@@ -28,7 +28,15 @@ export interface SlotPool {
 }
 
 export function createSlotPool(gpus: readonly GpuIdentity[]): SlotPool {
-  const slots: Slot[] = gpus.length ? gpus.map((gpu, n) => ({ n, gpu })) : [{ n: 0, gpu: null }];
+  return poolOf(gpus.length ? gpus.map((gpu, n) => ({ n, gpu })) : [{ n: 0, gpu: null }]);
+}
+
+/** Slots that are jobs on a cluster: as many runs at once as the cluster may hold for a session; its GPUs are Slurm's to give. */
+export function createJobSlots(count: number): SlotPool {
+  return poolOf(Array.from({ length: Math.max(1, count) }, (_, n) => ({ n, gpu: null })));
+}
+
+function poolOf(slots: Slot[]): SlotPool {
   const taken = new Set<number>();
   const wants = new Map<string, SlotWant>();
   let wake: { promise: Promise<void>; resolve: () => void } | null = null;

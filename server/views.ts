@@ -4,6 +4,7 @@ import "server-only";
 import type { DecisionEvidence } from "../core/decide";
 import type { SummaryEntry } from "../core/types";
 import { summaryWithEvaluation } from "../core/evaluation";
+import { slurmJobOf } from "../core/slurm-job";
 import type { WorkspaceConfig } from "../core/workspace-config";
 import type { RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
@@ -41,6 +42,8 @@ export function runView(r: RunRow) {
     cancelRequested: r.cancelRequestedAt !== null,
     gpu: r.gpuJson ? (JSON.parse(r.gpuJson) as RunGpu) : null,
     waitingFor: r.waitingFor,
+    /** The Slurm job it ran as; null for a local process. */
+    slurmJob: slurmJobOf(r),
   };
 }
 

@@ -45,6 +45,7 @@ const FLAGS: Record<string, string> = {
   requireSandbox: "--require-sandbox",
   reviewer: "--reviewer",
   gpus: "--gpus",
+  backend: "--backend",
   model: "--model",
   effort: "--effort",
   maxToolCalls: "--max-tool-calls",
@@ -58,6 +59,7 @@ export async function loopCommand(args: string[], settings: Settings): Promise<n
     allowPositionals: true,
     options: {
       proposer: { type: "string" },
+      backend: { type: "string" },
       experiments: { type: "string" },
       approve: { type: "string" },
       tag: { type: "string" },
@@ -186,6 +188,7 @@ async function newSession(db: Db, settings: Settings, dir: string, v: Record<str
     maxToolCalls: num(v["max-tool-calls"] as string | undefined),
     maxProposalCostUsd: num(v["max-proposal-cost"] as string | undefined),
     maxWaiting: num(v["max-waiting"] as string | undefined),
+    backend: v.backend,
     gpus:
       v.gpus === undefined
         ? undefined

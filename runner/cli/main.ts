@@ -39,9 +39,11 @@ usage:
                                  a host beyond loopback (0.0.0.0) needs the access token printed at the first start
   overseer token --reset         a new access token for the dashboard (the old one stops working)
   overseer runner                the runner alone, headless: starts runs queued from the dashboard
-  overseer run [DIR] [--json]    run the workspace's command once, at HEAD, and print its summary
+  overseer run [DIR] [--json] [--backend local|slurm]
+                                 run the workspace's command once, at HEAD, and print its summary
   overseer loop [DIR] [options]  the research loop, headless: propose, gate, run, keep or revert
       --proposer mutate|claude|manual   --experiments N   --approve risky|auto|all   --tag T
+      --backend local|slurm   (where runs execute, over overseer.json's backend; slurm: one sbatch job each)
       (risky, the default: code changes wait for a human, hyperparameters run; auto: only high risk waits)
       --baseline-runs K   --seed S   --plateau N   --max-cost USD   --max-minutes M   --resume SESSION
       --runs-per-candidate N   --within-noise rerun|ask   (a gain within the noise after N runs: discard, or ask)

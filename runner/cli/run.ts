@@ -14,7 +14,12 @@ import { loadWorkspace, registerWorkspace } from "../workspace";
 import { openRunnerDb } from "./open-db";
 
 export async function runCommand(args: string[], settings: Settings): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: "boolean", default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { json: { type: "boolean", default: false }, backend: { type: "string" } }, allowPositionals: true });
+  if (values.backend !== undefined && values.backend !== "local" && values.backend !== "slurm") {
+    console.error(`overseer run: --backend takes local or slurm, not ${JSON.stringify(values.backend)}`);
+    return 2;
+  }
+  const backend = values.backend as "local" | "slurm" | undefined;
   const loaded = await loadWorkspace(positionals[0] ?? process.cwd());
   if (!loaded.ok) {
     if (values.json) console.log(JSON.stringify({ outcome: null, error: loaded.error }));
@@ -40,7 +45,9 @@ export async function runCommand(args: string[], settings: Settings): Promise<nu
   const final = await executeRun(run, ws, {
     db,
     settings,
-    gpu: await firstGpu(settings.gpu.nvidiaSmi),
+    // On Slurm the job's GPUs are the cluster's to give (slurm.gpusPerRun), not this machine's.
+    gpu: (backend ?? wsInfo.config.backend) === "slurm" ? null : await firstGpu(settings.gpu.nvidiaSmi),
+    backend,
     signal: controller.signal,
     onLogEvent: (e, ctx) => {
       if (e.kind === "progress") bar?.update(e.step, e.values, Date.now() - ctx.startedAt, ctx.config.budgetSeconds);

@@ -31,7 +31,7 @@ import { branchTip, moveBranch, openSessionGit, pin, readFilesAt, refFor, repinA
 import { branchRepair } from "../../core/branch-repair";
 import { createReviewer } from "../reviewer";
 import { queryGpus } from "../gpu";
-import { createSlotPool, type Slot, type SlotPool } from "../slot-pool";
+import { createJobSlots, createSlotPool, type Slot, type SlotPool } from "../slot-pool";
 import { serialised } from "../serial";
 import { buildProposalContext } from "./context";
 import { buildCandidate } from "./build-candidate";
@@ -85,7 +85,8 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
   const ws = getWorkspace(db, s.workspaceId)!;
   const parsedConfig = await configAtCommit(ws.repoRoot, ws.subdir, s.baselineCommit);
   if (!parsedConfig.ok) throw new Error(parsedConfig.error);
-  const config = parsedConfig.config;
+  const backend = sessionOptions(s).backend;
+  const config = backend ? { ...parsedConfig.config, backend } : parsedConfig.config;
   const g = await openSessionGit({ repoRoot: ws.repoRoot, subdir: ws.subdir.split(path.sep).join("/"), branch: s.branch, sessionId }, deps.settings.dataDir);
   const exports = exportScheduler(db, deps.settings, sessionId, deps.log);
   const steps: StepDeps = {
@@ -117,7 +118,8 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
     );
     if (s.status !== "running") applySessionEvent(db, sessionId, "resumed", Date.now(), { requested: null, endedAt: null, stopReason: null });
     reopenInterrupted(db, sessionId, deps.log);
-    const pool = deps.pool ?? createSlotPool(((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? []).map(identityOf));
+    // On Slurm the slots are the jobs the session may keep on the cluster, not this machine's GPUs.
+    const pool = config.backend === "slurm" ? createJobSlots(config.slurm.maxJobs) : (deps.pool ?? createSlotPool(((await queryGpus(deps.settings.gpu.nvidiaSmi)) ?? []).map(identityOf)));
     const gpus = pickGpus(
       pool.slots.flatMap((slot) => (slot.gpu ? [slot.gpu] : [])),
       sessionOptions(s).gpus,
@@ -126,7 +128,11 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
       finish(db, steps, sessionId, "failed", gpus.error);
       return getSession(db, sessionId)!;
     }
-    deps.log(describeGpus(gpus.gpus) + (gpus.gpus.length > 1 ? `: ${gpus.gpus.length} experiments at once, one per GPU` : ""));
+    deps.log(
+      config.backend === "slurm"
+        ? `Slurm: up to ${config.slurm.maxJobs} jobs at once, ${config.slurm.gpusPerRun} GPU${config.slurm.gpusPerRun === 1 ? "" : "s"} each`
+        : describeGpus(gpus.gpus) + (gpus.gpus.length > 1 ? `: ${gpus.gpus.length} experiments at once, one per GPU` : ""),
+    );
     if (listExperiments(db, sessionId).length === 0) await createBaseline(db, g, s, config);
     updateSession(db, sessionId, { gpusJson: JSON.stringify(gpus.gpus) }, Date.now());
     const mine = pool.slots.filter((slot) => slot.gpu === null || gpus.gpus.includes(slot.gpu));

@@ -71,7 +71,7 @@ async function runOnce(d: StepDeps, exp: ExperimentRow, attempt: number, gpu: Gp
     }),
   );
   d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id}${gpu ? ` on GPU ${gpu.index}` : ""})`);
-  const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, gpu, extraEnv: { OVERSEER_SEED: String(seed + attempt) } });
+  const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, gpu, backend: d.config.backend, extraEnv: { OVERSEER_SEED: String(seed + attempt) } });
   await durably(d, () =>
     d.db.transaction(() => {
       const s = getSession(d.db, exp.sessionId)!;

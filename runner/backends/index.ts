@@ -1,0 +1,67 @@
+/**
+ * Where a run's training executes (docs/decisions/0020): this machine's processes, or Slurm batch jobs. Above this
+ * seam (execute-run, the loop, the guards, the metric writer) nothing knows which: each backend runs the command
+ * to its end, streams the log through onOutput in the order it was written, and returns how it ended.
+ */
+import { slurmJobOf } from "../../core/slurm-job";
+import type { WorkspaceConfig } from "../../core/workspace-config";
+import { sandboxedCommand } from "../sandbox";
+import { runSandboxed, type SandboxedExit, type SandboxedSpec } from "../sandboxed-process";
+import { cancelSlurmJob, runSlurmJob } from "./slurm/run-job";
+
+export interface BackendSpec extends SandboxedSpec {
+  runId: number;
+  /** Slurm: the job id once submitted, stored so that a restarted runner can find the job. */
+  onSubmitted?: (jobId: string) => void;
+  /** Slurm: why the job waits on the cluster ("queued on the cluster: Resources"), null once it runs. */
+  onWaiting?: (why: string | null) => void;
+  /** When the trainer starts: at once for a local process, after the queue for a job. */
+  onRunning?: () => void;
+}
+
+export interface BackendExit extends SandboxedExit {
+  /** Time spent waiting on the cluster before the job started: not training time. */
+  pendingMs: number;
+}
+
+export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): Promise<BackendExit> {
+  if (config.backend === "local")
+    return {
+      ...(await runSandboxed({
+        ...spec,
+        onStart: (pid) => {
+          spec.onRunning?.();
+          spec.onStart?.(pid);
+        },
+      })),
+      pendingMs: 0,
+    };
+  // The same sandbox as a local run, inside the job; Slurm's own cgroup holds the job's processes and memory.
+  const command = sandboxedCommand(spec.command, { probe: spec.probe, settings: spec.sandbox, mounts: spec.mounts });
+  const exit = await runSlurmJob({
+    runId: spec.runId,
+    command,
+    cwd: spec.cwd,
+    env: spec.env,
+    logFile: spec.logFile,
+    timeoutMs: spec.timeoutMs,
+    graceMs: spec.graceMs,
+    gpus: config.slurm.gpusPerRun,
+    slurm: config.slurm,
+    signal: spec.signal,
+    onOutput: spec.onOutput,
+    maxLogBytes: spec.maxLogBytes,
+    onSubmitted: spec.onSubmitted,
+    onRunning: spec.onRunning,
+    budgetStop: spec.budgetStop,
+    onState: (state, words) => spec.onWaiting?.(state.phase === "pending" ? words : null),
+  });
+  return { ...exit, overMemory: exit.finalState === "OUT_OF_MEMORY", limits: `Slurm job ${exit.jobId ?? "(not submitted)"}: its cgroup holds its processes and memory` };
+}
+
+/** A job whose driver is gone is cancelled, never left to run unwatched (re-attaching to it is not built yet). */
+export async function cancelAbandonedJob(run: { backendJson: string | null }): Promise<string | null> {
+  const jobId = slurmJobOf(run);
+  if (jobId) await cancelSlurmJob(jobId);
+  return jobId;
+}
