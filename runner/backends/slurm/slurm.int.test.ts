@@ -5,11 +5,15 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobState } from "../../../core/slurm-job";
 import Database from "better-sqlite3";
-import { gitRepo, ROOT, tempDir, trainerWorkspace, waitFor } from "../../../test/helpers/temp";
+import { gitRepo, ROOT, tempDir, testSettings, trainerWorkspace, waitFor } from "../../../test/helpers/temp";
+import { applyRunEvent, createRun, getRun, updateRun } from "../../../db/queries/runs";
+import { registeredTrainer } from "../../../test/helpers/registered";
+import { startDaemon } from "../../daemon";
 import { runSlurmJob, type SlurmJobSpec } from "./run-job";
 
 const FIXTURE = path.join(ROOT, "test", "slurm", "slurm-fixture.sh");
@@ -203,4 +207,28 @@ describe("overseer loop --backend slurm", () => {
     const overlapped = runs.some((a) => runs.some((b) => a.id < b.id && b.started_at < a.ended_at && a.started_at < b.ended_at));
     expect(overlapped).toBe(true);
   }, 300_000);
+});
+
+describe("a runner that starts while a run's job is on the cluster and its driver is gone", () => {
+  it("cancels the job, so that none runs unwatched, and records the run as interrupted", async () => {
+    const jobId = execFileSync("sbatch", ["--parsable", "--export=NONE", "--output=/dev/null", "--wrap", "sleep 300"], { env: clientEnv, encoding: "utf8" }).trim();
+    await waitFor(() => /JobState=RUNNING/.test(execFileSync("scontrol", ["show", "job", "-o", jobId], { env: clientEnv, encoding: "utf8" })), 20_000, "the job to run");
+    const { dataDir, db, ws } = await registeredTrainer("ok.mjs");
+    const run = createRun(db, { workspaceId: ws.id, origin: "web", at: Date.now() });
+    applyRunEvent(db, run.id, { type: "run_started" }, Date.now(), { startedAt: Date.now(), driver: `${os.hostname()}:999999:gone` });
+    updateRun(db, run.id, { backendJson: JSON.stringify({ backend: "slurm", jobId }) });
+    // The runner reads Slurm's configuration from its own environment, as a login node's runner would.
+    const saved = process.env.SLURM_CONF;
+    process.env.SLURM_CONF = clientEnv.SLURM_CONF;
+    const lines: string[] = [];
+    const daemon = await startDaemon({ db, settings: testSettings(dataDir), pollMs: 20, log: (l) => lines.push(l) });
+    try {
+      expect(getRun(db, run.id)).toMatchObject({ status: "interrupted" });
+      expect(lines.join("\n")).toContain(`run ${run.id}: its Slurm job ${jobId} cancelled`);
+      await waitFor(() => /JobState=CANCELLED/.test(execFileSync("scontrol", ["show", "job", "-o", jobId], { env: clientEnv, encoding: "utf8" })), 20_000, "the job to be cancelled");
+    } finally {
+      await daemon.stop();
+      process.env.SLURM_CONF = saved;
+    }
+  }, 60_000);
 });
