@@ -312,10 +312,9 @@ async function reconcile(db: Db, settings: Settings, log: (l: string) => void, a
       orphans.push(run);
       continue;
     }
-    const job = await cancelAbandonedJob(run);
-    if (job) log(`run ${run.id}: its Slurm job ${job} cancelled: the process that followed it is gone`);
     const ws = getWorkspace(db, run.workspaceId);
-    if (ws) await cleanUpAbandonedRun(db, settings, ws.repoRoot, run);
+    const job = ws ? await cleanUpAbandonedRun(db, settings, ws.repoRoot, run) : await cancelAbandonedJob(run);
+    if (job) log(`run ${run.id}: its Slurm job ${job} cancelled: the process that followed it is gone`);
     const fresh = getRun(db, run.id);
     if (fresh && !isTerminal(fresh.status)) {
       applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), {

@@ -35,7 +35,7 @@ import { stalledMs, watchStalls } from "./stall-meter";
 import { leftRunCgroup } from "./cgroup";
 import { handOver, interpreterRoots, probeSandbox, takeBack, type SandboxProbe } from "./sandbox";
 import { runEvaluation } from "./evaluate-run";
-import { runOnBackend } from "./backends";
+import { cancelAbandonedJob, runOnBackend } from "./backends";
 import { holdRunCache, seedRunCache } from "./run-cache";
 import { cacheEnv, cgroupName, gpuEnv, readablePaths, scratchDirs } from "./run-env";
 import { configAtCommit } from "./workspace";
@@ -62,15 +62,17 @@ export function runWorktree(settings: Settings, runId: number): string {
 }
 
 /**
- * After a crash of the process that ran it: stop what is left of a run, store the points of its log the dead
- * process had not, and remove its worktree.
+ * After a crash of the process that ran it: stop what is left of a run (its process group, or its Slurm job),
+ * store the points of its log the dead process had not, and remove its worktree. Returns the Slurm job it cancelled.
  */
-export async function cleanUpAbandonedRun(db: Db, settings: Settings, repoRoot: string, run: RunRow): Promise<void> {
+export async function cleanUpAbandonedRun(db: Db, settings: Settings, repoRoot: string, run: RunRow): Promise<string | null> {
   if (run.pid && ownGroupAlive(run.pid, run.pidIdentity)) await stopGroup(run.pid, settings.killGraceMs);
+  const cancelledJob = isTerminal(run.status) ? null : await cancelAbandonedJob(run);
   await leftRunCgroup(cgroupName(settings.dataDir, run.id))?.close();
   recoverPoints(db, run);
   fs.rmSync(path.join(settings.dataDir, "runs", String(run.id), "scratch"), { recursive: true, force: true });
   await removeWorktree(repoRoot, runWorktree(settings, run.id)).catch(() => undefined);
+  return cancelledJob;
 }
 
 export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOptions): Promise<RunRow> {

@@ -3,7 +3,7 @@
  * ../shared/slurm.md describes): real sbatch, scontrol and scancel, fake trainers. All of it in this one file:
  * one cluster per machine (see below), and vitest runs files side by side.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -231,4 +231,44 @@ describe("a runner that starts while a run's job is on the cluster and its drive
       process.env.SLURM_CONF = saved;
     }
   }, 60_000);
+});
+
+describe("overseer loop --backend slurm, killed while a job runs", () => {
+  it("on resume cancels the job the dead loop left, runs the baseline again, and finishes", async () => {
+    // A baseline that trains for 20 s: long enough to be killed in the middle of.
+    const repo = trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "20"], budgetSeconds: 30, timeoutSeconds: 60 });
+    const dataDir = tempDir("overseer-data-");
+    const env = { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir() };
+    const loop = spawn(path.join(ROOT, "bin", "overseer"), ["loop", repo, "--backend", "slurm", "--experiments", "1", "--baseline-runs", "1"], { env, stdio: "ignore" });
+    try {
+      const jobOf = () => {
+        if (!fs.existsSync(path.join(dataDir, "overseer.db"))) return null;
+        const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
+        try {
+          const row = db.prepare("select backend_json from runs order by id limit 1").get() as { backend_json: string | null } | undefined;
+          return row?.backend_json ? (JSON.parse(row.backend_json) as { jobId: string }).jobId : null;
+        } catch {
+          return null; // the schema is still being made
+        } finally {
+          db.close();
+        }
+      };
+      const jobId = await waitFor(jobOf, 30_000, "the baseline's job");
+      const state = () => /JobState=(\w+)/.exec(execFileSync("scontrol", ["show", "job", "-o", jobId], { env: clientEnv, encoding: "utf8" }))?.[1];
+      await waitFor(() => state() === "RUNNING", 20_000, "the job to run").catch((e: Error) => {
+        throw new Error(`${e.message}: it is ${state()}`);
+      });
+      loop.kill("SIGKILL");
+      await new Promise((r) => loop.once("exit", r));
+      expect(state()).toBe("RUNNING"); // the dead loop's job goes on until someone follows up
+
+      const resumed = spawnSync(path.join(ROOT, "bin", "overseer"), ["loop", "--resume", "1"], { env, encoding: "utf8", timeout: 150_000 });
+      expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
+      // The interrupted baseline runs again (slow.mjs has no constant to mutate: the session then ends).
+      expect(resumed.stdout, resumed.stdout).toContain("#0 kept: baseline val_bpb = 0.900000");
+      expect(state()).toBe("CANCELLED");
+    } finally {
+      loop.kill("SIGKILL"); // a failure above leaves no loop submitting to the next test's cluster
+    }
+  }, 200_000);
 });
