@@ -9,30 +9,21 @@ import fs from "node:fs";
 import path from "node:path";
 import { describePending, type JobState, jobScript, parseScontrolJob, runComment, type SlurmOptions, sbatchArgs } from "../../../core/slurm-job";
 import { followLog } from "../../log-tail";
-import type { TrainingExit } from "../../train-process";
+import type { TrainingExit, TrainingSpec } from "../../train-process";
 
-export interface SlurmJobSpec {
+/** What a local run is given (runner/train-process), less the process's own hooks, plus the job's. */
+export interface SlurmJobSpec extends Pick<TrainingSpec, "command" | "cwd" | "logFile" | "timeoutMs" | "graceMs" | "signal" | "onOutput" | "maxLogBytes" | "budgetStop"> {
   runId: number;
-  command: readonly string[];
-  cwd: string;
   /** Exactly what the trainer gets (the allowlist): the job script starts it with `env -i` and these. */
   env: Record<string, string>;
-  logFile: string;
-  timeoutMs: number;
-  graceMs: number;
   gpus: number;
   slurm: SlurmOptions;
-  signal?: AbortSignal;
-  onOutput: (bytes: Buffer) => void;
   /** The job id, once sbatch gave it: stored, so a restarted runner finds the job. */
   onSubmitted?: (jobId: string) => void;
   /** Each change of state or pending reason ("queued on the cluster: Resources"). */
   onState?: (state: JobState, words: string) => void;
-  maxLogBytes?: number;
   /** When the job starts running on its node (after any wait in the queue). */
   onRunning?: () => void;
-  /** Hands the caller a way to stop the job for training past its budget (trusted evaluation's, kept by the runner). */
-  budgetStop?: (stop: () => void) => void;
   /** How often Slurm is asked for the job's state. */
   pollMs?: number;
   /** The environment sbatch, scontrol and scancel run with (SLURM_CONF, PATH): never passed to the job. */
