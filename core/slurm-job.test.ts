@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { describePending, jobScript, parseScontrolJob, phaseOf, sbatchArgs, shellQuote, slurmJobOf } from "./slurm-job";
+import { describePending, jobScript, parseScontrolJob, phaseOf, sbatchArgs, sbatchFlagProblem, shellQuote, slurmJobOf, slurmSeconds } from "./slurm-job";
 
 describe("jobScript", () => {
   it("execs the command with only the given environment, in the checkout, every word quoted", () => {
@@ -40,10 +40,78 @@ describe("sbatchArgs", () => {
     ],
   ])("%s", (_name, o, has, lacks) => {
     const args = sbatchArgs(o);
-    expect(args.slice(0, 6)).toEqual(["--parsable", "--export=NONE", "--job-name=overseer-run-12", "--comment=overseer-run-12", "--output=/data/runs/12/run.log", "--open-mode=append"]);
+    const extra: readonly string[] = (o.slurm as { extraArgs?: string[] }).extraArgs ?? [];
+    expect(args.filter((a) => !extra.includes(a)).slice(0, 6)).toEqual([
+      "--parsable",
+      "--export=NONE",
+      "--job-name=overseer-run-12",
+      "--comment=overseer-run-12",
+      "--output=/data/runs/12/run.log",
+      "--open-mode=append",
+    ]);
     expect(args.at(-1)).toBe("/data/runs/12/job.sh");
     for (const a of has) expect(args).toContain(a);
     for (const a of lacks) expect(args.some((x) => x.startsWith(a))).toBe(false);
+  });
+});
+
+describe("sbatchFlagProblem: extra flags may not undo what Overseer's guarantees rest on", () => {
+  // Attacks on the flags from overseer.json, as someone who read sbatch's option parser (getopt_long) would write
+  // them: a unique prefix of a long option is that option, short options take attached values and bundle, an
+  // option that takes a value takes the next word whatever it is (Overseer's own flags follow the extra ones).
+  it.each([
+    ["a long option's prefix", "--exp=ALL"],
+    ["another prefix", "--expo=ALL"],
+    ["the environment from a file", "--export-file=/tmp/env"],
+    ["the login environment", "--get-user-env"],
+    ["the log elsewhere, by prefix", "--out=/tmp/x"],
+    ["the log elsewhere, by short option and attached value", "-o/tmp/x"],
+    ["a short option bundled behind a flag", "-Ho/tmp/x"],
+    ["stderr elsewhere", "-e/tmp/err"],
+    ["stderr by prefix", "--err=/tmp/err"],
+    ["stdin from a file", "--input=/etc/shadow"],
+    ["the log truncated under the follower", "--open=truncate"],
+    ["another run's comment", "--comm=overseer-run-1"],
+    ["another run's name", "-Jovers"],
+    ["the job's folder", "--ch=/"],
+    ["the job's folder, short", "-D/"],
+    ["a command instead of the script", "--wr=id"],
+    ["many jobs for one run", "--array=1-3"],
+    ["many jobs, short", "-a1-3"],
+    ["a job on another cluster, out of scontrol's sight", "--clusters=other"],
+    ["another cluster, short", "-Mother"],
+    ["sbatch waits for the end (and is killed by its own timeout)", "--wait"],
+    ["sbatch waits, short", "-W"],
+    ["no job at all", "--test-only"],
+    ["more GPUs than the slots count", "--gres=gpu:8"],
+    ["more GPUs, another way", "--gpus=8"],
+    ["more GPUs, short", "-G8"],
+    ["more GPUs per node", "--gpus-per-node=8"],
+    ["the time limit the runner's timeout sits behind", "--time=1"],
+    ["the time limit, short", "-t1"],
+    ["a requeue that would train twice into one log", "--requeue"],
+    ["a value-taking option without its value: it would take Overseer's --export=NONE as its value", "--constraint"],
+    ["the same, short", "-C"],
+    ["an unknown short option", "-Z"],
+    ["the end of the options", "--"],
+    ["not a flag", "constraint=a100"],
+    ["a word sbatch would read as the script", "/tmp/evil.sh"],
+  ])("refuses %s: %s", (_name, flag) => {
+    expect(sbatchFlagProblem(flag)).toEqual(expect.any(String));
+    expect(() => sbatchArgs({ runId: 1, script: "/j.sh", logFile: "/l", timeoutSeconds: 60, graceSeconds: 5, gpus: 1, slurm: { extraArgs: [flag] } })).toThrow(flag);
+  });
+
+  it.each(["--constraint=a100", "-N1", "--nodes=1", "--hold", "--mem=32G", "-Cv100", "--exclude=node3", "--exclusive", "--nice=10", "--reservation=lab", "-H", "--cpus-per-task=8", "--mail-type=END"])(
+    "takes %s",
+    (flag) => {
+      expect(sbatchFlagProblem(flag)).toBeNull();
+    },
+  );
+
+  it("puts Overseer's own flags after the extra ones, so that where sbatch takes the last of a repeated option, Overseer's wins", () => {
+    const args = sbatchArgs({ runId: 3, script: "/j.sh", logFile: "/l", timeoutSeconds: 60, graceSeconds: 5, gpus: 1, slurm: { extraArgs: ["--hold"] } });
+    expect(args.indexOf("--hold")).toBeLessThan(args.indexOf("--export=NONE"));
+    expect(args).toContain("--no-requeue");
   });
 });
 
@@ -60,6 +128,23 @@ describe("parseScontrolJob", () => {
     ["out of memory", "JobState=OUT_OF_MEMORY Reason=OutOfMemory ExitCode=0:125", { phase: "ended" }],
   ])("%s", (_name, fields, expected) => {
     expect(parseScontrolJob(line(fields))).toMatchObject({ comment: "overseer-run-3", ...expected });
+  });
+
+  it("reads how long the job has run", () => {
+    expect(parseScontrolJob(line("JobState=RUNNING RunTime=00:01:05 TimeLimit=00:12:00"))?.runSeconds).toBe(65);
+    expect(parseScontrolJob(line("JobState=PENDING RunTime=00:00:00"))?.runSeconds).toBe(0);
+    expect(parseScontrolJob(line("JobState=RUNNING"))?.runSeconds).toBeNull();
+  });
+
+  it.each([
+    ["00:00:07", 7],
+    ["01:02:03", 3723],
+    ["2-00:00:01", 172801],
+    ["05:09", 309],
+    ["INVALID", null],
+    ["UNLIMITED", null],
+  ])("reads Slurm's duration %s", (text, seconds) => {
+    expect(slurmSeconds(text)).toBe(seconds);
   });
 
   it("says nothing for a line without a job", () => {

@@ -44,12 +44,136 @@ export function jobScript(o: { runId: number; command: readonly string[]; cwd: s
 /** The comment that names a job's run: ids are reused after a controller loses its state, a run's id is not. */
 export const runComment = (runId: number) => `overseer-run-${runId}`;
 
+/**
+ * sbatch's options that Overseer sets or that would break what it promises: the job's environment allowlist, its
+ * log (followed from byte 0, appended to), its name and comment (how a job is known to be the run's), its folder
+ * and script, one job per run that scontrol can see and scancel can stop, the GPUs the slots count, the time
+ * limit behind the runner's own timeout, and no requeue (a requeued job would train twice into one log).
+ */
+const SET_BY_OVERSEER = [
+  "export",
+  "export-file",
+  "get-user-env",
+  "output",
+  "error",
+  "input",
+  "open-mode",
+  "comment",
+  "job-name",
+  "chdir",
+  "wrap",
+  "array",
+  "clusters",
+  "cluster-constraint",
+  "wait",
+  "test-only",
+  "parsable",
+  "help",
+  "usage",
+  "version",
+  "uid",
+  "gid",
+  "gres",
+  "gpus",
+  "gpus-per-node",
+  "gpus-per-task",
+  "gpus-per-socket",
+  "time",
+  "requeue",
+];
+/** Long options that take no value (or only an attached one): the rest take the next word when `=` is missing. */
+const NO_VALUE = new Set([
+  "hold",
+  "exclusive",
+  "no-kill",
+  "overcommit",
+  "oversubscribe",
+  "quiet",
+  "reboot",
+  "spread-job",
+  "use-min-nodes",
+  "contiguous",
+  "verbose",
+  "no-requeue",
+  "ignore-pbs",
+  "nice",
+]);
+/** sbatch's short options: the long one each stands for, and whether it takes a value. */
+const SHORT: Record<string, [string, boolean]> = {
+  A: ["account", true],
+  a: ["array", true],
+  B: ["extra-node-info", true],
+  b: ["begin", true],
+  C: ["constraint", true],
+  c: ["cpus-per-task", true],
+  D: ["chdir", true],
+  d: ["dependency", true],
+  e: ["error", true],
+  F: ["nodefile", true],
+  G: ["gpus", true],
+  H: ["hold", false],
+  h: ["help", false],
+  i: ["input", true],
+  J: ["job-name", true],
+  k: ["no-kill", false],
+  L: ["licenses", true],
+  M: ["clusters", true],
+  m: ["distribution", true],
+  N: ["nodes", true],
+  n: ["ntasks", true],
+  O: ["overcommit", false],
+  o: ["output", true],
+  p: ["partition", true],
+  Q: ["quiet", false],
+  q: ["qos", true],
+  S: ["core-spec", true],
+  s: ["oversubscribe", false],
+  t: ["time", true],
+  V: ["version", false],
+  v: ["verbose", false],
+  W: ["wait", false],
+  w: ["nodelist", true],
+  x: ["exclude", true],
+};
+const FORMS = "give each flag whole, its value after = (--constraint=a100) or attached to a short one (-N1)";
+
+/**
+ * Why an extra sbatch flag from overseer.json is refused, or null. sbatch parses with getopt_long, so a unique
+ * prefix of a long option is that option (--exp=ALL is --export=ALL), short options bundle (-Ho/x is -H -o /x), and
+ * an option that takes a value takes the next word whatever it is: here, one of Overseer's own flags.
+ */
+export function sbatchFlagProblem(arg: string): string | null {
+  const long = /^--([A-Za-z][A-Za-z0-9-]*)(=.*)?$/s.exec(arg);
+  if (long) {
+    const name = long[1]!;
+    const overseers = SET_BY_OVERSEER.find((o) => o.startsWith(name));
+    if (overseers)
+      return `${arg}: sbatch reads it as --${overseers}, which Overseer sets or which would break what it promises (the job's environment, log, name, GPUs, time limit, one job per run); leave it out`;
+    if (long[2] === undefined && !NO_VALUE.has(name)) return `${arg}: an option that takes a value would take the next word, one of Overseer's own flags, as its value; ${FORMS}`;
+    return null;
+  }
+  const short = /^-([A-Za-z])(.*)$/s.exec(arg);
+  if (!short) return `${arg}: not an sbatch flag; ${FORMS}`;
+  const known = SHORT[short[1]!];
+  if (!known) return `${arg}: not one of sbatch's short options; use its long form (--name=value)`;
+  const [name, takesValue] = known;
+  if (takesValue && short[2] === "") return `${arg}: -${short[1]} takes a value and would take the next word, one of Overseer's own flags; ${FORMS}`;
+  if (!takesValue && short[2] !== "") return `${arg}: short flags bundled in one word are each read on their own; give them one by one`;
+  return sbatchFlagProblem(`--${name}${takesValue ? "=x" : ""}`)?.replace(`--${name}${takesValue ? "=x" : ""}:`, `${arg}:`) ?? null;
+}
+
 /** sbatch's arguments, the script's path last. */
 export function sbatchArgs(o: { runId: number; script: string; logFile: string; timeoutSeconds: number; graceSeconds: number; gpus: number; slurm: SlurmOptions }): string[] {
   // Whole minutes, and past the runner's own timeout and its stop: Slurm's limit only catches a runner that is gone.
   const minutes = Math.ceil((o.timeoutSeconds + o.graceSeconds) / 60) + 1;
+  for (const a of o.slurm.extraArgs ?? []) {
+    const problem = sbatchFlagProblem(a);
+    if (problem) throw new Error(`the workspace's slurm.extraArgs: ${problem}`);
+  }
   return [
     "--parsable",
+    // First, so that Overseer's flags after them win where sbatch takes the last of a repeated option.
+    ...(o.slurm.extraArgs ?? []),
     "--export=NONE",
     `--job-name=${runComment(o.runId)}`,
     `--comment=${runComment(o.runId)}`,
@@ -61,7 +185,7 @@ export function sbatchArgs(o: { runId: number; script: string; logFile: string; 
     ...(o.slurm.partition ? [`--partition=${o.slurm.partition}`] : []),
     ...(o.slurm.account ? [`--account=${o.slurm.account}`] : []),
     ...(o.slurm.qos ? [`--qos=${o.slurm.qos}`] : []),
-    ...(o.slurm.extraArgs ?? []),
+    "--no-requeue",
     o.script,
   ];
 }
@@ -77,6 +201,15 @@ export interface JobState {
   /** The signal that ended it, from ExitCode's second half (0: none). */
   signal: number | null;
   comment: string | null;
+  /** How long it has run (RunTime, whole seconds): a re-attached runner's timeout counts from the job's start. */
+  runSeconds: number | null;
+}
+
+/** Slurm's durations: [D-]HH:MM:SS, or MM:SS. Null for what is not one (INVALID, UNLIMITED). */
+export function slurmSeconds(text: string): number | null {
+  const m = /^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$/.exec(text);
+  if (!m) return null;
+  return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3])) * 60 + Number(m[4]);
 }
 
 const PENDING = new Set(["PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD", "SUSPENDED", "STOPPED"]);
@@ -107,6 +240,7 @@ export function parseScontrolJob(line: string): JobState | null {
     exitCode: exit ? Number(exit[1]) : null,
     signal: exit ? Number(exit[2]) : null,
     comment: fields.get("Comment") && fields.get("Comment") !== "(null)" ? fields.get("Comment")! : null,
+    runSeconds: slurmSeconds(fields.get("RunTime") ?? ""),
   };
 }
 

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ALERT_KINDS } from "./alerts";
 import { RISK_LEVELS, RULE_IDS } from "./gate/rules";
+import { sbatchFlagProblem } from "./slurm-job";
 
 /** A path as a workspace names its files: relative, and never out of it through "..". */
 export function isInsideWorkspace(p: string): boolean {
@@ -133,12 +134,10 @@ export const workspaceConfigSchema = z
         /** More sbatch flags. Not the ones Overseer's guarantees rest on: the environment, the output, the job's name. */
         extraArgs: z
           .array(
-            z
-              .string()
-              .regex(/^--?[A-Za-z]/, { message: "must be an sbatch flag such as --constraint=a100" })
-              .refine((a) => !/^--?(export|output|error|open-mode|comment|job-name|parsable|chdir|wrap|o|e|J|D)(=|$)/.test(a), {
-                message: "is set by Overseer (the job's environment allowlist, its log, its name and folder): leave it out",
-              }),
+            z.string().superRefine((a, ctx) => {
+              const problem = sbatchFlagProblem(a);
+              if (problem) ctx.addIssue({ code: "custom", message: problem });
+            }),
           )
           .default([]),
         /** GPUs each run asks for (--gres=gpu:N). */

@@ -13,7 +13,9 @@ import { DEFAULT_CONFIG, parseWorkspaceConfig, type WorkspaceConfig } from "../c
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { lastStepBySeries } from "../db/queries/metrics";
-import { applyRunEvent, type RunRow } from "../db/queries/runs";
+import { applyRunEvent, type RunRow, updateRun } from "../db/queries/runs";
+import { slurmJobOf } from "../core/slurm-job";
+import { followSlurmJob } from "./backends/slurm/run-job";
 import { leftRunCgroup } from "./cgroup";
 import { cgroupName } from "./run-env";
 import { followLog, readLogInChunks, readLogTail } from "./log-tail";
@@ -60,7 +62,15 @@ export function recoverPoints(db: Db, run: RunRow): void {
  * trainer may have ended meanwhile: then the outcome is read from the log at once.
  */
 export function canAdopt(run: RunRow): boolean {
-  return run.pid !== null && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
+  return (run.pid !== null || slurmJobOf(run) !== null) && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
+}
+
+/** What a new runner knows of how the trainer ended: Slurm keeps a job's exit code; a local orphan's is lost. */
+interface SeenEnd {
+  exitCode: number | null;
+  signal: string | null;
+  /** Slurm's end state (FAILED, OUT_OF_MEMORY…), for the reason. */
+  finalState: string | null;
 }
 
 /**
@@ -73,6 +83,8 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   // Parsed, not cast: a run stored by an earlier version gets the defaults of what it lacks.
   const stored = parseWorkspaceConfig(run.configJson!, `run ${run.id}'s stored configuration`);
   const config: WorkspaceConfig = stored.ok ? stored.config : DEFAULT_CONFIG;
+  const jobId = slurmJobOf(run);
+  if (jobId) return adoptSlurmJob(run, jobId, config, opts);
   const pgid = run.pid!;
   const replay = logReplay(db, run);
   let timedOut = false;
@@ -111,6 +123,29 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   return persistently(() => recordOutcome(db, run, config, { timedOut, cancelled, logLimitReached, aliveAtStart, shutdown: cancelled && opts.signal?.reason === "shutdown" }, replay.state, endedAt));
 }
 
+/**
+ * A Slurm run's job, re-attached: pending, running, or ended while no runner watched (Slurm remembers it for
+ * MinJobAge, 300 s by default). Its log is read from byte 0, its exit code is Slurm's, its timeout counts from the
+ * job's start. A job Slurm has forgotten is judged from its log alone, as a local orphan found dead is.
+ */
+async function adoptSlurmJob(run: RunRow, jobId: string, config: WorkspaceConfig, opts: { db: Db; settings: Settings; signal?: AbortSignal }): Promise<RunRow> {
+  const replay = logReplay(opts.db, run);
+  const exit = await followSlurmJob(jobId, {
+    runId: run.id,
+    logFile: run.logPath!,
+    timeoutMs: config.timeoutSeconds * 1000,
+    signal: opts.signal,
+    onOutput: replay.feed,
+    maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
+    onState: (state, words) => void persistently(() => updateRun(opts.db, run.id, { waitingFor: state.phase === "pending" ? words : null })),
+  });
+  replay.end();
+  await persistently(() => replay.writer.finish());
+  const seen = exit.finalState !== null;
+  const flags = { timedOut: exit.timedOut, cancelled: exit.cancelled, logLimitReached: exit.logLimitReached, aliveAtStart: seen, shutdown: exit.cancelled && opts.signal?.reason === "shutdown" };
+  return persistently(() => recordOutcome(opts.db, run, config, flags, replay.state, Date.now(), seen ? { exitCode: exit.exitCode, signal: exit.signal, finalState: exit.finalState } : null));
+}
+
 function recordOutcome(
   db: Db,
   run: RunRow,
@@ -118,6 +153,7 @@ function recordOutcome(
   { timedOut, cancelled, logLimitReached, aliveAtStart, shutdown }: { timedOut: boolean; cancelled: boolean; logLimitReached: boolean; aliveAtStart: boolean; shutdown: boolean },
   { summary, sawFail, oomLine }: ReturnType<typeof logReplay>["state"],
   endedAt: number,
+  seenEnd: SeenEnd | null = null,
 ): RunRow {
   const maxLogMb = config.sandbox.maxLogMb;
   if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readLogTail(run.logPath) });
@@ -130,7 +166,7 @@ function recordOutcome(
       logTail: readLogTail(run.logPath),
     });
   }
-  if (!timedOut && !cancelled && !logLimitReached && !sawFail && !oomLine && !printedMetric) {
+  if (!seenEnd && !timedOut && !cancelled && !logLimitReached && !sawFail && !oomLine && !printedMetric) {
     // Found dead with nothing in its log that says how it ended: not the candidate's fault as far as anyone knows.
     if (!aliveAtStart) {
       return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, {
@@ -147,8 +183,9 @@ function recordOutcome(
   }
   const decision = decideOutcome({
     spawnError: null,
-    exitCode: printedMetric && !sawFail ? 0 : null,
-    signal: null,
+    // Without an exit status, one that printed its metric is taken to have exited 0.
+    exitCode: seenEnd ? seenEnd.exitCode : printedMetric && !sawFail ? 0 : null,
+    signal: seenEnd?.signal ?? null,
     timedOut,
     cancelled,
     logLimitReached,
@@ -162,7 +199,7 @@ function recordOutcome(
   });
   return applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, {
     endedAt,
-    reason: decision.reason,
+    reason: seenEnd?.finalState && decision.outcome === "crashed" ? `${decision.reason} (Slurm says ${seenEnd.finalState})` : decision.reason,
     metricValue: decision.metricValue,
     summaryJson: JSON.stringify(summaryRecord(summary)),
     logTail: decision.outcome === "finished" ? null : readLogTail(run.logPath),

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { isTerminal } from "../core/run-lifecycle";
 import type { Settings } from "../core/settings";
+import { slurmJobOf } from "../core/slurm-job";
 import type { Db } from "../db/open";
 import { appendEvent } from "../db/queries/events";
 import { databaseFault, describeDatabaseWait } from "../db/faults";
@@ -111,9 +112,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const controller = new AbortController();
     // This runner drives it now: a later runner finds it by this one.
     updateRun(db, run.id, { driver: selfDriver() });
-    log(
-      `run ${run.id}: taken over from a driver that is gone; ${ownGroupAlive(run.pid!, run.pidIdentity) ? `following it to its end (pid ${run.pid} still trains)` : "its trainer ended meanwhile: reading its outcome from the log"}`,
-    );
+    const job = slurmJobOf(run);
+    const how = job
+      ? `re-attached to its Slurm job ${job}: following it to its end, or reading how it ended`
+      : ownGroupAlive(run.pid!, run.pidIdentity)
+        ? `following it to its end (pid ${run.pid} still trains)`
+        : "its trainer ended meanwhile: reading its outcome from the log";
+    log(`run ${run.id}: taken over from a driver that is gone; ${how}`);
     appendEvent(db, { type: "run_adopted", at: Date.now(), workspaceId: run.workspaceId, runId: run.id, payload: { pid: run.pid } });
     const promise = adoptRun(run, { db, settings, signal: controller.signal }).then(async (r) => {
       log(`run ${r.id}: ${r.status} — ${r.reason ?? ""}`);

@@ -59,7 +59,10 @@ export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): 
   return { ...exit, overMemory: exit.finalState === "OUT_OF_MEMORY", limits: `Slurm job ${exit.jobId ?? "(not submitted)"}: its cgroup holds its processes and memory` };
 }
 
-/** A job whose driver is gone is cancelled, never left to run unwatched (re-attaching to it is not built yet). */
+/**
+ * A job whose driver is gone and that no runner re-attaches to (a session's, or one whose run has no log yet: see
+ * runner/adopt-run) is cancelled, never left to run unwatched.
+ */
 export async function cancelAbandonedJob(run: { backendJson: string | null }): Promise<string | null> {
   const jobId = slurmJobOf(run);
   if (jobId) await cancelSlurmJob(jobId);

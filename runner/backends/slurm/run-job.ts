@@ -52,13 +52,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
   const started = performance.now();
-  const pollMs = spec.pollMs ?? 500;
   const env = spec.clientEnv ?? process.env;
   const script = path.join(path.dirname(spec.logFile), "job.sh");
   fs.writeFileSync(script, jobScript({ runId: spec.runId, command: spec.command, cwd: spec.cwd, env: spec.env }), { mode: 0o700 });
   fs.writeFileSync(spec.logFile, ""); // the job appends: a reused data folder must not replay an old log
-  const base = { exitCode: null, signal: null, timedOut: false, cancelled: false, logLimitReached: false, overBudget: false, pendingMs: 0 };
-
   const submitted = await slurm(
     "sbatch",
     sbatchArgs({ runId: spec.runId, script, logFile: spec.logFile, timeoutSeconds: spec.timeoutMs / 1000, graceSeconds: spec.graceMs / 1000, gpus: spec.gpus, slurm: spec.slurm }),
@@ -68,10 +65,31 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
   const jobId = submitted.ok ? (submitted.stdout.trim().split(";")[0] ?? "") : "";
   if (!/^\d+$/.test(jobId)) {
     const why = submitted.ok ? `sbatch printed no job id (${submitted.stdout.trim()})` : submitted.stderr.trim().split("\n")[0];
-    return { ...base, spawnError: `Slurm did not take the job: ${why}`, jobId: null, finalState: null, durationMs: Math.round(performance.now() - started) };
+    return {
+      ...{ exitCode: null, signal: null, timedOut: false, cancelled: false, logLimitReached: false, overBudget: false, pendingMs: 0 },
+      spawnError: `Slurm did not take the job: ${why}`,
+      jobId: null,
+      finalState: null,
+      durationMs: Math.round(performance.now() - started),
+    };
   }
   spec.onSubmitted?.(jobId);
+  return followSlurmJob(jobId, spec);
+}
 
+/** What following a job needs: a submitted one, or one a runner that is gone submitted (runner/adopt-run). */
+export type FollowSpec = Pick<SlurmJobSpec, "runId" | "logFile" | "timeoutMs" | "signal" | "onOutput" | "maxLogBytes" | "budgetStop" | "onState" | "onRunning" | "pollMs" | "clientEnv">;
+
+/**
+ * Follows a job to its end: its log from byte 0, its state from scontrol, the timeout from the job's own start
+ * (its RunTime: a runner that re-attaches late gives it only what is left), a cancel on the signal. A job Slurm
+ * no longer knows (past MinJobAge) ends the follow at once, its end unseen; a controller that does not answer
+ * (restarting) is asked again for a minute.
+ */
+export async function followSlurmJob(jobId: string, spec: FollowSpec): Promise<SlurmJobExit> {
+  const started = performance.now();
+  const pollMs = spec.pollMs ?? 500;
+  const env = spec.clientEnv ?? process.env;
   let timedOut = false;
   let cancelled = false;
   let logLimitReached = false;
@@ -108,6 +126,7 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
   let lastPoll = performance.now();
   let timer: NodeJS.Timeout | null = null;
   let unknownSince: number | null = null;
+  let forgotten = false;
   try {
     for (;;) {
       const shown = await slurm("scontrol", ["show", "job", "-o", jobId], env);
@@ -127,14 +146,22 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
         if (next.phase !== "pending" && runningSince === null) {
           runningSince = now;
           spec.onRunning?.();
-          timer = setTimeout(() => {
-            timedOut = true;
-            cancel();
-          }, spec.timeoutMs);
+          const ranMs = (next.runSeconds ?? 0) * 1000;
+          timer = setTimeout(
+            () => {
+              timedOut = true;
+              cancel();
+            },
+            Math.max(0, spec.timeoutMs - ranMs),
+          );
         }
         if (next.phase === "ended") break;
+      } else if (/invalid job id/i.test(shown.stderr)) {
+        // The controller answered, and has forgotten the job (it ended over MinJobAge ago).
+        forgotten = true;
+        break;
       } else {
-        // Gone from the controller's memory (past MinJobAge) or a controller that does not answer: give it a minute.
+        // A controller that does not answer (restarting, overloaded): give it a minute.
         unknownSince ??= now;
         if (now - unknownSince > 60_000) break;
       }
@@ -148,7 +175,11 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
   }
   const ended = state?.phase === "ended" ? state : null;
   return {
-    spawnError: ended ? null : `Slurm lost track of job ${jobId}: its end was not seen`,
+    spawnError: ended
+      ? null
+      : forgotten
+        ? `Slurm no longer knows job ${jobId}: it ended long enough ago to be forgotten, and how it ended was not seen`
+        : `Slurm lost track of job ${jobId}: its end was not seen`,
     exitCode: ended && ended.signal === 0 ? ended.exitCode : null,
     signal: ended?.signal ? `signal ${ended.signal}` : null,
     timedOut: timedOut || ended?.state === "TIMEOUT",

@@ -10,7 +10,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobState } from "../../../core/slurm-job";
 import Database from "better-sqlite3";
-import { gitRepo, ROOT, tempDir, testSettings, trainerWorkspace, waitFor } from "../../../test/helpers/temp";
+import { gitRepo, ROOT, tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../../../test/helpers/temp";
+import { seriesNames, seriesPoints } from "../../../db/queries/metrics";
 import { applyRunEvent, createRun, getRun, updateRun } from "../../../db/queries/runs";
 import { registeredTrainer } from "../../../test/helpers/registered";
 import { startDaemon } from "../../daemon";
@@ -35,6 +36,28 @@ beforeAll(() => {
 afterAll(() => {
   execFileSync("bash", [FIXTURE, "clean"], { env: fixtureEnv, stdio: "ignore", timeout: 60_000 });
 }, 90_000);
+
+/** The job id stored for a data folder's first run, once its runner stored it. */
+function firstJobOf(dataDir: string): string | null {
+  if (!fs.existsSync(path.join(dataDir, "overseer.db"))) return null;
+  const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
+  try {
+    const row = db.prepare("select backend_json from runs order by id limit 1").get() as { backend_json: string | null } | undefined;
+    return row?.backend_json ? (JSON.parse(row.backend_json) as { jobId: string }).jobId : null;
+  } catch {
+    return null; // the schema is still being made
+  } finally {
+    db.close();
+  }
+}
+const jobState = (jobId: string) => /JobState=(\w+)/.exec(execFileSync("scontrol", ["show", "job", "-o", jobId], { env: clientEnv, encoding: "utf8" }))?.[1];
+/** Waits until the job runs; under CI's load a job has waited over 20 s once, so this says why when it waits too long. */
+async function untilRunning(jobId: string): Promise<void> {
+  await waitFor(() => jobState(jobId) === "RUNNING", 60_000, "the job to run").catch((e: Error) => {
+    const why = (program: string, args: string[]) => execFileSync(program, args, { env: clientEnv, encoding: "utf8" });
+    throw new Error(`${e.message}: ${why("scontrol", ["show", "job", "-o", jobId])}\n${why("sinfo", ["-N", "-o", "%N %T %C %G %E"])}\n${why("squeue", ["-o", "%i %T %R %b"])}`);
+  });
+}
 
 let nextRun = 1;
 function job(script: string, over: Partial<SlurmJobSpec> = {}) {
@@ -123,6 +146,19 @@ describe("a run as a Slurm job", () => {
     expect(exit).toMatchObject({ exitCode: 0, timedOut: false, finalState: "COMPLETED" });
     expect(exit.pendingMs).toBeGreaterThanOrEqual(4500);
     expect(fs.readFileSync(j.spec.logFile, "utf8")).toBe("done\n");
+  }, 40_000);
+
+  it("the attacks on extraArgs are real: this sbatch takes a prefix for the whole option, and a bundle for its flags", async () => {
+    // Why core/slurm-job refuses them (its table holds the attacks): sbatch itself, not Overseer, given them here.
+    const dir = tempDir("slurm-prefix-");
+    const submit = (...flags: string[]) => execFileSync("sbatch", ["--parsable", "--export=NONE", ...flags, "--wrap", "echo reached"], { env: clientEnv, encoding: "utf8", cwd: dir }).trim();
+    const byPrefix = submit(`--out=${dir}/by-prefix.log`);
+    const byBundle = submit(`-Ho${dir}/by-bundle.log`);
+    expect(execFileSync("scontrol", ["show", "job", "-o", byBundle], { env: clientEnv, encoding: "utf8" })).toContain("Reason=JobHeldUser");
+    execFileSync("scontrol", ["release", byBundle], { env: clientEnv });
+    await waitFor(() => [byPrefix, byBundle].every((id) => jobState(id) === "COMPLETED"), 30_000, "both jobs to end");
+    expect(fs.readFileSync(path.join(dir, "by-prefix.log"), "utf8")).toBe("reached\n");
+    expect(fs.readFileSync(path.join(dir, "by-bundle.log"), "utf8")).toBe("reached\n");
   }, 40_000);
 
   it("says what Slurm refused when it will not take the job", async () => {
@@ -241,23 +277,9 @@ describe("overseer loop --backend slurm, killed while a job runs", () => {
     const env = { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir() };
     const loop = spawn(path.join(ROOT, "bin", "overseer"), ["loop", repo, "--backend", "slurm", "--experiments", "1", "--baseline-runs", "1"], { env, stdio: "ignore" });
     try {
-      const jobOf = () => {
-        if (!fs.existsSync(path.join(dataDir, "overseer.db"))) return null;
-        const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
-        try {
-          const row = db.prepare("select backend_json from runs order by id limit 1").get() as { backend_json: string | null } | undefined;
-          return row?.backend_json ? (JSON.parse(row.backend_json) as { jobId: string }).jobId : null;
-        } catch {
-          return null; // the schema is still being made
-        } finally {
-          db.close();
-        }
-      };
-      const jobId = await waitFor(jobOf, 30_000, "the baseline's job");
-      const state = () => /JobState=(\w+)/.exec(execFileSync("scontrol", ["show", "job", "-o", jobId], { env: clientEnv, encoding: "utf8" }))?.[1];
-      await waitFor(() => state() === "RUNNING", 20_000, "the job to run").catch((e: Error) => {
-        throw new Error(`${e.message}: it is ${state()}`);
-      });
+      const jobId = await waitFor(() => firstJobOf(dataDir), 30_000, "the baseline's job");
+      const state = () => jobState(jobId);
+      await untilRunning(jobId);
       loop.kill("SIGKILL");
       await new Promise((r) => loop.once("exit", r));
       expect(state()).toBe("RUNNING"); // the dead loop's job goes on until someone follows up
@@ -270,5 +292,100 @@ describe("overseer loop --backend slurm, killed while a job runs", () => {
     } finally {
       loop.kill("SIGKILL"); // a failure above leaves no loop submitting to the next test's cluster
     }
-  }, 200_000);
+  }, 260_000);
+});
+
+describe("a runner that starts while a run's job is on the cluster and the `overseer run` that followed it is gone", () => {
+  const BIN = path.join(ROOT, "bin", "overseer");
+  /** `overseer run --backend slurm`, killed once its job runs: the job goes on with no one following it. */
+  async function killedWhileItsJobRuns(repo: string) {
+    const dataDir = tempDir("overseer-data-");
+    const cli = spawn(BIN, ["run", repo, "--backend", "slurm", "--json"], { env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir() }, stdio: "ignore" });
+    try {
+      const jobId = await waitFor(() => firstJobOf(dataDir), 30_000, "the run's job");
+      await untilRunning(jobId);
+      cli.kill("SIGKILL");
+      await new Promise((r) => cli.once("exit", r));
+      return { dataDir, jobId };
+    } finally {
+      cli.kill("SIGKILL");
+    }
+  }
+  async function runnerUntilTheRunEnds(dataDir: string) {
+    const { db } = tempDb(dataDir);
+    const saved = process.env.SLURM_CONF;
+    process.env.SLURM_CONF = clientEnv.SLURM_CONF;
+    const lines: string[] = [];
+    const daemon = await startDaemon({ db, settings: testSettings(dataDir), pollMs: 20, log: (l) => lines.push(l) });
+    try {
+      const run = await waitFor(
+        () => {
+          const r = getRun(db, 1);
+          return r && !["queued", "running"].includes(r.status) ? r : null;
+        },
+        60_000,
+        "the run to end",
+      );
+      return { db, run, said: lines.join("\n") };
+    } finally {
+      await daemon.stop();
+      process.env.SLURM_CONF = saved;
+    }
+  }
+
+  it("re-attaches to a job still running: follows it to its end, keeps every point, and does not cancel it", async () => {
+    const { dataDir, jobId } = await killedWhileItsJobRuns(trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "6"], budgetSeconds: 10, timeoutSeconds: 60 }));
+    expect(jobState(jobId)).toBe("RUNNING");
+    const { db, run, said } = await runnerUntilTheRunEnds(dataDir);
+    expect(said).toContain(`run 1: taken over from a driver that is gone; re-attached to its Slurm job ${jobId}`);
+    expect(run, run.reason ?? "").toMatchObject({ status: "finished", metricValue: 0.9 });
+    expect(jobState(jobId)).toBe("COMPLETED");
+    // One point per step the trainer printed (60 in 6 s) in each series, each once: those before the kill and after it.
+    for (const series of seriesNames(db, 1))
+      expect(
+        seriesPoints(db, 1, series).map((p) => p.step),
+        series,
+      ).toEqual([...Array(60).keys()]);
+    expect(seriesNames(db, 1)).toContain("loss");
+  }, 120_000);
+
+  it("collects a job that ended while no runner followed it: its output, and its exit code from Slurm", async () => {
+    // The metric is printed, then the job exits 3: a runner reading the log alone would call it finished.
+    const { dataDir, jobId } = await killedWhileItsJobRuns(trainerWorkspace("slow.mjs", { command: ["sh", "-c", "node train.mjs 2; exit 3"], budgetSeconds: 10, timeoutSeconds: 60 }));
+    await waitFor(() => jobState(jobId) === "FAILED", 30_000, "the job to end");
+    const { run, said } = await runnerUntilTheRunEnds(dataDir);
+    expect(said).toContain(`re-attached to its Slurm job ${jobId}`);
+    expect(run).toMatchObject({ status: "crashed", metricValue: null });
+    expect(run.reason).toBe("sh -c node train.mjs 2; exit 3 exited with code 3 (Slurm says FAILED)");
+    expect(run.logTail).toContain("val_bpb");
+  }, 120_000);
+});
+
+describe("slurmctld restarted while a run's job runs", () => {
+  it("the run goes on: its follower waits for the controller, and the run ends as it would have", async () => {
+    const dataDir = tempDir("overseer-data-");
+    const repo = trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "8"], budgetSeconds: 10, timeoutSeconds: 60 });
+    const cli = spawn(path.join(ROOT, "bin", "overseer"), ["run", repo, "--backend", "slurm", "--json"], {
+      env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    cli.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    cli.stderr.on("data", (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((r) => cli.once("exit", r));
+    try {
+      const jobId = await waitFor(() => firstJobOf(dataDir), 30_000, "the run's job");
+      await untilRunning(jobId);
+      execFileSync("bash", [FIXTURE, "kill", "slurmctld"], { env: fixtureEnv, stdio: "ignore", timeout: 30_000 });
+      // Down for a while: the follower's scontrol finds no controller meanwhile.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(() => execFileSync("scontrol", ["show", "job", jobId], { env: clientEnv, stdio: "ignore", timeout: 20_000 })).toThrow();
+      execFileSync("bash", [FIXTURE, "start-daemon", "slurmctld"], { env: fixtureEnv, stdio: "ignore", timeout: 60_000 });
+      expect(await exited, out).toBe(0);
+      expect(JSON.parse(out.trim().split("\n").at(-1)!)).toMatchObject({ outcome: "finished", metric: { value: 0.9 } });
+      expect(jobState(jobId)).toBe("COMPLETED");
+    } finally {
+      cli.kill("SIGKILL");
+    }
+  }, 120_000);
 });
