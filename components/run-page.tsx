@@ -72,7 +72,11 @@ export function RunPage({ runId }: { runId: number }) {
       )}
       <LossChart series={state.series} live={!ended} />
       <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
-      {run.slurmJob && !run.gpu && <p className="muted">No GPU telemetry: the job&apos;s GPUs are on its node, and Overseer does not sample them inside Slurm jobs yet.</p>}
+      {run.slurmJob && !run.gpu && (
+        <p className="muted">
+          No GPU telemetry from this Slurm job yet: its GPUs are sampled on its node once it runs (none when it asked for no GPU, or its node has no nvidia-smi; the run&apos;s warnings say which).
+        </p>
+      )}
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
       {sub.status === "connecting" && !ended && <p className="muted">reconnecting…</p>}

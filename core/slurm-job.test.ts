@@ -1,6 +1,9 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { describePending, jobScript, parseScontrolJob, phaseOf, sbatchArgs, sbatchFlagProblem, shellQuote, slurmJobOf, slurmSeconds } from "./slurm-job";
+import { describePending, JobGpuReader, jobScript, parseScontrolJob, phaseOf, sbatchArgs, sbatchFlagProblem, shellQuote, slurmJobOf, slurmSeconds } from "./slurm-job";
 
 describe("jobScript", () => {
   it("execs the command with only the given environment, in the checkout, every word quoted", () => {
@@ -23,6 +26,57 @@ describe("jobScript", () => {
     for (const word of ["plain", "it's", "$(touch /tmp/pwned)", "`id`", 'a"b', "new\nline", "back\\slash", ""]) {
       expect(execFileSync("sh", ["-c", `printf %s ${shellQuote(word)}`], { encoding: "utf8" })).toBe(word);
     }
+  });
+});
+
+describe("GPU telemetry from inside a job", () => {
+  const FAKE = path.resolve(__dirname, "../test/fixtures/fake-nvidia-smi.mjs");
+  /** Runs the job script's own lines with sh, as Slurm would, with the fake nvidia-smi (two GPUs) on the node. */
+  function runScript(visible: string, nvidiaSmi: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-gpu-"));
+    const state = path.join(dir, "gpus.json");
+    fs.writeFileSync(state, JSON.stringify([0, 1].map((i) => ({ name: `GPU model ${i}`, memoryTotalMb: 81559, memoryUsedMb: 1000 * (i + 1) }))));
+    const smi = path.join(dir, "nvidia-smi");
+    // Its pid is kept: on a node Slurm ends the looping sampler with the job, here the test does.
+    fs.writeFileSync(smi, `#!/bin/sh\necho $$ >> ${dir}/pids\nFAKE_NVIDIA_SMI_STATE=${state} exec node ${FAKE} "$@"\n`, { mode: 0o755 });
+    const file = path.join(dir, "gpu.csv");
+    const script = jobScript({
+      runId: 1,
+      command: ["sleep", "1.2"],
+      cwd: dir,
+      env: { PATH: process.env.PATH! },
+      gpuSamples: { file, nvidiaSmi: nvidiaSmi === "fake" ? smi : nvidiaSmi, everyMs: 200 },
+    });
+    execFileSync("sh", ["-c", script], { env: { ...process.env, CUDA_VISIBLE_DEVICES: visible } });
+    const pids = fs.existsSync(path.join(dir, "pids")) ? fs.readFileSync(path.join(dir, "pids"), "utf8").split("\n").filter(Boolean) : [];
+    for (const pid of pids) process.kill(Number(pid), "SIGKILL");
+    return fs.readFileSync(file, "utf8");
+  }
+
+  it("samples the job's GPUs on its node into the side file, and the reader keeps the job's first GPU", () => {
+    const text = runScript("1", "fake");
+    expect(text.split("\n")[0]).toBe("# CUDA_VISIBLE_DEVICES=1");
+    const reader = new JobGpuReader();
+    // Fed in pieces, as a follower reads a growing file.
+    const samples = [...reader.feed(text.slice(0, 37)), ...reader.feed(text.slice(37))];
+    expect(samples.length).toBeGreaterThanOrEqual(3);
+    for (const g of samples) expect(g).toMatchObject({ index: 1, name: "GPU model 1", memoryUsedMb: 2000 });
+    expect(reader.note).toBeNull();
+  });
+
+  it("says why there are none: no GPU given, or no nvidia-smi on the node", () => {
+    const none = new JobGpuReader();
+    expect(none.feed(runScript("", "fake"))).toEqual([]);
+    expect(none.note).toBe("no GPU: CUDA_VISIBLE_DEVICES is empty");
+    const missing = new JobGpuReader();
+    expect(missing.feed(runScript("0", "/nonexistent/nvidia-smi"))).toEqual([]);
+    expect(missing.note).toBe("no nvidia-smi on this node");
+  });
+
+  it("does not take GPUs named by UUID for indices", () => {
+    const reader = new JobGpuReader();
+    expect(reader.feed("# CUDA_VISIBLE_DEVICES=GPU-1234\n0, GPU-x, H100, 550, 81559, 10, 5, 70\n")).toEqual([]);
+    expect(reader.note).toContain("not by index");
   });
 });
 

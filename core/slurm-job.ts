@@ -6,6 +6,8 @@
  * and --time counts whole minutes (so it is a backstop behind the runner's own timeout).
  */
 
+import { GPU_QUERY_FIELDS, type GpuSample, parseGpuQuery } from "./gpu";
+
 /** What Slurm needs from a workspace's `slurm` block. */
 export interface SlurmOptions {
   partition?: string;
@@ -26,7 +28,7 @@ const FROM_SLURM = ['CUDA_VISIBLE_DEVICES="$CUDA_VISIBLE_DEVICES"', 'SLURM_JOB_I
  * The batch script: into the checkout, then exec the command with exactly `env` and the GPUs Slurm gave the job
  * (CUDA_VISIBLE_DEVICES, empty when it asked for none: no GPU is visible).
  */
-export function jobScript(o: { runId: number; command: readonly string[]; cwd: string; env: Record<string, string> }): string {
+export function jobScript(o: { runId: number; command: readonly string[]; cwd: string; env: Record<string, string>; gpuSamples?: JobGpuSampling }): string {
   if (o.command.length === 0) throw new Error("a Slurm job needs a command");
   const assignments = Object.entries(o.env).map(([k, v]) => {
     if (!ENV_NAME.test(k)) throw new Error(`environment variable name ${JSON.stringify(k)} cannot be passed to a Slurm job`);
@@ -36,9 +38,33 @@ export function jobScript(o: { runId: number; command: readonly string[]; cwd: s
     "#!/bin/sh",
     `# Overseer run ${o.runId}, generated: the trainer is exec'd so that scancel's SIGTERM reaches it.`,
     `cd ${shellQuote(o.cwd)} || exit 97`,
+    ...(o.gpuSamples ? gpuSamplerLines(o.gpuSamples) : []),
     `exec env -i ${[...assignments, ...FROM_SLURM].join(" ")} ${o.command.map(shellQuote).join(" ")}`,
     "",
   ].join("\n");
+}
+
+/** GPU telemetry from inside a job: the runner cannot see its node's GPUs, so the job samples them into a file. */
+export interface JobGpuSampling {
+  /** The side file, on the shared filesystem beside the run's log. */
+  file: string;
+  nvidiaSmi: string;
+  everyMs: number;
+}
+
+/**
+ * Before the exec: nvidia-smi on the job's node, looping (--loop-ms), in the background, its rows after a line that
+ * names the job's GPUs. It outlives the exec as the trainer's child, and Slurm ends it with the job. Without GPUs or
+ * nvidia-smi the file says why instead.
+ */
+function gpuSamplerLines(g: JobGpuSampling): string[] {
+  const file = shellQuote(g.file);
+  const smi = shellQuote(g.nvidiaSmi);
+  return [
+    `if [ -z "$CUDA_VISIBLE_DEVICES" ]; then echo '# no GPU: CUDA_VISIBLE_DEVICES is empty' > ${file}`,
+    `elif ! command -v ${smi} >/dev/null 2>&1; then echo '# no nvidia-smi on this node' > ${file}`,
+    `else printf '# CUDA_VISIBLE_DEVICES=%s\\n' "$CUDA_VISIBLE_DEVICES" > ${file}; ${smi} --query-gpu=${GPU_QUERY_FIELDS.join(",")} --format=csv,noheader,nounits --loop-ms=${Math.max(100, Math.round(g.everyMs))} >> ${file} 2>/dev/null & fi`,
+  ];
 }
 
 /** The comment that names a job's run: ids are reused after a controller loses its state, a run's id is not. */
@@ -252,4 +278,31 @@ export function slurmJobOf(run: { backendJson: string | null }): string | null {
   if (!run.backendJson) return null;
   const stored = JSON.parse(run.backendJson) as { backend?: string; jobId?: unknown };
   return stored.backend === "slurm" && typeof stored.jobId === "string" ? stored.jobId : null;
+}
+
+/**
+ * Reads a job's GPU side file as it grows: the line naming the job's GPUs, then nvidia-smi's rows. Gives the
+ * samples of the job's first GPU (a run's series hold one GPU, as a local run's do); `note` is why there are none.
+ */
+export class JobGpuReader {
+  private rest = "";
+  private first: number | null = null;
+  note: string | null = null;
+
+  feed(text: string): GpuSample[] {
+    const lines = (this.rest + text).split("\n");
+    this.rest = lines.pop() ?? "";
+    const out: GpuSample[] = [];
+    for (const line of lines) {
+      const named = /^# CUDA_VISIBLE_DEVICES=(.*)$/.exec(line);
+      if (named) {
+        // Numbers: the node's indices, or from 0 where Slurm constrains devices (nvidia-smi then numbers alike).
+        const first = Number(named[1]!.split(",")[0]);
+        this.first = Number.isInteger(first) ? first : null;
+        if (this.first === null) this.note = `the job's GPUs are named ${named[1]}, not by index: not sampled`;
+      } else if (line.startsWith("# ")) this.note = line.slice(2);
+      else if (this.first !== null) out.push(...parseGpuQuery(line).filter((g) => g.index === this.first));
+    }
+    return out;
+  }
 }

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
 import { diskFullCause } from "../core/disk";
-import { GPU_SERIES, type GpuIdentity, type RunGpu } from "../core/gpu";
+import { GPU_SERIES, type GpuIdentity, type GpuSample, identityOf, type RunGpu } from "../core/gpu";
 import { LogParser, type LogEvent } from "../core/log-parser";
 import { withEvaluation } from "../core/evaluation";
 import { decideOutcome, summaryRecord } from "../core/outcome";
@@ -206,8 +206,11 @@ async function trainAndRecord(
   const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing }));
 
-  const telemetry = opts.gpu ? startTelemetry(opts.gpu, settings, writer, elapsed) : null;
-  if (opts.gpu) await persistently(() => updateRun(db, run.id, { gpuJson: JSON.stringify(opts.gpu) }));
+  // A local run's GPU is sampled here; a Slurm job samples its own, on its node, into a file this follows.
+  const telemetry = gpuTelemetry(writer, elapsed);
+  const sampler = opts.gpu ? sampleGpu(settings.gpu.nvidiaSmi, opts.gpu.index, settings.gpu.sampleMs, telemetry.add) : null;
+  let gpu: GpuIdentity | null = opts.gpu ?? null;
+  if (gpu) await persistently(() => updateRun(db, run.id, { gpuJson: JSON.stringify(gpu) }));
   const mounts = {
     writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
     // The checkout's .git file names its repository: a run must not point the runner's git elsewhere.
@@ -243,10 +246,19 @@ async function trainAndRecord(
     onOutput: (bytes) => handle(parser.feed(bytes)),
     maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
     budgetStop: (stop) => (stopForBudget = stop),
+    gpuSampling: { nvidiaSmi: settings.gpu.nvidiaSmi, everyMs: settings.gpu.sampleMs },
+    onGpuSample: (sample) => {
+      telemetry.add(sample);
+      if (gpu) return;
+      gpu = identityOf(sample);
+      void persistently(() => updateRun(db, run.id, { gpuJson: JSON.stringify(gpu) }));
+    },
+    onGpuNote: (note) => warnings.add(`no GPU telemetry from the Slurm job: ${note}`),
   });
   if (budgetTimer) clearTimeout(budgetTimer);
   handle(parser.end());
-  const peakMemoryMb = telemetry ? await telemetry.stop() : null;
+  await sampler?.stop();
+  const peakMemoryMb = telemetry.peakMb();
   await persistently(() => writer.finish());
   for (const stall of writer.stalls) warnings.add(describeStall(stall));
   // The runner's own stalls while the records came in are its fault, said as such, and not counted as training.
@@ -265,7 +277,7 @@ async function trainAndRecord(
     summaryEntries: summary,
     metricName: config.metric.name,
     commandLabel: config.command.join(" "),
-    oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: opts.gpu?.memoryTotalMb ?? null, gpuName: opts.gpu?.name ?? null },
+    oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: gpu?.memoryTotalMb ?? null, gpuName: gpu?.name ?? null },
   });
   const trained = exit.overBudget
     ? {
@@ -318,7 +330,7 @@ async function trainAndRecord(
     logTail: decision.outcome === "finished" ? null : readLogTail(logFile),
     suspicion: suspicion.length ? suspicion.join("\n") : null,
     guardsJson: JSON.stringify({ sandbox: probe.detail, limits: exit.limits, hashed: Object.keys(guarded), changed }),
-    gpuJson: opts.gpu ? JSON.stringify({ ...opts.gpu, peakMemoryMb } satisfies RunGpu) : null,
+    gpuJson: gpu ? JSON.stringify({ ...gpu, peakMemoryMb } satisfies RunGpu) : null,
   };
   if (reuseCache && decision.outcome === "finished" && !patch.suspicion) holdRunCache(settings.dataDir, ws.id, run.id, scratch.cache);
   // The result waits for a full or locked database rather than being lost.
@@ -419,21 +431,18 @@ async function waitForFreeGpu(run: RunRow, gpu: GpuIdentity, opts: ExecuteOption
   }
 }
 
-/** Samples the run's GPU into its series (gpu.*) while it trains; stop() returns the peak memory seen. */
-function startTelemetry(gpu: GpuIdentity, settings: Settings, writer: MetricWriter, elapsed: () => number) {
+/** A run's GPU samples into its series (gpu.*), and the peak memory seen. */
+function gpuTelemetry(writer: MetricWriter, elapsed: () => number) {
   let peak: number | null = null;
-  const sampler = sampleGpu(settings.gpu.nvidiaSmi, gpu.index, settings.gpu.sampleMs, (s) => {
-    peak = Math.max(peak ?? 0, s.memoryUsedMb);
-    const values: Record<string, number> = { [GPU_SERIES.memory]: s.memoryUsedMb };
-    if (s.utilPercent !== null) values[GPU_SERIES.util] = s.utilPercent;
-    if (s.powerW !== null) values[GPU_SERIES.power] = s.powerW;
-    writer.addTelemetry(values, elapsed());
-  });
   return {
-    stop: async () => {
-      await sampler.stop();
-      return peak;
+    add: (s: GpuSample) => {
+      peak = Math.max(peak ?? 0, s.memoryUsedMb);
+      const values: Record<string, number> = { [GPU_SERIES.memory]: s.memoryUsedMb };
+      if (s.utilPercent !== null) values[GPU_SERIES.util] = s.utilPercent;
+      if (s.powerW !== null) values[GPU_SERIES.power] = s.powerW;
+      writer.addTelemetry(values, elapsed());
     },
+    peakMb: () => peak,
   };
 }
 

@@ -3,6 +3,8 @@
  * seam (execute-run, the loop, the guards, the metric writer) nothing knows which: each backend runs the command
  * to its end, streams the log through onOutput in the order it was written, and returns how it ended.
  */
+import path from "node:path";
+import type { GpuSample } from "../../core/gpu";
 import { slurmJobOf } from "../../core/slurm-job";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import { sandboxedCommand } from "../sandbox";
@@ -17,6 +19,11 @@ export interface BackendSpec extends SandboxedSpec {
   onWaiting?: (why: string | null) => void;
   /** When the trainer starts: at once for a local process, after the queue for a job. */
   onRunning?: () => void;
+  /** Slurm: the job samples its own GPUs on its node with this nvidia-smi (a local run's are sampled by the runner). */
+  gpuSampling?: { nvidiaSmi: string; everyMs: number };
+  onGpuSample?: (sample: GpuSample) => void;
+  /** Slurm: why the job's GPUs give no samples. */
+  onGpuNote?: (note: string) => void;
 }
 
 export interface BackendExit extends SandboxedExit {
@@ -54,6 +61,9 @@ export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): 
     onSubmitted: spec.onSubmitted,
     onRunning: spec.onRunning,
     budgetStop: spec.budgetStop,
+    gpuSamples: spec.gpuSampling && config.slurm.gpusPerRun > 0 ? { file: path.join(path.dirname(spec.logFile), "gpu.csv"), ...spec.gpuSampling } : undefined,
+    onGpuSample: spec.onGpuSample,
+    onGpuNote: spec.onGpuNote,
     onState: (state, words) => spec.onWaiting?.(state.phase === "pending" ? words : null),
   });
   return { ...exit, overMemory: exit.finalState === "OUT_OF_MEMORY", limits: `Slurm job ${exit.jobId ?? "(not submitted)"}: its cgroup holds its processes and memory` };

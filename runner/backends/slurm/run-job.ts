@@ -7,7 +7,8 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { describePending, type JobState, jobScript, parseScontrolJob, runComment, type SlurmOptions, sbatchArgs } from "../../../core/slurm-job";
+import type { GpuSample } from "../../../core/gpu";
+import { describePending, JobGpuReader, type JobGpuSampling, type JobState, jobScript, parseScontrolJob, runComment, type SlurmOptions, sbatchArgs } from "../../../core/slurm-job";
 import { followLog } from "../../log-tail";
 import type { TrainingExit, TrainingSpec } from "../../train-process";
 
@@ -24,6 +25,11 @@ export interface SlurmJobSpec extends Pick<TrainingSpec, "command" | "cwd" | "lo
   onState?: (state: JobState, words: string) => void;
   /** When the job starts running on its node (after any wait in the queue). */
   onRunning?: () => void;
+  /** GPU telemetry: the job samples its GPUs into this side file, which the runner follows (core/slurm-job). */
+  gpuSamples?: JobGpuSampling;
+  onGpuSample?: (sample: GpuSample) => void;
+  /** Why the job's GPUs give no samples (no GPU, no nvidia-smi on its node). */
+  onGpuNote?: (note: string) => void;
   /** How often Slurm is asked for the job's state. */
   pollMs?: number;
   /** The environment sbatch, scontrol and scancel run with (SLURM_CONF, PATH): never passed to the job. */
@@ -54,8 +60,9 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
   const started = performance.now();
   const env = spec.clientEnv ?? process.env;
   const script = path.join(path.dirname(spec.logFile), "job.sh");
-  fs.writeFileSync(script, jobScript({ runId: spec.runId, command: spec.command, cwd: spec.cwd, env: spec.env }), { mode: 0o700 });
+  fs.writeFileSync(script, jobScript({ runId: spec.runId, command: spec.command, cwd: spec.cwd, env: spec.env, gpuSamples: spec.gpuSamples }), { mode: 0o700 });
   fs.writeFileSync(spec.logFile, ""); // the job appends: a reused data folder must not replay an old log
+  if (spec.gpuSamples) fs.writeFileSync(spec.gpuSamples.file, "");
   const submitted = await slurm(
     "sbatch",
     sbatchArgs({ runId: spec.runId, script, logFile: spec.logFile, timeoutSeconds: spec.timeoutMs / 1000, graceSeconds: spec.graceMs / 1000, gpus: spec.gpus, slurm: spec.slurm }),
@@ -78,7 +85,28 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
 }
 
 /** What following a job needs: a submitted one, or one a runner that is gone submitted (runner/adopt-run). */
-export type FollowSpec = Pick<SlurmJobSpec, "runId" | "logFile" | "timeoutMs" | "signal" | "onOutput" | "maxLogBytes" | "budgetStop" | "onState" | "onRunning" | "pollMs" | "clientEnv">;
+export type FollowSpec = Pick<
+  SlurmJobSpec,
+  "runId" | "logFile" | "timeoutMs" | "signal" | "onOutput" | "maxLogBytes" | "budgetStop" | "onState" | "onRunning" | "pollMs" | "clientEnv" | "gpuSamples" | "onGpuSample" | "onGpuNote"
+>;
+
+/** Follows the job's GPU side file, when it has one: each sample of its first GPU, and why there are none. */
+function followGpuFile(spec: FollowSpec): { finish: () => void } | null {
+  const file = spec.gpuSamples?.file;
+  if (!file || !fs.existsSync(file)) return null;
+  const reader = new JobGpuReader();
+  let said: string | null = null;
+  const tail = followLog(
+    file,
+    (bytes) => {
+      for (const sample of reader.feed(bytes.toString())) spec.onGpuSample?.(sample);
+      if (reader.note !== null && reader.note !== said) spec.onGpuNote?.((said = reader.note));
+    },
+    // A day of samples is a few MB: past this the file is not read further (the run goes on).
+    { maxBytes: 64 * 1024 * 1024 },
+  );
+  return tail;
+}
 
 /**
  * Follows a job to its end: its log from byte 0, its state from scontrol, the timeout from the job's own start
@@ -118,6 +146,7 @@ export async function followSlurmJob(jobId: string, spec: FollowSpec): Promise<S
       cancel();
     },
   });
+  const gpuTail = followGpuFile(spec);
 
   let state: JobState | null = null;
   let said = "";
@@ -172,6 +201,7 @@ export async function followSlurmJob(jobId: string, spec: FollowSpec): Promise<S
     if (timer) clearTimeout(timer);
     spec.signal?.removeEventListener("abort", onAbort);
     tail.finish();
+    gpuTail?.finish();
   }
   const ended = state?.phase === "ended" ? state : null;
   return {

@@ -189,6 +189,38 @@ describe("overseer run --backend slurm", () => {
     db.close();
   }, 120_000);
 
+  it("samples the job's GPU on its node, with the nvidia-smi found there, into the run's gpu.* series", () => {
+    // The node's nvidia-smi: the fake, with two GPUs told apart by their memory, behind an absolute path.
+    const dir = tempDir("slurm-smi-");
+    const state = path.join(dir, "gpus.json");
+    fs.writeFileSync(state, JSON.stringify([0, 1].map((i) => ({ name: `NVIDIA H200 #${i}`, memoryTotalMb: 143771, memoryUsedMb: 5000 + i }))));
+    const smi = path.join(dir, "nvidia-smi");
+    fs.writeFileSync(smi, `#!/bin/sh\nFAKE_NVIDIA_SMI_STATE=${state} exec node ${path.join(ROOT, "test", "fixtures", "fake-nvidia-smi.mjs")} "$@"\n`, { mode: 0o755 });
+    const dataDir = tempDir("overseer-data-");
+    const r = spawnSync(BIN, ["run", trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "3"] }), "--json", "--backend", "slurm"], {
+      env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir(), OVERSEER_NVIDIA_SMI: smi, OVERSEER_GPU_SAMPLE_MS: "200" },
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    const out = JSON.parse(r.stdout) as { runId: number; outcome: string };
+    expect(out.outcome, r.stderr).toBe("finished");
+    const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
+    const run = db.prepare("select gpu_json, backend_json from runs where id = ?").get(out.runId) as { gpu_json: string; backend_json: string };
+    const jobId = (JSON.parse(run.backend_json) as { jobId: string }).jobId;
+    // The GPU Slurm gave the job (CUDA_VISIBLE_DEVICES), not the node's first.
+    const given = Number(/CUDA_VISIBLE_DEVICES=(\d+)/.exec(fs.readFileSync(path.join(dataDir, "runs", String(out.runId), "gpu.csv"), "utf8"))![1]);
+    expect(JSON.parse(run.gpu_json)).toMatchObject({ index: given, name: `NVIDIA H200 #${given}`, peakMemoryMb: 5000 + given });
+    const memory = db.prepare("select count(*) as n, min(value) as lo, max(value) as hi from metric_points where run_id = ? and series = 'gpu.memory_mb'").get(out.runId) as {
+      n: number;
+      lo: number;
+      hi: number;
+    };
+    expect(memory.n).toBeGreaterThanOrEqual(5);
+    expect([memory.lo, memory.hi]).toEqual([5000 + given, 5000 + given]);
+    db.close();
+    expect(jobState(jobId)).toBe("COMPLETED");
+  }, 120_000);
+
   it("gives the job the allowlist only: not the API key, not Slurm's or the login's variables beyond the GPUs", () => {
     const dataDir = tempDir("overseer-data-");
     const r = overseer(["run", trainerWorkspace("env.mjs", { env: ["ALLOWED"] }), "--json", "--backend", "slurm"], dataDir);
