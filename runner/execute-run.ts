@@ -149,7 +149,7 @@ async function trainAndRecord(
   const progressAt: { first: number | null; last: number | null } = { first: null, last: null };
   // Times within the run come from the monotonic clock: a jump of the wall clock (NTP, a suspended VM) must
   // neither bend the time axis nor look like a run that took an hour.
-  const t0 = performance.now() - (Date.now() - startedAt);
+  let t0 = performance.now() - (Date.now() - startedAt);
   const elapsed = () => performance.now() - t0;
   watchStalls();
   let sawFail = false;
@@ -234,6 +234,13 @@ async function trainAndRecord(
     graceMs: settings.killGraceMs,
     signal: opts.signal,
     onRunning: () => {
+      // A job's wait in the cluster's queue is not the run's: its time (the budget bar, the session's training time,
+      // the points' seconds) starts when the job does. Nothing was recorded before: its log was empty.
+      if (config.backend === "slurm") {
+        t0 = performance.now();
+        const at = Date.now();
+        void persistently(() => updateRun(db, run.id, { startedAt: at }));
+      }
       if (config.evaluate && progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), silentMs);
     },
     onSubmitted: (jobId) => void persistently(() => updateRun(db, run.id, { backendJson: JSON.stringify({ backend: "slurm", jobId }) })),

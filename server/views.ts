@@ -40,7 +40,7 @@ export function runView(r: RunRow) {
     lastStep: r.lastStep,
     pointCount: r.pointCount,
     cancelRequested: r.cancelRequestedAt !== null,
-    gpu: r.gpuJson ? (JSON.parse(r.gpuJson) as RunGpu) : null,
+    gpu: r.gpuJson ? runGpu(r.gpuJson) : null,
     waitingFor: r.waitingFor,
     /** The Slurm job it ran as; null for a local process. */
     slurmJob: slurmJobOf(r),
@@ -83,3 +83,9 @@ export function experimentView(e: ExperimentRow) {
 }
 
 export type ExperimentView = ReturnType<typeof experimentView>;
+
+/** While a run trains its GPU is stored without a peak (that comes with its end): none yet, not NaN. */
+function runGpu(json: string): RunGpu {
+  const gpu = JSON.parse(json) as Partial<RunGpu> & GpuIdentity;
+  return { ...gpu, peakMemoryMb: gpu.peakMemoryMb ?? null };
+}

