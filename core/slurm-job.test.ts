@@ -150,22 +150,54 @@ describe("sbatchFlagProblem: extra flags may not undo what Overseer's guarantees
     ["the end of the options", "--"],
     ["not a flag", "constraint=a100"],
     ["a word sbatch would read as the script", "/tmp/evil.sh"],
+    // Found by an attacker session that read Slurm 22.05.8's source (sbatch.c, gres.c, backfill.c, proc_args.c).
+    ["any file copied into the job script, before the exec", "--bbf=/root/.ssh/id_rsa"],
+    ["every GPU of the node", "--exclusive"],
+    ["GPUs per node times two nodes", "-N2"],
+    ["the same, long", "--nodes=2"],
+    ["tasks spread over nodes", "--ntasks=2"],
+    ["GPUs made from tasks when no --gres is given", "--ntasks-per-gpu=1"],
+    ["the same through TRES", "--ntasks-per-tres=1"],
+    ["a shorter time limit from the backfill scheduler", "--time-min=1"],
+    ["its prefix", "--time-m=1"],
+    ["a signal to the trainer long before the end", "--signal=B:KILL@65535"],
+    ["a node file: sbatch reads stdin", "-F/dev/stdin"],
+    ["a node list from a file", "-w/dev/stdin"],
+    ["excluded nodes from a file", "--exclude=/dev/stdin"],
+    ["the same, short", "-x/etc/hosts"],
+    ["a TRES per task (sbatch after 22.05)", "--tres-per-task=gres/gpu:8"],
+    ["a container runtime", "--container=/some/bundle"],
+    ["a burst buffer", "--bb=capacity=1G"],
+    ["a case-changed name", "--Export=ALL"],
   ])("refuses %s: %s", (_name, flag) => {
     expect(sbatchFlagProblem(flag)).toEqual(expect.any(String));
     expect(() => sbatchArgs({ runId: 1, script: "/j.sh", logFile: "/l", timeoutSeconds: 60, graceSeconds: 5, gpus: 1, slurm: { extraArgs: [flag] } })).toThrow(flag);
   });
 
-  it.each(["--constraint=a100", "-N1", "--nodes=1", "--hold", "--mem=32G", "-Cv100", "--exclude=node3", "--exclusive", "--nice=10", "--reservation=lab", "-H", "--cpus-per-task=8", "--mail-type=END"])(
-    "takes %s",
-    (flag) => {
-      expect(sbatchFlagProblem(flag)).toBeNull();
-    },
-  );
+  it.each([
+    "--constraint=a100",
+    "--hold",
+    "--mem=32G",
+    "-Cv100",
+    "--exclude=node3",
+    "-xnode3",
+    "--nice=10",
+    "--nice",
+    "--reservation=lab",
+    "-H",
+    "--cpus-per-task=8",
+    "-c8",
+    "--mail-type=END",
+    "--mem-per-gpu=40G",
+  ])("takes %s", (flag) => {
+    expect(sbatchFlagProblem(flag)).toBeNull();
+  });
 
   it("puts Overseer's own flags after the extra ones, so that where sbatch takes the last of a repeated option, Overseer's wins", () => {
     const args = sbatchArgs({ runId: 3, script: "/j.sh", logFile: "/l", timeoutSeconds: 60, graceSeconds: 5, gpus: 1, slurm: { extraArgs: ["--hold"] } });
     expect(args.indexOf("--hold")).toBeLessThan(args.indexOf("--export=NONE"));
     expect(args).toContain("--no-requeue");
+    expect(args.slice(args.indexOf("--export=NONE"))).toEqual(expect.arrayContaining(["--nodes=1", "--ntasks=1"]));
   });
 });
 

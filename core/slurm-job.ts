@@ -71,121 +71,58 @@ function gpuSamplerLines(g: JobGpuSampling): string[] {
 export const runComment = (runId: number) => `overseer-run-${runId}`;
 
 /**
- * sbatch's options that Overseer sets or that would break what it promises: the job's environment allowlist, its
- * log (followed from byte 0, appended to), its name and comment (how a job is known to be the run's), its folder
- * and script, one job per run that scontrol can see and scancel can stop, the GPUs the slots count, the time
- * limit behind the runner's own timeout, and no requeue (a requeued job would train twice into one log).
+ * The sbatch options a workspace may add (slurm.extraArgs), by their whole names, each with whether it takes a
+ * value. An allowlist, because sbatch has options that break what Overseer promises in ways a list of refusals
+ * keeps missing (an attacker who read Slurm 22.05's source found seven kinds past one): --bbf copies any file into
+ * the job script, --exclusive gives the job every GPU of its node, --nodes/--ntasks/--ntasks-per-gpu multiply its
+ * GPUs, --time-min and --signal undo the time limit, a node file path makes sbatch read stdin. None of these
+ * changes the environment, the log, the job's identity, its GPUs, its time or its shape.
  */
-const SET_BY_OVERSEER = [
-  "export",
-  "export-file",
-  "get-user-env",
-  "output",
-  "error",
-  "input",
-  "open-mode",
-  "comment",
-  "job-name",
-  "chdir",
-  "wrap",
-  "array",
-  "clusters",
-  "cluster-constraint",
-  "wait",
-  "test-only",
-  "parsable",
-  "help",
-  "usage",
-  "version",
-  "uid",
-  "gid",
-  "gres",
-  "gpus",
-  "gpus-per-node",
-  "gpus-per-task",
-  "gpus-per-socket",
-  "time",
-  "requeue",
-];
-/** Long options that take no value (or only an attached one): the rest take the next word when `=` is missing. */
-const NO_VALUE = new Set([
-  "hold",
-  "exclusive",
-  "no-kill",
-  "overcommit",
-  "oversubscribe",
-  "quiet",
-  "reboot",
-  "spread-job",
-  "use-min-nodes",
-  "contiguous",
-  "verbose",
-  "no-requeue",
-  "ignore-pbs",
-  "nice",
-]);
-/** sbatch's short options: the long one each stands for, and whether it takes a value. */
-const SHORT: Record<string, [string, boolean]> = {
-  A: ["account", true],
-  a: ["array", true],
-  B: ["extra-node-info", true],
-  b: ["begin", true],
-  C: ["constraint", true],
-  c: ["cpus-per-task", true],
-  D: ["chdir", true],
-  d: ["dependency", true],
-  e: ["error", true],
-  F: ["nodefile", true],
-  G: ["gpus", true],
-  H: ["hold", false],
-  h: ["help", false],
-  i: ["input", true],
-  J: ["job-name", true],
-  k: ["no-kill", false],
-  L: ["licenses", true],
-  M: ["clusters", true],
-  m: ["distribution", true],
-  N: ["nodes", true],
-  n: ["ntasks", true],
-  O: ["overcommit", false],
-  o: ["output", true],
-  p: ["partition", true],
-  Q: ["quiet", false],
-  q: ["qos", true],
-  S: ["core-spec", true],
-  s: ["oversubscribe", false],
-  t: ["time", true],
-  V: ["version", false],
-  v: ["verbose", false],
-  W: ["wait", false],
-  w: ["nodelist", true],
-  x: ["exclude", true],
+const ALLOWED: Record<string, boolean> = {
+  constraint: true,
+  mem: true,
+  "mem-per-cpu": true,
+  "mem-per-gpu": true,
+  "cpus-per-task": true,
+  "cpus-per-gpu": true,
+  mincpus: true,
+  tmp: true,
+  exclude: true,
+  reservation: true,
+  licenses: true,
+  wckey: true,
+  "mail-type": true,
+  "mail-user": true,
+  begin: true,
+  dependency: true,
+  "gres-flags": true,
+  hold: false,
+  nice: false,
 };
-const FORMS = "give each flag whole, its value after = (--constraint=a100) or attached to a short one (-N1)";
+/** The allowed options' short forms. */
+const SHORT: Record<string, string> = { C: "constraint", c: "cpus-per-task", x: "exclude", L: "licenses", b: "begin", d: "dependency", H: "hold" };
+const FORMS = "give each flag whole, its value after = (--constraint=a100) or attached to a short one (-Cv100)";
 
 /**
- * Why an extra sbatch flag from overseer.json is refused, or null. sbatch parses with getopt_long, so a unique
- * prefix of a long option is that option (--exp=ALL is --export=ALL), short options bundle (-Ho/x is -H -o /x), and
- * an option that takes a value takes the next word whatever it is: here, one of Overseer's own flags.
+ * Why an extra sbatch flag from overseer.json is refused, or null. sbatch parses with getopt_long: a unique prefix
+ * of a long option is that option (--exp=ALL is --export=ALL), short options bundle (-Ho/x is -H -o /x), and an
+ * option that takes a value takes the next word whatever it is (here one of Overseer's own flags). So only whole
+ * names of allowed options pass, short ones alone, with their values attached.
  */
 export function sbatchFlagProblem(arg: string): string | null {
-  const long = /^--([A-Za-z][A-Za-z0-9-]*)(=.*)?$/s.exec(arg);
-  if (long) {
-    const name = long[1]!;
-    const overseers = SET_BY_OVERSEER.find((o) => o.startsWith(name));
-    if (overseers)
-      return `${arg}: sbatch reads it as --${overseers}, which Overseer sets or which would break what it promises (the job's environment, log, name, GPUs, time limit, one job per run); leave it out`;
-    if (long[2] === undefined && !NO_VALUE.has(name)) return `${arg}: an option that takes a value would take the next word, one of Overseer's own flags, as its value; ${FORMS}`;
-    return null;
+  const long = /^--([A-Za-z][A-Za-z0-9-]*)(?:=(.*))?$/s.exec(arg);
+  const short = long ? null : /^-([A-Za-z])(.*)$/s.exec(arg);
+  if (!long && !short) return `${arg}: not an sbatch flag; ${FORMS}`;
+  const name = long ? long[1]! : SHORT[short![1]!];
+  if (name === undefined || !(name in ALLOWED)) {
+    return `${arg}: not among the sbatch flags a workspace may add (${Object.keys(ALLOWED).join(", ")}); the others would change the job's environment, log, name, GPUs, time limit or shape, which Overseer sets`;
   }
-  const short = /^-([A-Za-z])(.*)$/s.exec(arg);
-  if (!short) return `${arg}: not an sbatch flag; ${FORMS}`;
-  const known = SHORT[short[1]!];
-  if (!known) return `${arg}: not one of sbatch's short options; use its long form (--name=value)`;
-  const [name, takesValue] = known;
-  if (takesValue && short[2] === "") return `${arg}: -${short[1]} takes a value and would take the next word, one of Overseer's own flags; ${FORMS}`;
-  if (!takesValue && short[2] !== "") return `${arg}: short flags bundled in one word are each read on their own; give them one by one`;
-  return sbatchFlagProblem(`--${name}${takesValue ? "=x" : ""}`)?.replace(`--${name}${takesValue ? "=x" : ""}:`, `${arg}:`) ?? null;
+  const value = long ? long[2] : short![2] === "" ? undefined : short![2];
+  if (ALLOWED[name] && value === undefined) return `${arg}: an option that takes a value would take the next word, one of Overseer's own flags, as its value; ${FORMS}`;
+  if (!ALLOWED[name] && short && value !== undefined) return `${arg}: short flags bundled in one word are each read on their own; give them one by one`;
+  // sbatch reads a node list with a / in it as a file of host names.
+  if (name === "exclude" && value?.includes("/")) return `${arg}: sbatch would read the nodes from a file; name them (--exclude=node3,node4)`;
+  return null;
 }
 
 /** sbatch's arguments, the script's path last. */
@@ -212,6 +149,9 @@ export function sbatchArgs(o: { runId: number; script: string; logFile: string; 
     ...(o.slurm.account ? [`--account=${o.slurm.account}`] : []),
     ...(o.slurm.qos ? [`--qos=${o.slurm.qos}`] : []),
     "--no-requeue",
+    // One task on one node: the GPUs per run are per node in Slurm.
+    "--nodes=1",
+    "--ntasks=1",
     o.script,
   ];
 }

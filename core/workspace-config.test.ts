@@ -28,10 +28,10 @@ describe("parseWorkspaceConfig", () => {
   });
 
   it("takes a Slurm backend with its partition, account, QoS and flags, but not the flags Overseer's guarantees rest on", () => {
-    const r = parseWorkspaceConfig('{"backend": "slurm", "slurm": {"partition": "gpu", "qos": "short", "extraArgs": ["--constraint=a100", "-N1"], "maxJobs": 8}}');
+    const r = parseWorkspaceConfig('{"backend": "slurm", "slurm": {"partition": "gpu", "qos": "short", "extraArgs": ["--constraint=a100", "--mem=32G"], "maxJobs": 8}}');
     expect(r.ok && { backend: r.config.backend, slurm: r.config.slurm }).toEqual({
       backend: "slurm",
-      slurm: { partition: "gpu", qos: "short", extraArgs: ["--constraint=a100", "-N1"], gpusPerRun: 1, maxJobs: 8 },
+      slurm: { partition: "gpu", qos: "short", extraArgs: ["--constraint=a100", "--mem=32G"], gpusPerRun: 1, maxJobs: 8 },
     });
     // The attacks themselves are core/slurm-job.test.ts's: here, that reading overseer.json refuses them.
     for (const flag of ["--export=ALL", "--exp=ALL", "-o/tmp/x", "--constraint"]) {

@@ -44,9 +44,11 @@ export interface SlurmJobExit extends TrainingExit {
 }
 
 function slurm(program: string, args: readonly string[], env: NodeJS.ProcessEnv | undefined): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile(program, args, { env, timeout: 30_000 }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) || (err ? err.message : "") })),
-  );
+  return new Promise((resolve) => {
+    const child = execFile(program, args, { env, timeout: 30_000 }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) || (err ? err.message : "") }));
+    // Nothing to read: a Slurm command that would read stdin (a node file named /dev/stdin) gets its end at once.
+    child.stdin?.end();
+  });
 }
 
 /** scancel, for a job whose run nobody follows any more. Slurm says 0 even for a job it does not know. */
