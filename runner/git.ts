@@ -2,6 +2,7 @@
  * The git operations the runner needs. Runs are executed in detached worktrees, so the user's checkout and
  * branch are never touched.
  */
+import { serialised } from "./serial";
 import { execFile } from "node:child_process";
 import fsSync from "node:fs";
 import fs from "node:fs/promises";
@@ -92,9 +93,32 @@ export async function fileAtCommit(repoRoot: string, commit: string, relPath: st
   }
 }
 
+/**
+ * One repository's worktree changes, one at a time (a baseline's runs make their checkouts at once, and finished
+ * runs prune): git's own locking is left with less to do.
+ */
+const worktreeQueues = new Map<string, ReturnType<typeof serialised>>();
+function inWorktreeQueue<T>(repoRoot: string, fn: () => Promise<T>): Promise<T> {
+  let queue = worktreeQueues.get(repoRoot);
+  if (!queue) worktreeQueues.set(repoRoot, (queue = serialised()));
+  return queue(fn);
+}
+
 export async function addWorktree(repoRoot: string, dir: string, commit: string): Promise<void> {
   await fs.mkdir(path.dirname(dir), { recursive: true });
-  await git(repoRoot, ["worktree", "add", "--detach", "--force", dir, commit]);
+  await inWorktreeQueue(repoRoot, async () => {
+    try {
+      await git(repoRoot, ["worktree", "add", "--detach", "--force", dir, commit]);
+    } catch (first) {
+      // Under heavy load git 2.39 has exited non-zero after "Preparing worktree" with nothing more said (CI, twice):
+      // what it left is removed and it is asked once more; a second failure is the real one.
+      await fs.rm(dir, { recursive: true, force: true });
+      await git(repoRoot, ["worktree", "prune"]);
+      await git(repoRoot, ["worktree", "add", "--detach", "--force", dir, commit]).catch((again: Error) => {
+        throw new GitError(`${(first as Error).message}; asked again: ${again.message}`);
+      });
+    }
+  });
 }
 
 /**
@@ -103,7 +127,7 @@ export async function addWorktree(repoRoot: string, dir: string, commit: string)
  */
 export async function removeWorktree(repoRoot: string, dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true });
-  await git(repoRoot, ["worktree", "prune"]);
+  await inWorktreeQueue(repoRoot, () => git(repoRoot, ["worktree", "prune"]));
 }
 
 /**
