@@ -40,11 +40,15 @@ describe("examples/nanogpt", () => {
     expect(names).toEqual(expect.arrayContaining(["DEPTH", "N_EMBD", "N_HEAD", "SEQ_LEN", "DEVICE_BATCH_SIZE", "LEARNING_RATE", "WEIGHT_DECAY", "ADAM_BETAS", "WARMDOWN_RATIO"]));
     const config = parseWorkspaceConfig(before["overseer.json"]!);
     if (!config.ok) throw new Error(config.error);
-    expect(config.config).toMatchObject({ editable: ["train.py"], protected: ["prepare.py"], metric: { name: "val_bpb", goal: "minimize" }, budgetSeconds: 300 });
+    expect(config.config).toMatchObject({ editable: ["train.py"], protected: ["prepare.py", "evaluate.py"], metric: { name: "val_bpb", goal: "minimize" }, budgetSeconds: 300 });
     const after = { ...before, "train.py": before["train.py"]!.replace("LEARNING_RATE = 1e-3", "LEARNING_RATE = 2e-3").replace("DEPTH = 6", "DEPTH = 8") };
     expect(gateCandidate(["train.py"], config.config, before, after).level).toBe("low");
     // Its evaluation is in the protected module: a change there never runs.
-    const evalEdit = { ...before, "prepare.py": before["prepare.py"]!.replace("return nats / count / math.log(2)", "return 0.5") };
+    const evalEdit = { ...before, "prepare.py": before["prepare.py"]!.replace("return nats / count / math.log(2), largest", "return 0.5, largest") };
+    expect(evalEdit["prepare.py"]).not.toBe(before["prepare.py"]);
     expect(gateCandidate(["prepare.py"], config.config, before, evalEdit).level).toBe("blocked");
+    const evaluateEdit = { ...before, "evaluate.py": before["evaluate.py"]!.replace('print(f"val_bpb:          {bpb:.6f}")', 'print("val_bpb: 0.5")') };
+    expect(evaluateEdit["evaluate.py"]).not.toBe(before["evaluate.py"]);
+    expect(gateCandidate(["evaluate.py"], config.config, before, evaluateEdit).level).toBe("blocked");
   });
 });

@@ -85,9 +85,11 @@ def main():
 
     out.append("## Runs\n")
     out.append("wall: the run's life as the runner saw it; outside: wall minus training_seconds (start-up, compilation, evaluation).")
+    out.append("eval s: the trusted evaluation (evaluate.py and its two model servers), as the runner timed it; check Δ: the largest")
+    out.append("log-probability difference between the scoring pass and the fresh server's causality check; reported: training's own val_bpb.")
     out.append("util and memory: the runner's stored gpu.* series against nvidia-smi's own samples over the run's time.\n")
-    out.append("| run | by | commit | status | val_bpb | training s | wall s | outside s | steps | steps/s | tok/s | MFU % | peak VRAM MiB (script) | util % stored / smi | peak MiB stored / smi | points |")
-    out.append("|" + "---|" * 16)
+    out.append("| run | by | commit | status | val_bpb | training s | wall s | outside s | steps | steps/s | tok/s | MFU % | peak VRAM MiB (script) | util % stored / smi | peak MiB stored / smi | points | eval s | check Δ | reported |")
+    out.append("|" + "---|" * 19)
     for r in runs:
         s = {k: v.get("value") for k, v in json.loads(r["summary_json"] or "{}").items()}
         wall = (r["ended_at"] - r["started_at"]) / 1000 if r["ended_at"] and r["started_at"] else None
@@ -97,6 +99,7 @@ def main():
         stored = lambda series: [p[0] for p in db.execute("select value from metric_points where run_id = ? and series = ?", (r["id"], series))]
         util_stored, mem_stored = stored("gpu.util_percent"), stored("gpu.memory_mb")
         gpu = json.loads(r["gpu_json"] or "null")
+        evaluation = json.loads(r["evaluation_json"] or "null") or {}
         window = [
             x for x in samples
             if r["started_at"] and r["ended_at"] and r["started_at"] / 1000 <= x[0] <= r["ended_at"] / 1000 and (gpu is None or x[1] == gpu["index"])
@@ -111,6 +114,9 @@ def main():
             f"{fmt(mean(util_stored))} / {fmt(mean(util_smi))}",
             f"{fmt(max(mem_stored, default=None), 0)} / {fmt(max(mem_smi, default=None), 0)}",
             str(r["point_count"]),
+            fmt(evaluation["durationMs"] / 1000 if evaluation.get("durationMs") is not None else None, 2),
+            str((evaluation.get("summary") or {}).get("check_max_diff", "—")),
+            fmt(r["reported_metric"], 4),
         ]) + " |")
 
     # The noise: every finished run of the unchanged baseline (the single run and the session's baseline repeats).

@@ -11,7 +11,7 @@ import os
 import sys
 import time
 
-from prepare import MAX_SEQ_LEN, TIME_BUDGET, VOCAB_SIZE, evaluate_bpb, make_dataloader, prepare, require_cuda, tokens_in
+from prepare import MAX_SEQ_LEN, TIME_BUDGET, VOCAB_SIZE, evaluate_bpb, has_validation, make_dataloader, prepare, require_cuda, serve_logits, tokens_in
 
 require_cuda()  # before torch is used: a clear message on a machine without PyTorch or a GPU
 
@@ -168,9 +168,11 @@ def main():
             break
     print()
 
-    val_bpb = evaluate_bpb(model)
+    # Where the held-out text is hidden (Overseer's trusted evaluation), evaluate.py scores the saved weights instead.
+    val_bpb = evaluate_bpb(model) if has_validation() else None
     print("---")
-    print(f"val_bpb:          {val_bpb:.6f}")
+    if val_bpb is not None:
+        print(f"val_bpb:          {val_bpb:.6f}")
     print(f"training_seconds: {training_seconds:.1f}")
     print(f"total_seconds:    {time.time() - t_start:.1f}")
     print(f"peak_vram_mb:     {torch.cuda.max_memory_allocated() / 1024 / 1024:.1f}")
@@ -179,7 +181,23 @@ def main():
     print(f"num_steps:        {step}")
     print(f"num_params_M:     {n_params / 1e6:.1f}")
     print(f"depth:            {DEPTH}")
+    if os.environ.get("OVERSEER_CHECKPOINT_DIR"):
+        torch.save(model.state_dict(), os.path.join(os.environ["OVERSEER_CHECKPOINT_DIR"], "model.pt"))
+
+
+def serve():
+    """For evaluate.py: the trained weights, answering logits requests (inputs only, never a target)."""
+    model = GPT().cuda()
+    model.load_state_dict(torch.load(os.path.join(os.environ["OVERSEER_CHECKPOINT_DIR"], "model.pt"), map_location="cuda", weights_only=True))
+    model.eval()
+
+    def predict(tokens, n, t):
+        x = torch.frombuffer(bytearray(tokens), dtype=torch.uint8).view(n, t).cuda().long()
+        with torch.no_grad(), torch.autocast(device_type="cuda", dtype=torch.bfloat16):
+            return model(x).float().cpu().numpy().tobytes()
+
+    serve_logits(predict)
 
 
 if __name__ == "__main__":
-    main()
+    serve() if sys.argv[1:] == ["--serve"] else main()
