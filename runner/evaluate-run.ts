@@ -19,6 +19,7 @@ import { readLogTail } from "./log-tail";
 import { cacheEnv, gpuEnv, readablePaths, scratchDirs } from "./run-env";
 import { handOver, interpreterRoots, type SandboxProbe } from "./sandbox";
 import { relayModelServers, SERVER_FDS, type ModelServer, type ServerRole } from "./model-servers";
+import { dropPageCache } from "./page-cache";
 import { runSandboxed } from "./sandboxed-process";
 
 export interface EvaluationSpec {
@@ -47,7 +48,7 @@ export interface EvaluationSpec {
 export interface EvaluationRecord {
   outcome: EvaluationOutcome;
   /** For evaluation_json: what ran, its log, how long it took, what it printed. */
-  record: { command: string; logPath: string; durationMs: number; summary: Record<string, string>; limits: string; served?: { command: string; logPaths: string[] } };
+  record: { command: string; logPath: string; durationMs: number; summary: Record<string, string>; limits: string; served?: { command: string; logPaths: string[]; pageCache: string } };
 }
 
 export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord> {
@@ -75,6 +76,11 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
   handOver(s.probe, { dataDir: s.dataDir, dbFile: s.dbFile, runDir: s.scratchParent, logFile: s.logFile, own: [scratch.root] });
   const serve = evaluate.serve;
   let servers: { close(): Promise<void> } | null = null;
+  const cacheNotes = new Set<string>();
+  const clearPageCache = () => {
+    const why = dropPageCache([s.checkpointDir, s.worktree]);
+    if (why) cacheNotes.add(why);
+  };
   const exit = await runSandboxed({
     name: s.cgroup,
     command: evaluate.command,
@@ -84,7 +90,7 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
     mounts: { readable, writable: [scratch.root] },
     cwd: s.cwd,
     env: serve ? { ...env, OVERSEER_MODEL_FDS: `${SERVER_FDS.score.requests},${SERVER_FDS.score.answers},${SERVER_FDS.check.requests},${SERVER_FDS.check.answers}` } : env,
-    ...(serve ? { pipes: { extra: 4 }, onChild: (child) => (servers = relayModelServers(child, (role) => startServer(s, serve, role), s.graceMs)) } : {}),
+    ...(serve ? { pipes: { extra: 4 }, onChild: (child) => (servers = relayModelServers(child, (role) => startServer(s, serve, role), s.graceMs, clearPageCache)) } : {}),
     logFile: s.logFile,
     timeoutMs: evaluate.timeoutSeconds * 1000,
     graceMs: s.graceMs,
@@ -93,6 +99,8 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
     maxLogBytes: s.config.sandbox.maxLogMb * 1024 * 1024,
   });
   await (servers as { close(): Promise<void> } | null)?.close();
+  // And nothing the servers saw (the held-out text) is left there for the next run's training to read back.
+  if (serve) clearPageCache();
   collect(parser.end());
   const decided = decideOutcome({
     ...exit,
@@ -109,7 +117,15 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
     durationMs: exit.durationMs,
     summary: Object.fromEntries(summary.map((e) => [e.key, e.raw])),
     limits: exit.limits,
-    ...(serve ? { served: { command: serve.join(" "), logPaths: (["score", "check"] as const).map((role) => serverLog(s, role)) } } : {}),
+    ...(serve
+      ? {
+          served: {
+            command: serve.join(" "),
+            logPaths: (["score", "check"] as const).map((role) => serverLog(s, role)),
+            pageCache: cacheNotes.size ? [...cacheNotes].join("; ") : "cleared between the servers and after them",
+          },
+        }
+      : {}),
   };
   if (decided.outcome === "finished" && decided.metricValue !== null) {
     const raw = summary.find((e) => e.key === s.config.metric.name)!.raw;

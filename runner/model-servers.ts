@@ -25,9 +25,10 @@ export const SERVER_FDS: Record<ServerRole, { requests: number; answers: number 
 
 /**
  * Relays an evaluation's server fds to servers that `start` makes. Resolves `close` once every server it started
- * has exited (they are stopped if still running).
+ * has exited (they are stopped if still running). `between` runs after the scoring server is gone and before the
+ * checking one starts.
  */
-export function relayModelServers(evaluation: ChildProcess, start: (role: ServerRole) => ModelServer, graceMs: number): { close(): Promise<void> } {
+export function relayModelServers(evaluation: ChildProcess, start: (role: ServerRole) => ModelServer, graceMs: number, between: () => void = () => {}): { close(): Promise<void> } {
   const started: Partial<Record<ServerRole, ModelServer>> = {};
   const ignore = () => {};
   const connect = (role: ServerRole, before: (() => Promise<void>) | null) => {
@@ -60,6 +61,8 @@ export function relayModelServers(evaluation: ChildProcess, start: (role: Server
     scoring.stdin.end();
     const lingered = await Promise.race([scoring.exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs))]);
     if (lingered) await scoring.stop();
+    // Nothing the scoring server left in the machine's shared state (the page cache) reaches the checking one.
+    between();
   });
   return {
     close: async () => {

@@ -27,7 +27,7 @@ MAX_SEQ_LEN = 512  # the longest context a model may be given; the evaluation us
 EVAL_TOKENS = 2**19  # held-out tokens scored by evaluate_bpb
 VOCAB_SIZE = 256  # bytes
 EVAL_BATCH = 32  # windows per request to the served model
-CHECK_ROWS = 512  # windows asked again, with the bytes after a random cut replaced, of a fresh server
+CHECK_ROWS = 512  # windows asked again, with the bytes after a random cut replaced, of a fresh server (1 in 8 cut at the end)
 CHECK_POSITIONS = 8  # positions compared per checked window: the cut and 7 before it, drawn at random
 CHECK_TOLERANCE = 1e-3  # nats: a log-probability may differ this much; a cheat within it gains < 0.0015 bpb
 
@@ -283,8 +283,9 @@ def evaluate_served_bpb(servers, val):
     Bits per byte of a served model on the held-out bytes, computed here from its logits alone (it never sees a
     target it is not also given as input, and windows do not overlap, so no request holds another window's
     targets). Then CHECK_ROWS windows drawn at random are asked again of a fresh server, each with the bytes after
-    a random cut replaced by random ones: a prediction at or before the cut may use only the bytes up to it, so
-    its log-probabilities must be those of the scoring pass. A model that reads a later byte at a share q of the
+    a random cut replaced by random ones (a cut at the last position replaces none: the other rows of its batch
+    differ): a prediction at or before the cut may use only the bytes up to it, so its log-probabilities must be
+    those of the scoring pass. The runner clears the page cache between the two servers (runner/page-cache). A model that reads a later byte at a share q of the
     positions goes unseen with chance about (1-q)^CHECK_ROWS. Returns (bpb, the largest difference checked).
     """
     import numpy as np
@@ -294,8 +295,9 @@ def evaluate_served_bpb(servers, val):
         raise EvaluationError(f"the held-out text has {len(data)} bytes, fewer than one window of {WINDOW}")
     rng = secrets.SystemRandom()
     checks = []  # (window, cut, positions compared)
-    for _ in range(CHECK_ROWS):
-        cut = rng.randrange(MAX_SEQ_LEN - 1)
+    for i in range(CHECK_ROWS):
+        # One row in 8 is cut at the last position, which changes none of its bytes: only its neighbours differ.
+        cut = MAX_SEQ_LEN - 1 if i % 8 == 0 else rng.randrange(MAX_SEQ_LEN - 1)
         checks.append((rng.randrange(n_windows), cut, sorted({cut, *(rng.randrange(cut + 1) for _ in range(CHECK_POSITIONS - 1))})))
     wanted = {}
     for i, (w, _, positions) in enumerate(checks):
