@@ -70,6 +70,11 @@ export const runs = sqliteTable(
     waitingFor: text("waiting_for"),
     /** Where it executes when not a local process: { backend: "slurm", jobId } (runner/backends). */
     backendJson: text("backend_json"),
+    /**
+     * What a runner needs to take a Slurm run over after a restart and finish it as its own: the protected files'
+     * fingerprints from before it ran and its checkout's git folder ({ before, gitDir }; runner/execute-run).
+     */
+    resumeJson: text("resume_json"),
   },
   (t) => [index("runs_workspace_idx").on(t.workspaceId, t.id), index("runs_status_idx").on(t.status)],
 );

@@ -13,9 +13,10 @@ import { DEFAULT_CONFIG, parseWorkspaceConfig, type WorkspaceConfig } from "../c
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { lastStepBySeries } from "../db/queries/metrics";
-import { applyRunEvent, type RunRow, updateRun } from "../db/queries/runs";
+import { applyRunEvent, type RunRow } from "../db/queries/runs";
 import { slurmJobOf } from "../core/slurm-job";
-import { followSlurmJob } from "./backends/slurm/run-job";
+import { getWorkspace } from "../db/queries/workspaces";
+import { resumableJob, resumeRun } from "./execute-run";
 import { leftRunCgroup } from "./cgroup";
 import { cgroupName } from "./run-env";
 import { followLog, readLogInChunks, readLogTail } from "./log-tail";
@@ -61,16 +62,9 @@ export function recoverPoints(db: Db, run: RunRow): void {
  * Whether a new runner can take this run over: it got far enough to have a trainer, a log and a config. Its
  * trainer may have ended meanwhile: then the outcome is read from the log at once.
  */
-export function canAdopt(run: RunRow): boolean {
-  return (run.pid !== null || slurmJobOf(run) !== null) && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
-}
-
-/** What a new runner knows of how the trainer ended: Slurm keeps a job's exit code; a local orphan's is lost. */
-interface SeenEnd {
-  exitCode: number | null;
-  signal: string | null;
-  /** Slurm's end state (FAILED, OUT_OF_MEMORY…), for the reason. */
-  finalState: string | null;
+export function canAdopt(settings: Settings, run: RunRow): boolean {
+  if (slurmJobOf(run) !== null) return resumableJob(settings, run) !== null;
+  return run.pid !== null && !!run.logPath && fs.existsSync(run.logPath) && !!run.configJson;
 }
 
 /**
@@ -83,8 +77,13 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   // Parsed, not cast: a run stored by an earlier version gets the defaults of what it lacks.
   const stored = parseWorkspaceConfig(run.configJson!, `run ${run.id}'s stored configuration`);
   const config: WorkspaceConfig = stored.ok ? stored.config : DEFAULT_CONFIG;
-  const jobId = slurmJobOf(run);
-  if (jobId) return adoptSlurmJob(run, jobId, config, opts);
+  // A Slurm job outlives its runner with its checkout and exit code: the run is finished as its own runner would have.
+  if (slurmJobOf(run)) {
+    const ws = getWorkspace(db, run.workspaceId);
+    if (ws) return resumeRun(run, ws, { db, settings, signal: opts.signal });
+    const endedAt = Date.now();
+    return persistently(() => applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "its workspace is no longer known, so its checkout cannot be finished" }));
+  }
   const pgid = run.pid!;
   const replay = logReplay(db, run);
   let timedOut = false;
@@ -123,29 +122,6 @@ export async function adoptRun(run: RunRow, opts: { db: Db; settings: Settings; 
   return persistently(() => recordOutcome(db, run, config, { timedOut, cancelled, logLimitReached, aliveAtStart, shutdown: cancelled && opts.signal?.reason === "shutdown" }, replay.state, endedAt));
 }
 
-/**
- * A Slurm run's job, re-attached: pending, running, or ended while no runner watched (Slurm remembers it for
- * MinJobAge, 300 s by default). Its log is read from byte 0, its exit code is Slurm's, its timeout counts from the
- * job's start. A job Slurm has forgotten is judged from its log alone, as a local orphan found dead is.
- */
-async function adoptSlurmJob(run: RunRow, jobId: string, config: WorkspaceConfig, opts: { db: Db; settings: Settings; signal?: AbortSignal }): Promise<RunRow> {
-  const replay = logReplay(opts.db, run);
-  const exit = await followSlurmJob(jobId, {
-    runId: run.id,
-    logFile: run.logPath!,
-    timeoutMs: config.timeoutSeconds * 1000,
-    signal: opts.signal,
-    onOutput: replay.feed,
-    maxLogBytes: config.sandbox.maxLogMb * 1024 * 1024,
-    onState: (state, words) => void persistently(() => updateRun(opts.db, run.id, { waitingFor: state.phase === "pending" ? words : null })),
-  });
-  replay.end();
-  await persistently(() => replay.writer.finish());
-  const seen = exit.finalState !== null;
-  const flags = { timedOut: exit.timedOut, cancelled: exit.cancelled, logLimitReached: exit.logLimitReached, aliveAtStart: seen, shutdown: exit.cancelled && opts.signal?.reason === "shutdown" };
-  return persistently(() => recordOutcome(opts.db, run, config, flags, replay.state, Date.now(), seen ? { exitCode: exit.exitCode, signal: exit.signal, finalState: exit.finalState } : null));
-}
-
 function recordOutcome(
   db: Db,
   run: RunRow,
@@ -153,7 +129,6 @@ function recordOutcome(
   { timedOut, cancelled, logLimitReached, aliveAtStart, shutdown }: { timedOut: boolean; cancelled: boolean; logLimitReached: boolean; aliveAtStart: boolean; shutdown: boolean },
   { summary, sawFail, oomLine }: ReturnType<typeof logReplay>["state"],
   endedAt: number,
-  seenEnd: SeenEnd | null = null,
 ): RunRow {
   const maxLogMb = config.sandbox.maxLogMb;
   if (shutdown) return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: "the runner was stopped while this run was in flight", logTail: readLogTail(run.logPath) });
@@ -166,7 +141,7 @@ function recordOutcome(
       logTail: readLogTail(run.logPath),
     });
   }
-  if (!seenEnd && !timedOut && !cancelled && !logLimitReached && !sawFail && !oomLine && !printedMetric) {
+  if (!timedOut && !cancelled && !logLimitReached && !sawFail && !oomLine && !printedMetric) {
     // Found dead with nothing in its log that says how it ended: not the candidate's fault as far as anyone knows.
     if (!aliveAtStart) {
       return applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, {
@@ -184,8 +159,8 @@ function recordOutcome(
   const decision = decideOutcome({
     spawnError: null,
     // Without an exit status, one that printed its metric is taken to have exited 0.
-    exitCode: seenEnd ? seenEnd.exitCode : printedMetric && !sawFail ? 0 : null,
-    signal: seenEnd?.signal ?? null,
+    exitCode: printedMetric && !sawFail ? 0 : null,
+    signal: null,
     timedOut,
     cancelled,
     logLimitReached,
@@ -199,7 +174,7 @@ function recordOutcome(
   });
   return applyRunEvent(db, run.id, { type: "run_ended", outcome: decision.outcome }, endedAt, {
     endedAt,
-    reason: seenEnd?.finalState && decision.outcome === "crashed" ? `${decision.reason} (Slurm says ${seenEnd.finalState})` : decision.reason,
+    reason: decision.reason,
     metricValue: decision.metricValue,
     summaryJson: JSON.stringify(summaryRecord(summary)),
     logTail: decision.outcome === "finished" ? null : readLogTail(run.logPath),

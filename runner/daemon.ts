@@ -319,7 +319,7 @@ function orphanedRuns(db: Db, atStart: boolean): RunRow[] {
 async function reconcile(db: Db, settings: Settings, log: (l: string) => void, atStart = true): Promise<RunRow[]> {
   const orphans: RunRow[] = [];
   for (const run of orphanedRuns(db, atStart)) {
-    if (canAdopt(run)) {
+    if (canAdopt(settings, run)) {
       orphans.push(run);
       continue;
     }

@@ -14,19 +14,21 @@ import { withEvaluation } from "../core/evaluation";
 import { decideOutcome, summaryRecord } from "../core/outcome";
 import { SummaryWatch, timingSuspicions } from "../core/run-integrity";
 import type { SummaryEntry } from "../core/types";
-import type { WorkspaceConfig } from "../core/workspace-config";
+import { parseWorkspaceConfig, type WorkspaceConfig } from "../core/workspace-config";
+import { slurmJobOf } from "../core/slurm-job";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
 import { persistently } from "../db/faults";
 import { freeDiskMb } from "../db/free-space";
 import { appendEvent } from "../db/queries/events";
+import { lastStepBySeries, storedPointCount, storedProgressSpan } from "../db/queries/metrics";
 import { applyRunEvent, getRun, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
 import { recoverPoints } from "./adopt-run";
 import { addWorktree, checkoutGitDir, gitInCheckout, headCommit, removeWorktree } from "./git";
 import { readLogTail } from "./log-tail";
 import { MetricWriter, type WriteStall } from "./metric-writer";
-import { changedSince, fingerprints, resolveDataPath } from "./protected-hash";
+import { changedSince, type Fingerprints, fingerprints, resolveDataPath } from "./protected-hash";
 import { waitForDiskSpace } from "./disk-space";
 import { sampleGpu, waitForGpuMemory } from "./gpu";
 import { stopGroup } from "./process-group";
@@ -115,13 +117,70 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
   } catch (e) {
     return end(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
-    fs.rmSync(path.join(runDir, "scratch"), { recursive: true, force: true });
-    // Removed after the run is recorded, off the path to the next run's start; worktreeRemovals() waits for it.
-    const removal: Promise<void> = removeWorktree(ws.repoRoot, worktree)
-      .catch(() => undefined)
-      .finally(() => removals.delete(removal));
-    removals.add(removal);
+    removeRunFiles(runDir, ws, worktree);
   }
+}
+
+/** What a Slurm run left for a runner that takes it over (resumeRun): stored before its job was submitted. */
+interface ResumeRecord {
+  before: Fingerprints;
+  gitDir: string;
+}
+
+/** The Slurm job of a run whose runner is gone, when a new runner can finish the run as its own (resumeRun). */
+export function resumableJob(settings: Settings, run: RunRow): string | null {
+  const jobId = slurmJobOf(run);
+  const ready = jobId && run.resumeJson && run.configJson && run.startedAt && run.logPath && fs.existsSync(run.logPath) && fs.existsSync(runWorktree(settings, run.id));
+  return ready ? jobId : null;
+}
+
+/**
+ * A Slurm run whose runner died (or was restarted) while its job was queued or running, taken over and finished as
+ * the runner that started it would have: its job followed to its end (at once if it ended meanwhile), the log read
+ * again from byte 0 (each point stored once), then the same guards, tamper check (against the fingerprints stored
+ * before the job was submitted) and trusted evaluation as any run.
+ */
+export async function resumeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOptions): Promise<RunRow> {
+  const { db, settings } = opts;
+  const jobId = resumableJob(settings, run);
+  if (!jobId) throw new Error(`run ${run.id} cannot be taken over: it has no Slurm job, checkout or record to resume from`);
+  const stored = parseWorkspaceConfig(run.configJson!, `run ${run.id}'s stored configuration`);
+  if (!stored.ok) throw new Error(stored.error);
+  const resume = JSON.parse(run.resumeJson!) as ResumeRecord;
+  const worktree = runWorktree(settings, run.id);
+  const runDir = path.dirname(run.logPath!);
+  try {
+    return await trainAndRecord(
+      run,
+      ws,
+      stored.config,
+      { worktree, cwd: path.join(worktree, ws.subdir), gitDir: resume.gitDir },
+      run.logPath!,
+      run.startedAt!,
+      { ...opts, gpu: null },
+      {
+        jobId,
+        before: resume.before,
+        // Its clock started when its job did (the runner that submitted it said so), unless it is still queued.
+        clockStartsWhenRunning: run.waitingFor !== null,
+      },
+    );
+  } catch (e) {
+    return persistently(() =>
+      applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: `internal error while running: ${e instanceof Error ? e.message : String(e)}` }),
+    );
+  } finally {
+    removeRunFiles(runDir, ws, worktree);
+  }
+}
+
+/** A run's scratch folder at once, and its checkout off the path to the next run's start (worktreeRemovals() waits). */
+function removeRunFiles(runDir: string, ws: WorkspaceRow, worktree: string): void {
+  fs.rmSync(path.join(runDir, "scratch"), { recursive: true, force: true });
+  const removal: Promise<void> = removeWorktree(ws.repoRoot, worktree)
+    .catch(() => undefined)
+    .finally(() => removals.delete(removal));
+  removals.add(removal);
 }
 
 const removals = new Set<Promise<void>>();
@@ -139,14 +198,18 @@ async function trainAndRecord(
   logFile: string,
   startedAt: number,
   opts: ExecuteOptions,
+  resume?: { jobId: string; before: Fingerprints; clockStartsWhenRunning: boolean },
 ): Promise<RunRow> {
   const { db, settings } = opts;
   const parser = new LogParser();
-  const writer = new MetricWriter(db, run.id);
+  // Taken over: what the runner before stored is not stored again (its log is read from byte 0).
+  const writer = resume ? MetricWriter.resume(db, run) : new MetricWriter(db, run.id);
+  const storedSteps = resume ? lastStepBySeries(db, run.id) : new Map<string, number>();
+  let gpuSamplesToSkip = resume ? storedPointCount(db, run.id, GPU_SERIES.memory) : 0;
   const summary: SummaryEntry[] = [];
   const warnings = new Set<string>();
   const watch = new SummaryWatch(config.metric.name);
-  const progressAt: { first: number | null; last: number | null } = { first: null, last: null };
+  const progressAt: { first: number | null; last: number | null } = resume ? storedProgressSpan(db, run.id) : { first: null, last: null };
   // Times within the run come from the monotonic clock: a jump of the wall clock (NTP, a suspended VM) must
   // neither bend the time axis nor look like a run that took an hour.
   let t0 = performance.now() - (Date.now() - startedAt);
@@ -158,8 +221,10 @@ async function trainAndRecord(
     for (const e of events) {
       watch.see(e);
       if (e.kind === "progress") {
+        const values = resume ? Object.fromEntries(Object.entries(e.values).filter(([series]) => e.step > (storedSteps.get(series) ?? -Infinity))) : e.values;
+        if (!Object.keys(values).length) continue;
         const t = elapsed();
-        writer.add(e.step, e.values, t);
+        writer.add(e.step, values, t);
         if (progressAt.first === null && config.evaluate) {
           if (budgetTimer) clearTimeout(budgetTimer);
           budgetTimer = setTimeout(() => stopForBudget?.(), budgetMs);
@@ -182,7 +247,7 @@ async function trainAndRecord(
   let budgetTimer: NodeJS.Timeout | null = null;
   // The protected files in the run's checkout and in the workspace, and the data they name: before and after.
   const guarded = guardedPaths(config, cwd, ws.path, opts.parentEnv ?? process.env);
-  const before = fingerprints(guarded);
+  const before = resume?.before ?? fingerprints(guarded);
 
   // The run's own home, TMPDIR and caches (torch.compile, Triton, pip), removed when it ends: nothing one run
   // writes there can run in the next (a cache shared across runs would carry code from one to another).
@@ -193,7 +258,7 @@ async function trainAndRecord(
   fs.mkdirSync(checkpointDir, { recursive: true });
   // A session's run may start from the cache a kept run left, where the workspace allows it (runner/run-cache).
   const reuseCache = config.sandbox.cacheReuse && run.origin === "session";
-  if (reuseCache) seedRunCache(settings.dataDir, ws.id, scratch.cache);
+  if (reuseCache && !resume) seedRunCache(settings.dataDir, ws.id, scratch.cache);
   const probe = await probeSandbox();
   const env = buildChildEnv(opts.parentEnv ?? process.env, config.env, {
     OVERSEER_RUN_ID: String(run.id),
@@ -220,7 +285,18 @@ async function trainAndRecord(
     hidden: readablePaths(config.evaluate?.data ?? [], env, ws.path),
   };
   handOver(probe, { dataDir: settings.dataDir, dbFile: settings.dbFile, runDir: path.dirname(logFile), logFile, own: [worktree, scratch.root, checkpointDir] });
+  // A runner that takes this run over after a restart finishes it from this (resumeRun): only a job outlives its runner.
+  if (config.backend === "slurm" && !resume) {
+    const record: ResumeRecord = { before, gitDir };
+    await persistently(() => updateRun(db, run.id, { resumeJson: JSON.stringify(record) }));
+  }
+  // Taken over after its first progress record: what is left of its budget.
+  if (resume && config.evaluate && progressAt.first !== null) {
+    const first = progressAt.first;
+    budgetTimer = setTimeout(() => stopForBudget?.(), Math.max(0, budgetMs - (elapsed() - first)));
+  }
   const exit = await runOnBackend(config, {
+    reattach: resume?.jobId,
     runId: run.id,
     name: cgroupName(settings.dataDir, run.id),
     command: config.command,
@@ -236,12 +312,12 @@ async function trainAndRecord(
     onRunning: () => {
       // A job's wait in the cluster's queue is not the run's: its time (the budget bar, the session's training time,
       // the points' seconds) starts when the job does. Nothing was recorded before: its log was empty.
-      if (config.backend === "slurm") {
+      if (config.backend === "slurm" && (!resume || resume.clockStartsWhenRunning)) {
         t0 = performance.now();
         const at = Date.now();
         void persistently(() => updateRun(db, run.id, { startedAt: at }));
       }
-      if (config.evaluate && progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), silentMs);
+      if (config.evaluate && progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), Math.max(0, silentMs - elapsed()));
     },
     onSubmitted: (jobId) => void persistently(() => updateRun(db, run.id, { backendJson: JSON.stringify({ backend: "slurm", jobId }) })),
     onWaiting: (why) => void persistently(() => updateRun(db, run.id, { waitingFor: why })),
@@ -255,6 +331,11 @@ async function trainAndRecord(
     budgetStop: (stop) => (stopForBudget = stop),
     gpuSampling: { nvidiaSmi: settings.gpu.nvidiaSmi, everyMs: settings.gpu.sampleMs },
     onGpuSample: (sample) => {
+      // Taken over, the job's GPU file is read from the start: the samples stored before are not stored again.
+      if (gpuSamplesToSkip > 0) {
+        gpuSamplesToSkip--;
+        return;
+      }
       telemetry.add(sample);
       if (gpu) return;
       gpu = identityOf(sample);
@@ -276,6 +357,11 @@ async function trainAndRecord(
     for (const message of warnings) appendEvent(db, { type: "log_warning", at: Date.now(), workspaceId: ws.id, runId: run.id, payload: { message } });
   });
 
+  // Taken over, a job whose end Slurm no longer knows (forgotten past MinJobAge, or lost): not the candidate's fault.
+  if (resume && exit.spawnError) {
+    const endedAt = Date.now();
+    return persistently(() => applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: `${exit.spawnError}; every point of its log is kept`, logTail: readLogTail(logFile) }));
+  }
   const decided = decideOutcome({
     ...exit,
     maxLogMb: config.sandbox.maxLogMb,
@@ -315,8 +401,8 @@ async function trainAndRecord(
           ...watch.suspicions(),
           ...timingSuspicions({
             summary,
-            // Its own life: a wait in a cluster's queue is not time it ran.
-            wallMs: elapsed() - exit.pendingMs,
+            // Its own life: a job's clock (t0) starts when it runs, so a wait in the cluster's queue is not in it.
+            wallMs: elapsed(),
             firstProgressMs: progressAt.first,
             lastProgressMs: progressAt.last,
             runnerStalledMs: stalledWhileRecording,

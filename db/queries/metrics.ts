@@ -34,6 +34,8 @@ function prepare(db: Db) {
     names: c.prepare("SELECT DISTINCT series FROM metric_points WHERE run_id = ?"),
     maxId: c.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM metric_points WHERE run_id = ?"),
     lastSteps: c.prepare("SELECT series, MAX(step) AS step FROM metric_points WHERE run_id = ? GROUP BY series"),
+    count: c.prepare("SELECT COUNT(*) AS n FROM metric_points WHERE run_id = ? AND series = ?"),
+    span: c.prepare("SELECT MIN(t_ms) AS first, MAX(t_ms) AS last FROM metric_points WHERE run_id = ? AND series NOT LIKE 'gpu.%'"),
     // Between the summary and the run's newest point: the rows after it belong to later runs (millions, maybe).
     tail: c.prepare(
       "SELECT id, series, step, t_ms AS tMs, value FROM metric_points WHERE id > ? AND id <= COALESCE((SELECT last_point_id FROM runs WHERE id = ?), 9007199254740991) AND +run_id = ? ORDER BY id",
@@ -112,6 +114,15 @@ export function currentSummaries(db: Db, runId: number): { summaries: Map<string
 /** The highest step stored in each series of a run: points a replay of its log must not write twice. */
 export function lastStepBySeries(db: Db, runId: number): Map<string, number> {
   return new Map((stmts(db).lastSteps.all(runId) as { series: string; step: number }[]).map((r) => [r.series, r.step]));
+}
+
+export function storedPointCount(db: Db, runId: number, series: string): number {
+  return (stmts(db).count.get(runId, series) as { n: number }).n;
+}
+
+/** When, in the run's own milliseconds, its first and last stored progress records came (the gpu.* series aside). */
+export function storedProgressSpan(db: Db, runId: number): { first: number | null; last: number | null } {
+  return stmts(db).span.get(runId) as { first: number | null; last: number | null };
 }
 
 export function pointsAfter(db: Db, runId: number, afterId: number, limit = 5000): StoredPoint[] {

@@ -9,7 +9,7 @@ import { slurmJobOf } from "../../core/slurm-job";
 import type { WorkspaceConfig } from "../../core/workspace-config";
 import { sandboxedCommand } from "../sandbox";
 import { runSandboxed, type SandboxedExit, type SandboxedSpec } from "../sandboxed-process";
-import { cancelSlurmJob, runSlurmJob } from "./slurm/run-job";
+import { cancelSlurmJob, followSlurmJob, runSlurmJob, type SlurmJobSpec } from "./slurm/run-job";
 
 export interface BackendSpec extends SandboxedSpec {
   runId: number;
@@ -24,6 +24,11 @@ export interface BackendSpec extends SandboxedSpec {
   onGpuSample?: (sample: GpuSample) => void;
   /** Slurm: why the job's GPUs give no samples. */
   onGpuNote?: (note: string) => void;
+  /**
+   * Slurm: follow this job, submitted by a runner that is gone, instead of submitting one: its log and GPU file are
+   * read from byte 0, its timeout counts from its own start (runner/execute-run resumeRun).
+   */
+  reattach?: string;
 }
 
 export interface BackendExit extends SandboxedExit {
@@ -32,7 +37,8 @@ export interface BackendExit extends SandboxedExit {
 }
 
 export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): Promise<BackendExit> {
-  if (config.backend === "local")
+  if (config.backend === "local") {
+    if (spec.reattach) throw new Error("a local run cannot be re-attached to: only a Slurm job outlives its runner this way");
     return {
       ...(await runSandboxed({
         ...spec,
@@ -43,9 +49,10 @@ export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): 
       })),
       pendingMs: 0,
     };
+  }
   // The same sandbox as a local run, inside the job; Slurm's own cgroup holds the job's processes and memory.
   const command = sandboxedCommand(spec.command, { probe: spec.probe, settings: spec.sandbox, mounts: spec.mounts });
-  const exit = await runSlurmJob({
+  const job: SlurmJobSpec = {
     runId: spec.runId,
     command,
     cwd: spec.cwd,
@@ -65,7 +72,8 @@ export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): 
     onGpuSample: spec.onGpuSample,
     onGpuNote: spec.onGpuNote,
     onState: (state, words) => spec.onWaiting?.(state.phase === "pending" ? words : null),
-  });
+  };
+  const exit = spec.reattach ? await followSlurmJob(spec.reattach, job) : await runSlurmJob(job);
   return { ...exit, overMemory: exit.finalState === "OUT_OF_MEMORY", limits: `Slurm job ${exit.jobId ?? "(not submitted)"}: its cgroup holds its processes and memory` };
 }
 

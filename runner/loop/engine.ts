@@ -17,14 +17,15 @@ import type { WorkspaceConfig } from "../../core/workspace-config";
 import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { applyExperimentEvent, createExperiment, listExperiments, type ExperimentRow } from "../../db/queries/experiments";
-import { applyRunEvent, getRun } from "../../db/queries/runs";
+import { applyRunEvent, getRun, type RunRow } from "../../db/queries/runs";
 import { addCosts, linkApiCalls } from "../../db/queries/api-calls";
 import { applySessionEvent, claimSession, getSession, releaseSession, sessionOptions, updateSession, type SessionRow } from "../../db/queries/sessions";
 import { describeDriver, driverAlive, selfDriver } from "../process-identity";
 import { storeFileChanges } from "../../db/queries/snapshots";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { configAtCommit } from "../workspace";
-import { cleanUpAbandonedRun, runWorktree, worktreeRemovals } from "../execute-run";
+import { cleanUpAbandonedRun, resumableJob, runWorktree, worktreeRemovals } from "../execute-run";
+import { abandonLeftovers } from "./leftovers";
 import { exportScheduler } from "../export";
 import type { ProposalOutcome, Proposer } from "../proposers/types";
 import { branchTip, moveBranch, openSessionGit, pin, readFilesAt, refFor, repinAll, type SessionGit } from "../session-git";
@@ -101,6 +102,7 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
     retryProposal: null,
     reviewer: createReviewer(sessionOptions(s), deps.settings),
     decisions: serialised(),
+    leftovers: new Map(),
   };
   steps.retryProposal = async (exp, error) => {
     const ctx = await buildProposalContext(db, getSession(db, sessionId)!, g, config);
@@ -110,7 +112,7 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
     return out.kind === "proposal" ? out : null;
   };
   try {
-    await reconcile(db, deps.settings, sessionId, ws.repoRoot);
+    steps.leftovers = await reconcile(db, deps.settings, sessionId, ws.repoRoot, deps.log);
     await repairBranch(g, getSession(db, sessionId)!, listExperiments(db, sessionId), deps.log);
     await repinAll(
       g,
@@ -140,6 +142,7 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
       await loop(deps, steps, sessionId, config, pool, mine);
     } finally {
       pool.forget(`session:${sessionId}`);
+      await abandonLeftovers(steps, "the session stopped before it took this run over again");
     }
   } finally {
     await exports.flush();
@@ -447,8 +450,10 @@ function finish(db: Db, steps: StepDeps, sessionId: number, status: "stopped" | 
 }
 
 /**
- * A loop that died left experiments running: their runs are stopped and they run again. A run it had queued
- * but not started is cancelled, and a worktree it had not yet removed is removed.
+ * A loop that died left experiments running: they run again. Their Slurm runs whose jobs can be taken over are
+ * kept, by experiment, for the loop to follow to their end when the experiment runs (StepDeps.leftovers); other
+ * runs in flight are stopped. A run it had queued but not started is cancelled, and a worktree it had not yet
+ * removed is removed.
  */
 /** Puts the branch back where the database says the best is, when a kill came between moving it and recording the keep. */
 async function repairBranch(g: SessionGit, s: SessionRow, experiments: ExperimentRow[], log: (line: string) => void): Promise<void> {
@@ -463,12 +468,17 @@ async function repairBranch(g: SessionGit, s: SessionRow, experiments: Experimen
   }
 }
 
-async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot: string): Promise<void> {
+async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot: string, log: (line: string) => void): Promise<Map<number, RunRow[]>> {
+  const leftovers = new Map<number, RunRow[]>();
   for (const e of listExperiments(db, sessionId)) {
     for (const runId of JSON.parse(e.runIdsJson) as number[]) {
       const run = getRun(db, runId);
       if (!run) continue;
-      if (run.status === "running") {
+      const job = run.status === "running" && e.status === "running" ? resumableJob(settings, run) : null;
+      if (job) {
+        leftovers.set(e.id, [...(leftovers.get(e.id) ?? []), run]);
+        log(`#${e.idx}: run ${run.id}'s Slurm job ${job} is still the cluster's: the loop takes it over when #${e.idx} runs again`);
+      } else if (run.status === "running") {
         await cleanUpAbandonedRun(db, settings, repoRoot, run);
         applyRunEvent(db, run.id, { type: "run_interrupted" }, Date.now(), { endedAt: Date.now(), reason: "the loop stopped while this run was in flight" });
       } else if (run.status === "queued") {
@@ -479,4 +489,5 @@ async function reconcile(db: Db, settings: Settings, sessionId: number, repoRoot
     }
     if (e.status === "running") applyExperimentEvent(db, e.id, { type: "requeued" }, Date.now(), { reason: "the loop was restarted: running it again" });
   }
+  return leftovers;
 }

@@ -12,7 +12,8 @@ import { countExperimentEvents } from "../../db/queries/events";
 import { applyExperimentEvent, getExperiment, listExperiments, updateExperiment, type ExperimentRow } from "../../db/queries/experiments";
 import { createRun, getRuns, type RunRow } from "../../db/queries/runs";
 import { getSession, sessionOptions, updateSession } from "../../db/queries/sessions";
-import { executeRun } from "../execute-run";
+import { executeRun, resumeRun } from "../execute-run";
+import { takeLeftover } from "./leftovers";
 import { settleRunCaches } from "../run-cache";
 import { moveBranch, readFilesAt } from "../session-git";
 import { buildCandidate } from "./build-candidate";
@@ -62,6 +63,11 @@ async function runsOnItsParent(d: StepDeps, exp: ExperimentRow, best: string): P
 
 /** One run of the experiment's commit on one GPU; the session's training time and the peak memory follow it. */
 async function runOnce(d: StepDeps, exp: ExperimentRow, attempt: number, gpu: GpuIdentity | null, signal: AbortSignal, seed: number): Promise<RunRow> {
+  const leftover = await takeLeftover(d, exp);
+  if (leftover) {
+    d.log(`  #${exp.idx} run ${attempt + 1} (run ${leftover.id}): taken over from the loop before, its Slurm job followed to its end`);
+    return recordRunTime(d, exp, await resumeRun(leftover, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv }));
+  }
   const run = await durably(d, () =>
     d.db.transaction(() => {
       const r = createRun(d.db, { workspaceId: d.ws.id, origin: "session", at: Date.now(), commitSha: exp.commitSha! });
@@ -72,6 +78,11 @@ async function runOnce(d: StepDeps, exp: ExperimentRow, attempt: number, gpu: Gp
   );
   d.log(`  #${exp.idx} run ${attempt + 1} (run ${run.id}${gpu ? ` on GPU ${gpu.index}` : ""})`);
   const final = await executeRun(run, d.ws, { db: d.db, settings: d.settings, signal, parentEnv: d.parentEnv, gpu, backend: d.config.backend, extraEnv: { OVERSEER_SEED: String(seed + attempt) } });
+  return recordRunTime(d, exp, final);
+}
+
+/** The session's training time and the experiment's peak memory follow each run. */
+async function recordRunTime(d: StepDeps, exp: ExperimentRow, final: RunRow): Promise<RunRow> {
   await durably(d, () =>
     d.db.transaction(() => {
       const s = getSession(d.db, exp.sessionId)!;

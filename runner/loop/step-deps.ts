@@ -4,6 +4,7 @@ import type { Settings } from "../../core/settings";
 import type { Db } from "../../db/open";
 import { persistently } from "../../db/faults";
 import type { ExperimentRow } from "../../db/queries/experiments";
+import type { RunRow } from "../../db/queries/runs";
 import type { WorkspaceRow } from "../../db/queries/workspaces";
 import type { Reviewer } from "../reviewer";
 import type { ExportScheduler } from "../export";
@@ -28,6 +29,11 @@ export interface StepDeps {
   decisions: <T>(decide: () => Promise<T>) => Promise<T>;
   /** Asks the proposer once more when edits do not apply (a new answer: its own title and edits); null when there is no one to ask. */
   retryProposal: ((exp: ExperimentRow, error: string) => Promise<RetriedProposal | null>) | null;
+  /**
+   * Runs a loop that stopped left in flight on Slurm, by experiment: the loop takes them over (runner/execute-run
+   * resumeRun) when their experiment runs again, rather than cancelling their jobs and training them anew.
+   */
+  leftovers: Map<number, RunRow[]>;
 }
 
 /** A write that carries a result: a locked or full database is waited out (asynchronously), said once in the log. */

