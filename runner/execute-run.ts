@@ -360,7 +360,9 @@ async function trainAndRecord(
   // Taken over, a job whose end Slurm no longer knows (forgotten past MinJobAge, or lost): not the candidate's fault.
   if (resume && exit.spawnError) {
     const endedAt = Date.now();
-    return persistently(() => applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: `${exit.spawnError}; every point of its log is kept`, logTail: readLogTail(logFile) }));
+    return persistently(() =>
+      applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: `${exit.spawnError}; every point of its log is kept`, logTail: readLogTail(logFile) }),
+    );
   }
   const decided = decideOutcome({
     ...exit,

@@ -190,6 +190,24 @@ describe("overseer run --backend slurm", () => {
     db.close();
   }, 120_000);
 
+  it("does not count a job's wait in the queue as its life: held 6 s, then trained 3 s and said so, it is not suspicious", async () => {
+    const repo = trainerWorkspace("slow.mjs", { command: ["sh", "-c", "node train.mjs 3; echo 'training_seconds: 3.0'"], budgetSeconds: 3, timeoutSeconds: 60, slurm: { extraArgs: ["--hold"] } });
+    const dataDir = tempDir("overseer-data-");
+    const cli = spawn(BIN, ["run", repo, "--backend", "slurm", "--json"], { env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir() }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    cli.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    const exited = new Promise((r) => cli.once("exit", r));
+    try {
+      const jobId = await waitFor(() => firstJobOf(dataDir), 30_000, "the run's job");
+      await new Promise((r) => setTimeout(r, 6000));
+      execFileSync("scontrol", ["release", jobId], { env: clientEnv });
+      await exited;
+      expect(JSON.parse(out)).toMatchObject({ outcome: "finished", summary: { training_seconds: 3 }, suspicion: [] });
+    } finally {
+      cli.kill("SIGKILL");
+    }
+  }, 120_000);
+
   it("samples the job's GPU on its node, with the nvidia-smi found there, into the run's gpu.* series", () => {
     // The node's nvidia-smi: the fake, with two GPUs told apart by their memory, behind an absolute path.
     const dir = tempDir("slurm-smi-");
