@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fakeNvidiaSmi } from "../test/helpers/fake-nvidia-smi";
 import { describe, expect, it } from "vitest";
 import { describePending, JobGpuReader, jobScript, parseScontrolJob, phaseOf, sbatchArgs, sbatchFlagProblem, shellQuote, slurmJobOf, slurmSeconds } from "./slurm-job";
 
@@ -30,26 +31,24 @@ describe("jobScript", () => {
 });
 
 describe("GPU telemetry from inside a job", () => {
-  const FAKE = path.resolve(__dirname, "../test/fixtures/fake-nvidia-smi.mjs");
   /** Runs the job script's own lines with sh, as Slurm would, with the fake nvidia-smi (two GPUs) on the node. */
   function runScript(visible: string, nvidiaSmi: string): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "job-gpu-"));
-    const state = path.join(dir, "gpus.json");
-    fs.writeFileSync(state, JSON.stringify([0, 1].map((i) => ({ name: `GPU model ${i}`, memoryTotalMb: 81559, memoryUsedMb: 1000 * (i + 1) }))));
-    const smi = path.join(dir, "nvidia-smi");
-    // Its pid is kept: on a node Slurm ends the looping sampler with the job, here the test does.
-    fs.writeFileSync(smi, `#!/bin/sh\necho $$ >> ${dir}/pids\nFAKE_NVIDIA_SMI_STATE=${state} exec node ${FAKE} "$@"\n`, { mode: 0o755 });
+    const smi = fakeNvidiaSmi(
+      dir,
+      [0, 1].map((i) => ({ name: `GPU model ${i}`, memoryTotalMb: 81559, memoryUsedMb: 1000 * (i + 1) })),
+    );
     const file = path.join(dir, "gpu.csv");
     const script = jobScript({
       runId: 1,
       command: ["sleep", "1.2"],
       cwd: dir,
       env: { PATH: process.env.PATH! },
-      gpuSamples: { file, nvidiaSmi: nvidiaSmi === "fake" ? smi : nvidiaSmi, everyMs: 200 },
+      gpuSamples: { file, nvidiaSmi: nvidiaSmi === "fake" ? smi.bin : nvidiaSmi, everyMs: 200 },
     });
     execFileSync("sh", ["-c", script], { env: { ...process.env, CUDA_VISIBLE_DEVICES: visible } });
-    const pids = fs.existsSync(path.join(dir, "pids")) ? fs.readFileSync(path.join(dir, "pids"), "utf8").split("\n").filter(Boolean) : [];
-    for (const pid of pids) process.kill(Number(pid), "SIGKILL");
+    // On a node Slurm ends the looping sampler with the job; here the test does.
+    for (const pid of smi.pids()) process.kill(pid, "SIGKILL");
     return fs.readFileSync(file, "utf8");
   }
 

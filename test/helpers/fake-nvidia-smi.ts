@@ -19,6 +19,8 @@ export interface FakeNvidiaSmi {
   setGpus(gpus: FakeGpu[]): void;
   /** Every command line it was called with, one per line. */
   calls(): string[];
+  /** The pid of each call (a looping one, --loop-ms, goes on until it is killed). */
+  pids(): number[];
 }
 
 const FAKE = path.resolve(__dirname, "../fixtures/fake-nvidia-smi.mjs");
@@ -29,10 +31,12 @@ export function fakeNvidiaSmi(dir: string, gpus: FakeGpu[] = [H100, H100]): Fake
   fs.mkdirSync(dir, { recursive: true });
   const state = path.join(dir, "gpus.json");
   const callLog = path.join(dir, "calls.log");
+  const pidLog = path.join(dir, "pids");
   const bin = path.join(dir, "nvidia-smi");
   // A wrapper per test, so that each test has its own GPUs (the runner calls the program with its own environment).
-  fs.writeFileSync(bin, `#!/bin/sh\nFAKE_NVIDIA_SMI_STATE='${state}' FAKE_NVIDIA_SMI_CALLS='${callLog}' exec node '${FAKE}' "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(bin, `#!/bin/sh\necho $$ >> '${pidLog}'\nFAKE_NVIDIA_SMI_STATE='${state}' FAKE_NVIDIA_SMI_CALLS='${callLog}' exec node '${FAKE}' "$@"\n`, { mode: 0o755 });
   const setGpus = (g: FakeGpu[]) => fs.writeFileSync(state, JSON.stringify(g));
   setGpus(gpus);
-  return { bin, setGpus, calls: () => (fs.existsSync(callLog) ? fs.readFileSync(callLog, "utf8").trim().split("\n") : []) };
+  const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean) : []);
+  return { bin, setGpus, calls: () => lines(callLog), pids: () => lines(pidLog).map(Number) };
 }

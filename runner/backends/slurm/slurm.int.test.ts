@@ -13,6 +13,7 @@ import Database from "better-sqlite3";
 import { gitRepo, ROOT, tempDb, tempDir, testSettings, trainerWorkspace, waitFor } from "../../../test/helpers/temp";
 import { seriesNames, seriesPoints } from "../../../db/queries/metrics";
 import { tinyLmFiles } from "../../../test/helpers/tiny-lm";
+import { fakeNvidiaSmi } from "../../../test/helpers/fake-nvidia-smi";
 import { applyRunEvent, createRun, getRun, updateRun } from "../../../db/queries/runs";
 import { registeredTrainer } from "../../../test/helpers/registered";
 import { startDaemon } from "../../daemon";
@@ -210,11 +211,10 @@ describe("overseer run --backend slurm", () => {
 
   it("samples the job's GPU on its node, with the nvidia-smi found there, into the run's gpu.* series", () => {
     // The node's nvidia-smi: the fake, with two GPUs told apart by their memory, behind an absolute path.
-    const dir = tempDir("slurm-smi-");
-    const state = path.join(dir, "gpus.json");
-    fs.writeFileSync(state, JSON.stringify([0, 1].map((i) => ({ name: `NVIDIA H200 #${i}`, memoryTotalMb: 143771, memoryUsedMb: 5000 + i }))));
-    const smi = path.join(dir, "nvidia-smi");
-    fs.writeFileSync(smi, `#!/bin/sh\nFAKE_NVIDIA_SMI_STATE=${state} exec node ${path.join(ROOT, "test", "fixtures", "fake-nvidia-smi.mjs")} "$@"\n`, { mode: 0o755 });
+    const smi = fakeNvidiaSmi(
+      tempDir("slurm-smi-"),
+      [0, 1].map((i) => ({ name: `NVIDIA H200 #${i}`, memoryTotalMb: 143771, memoryUsedMb: 5000 + i })),
+    ).bin;
     const dataDir = tempDir("overseer-data-");
     const r = spawnSync(BIN, ["run", trainerWorkspace("slow.mjs", { command: ["node", "train.mjs", "3"] }), "--json", "--backend", "slurm"], {
       env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir(), OVERSEER_NVIDIA_SMI: smi, OVERSEER_GPU_SAMPLE_MS: "200" },
