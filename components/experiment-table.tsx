@@ -1,9 +1,12 @@
 "use client";
-import { useQueries } from "@tanstack/react-query";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
+import { EXPERIMENT_KINDS, type ExperimentQuery, isDefaultQuery, isFiltered, sortedBy } from "../core/experiment-query";
+import { RISK_LEVELS } from "../core/gate/rules";
 import { MAX_COMPARED } from "../core/limits";
+import { EXPERIMENT_STATUSES } from "../core/types";
 import { formatDelta, formatValue } from "../core/format";
 import type { AppRouter } from "../server/root";
 import { ExportPanel } from "./export-panel";
@@ -11,6 +14,7 @@ import { compareHref } from "./hrefs";
 import { StatusBadge } from "./status-badge";
 import { pagesFor, tableRows } from "./table-rows";
 import { useTRPC } from "./trpc";
+import { useExperimentQuery } from "./use-experiment-query";
 import { useWindowedRows } from "./use-windowed-rows";
 
 type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
@@ -23,16 +27,22 @@ const TABLE_VIEWPORT = 640;
 const PAGE = 100;
 
 /** Experiments, newest first, with each steering note placed before the experiments proposed after it. */
-export function ExperimentTable({ sessionId, count, notes }: { sessionId: number; count: number; notes: Detail["steering"] }) {
+export function ExperimentTable({ sessionId, count: sessionCount, notes: allNotes }: { sessionId: number; count: number; notes: Detail["steering"] }) {
   const trpc = useTRPC();
   const [picked, setPicked] = useState<number[]>([]);
   const [exporting, setExporting] = useState(false);
+  const [query, setQuery] = useExperimentQuery();
+  // Sorted or filtered, the rows are the database's answer, and steering notes (placed in time) are left out.
+  const plain = isDefaultQuery(query);
+  const filteredCount = useQuery({ ...trpc.session.experimentCount.queryOptions({ id: sessionId, query }), enabled: isFiltered(query) });
+  const count = isFiltered(query) ? (filteredCount.data ?? 0) : sessionCount;
+  const notes = plain ? allNotes : [];
   const total = count + notes.length;
   const view = useWindowedRows(total, ROW_HEIGHT, TABLE_VIEWPORT);
   const visible = tableRows(count, notes, view.start, view.end);
   const pageNumbers = pagesFor(visible, PAGE);
   const pages = useQueries({
-    queries: pageNumbers.map((p) => trpc.session.experimentRows.queryOptions({ id: sessionId, offset: p * PAGE, limit: PAGE })),
+    queries: pageNumbers.map((p) => trpc.session.experimentRows.queryOptions({ id: sessionId, offset: p * PAGE, limit: PAGE, ...(plain ? {} : { query }) })),
   });
   const experimentAt = (offset: number) => pages[pageNumbers.indexOf(Math.floor(offset / PAGE))]?.data?.[offset % PAGE];
   const noteText = new Map(notes.map((n) => [n.id, n.text]));
@@ -52,16 +62,17 @@ export function ExperimentTable({ sessionId, count, notes }: { sessionId: number
         />
       </h2>
       {exporting && picked.length > 0 && <ExportPanel source={{ experimentIds: picked }} />}
+      <TableFilters query={query} onChange={setQuery} shown={isFiltered(query) ? (filteredCount.data ?? null) : null} />
       <div className={view.windowed ? "table-wrap table-scroll" : "table-wrap"} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
         <table className="table experiments" aria-label="experiments" aria-rowcount={total + 1}>
           <thead>
             <tr>
               <th aria-label="select" />
-              <th>#</th>
-              <th>change</th>
-              <th>status</th>
-              <th>metric</th>
-              <th>Δ</th>
+              <SortHeader label="#" column="idx" query={query} onChange={setQuery} />
+              <SortHeader label="change" column="title" query={query} onChange={setQuery} />
+              <SortHeader label="status" column="status" query={query} onChange={setQuery} />
+              <SortHeader label="metric" column="metric" query={query} onChange={setQuery} />
+              <SortHeader label="Δ" column="delta" query={query} onChange={setQuery} />
               <th>commit</th>
               <th>reason</th>
             </tr>
@@ -91,6 +102,87 @@ export function ExperimentTable({ sessionId, count, notes }: { sessionId: number
         </table>
       </div>
     </section>
+  );
+}
+
+/** A column's header that sorts the table by it; a second click turns the order over. */
+function SortHeader({ label, column, query, onChange }: { label: string; column: ExperimentQuery["sort"]; query: ExperimentQuery; onChange: (q: ExperimentQuery) => void }) {
+  const sorted = query.sort === column;
+  return (
+    <th aria-sort={sorted ? (query.desc ? "descending" : "ascending") : "none"}>
+      <button type="button" className="link sort" onClick={() => onChange(sortedBy(query, column))} title={`sort by ${label}`}>
+        {label}
+        {sorted ? (query.desc ? " ▼" : " ▲") : ""}
+      </button>
+    </th>
+  );
+}
+
+const ANY = "";
+
+/** The table's filters: status, kind, gate level, words in the title or hypothesis, and a metric range. */
+function TableFilters({ query, onChange, shown }: { query: ExperimentQuery; onChange: (q: ExperimentQuery) => void; shown: number | null }) {
+  const set = (patch: Partial<ExperimentQuery>) => {
+    const next = { ...query, ...patch };
+    for (const key of Object.keys(patch) as (keyof ExperimentQuery)[]) if (next[key] === undefined) delete next[key];
+    onChange(next);
+  };
+  const number = (raw: string) => (raw.trim() === "" || !Number.isFinite(Number(raw)) ? undefined : Number(raw));
+  return (
+    <search className="table-filters" aria-label="filter experiments">
+      <label>
+        status{" "}
+        <select value={query.status ?? ANY} onChange={(e) => set({ status: (e.target.value || undefined) as ExperimentQuery["status"] })}>
+          <option value={ANY}>any</option>
+          {EXPERIMENT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s.replace(/_/g, " ")}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        kind{" "}
+        <select value={query.kind ?? ANY} onChange={(e) => set({ kind: (e.target.value || undefined) as ExperimentQuery["kind"] })}>
+          <option value={ANY}>any</option>
+          {EXPERIMENT_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        gate{" "}
+        <select value={query.gate ?? ANY} onChange={(e) => set({ gate: (e.target.value || undefined) as ExperimentQuery["gate"] })}>
+          <option value={ANY}>any</option>
+          {RISK_LEVELS.map((l) => (
+            <option key={l} value={l}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        text <input type="search" value={query.text ?? ""} placeholder="title or hypothesis" maxLength={200} onChange={(e) => set({ text: e.target.value || undefined })} />
+      </label>
+      <label>
+        metric from <input type="number" step="any" className="num-input" value={query.metricMin ?? ""} onChange={(e) => set({ metricMin: number(e.target.value) })} aria-label="metric at least" />
+      </label>
+      <label>
+        to <input type="number" step="any" className="num-input" value={query.metricMax ?? ""} onChange={(e) => set({ metricMax: number(e.target.value) })} aria-label="metric at most" />
+      </label>
+      {isFiltered(query) && (
+        <>
+          <span className="muted" aria-live="polite">
+            {shown === null ? "…" : `${shown} shown`}
+          </span>
+          <button type="button" className="link" onClick={() => onChange({ sort: query.sort, desc: query.desc })}>
+            clear filters
+          </button>
+        </>
+      )}
+    </search>
   );
 }
 

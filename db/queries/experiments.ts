@@ -2,7 +2,8 @@
  * Experiments. Their status changes only in applyExperimentEvent: the pure lifecycle checks the transition,
  * and the new status and the event row are written in one transaction.
  */
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, max, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lte, max, ne, sql } from "drizzle-orm";
+import { DEFAULT_EXPERIMENT_QUERY, type ExperimentQuery } from "../../core/experiment-query";
 import { nextExperimentStatus, type ExperimentEvent } from "../../core/experiment-lifecycle";
 import type { ExperimentStatus } from "../../core/types";
 import type { Db, DbLike } from "../open";
@@ -89,8 +90,34 @@ export function listExperimentOutlines(db: Db, sessionId: number) {
     .all();
 }
 
-/** One page of a session's experiment table, newest first, without code, diffs or verdicts. */
-export function listExperimentPage(db: Db, sessionId: number, offset: number, limit: number) {
+/** The SQL of an experiment table's filters (core/experiment-query), within one session. */
+function tableFilter(sessionId: number, q: ExperimentQuery) {
+  const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return and(
+    eq(experiments.sessionId, sessionId),
+    q.status ? eq(experiments.status, q.status) : undefined,
+    q.kind === "human-edited" ? eq(experiments.humanEdited, true) : q.kind ? eq(experiments.kind, q.kind) : undefined,
+    q.gate ? sql`json_extract(${experiments.verdictJson}, '$.level') = ${q.gate}` : undefined,
+    q.proposer ? eq(experiments.proposer, q.proposer) : undefined,
+    q.text ? sql`(${experiments.title} LIKE ${like(q.text)} ESCAPE '\\' OR ${experiments.hypothesis} LIKE ${like(q.text)} ESCAPE '\\')` : undefined,
+    q.metricMin !== undefined ? gte(experiments.metricValue, q.metricMin) : undefined,
+    q.metricMax !== undefined ? lte(experiments.metricValue, q.metricMax) : undefined,
+  );
+}
+
+const SORT_COLUMNS = { idx: experiments.idx, title: experiments.title, status: experiments.status, metric: experiments.metricValue, delta: experiments.delta } as const;
+
+/** How many of a session's experiments its table shows under these filters. */
+export function countExperimentRows(db: Db, sessionId: number, q: ExperimentQuery): number {
+  return db.select({ n: count() }).from(experiments).where(tableFilter(sessionId, q)).get()?.n ?? 0;
+}
+
+/**
+ * One page of a session's experiment table, newest first unless sorted otherwise (experiments without a value
+ * last, either way), without code, diffs or verdicts.
+ */
+export function listExperimentPage(db: Db, sessionId: number, offset: number, limit: number, q: ExperimentQuery = DEFAULT_EXPERIMENT_QUERY) {
+  const column = SORT_COLUMNS[q.sort];
   return db
     .select({
       id: experiments.id,
@@ -108,8 +135,8 @@ export function listExperimentPage(db: Db, sessionId: number, offset: number, li
       createdAt: experiments.createdAt,
     })
     .from(experiments)
-    .where(eq(experiments.sessionId, sessionId))
-    .orderBy(desc(experiments.idx))
+    .where(tableFilter(sessionId, q))
+    .orderBy(sql`${column} IS NULL`, q.desc ? desc(column) : asc(column), desc(experiments.idx))
     .limit(limit)
     .offset(offset)
     .all();

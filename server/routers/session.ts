@@ -7,7 +7,8 @@ import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
 import { describeHumanEdit } from "../../core/edit-description";
-import { getExperiment, listExperimentOutlines, listExperimentPage, listWaitingForHuman } from "../../db/queries/experiments";
+import { getExperiment, listExperimentOutlines, countExperimentRows, listExperimentPage, listWaitingForHuman } from "../../db/queries/experiments";
+import { experimentQuerySchema } from "../../core/experiment-query";
 import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
@@ -52,10 +53,15 @@ export const sessionRouter = router({
 
   byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx, input }) => sessionOverview(ctx.db, mustGetSession(ctx.db, input.id))),
 
-  /** A page of the session's experiment table, newest first. */
+  /** A page of the session's experiment table: newest first, or as sorted and filtered (core/experiment-query). */
   experimentRows: publicProcedure
-    .input(z.object({ id: recordId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }))
-    .query(({ ctx, input }) => listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit)),
+    .input(z.object({ id: recordId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), query: experimentQuerySchema.optional() }))
+    .query(({ ctx, input }) => listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit, input.query)),
+
+  /** How many rows the session's experiment table has under these filters. */
+  experimentCount: publicProcedure
+    .input(z.object({ id: recordId, query: experimentQuerySchema }))
+    .query(({ ctx, input }) => countExperimentRows(ctx.db, mustGetSession(ctx.db, input.id).id, input.query)),
 
   /** Asks the runner for a loop on the workspace; it creates the branch overseer/<tag> at HEAD. */
   start: publicProcedure
