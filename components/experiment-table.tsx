@@ -120,6 +120,23 @@ function SortHeader({ label, column, query, onChange }: { label: string; column:
 
 const ANY = "";
 
+/** One filter of fixed choices, "any" for none. */
+function ChoiceFilter<T extends string>({ label, value, choices, onChange }: { label: string; value: T | undefined; choices: readonly T[]; onChange: (value: T | undefined) => void }) {
+  return (
+    <label>
+      {label}{" "}
+      <select value={value ?? ANY} onChange={(e) => onChange((e.target.value || undefined) as T | undefined)}>
+        <option value={ANY}>any</option>
+        {choices.map((c) => (
+          <option key={c} value={c}>
+            {c.replace(/_/g, " ")}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The table's filters: status, kind, gate level, words in the title or hypothesis, and a metric range. */
 function TableFilters({ query, onChange, shown }: { query: ExperimentQuery; onChange: (q: ExperimentQuery) => void; shown: number | null }) {
   const set = (patch: Partial<ExperimentQuery>) => {
@@ -130,39 +147,9 @@ function TableFilters({ query, onChange, shown }: { query: ExperimentQuery; onCh
   const number = (raw: string) => (raw.trim() === "" || !Number.isFinite(Number(raw)) ? undefined : Number(raw));
   return (
     <search className="table-filters" aria-label="filter experiments">
-      <label>
-        status{" "}
-        <select value={query.status ?? ANY} onChange={(e) => set({ status: (e.target.value || undefined) as ExperimentQuery["status"] })}>
-          <option value={ANY}>any</option>
-          {EXPERIMENT_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.replace(/_/g, " ")}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        kind{" "}
-        <select value={query.kind ?? ANY} onChange={(e) => set({ kind: (e.target.value || undefined) as ExperimentQuery["kind"] })}>
-          <option value={ANY}>any</option>
-          {EXPERIMENT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        gate{" "}
-        <select value={query.gate ?? ANY} onChange={(e) => set({ gate: (e.target.value || undefined) as ExperimentQuery["gate"] })}>
-          <option value={ANY}>any</option>
-          {RISK_LEVELS.map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceFilter label="status" value={query.status} choices={EXPERIMENT_STATUSES} onChange={(status) => set({ status })} />
+      <ChoiceFilter label="kind" value={query.kind} choices={EXPERIMENT_KINDS} onChange={(kind) => set({ kind })} />
+      <ChoiceFilter label="gate" value={query.gate} choices={RISK_LEVELS} onChange={(gate) => set({ gate })} />
       <label>
         text <input type="search" value={query.text ?? ""} placeholder="title or hypothesis" maxLength={200} onChange={(e) => set({ text: e.target.value || undefined })} />
       </label>
