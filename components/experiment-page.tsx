@@ -1,7 +1,7 @@
 "use client";
 import { describeSource } from "../core/decision-source";
 import { describeHumanEdit } from "../core/edit-description";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -23,6 +23,7 @@ import { GpuChart, hardwareText } from "./gpu-chart";
 import { LossChart } from "./loss-chart";
 import { StatusBadge } from "./status-badge";
 import { SummaryTable } from "./summary-table";
+import { TagEditor } from "./tag-editor";
 import { useTRPC } from "./trpc";
 import { useLiveRun } from "./use-live-run";
 
@@ -32,6 +33,7 @@ type Detail = inferRouterOutputs<AppRouter>["experiment"]["byId"];
 export function ExperimentPage({ experimentId }: { experimentId: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.experiment.byId.queryOptions({ id: experimentId }));
+  const setTags = useMutation(trpc.experiment.setTags.mutationOptions());
   const [editing, setEditing] = useState(false);
   const [edited, setEdited] = useState<Record<string, string>>({});
   // The human's own title and description for their edit; null follows what the edit does.
@@ -95,6 +97,9 @@ export function ExperimentPage({ experimentId }: { experimentId: number }) {
           {detail.data.previousId && <Link href={`/experiments/${detail.data.previousId}`}>← k</Link>} {detail.data.nextId && <Link href={`/experiments/${detail.data.nextId}`}>j →</Link>}
         </span>
       </div>
+      <p className="tags-line">
+        <TagEditor label="experiment tags" tags={e.tags} save={async (tags) => (await setTags.mutateAsync({ id: e.id, tags }), await detail.refetch())} />
+      </p>
       {e.hypothesis && <p className="hypothesis">{e.hypothesis}</p>}
       {e.proposedTitle !== null && (
         <p className="muted" aria-label="as proposed">

@@ -14,6 +14,7 @@ import { compareHref } from "./hrefs";
 import { StatusBadge } from "./status-badge";
 import { pagesFor, tableRows } from "./table-rows";
 import { useTRPC } from "./trpc";
+import { TagList } from "./tag-editor";
 import { useExperimentQuery } from "./use-experiment-query";
 import { useWindowedRows } from "./use-windowed-rows";
 
@@ -34,6 +35,7 @@ export function ExperimentTable({ sessionId, count: sessionCount, notes: allNote
   const [query, setQuery] = useExperimentQuery();
   // Sorted or filtered, the rows are the database's answer, and steering notes (placed in time) are left out.
   const plain = isDefaultQuery(query);
+  const tags = useQuery(trpc.session.experimentTags.queryOptions({ id: sessionId }));
   const filteredCount = useQuery({ ...trpc.session.experimentCount.queryOptions({ id: sessionId, query }), enabled: isFiltered(query) });
   const count = isFiltered(query) ? (filteredCount.data ?? 0) : sessionCount;
   const notes = plain ? allNotes : [];
@@ -62,7 +64,7 @@ export function ExperimentTable({ sessionId, count: sessionCount, notes: allNote
         />
       </h2>
       {exporting && picked.length > 0 && <ExportPanel source={{ experimentIds: picked }} />}
-      <TableFilters query={query} onChange={setQuery} shown={isFiltered(query) ? (filteredCount.data ?? null) : null} />
+      <TableFilters query={query} onChange={setQuery} shown={isFiltered(query) ? (filteredCount.data ?? null) : null} tags={tags.data ?? []} />
       <div className={view.windowed ? "table-wrap table-scroll" : "table-wrap"} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
         <table className="table experiments" aria-label="experiments" aria-rowcount={total + 1}>
           <thead>
@@ -88,7 +90,7 @@ export function ExperimentTable({ sessionId, count: sessionCount, notes: allNote
                 );
               const e = experimentAt(row.offset);
               return e ? (
-                <ExperimentRow key={e.id} e={e} picked={picked.includes(e.id)} onPick={() => toggle(e.id)} />
+                <ExperimentRow key={e.id} e={e} picked={picked.includes(e.id)} onPick={() => toggle(e.id)} onTag={(tag) => setQuery({ ...query, tag })} />
               ) : (
                 <tr key={`loading-${row.offset}`} style={{ height: ROW_HEIGHT }}>
                   <td colSpan={8} className="muted">
@@ -138,7 +140,7 @@ function ChoiceFilter<T extends string>({ label, value, choices, onChange }: { l
 }
 
 /** The table's filters: status, kind, gate level, words in the title or hypothesis, and a metric range. */
-function TableFilters({ query, onChange, shown }: { query: ExperimentQuery; onChange: (q: ExperimentQuery) => void; shown: number | null }) {
+function TableFilters({ query, onChange, shown, tags }: { query: ExperimentQuery; onChange: (q: ExperimentQuery) => void; shown: number | null; tags: readonly string[] }) {
   const set = (patch: Partial<ExperimentQuery>) => {
     const next = { ...query, ...patch };
     for (const key of Object.keys(patch) as (keyof ExperimentQuery)[]) if (next[key] === undefined) delete next[key];
@@ -150,6 +152,7 @@ function TableFilters({ query, onChange, shown }: { query: ExperimentQuery; onCh
       <ChoiceFilter label="status" value={query.status} choices={EXPERIMENT_STATUSES} onChange={(status) => set({ status })} />
       <ChoiceFilter label="kind" value={query.kind} choices={EXPERIMENT_KINDS} onChange={(kind) => set({ kind })} />
       <ChoiceFilter label="gate" value={query.gate} choices={RISK_LEVELS} onChange={(gate) => set({ gate })} />
+      {(tags.length > 0 || query.tag) && <ChoiceFilter label="tag" value={query.tag} choices={query.tag && !tags.includes(query.tag) ? [...tags, query.tag] : tags} onChange={(tag) => set({ tag })} />}
       <label>
         text <input type="search" value={query.text ?? ""} placeholder="title or hypothesis" maxLength={200} onChange={(e) => set({ text: e.target.value || undefined })} />
       </label>
@@ -195,7 +198,7 @@ function SelectionActions({ picked, exporting, onExport, onClear }: { picked: nu
   );
 }
 
-function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; onPick: () => void }) {
+function ExperimentRow({ e, picked, onPick, onTag }: { e: Experiment; picked: boolean; onPick: () => void; onTag: (tag: string) => void }) {
   return (
     <tr>
       <td>
@@ -210,6 +213,7 @@ function ExperimentRow({ e, picked, onPick }: { e: Experiment; picked: boolean; 
             · co-authored
           </span>
         )}
+        <TagList tags={e.tags} onPick={onTag} />
       </td>
       <td>
         <StatusBadge status={e.status} />

@@ -18,6 +18,7 @@ import { ProgressChart } from "./progress-chart";
 import { ProposePanel } from "./propose-panel";
 import { StatusBadge } from "./status-badge";
 import { useLiveRun } from "./use-live-run";
+import { TagEditor } from "./tag-editor";
 import { useTRPC } from "./trpc";
 
 type Detail = inferRouterOutputs<AppRouter>["session"]["byId"];
@@ -27,6 +28,7 @@ type Experiment = Detail["active"][number];
 export function SessionPage({ sessionId }: { sessionId: number }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.session.byId.queryOptions({ id: sessionId }));
+  const setTags = useMutation(trpc.session.setTags.mutationOptions());
   if (detail.error)
     return (
       <p className="error">
@@ -58,6 +60,9 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
           />
         )}
       </div>
+      <p className="tags-line">
+        <TagEditor label="session tags" tags={s.tags} save={async (tags) => (await setTags.mutateAsync({ id: s.id, tags }), await detail.refetch())} />
+      </p>
       {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
       <Counters detail={detail.data} />
       <WaitingAlert count={waiting.length} sessionId={s.id} />

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatValue } from "../core/format";
 import { StatusBadge } from "./status-badge";
+import { TagList } from "./tag-editor";
 import { useTRPC } from "./trpc";
 import { useScrollToHash } from "./use-scroll-to-hash";
 
@@ -36,7 +37,9 @@ export function SessionTable({ workspaceId }: { workspaceId?: number }) {
                 <Link href={`/sessions/${s.id}`}>#{s.id}</Link>
               </td>
               <td>{names.get(s.workspaceId) ?? s.workspaceId}</td>
-              <td className="mono">{s.branch || "—"}</td>
+              <td>
+                <span className="mono">{s.branch || "—"}</span> <TagList tags={s.tags} />
+              </td>
               <td>
                 <StatusBadge status={s.status} />
               </td>

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { DEFAULT_EXPERIMENT_QUERY, type ExperimentQuery, queryFromParams, queryToParams } from "../core/experiment-query";
 
 /** The table's parameters in the URL (core/experiment-query): the others (the chart's) are left as they are. */
-const OWN = ["sort", "status", "kind", "gate", "proposer", "q", "min", "max"];
+const OWN = ["sort", "status", "kind", "gate", "proposer", "tag", "q", "min", "max"];
 
 /**
  * The experiment table's sort and filters, kept in the page's URL so that a link or a reload shows the same rows.

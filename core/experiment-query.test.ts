@@ -10,6 +10,7 @@ describe("the experiment table's query in the URL", () => {
     ["sort=-delta&status=kept", { sort: "delta", desc: true, status: "kept" }],
     ["kind=human-edited&gate=high&proposer=claude&q=learning%20rate", { sort: "idx", desc: true, kind: "human-edited", gate: "high", proposer: "claude", text: "learning rate" }],
     ["min=0.9&max=1.25", { sort: "idx", desc: true, metricMin: 0.9, metricMax: 1.25 }],
+    ["tag=lr-sweep", { sort: "idx", desc: true, tag: "lr-sweep" }],
   ])("reads ?%s", (search, query) => {
     expect(parse(search)).toEqual(query);
     // And writes it back as it was (parameters in one order).
@@ -22,6 +23,7 @@ describe("the experiment table's query in the URL", () => {
     ["gate=extreme&kind=other", DEFAULT_EXPERIMENT_QUERY],
     ["min=abc&max=Infinity", DEFAULT_EXPERIMENT_QUERY],
     ["q=", DEFAULT_EXPERIMENT_QUERY],
+    ["tag=%3Cscript%3E", DEFAULT_EXPERIMENT_QUERY],
     [`q=${"x".repeat(201)}`, DEFAULT_EXPERIMENT_QUERY],
     ["sort=-metric&status=nope", { sort: "metric", desc: true }],
   ] as const)("leaves out what it does not know: ?%s", (search, query) => {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { RISK_LEVELS } from "./gate/rules";
+import { tagSchema } from "./tags";
 import { EXPERIMENT_STATUSES } from "./types";
 
 export const EXPERIMENT_SORTS = ["idx", "title", "status", "metric", "delta"] as const;
@@ -18,6 +19,8 @@ export const experimentQuerySchema = z
     kind: z.enum(EXPERIMENT_KINDS).optional(),
     gate: z.enum(RISK_LEVELS).optional(),
     proposer: z.string().min(1).max(100).optional(),
+    /** One of a human's tags (core/tags). */
+    tag: tagSchema.optional(),
     /** Words in the title or the hypothesis. */
     text: z.string().min(1).max(200).optional(),
     metricMin: z.number().finite().optional(),
@@ -32,14 +35,23 @@ export const DEFAULT_EXPERIMENT_QUERY: ExperimentQuery = { sort: "idx", desc: tr
 
 /** Whether any filter narrows the rows (the count then comes from the database, not the session's total). */
 export function isFiltered(q: ExperimentQuery): boolean {
-  return q.status !== undefined || q.kind !== undefined || q.gate !== undefined || q.proposer !== undefined || q.text !== undefined || q.metricMin !== undefined || q.metricMax !== undefined;
+  return (
+    q.status !== undefined ||
+    q.kind !== undefined ||
+    q.gate !== undefined ||
+    q.proposer !== undefined ||
+    q.tag !== undefined ||
+    q.text !== undefined ||
+    q.metricMin !== undefined ||
+    q.metricMax !== undefined
+  );
 }
 
 export function isDefaultQuery(q: ExperimentQuery): boolean {
   return !isFiltered(q) && q.sort === "idx" && q.desc;
 }
 
-const PARAMS = { status: "status", kind: "kind", gate: "gate", proposer: "proposer", text: "q", metricMin: "min", metricMax: "max" } as const;
+const PARAMS = { status: "status", kind: "kind", gate: "gate", proposer: "proposer", tag: "tag", text: "q", metricMin: "min", metricMax: "max" } as const;
 
 /** The query a URL's parameters name; a value that is not one the table knows is left out (the link still opens). */
 export function queryFromParams(params: URLSearchParams): ExperimentQuery {

@@ -180,6 +180,8 @@ export const sessions = sqliteTable("sessions", {
   requested: text("requested").$type<"pause" | "stop" | null>(),
   /** The GPUs its loop runs on (core/gpu GpuIdentity[]), one experiment on each at once; [] on a CPU-only machine. */
   gpusJson: text("gpus_json"),
+  /** A human's labels (core/tags), a sorted JSON array. */
+  tagsJson: text("tags_json").notNull().default("[]"),
 });
 
 export const experiments = sqliteTable(
@@ -238,6 +240,8 @@ export const experiments = sqliteTable(
     peakVramMb: real("peak_vram_mb"),
     /** The proposer's lab notebook for this proposal: { learned, next } (what the results taught it, what it would try next). */
     notebookJson: text("notebook_json"),
+    /** A human's labels (core/tags), a sorted JSON array. */
+    tagsJson: text("tags_json").notNull().default("[]"),
     createdAt: integer("created_at").notNull(),
     decidedAt: integer("decided_at"),
   },

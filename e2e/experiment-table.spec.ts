@@ -83,3 +83,40 @@ test("the experiment table sorts by a column and filters by status and words, in
   await expect(page).not.toHaveURL(/status=|q=/);
   await expect(page).toHaveURL(/[?&]sort=metric/);
 });
+
+test("tags: a human labels an experiment and its session, and the table filters by a tag", async ({ page }) => {
+  const branch = importedSession();
+  await page.goto("/");
+  await page.getByRole("row").filter({ hasText: branch }).getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/sessions\/\d+$/);
+  const sessionUrl = page.url();
+  const sessionTags = page.getByRole("group", { name: "session tags" });
+  await sessionTags.getByLabel("add a tag").fill("night-1");
+  await sessionTags.getByLabel("add a tag").press("Enter");
+  await expect(sessionTags.getByText("night-1")).toBeVisible();
+
+  // On an experiment's page: two tags at once; one that is not a tag is refused, saying why.
+  const table = page.getByRole("table", { name: "experiments" });
+  await table.getByRole("link", { name: "deeper model (depth 10)" }).click();
+  const tags = page.getByRole("group", { name: "experiment tags" });
+  await tags.getByLabel("add a tag").fill("Architecture, depth");
+  await tags.getByLabel("add a tag").press("Enter");
+  await expect(tags.getByText("architecture")).toBeVisible();
+  await expect(tags.getByText("depth")).toBeVisible();
+  await tags.getByLabel("add a tag").fill("not;a;tag");
+  await tags.getByLabel("add a tag").press("Enter");
+  await expect(tags.getByRole("alert")).toContainText("a tag is a word");
+  await page.screenshot({ path: test.info().outputPath("experiment-tags.png") });
+
+  // Back in the table: the tag on its row picks the filter, which the URL keeps.
+  await page.goto(sessionUrl);
+  await expect(table.locator("tbody td.title")).toHaveCount(8);
+  await table.getByRole("button", { name: "architecture" }).click();
+  await expect(page).toHaveURL(/[?&]tag=architecture/);
+  await expect(table.locator("tbody td.title")).toHaveCount(1);
+  await expect(page.getByRole("search", { name: "filter experiments" }).getByLabel("tag")).toHaveValue("architecture");
+
+  // The session's tag is on the home page's list.
+  await page.goto("/");
+  await expect(page.getByRole("row").filter({ hasText: branch })).toContainText("night-1");
+});

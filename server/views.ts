@@ -1,4 +1,5 @@
 /** Row → what the browser gets: parsed JSON columns, no server paths it does not need. */
+import { storedTags } from "../core/tags";
 import type { GpuIdentity, RunGpu } from "../core/gpu";
 import "server-only";
 import type { DecisionEvidence } from "../core/decide";
@@ -60,15 +61,16 @@ export function workspaceView(w: WorkspaceRow) {
 }
 
 export function sessionView(s: SessionRow) {
-  const { optionsJson, gpusJson, ...rest } = s;
-  return { ...rest, options: JSON.parse(optionsJson) as SessionOptions, gpus: gpusJson ? (JSON.parse(gpusJson) as GpuIdentity[]) : null };
+  const { optionsJson, gpusJson, tagsJson, ...rest } = s;
+  return { ...rest, options: JSON.parse(optionsJson) as SessionOptions, gpus: gpusJson ? (JSON.parse(gpusJson) as GpuIdentity[]) : null, tags: storedTags(tagsJson) };
 }
 
 /** An experiment in a list: no code, except the diff of one that waits for a human (the approval card shows it). */
 export function experimentView(e: ExperimentRow) {
-  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, notebookJson, evidenceJson, diff, ...rest } = e;
+  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, notebookJson, evidenceJson, diff, tagsJson, ...rest } = e;
   return {
     ...rest,
+    tags: storedTags(tagsJson),
     diff: needsHumanNow(e.status) ? diff : null,
     hasCode: filesJson !== null,
     verdict: verdictJson ? (JSON.parse(verdictJson) as GateVerdict) : null,

@@ -90,6 +90,20 @@ export function listExperimentOutlines(db: Db, sessionId: number) {
     .all();
 }
 
+/** A human's labels on an experiment (core/tags: already checked and sorted). */
+export function setExperimentTags(db: Db, id: number, tags: readonly string[]): void {
+  db.update(experiments)
+    .set({ tagsJson: JSON.stringify(tags) })
+    .where(eq(experiments.id, id))
+    .run();
+}
+
+/** Every tag used in a session's experiments, for the table's filter. */
+export function sessionExperimentTags(db: Db, sessionId: number): string[] {
+  const rows = db.all<{ tag: string }>(sql`SELECT DISTINCT j.value AS tag FROM ${experiments}, json_each(${experiments.tagsJson}) j WHERE ${experiments.sessionId} = ${sessionId} ORDER BY tag`);
+  return rows.map((r) => r.tag);
+}
+
 /** The SQL of an experiment table's filters (core/experiment-query), within one session. */
 function tableFilter(sessionId: number, q: ExperimentQuery) {
   const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -99,6 +113,7 @@ function tableFilter(sessionId: number, q: ExperimentQuery) {
     q.kind === "human-edited" ? eq(experiments.humanEdited, true) : q.kind ? eq(experiments.kind, q.kind) : undefined,
     q.gate ? sql`json_extract(${experiments.verdictJson}, '$.level') = ${q.gate}` : undefined,
     q.proposer ? eq(experiments.proposer, q.proposer) : undefined,
+    q.tag ? sql`EXISTS (SELECT 1 FROM json_each(${experiments.tagsJson}) WHERE value = ${q.tag})` : undefined,
     q.text ? sql`(${experiments.title} LIKE ${like(q.text)} ESCAPE '\\' OR ${experiments.hypothesis} LIKE ${like(q.text)} ESCAPE '\\')` : undefined,
     q.metricMin !== undefined ? gte(experiments.metricValue, q.metricMin) : undefined,
     q.metricMax !== undefined ? lte(experiments.metricValue, q.metricMax) : undefined,
@@ -131,6 +146,7 @@ export function listExperimentPage(db: Db, sessionId: number, offset: number, li
       // The table shows the reason's first line; a long traceback stays on the experiment's page.
       reason: sql<string | null>`substr(${experiments.reason}, 1, 300)`,
       humanEdited: experiments.humanEdited,
+      tagsJson: experiments.tagsJson,
       ran: sql<boolean>`${experiments.runIdsJson} != '[]'`.mapWith(Boolean),
       createdAt: experiments.createdAt,
     })

@@ -109,6 +109,14 @@ export function releaseSession(db: Db, id: number, driver: string): void {
 }
 
 /** Updates a session (not its status: applySessionEvent); a human's request is also recorded as an event. */
+/** A human's labels on a session (core/tags: already checked and sorted). */
+export function setSessionTags(db: Db, id: number, tags: readonly string[]): void {
+  db.update(sessions)
+    .set({ tagsJson: JSON.stringify(tags) })
+    .where(eq(sessions.id, id))
+    .run();
+}
+
 export function updateSession(db: DbLike, id: number, patch: SessionPatch, at: number, eventType?: string): void {
   const row = db.update(sessions).set(patch).where(eq(sessions.id, id)).returning({ workspaceId: sessions.workspaceId }).get();
   if (row && eventType) appendEvent(db, { type: eventType, at, workspaceId: row.workspaceId, payload: { sessionId: id, ...patch } });

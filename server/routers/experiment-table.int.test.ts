@@ -68,6 +68,28 @@ describe("the experiment table's query", () => {
     expect(await counted({})).toBe(5);
   });
 
+  it("tags experiments and sessions, filters the table by a tag, and lists the session's tags", async () => {
+    const { s, caller, titles, counted } = table();
+    const [fix, , deeper] = await caller.session.experimentRows({ id: s.id, offset: 0, limit: 10 });
+    expect(await caller.experiment.setTags({ id: deeper!.id, tags: ["Architecture", "depth", "depth"] })).toEqual(["architecture", "depth"]);
+    await caller.experiment.setTags({ id: fix!.id, tags: ["depth"] });
+    expect(await titles({ tag: "depth" })).toEqual(["fix the crash", "deeper model"]);
+    expect(await titles({ tag: "architecture" })).toEqual(["deeper model"]);
+    expect(await counted({ tag: "nothing" })).toBe(0);
+    expect(await caller.session.experimentTags({ id: s.id })).toEqual(["architecture", "depth"]);
+    expect((await caller.session.experimentRows({ id: s.id, offset: 2, limit: 1 }))[0]!.tags).toEqual(["architecture", "depth"]);
+    expect((await caller.experiment.byId({ id: deeper!.id })).experiment.tags).toEqual(["architecture", "depth"]);
+    // Removing is setting fewer.
+    await caller.experiment.setTags({ id: deeper!.id, tags: [] });
+    expect(await titles({ tag: "architecture" })).toEqual([]);
+
+    expect(await caller.session.setTags({ id: s.id, tags: ["lr-sweep"] })).toEqual(["lr-sweep"]);
+    expect((await caller.session.list()).find((x) => x.id === s.id)!.tags).toEqual(["lr-sweep"]);
+    await expect(caller.session.setTags({ id: s.id, tags: ["no spaces allowed"] })).rejects.toThrow(/a tag is a word/);
+    await expect(caller.experiment.setTags({ id: 999, tags: ["x"] })).rejects.toThrow(/experiment 999 does not exist/);
+    await expect(caller.experiment.setTags({ id: fix!.id, tags: Array.from({ length: 13 }, (_, i) => `t${i}`) })).rejects.toThrow(/at most 12 tags/);
+  });
+
   it("refuses a query it does not know", async () => {
     const { s, caller } = table();
     await expect(caller.session.experimentCount({ id: s.id, query: { sort: "secret", desc: true } as never })).rejects.toThrow();

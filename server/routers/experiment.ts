@@ -4,7 +4,8 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordId } from "../inputs";
 import { workspaceConfigSchema } from "../../core/workspace-config";
-import { getExperiment, listExperimentIds } from "../../db/queries/experiments";
+import { getExperiment, listExperimentIds, setExperimentTags } from "../../db/queries/experiments";
+import { tagsSchema } from "../../core/tags";
 import { listDecisions } from "../../db/queries/human-decisions";
 import { getRun } from "../../db/queries/runs";
 import { getSession } from "../../db/queries/sessions";
@@ -14,6 +15,13 @@ import { publicProcedure, router } from "../trpc";
 import { experimentView, runView, sessionView } from "../views";
 
 export const experimentRouter = router({
+  /** A human's labels on it (core/tags), replacing those it had. */
+  setTags: publicProcedure.input(z.object({ id: recordId, tags: tagsSchema })).mutation(({ ctx: { db }, input }) => {
+    if (!getExperiment(db, input.id)) throw new TRPCError({ code: "NOT_FOUND", message: `experiment ${input.id} does not exist` });
+    setExperimentTags(db, input.id, input.tags);
+    return input.tags;
+  }),
+
   /** One experiment whole: its code before and after, its runs, and where it sits in its session. */
   byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => {
     const e = getExperiment(db, input.id);

@@ -7,12 +7,13 @@ import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
 import { describeHumanEdit } from "../../core/edit-description";
-import { getExperiment, listExperimentOutlines, countExperimentRows, listExperimentPage, listWaitingForHuman } from "../../db/queries/experiments";
+import { getExperiment, listExperimentOutlines, countExperimentRows, listExperimentPage, sessionExperimentTags, listWaitingForHuman } from "../../db/queries/experiments";
 import { experimentQuerySchema } from "../../core/experiment-query";
+import { storedTags, tagsSchema } from "../../core/tags";
 import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
 import { recordHumanDecision, recordHumanEdit, recordHumanVerdict, type DecisionResult } from "../../db/queries/human-decisions";
 import { readFileChanges, type FileSnapshots } from "../../db/queries/snapshots";
-import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, sessionOptions, updateSession } from "../../db/queries/sessions";
+import { addSteeringNote, applySessionEvent, getSession, listSessions, queueSession, sessionOptions, setSessionTags, updateSession } from "../../db/queries/sessions";
 import { limitBlockingResume, type LimitMet } from "../../core/stop-conditions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router, type Context } from "../trpc";
@@ -56,7 +57,18 @@ export const sessionRouter = router({
   /** A page of the session's experiment table: newest first, or as sorted and filtered (core/experiment-query). */
   experimentRows: publicProcedure
     .input(z.object({ id: recordId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), query: experimentQuerySchema.optional() }))
-    .query(({ ctx, input }) => listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit, input.query)),
+    .query(({ ctx, input }) =>
+      listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit, input.query).map(({ tagsJson, ...e }) => ({ ...e, tags: storedTags(tagsJson) })),
+    ),
+
+  /** A human's labels on the session (core/tags), replacing those it had. */
+  setTags: publicProcedure.input(z.object({ id: recordId, tags: tagsSchema })).mutation(({ ctx: { db }, input }) => {
+    setSessionTags(db, mustGetSession(db, input.id).id, input.tags);
+    return input.tags;
+  }),
+
+  /** Every tag on the session's experiments, for the table's filter. */
+  experimentTags: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => sessionExperimentTags(db, mustGetSession(db, input.id).id)),
 
   /** How many rows the session's experiment table has under these filters. */
   experimentCount: publicProcedure
