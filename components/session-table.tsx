@@ -18,7 +18,7 @@ export function SessionTable({ workspaceId }: { workspaceId?: number }) {
   return (
     <section aria-label="sessions" id="sessions">
       <h2>Sessions</h2>
-      <table className="table" aria-label="sessions">
+      <table className="table sessions" aria-label="sessions">
         <thead>
           <tr>
             <th>session</th>
@@ -37,7 +37,7 @@ export function SessionTable({ workspaceId }: { workspaceId?: number }) {
                 <Link href={`/sessions/${s.id}`}>#{s.id}</Link>
               </td>
               <td>{names.get(s.workspaceId) ?? s.workspaceId}</td>
-              <td>
+              <td className="branch">
                 <span className="mono">{s.branch || "—"}</span> <TagList tags={s.tags} />
               </td>
               <td>
@@ -45,7 +45,9 @@ export function SessionTable({ workspaceId }: { workspaceId?: number }) {
               </td>
               <td>{s.proposer}</td>
               <td className="num">{formatValue(s.bestValue)}</td>
-              <td className="muted ellipsis">{s.stopReason ?? ""}</td>
+              <td className="muted ellipsis" title={s.stopReason ?? ""}>
+                {s.stopReason ?? ""}
+              </td>
             </tr>
           ))}
         </tbody>
