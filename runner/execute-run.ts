@@ -124,6 +124,8 @@ export async function executeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpt
 /** What a Slurm run left for a runner that takes it over (resumeRun): stored before its job was submitted. */
 interface ResumeRecord {
   before: Fingerprints;
+  /** The guarded paths by label, as the first runner resolved them (another runner's environment may differ). */
+  guarded: Record<string, string>;
   gitDir: string;
 }
 
@@ -158,12 +160,7 @@ export async function resumeRun(run: RunRow, ws: WorkspaceRow, opts: ExecuteOpti
       run.logPath!,
       run.startedAt!,
       { ...opts, gpu: null },
-      {
-        jobId,
-        before: resume.before,
-        // Its clock started when its job did (the runner that submitted it said so), unless it is still queued.
-        clockStartsWhenRunning: run.waitingFor !== null,
-      },
+      { jobId, before: resume.before, guarded: resume.guarded },
     );
   } catch (e) {
     return persistently(() =>
@@ -198,7 +195,7 @@ async function trainAndRecord(
   logFile: string,
   startedAt: number,
   opts: ExecuteOptions,
-  resume?: { jobId: string; before: Fingerprints; clockStartsWhenRunning: boolean },
+  resume?: { jobId: string; before: Fingerprints; guarded: Record<string, string> },
 ): Promise<RunRow> {
   const { db, settings } = opts;
   const parser = new LogParser();
@@ -227,6 +224,9 @@ async function trainAndRecord(
         if (!Object.keys(values).length) continue;
         const t = elapsed();
         writer.add(e.step, values, t);
+        // Taken over, a record may have been written long before it is read: its time is not known, and the
+        // budget and the progress span keep what the runner before saw (the job's own clock judges the rest).
+        if (resume) continue;
         if (progressAt.first === null && config.evaluate) {
           if (budgetTimer) clearTimeout(budgetTimer);
           budgetTimer = setTimeout(() => stopForBudget?.(), budgetMs);
@@ -248,16 +248,17 @@ async function trainAndRecord(
   let stopForBudget: (() => void) | null = null;
   let budgetTimer: NodeJS.Timeout | null = null;
   // The protected files in the run's checkout and in the workspace, and the data they name: before and after.
-  const guarded = guardedPaths(config, cwd, ws.path, opts.parentEnv ?? process.env);
+  const guarded = resume?.guarded ?? guardedPaths(config, cwd, ws.path, opts.parentEnv ?? process.env);
   const before = resume?.before ?? fingerprints(guarded);
 
   // The run's own home, TMPDIR and caches (torch.compile, Triton, pip), removed when it ends: nothing one run
   // writes there can run in the next (a cache shared across runs would carry code from one to another).
   // Its checkpoint (OVERSEER_CHECKPOINT_DIR) is there too: what a trusted evaluation loads, removed with the rest.
   const scratchParent = path.join(path.dirname(logFile), "scratch");
-  const scratch = scratchDirs(scratchParent, "train");
+  // Taken over, they exist and belong to the job still running: nothing is made or handed over again there.
+  const scratch = scratchDirs(scratchParent, "train", !resume);
   const checkpointDir = path.join(scratchParent, "checkpoint");
-  fs.mkdirSync(checkpointDir, { recursive: true });
+  if (!resume) fs.mkdirSync(checkpointDir, { recursive: true });
   // A session's run may start from the cache a kept run left, where the workspace allows it (runner/run-cache).
   const reuseCache = config.sandbox.cacheReuse && run.origin === "session";
   if (reuseCache && !resume) seedRunCache(settings.dataDir, ws.id, scratch.cache);
@@ -270,13 +271,13 @@ async function trainAndRecord(
     ...gpuEnv(opts.gpu),
     ...opts.extraEnv,
   });
-  const missing = missingProgram(config.command[0]!, cwd, env.PATH ?? "");
+  const missing = resume ? null : missingProgram(config.command[0]!, cwd, env.PATH ?? "");
   if (missing) return persistently(() => applyRunEvent(db, run.id, { type: "run_ended", outcome: "crashed" }, Date.now(), { endedAt: Date.now(), reason: missing }));
 
   // A local run's GPU is sampled here; a Slurm job samples its own, on its node, into a file this follows.
   const telemetry = gpuTelemetry(writer, elapsed);
   const sampler = opts.gpu ? sampleGpu(settings.gpu.nvidiaSmi, opts.gpu.index, settings.gpu.sampleMs, telemetry.add) : null;
-  let gpu: GpuIdentity | null = opts.gpu ?? null;
+  let gpu: GpuIdentity | null = opts.gpu ?? (resume && run.gpuJson ? (JSON.parse(run.gpuJson) as GpuIdentity) : null);
   if (gpu) await persistently(() => updateRun(db, run.id, { gpuJson: JSON.stringify(gpu) }));
   const mounts = {
     writable: [worktree, scratch.root, checkpointDir, ...config.sandbox.writable.map((p) => resolveDataPath(p, ws.path))],
@@ -286,16 +287,13 @@ async function trainAndRecord(
     // The evaluation's held-out data, even where it lies inside a folder training reads.
     hidden: readablePaths(config.evaluate?.data ?? [], env, ws.path),
   };
-  handOver(probe, { dataDir: settings.dataDir, dbFile: settings.dbFile, runDir: path.dirname(logFile), logFile, own: [worktree, scratch.root, checkpointDir] });
-  // A runner that takes this run over after a restart finishes it from this (resumeRun): only a job outlives its runner.
-  if (config.backend === "slurm" && !resume) {
-    const record: ResumeRecord = { before, gitDir };
-    await persistently(() => updateRun(db, run.id, { resumeJson: JSON.stringify(record) }));
-  }
-  // Taken over after its first progress record: what is left of its budget.
-  if (resume && config.evaluate && progressAt.first !== null) {
-    const first = progressAt.first;
-    budgetTimer = setTimeout(() => stopForBudget?.(), Math.max(0, budgetMs - (elapsed() - first)));
+  if (!resume) {
+    handOver(probe, { dataDir: settings.dataDir, dbFile: settings.dbFile, runDir: path.dirname(logFile), logFile, own: [worktree, scratch.root, checkpointDir] });
+    // A runner that takes this run over after a restart finishes it from this (resumeRun): only a job outlives its runner.
+    if (config.backend === "slurm") {
+      const record: ResumeRecord = { before, guarded, gitDir };
+      await persistently(() => updateRun(db, run.id, { resumeJson: JSON.stringify(record) }));
+    }
   }
   const exit = await runOnBackend(config, {
     reattach: resume?.jobId,
@@ -311,15 +309,20 @@ async function trainAndRecord(
     timeoutMs: config.timeoutSeconds * 1000,
     graceMs: settings.killGraceMs,
     signal: opts.signal,
-    onRunning: () => {
+    onRunning: (ranMs) => {
       // A job's wait in the cluster's queue is not the run's: its time (the budget bar, the session's training time,
-      // the points' seconds) starts when the job does. Nothing was recorded before: its log was empty.
-      if (config.backend === "slurm" && (!resume || resume.clockStartsWhenRunning)) {
-        t0 = performance.now();
-        const at = Date.now();
+      // the points' seconds) starts when the job does, which a runner that re-attached late learns from Slurm.
+      if (config.backend === "slurm") {
+        t0 = performance.now() - ranMs;
+        const at = Date.now() - ranMs;
         void persistently(() => updateRun(db, run.id, { startedAt: at }));
       }
-      if (config.evaluate && progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), Math.max(0, silentMs - elapsed()));
+      if (!config.evaluate) return;
+      // Taken over after its first progress record: what is left of its budget, by the job's own clock.
+      if (resume && progressAt.first !== null) {
+        const first = progressAt.first;
+        budgetTimer = setTimeout(() => stopForBudget?.(), Math.max(0, budgetMs - (elapsed() - first)));
+      } else if (progressAt.first === null) budgetTimer = setTimeout(() => stopForBudget?.(), Math.max(0, silentMs - elapsed()));
     },
     onSubmitted: (jobId) => void persistently(() => updateRun(db, run.id, { backendJson: JSON.stringify({ backend: "slurm", jobId }) })),
     onWaiting: (why) => void persistently(() => updateRun(db, run.id, { waitingFor: why })),
@@ -336,9 +339,8 @@ async function trainAndRecord(
       // Taken over, the job's GPU file is read from the start: the samples stored before are not stored again.
       if (gpuSamplesToSkip > 0) {
         gpuSamplesToSkip--;
-        return;
-      }
-      telemetry.add(sample);
+        telemetry.seen(sample);
+      } else telemetry.add(sample);
       if (gpu) return;
       gpu = identityOf(sample);
       void persistently(() => updateRun(db, run.id, { gpuJson: JSON.stringify(gpu) }));
@@ -361,6 +363,8 @@ async function trainAndRecord(
 
   // Taken over, a job whose end Slurm no longer knows (forgotten past MinJobAge, or lost): not the candidate's fault.
   if (resume && exit.spawnError) {
+    // Lost (the controller silent for a minute) rather than forgotten, it may still run: nobody follows it now.
+    await cancelAbandonedJob(run);
     const endedAt = Date.now();
     return persistently(() =>
       applyRunEvent(db, run.id, { type: "run_interrupted" }, endedAt, { endedAt, reason: `${exit.spawnError}; every point of its log is kept`, logTail: readLogTail(logFile) }),
@@ -414,8 +418,9 @@ async function trainAndRecord(
           ...watch.suspicions(),
           ...timingSuspicions({
             summary,
-            // Its own life: a job's clock (t0) starts when it runs, so a wait in the cluster's queue is not in it.
-            wallMs: elapsed(),
+            // Its own life: a job's clock (t0) starts when it runs, so a wait in the cluster's queue is not in it;
+            // a job that ended before a runner took it over lived as long as Slurm says it ran.
+            wallMs: resume && exit.runSeconds != null ? exit.runSeconds * 1000 : elapsed(),
             firstProgressMs: progressAt.first,
             lastProgressMs: progressAt.last,
             runnerStalledMs: stalledWhileRecording,
@@ -541,6 +546,10 @@ async function waitForFreeGpu(run: RunRow, gpu: GpuIdentity, opts: ExecuteOption
 function gpuTelemetry(writer: MetricWriter, elapsed: () => number) {
   let peak: number | null = null;
   return {
+    /** A sample stored before (a run taken over): counted in the peak, not stored again. */
+    seen: (s: GpuSample) => {
+      peak = Math.max(peak ?? 0, s.memoryUsedMb);
+    },
     add: (s: GpuSample) => {
       peak = Math.max(peak ?? 0, s.memoryUsedMb);
       const values: Record<string, number> = { [GPU_SERIES.memory]: s.memoryUsedMb };

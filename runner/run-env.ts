@@ -11,10 +11,11 @@ import { resolveDataPath } from "./protected-hash";
 export type Scratch = { root: string; home: string; tmp: string; cache: string };
 
 /** A process's own home, tmp and cache, in `parent` (beside the run's log), removed when the run ends. */
-export function scratchDirs(parent: string, name: string): Scratch {
+/** A run's home, TMPDIR and cache under `parent`/`name`; made unless `create` is false (they exist already). */
+export function scratchDirs(parent: string, name: string, create = true): Scratch {
   const root = path.join(parent, name);
   const dirs = { root, home: path.join(root, "home"), tmp: path.join(root, "tmp"), cache: path.join(root, "cache") };
-  for (const d of [dirs.home, dirs.tmp, dirs.cache]) fs.mkdirSync(d, { recursive: true });
+  if (create) for (const d of [dirs.home, dirs.tmp, dirs.cache]) fs.mkdirSync(d, { recursive: true });
   return dirs;
 }
 

@@ -17,8 +17,11 @@ export interface BackendSpec extends SandboxedSpec {
   onSubmitted?: (jobId: string) => void;
   /** Slurm: why the job waits on the cluster ("queued on the cluster: Resources"), null once it runs. */
   onWaiting?: (why: string | null) => void;
-  /** When the trainer starts: at once for a local process, after the queue for a job. */
-  onRunning?: () => void;
+  /**
+   * When the trainer starts: at once for a local process, after the queue for a job; `ranMs`, how long it had run
+   * when this was seen (0 for a local process; a re-attached job may have run for a while).
+   */
+  onRunning?: (ranMs: number) => void;
   /** Slurm: the job samples its own GPUs on its node with this nvidia-smi (a local run's are sampled by the runner). */
   gpuSampling?: { nvidiaSmi: string; everyMs: number };
   onGpuSample?: (sample: GpuSample) => void;
@@ -45,7 +48,7 @@ export async function runOnBackend(config: WorkspaceConfig, spec: BackendSpec): 
       ...(await runSandboxed({
         ...spec,
         onStart: (pid) => {
-          spec.onRunning?.();
+          spec.onRunning?.(0);
           spec.onStart?.(pid);
         },
       })),

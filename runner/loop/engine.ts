@@ -142,9 +142,10 @@ async function driveClaimed(sessionId: number, deps: LoopDeps): Promise<SessionR
       await loop(deps, steps, sessionId, config, pool, mine);
     } finally {
       pool.forget(`session:${sessionId}`);
-      await abandonLeftovers(steps, "the session stopped before it took this run over again");
     }
   } finally {
+    // Whatever ended the drive (the loop, or a failure before it), no job it kept is left running unwatched.
+    await abandonLeftovers(steps, "the session stopped before it took this run over again");
     await exports.flush();
     await worktreeRemovals();
   }

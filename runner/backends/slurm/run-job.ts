@@ -23,8 +23,12 @@ export interface SlurmJobSpec extends Pick<TrainingSpec, "command" | "cwd" | "lo
   onSubmitted?: (jobId: string) => void;
   /** Each change of state or pending reason ("queued on the cluster: Resources"). */
   onState?: (state: JobState, words: string) => void;
-  /** When the job starts running on its node (after any wait in the queue). */
-  onRunning?: () => void;
+  /**
+   * When the job is first seen running on its node (after any wait in the queue), with how long it has run by then
+   * (Slurm's RunTime: a follower that re-attaches late sees a job that started before it). Not called for a job
+   * first seen ended.
+   */
+  onRunning?: (ranMs: number) => void;
   /** GPU telemetry: the job samples its GPUs into this side file, which the runner follows (core/slurm-job). */
   gpuSamples?: JobGpuSampling;
   onGpuSample?: (sample: GpuSample) => void;
@@ -179,8 +183,8 @@ export async function followSlurmJob(jobId: string, spec: FollowSpec): Promise<S
         }
         if (next.phase !== "pending" && runningSince === null) {
           runningSince = now;
-          spec.onRunning?.();
           const ranMs = (next.runSeconds ?? 0) * 1000;
+          if (next.phase === "running") spec.onRunning?.(ranMs);
           timer = setTimeout(
             () => {
               timedOut = true;

