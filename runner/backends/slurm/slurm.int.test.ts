@@ -499,6 +499,8 @@ describe("a runner that starts while a run's job is on the cluster and the `over
     await new Promise((r) => setTimeout(r, 2000));
     const { run } = await runnerUntilTheRunEnds(dataDir);
     expect(run, run.reason ?? "").toMatchObject({ status: "finished", metricValue: 0.9, suspicion: null });
+    // Its start is the job's (by Slurm's RunTime when first seen), not the take-over's 2 s later.
+    expect(run.endedAt! - run.startedAt!).toBeGreaterThanOrEqual(3500);
   }, 120_000);
 
   it("collects a job that ended while no runner followed it: its output, and its exit code from Slurm", async () => {
