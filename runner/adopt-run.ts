@@ -6,57 +6,20 @@
  */
 import { persistently } from "../db/faults";
 import fs from "node:fs";
-import { LogParser, type LogEvent } from "../core/log-parser";
 import { decideOutcome, summaryRecord } from "../core/outcome";
-import type { SummaryEntry } from "../core/types";
 import { DEFAULT_CONFIG, parseWorkspaceConfig, type WorkspaceConfig } from "../core/workspace-config";
 import type { Settings } from "../core/settings";
 import type { Db } from "../db/open";
-import { lastStepBySeries } from "../db/queries/metrics";
 import { applyRunEvent, type RunRow } from "../db/queries/runs";
 import { slurmJobOf } from "../core/slurm-job";
 import { getWorkspace } from "../db/queries/workspaces";
 import { resumableJob, resumeRun } from "./execute-run";
 import { leftRunCgroup } from "./cgroup";
 import { cgroupName } from "./run-env";
-import { followLog, readLogInChunks, readLogTail } from "./log-tail";
-import { MetricWriter } from "./metric-writer";
+import { followLog, readLogTail } from "./log-tail";
 import { groupAlive, stopGroup } from "./process-group";
 import { ownGroupAlive } from "./process-identity";
-
-interface LogState {
-  summary: SummaryEntry[];
-  sawFail: boolean;
-  oomLine: string | null;
-}
-
-/** Feeds the run's log (from byte 0) to a writer that skips every (series, step) already stored. */
-function logReplay(db: Db, run: RunRow) {
-  const writer = MetricWriter.resume(db, run);
-  const stored = lastStepBySeries(db, run.id);
-  const parser = new LogParser();
-  const state: LogState = { summary: [], sawFail: false, oomLine: null };
-  const handle = (events: LogEvent[]) => {
-    for (const e of events) {
-      if (e.kind === "progress") {
-        const fresh = Object.fromEntries(Object.entries(e.values).filter(([series]) => e.step > (stored.get(series) ?? -Infinity)));
-        if (Object.keys(fresh).length) writer.add(e.step, fresh, Date.now() - (run.startedAt ?? Date.now()));
-      } else if (e.kind === "summary") state.summary.push({ key: e.key, raw: e.raw, value: e.value });
-      else if (e.kind === "fail") state.sawFail = true;
-      else if (e.kind === "oom") state.oomLine ??= e.text;
-    }
-  };
-  return { writer, state, feed: (bytes: Buffer) => handle(parser.feed(bytes)), end: () => handle(parser.end()) };
-}
-
-/** The run is over (its processes are gone): store what its log holds that the database does not. */
-export function recoverPoints(db: Db, run: RunRow): void {
-  if (!run.logPath || !fs.existsSync(run.logPath)) return;
-  const replay = logReplay(db, run);
-  readLogInChunks(run.logPath, replay.feed);
-  replay.end();
-  replay.writer.finish();
-}
+import { logReplay } from "./log-replay";
 
 /**
  * Whether a new runner can take this run over: it got far enough to have a trainer, a log and a config. Its

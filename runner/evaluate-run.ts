@@ -77,8 +77,8 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
   const serve = evaluate.serve;
   let servers: { close(): Promise<void> } | null = null;
   const cacheNotes = new Set<string>();
-  const clearPageCache = () => {
-    const why = dropPageCache([s.checkpointDir, s.worktree]);
+  const clearPageCache = async () => {
+    const why = await dropPageCache([s.checkpointDir, s.worktree]);
     if (why) cacheNotes.add(why);
   };
   const exit = await runSandboxed({
@@ -100,7 +100,7 @@ export async function runEvaluation(s: EvaluationSpec): Promise<EvaluationRecord
   });
   await (servers as { close(): Promise<void> } | null)?.close();
   // And nothing the servers saw (the held-out text) is left there for the next run's training to read back.
-  if (serve) clearPageCache();
+  if (serve) await clearPageCache();
   collect(parser.end());
   const decided = decideOutcome({
     ...exit,

@@ -24,7 +24,7 @@ import { appendEvent } from "../db/queries/events";
 import { lastStepBySeries, storedPointCount, storedProgressSpan } from "../db/queries/metrics";
 import { applyRunEvent, getRun, updateRun, type RunRow } from "../db/queries/runs";
 import type { WorkspaceRow } from "../db/queries/workspaces";
-import { recoverPoints } from "./adopt-run";
+import { recoverPoints, unstoredValues } from "./log-replay";
 import { addWorktree, checkoutGitDir, gitInCheckout, headCommit, removeWorktree } from "./git";
 import { readLogTail } from "./log-tail";
 import { MetricWriter, type WriteStall } from "./metric-writer";
@@ -220,7 +220,7 @@ async function trainAndRecord(
     for (const e of events) {
       watch.see(e);
       if (e.kind === "progress") {
-        const values = resume ? Object.fromEntries(Object.entries(e.values).filter(([series]) => e.step > (storedSteps.get(series) ?? -Infinity))) : e.values;
+        const values = resume ? unstoredValues(storedSteps, e.step, e.values) : e.values;
         if (!Object.keys(values).length) continue;
         const t = elapsed();
         writer.add(e.step, values, t);

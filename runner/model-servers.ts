@@ -28,7 +28,7 @@ export const SERVER_FDS: Record<ServerRole, { requests: number; answers: number 
  * has exited (they are stopped if still running). `between` runs after the scoring server is gone and before the
  * checking one starts.
  */
-export function relayModelServers(evaluation: ChildProcess, start: (role: ServerRole) => ModelServer, graceMs: number, between: () => void = () => {}): { close(): Promise<void> } {
+export function relayModelServers(evaluation: ChildProcess, start: (role: ServerRole) => ModelServer, graceMs: number, between: () => Promise<void> = async () => {}): { close(): Promise<void> } {
   const started: Partial<Record<ServerRole, ModelServer>> = {};
   const ignore = () => {};
   const connect = (role: ServerRole, before: (() => Promise<void>) | null) => {
@@ -62,7 +62,7 @@ export function relayModelServers(evaluation: ChildProcess, start: (role: Server
     const lingered = await Promise.race([scoring.exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs))]);
     if (lingered) await scoring.stop();
     // Nothing the scoring server left in the machine's shared state (the page cache) reaches the checking one.
-    between();
+    await between();
   });
   return {
     close: async () => {

@@ -4,8 +4,11 @@
  * server could so leave its answers for the fresh checking server, or the held-out text for a later run's
  * training (docs/decisions/0021). The runner clears it between the two servers and after them, where it can.
  */
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
+import { execFile } from "node:child_process";
+import fs from "node:fs/promises";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
 
 const DROP_CACHES = "/proc/sys/vm/drop_caches";
 
@@ -13,10 +16,11 @@ const DROP_CACHES = "/proc/sys/vm/drop_caches";
  * Writes back the dirty pages of the filesystems of `paths`, then drops the clean, unmapped pages of every file.
  * Null once done; otherwise why it could not be (not root, or /proc/sys read-only in a container).
  */
-export function dropPageCache(paths: readonly string[]): string | null {
+export async function dropPageCache(paths: readonly string[]): Promise<string | null> {
   try {
-    for (const p of paths) execFileSync("sync", ["-f", p], { stdio: "ignore", timeout: 60_000 });
-    fs.writeFileSync(DROP_CACHES, "1");
+    // Asynchronously: writing back dirty pages can take seconds, and the runner follows other runs meanwhile.
+    for (const p of paths) await run("sync", ["-f", p], { timeout: 60_000 });
+    await fs.writeFile(DROP_CACHES, "1");
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
