@@ -10,7 +10,7 @@ import type { AppRouter } from "../server/root";
 import { CodeDiff, type FileChanges } from "./code-diff";
 import { ExportPanel } from "./export-panel";
 import { compareHref } from "./hrefs";
-import { LossChart } from "./loss-chart";
+import { PanelGrid } from "./panel-grid";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
 
@@ -114,16 +114,15 @@ function AddExperiment({ workspaceId, ids }: { workspaceId: number; ids: number[
   );
 }
 
-/** Every experiment's last run, overlaid; the x axis (step or training seconds) aligns them. */
+/** Every experiment's last run, overlaid in every panel; fixed-budget runs align on seconds since their start. */
 function Curves({ experiments }: { experiments: Item[] }) {
   const trpc = useTRPC();
   const withRuns = experiments.map((e, i) => ({ e, color: COLORS[i % COLORS.length]! })).filter((x) => x.e.run);
   const series = useQueries({ queries: withRuns.map(({ e }) => trpc.run.series.queryOptions({ runId: e.run!.id })) });
   if (withRuns.length === 0) return <p className="muted">None of these experiments has run.</p>;
   if (series.some((s) => !s.data)) return <p className="muted">Loading the curves…</p>;
-  const curves = withRuns.map(({ e, color }, i) => ({ label: nameOf(e), series: series[i]!.data!, color }));
-  const [first, ...rest] = curves;
-  return <LossChart series={first!.series} label={first!.label} live={false} others={rest} />;
+  const curves = withRuns.map(({ e, color }, i) => ({ label: nameOf(e), series: series[i]!.data!, startedAt: e.run!.startedAt, color }));
+  return <PanelGrid curves={curves} live={false} defaultX="seconds" />;
 }
 
 /** The header of a comparison table: one column per experiment, after the row names. */

@@ -19,8 +19,8 @@ import { compareHref } from "./hrefs";
 import { HumanDecision } from "./human-decision";
 import { isTyping } from "./keys";
 import { LogTail } from "./log-tail";
-import { GpuChart, hardwareText } from "./gpu-chart";
-import { LossChart } from "./loss-chart";
+import { hardwareText } from "../core/gpu";
+import { PanelGrid } from "./panel-grid";
 import { StatusBadge } from "./status-badge";
 import { SummaryTable } from "./summary-table";
 import { TagEditor } from "./tag-editor";
@@ -321,13 +321,14 @@ function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"]
       )}
       <BudgetBar run={run} />
       <RunGuards run={run} />
-      <LossChart
-        series={state.series}
-        label="this experiment"
+      <PanelGrid
+        curves={[
+          { label: "this experiment", series: state.series, startedAt: run.startedAt, color: "#2563eb" },
+          ...(best && reference.data ? [{ label: `best: #${best.idx} ${best.title}`, series: reference.data, startedAt: null, color: "#9ca3af", dashed: true }] : []),
+        ]}
+        gpu={run.gpu}
         live={!ended}
-        others={best && reference.data ? [{ label: `best: #${best.idx} ${best.title}`, series: reference.data, color: "#9ca3af", dashed: true }] : []}
       />
-      <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
       {run.summary && Object.keys(run.summary).length > 0 && <SummaryTable summary={run.summary} metricName={run.metricName} />}
       <LogTail lines={run.logTail && ended ? run.logTail.split("\n") : state.log} />
     </section>

@@ -6,8 +6,7 @@ import { formatValue } from "../core/format";
 import { BudgetBar } from "./budget-bar";
 import { RunGuards } from "./run-guards";
 import { LogTail } from "./log-tail";
-import { GpuChart } from "./gpu-chart";
-import { LossChart } from "./loss-chart";
+import { PanelGrid } from "./panel-grid";
 import { StatusBadge } from "./status-badge";
 import { SummaryTable } from "./summary-table";
 import { useTRPC } from "./trpc";
@@ -70,8 +69,7 @@ export function RunPage({ runId }: { runId: number }) {
           {run.waitingFor}
         </p>
       )}
-      <LossChart series={state.series} live={!ended} />
-      <GpuChart series={state.series} gpu={run.gpu} live={!ended} />
+      <PanelGrid curves={[{ label: `run #${run.id}`, series: state.series, startedAt: run.startedAt, color: "#2563eb" }]} gpu={run.gpu} live={!ended} />
       {run.slurmJob && !run.gpu && (
         <p className="muted">
           No GPU telemetry from this Slurm job yet: its GPUs are sampled on its node once it runs (none when it asked for no GPU, or its node has no nvidia-smi; the run&apos;s warnings say which).

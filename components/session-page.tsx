@@ -13,7 +13,7 @@ import { ExperimentTable } from "./experiment-table";
 import { ExportPanel } from "./export-panel";
 import { HumanDecision } from "./human-decision";
 import { BudgetBar } from "./budget-bar";
-import { LossChart } from "./loss-chart";
+import { PanelGrid } from "./panel-grid";
 import { ProgressChart } from "./progress-chart";
 import { ProposePanel } from "./propose-panel";
 import { StatusBadge } from "./status-badge";
@@ -231,7 +231,7 @@ function RunningExperiment({ running }: { running: Experiment }) {
         {state.run.gpu && <span className="muted"> · GPU {state.run.gpu.index}</span>}
       </h2>
       <BudgetBar run={state.run} />
-      <LossChart series={state.series} live />
+      <PanelGrid curves={[{ label: `#${running.idx}`, series: state.series, startedAt: state.run.startedAt, color: "#2563eb" }]} live only="primary" />
     </section>
   );
 }

@@ -139,3 +139,8 @@ export function hardwareMismatch(items: readonly { label: string; gpu: Pick<GpuI
   const parts = [...groups].map(([hw, labels]) => `${labels.join(", ")} on ${hw}`);
   return `Different hardware: ${parts.join("; ")}. Times and a fixed time budget's results are not comparable across GPUs.`;
 }
+
+/** The hardware line of a run: which GPU, or plainly none. */
+export function hardwareText(gpu: RunGpu | null): string {
+  return gpu ? `${gpu.name} (GPU ${gpu.index}), driver ${gpu.driver}` : "CPU only (no GPU)";
+}
