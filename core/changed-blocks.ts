@@ -39,7 +39,7 @@ export function removedLines(before: string, after: string): { text: string; nea
 }
 
 /** [start, end] line spans of the file's top-level statements with what they enclose. */
-function topLevelSpans(source: string, file: string): [number, number][] | null {
+export function topLevelSpans(source: string, file: string): [number, number][] | null {
   const lang = languageOf(file);
   if (!lang) return null;
   let statements: ReturnType<typeof statementsOf>;

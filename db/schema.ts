@@ -242,6 +242,11 @@ export const experiments = sqliteTable(
     notebookJson: text("notebook_json"),
     /** A human's labels (core/tags), a sorted JSON array. */
     tagsJson: text("tags_json").notNull().default("[]"),
+    /**
+     * Derived from the snapshots, kept so that a session's hyperparameter views need not inflate 10,000 files:
+     * { key, files: { file: { NAME: value } }, axis } (db/queries/experiment-analysis). Null until first asked for.
+     */
+    analysisJson: text("analysis_json"),
     createdAt: integer("created_at").notNull(),
     decidedAt: integer("decided_at"),
   },

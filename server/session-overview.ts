@@ -17,6 +17,7 @@ import { goesOnWhenResumed } from "../core/stop-conditions";
 import { closestDiscarded } from "../db/queries/nothing-kept";
 import { getWorkspace } from "../db/queries/workspaces";
 import { experimentView, sessionView } from "./views";
+import { workspaceMetric } from "./workspace-metric";
 
 /** The progress chart is about 1,000 px wide: more columns than this are drawn on top of each other. */
 const PROGRESS_COLUMNS = 600;
@@ -27,7 +28,7 @@ const TOP_HITS = 25;
 
 export function sessionOverview(db: Db, s: SessionRow) {
   const config = workspaceConfigSchema.safeParse(JSON.parse(getWorkspace(db, s.workspaceId)?.configJson ?? "{}"));
-  const metric = config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const };
+  const metric = workspaceMetric(db, s.workspaceId);
   const minImprovement = config.success ? config.data.minImprovement : 0;
   const outlines = listExperimentOutlines(db, s.id);
   const { dots, best } = progressData(outlines, metric.goal);

@@ -67,7 +67,7 @@ export function sessionView(s: SessionRow) {
 
 /** An experiment in a list: no code, except the diff of one that waits for a human (the approval card shows it). */
 export function experimentView(e: ExperimentRow) {
-  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, notebookJson, evidenceJson, diff, tagsJson, ...rest } = e;
+  const { editsJson, verdictJson, runIdsJson, tokensJson, filesJson, notebookJson, evidenceJson, diff, tagsJson, analysisJson, ...rest } = e;
   return {
     ...rest,
     tags: storedTags(tagsJson),

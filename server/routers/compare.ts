@@ -4,7 +4,6 @@ import { z } from "zod";
 import { recordId } from "../inputs";
 import { topLevelConstants } from "../../core/constants";
 import { MAX_COMPARED, MAX_SELECTED } from "../../core/limits";
-import { workspaceConfigSchema } from "../../core/workspace-config";
 import { filesAtExperiment } from "../../db/queries/experiment-files";
 import { getExperiment, searchWorkspaceExperiments } from "../../db/queries/experiments";
 import { getRun } from "../../db/queries/runs";
@@ -13,6 +12,7 @@ import { getSession } from "../../db/queries/sessions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
 import { runView } from "../views";
+import { workspaceMetric } from "../workspace-metric";
 
 export const compareRouter = router({
   /**
@@ -30,10 +30,9 @@ export const compareRouter = router({
     if (workspaceIds.size > 1)
       throw new TRPCError({ code: "BAD_REQUEST", message: "these experiments belong to different workspaces: compare experiments of one workspace, whose metric and files are the same" });
     const ws = getWorkspace(db, rows[0]!.s.workspaceId)!;
-    const config = workspaceConfigSchema.safeParse(JSON.parse(ws.configJson ?? "{}"));
     return {
       workspace: { id: ws.id, name: ws.name },
-      metric: config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" as const },
+      metric: workspaceMetric(db, ws.id),
       experiments: rows.map(({ e, s }) => {
         const runId = (JSON.parse(e.runIdsJson) as number[]).at(-1) ?? null;
         const run = runId === null ? undefined : getRun(db, runId);

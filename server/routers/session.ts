@@ -18,6 +18,7 @@ import { limitBlockingResume, type LimitMet } from "../../core/stop-conditions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router, type Context } from "../trpc";
 import type { DecisionSource } from "../../core/decision-source";
+import { sessionHyperparameters } from "../hyperparameters";
 import { sessionOverview } from "../session-overview";
 import { experimentView, sessionView } from "../views";
 
@@ -68,6 +69,8 @@ export const sessionRouter = router({
   }),
 
   /** Every tag on the session's experiments, for the table's filter. */
+  /** The session's constants against its metric: what changed, each experiment's values, the importance ranking. */
+  hyperparameters: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => sessionHyperparameters(db, mustGetSession(db, input.id))),
   experimentTags: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => sessionExperimentTags(db, mustGetSession(db, input.id).id)),
 
   /** How many rows the session's experiment table has under these filters. */

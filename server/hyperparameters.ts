@@ -1,0 +1,38 @@
+import "server-only";
+import { axisText } from "../core/change-axis";
+import { changedNames, flattenConstants, type HyperparameterRow, importanceRanking } from "../core/hyperparameters";
+import type { Db } from "../db/open";
+import { analysedExperiments } from "../db/queries/experiment-analysis";
+import type { SessionRow } from "../db/queries/sessions";
+import { workspaceMetric } from "./workspace-metric";
+
+/**
+ * A session's hyperparameters against its metric: the constants that changed (with each experiment's values
+ * of them), those that never did, and the importance ranking. Only changed constants travel per experiment, so
+ * 10,000 experiments are a few hundred kilobytes.
+ */
+export function sessionHyperparameters(db: Db, s: SessionRow) {
+  const metric = workspaceMetric(db, s.workspaceId);
+  const analysed = analysedExperiments(db, s.id);
+  const withCode = analysed.filter((e) => e.analysis !== null);
+  const rows: (HyperparameterRow & { title: string; axis: string; kind: string; tags: string[] })[] = withCode.map((e) => ({
+    id: e.id,
+    idx: e.idx,
+    title: e.title,
+    status: e.status,
+    kind: e.kind,
+    tags: e.tags,
+    metricValue: e.metricValue,
+    parentId: e.parentId,
+    values: flattenConstants(e.analysis!.files),
+    axis: axisText(e.analysis!.axis),
+  }));
+  const names = changedNames(rows);
+  const changed = new Set(names);
+  const unchanged = rows.length > 0 ? Object.fromEntries(Object.entries(rows[0]!.values).filter(([n]) => !changed.has(n))) : {};
+  const importance = importanceRanking(rows, metric.goal);
+  for (const r of rows) r.values = Object.fromEntries(Object.entries(r.values).filter(([n]) => changed.has(n)));
+  return { metric, names, unchanged, rows, importance, withoutCode: analysed.length - withCode.length };
+}
+
+export type SessionHyperparameters = ReturnType<typeof sessionHyperparameters>;
