@@ -63,6 +63,9 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
       <p className="tags-line">
         <TagEditor label="session tags" tags={s.tags} save={async (tags) => (await setTags.mutateAsync({ id: s.id, tags }), await detail.refetch())} />
       </p>
+      <nav className="session-links" aria-label="session views">
+        <Link href={`/sessions/${s.id}/hyperparameters`}>Hyperparameters</Link>
+      </nav>
       {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
       <Counters detail={detail.data} />
       <WaitingAlert count={waiting.length} sessionId={s.id} />

@@ -2,7 +2,7 @@ import "server-only";
 import { axisText } from "../core/change-axis";
 import { changedNames, flattenConstants, type HyperparameterRow, importanceRanking } from "../core/hyperparameters";
 import type { Db } from "../db/open";
-import { analysedExperiments } from "../db/queries/experiment-analysis";
+import { type AnalysedExperiment, analysedExperiments } from "../db/queries/experiment-analysis";
 import type { SessionRow } from "../db/queries/sessions";
 import { workspaceMetric } from "./workspace-metric";
 
@@ -15,7 +15,7 @@ export function sessionHyperparameters(db: Db, s: SessionRow) {
   const metric = workspaceMetric(db, s.workspaceId);
   const analysed = analysedExperiments(db, s.id);
   const withCode = analysed.filter((e) => e.analysis !== null);
-  const rows: (HyperparameterRow & { title: string; axis: string; kind: string; tags: string[] })[] = withCode.map((e) => ({
+  const rows: (HyperparameterRow & Pick<AnalysedExperiment, "status" | "kind" | "title" | "tags"> & { axis: string })[] = withCode.map((e) => ({
     id: e.id,
     idx: e.idx,
     title: e.title,

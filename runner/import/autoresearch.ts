@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { analysedExperiments } from "../../db/queries/experiment-analysis";
 import { improvement } from "../../core/decide";
 import { parseResultsTsv, type ParsedResultRow } from "../../core/results-tsv";
 import { sessionOptionsSchema } from "../../core/session-options";
@@ -187,6 +188,7 @@ async function addRows(db: Db, t: RowsTarget, s: SessionRow, rows: ResolvedRow[]
   }
   if (rescued) notes.push(`pinned ${rescued} discarded commit${rescued > 1 ? "s" : ""} that only git's reflog still held, under refs/overseer/${s.id}/`);
   if (gone) notes.push(`${gone} commit${gone > 1 ? "s are" : " is"} no longer in the repository: ${gone > 1 ? "their" : "its"} row is kept without code`);
+  analysedExperiments(db, s.id); // derived now, so the session's hyperparameter views open at once
   return rows.length - from;
 }
 

@@ -1,0 +1,71 @@
+import { expect, type Page, test } from "@playwright/test";
+import { shortTinyLm } from "./workspaces";
+
+test.describe.configure({ mode: "serial" });
+
+/** A real session of examples/tiny-lm: the offline proposer's changes to its constants, 6 experiments of 2 s. */
+let sessionPath = "";
+async function session(page: Page): Promise<string> {
+  if (sessionPath) return sessionPath;
+  const ws = shortTinyLm(2);
+  await page.goto("/");
+  const card = page.getByRole("listitem", { name: `workspace ${ws.name}` });
+  await card.getByLabel("experiments").fill("6");
+  await card.getByRole("button", { name: "Start loop" }).click();
+  await expect(page).toHaveURL(/\/sessions\/\d+$/);
+  await expect(page.getByText("reached 6 experiments")).toBeVisible({ timeout: 110_000 });
+  sessionPath = new URL(page.url()).pathname;
+  return sessionPath;
+}
+
+test("a session's hyperparameters: what moved the metric, a scatter of any constant, parallel coordinates, every experiment's constants", async ({ page }, info) => {
+  test.setTimeout(180_000);
+  await page.goto(await session(page));
+  await page.getByRole("navigation", { name: "session views" }).getByRole("link", { name: "Hyperparameters" }).click();
+  await expect(page).toHaveURL(/\/sessions\/\d+\/hyperparameters$/);
+
+  // The constants table: the baseline and each proposal with code, its values and what it changed.
+  const table = page.getByRole("table", { name: "constants table" });
+  const rows = table.locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  const n = await rows.count();
+  expect(n).toBeGreaterThanOrEqual(5);
+  const changed = await table.getByLabel("changed").allInnerTexts();
+  // The offline proposer changes constants only (one, or two that go together); the baseline changed nothing.
+  expect(changed.filter((c) => /^[A-Z][A-Z0-9_]*(, [A-Z][A-Z0-9_]*)*$/.test(c)).length).toBeGreaterThanOrEqual(n - 2);
+  const constants = (await table.locator("thead th").allInnerTexts()).slice(5).map((t) => t.replace(/[ ▲▼]+$/, ""));
+  expect(constants.length).toBeGreaterThan(0);
+  for (const c of changed.filter(Boolean).flatMap((a) => a.split(", "))) expect(constants).toContain(c);
+
+  // Sorting by the metric puts the lowest first (one with no metric, a crash, last).
+  await table.getByRole("button", { name: "val_bpb" }).click();
+  const metrics = (await table.locator("tbody tr td:nth-child(4)").allInnerTexts()).map(Number).filter(Number.isFinite);
+  expect(metrics).toEqual([...metrics].sort((a, b) => a - b));
+
+  // The ranking names constants the experiments changed, with how many experiments stand behind each.
+  const ranking = page.getByRole("table", { name: "importance ranking" });
+  const ranked = await ranking.locator("tbody tr td:first-child").allInnerTexts();
+  expect(ranked.length).toBeGreaterThan(0);
+  for (const c of ranked) expect(constants).toContain(c);
+
+  // The scatter and the parallel coordinates are drawn on canvases, one mark per experiment with a metric.
+  const scatter = page.getByRole("region", { name: "scatter" });
+  await expect(scatter.getByRole("img")).toHaveAttribute("data-drawn", /^[1-9]\d*$/);
+  await expect(scatter.locator("canvas")).toHaveCount(1);
+  const second = constants.find((c) => c !== ranked[0]) ?? constants[0]!;
+  await scatter.getByLabel("constant").selectOption(second);
+  await expect(page).toHaveURL(new RegExp(`[?&]constant=${second}`));
+  await expect(scatter.getByRole("img")).toHaveAccessibleName(`${second} against val_bpb`);
+  await expect(scatter.getByRole("img")).toHaveAttribute("data-drawn", /^[1-9]\d*$/);
+  const parallel = page.getByRole("region", { name: "parallel coordinates" });
+  await expect(parallel.getByRole("img")).toHaveAttribute("data-drawn", /^[1-9]\d*$/);
+  // A canvas with marks on it: not one colour.
+  const colours = await parallel.locator("canvas").evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+    return seen.size;
+  });
+  expect(colours).toBeGreaterThan(3);
+  await page.screenshot({ path: info.outputPath("hyperparameters.png"), fullPage: true });
+});
