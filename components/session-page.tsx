@@ -65,6 +65,10 @@ export function SessionPage({ sessionId }: { sessionId: number }) {
       </p>
       <nav className="session-links" aria-label="session views">
         <Link href={`/sessions/${s.id}/hyperparameters`}>Hyperparameters</Link>
+        {/* A plain link, as the exports: a read, which the read key's cookie allows. */}
+        <a href={`/api/sessions/${s.id}/report`} download>
+          Download report
+        </a>
       </nav>
       {s.stopReason && <p className={s.status === "failed" ? "error" : "muted"}>{s.stopReason}</p>}
       <Counters detail={detail.data} />

@@ -20,7 +20,13 @@ export function exportPath(dataDir: string, sessionId: number, format: ExportFor
 }
 
 /** What the browser saves it as: overseer-<tag>.patch, overseer-<tag>-results.tsv, … */
+const safeTag = (tag: string) => tag.replace(/[^A-Za-z0-9._-]/g, "_") || "session";
+
 export function exportFileName(tag: string, format: ExportFormat): string {
-  const safe = tag.replace(/[^A-Za-z0-9._-]/g, "_") || "session";
-  return format === "tsv" ? `overseer-${safe}-results.tsv` : `overseer-${safe}.${format}`;
+  return format === "tsv" ? `overseer-${safeTag(tag)}-results.tsv` : `overseer-${safeTag(tag)}.${format}`;
+}
+
+/** The report's file name: `overseer report` writes it in the current folder, the dashboard downloads it. */
+export function reportFileName(tag: string): string {
+  return `overseer-${safeTag(tag)}-report.html`;
 }

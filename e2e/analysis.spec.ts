@@ -69,3 +69,33 @@ test("a session's hyperparameters: what moved the metric, a scatter of any const
   expect(colours).toBeGreaterThan(3);
   await page.screenshot({ path: info.outputPath("hyperparameters.png"), fullPage: true });
 });
+
+test("the session's report downloads as one HTML file that opens from disk with the network off", async ({ page, browser }, info) => {
+  test.setTimeout(180_000);
+  await page.goto(await session(page));
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("navigation", { name: "session views" }).getByRole("link", { name: "Download report" }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^overseer-.+-report\.html$/);
+  const file = info.outputPath(download.suggestedFilename());
+  await download.saveAs(file);
+
+  // A fresh browser context, offline, that records every request but the file itself.
+  const context = await browser.newContext({ offline: true });
+  const requests: string[] = [];
+  context.on("request", (r) => {
+    if (!r.url().startsWith("file://")) requests.push(r.url());
+  });
+  const offline = await context.newPage();
+  await offline.goto(`file://${file}`);
+  await expect(offline.getByRole("heading", { level: 1 })).toHaveText(/^Overseer report: /);
+  for (const name of ["summary", "progress", "kept chain", "top discards", "hyperparameters"]) await expect(offline.getByRole("region", { name })).toBeVisible();
+  await expect(offline.getByRole("region", { name: "summary" })).toContainText("baseline → best val_bpb");
+  await expect(offline.getByRole("region", { name: "summary" })).toContainText("H100 80GB HBM3");
+  await expect(offline.getByRole("region", { name: "progress" }).locator("svg")).toHaveCount(1);
+  const hyper = offline.getByRole("region", { name: "hyperparameters" });
+  expect(await hyper.locator("svg").count()).toBeGreaterThanOrEqual(2);
+  // The charts are drawn: the progress chart holds a mark per experiment with a result.
+  expect(await offline.getByRole("region", { name: "progress" }).locator("svg path").count()).toBeGreaterThan(5);
+  await offline.screenshot({ path: info.outputPath("report.png"), fullPage: true });
+  expect(requests).toEqual([]);
+  await context.close();
+});

@@ -15,9 +15,8 @@ import { listSteeringNotes, sessionOptions, type SessionRow } from "../db/querie
 import { firstRunThreshold } from "../core/decide";
 import { goesOnWhenResumed } from "../core/stop-conditions";
 import { closestDiscarded } from "../db/queries/nothing-kept";
-import { getWorkspace } from "../db/queries/workspaces";
+import { getWorkspace, workspaceMetric } from "../db/queries/workspaces";
 import { experimentView, sessionView } from "./views";
-import { workspaceMetric } from "./workspace-metric";
 
 /** The progress chart is about 1,000 px wide: more columns than this are drawn on top of each other. */
 const PROGRESS_COLUMNS = 600;

@@ -1,4 +1,6 @@
 import { asc, eq } from "drizzle-orm";
+import type { MetricGoal } from "../../core/types";
+import { workspaceConfigSchema } from "../../core/workspace-config";
 import type { LoadedWorkspace } from "../../core/workspace-load";
 import type { Db } from "../open";
 import { workspaces } from "../schema";
@@ -50,4 +52,10 @@ export function getWorkspace(db: Db, id: number): WorkspaceRow | undefined {
 /** A validated workspace (core/workspace-load) into the database, its config as JSON. */
 export function registerWorkspace(db: Db, ws: LoadedWorkspace, now: number): WorkspaceRow {
   return upsertWorkspace(db, { name: ws.name, path: ws.path, repoRoot: ws.repoRoot, subdir: ws.subdir, configJson: JSON.stringify(ws.config), configError: null }, now);
+}
+
+/** A workspace's metric as its overseer.json declares it; autoresearch's val_bpb, minimized, when it does not parse. */
+export function workspaceMetric(db: Db, workspaceId: number): { name: string; goal: MetricGoal } {
+  const config = workspaceConfigSchema.safeParse(JSON.parse(getWorkspace(db, workspaceId)?.configJson ?? "{}"));
+  return config.success ? config.data.metric : { name: "val_bpb", goal: "minimize" };
 }

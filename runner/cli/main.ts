@@ -10,6 +10,7 @@ import { initCommand } from "./init";
 import { experimentsCommand, sessionsCommand } from "./list-commands";
 import { loopCommand } from "./loop";
 import { decideCommand, exportCommand, proposeCommand } from "./session-commands";
+import { reportCommand } from "./report";
 import { runCommand } from "./run";
 import { runnerCommand } from "./runner";
 import { startCommand } from "./start";
@@ -68,6 +69,9 @@ usage:
                                  the winning chain as a format-patch mbox, one squashed diff, results.tsv, or all as JSON
   overseer export --experiments ID,ID,… --format patch|diff|tsv|json
                                  a selection (any sessions of a workspace): each one's own change, replayed on the baseline
+  overseer report SESSION [--out FILE]
+                                 a self-contained HTML report to share (opens offline): progress, the kept chain with
+                                 each diff and gain, the closest discards, noise, cost, GPU time, hyperparameters
   overseer doctor [DIR] [--json]  check this machine: node, git, disk, the sandbox, the GPUs (and inside the sandbox),
                                  DIR's Python and CUDA, the Claude key; says what to fix; exit 1 when a check fails
   overseer gate DIR --diff FILE [--json]
@@ -121,6 +125,8 @@ async function main(argv: string[]): Promise<number> {
       return importCommand(rest, settings);
     case "export":
       return exportCommand(rest, settings);
+    case "report":
+      return reportCommand(rest, settings);
     case "runner":
       return runnerCommand(settings);
     case "start":

@@ -9,10 +9,9 @@ import { getExperiment, searchWorkspaceExperiments } from "../../db/queries/expe
 import { getRun } from "../../db/queries/runs";
 import { exportSelection } from "../../db/queries/selection-export";
 import { getSession } from "../../db/queries/sessions";
-import { getWorkspace } from "../../db/queries/workspaces";
+import { getWorkspace, workspaceMetric } from "../../db/queries/workspaces";
 import { publicProcedure, router } from "../trpc";
 import { runView } from "../views";
-import { workspaceMetric } from "../workspace-metric";
 
 export const compareRouter = router({
   /**

@@ -1,10 +1,9 @@
-import "server-only";
-import { axisText } from "../core/change-axis";
-import { changedNames, flattenConstants, type HyperparameterRow, importanceRanking } from "../core/hyperparameters";
-import type { Db } from "../db/open";
-import { type AnalysedExperiment, analysedExperiments } from "../db/queries/experiment-analysis";
-import type { SessionRow } from "../db/queries/sessions";
-import { workspaceMetric } from "./workspace-metric";
+import { axisText } from "../../core/change-axis";
+import { changedNames, flattenConstants, type HyperparameterRow, importanceRanking } from "../../core/hyperparameters";
+import type { Db } from "../open";
+import { type AnalysedExperiment, analysedExperiments } from "./experiment-analysis";
+import type { SessionRow } from "./sessions";
+import { workspaceMetric } from "./workspaces";
 
 /**
  * A session's hyperparameters against its metric: the constants that changed (with each experiment's values
