@@ -70,11 +70,26 @@ async function main() {
   const v = await views();
   for (const [name, f] of [
     ["session overview", v.session],
+    ["experiment table sorted and filtered", v.filtered],
+    ["hyperparameter views", v.hyperparameters],
     ["experiment page", v.experiment],
     ["compare, 3 runs × 1M points", v.compare],
   ] as const) {
-    rows.push({ what: `5. ${name}, 10,000 experiments`, figure: view(f), target: "< 1 s; < 200 KB per chart", met: f.interactiveMs < 1000 && f.largestJsonBytes < 200 * 1024 });
+    // The hyperparameter views carry every experiment's changed constants in one answer (not a chart's data).
+    const json = name === "hyperparameter views" ? 2 * 1024 * 1024 : 200 * 1024;
+    rows.push({
+      what: `5. ${name}, 10,000 experiments`,
+      figure: view(f),
+      target: `< 1 s; < ${json === 200 * 1024 ? "200 KB per chart" : "2 MB"}`,
+      met: f.interactiveMs < 1000 && f.largestJsonBytes < json,
+    });
   }
+  rows.push({
+    what: "5. hyperparameter views, first visit (derives 10,000 experiments' constants)",
+    figure: ms(v.hyperparametersFirstMs),
+    target: "< 5 s, once",
+    met: v.hyperparametersFirstMs < 5000,
+  });
 
   step("500 live streams while a run trains");
   const streams = await manyStreams({ streams: 500 });

@@ -26,6 +26,11 @@ export interface ViewFigures {
 export interface Views {
   generateS: number;
   session: ViewFigures;
+  /** The experiment table sorted and filtered in SQL (?sort=-metric&status=discarded&q=…). */
+  filtered: ViewFigures;
+  /** The hyperparameter views: the first visit derives every experiment's constants from the snapshots. */
+  hyperparametersFirstMs: number;
+  hyperparameters: ViewFigures;
   experiment: ViewFigures;
   compare: ViewFigures;
   webRss: number;
@@ -84,9 +89,20 @@ export async function views(experiments = 10_000, points = 1_000_000, port = 333
       await p.getByRole("region", { name: "top hits" }).waitFor({ timeout: 30_000 });
       await p.locator("table tbody tr").nth(20).waitFor({ timeout: 30_000 });
     });
+    const filtered = await medianOf(page, `${dash.url}/sessions/${big.sessionId}?sort=-metric&status=discarded&q=schedule`, async (p) => {
+      await p.getByRole("region", { name: "top hits" }).waitFor({ timeout: 30_000 });
+      await p.locator("table.experiments tbody tr td.title").nth(20).waitFor({ timeout: 30_000 });
+    });
+    const hyperReady = async (p: Page) => {
+      await p.locator('[aria-label="parallel coordinates"] [data-drawn]:not([data-drawn="0"])').waitFor({ timeout: 60_000 });
+      await p.locator('[aria-label="scatter"] [data-drawn]:not([data-drawn="0"])').waitFor({ timeout: 60_000 });
+    };
+    const hyperUrl = `${dash.url}/sessions/${big.sessionId}/hyperparameters`;
+    const hyperparametersFirstMs = (await load(page, hyperUrl, hyperReady)).interactiveMs;
+    const hyperparameters = await medianOf(page, hyperUrl, hyperReady);
     const experiment = await medianOf(page, `${dash.url}/experiments/${compared[0]}`, chartDrawn);
     const compare = await medianOf(page, `${dash.url}/compare?ids=${compared.join(",")}`, chartDrawn);
-    return { generateS, session, experiment, compare, webRss: rssOf(dash.webPid()), runnerRss: rssOf(dash.runnerPid) };
+    return { generateS, session, filtered, hyperparametersFirstMs, hyperparameters, experiment, compare, webRss: rssOf(dash.webPid()), runnerRss: rssOf(dash.runnerPid) };
   } finally {
     await browser.close();
     await dash.stop();

@@ -36,6 +36,7 @@ export function ExperimentTable({ sessionId, count: sessionCount, notes: allNote
   // Sorted or filtered, the rows are the database's answer, and steering notes (placed in time) are left out.
   const plain = isDefaultQuery(query);
   const tags = useQuery(trpc.session.experimentTags.queryOptions({ id: sessionId }));
+  const axes = useQuery(trpc.session.experimentAxes.queryOptions({ id: sessionId }));
   const filteredCount = useQuery({ ...trpc.session.experimentCount.queryOptions({ id: sessionId, query }), enabled: isFiltered(query) });
   const count = isFiltered(query) ? (filteredCount.data ?? 0) : sessionCount;
   const notes = plain ? allNotes : [];
@@ -64,7 +65,7 @@ export function ExperimentTable({ sessionId, count: sessionCount, notes: allNote
         />
       </h2>
       {exporting && picked.length > 0 && <ExportPanel source={{ experimentIds: picked }} />}
-      <TableFilters query={query} onChange={setQuery} shown={isFiltered(query) ? (filteredCount.data ?? null) : null} tags={tags.data ?? []} />
+      <TableFilters query={query} onChange={setQuery} shown={isFiltered(query) ? (filteredCount.data ?? null) : null} tags={tags.data ?? []} axes={axes.data ?? []} />
       <div className={view.windowed ? "table-wrap table-scroll" : "table-wrap"} style={view.windowed ? { maxHeight: TABLE_VIEWPORT } : undefined} onScroll={view.onScroll}>
         <table className="table experiments" aria-label="experiments" aria-rowcount={total + 1}>
           <thead>
@@ -139,8 +140,20 @@ function ChoiceFilter<T extends string>({ label, value, choices, onChange }: { l
   );
 }
 
-/** The table's filters: status, kind, gate level, words in the title or hypothesis, and a metric range. */
-function TableFilters({ query, onChange, shown, tags }: { query: ExperimentQuery; onChange: (q: ExperimentQuery) => void; shown: number | null; tags: readonly string[] }) {
+/** The table's filters: status, kind, gate level, tag, what it tried, words in the title or hypothesis, and a metric range. */
+function TableFilters({
+  query,
+  onChange,
+  shown,
+  tags,
+  axes,
+}: {
+  query: ExperimentQuery;
+  onChange: (q: ExperimentQuery) => void;
+  shown: number | null;
+  tags: readonly string[];
+  axes: readonly { name: string; experiments: number }[];
+}) {
   const set = (patch: Partial<ExperimentQuery>) => {
     const next = { ...query, ...patch };
     for (const key of Object.keys(patch) as (keyof ExperimentQuery)[]) if (next[key] === undefined) delete next[key];
@@ -153,6 +166,20 @@ function TableFilters({ query, onChange, shown, tags }: { query: ExperimentQuery
       <ChoiceFilter label="kind" value={query.kind} choices={EXPERIMENT_KINDS} onChange={(kind) => set({ kind })} />
       <ChoiceFilter label="gate" value={query.gate} choices={RISK_LEVELS} onChange={(gate) => set({ gate })} />
       {(tags.length > 0 || query.tag) && <ChoiceFilter label="tag" value={query.tag} choices={query.tag && !tags.includes(query.tag) ? [...tags, query.tag] : tags} onChange={(tag) => set({ tag })} />}
+      {(axes.length > 0 || query.tried) && (
+        <label title="what an experiment changed: a constant, or a definition (function, class)">
+          tried{" "}
+          <select value={query.tried ?? ANY} onChange={(e) => set({ tried: e.target.value || undefined })}>
+            <option value={ANY}>anything</option>
+            {query.tried && !axes.some((a) => a.name === query.tried) && <option value={query.tried}>{query.tried}</option>}
+            {axes.map((a) => (
+              <option key={a.name} value={a.name}>
+                {a.name} ({a.experiments})
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         text <input type="search" value={query.text ?? ""} placeholder="title or hypothesis" maxLength={200} onChange={(e) => set({ text: e.target.value || undefined })} />
       </label>
@@ -207,6 +234,12 @@ function ExperimentRow({ e, picked, onPick, onTag }: { e: Experiment; picked: bo
       <td>{e.idx}</td>
       <td className="title" title={e.title}>
         <Link href={`/experiments/${e.id}`}>{e.title}</Link>
+        {e.tried && (
+          <span className="muted mono tried" aria-label="tried">
+            {" "}
+            · {e.tried}
+          </span>
+        )}
         {e.humanEdited && (
           <span className="muted" title="a human edited it before it ran">
             {" "}

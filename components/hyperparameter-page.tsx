@@ -25,10 +25,9 @@ const TABLE_VIEWPORT = 560;
 /** A session's hyperparameters against its metric: what moved it, a scatter of any constant, parallel coordinates, every experiment's values. */
 export function HyperparameterPage({ sessionId }: { sessionId: number }) {
   const trpc = useTRPC();
-  const session = useQuery(trpc.session.byId.queryOptions({ id: sessionId }));
   const hp = useQuery(trpc.session.hyperparameters.queryOptions({ id: sessionId }));
   if (hp.error) return <p className="error">{hp.error.message}</p>;
-  const tag = session.data?.session.tag ?? `#${sessionId}`;
+  const tag = hp.data?.session.tag ?? `#${sessionId}`;
   return (
     <article aria-label="hyperparameters">
       <h1>

@@ -9,6 +9,7 @@ describe("the experiment table's query in the URL", () => {
     ["sort=metric", { sort: "metric", desc: false }],
     ["sort=-delta&status=kept", { sort: "delta", desc: true, status: "kept" }],
     ["kind=human-edited&gate=high&proposer=claude&q=learning%20rate", { sort: "idx", desc: true, kind: "human-edited", gate: "high", proposer: "claude", text: "learning rate" }],
+    ["tried=attention()&sort=-metric", { sort: "metric", desc: true, tried: "attention()" }],
     ["min=0.9&max=1.25", { sort: "idx", desc: true, metricMin: 0.9, metricMax: 1.25 }],
     ["tag=lr-sweep", { sort: "idx", desc: true, tag: "lr-sweep" }],
   ])("reads ?%s", (search, query) => {

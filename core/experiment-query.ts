@@ -23,6 +23,8 @@ export const experimentQuerySchema = z
     tag: tagSchema.optional(),
     /** Words in the title or the hypothesis. */
     text: z.string().min(1).max(200).optional(),
+    /** What it tried (core/change-axis): a constant it changed ("LR") or a definition it touched ("attention()"). */
+    tried: z.string().min(1).max(200).optional(),
     metricMin: z.number().finite().optional(),
     metricMax: z.number().finite().optional(),
   })
@@ -42,6 +44,7 @@ export function isFiltered(q: ExperimentQuery): boolean {
     q.proposer !== undefined ||
     q.tag !== undefined ||
     q.text !== undefined ||
+    q.tried !== undefined ||
     q.metricMin !== undefined ||
     q.metricMax !== undefined
   );
@@ -51,7 +54,7 @@ export function isDefaultQuery(q: ExperimentQuery): boolean {
   return !isFiltered(q) && q.sort === "idx" && q.desc;
 }
 
-const PARAMS = { status: "status", kind: "kind", gate: "gate", proposer: "proposer", tag: "tag", text: "q", metricMin: "min", metricMax: "max" } as const;
+const PARAMS = { status: "status", kind: "kind", gate: "gate", proposer: "proposer", tag: "tag", text: "q", tried: "tried", metricMin: "min", metricMax: "max" } as const;
 
 /** The query a URL's parameters name; a value that is not one the table knows is left out (the link still opens). */
 export function queryFromParams(params: URLSearchParams): ExperimentQuery {

@@ -99,3 +99,21 @@ test("the session's report downloads as one HTML file that opens from disk with 
   expect(requests).toEqual([]);
   await context.close();
 });
+
+test("the experiment table shows what each experiment tried and groups by it, with the filter in the URL", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(await session(page));
+  const table = page.getByRole("table", { name: "experiments" });
+  await expect(table.getByLabel("tried").first()).toBeVisible();
+  const filter = page.getByRole("search", { name: "filter experiments" }).getByLabel("tried");
+  const options = (await filter.locator("option").allInnerTexts()).slice(1);
+  expect(options.length).toBeGreaterThan(0);
+  const [name, count] = /^(\S+) \((\d+)\)$/.exec(options[0]!)!.slice(1);
+  await filter.selectOption(name!);
+  await expect(page).toHaveURL(new RegExp(`[?&]tried=${name}`));
+  await expect(table.locator("tbody td.title")).toHaveCount(Number(count));
+  for (const cell of await table.getByLabel("tried").allInnerTexts()) expect(cell).toContain(name!);
+  await page.reload();
+  await expect(filter).toHaveValue(name!);
+  await expect(table.locator("tbody td.title")).toHaveCount(Number(count));
+});

@@ -115,9 +115,25 @@ function tableFilter(sessionId: number, q: ExperimentQuery) {
     q.proposer ? eq(experiments.proposer, q.proposer) : undefined,
     q.tag ? sql`EXISTS (SELECT 1 FROM json_each(${experiments.tagsJson}) WHERE value = ${q.tag})` : undefined,
     q.text ? sql`(${experiments.title} LIKE ${like(q.text)} ESCAPE '\\' OR ${experiments.hypothesis} LIKE ${like(q.text)} ESCAPE '\\')` : undefined,
+    q.tried
+      ? sql`(EXISTS (SELECT 1 FROM json_each(${experiments.analysisJson}, '$.axis.constants') WHERE value = ${q.tried}) OR EXISTS (SELECT 1 FROM json_each(${experiments.analysisJson}, '$.axis.blocks') WHERE value = ${q.tried}))`
+      : undefined,
     q.metricMin !== undefined ? gte(experiments.metricValue, q.metricMin) : undefined,
     q.metricMax !== undefined ? lte(experiments.metricValue, q.metricMax) : undefined,
   );
+}
+
+/** What a session's experiments tried (core/change-axis), each with how many tried it: the table's "tried" filter. */
+export function sessionExperimentAxes(db: Db, sessionId: number): { name: string; experiments: number }[] {
+  return db.all<{ name: string; experiments: number }>(sql`
+    SELECT j.value AS name, count(DISTINCT ${experiments.id}) AS experiments
+    FROM ${experiments}, json_each(${experiments.analysisJson}, '$.axis.constants') j
+    WHERE ${experiments.sessionId} = ${sessionId} AND json_valid(${experiments.analysisJson}) GROUP BY j.value
+    UNION ALL
+    SELECT j.value AS name, count(DISTINCT ${experiments.id}) AS experiments
+    FROM ${experiments}, json_each(${experiments.analysisJson}, '$.axis.blocks') j
+    WHERE ${experiments.sessionId} = ${sessionId} AND json_valid(${experiments.analysisJson}) GROUP BY j.value
+    ORDER BY experiments DESC, name`);
 }
 
 const SORT_COLUMNS = { idx: experiments.idx, title: experiments.title, status: experiments.status, metric: experiments.metricValue, delta: experiments.delta } as const;
@@ -147,6 +163,8 @@ export function listExperimentPage(db: Db, sessionId: number, offset: number, li
       reason: sql<string | null>`substr(${experiments.reason}, 1, 300)`,
       humanEdited: experiments.humanEdited,
       tagsJson: experiments.tagsJson,
+      /** What it tried, as its cached analysis says (null until derived: db/queries/experiment-analysis). */
+      tried: sql<string | null>`json_extract(${experiments.analysisJson}, '$.axis')`,
       ran: sql<boolean>`${experiments.runIdsJson} != '[]'`.mapWith(Boolean),
       createdAt: experiments.createdAt,
     })

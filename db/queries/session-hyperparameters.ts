@@ -31,7 +31,7 @@ export function sessionHyperparameters(db: Db, s: SessionRow) {
   const unchanged = rows.length > 0 ? Object.fromEntries(Object.entries(rows[0]!.values).filter(([n]) => !changed.has(n))) : {};
   const importance = importanceRanking(rows, metric.goal);
   for (const r of rows) r.values = Object.fromEntries(Object.entries(r.values).filter(([n]) => changed.has(n)));
-  return { metric, names, unchanged, rows, importance, withoutCode: analysed.length - withCode.length };
+  return { session: { id: s.id, tag: s.tag }, metric, names, unchanged, rows, importance, withoutCode: analysed.length - withCode.length };
 }
 
 export type SessionHyperparameters = ReturnType<typeof sessionHyperparameters>;

@@ -1,4 +1,5 @@
 /** Building an experiment's candidate: its commit on the current best, the gate's verdict (and the reviewer's), approval or not. */
+import { analysedExperiments } from "../../db/queries/experiment-analysis";
 import { applyEdits } from "../../core/edits";
 import { gateCandidate, needsHuman, editNeedsApprovalAgain, withReviewer, type ApprovalPolicy, type GateVerdict } from "../../core/gate";
 import { configSignature } from "../../core/mutate";
@@ -32,7 +33,18 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const best = s.bestCommit;
   // What the proposer's retry and the reviewer were paid for is not lost to a locked database: the write waits.
   const id = exp.id;
-  const record = (event: ExperimentEvent | null, patch: ExperimentPatch) => durably(d, () => (event ? applyExperimentEvent(d.db, id, event, Date.now(), patch) : updateExperiment(d.db, id, patch)));
+  const record = async (event: ExperimentEvent | null, patch: ExperimentPatch) => {
+    const row = await durably(d, () => (event ? applyExperimentEvent(d.db, id, event, Date.now(), patch) : updateExperiment(d.db, id, patch)));
+    // What it tried is derived while its files are at hand, so the dashboard's table shows it at once.
+    if (patch.filesJson) {
+      try {
+        analysedExperiments(d.db, row.sessionId);
+      } catch {
+        // Only a cache (a locked database, say): the dashboard derives it when it next asks.
+      }
+    }
+    return row;
+  };
   const files = await readFilesAt(d.g, best, d.config.editable);
   let edits = JSON.parse(exp.editsJson ?? "[]") as FileEdit[];
   let applied = applyEdits(files, edits);

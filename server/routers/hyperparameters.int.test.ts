@@ -94,3 +94,26 @@ it("a session that does not exist is a clear error", async () => {
   const { caller } = session();
   await expect(caller.session.hyperparameters({ id: 999 })).rejects.toThrow("session 999 does not exist");
 });
+
+it("the experiment table shows what each experiment tried and filters by it, in SQL", async () => {
+  const { s, caller } = session();
+  const axes = await caller.session.experimentAxes({ id: s.id });
+  expect(axes).toEqual([
+    { name: "DEPTH", experiments: 1 },
+    { name: "LR", experiments: 1 },
+    { name: "step()", experiments: 1 },
+  ]);
+  const rows = async (tried?: string) =>
+    (await caller.session.experimentRows({ id: s.id, offset: 0, limit: 50, query: { sort: "idx", desc: false, ...(tried ? { tried } : {}) } })).map((e) => [e.title, e.tried]);
+  expect(await rows()).toEqual([
+    ["baseline", ""],
+    ["double LR", "LR"],
+    ["deeper", "DEPTH"],
+    ["step halves", "step()"],
+    ["not built yet", null],
+  ]);
+  expect(await rows("step()")).toEqual([["step halves", "step()"]]);
+  expect(await rows("LR")).toEqual([["double LR", "LR"]]);
+  expect(await rows("nothing")).toEqual([]);
+  expect(await caller.session.experimentCount({ id: s.id, query: { sort: "idx", desc: true, tried: "DEPTH" } })).toBe(1);
+});

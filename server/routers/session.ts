@@ -1,3 +1,5 @@
+import { axisText, type ChangeAxis } from "../../core/change-axis";
+import { analysedExperiments } from "../../db/queries/experiment-analysis";
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -7,7 +9,7 @@ import { sessionOptionsSchema } from "../../core/session-options";
 import type { Db } from "../../db/open";
 import { editsFromContents } from "../../core/edits-from-contents";
 import { describeHumanEdit } from "../../core/edit-description";
-import { getExperiment, listExperimentOutlines, countExperimentRows, listExperimentPage, sessionExperimentTags, listWaitingForHuman } from "../../db/queries/experiments";
+import { getExperiment, listExperimentOutlines, countExperimentRows, listExperimentPage, sessionExperimentAxes, sessionExperimentTags, listWaitingForHuman } from "../../db/queries/experiments";
 import { experimentQuerySchema } from "../../core/experiment-query";
 import { storedTags, tagsSchema } from "../../core/tags";
 import { bestCode, proposeByHuman } from "../../db/queries/human-proposals";
@@ -59,7 +61,11 @@ export const sessionRouter = router({
   experimentRows: publicProcedure
     .input(z.object({ id: recordId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), query: experimentQuerySchema.optional() }))
     .query(({ ctx, input }) =>
-      listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit, input.query).map(({ tagsJson, ...e }) => ({ ...e, tags: storedTags(tagsJson) })),
+      listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit, input.query).map(({ tagsJson, tried, ...e }) => ({
+        ...e,
+        tags: storedTags(tagsJson),
+        tried: tried ? axisText(JSON.parse(tried) as ChangeAxis) : null,
+      })),
     ),
 
   /** A human's labels on the session (core/tags), replacing those it had. */
@@ -72,6 +78,12 @@ export const sessionRouter = router({
   /** The session's constants against its metric: what changed, each experiment's values, the importance ranking. */
   hyperparameters: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => sessionHyperparameters(db, mustGetSession(db, input.id))),
   experimentTags: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => sessionExperimentTags(db, mustGetSession(db, input.id).id)),
+  /** What the session's experiments tried (the constants and definitions they changed), for the table's filter; derives what is missing. */
+  experimentAxes: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => {
+    const s = mustGetSession(db, input.id);
+    analysedExperiments(db, s.id);
+    return sessionExperimentAxes(db, s.id);
+  }),
 
   /** How many rows the session's experiment table has under these filters. */
   experimentCount: publicProcedure
