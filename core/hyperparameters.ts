@@ -5,7 +5,7 @@
  * changed is credited with that move, and an experiment that changed one constant alone is a clean measurement
  * of it. Pure.
  */
-import type { MetricGoal } from "./types";
+import type { ExperimentStatus, MetricGoal } from "./types";
 
 export interface HyperparameterRow {
   id: number;
@@ -125,4 +125,18 @@ export function importanceRanking(rows: readonly HyperparameterRow[], goal: Metr
       };
     })
     .sort((x, y) => y.meanAbsMove - x.meanAbsMove || y.experiments - x.experiments || x.name.localeCompare(y.name));
+}
+
+/** A session's hyperparameter views as the dashboard and the report get them (db/queries/session-hyperparameters). */
+export interface HyperparameterViews {
+  session: { id: number; tag: string };
+  metric: { name: string; goal: MetricGoal };
+  /** The constants that changed, by name; each row carries its values of these only. */
+  names: string[];
+  /** The constants no experiment changed, with their value. */
+  unchanged: Record<string, string>;
+  rows: (HyperparameterRow & { status: ExperimentStatus; kind: string; title: string; tags: string[]; axis: string })[];
+  importance: ConstantImportance[];
+  /** Experiments with no code yet (proposed, or their commit gone). */
+  withoutCode: number;
 }

@@ -8,16 +8,37 @@ import { LineChart, ParallelChart, ScatterChart } from "echarts/charts";
 import { GridComponent, LegendComponent, ParallelComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
-import type { SessionReport } from "../db/queries/session-report";
 import { formatSeconds, formatValue } from "./format";
-import { hardwareText } from "./gpu";
+import { type GpuIdentity, hardwareText } from "./gpu";
 import { parallelOption, scatterOption } from "./hyperparameter-charts";
-import { dutyCycle } from "./session-stats";
+import type { HyperparameterViews } from "./hyperparameters";
+import type { ProgressDot, TopHit } from "./progress";
+import { dutyCycle, type SessionStats } from "./session-stats";
+import type { MetricGoal } from "./types";
+
+/** What a report shows, as db/queries/session-report reads it. */
+export interface SessionReport {
+  generatedAt: number;
+  session: { id: number; tag: string; branch: string; status: string; proposer: string; createdAt: number; endedAt: number | null; origin: string };
+  workspace: { name: string; path: string } | null;
+  metric: { name: string; goal: MetricGoal };
+  stats: SessionStats;
+  best: number | null;
+  progress: { dots: ProgressDot[]; best: { idx: number; value: number }[] };
+  /** Each keep after the baseline, with its change. */
+  chain: (TopHit & { diff: string | null; hypothesis: string | null; commitSha: string | null })[];
+  topDiscards: { id: number; idx: number; title: string; metricValue: number | null }[];
+  noise: { sigma: number | null };
+  cost: { usd: number; calls: number; inputTokens: number; outputTokens: number };
+  time: { trainingMs: number; wallMs: number };
+  gpus: GpuIdentity[] | null;
+  hyperparameters: HyperparameterViews;
+}
 
 echarts.use([SVGRenderer, LineChart, ScatterChart, ParallelChart, GridComponent, LegendComponent, ParallelComponent, VisualMapComponent]);
 
-/** Scatters for this many of the most important constants. */
-const SCATTERS = 4;
+/** Scatters for this many of the most important constants; fewer for a long session (each is a mark per experiment). */
+const scatterCount = (rows: number) => (rows > 2000 ? 2 : 4);
 const PARALLEL_AXES = 12;
 
 export function escapeHtml(text: string): string {
@@ -124,7 +145,7 @@ function hyperparameters(r: SessionReport): string {
         .join("")}</tbody></table>`
     : `<p class="muted">No experiment that changed a constant has a metric beside its parent's yet.</p>`;
   const scatters = order
-    .slice(0, SCATTERS)
+    .slice(0, scatterCount(hp.rows.length))
     .map((n) => `<figure>${svgOf(scatterOption(hp.rows, n, hp.metric.name).option, 460, 300)}<figcaption>${escapeHtml(n)} against ${escapeHtml(hp.metric.name)}</figcaption></figure>`)
     .join("");
   const parallel = svgOf(parallelOption(hp.rows, order.slice(0, PARALLEL_AXES), hp.metric.name, hp.metric.goal).option, 940, 380);

@@ -1,7 +1,7 @@
 import { axisText } from "../../core/change-axis";
-import { changedNames, flattenConstants, type HyperparameterRow, importanceRanking } from "../../core/hyperparameters";
+import { changedNames, flattenConstants, type HyperparameterViews, importanceRanking } from "../../core/hyperparameters";
 import type { Db } from "../open";
-import { type AnalysedExperiment, analysedExperiments } from "./experiment-analysis";
+import { analysedExperiments } from "./experiment-analysis";
 import type { SessionRow } from "./sessions";
 import { workspaceMetric } from "./workspaces";
 
@@ -10,11 +10,11 @@ import { workspaceMetric } from "./workspaces";
  * of them), those that never did, and the importance ranking. Only changed constants travel per experiment, so
  * 10,000 experiments are a few hundred kilobytes.
  */
-export function sessionHyperparameters(db: Db, s: SessionRow) {
+export function sessionHyperparameters(db: Db, s: SessionRow): HyperparameterViews {
   const metric = workspaceMetric(db, s.workspaceId);
   const analysed = analysedExperiments(db, s.id);
   const withCode = analysed.filter((e) => e.analysis !== null);
-  const rows: (HyperparameterRow & Pick<AnalysedExperiment, "status" | "kind" | "title" | "tags"> & { axis: string })[] = withCode.map((e) => ({
+  const rows: HyperparameterViews["rows"] = withCode.map((e) => ({
     id: e.id,
     idx: e.idx,
     title: e.title,
@@ -33,5 +33,3 @@ export function sessionHyperparameters(db: Db, s: SessionRow) {
   for (const r of rows) r.values = Object.fromEntries(Object.entries(r.values).filter(([n]) => changed.has(n)));
   return { session: { id: s.id, tag: s.tag }, metric, names, unchanged, rows, importance, withoutCode: analysed.length - withCode.length };
 }
-
-export type SessionHyperparameters = ReturnType<typeof sessionHyperparameters>;

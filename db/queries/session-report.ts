@@ -6,7 +6,8 @@
 import { inArray } from "drizzle-orm";
 import type { GpuIdentity } from "../../core/gpu";
 import { bestDiscarded } from "../../core/nothing-kept";
-import { progressData, topHits } from "../../core/progress";
+import { decimateDots, progressData, topHits } from "../../core/progress";
+import type { SessionReport } from "../../core/report-html";
 import { sessionStats } from "../../core/session-stats";
 import type { Db } from "../open";
 import { experiments } from "../schema";
@@ -16,10 +17,12 @@ import { sessionHyperparameters } from "./session-hyperparameters";
 import type { SessionRow } from "./sessions";
 import { getWorkspace, workspaceMetric } from "./workspaces";
 
+/** The progress chart is about 940 px wide: more columns than this are drawn on top of each other. */
+const PROGRESS_COLUMNS = 600;
 /** The discards that came closest to the best, as autoresearch's analysis lists its near misses. */
 const TOP_DISCARDS = 10;
 
-export function sessionReport(db: Db, s: SessionRow, now = Date.now()) {
+export function sessionReport(db: Db, s: SessionRow, now = Date.now()): SessionReport {
   const ws = getWorkspace(db, s.workspaceId);
   const metric = workspaceMetric(db, s.workspaceId);
   const outlines = listExperimentOutlines(db, s.id);
@@ -48,7 +51,7 @@ export function sessionReport(db: Db, s: SessionRow, now = Date.now()) {
     metric,
     stats: sessionStats(outlines, s.bestValue),
     best: s.bestValue,
-    progress: { dots, best },
+    progress: { dots: decimateDots(dots, PROGRESS_COLUMNS), best },
     chain: hits.map((h) => ({ ...h, diff: details.get(h.id)?.diff ?? null, hypothesis: details.get(h.id)?.hypothesis ?? null, commitSha: details.get(h.id)?.commitSha ?? null })),
     topDiscards: bestDiscarded(outlines, metric.goal, TOP_DISCARDS).map(({ id, idx, title, metricValue }) => ({ id, idx, title, metricValue })),
     noise: { sigma: s.noiseSigma },
@@ -58,5 +61,3 @@ export function sessionReport(db: Db, s: SessionRow, now = Date.now()) {
     hyperparameters: sessionHyperparameters(db, s),
   };
 }
-
-export type SessionReport = ReturnType<typeof sessionReport>;
