@@ -1,4 +1,5 @@
 "use client";
+import { runGroup, runGroupText } from "../core/run-group";
 import { describeSource } from "../core/decision-source";
 import { describeHumanEdit } from "../core/edit-description";
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -300,6 +301,7 @@ function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"]
   if (!last) return <p className="muted">It has not run.</p>;
   const run = state.run ?? last;
   const ended = isTerminal(run.status);
+  const group = runGroup(runs.map((r) => r.metricValue));
   return (
     <section aria-label="run">
       <h2>
@@ -307,7 +309,7 @@ function RunSection({ runs, best }: { runs: Detail["runs"]; best: Detail["best"]
         {runs.length > 1 && (
           <span className="muted">
             {" "}
-            · {runs.length} runs (re-runs with other seeds): {runs.map((r) => formatValue(r.metricValue)).join(", ")}
+            · {runs.length} runs (re-runs with other seeds){group ? `: ${runGroupText(group)}` : ""} — {runs.map((r) => formatValue(r.metricValue)).join(", ")}
           </span>
         )}
       </h2>

@@ -251,7 +251,15 @@ function ExperimentRow({ e, picked, onPick, onTag }: { e: Experiment; picked: bo
       <td>
         <StatusBadge status={e.status} />
       </td>
-      <td className="num">{formatValue(e.metricValue)}</td>
+      <td className="num">
+        {formatValue(e.metricValue)}
+        {e.runs && (
+          <span className="muted spread" aria-label="runs" title={`mean of ${e.runs.n} runs: ${e.runs.values.map(formatValue).join(", ")}`}>
+            {" "}
+            ± {formatValue(e.runs.std)} ×{e.runs.n}
+          </span>
+        )}
+      </td>
       <td className={`num ${e.delta === null || e.kind === "baseline" ? "" : e.delta > 0 ? "good" : e.delta < 0 ? "bad" : ""}`}>
         {e.delta !== null && e.kind !== "baseline" ? formatDelta(e.delta) : ""}
       </td>

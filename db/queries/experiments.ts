@@ -166,6 +166,10 @@ export function listExperimentPage(db: Db, sessionId: number, offset: number, li
       /** What it tried, as its cached analysis says (null until derived: db/queries/experiment-analysis). */
       tried: sql<string | null>`json_extract(${experiments.analysisJson}, '$.axis')`,
       ran: sql<boolean>`${experiments.runIdsJson} != '[]'`.mapWith(Boolean),
+      /** Its runs' values, in order, when it ran more than once (repeats, confirmation runs): a JSON array. */
+      runValues: sql<
+        string | null
+      >`CASE WHEN json_array_length(${experiments.runIdsJson}) > 1 THEN (SELECT json_group_array(r.metric_value) FROM runs r WHERE r.id IN (SELECT value FROM json_each(${experiments.runIdsJson})) AND r.metric_value IS NOT NULL) END`,
       createdAt: experiments.createdAt,
     })
     .from(experiments)

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_EXPERIMENT_QUERY, type ExperimentQuery } from "../../core/experiment-query";
 import { sessionOptionsSchema } from "../../core/session-options";
 import { createExperiment } from "../../db/queries/experiments";
+import { createRun } from "../../db/queries/runs";
 import { createSession } from "../../db/queries/sessions";
 import { upsertWorkspace } from "../../db/queries/workspaces";
 import { tempDb } from "../../test/helpers/temp";
@@ -95,4 +96,24 @@ describe("the experiment table's query", () => {
     await expect(caller.session.experimentCount({ id: s.id, query: { sort: "secret", desc: true } as never })).rejects.toThrow();
     await expect(caller.session.experimentRows({ id: s.id, offset: 0, limit: 10, query: { ...DEFAULT_EXPERIMENT_QUERY, extra: 1 } as never })).rejects.toThrow();
   });
+});
+
+it("an experiment that ran several times shows its runs as mean ± std with each value", async () => {
+  const { db } = tempDb();
+  const ws = upsertWorkspace(db, { name: "w", path: `/tmp/w-${Math.random()}`, repoRoot: "/tmp", subdir: "", configJson: "{}", configError: null }, Date.now());
+  const s = createSession(db, { workspaceId: ws.id, tag: "t", branch: "overseer/t", origin: "web", options: sessionOptionsSchema.parse({}), baselineCommit: "abc", at: 1 });
+  const run = (value: number | null) => {
+    const r = createRun(db, { workspaceId: ws.id, origin: "session", at: 1 });
+    db.$client.prepare("UPDATE runs SET metric_value = ? WHERE id = ?").run(value, r.id);
+    return r.id;
+  };
+  const repeated = [run(3.4), run(3.44), run(null), run(3.42)];
+  createExperiment(db, { sessionId: s.id, kind: "baseline", status: "kept", title: "baseline", proposer: "none", metricValue: 3.42, runIdsJson: JSON.stringify(repeated), at: 2 });
+  createExperiment(db, { sessionId: s.id, kind: "proposal", status: "discarded", title: "once", proposer: "mutate", metricValue: 3.5, runIdsJson: JSON.stringify([run(3.5)]), at: 3 });
+  const caller = appRouter.createCaller({ db, credential: "page", client: "test" });
+  const [once, baseline] = await caller.session.experimentRows({ id: s.id, offset: 0, limit: 10 });
+  expect(once!.runs).toBeNull();
+  expect(baseline!.runs).toMatchObject({ n: 3, values: [3.4, 3.44, 3.42] });
+  expect(baseline!.runs!.mean).toBeCloseTo(3.42);
+  expect(baseline!.runs!.std).toBeCloseTo(0.02);
 });

@@ -1,3 +1,4 @@
+import { runGroup } from "../../core/run-group";
 import { axisText, type ChangeAxis } from "../../core/change-axis";
 import { analysedExperiments } from "../../db/queries/experiment-analysis";
 import "server-only";
@@ -61,9 +62,10 @@ export const sessionRouter = router({
   experimentRows: publicProcedure
     .input(z.object({ id: recordId, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500), query: experimentQuerySchema.optional() }))
     .query(({ ctx, input }) =>
-      listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit, input.query).map(({ tagsJson, tried, ...e }) => ({
+      listExperimentPage(ctx.db, mustGetSession(ctx.db, input.id).id, input.offset, input.limit, input.query).map(({ tagsJson, tried, runValues, ...e }) => ({
         ...e,
         tags: storedTags(tagsJson),
+        runs: runValues ? runGroup(JSON.parse(runValues) as number[]) : null,
         tried: tried ? axisText(JSON.parse(tried) as ChangeAxis) : null,
       })),
     ),
