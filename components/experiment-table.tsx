@@ -11,6 +11,7 @@ import { formatDelta, formatValue } from "../core/format";
 import type { AppRouter } from "../server/root";
 import { ExportPanel } from "./export-panel";
 import { compareHref } from "./hrefs";
+import { SortHeader } from "./sort-header";
 import { StatusBadge } from "./status-badge";
 import { pagesFor, tableRows } from "./table-rows";
 import { useTRPC } from "./trpc";
@@ -71,11 +72,11 @@ export function ExperimentTable({ sessionId, count: sessionCount, notes: allNote
           <thead>
             <tr>
               <th aria-label="select" />
-              <SortHeader label="#" column="idx" query={query} onChange={setQuery} />
-              <SortHeader label="change" column="title" query={query} onChange={setQuery} />
-              <SortHeader label="status" column="status" query={query} onChange={setQuery} />
-              <SortHeader label="metric" column="metric" query={query} onChange={setQuery} />
-              <SortHeader label="Δ" column="delta" query={query} onChange={setQuery} />
+              <QuerySortHeader label="#" column="idx" query={query} onChange={setQuery} />
+              <QuerySortHeader label="change" column="title" query={query} onChange={setQuery} />
+              <QuerySortHeader label="status" column="status" query={query} onChange={setQuery} />
+              <QuerySortHeader label="metric" column="metric" query={query} onChange={setQuery} />
+              <QuerySortHeader label="Δ" column="delta" query={query} onChange={setQuery} />
               <th>commit</th>
               <th>reason</th>
             </tr>
@@ -109,16 +110,8 @@ export function ExperimentTable({ sessionId, count: sessionCount, notes: allNote
 }
 
 /** A column's header that sorts the table by it; a second click turns the order over. */
-function SortHeader({ label, column, query, onChange }: { label: string; column: ExperimentQuery["sort"]; query: ExperimentQuery; onChange: (q: ExperimentQuery) => void }) {
-  const sorted = query.sort === column;
-  return (
-    <th aria-sort={sorted ? (query.desc ? "descending" : "ascending") : "none"}>
-      <button type="button" className="link sort" onClick={() => onChange(sortedBy(query, column))} title={`sort by ${label}`}>
-        {label}
-        {sorted ? (query.desc ? " ▼" : " ▲") : ""}
-      </button>
-    </th>
-  );
+function QuerySortHeader({ label, column, query, onChange }: { label: string; column: ExperimentQuery["sort"]; query: ExperimentQuery; onChange: (q: ExperimentQuery) => void }) {
+  return <SortHeader label={label} sorted={query.sort === column} desc={query.desc} onClick={() => onChange(sortedBy(query, column))} />;
 }
 
 const ANY = "";

@@ -117,3 +117,38 @@ test("the experiment table shows what each experiment tried and groups by it, wi
   await expect(filter).toHaveValue(name!);
   await expect(table.locator("tbody td.title")).toHaveCount(Number(count));
 });
+
+test("the home page's sessions and runs tables sort by a column and filter by status, in the URL", async ({ page }, info) => {
+  await session(page);
+  await page.goto("/");
+  const runs = page.getByRole("table", { name: "runs" });
+  await runs.getByRole("button", { name: "metric" }).click();
+  await expect(page).toHaveURL(/[?&]rsort=-metric/);
+  const values = async () => (await runs.locator("tbody tr td:nth-child(4)").allInnerTexts()).map((t) => Number(t.replace(/^\S+ /, ""))).filter(Number.isFinite);
+  await expect.poll(async () => (await values()).length).toBeGreaterThan(3);
+  await expect
+    .poll(async () => {
+      const v = await values();
+      return v.join() === [...v].sort((a, b) => b - a).join();
+    })
+    .toBe(true);
+  await page.getByLabel("run status").selectOption("finished");
+  await expect(page).toHaveURL(/[?&]rstatus=finished/);
+  await expect.poll(async () => [...new Set(await runs.locator("tbody .badge").allInnerTexts())]).toEqual(["finished"]);
+
+  const sessions = page.getByRole("table", { name: "sessions" });
+  await sessions.getByRole("button", { name: "experiments" }).click();
+  await expect(page).toHaveURL(/[?&]ssort=-experiments/);
+  const counts = async () => (await sessions.locator("tbody tr td:nth-child(6)").allInnerTexts()).map(Number);
+  await expect.poll(async () => (await counts()).length).toBeGreaterThan(0);
+  await expect
+    .poll(async () => {
+      const c = await counts();
+      return c.join() === [...c].sort((a, b) => b - a).join();
+    })
+    .toBe(true);
+  await page.reload();
+  await expect(sessions.getByRole("columnheader", { name: /experiments/ })).toHaveAttribute("aria-sort", "descending");
+  await expect(runs.getByRole("columnheader", { name: /metric/ })).toHaveAttribute("aria-sort", "descending");
+  await page.screenshot({ path: info.outputPath("home-sorted.png"), fullPage: true });
+});

@@ -2,7 +2,8 @@
  * Runs. A run's status changes only in applyRunEvent: one transaction that checks the transition with the
  * pure lifecycle, writes the new status and appends the event row.
  */
-import { and, asc, desc, eq, inArray, isNotNull, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, notInArray, type SQL, sql } from "drizzle-orm";
+import type { ListSort, RunSort } from "../../core/list-sort";
 import { nextRunStatus, type RunEvent } from "../../core/run-lifecycle";
 import type { Db, DbLike } from "../open";
 import { runs } from "../schema";
@@ -61,11 +62,21 @@ export function getRun(db: Db, id: number): RunRow | undefined {
   return db.select().from(runs).where(eq(runs.id, id)).get();
 }
 
-export function listRuns(db: Db, opts: { workspaceId?: number; limit?: number } = {}): RunRow[] {
-  const q = db.select().from(runs);
-  const filtered = opts.workspaceId === undefined ? q : q.where(eq(runs.workspaceId, opts.workspaceId));
-  return filtered
-    .orderBy(desc(runs.id))
+const RUN_SORT_COLUMNS: Record<RunSort, SQL> = {
+  id: sql`${runs.id}`,
+  status: sql`${runs.status}`,
+  metric: sql`${runs.metricValue}`,
+  duration: sql`(${runs.endedAt} - ${runs.startedAt})`,
+};
+
+/** Runs, newest first unless sorted otherwise (those without a value last, either way), of one workspace or all, of one status or any. */
+export function listRuns(db: Db, opts: { workspaceId?: number; limit?: number; status?: RunRow["status"] } & Partial<ListSort<RunSort>> = {}): RunRow[] {
+  const column = RUN_SORT_COLUMNS[opts.sort ?? "id"];
+  return db
+    .select()
+    .from(runs)
+    .where(and(opts.workspaceId === undefined ? undefined : eq(runs.workspaceId, opts.workspaceId), opts.status ? eq(runs.status, opts.status) : undefined))
+    .orderBy(sql`${column} IS NULL`, (opts.desc ?? true) ? desc(column) : asc(column), desc(runs.id))
     .limit(opts.limit ?? 100)
     .all();
 }

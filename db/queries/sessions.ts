@@ -1,9 +1,10 @@
 /** Sessions and their steering notes. */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import type { ListSort, SessionSort } from "../../core/list-sort";
 import { nextSessionStatus, type SessionEvent } from "../../core/session-lifecycle";
 import { sessionOptionsSchema, type SessionOptions } from "../../core/session-options";
 import type { Db, DbLike } from "../open";
-import { sessions, steeringNotes } from "../schema";
+import { experiments, sessions, steeringNotes } from "../schema";
 import { appendEvent } from "./events";
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -69,9 +70,23 @@ export function getSession(db: Db, id: number): SessionRow | undefined {
   return db.select().from(sessions).where(eq(sessions.id, id)).get();
 }
 
-export function listSessions(db: Db, workspaceId?: number): SessionRow[] {
-  const q = db.select().from(sessions);
-  return (workspaceId === undefined ? q : q.where(eq(sessions.workspaceId, workspaceId))).orderBy(desc(sessions.id)).all();
+const SESSION_SORT_COLUMNS: Record<SessionSort, SQL> = {
+  id: sql`${sessions.id}`,
+  status: sql`${sessions.status}`,
+  proposer: sql`${sessions.proposer}`,
+  best: sql`${sessions.bestValue}`,
+  experiments: sql`(SELECT count(*) FROM ${experiments} WHERE ${experiments.sessionId} = ${sessions.id})`,
+};
+
+/** Sessions, newest first unless sorted otherwise (those without a value last), of one workspace or all, of one status or any. */
+export function listSessions(db: Db, workspaceId?: number, opts: { status?: SessionRow["status"] } & Partial<ListSort<SessionSort>> = {}): (SessionRow & { experimentCount: number })[] {
+  const column = SESSION_SORT_COLUMNS[opts.sort ?? "id"];
+  return db
+    .select({ ...getTableColumns(sessions), experimentCount: sql<number>`${SESSION_SORT_COLUMNS.experiments}` })
+    .from(sessions)
+    .where(and(workspaceId === undefined ? undefined : eq(sessions.workspaceId, workspaceId), opts.status ? eq(sessions.status, opts.status) : undefined))
+    .orderBy(sql`${column} IS NULL`, (opts.desc ?? true) ? desc(column) : asc(column), desc(sessions.id))
+    .all();
 }
 
 /** The oldest session the daemon should drive: asked for from the web, and not ended. */

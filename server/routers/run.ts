@@ -1,4 +1,6 @@
 import "server-only";
+import { RUN_SORTS } from "../../core/list-sort";
+import { RUN_STATUSES } from "../../core/types";
 import { tracked, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { eventCursor, recordId } from "../inputs";
@@ -35,9 +37,17 @@ function mustGetRun(db: Db, id: number) {
 }
 
 export const runRouter = router({
-  list: publicProcedure.input(z.object({ workspaceId: recordId.optional(), limit: z.number().int().min(1).max(500).default(50) })).query(({ ctx, input }) => {
-    return listRuns(ctx.db, input).map(runView);
-  }),
+  list: publicProcedure
+    .input(
+      z.object({
+        workspaceId: recordId.optional(),
+        limit: z.number().int().min(1).max(500).default(50),
+        sort: z.enum(RUN_SORTS).default("id"),
+        desc: z.boolean().default(true),
+        status: z.enum(RUN_STATUSES).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listRuns(ctx.db, input).map(runView)),
 
   byId: publicProcedure.input(z.object({ id: recordId })).query(({ ctx, input }) => runView(mustGetRun(ctx.db, input.id))),
 

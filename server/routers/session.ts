@@ -1,3 +1,5 @@
+import { SESSION_SORTS } from "../../core/list-sort";
+import { SESSION_STATUSES } from "../../core/types";
 import { runGroup } from "../../core/run-group";
 import { axisText, type ChangeAxis } from "../../core/change-axis";
 import { analysedExperiments } from "../../db/queries/experiment-analysis";
@@ -48,7 +50,9 @@ const humanInput = z.object({
 });
 
 export const sessionRouter = router({
-  list: publicProcedure.input(z.object({ workspaceId: recordId.optional() }).optional()).query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId).map(sessionView)),
+  list: publicProcedure
+    .input(z.object({ workspaceId: recordId.optional(), sort: z.enum(SESSION_SORTS).default("id"), desc: z.boolean().default(true), status: z.enum(SESSION_STATUSES).optional() }).optional())
+    .query(({ ctx, input }) => listSessions(ctx.db, input?.workspaceId, input ?? {}).map(({ experimentCount, ...s }) => ({ ...sessionView(s), experimentCount }))),
 
   /** What waits for a human across every session, for the top bar: how many, and the oldest. */
   waiting: publicProcedure.query(({ ctx }) => {
