@@ -25,7 +25,8 @@ const TABLE_VIEWPORT = 560;
 /** A session's hyperparameters against its metric: what moved it, a scatter of any constant, parallel coordinates, every experiment's values. */
 export function HyperparameterPage({ sessionId }: { sessionId: number }) {
   const trpc = useTRPC();
-  const hp = useQuery(trpc.session.hyperparameters.queryOptions({ id: sessionId }));
+  // 10,000 rows: compared deeply on every refetch they would cost more than they save (the page reads them whole).
+  const hp = useQuery(trpc.session.hyperparameters.queryOptions({ id: sessionId }, { structuralSharing: false }));
   if (hp.error) return <p className="error">{hp.error.message}</p>;
   const tag = hp.data?.session.tag ?? `#${sessionId}`;
   return (

@@ -123,3 +123,12 @@ export function analysedExperiments(db: Db, sessionId: number): AnalysedExperime
   }
   return out;
 }
+
+/**
+ * Derives the analyses a session lacks, when it lacks any: one count when none is missing (the experiment
+ * table's filter asks on every load, and 10,000 analyses are not re-read for it).
+ */
+export function fillMissingAnalyses(db: Db, sessionId: number): void {
+  const missing = db.$client.prepare("SELECT 1 FROM experiments WHERE session_id = ? AND files_json IS NOT NULL AND analysis_json IS NULL LIMIT 1").get(sessionId);
+  if (missing) analysedExperiments(db, sessionId);
+}

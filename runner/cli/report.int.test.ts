@@ -18,6 +18,9 @@ describe("overseer report", () => {
     expect(run(["loop", repo, "--experiments", "6", "--seed", "3", "--tag", "rep"], env).status).toBe(0);
     // What the proposer wrote is the page's text, never its markup.
     const db = new Database(path.join(dataDir, "overseer.db"));
+    // The runner derived what each experiment tried as it built it: nothing is left for the dashboard to do.
+    expect(db.prepare("SELECT count(*) AS n FROM experiments WHERE files_json IS NOT NULL AND analysis_json IS NULL").get()).toEqual({ n: 0 });
+    expect((db.prepare("SELECT count(*) AS n FROM experiments WHERE analysis_json IS NOT NULL").get() as { n: number }).n).toBeGreaterThan(3);
     const kept = db.prepare("SELECT id, diff FROM experiments WHERE status = 'kept' AND kind != 'baseline' ORDER BY idx LIMIT 1").get() as { id: number; diff: string } | undefined;
     expect(kept, "the seeded loop keeps something").toBeDefined();
     db.prepare("UPDATE experiments SET title = ?, diff = ? WHERE id = ?").run(

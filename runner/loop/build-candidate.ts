@@ -1,5 +1,5 @@
 /** Building an experiment's candidate: its commit on the current best, the gate's verdict (and the reviewer's), approval or not. */
-import { analysedExperiments } from "../../db/queries/experiment-analysis";
+import { fillMissingAnalyses } from "../../db/queries/experiment-analysis";
 import { applyEdits } from "../../core/edits";
 import { gateCandidate, needsHuman, editNeedsApprovalAgain, withReviewer, type ApprovalPolicy, type GateVerdict } from "../../core/gate";
 import { configSignature } from "../../core/mutate";
@@ -33,12 +33,14 @@ export async function buildCandidate(d: StepDeps, exp: ExperimentRow): Promise<E
   const best = s.bestCommit;
   // What the proposer's retry and the reviewer were paid for is not lost to a locked database: the write waits.
   const id = exp.id;
-  const record = async (event: ExperimentEvent | null, patch: ExperimentPatch) => {
+  const record = async (event: ExperimentEvent | null, given: ExperimentPatch) => {
+    // New files make the analysis of the old ones stale (a candidate rebuilt on a newer best).
+    const patch = given.filesJson ? { ...given, analysisJson: null } : given;
     const row = await durably(d, () => (event ? applyExperimentEvent(d.db, id, event, Date.now(), patch) : updateExperiment(d.db, id, patch)));
     // What it tried is derived while its files are at hand, so the dashboard's table shows it at once.
     if (patch.filesJson) {
       try {
-        analysedExperiments(d.db, row.sessionId);
+        fillMissingAnalyses(d.db, row.sessionId);
       } catch {
         // Only a cache (a locked database, say): the dashboard derives it when it next asks.
       }

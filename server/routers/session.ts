@@ -2,7 +2,7 @@ import { SESSION_SORTS } from "../../core/list-sort";
 import { SESSION_STATUSES } from "../../core/types";
 import { runGroup } from "../../core/run-group";
 import { axisText, type ChangeAxis } from "../../core/change-axis";
-import { analysedExperiments } from "../../db/queries/experiment-analysis";
+import { fillMissingAnalyses } from "../../db/queries/experiment-analysis";
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -87,7 +87,7 @@ export const sessionRouter = router({
   /** What the session's experiments tried (the constants and definitions they changed), for the table's filter; derives what is missing. */
   experimentAxes: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => {
     const s = mustGetSession(db, input.id);
-    analysedExperiments(db, s.id);
+    fillMissingAnalyses(db, s.id);
     return sessionExperimentAxes(db, s.id);
   }),
 
