@@ -15,6 +15,9 @@ import { useUrlState } from "./use-url-state";
 import { useWindowedRows } from "./use-windowed-rows";
 
 type Hyper = inferRouterOutputs<AppRouter>["session"]["hyperparameters"];
+
+/** Whose experiments: one session's, or every session of a workspace together. */
+export type HyperparameterScope = { kind: "session" | "workspace"; id: number };
 type Row = Hyper["rows"][number];
 
 /** Parallel coordinates stay readable up to about this many axes: the most important constants get them. */
@@ -22,17 +25,21 @@ const MAX_PARALLEL_AXES = 12;
 const ROW_HEIGHT = 33;
 const TABLE_VIEWPORT = 560;
 
-/** A session's hyperparameters against its metric: what moved it, a scatter of any constant, parallel coordinates, every experiment's values. */
-export function HyperparameterPage({ sessionId }: { sessionId: number }) {
+/** A session's (or a workspace's) hyperparameters against its metric: what moved it, a scatter of any constant, parallel coordinates, every experiment's values. */
+export function HyperparameterPage({ scope }: { scope: HyperparameterScope }) {
   const trpc = useTRPC();
   // 10,000 rows: compared deeply on every refetch they would cost more than they save (the page reads them whole).
-  const hp = useQuery(trpc.session.hyperparameters.queryOptions({ id: sessionId }, { structuralSharing: false }));
+  const options = { structuralSharing: false };
+  const session = useQuery(trpc.session.hyperparameters.queryOptions({ id: scope.id }, { ...options, enabled: scope.kind === "session" }));
+  const workspace = useQuery(trpc.workspace.hyperparameters.queryOptions({ id: scope.id }, { ...options, enabled: scope.kind === "workspace" }));
+  const hp = scope.kind === "session" ? session : workspace;
   if (hp.error) return <p className="error">{hp.error.message}</p>;
-  const tag = hp.data?.session.tag ?? `#${sessionId}`;
+  const name = hp.data?.scope.name ?? `#${scope.id}`;
   return (
     <article aria-label="hyperparameters">
       <h1>
-        <Link href={`/sessions/${sessionId}`}>{tag}</Link> / hyperparameters
+        <Link href={`/${scope.kind === "session" ? "sessions" : "workspaces"}/${scope.id}`}>{name}</Link> / hyperparameters
+        {scope.kind === "workspace" && <span className="muted"> · every session</span>}
       </h1>
       {!hp.data ? <p className="muted">Reading every experiment&apos;s constants…</p> : <Views hp={hp.data} />}
     </article>
@@ -45,7 +52,7 @@ function Views({ hp }: { hp: Hyper }) {
     const ranked = hp.importance.map((c) => c.name);
     return [...ranked, ...hp.names.filter((n) => !ranked.includes(n))];
   }, [hp]);
-  if (hp.rows.length === 0) return <p className="muted">No experiment of this session has code yet.</p>;
+  if (hp.rows.length === 0) return <p className="muted">No experiment of this {hp.scope.kind} has code yet.</p>;
   if (hp.names.length === 0)
     return (
       <>
@@ -161,7 +168,8 @@ function compareValues(a: string | number | null | undefined, b: string | number
   return String(a).localeCompare(String(b));
 }
 
-const cell = (r: Row, column: string) => (column === "#" ? r.idx : column === "metric" ? r.metricValue : r.values[column]);
+// Ids follow creation, as each session's numbers do: "#" orders a workspace's sessions together too.
+const cell = (r: Row, column: string) => (column === "#" ? r.id : column === "metric" ? r.metricValue : r.values[column]);
 
 function ConstantsTable({ hp, order }: { hp: Hyper; order: string[] }) {
   const [sort, setSort] = useState<SortKey>({ column: "#", desc: true });
@@ -200,7 +208,7 @@ function ConstantsTable({ hp, order }: { hp: Hyper; order: string[] }) {
             {rows.slice(view.start, view.end).map((r) => (
               <tr key={r.id} style={{ height: ROW_HEIGHT }}>
                 <td className="num">
-                  <Link href={`/experiments/${r.id}`}>{r.idx}</Link>
+                  <Link href={`/experiments/${r.id}`}>{hp.scope.kind === "workspace" ? `${r.sessionTag} #${r.idx}` : r.idx}</Link>
                 </td>
                 <td className="title-cell" title={r.title}>
                   {r.title}

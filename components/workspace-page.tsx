@@ -29,6 +29,9 @@ export function WorkspacePage({ workspaceId }: { workspaceId: number }) {
         <BaselineButton workspaceId={w.id} disabled={!!w.configError} />
       </div>
       <p className="muted mono">{w.path}</p>
+      <nav className="session-links" aria-label="workspace views">
+        <Link href={`/workspaces/${w.id}/hyperparameters`}>Hyperparameters of every session</Link>
+      </nav>
       {w.configError && <p className="error">{w.configError}</p>}
       <StartLoop workspaceId={w.id} disabled={!!w.configError} budgetSeconds={w.config?.budgetSeconds ?? null} backend={w.config?.backend} />
       <ConfigEditor workspaceId={w.id} path={w.path} initial={configText ?? defaultsText} isDefault={configText === null} />

@@ -127,15 +127,15 @@ export function importanceRanking(rows: readonly HyperparameterRow[], goal: Metr
     .sort((x, y) => y.meanAbsMove - x.meanAbsMove || y.experiments - x.experiments || x.name.localeCompare(y.name));
 }
 
-/** A session's hyperparameter views as the dashboard and the report get them (db/queries/session-hyperparameters). */
+/** A session's (or a workspace's) hyperparameter views as the dashboard and the report get them (db/queries/hyperparameter-views). */
 export interface HyperparameterViews {
-  session: { id: number; tag: string };
+  scope: { kind: "session" | "workspace"; id: number; name: string };
   metric: { name: string; goal: MetricGoal };
   /** The constants that changed, by name; each row carries its values of these only. */
   names: string[];
   /** The constants no experiment changed, with their value. */
   unchanged: Record<string, string>;
-  rows: (HyperparameterRow & { status: ExperimentStatus; kind: string; title: string; tags: string[]; axis: string })[];
+  rows: (HyperparameterRow & { status: ExperimentStatus; sessionTag: string; title: string; axis: string })[];
   importance: ConstantImportance[];
   /** Experiments with no code yet (proposed, or their commit gone). */
   withoutCode: number;

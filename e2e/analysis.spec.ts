@@ -5,9 +5,11 @@ test.describe.configure({ mode: "serial" });
 
 /** A real session of examples/tiny-lm: the offline proposer's changes to its constants, 6 experiments of 2 s. */
 let sessionPath = "";
+let workspaceName = "";
 async function session(page: Page): Promise<string> {
   if (sessionPath) return sessionPath;
   const ws = shortTinyLm(2);
+  workspaceName = ws.name;
   await page.goto("/");
   const card = page.getByRole("listitem", { name: `workspace ${ws.name}` });
   await card.getByLabel("experiments").fill("6");
@@ -68,6 +70,17 @@ test("a session's hyperparameters: what moved the metric, a scatter of any const
   });
   expect(colours).toBeGreaterThan(3);
   await page.screenshot({ path: info.outputPath("hyperparameters.png"), fullPage: true });
+
+  // The workspace's page has the same views over every session of the workspace (here, the one).
+  await page.goto("/");
+  await page
+    .getByRole("listitem", { name: `workspace ${workspaceName}` })
+    .getByRole("link", { name: workspaceName })
+    .click();
+  await page.getByRole("navigation", { name: "workspace views" }).getByRole("link", { name: "Hyperparameters of every session" }).click();
+  await expect(page).toHaveURL(/\/workspaces\/\d+\/hyperparameters$/);
+  await expect(page.getByRole("table", { name: "constants table" }).locator("tbody tr")).toHaveCount(n);
+  await expect(page.getByRole("table", { name: "constants table" }).locator("tbody tr td:first-child").first()).toHaveText(/^\S+ #\d+$/);
 });
 
 test("the session's report downloads as one HTML file that opens from disk with the network off", async ({ page, browser }, info) => {

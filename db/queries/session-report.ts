@@ -13,7 +13,7 @@ import type { Db } from "../open";
 import { experiments } from "../schema";
 import { apiCallTotals } from "./api-calls";
 import { listExperimentOutlines } from "./experiments";
-import { sessionHyperparameters } from "./session-hyperparameters";
+import { sessionHyperparameters } from "./hyperparameter-views";
 import type { SessionRow } from "./sessions";
 import { getWorkspace, workspaceMetric } from "./workspaces";
 

@@ -117,3 +117,35 @@ it("the experiment table shows what each experiment tried and filters by it, in 
   expect(await rows("nothing")).toEqual([]);
   expect(await caller.session.experimentCount({ id: s.id, query: { sort: "idx", desc: true, tried: "DEPTH" } })).toBe(1);
 });
+
+it("a workspace's views take every session's experiments together, each row naming its session", async () => {
+  const { db, s, caller } = session();
+  const other = createSession(db, { workspaceId: s.workspaceId, tag: "second", branch: "overseer/second", origin: "web", options: sessionOptionsSchema.parse({}), baselineCommit: "c0", at: 5 });
+  const wide = TRAIN.replace("OPT = 'adam'", "OPT = 'sgd'");
+  createExperiment(db, {
+    sessionId: other.id,
+    kind: "baseline",
+    status: "kept",
+    title: "second baseline",
+    proposer: "none",
+    commitSha: "d0",
+    parentCommit: "d0",
+    metricValue: 1.6,
+    filesJson: JSON.stringify(storeFileChanges(db, { "train.py": wide }, { "train.py": wide }, true)),
+    at: 6,
+  });
+  const hp = await caller.workspace.hyperparameters({ id: s.workspaceId });
+  expect(hp.scope).toEqual({ kind: "workspace", id: s.workspaceId, name: "w" });
+  expect(hp.rows.map((r) => [r.sessionTag, r.title])).toEqual([
+    ["t", "baseline"],
+    ["t", "double LR"],
+    ["t", "deeper"],
+    ["t", "step halves"],
+    ["second", "second baseline"],
+  ]);
+  // OPT changed only across sessions: it is a constant that changed, with no experiment's move to credit it with.
+  expect(hp.names).toEqual(["DEPTH", "LR", "OPT"]);
+  expect(hp.importance.map((c) => c.name)).toEqual(["LR", "DEPTH"]);
+  expect(hp.withoutCode).toBe(1);
+  await expect(caller.workspace.hyperparameters({ id: 999 })).rejects.toThrow("workspace 999 does not exist");
+});

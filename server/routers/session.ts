@@ -23,7 +23,7 @@ import { limitBlockingResume, type LimitMet } from "../../core/stop-conditions";
 import { getWorkspace } from "../../db/queries/workspaces";
 import { publicProcedure, router, type Context } from "../trpc";
 import type { DecisionSource } from "../../core/decision-source";
-import { sessionHyperparameters } from "../../db/queries/session-hyperparameters";
+import { sessionHyperparameters } from "../../db/queries/hyperparameter-views";
 import { sessionOverview } from "../session-overview";
 import { experimentView, sessionView } from "../views";
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { workspaceHyperparameters } from "../../db/queries/hyperparameter-views";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { recordId } from "../inputs";
@@ -34,6 +35,9 @@ export const workspaceRouter = router({
   }),
 
   /** Registers a folder as a workspace, as `overseer init` does, after the same checks (or refreshes one known). */
+  /** Every session's constants against the workspace's metric, together: what changed, the values, the ranking. */
+  hyperparameters: publicProcedure.input(z.object({ id: recordId })).query(({ ctx: { db }, input }) => workspaceHyperparameters(db, mustGetWorkspace(db, input.id))),
+
   add: publicProcedure.input(z.object({ path: z.string().trim().min(1, "give the folder's path").max(4096) })).mutation(async ({ ctx: { db }, input }) => {
     const loaded = await loadWorkspaceWith(fsProbe, input.path);
     if (!loaded.ok) throw new TRPCError({ code: "BAD_REQUEST", message: loaded.error });

@@ -7,5 +7,5 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const { id } = await params;
   const sessionId = Number(id);
   if (!Number.isInteger(sessionId) || sessionId <= 0) notFound();
-  return <HyperparameterPage sessionId={sessionId} />;
+  return <HyperparameterPage scope={{ kind: "session", id: sessionId }} />;
 }

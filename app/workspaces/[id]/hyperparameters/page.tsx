@@ -1,0 +1,11 @@
+import { notFound } from "next/navigation";
+import { HyperparameterPage } from "@/components/hyperparameter-page";
+
+export const dynamic = "force-dynamic";
+
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const workspaceId = Number(id);
+  if (!Number.isInteger(workspaceId) || workspaceId <= 0) notFound();
+  return <HyperparameterPage scope={{ kind: "workspace", id: workspaceId }} />;
+}
