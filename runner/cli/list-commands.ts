@@ -3,11 +3,11 @@ import path from "node:path";
 import { formatValue } from "../../core/format";
 import { sessionStats } from "../../core/session-stats";
 import type { Settings } from "../../core/settings";
-import { workspaceConfigSchema } from "../../core/workspace-config";
 import { listExperimentOutlines } from "../../db/queries/experiments";
-import { getSession, listSessions } from "../../db/queries/sessions";
-import { getWorkspace, listWorkspaces } from "../../db/queries/workspaces";
+import { listSessions } from "../../db/queries/sessions";
+import { getWorkspace, listWorkspaces, workspaceMetric } from "../../db/queries/workspaces";
 import { parseArgs } from "./args";
+import { withNamedSession } from "./named-session";
 import { openRunnerDb } from "./open-db";
 
 /** Columns padded to their widest cell; the last one is left as it is. */
@@ -54,25 +54,10 @@ export async function sessionsCommand(args: string[], settings: Settings): Promi
 
 export async function experimentsCommand(args: string[], settings: Settings): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  const id = Number(positionals[0]);
-  if (!Number.isInteger(id) || id <= 0 || positionals.length !== 1) {
-    console.error("overseer: usage: overseer experiments SESSION_ID (overseer sessions lists them)");
-    return 2;
-  }
-  const db = openRunnerDb(settings);
-  try {
-    const s = getSession(db, id);
-    if (!s) {
-      console.error(`overseer: session ${id} does not exist (overseer sessions lists them)`);
-      return 1;
-    }
-    const config = workspaceConfigSchema.safeParse(JSON.parse(getWorkspace(db, s.workspaceId)?.configJson ?? "{}"));
-    const metric = config.success ? config.data.metric.name : "metric";
-    const rows = [["id", "#", "status", metric, "title"]];
-    for (const e of listExperimentOutlines(db, id)) rows.push([String(e.id), String(e.idx), e.status.replace(/_/g, " "), formatValue(e.metricValue), e.title]);
+  return withNamedSession(positionals, "overseer experiments SESSION_ID", settings, (db, s) => {
+    const rows = [["id", "#", "status", workspaceMetric(db, s.workspaceId).name, "title"]];
+    for (const e of listExperimentOutlines(db, s.id)) rows.push([String(e.id), String(e.idx), e.status.replace(/_/g, " "), formatValue(e.metricValue), e.title]);
     console.log(table(rows));
     return 0;
-  } finally {
-    db.$client.close();
-  }
+  });
 }
