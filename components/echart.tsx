@@ -3,7 +3,7 @@ import { ParallelChart, ScatterChart } from "echarts/charts";
 import { GridComponent, LegendComponent, ParallelComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 // Only what the hyperparameter views use: the canvas renderer, scatter and parallel coordinates.
 echarts.use([CanvasRenderer, ScatterChart, ParallelChart, GridComponent, LegendComponent, ParallelComponent, TooltipComponent, VisualMapComponent]);
@@ -15,6 +15,7 @@ echarts.use([CanvasRenderer, ScatterChart, ParallelChart, GridComponent, LegendC
 export function EChart({ option, height, label, marks, onPick }: { option: echarts.EChartsCoreOption; height: number; label: string; marks: number; onPick?: (data: unknown[]) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
   useEffect(() => {
@@ -33,7 +34,17 @@ export function EChart({ option, height, label, marks, onPick }: { option: echar
   }, []);
   useEffect(() => {
     ref.current?.removeAttribute("data-drawn");
-    chart.current?.setOption(option, { notMerge: true });
+    try {
+      chart.current?.setOption(option, { notMerge: true });
+      setFailed(null);
+    } catch (e) {
+      setFailed((e as Error).message || "ECharts refused these values");
+    }
   }, [option]);
-  return <div ref={ref} role="img" aria-label={label} data-marks={marks} style={{ width: "100%", height }} />;
+  return (
+    <>
+      {failed && <p className="error">This chart could not be drawn: {failed}</p>}
+      <div ref={ref} role="img" aria-label={label} data-marks={marks} style={{ width: "100%", height }} />
+    </>
+  );
 }

@@ -25,11 +25,15 @@ export function flattenConstants(files: Readonly<Record<string, Readonly<Record<
   return out;
 }
 
-const NUMBER = /^[-+]?(\d[\d_]*\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+// Digits after the point only after a literal point: `\d[\d_]*\.?\d*` backtracked quadratically over digits.
+const NUMBER = /^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+/** A hyperparameter written longer than this is not read as a number (nor can it cost a regex much). */
+const MAX_NUMBER_TEXT = 64;
 
 /** A value as a number where it is one: 0.04, 3e-4, 1_000, 2**10, 64 * 4, True (1); null for anything else. */
 export function numericValue(text: string): number | null {
   const t = text.trim();
+  if (t.length > MAX_NUMBER_TEXT) return null;
   if (t === "True" || t === "true") return 1;
   if (t === "False" || t === "false") return 0;
   if (NUMBER.test(t)) return Number(t.replace(/_/g, ""));
@@ -57,13 +61,18 @@ export interface Axis {
   max: number;
 }
 
+const TINY = 1e-12;
+
 /** How a constant's values are laid out on an axis: by number, or as categories. */
 export function axisOf(rows: readonly HyperparameterRow[], name: string): Axis {
   const present = rows.map((r) => r.values[name]).filter((v): v is string => v !== undefined);
   const numbers = present.map(numericValue);
   if (present.length > 0 && numbers.every((n) => n !== null && Number.isFinite(n))) {
     const ns = numbers as number[];
-    return { name, kind: "number", categories: [], min: Math.min(...ns), max: Math.max(...ns) };
+    const min = ns.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+    const max = ns.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+    // Values all below 1e-12 (an epsilon of 1e-20): a scale of ticks cannot be made for them, categories can.
+    if (Math.max(Math.abs(min), Math.abs(max)) >= TINY || (min === 0 && max === 0)) return { name, kind: "number", categories: [], min, max };
   }
   const categories = [...new Set(present)];
   return { name, kind: "category", categories, min: 0, max: Math.max(0, categories.length - 1) };

@@ -45,13 +45,15 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-/** An ECharts option drawn to an SVG string, with no DOM. */
+/** An ECharts option drawn to an SVG string, with no DOM; a chart that cannot be drawn says so instead of failing the report. */
 export function svgOf(option: echarts.EChartsCoreOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     const { tooltip: _, ...still } = option; // a static picture has nothing to hover
     chart.setOption({ ...still, animation: false });
     return chart.renderToSVGString();
+  } catch (e) {
+    return `<p class="muted">This chart could not be drawn from these values${(e as Error).message ? `: ${escapeHtml((e as Error).message)}` : ""}.</p>`;
   } finally {
     chart.dispose();
   }
@@ -131,7 +133,7 @@ ${h.diff ? `<details${r.chain.length <= 10 ? " open" : ""}><summary>diff</summar
 
 function discards(r: SessionReport): string {
   if (r.topDiscards.length === 0) return `<p class="muted">No experiment was discarded after running.</p>`;
-  return `<table><thead>${row(["#", "change", r.metric.name], "th")}</thead><tbody>${r.topDiscards.map((d) => row([d.idx, escapeHtml(d.title), escapeHtml(formatValue(d.metricValue))])).join("")}</tbody></table>`;
+  return `<table><thead>${row(["#", "change", escapeHtml(r.metric.name)], "th")}</thead><tbody>${r.topDiscards.map((d) => row([d.idx, escapeHtml(d.title), escapeHtml(formatValue(d.metricValue))])).join("")}</tbody></table>`;
 }
 
 function hyperparameters(r: SessionReport): string {
