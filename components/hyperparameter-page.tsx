@@ -8,7 +8,7 @@ import { formatValue } from "../core/format";
 import { parallelOption, scatterOption } from "../core/hyperparameter-charts";
 import { numericValue } from "../core/hyperparameters";
 import type { AppRouter } from "../server/root";
-import dynamic from "next/dynamic";
+import { EChart } from "./echart";
 import { StatusBadge } from "./status-badge";
 import { useTRPC } from "./trpc";
 import { useUrlState } from "./use-url-state";
@@ -19,9 +19,6 @@ type Hyper = inferRouterOutputs<AppRouter>["session"]["hyperparameters"];
 /** Whose experiments: one session's, or every session of a workspace together. */
 export type HyperparameterScope = { kind: "session" | "workspace"; id: number };
 type Row = Hyper["rows"][number];
-
-// ECharts is most of the page's code: loaded beside the query instead of before it (the query starts at hydration).
-const EChart = dynamic(() => import("./echart").then((m) => m.EChart), { ssr: false, loading: () => <p className="muted chart-empty">Drawing…</p> });
 
 /** Parallel coordinates stay readable up to about this many axes: the most important constants get them. */
 const MAX_PARALLEL_AXES = 12;
