@@ -168,7 +168,9 @@ test("a supervised session with Claude: a constant runs unattended, code waits; 
   await expect(page).toHaveURL(/\/compare\?ids=/);
   const compare = page.getByRole("article", { name: "compare" });
   await expect(compare.getByRole("list", { name: "compared experiments" }).getByRole("listitem")).toHaveCount(3);
-  await expect(compare.locator(".recharts-legend-item")).toHaveCount(3, { timeout: 15_000 });
+  // Each panel overlays the three runs, named in the curves' key.
+  await expect(compare.getByRole("list", { name: "curve key" }).getByRole("listitem")).toHaveCount(3, { timeout: 15_000 });
+  await expect(compare.getByLabel("loss chart", { exact: true }).locator("path.recharts-line-curve")).toHaveCount(3);
   await expect(compare.getByLabel("points drawn")).not.toHaveAttribute("data-points", "0");
   await expect(compare.getByRole("region", { name: "summary comparison" }).locator("tr.differs").filter({ hasText: "val_bpb" })).toHaveCount(1);
   const hyper = compare.getByRole("region", { name: "hyperparameters" });
