@@ -40,19 +40,20 @@ afterAll(() => {
 }, 90_000);
 
 /** The job id stored for a data folder's first run, once its runner stored it. */
-/** The Slurm job ids of the runs so far, in order of the runs (those not submitted yet left out). */
-function jobsOf(dataDir: string): string[] {
+/** The Slurm job id of each run so far, by run id; null for a run whose job is not submitted yet. */
+function jobsOf(dataDir: string): (string | null)[] {
   if (!fs.existsSync(path.join(dataDir, "overseer.db"))) return [];
   const db = new Database(path.join(dataDir, "overseer.db"), { readonly: true });
   try {
     const rows = db.prepare("select backend_json from runs order by id").all() as { backend_json: string | null }[];
-    return rows.flatMap((r) => (r.backend_json ? [(JSON.parse(r.backend_json) as { jobId: string }).jobId] : []));
+    return rows.map((r) => (r.backend_json ? (JSON.parse(r.backend_json) as { jobId: string }).jobId : null));
   } catch {
     return []; // the schema is still being made
   } finally {
     db.close();
   }
 }
+/** Run 1's job (the first run's, not the first job submitted: four are submitted at once). */
 const firstJobOf = (dataDir: string): string | null => jobsOf(dataDir)[0] ?? null;
 const jobState = (jobId: string) => /JobState=(\w+)/.exec(execFileSync("scontrol", ["show", "job", "-o", jobId], { env: clientEnv, encoding: "utf8" }))?.[1];
 /** Waits until the job runs; under CI's load a job has waited over 20 s once, so this says why when it waits too long. */
@@ -332,7 +333,7 @@ describe("overseer loop --backend slurm, killed while a job runs", () => {
       const state = () => jobState(jobId);
       await untilRunning(jobId);
       // Killed once all four slots' jobs are submitted (on a busy machine the last can come a moment after the first runs).
-      await waitFor(() => jobsOf(dataDir).length >= 4 || null, 30_000, "the baseline's four jobs");
+      await waitFor(() => jobsOf(dataDir).filter(Boolean).length >= 4 || null, 30_000, "the baseline's four jobs");
       loop.kill("SIGKILL");
       await new Promise((r) => loop.once("exit", r));
       expect(state()).toBe("RUNNING"); // the dead loop's job goes on until someone follows up
